@@ -1,0 +1,25 @@
+package io.dlpipe.cli;
+
+import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.config.DlpipeConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options every pipeline command takes: the config layers and the Spark master. */
+public final class CommonOptions {
+  @Option(names = {"-c", "--conf"}, paramLabel = "FILE", description = "HOCON config file; layered over the built-in defaults.")
+  Path conf;
+
+  @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override one config key (repeatable; wins over --conf), e.g. --set input.path=hdfs:///raw/dt=2026-11-28")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master: local[N], spark://HOST:PORT, yarn, k8s://... (default: spark.master in the config, else local[*]).")
+  String master;
+
+  /** Loads and validates the configuration; nothing Spark-related has started yet. */
+  DlpipeConfig load() {
+    return ConfigLoader.load(conf, sets);
+  }
+}

@@ -1,0 +1,52 @@
+package io.dlpipe.cli;
+
+import io.dlpipe.config.SparkSettings;
+import io.dlpipe.spark.SparkSessions;
+import io.dlpipe.synth.Shape;
+import io.dlpipe.synth.SyntheticData;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dlpipe synth}: seeded synthetic raw CSV shaped like a bundled dataset, of any size. */
+@Command(name = "synth", description = "Write seeded synthetic raw CSV shaped like a bundled dataset (for tests and benchmarks).", mixinStandardHelpOptions = true)
+final class SynthCommand implements Callable<Integer> {
+  @Option(names = "--shape", required = true, description = "credit | ames")
+  Shape shape;
+
+  @Option(names = "--rows", required = true, description = "Number of data rows.")
+  long rows;
+
+  @Option(names = "--out", required = true, paramLabel = "PATH", description = "Output folder (any Hadoop path).")
+  String out;
+
+  @Option(names = "--files", defaultValue = "4", description = "Number of CSV files (default ${DEFAULT-VALUE}).")
+  int files;
+
+  @Option(names = "--seed", defaultValue = "7", description = "Seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--malformed-ratio", defaultValue = "0.01", description = "Share of bad rows (default ${DEFAULT-VALUE}).")
+  double malformedRatio;
+
+  @Option(names = "--master", description = "Spark master (default local[*]).")
+  String master;
+
+  @Override
+  public Integer call() {
+    if (rows < 1 || files < 1 || malformedRatio < 0 || malformedRatio > 1) {
+      throw new io.dlpipe.ConfigException("synth: expected --rows >= 1, --files >= 1 and --malformed-ratio in [0, 1], found " + rows + ", " + files + ", " + malformedRatio);
+    }
+    SparkSettings settings = new SparkSettings("", "dlpipe-synth", Map.of());
+    SparkSession spark = SparkSessions.getOrCreate(SparkSessions.resolveMaster(master, settings), settings);
+    try {
+      new SyntheticData(shape, seed, malformedRatio).write(spark, out, rows, files);
+      System.out.println(out);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

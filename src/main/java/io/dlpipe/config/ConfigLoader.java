@@ -1,0 +1,345 @@
+package io.dlpipe.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import io.dlpipe.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link DlpipeConfig} from the layers built-in defaults &lt; {@code --conf FILE} &lt;
+ * {@code --set key=value}, resolving {@code ${?ENV}} substitutions, and validates all of it before
+ * anything else runs. Every failure is a {@link ConfigException} naming the key, the expected and
+ * the found value.
+ */
+public final class ConfigLoader {
+  /** Classpath resource holding every known key beside its default. */
+  public static final String DEFAULTS_RESOURCE = "dlpipe-defaults.conf";
+
+  /** Objects whose keys are the user's own (column names, Spark settings), not dlpipe's. */
+  private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf");
+
+  private static final Pattern SECRET_KEY =
+      Pattern.compile("(?i).*(secret|password|passwd|token|credential|(^|[.\\-_])key)\"?$");
+  private static final Pattern SCALAR_LITERAL =
+      Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?|true|false|null|\\[.*]|\\{.*}|\".*\"");
+
+  private ConfigLoader() {}
+
+  /** Loads, merges, resolves and validates. {@code confFile} may be null (defaults and sets only). */
+  public static DlpipeConfig load(Path confFile, List<String> sets) {
+    Config defaults = defaults();
+    Config file = ConfigFactory.empty();
+    if (confFile != null) {
+      if (!Files.isRegularFile(confFile)) {
+        throw new ConfigException("Config file not found: " + confFile + " (given with --conf)");
+      }
+      try {
+        file = ConfigFactory.parseFile(confFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (com.typesafe.config.ConfigException e) {
+        throw new ConfigException("Config file " + confFile + " is not valid HOCON: " + e.getMessage(), e);
+      }
+    }
+    Config overrides = ConfigFactory.empty();
+    for (String set : sets) {
+      overrides = parseSet(set).withFallback(overrides);
+    }
+    Config user = overrides.withFallback(file);
+    checkKnownKeys(user, defaults);
+    Config resolved;
+    try {
+      resolved = user.withFallback(defaults).resolve();
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
+    }
+    return build(resolved);
+  }
+
+  /** The built-in defaults, unresolved-free and with required keys as nulls. */
+  public static Config defaults() {
+    return ConfigFactory.parseResources(
+        ConfigLoader.class.getClassLoader(),
+        DEFAULTS_RESOURCE,
+        ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+  }
+
+  /**
+   * Parses one {@code key=value}. The value is read as HOCON only when it is plainly a number,
+   * boolean, list, object or quoted string; anything else is taken as literal text, because paths
+   * like {@code s3a://b/dt=2026-11-28} contain characters (':', '//', '=') that HOCON would read
+   * as syntax or a comment.
+   */
+  static Config parseSet(String set) {
+    int eq = indexOfUnquoted(set, '=');
+    if (eq <= 0) {
+      throw new ConfigException("Invalid --set '" + set + "': expected key=value, found no key");
+    }
+    String key = set.substring(0, eq).trim();
+    String value = set.substring(eq + 1).trim();
+    try {
+      ConfigUtil.splitPath(key);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigException("Invalid --set '" + set + "': '" + key + "' is not a valid key path", e);
+    }
+    String origin = "--set " + set;
+    if (SCALAR_LITERAL.matcher(value).matches()) {
+      try {
+        return ConfigFactory.parseString(key + " = " + value, ConfigParseOptions.defaults().setOriginDescription(origin));
+      } catch (com.typesafe.config.ConfigException e) {
+        throw new ConfigException("Invalid --set '" + set + "': " + e.getMessage(), e);
+      }
+    }
+    return ConfigValueFactory.fromAnyRef(value, origin).atPath(key);
+  }
+
+  private static int indexOfUnquoted(String s, char wanted) {
+    boolean quoted = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == wanted && !quoted) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** A key the defaults do not declare is a typo: stop, and suggest the closest known key. */
+  private static void checkKnownKeys(Config user, Config defaults) {
+    List<String> known = new ArrayList<>();
+    leafPaths("", defaults.root(), known);
+    List<String> userLeaves = new ArrayList<>();
+    leafPaths("", user.root(), userLeaves);
+    for (String path : userLeaves) {
+      if (isFreeForm(path) || isKnown(defaults, path)) {
+        continue;
+      }
+      ConfigValue v = valueAt(user, path);
+      String origin = v == null ? "" : " (" + v.origin().description() + ")";
+      String hint = closest(path, known).map(k -> "; did you mean '" + k + "'?").orElse("");
+      throw new ConfigException(
+          "Invalid configuration: unknown key '" + path + "'" + origin + hint
+              + " Every key is listed with its default in " + DEFAULTS_RESOURCE + ".");
+    }
+  }
+
+  private static boolean isFreeForm(String path) {
+    for (String prefix : FREE_FORM) {
+      if (path.startsWith(prefix + ".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isKnown(Config defaults, String path) {
+    try {
+      return defaults.hasPathOrNull(path);
+    } catch (com.typesafe.config.ConfigException e) {
+      return false; // a path through a scalar, e.g. input.path.x
+    }
+  }
+
+  private static ConfigValue valueAt(Config config, String path) {
+    try {
+      return config.hasPathOrNull(path) ? config.getValue(path) : null;
+    } catch (com.typesafe.config.ConfigException e) {
+      return null;
+    }
+  }
+
+  /** Leaf paths, including null and unresolved values (entrySet() skips or rejects those). */
+  private static void leafPaths(String prefix, ConfigObject obj, List<String> out) {
+    for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+      String path = prefix.isEmpty() ? ConfigUtil.joinPath(e.getKey()) : prefix + "." + ConfigUtil.joinPath(e.getKey());
+      ConfigValue v = e.getValue();
+      if (v.valueType() == ConfigValueType.OBJECT && !FREE_FORM.contains(path) && !((ConfigObject) v).isEmpty()) {
+        leafPaths(path, (ConfigObject) v, out);
+      } else if (v.valueType() == ConfigValueType.OBJECT && FREE_FORM.contains(path)) {
+        for (String k : ((ConfigObject) v).keySet()) {
+          out.add(path + "." + ConfigUtil.joinPath(k));
+        }
+      } else {
+        out.add(path);
+      }
+    }
+  }
+
+  private static Optional<String> closest(String path, List<String> known) {
+    return known.stream()
+        .filter(k -> !isFreeForm(k))
+        .min(Comparator.comparingInt(k -> levenshtein(path, k)))
+        .filter(k -> levenshtein(path, k) <= Math.max(2, path.length() / 5));
+  }
+
+  static int levenshtein(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  private static DlpipeConfig build(Config c) {
+    ConfigReader r = new ConfigReader(c);
+
+    InputConfig input =
+        new InputConfig(
+            r.requiredString("input.path", "a path to the raw data"),
+            r.enumValue("input.format", InputFormat.class),
+            r.bool("input.header"),
+            String.valueOf(r.character("input.delimiter")),
+            String.valueOf(r.character("input.quote")),
+            String.valueOf(r.character("input.escape")),
+            charset(r, c),
+            r.stringList("input.null-values"),
+            r.enumMap("input.columns", ColumnRole.class),
+            r.bool("input.infer-roles"),
+            r.stringMap("input.options"));
+
+    TargetConfig target =
+        new TargetConfig(
+            r.requiredString("target.column", "the name of the column to predict"),
+            r.enumValue("target.task", Task.class),
+            r.stringList("target.classes"),
+            (int) r.integer("target.max-classes", 2, 100_000));
+    if (input.columns().containsKey(target.column())) {
+      throw ConfigReader.invalid(
+          "input.columns." + ConfigReader.quoteKey(target.column()),
+          "no role for the target column " + target.column() + " (the target is never a feature)",
+          c.getValue("input.columns." + ConfigUtil.joinPath(target.column())));
+    }
+    if (target.task() == Task.REGRESSION && !target.classes().isEmpty()) {
+      throw ConfigReader.invalid("target.classes", "an empty list for task = regression", c.getValue("target.classes"));
+    }
+    if (target.classes().size() == 1 || new TreeSet<>(target.classes()).size() != target.classes().size()) {
+      throw ConfigReader.invalid("target.classes", "at least 2 distinct class labels", c.getValue("target.classes"));
+    }
+
+    OutputConfig output = new OutputConfig(r.requiredString("output.dir", "a path for the workspace"));
+
+    EtlConfig etl = etl(r, c);
+    SparkSettings spark =
+        new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"));
+    return new DlpipeConfig(input, target, output, etl, spark, c);
+  }
+
+  private static String charset(ConfigReader r, Config c) {
+    String name = r.string("input.encoding", "a charset name");
+    try {
+      return java.nio.charset.Charset.forName(name).name();
+    } catch (IllegalArgumentException e) {
+      throw ConfigReader.invalid("input.encoding", "a charset this JVM supports, e.g. UTF-8", c.getValue("input.encoding"));
+    }
+  }
+
+  private static EtlConfig etl(ConfigReader r, Config c) {
+    EtlConfig.Infer infer =
+        new EtlConfig.Infer(
+            r.number("etl.infer.numeric-min-parse-ratio", 0, 1, false, true),
+            r.number("etl.infer.id-like-min-distinct-ratio", 0, 1, false, true),
+            (int) r.integer("etl.infer.max-categorical-numeric-levels", 0, 10_000));
+
+    EtlConfig.Dedup dedup =
+        new EtlConfig.Dedup(r.enumValue("etl.dedup.mode", EtlConfig.DedupMode.class), r.stringList("etl.dedup.key-columns"));
+    if (dedup.mode() == EtlConfig.DedupMode.KEYS && dedup.keyColumns().isEmpty()) {
+      throw ConfigReader.invalid("etl.dedup.key-columns", "at least one column when etl.dedup.mode = keys", c.getValue("etl.dedup.key-columns"));
+    }
+
+    EtlConfig.Impute impute =
+        new EtlConfig.Impute(
+            r.enumValue("etl.impute.numeric", EtlConfig.NumericImpute.class),
+            r.enumValue("etl.impute.categorical", EtlConfig.CategoricalImpute.class));
+
+    EtlConfig.Clip clip =
+        new EtlConfig.Clip(
+            r.bool("etl.clip.enabled"),
+            r.number("etl.clip.lower-quantile", 0, 0.5, true, false),
+            r.number("etl.clip.upper-quantile", 0.5, 1, false, true));
+
+    EtlConfig.Normalize normalize =
+        new EtlConfig.Normalize(
+            r.enumValue("etl.normalize.method", EtlConfig.NormalizeMethod.class),
+            r.enumValue("etl.normalize.log", EtlConfig.LogMode.class),
+            r.stringList("etl.normalize.log-columns"),
+            r.number("etl.normalize.log-skew-threshold", 0, Double.MAX_VALUE, true, true));
+    if (normalize.log() == EtlConfig.LogMode.LISTED && normalize.logColumns().isEmpty()) {
+      throw ConfigReader.invalid("etl.normalize.log-columns", "at least one column when etl.normalize.log = listed", c.getValue("etl.normalize.log-columns"));
+    }
+
+    EtlConfig.Categorical categorical =
+        new EtlConfig.Categorical(
+            r.enumValue("etl.categorical.encoding", EtlConfig.CategoricalEncoding.class),
+            (int) r.integer("etl.categorical.top-k", 1, 10_000),
+            r.integer("etl.categorical.min-count", 1, Long.MAX_VALUE / 2));
+
+    EtlConfig.Split split =
+        new EtlConfig.Split(
+            r.number("etl.split.train", 0, 1, false, true),
+            r.number("etl.split.validation", 0, 1, true, true),
+            r.number("etl.split.test", 0, 1, true, true),
+            r.integer("etl.split.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2),
+            r.string("etl.split.id-column", "a column name, or empty for the whole row").trim());
+    double sum = split.train() + split.validation() + split.test();
+    if (Math.abs(sum - 1.0) > 1e-9) {
+      throw new ConfigException(
+          String.format(
+              Locale.ROOT,
+              "Invalid configuration: etl.split: expected train + validation + test = 1, found %s + %s + %s = %s (%s)",
+              split.train(), split.validation(), split.test(), sum, c.getValue("etl.split.train").origin().description()));
+    }
+
+    String compression = r.string("etl.write.compression", "snappy | zstd | gzip | none").toLowerCase(Locale.ROOT);
+    if (!Set.of("snappy", "zstd", "gzip", "none").contains(compression)) {
+      throw ConfigReader.invalid("etl.write.compression", "snappy | zstd | gzip | none", c.getValue("etl.write.compression"));
+    }
+    EtlConfig.Write write = new EtlConfig.Write((int) r.integer("etl.write.target-file-mb", 1, 4096), compression);
+
+    return new EtlConfig(
+        r.number("etl.max-reject-ratio", 0, 1, true, true),
+        infer, dedup, impute, clip, normalize, categorical, split, write,
+        r.number("etl.quantile-relative-error", 0, 0.1, false, true));
+  }
+
+  /** HOCON text of the tree with secret-looking keys' values replaced, for logs and provenance. */
+  static String renderMasked(Config resolved) {
+    Config masked = resolved;
+    List<String> leaves = new ArrayList<>();
+    leafPaths("", resolved.root(), leaves);
+    for (String path : leaves) {
+      if (SECRET_KEY.matcher(path).matches() && resolved.hasPath(path)) {
+        masked = masked.withValue(path, ConfigValueFactory.fromAnyRef("****"));
+      }
+    }
+    return masked.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
+  }
+}

@@ -1,0 +1,40 @@
+package io.dlpipe.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the raw data is and how to read it.
+ *
+ * @param path any Hadoop path (plain, {@code file://}, {@code hdfs://}, {@code s3a://}); folders and
+ *     globs read every file
+ * @param format the file format
+ * @param header csv: the first line of each file names the columns
+ * @param delimiter csv field separator
+ * @param quote csv quote character
+ * @param escape csv escape character; defaults to the quote (RFC 4180 doubling)
+ * @param encoding charset of csv and json files
+ * @param nullValues cell texts (after trimming) that mean "missing"
+ * @param columns declared roles, in declaration order; they win over inference
+ * @param inferRoles whether undeclared columns get an inferred role, or are a schema error
+ * @param options extra Spark reader options, passed through unchanged
+ */
+public record InputConfig(
+    String path,
+    InputFormat format,
+    boolean header,
+    String delimiter,
+    String quote,
+    String escape,
+    String encoding,
+    List<String> nullValues,
+    Map<String, ColumnRole> columns,
+    boolean inferRoles,
+    Map<String, String> options) {
+
+  public InputConfig {
+    nullValues = List.copyOf(nullValues);
+    columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+    options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
+  }
+}

@@ -1,0 +1,16 @@
+package io.dlpipe.config;
+
+import java.util.Map;
+
+/**
+ * How dlpipe obtains its SparkSession.
+ *
+ * @param master the master URL; empty means the one spark-submit passed, else {@code local[*]}
+ * @param appName the application name shown by the cluster manager
+ * @param conf extra Spark settings, applied as they are
+ */
+public record SparkSettings(String master, String appName, Map<String, String> conf) {
+  public SparkSettings {
+    conf = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(conf));
+  }
+}

@@ -1,0 +1,58 @@
+package io.dlpipe.etl;
+
+import io.dlpipe.config.EtlConfig;
+import io.dlpipe.spark.Columns;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+
+/**
+ * Counts duplicate rows and removes them only when configured: in low-cardinality data identical
+ * rows are legitimate observations, so the default only reports them.
+ */
+public final class Deduplicator {
+  private Deduplicator() {}
+
+  /** The columns that define "the same row" for a mode: all input columns, or the key columns. */
+  public static List<String> identity(EtlConfig.Dedup dedup, List<String> inputColumns) {
+    return dedup.mode() == EtlConfig.DedupMode.KEYS ? dedup.keyColumns() : inputColumns;
+  }
+
+  /** Rows beyond the first of each group of identical {@code identity} values (one aggregation). */
+  public static long countDuplicates(Dataset<Row> rows, List<String> identity) {
+    Column[] cols = refs(identity);
+    Row r = rows.groupBy(cols).count().agg(functions.sum(functions.col("count").minus(1))).first();
+    return r.isNullAt(0) ? 0 : r.getLong(0);
+  }
+
+  /**
+   * Keeps one row of each identity group. With key columns the kept row is the one with the
+   * smallest hash of its full content, so the choice does not depend on partitioning.
+   */
+  public static Dataset<Row> remove(Dataset<Row> rows, EtlConfig.Dedup dedup, List<String> inputColumns) {
+    if (dedup.mode() == EtlConfig.DedupMode.REPORT) {
+      return rows;
+    }
+    if (dedup.mode() == EtlConfig.DedupMode.EXACT) {
+      return rows.dropDuplicates(inputColumns.toArray(new String[0]));
+    }
+    String rank = Columns.INTERNAL_PREFIX + "rank";
+    Column contentHash = functions.xxhash64(refs(inputColumns));
+    Column source = functions.col(Columns.SOURCE);
+    return rows.withColumn(rank, functions.row_number().over(Window.partitionBy(refs(dedup.keyColumns())).orderBy(contentHash, source)))
+        .where(functions.col(rank).equalTo(1))
+        .drop(rank);
+  }
+
+  private static Column[] refs(List<String> names) {
+    List<Column> cols = new ArrayList<>();
+    for (String n : names) {
+      cols.add(Columns.col(n));
+    }
+    return cols.toArray(new Column[0]);
+  }
+}

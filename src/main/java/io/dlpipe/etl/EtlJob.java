@@ -1,0 +1,206 @@
+package io.dlpipe.etl;
+
+import io.dlpipe.DataException;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.EtlConfig;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.InputReader;
+import io.dlpipe.io.Json;
+import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.spark.Columns;
+import io.dlpipe.spark.StageTimer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ETL stage: raw data to {@code prepared/} (three Parquet splits, the fitted transform, the
+ * quarantine, the summary, and {@code _SUCCESS} last). Orchestration only: each step is a pure
+ * transformation in this package, and I/O goes through {@code io}.
+ *
+ * <p>The previous {@code prepared/} is deleted first, so a run killed half-way leaves no
+ * {@code _SUCCESS} and nothing that looks complete, and a rerun replaces the output cleanly.
+ */
+public final class EtlJob {
+  private static final Logger LOG = LoggerFactory.getLogger(EtlJob.class);
+  private static final List<String> SPLITS = List.of(Columns.TRAIN, Columns.VALIDATION, Columns.TEST);
+  /** Rough Parquet bytes per row beyond the features: the label, page and row-group overhead. */
+  private static final long ROW_OVERHEAD_BYTES = 16;
+  private static final long QUARANTINE_ROWS_PER_FILE = 1_000_000;
+
+  private final SparkSession spark;
+  private final DlpipeConfig cfg;
+  private final HadoopFiles files;
+  private final PreparedLayout layout;
+
+  public EtlJob(SparkSession spark, DlpipeConfig cfg) {
+    this.spark = spark;
+    this.cfg = cfg;
+    this.files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+    this.layout = new PreparedLayout(cfg.output().preparedDir());
+  }
+
+  public EtlResult run() {
+    Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    EtlConfig etl = cfg.etl();
+    List<String> nullValues = cfg.input().nullValues();
+    StageTimer timer = new StageTimer(spark, "etl", 8);
+    files.deleteRecursively(layout.root());
+
+    Dataset<Row> raw;
+    List<String> inputColumns;
+    try (StageTimer.Stage s = timer.start("read", "read the raw input's layout")) {
+      raw = InputReader.read(spark, cfg.input());
+      inputColumns = InputReader.columnNames(raw);
+      RoleInference.checkSchema(inputColumns, cfg.input(), cfg.target().column(), etl.split().idColumn(), etl.dedup().keyColumns());
+      LOG.info("Input {} ({}): {} columns", cfg.input().path(), cfg.input().format().name().toLowerCase(Locale.ROOT), inputColumns.size());
+    }
+
+    List<ColumnSpec> specs;
+    try (StageTimer.Stage s = timer.start("infer", "infer column roles")) {
+      specs = RoleInference.infer(raw, inputColumns, cfg.input(), cfg.target().column(), etl.infer());
+      logRoles(specs);
+    }
+
+    Dataset<Row> checked = RowValidator.validate(raw, specs, cfg.target().task(), cfg.target().classes(), true, nullValues).persist(StorageLevel.MEMORY_AND_DISK());
+    long rowsRead = 0;
+    Map<String, Long> byReason = new TreeMap<>();
+    try (StageTimer.Stage s = timer.start("validate", "validate rows and parse the target")) {
+      for (Row r : checked.groupBy(Columns.REASON).count().collectAsList()) {
+        rowsRead += r.getLong(1);
+        if (!r.isNullAt(0)) {
+          byReason.put(r.getString(0), r.getLong(1));
+        }
+      }
+      s.rows(rowsRead);
+    }
+    if (rowsRead == 0) {
+      throw new DataException("Input is empty: " + cfg.input().path() + " (input.path) has no data rows");
+    }
+    long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
+    double rejectRatio = (double) quarantined / rowsRead;
+
+    try (StageTimer.Stage s = timer.start("quarantine", "write the quarantine")) {
+      int qFiles = (int) Math.max(1, Math.min(checked.rdd().getNumPartitions(), quarantined / QUARANTINE_ROWS_PER_FILE + 1));
+      RowValidator.quarantine(checked, inputColumns).coalesce(qFiles).write().mode(SaveMode.Overwrite).parquet(layout.quarantine());
+      s.rows(quarantined);
+    }
+    if (rejectRatio > etl.maxRejectRatio()) {
+      String error = String.format(Locale.ROOT, "%d of %d rows (%.2f%%) were quarantined, more than etl.max-reject-ratio = %s; reasons: %s; see %s",
+          quarantined, rowsRead, 100.0 * rejectRatio, etl.maxRejectRatio(), byReason, layout.quarantine());
+      files.writeText(layout.summary(), Json.write(summary("failed", error, rowsRead, quarantined, byReason, 0, 0, Map.of(), 0, timer, started)));
+      checked.unpersist();
+      throw new DataException("Too many bad rows: " + error);
+    }
+
+    Dataset<Row> good = checked.where(functions.col(Columns.REASON).isNull());
+    long duplicates;
+    Dataset<Row> deduped;
+    try (StageTimer.Stage s = timer.start("dedup", "count duplicate rows")) {
+      duplicates = Deduplicator.countDuplicates(good, Deduplicator.identity(etl.dedup(), inputColumns));
+      deduped = Deduplicator.remove(good, etl.dedup(), inputColumns);
+      s.rows(rowsRead - quarantined);
+      LOG.info("Duplicates: {} found ({}), {}", duplicates, etl.dedup().mode() == EtlConfig.DedupMode.KEYS ? "by key columns " + etl.dedup().keyColumns() : "identical rows",
+          etl.dedup().mode() == EtlConfig.DedupMode.REPORT ? "kept (etl.dedup.mode = report)" : "removed");
+    }
+    long removed = etl.dedup().mode() == EtlConfig.DedupMode.REPORT ? 0 : duplicates;
+
+    Dataset<Row> splitted = Splitter.split(deduped, etl.split(), inputColumns).persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Long> splitCounts = new LinkedHashMap<>();
+    try (StageTimer.Stage s = timer.start("split", "split train / validation / test")) {
+      for (String name : SPLITS) {
+        splitCounts.put(name, 0L);
+      }
+      for (Row r : splitted.groupBy(Columns.SPLIT).count().collectAsList()) {
+        splitCounts.put(r.getString(0), r.getLong(1));
+      }
+      s.rows(splitCounts.values().stream().mapToLong(Long::longValue).sum());
+      LOG.info("Split by {}: {}", etl.split().idColumn().isEmpty() ? "row content hash" : "hash of " + etl.split().idColumn(), splitCounts);
+    }
+    checked.unpersist();
+    if (splitCounts.get(Columns.TRAIN) == 0) {
+      throw new DataException("The train split is empty: no good row was left after cleaning " + cfg.input().path());
+    }
+
+    FittedTransform transform;
+    try (StageTimer.Stage s = timer.start("fit", "fit the transform on train")) {
+      Dataset<Row> train = splitted.where(functions.col(Columns.SPLIT).equalTo(Columns.TRAIN));
+      List<String> classes = cfg.target().task() == io.dlpipe.config.Task.CLASSIFICATION ? TransformFitter.classes(splitted, cfg.target()) : List.of();
+      transform = TransformFitter.fit(train, specs, classes, cfg.target(), etl, nullValues);
+      s.rows(splitCounts.get(Columns.TRAIN));
+      LOG.info("Transform fitted on {} train rows: {} features ({} numeric, {} categorical columns){}", splitCounts.get(Columns.TRAIN), transform.featureCount(),
+          transform.numeric().size(), transform.categorical().size(), classes.isEmpty() ? "" : ", classes " + classes);
+    }
+
+    Map<String, Long> written = new LinkedHashMap<>();
+    try (StageTimer.Stage s = timer.start("write", "write the prepared splits")) {
+      for (String name : SPLITS) {
+        written.put(name, writeSplit(splitted, transform, name, splitCounts.get(name), inputColumns));
+      }
+      s.rows(written.values().stream().mapToLong(Long::longValue).sum());
+    }
+    splitted.unpersist();
+
+    EtlSummary summary = summary("succeeded", null, rowsRead, quarantined, byReason, duplicates, removed, written, transform.featureCount(), timer, started);
+    if (!summary.reconciles()) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "Counts do not reconcile: read %d != written %d + duplicates removed %d + quarantined %d",
+          rowsRead, summary.totalWritten(), removed, quarantined));
+    }
+    files.writeText(layout.transform(), transform.toJson());
+    files.writeText(layout.summary(), Json.write(summary));
+    files.writeText(layout.success(), "");
+    LOG.info("ETL done: read {}, written {} (train {}, validation {}, test {}), quarantined {}, duplicates removed {} -> {}", rowsRead, summary.totalWritten(),
+        written.get(Columns.TRAIN), written.get(Columns.VALIDATION), written.get(Columns.TEST), quarantined, removed, layout.root());
+    return new EtlResult(summary, transform);
+  }
+
+  /**
+   * Writes one split in files of about etl.write.target-file-mb, rows spread over files by a
+   * seeded hash and ordered by it inside each file: a deterministic shuffle, so training never sees
+   * the input's order (often sorted by date or id). Returns the rows actually written, counted
+   * from the Parquet footers.
+   */
+  private long writeSplit(Dataset<Row> splitted, FittedTransform transform, String name, long rows, List<String> inputColumns) {
+    long bytesPerRow = 4L * transform.featureCount() + ROW_OVERHEAD_BYTES;
+    long target = (long) cfg.etl().write().targetFileMb() << 20;
+    int filesWanted = (int) Math.max(1, Math.min(100_000, (rows * bytesPerRow + target - 1) / target));
+    String order = Columns.INTERNAL_PREFIX + "order";
+    Dataset<Row> prepared =
+        transform.apply(splitted.where(functions.col(Columns.SPLIT).equalTo(name)))
+            .withColumn(order, Splitter.unitHash(cfg.etl().split().seed() + 1, inputColumns))
+            .repartition(filesWanted, functions.col(order))
+            .sortWithinPartitions(order)
+            .select(Columns.FEATURES, Columns.LABEL);
+    prepared.write().mode(SaveMode.Overwrite).option("compression", cfg.etl().write().compression()).parquet(layout.split(name));
+    return spark.read().parquet(layout.split(name)).count();
+  }
+
+  private EtlSummary summary(String status, String error, long read, long quarantined, Map<String, Long> byReason, long duplicates, long removed,
+      Map<String, Long> written, int features, StageTimer timer, Instant started) {
+    return new EtlSummary(status, error, cfg.input().path(), cfg.input().format().name().toLowerCase(Locale.ROOT), read, quarantined, byReason,
+        read == 0 ? 0 : TransformFitter.round((double) quarantined / read), cfg.etl().maxRejectRatio(), duplicates, removed, written, features,
+        timer.seconds(), started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+  }
+
+  private static void logRoles(List<ColumnSpec> specs) {
+    long numeric = specs.stream().filter(ColumnSpec::isNumeric).count();
+    long categorical = specs.stream().filter(ColumnSpec::isCategorical).count();
+    long ignored = specs.stream().filter(s -> s.role().equals("ignore")).count();
+    LOG.info("Column roles: {} numeric, {} categorical, {} ignored, 1 target", numeric, categorical, ignored);
+    for (ColumnSpec s : specs) {
+      LOG.info("  {} -> {} ({}: {})", s.name(), s.role(), s.origin(), s.reason());
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.dlpipe.etl;
+
+import java.util.Map;
+
+/**
+ * What {@code etl-summary.json} reports. The counts reconcile: {@code rowsRead = sum(rowsWritten) +
+ * duplicatesRemoved + rowsQuarantined}, and the job checks this before writing {@code _SUCCESS}.
+ *
+ * @param status {@code succeeded}, or {@code failed} with {@code error} set
+ * @param error why the run failed, or null
+ * @param inputPath the raw data read
+ * @param inputFormat csv | json | parquet
+ * @param rowsRead every record the reader produced, malformed ones included
+ * @param rowsQuarantined records written to the quarantine
+ * @param quarantinedByReason the quarantine split by reason code
+ * @param rejectRatio rowsQuarantined / rowsRead
+ * @param maxRejectRatio the configured limit
+ * @param duplicatesFound rows repeating an earlier row (all columns, or the dedup keys)
+ * @param duplicatesRemoved the duplicates dropped (0 unless etl.dedup.mode removes them)
+ * @param rowsWritten rows in each prepared split
+ * @param featureCount the length of every feature vector
+ * @param secondsPerStage wall-clock seconds of each stage, in order
+ * @param startedAt ISO-8601 UTC
+ * @param finishedAt ISO-8601 UTC
+ */
+public record EtlSummary(
+    String status,
+    String error,
+    String inputPath,
+    String inputFormat,
+    long rowsRead,
+    long rowsQuarantined,
+    Map<String, Long> quarantinedByReason,
+    double rejectRatio,
+    double maxRejectRatio,
+    long duplicatesFound,
+    long duplicatesRemoved,
+    Map<String, Long> rowsWritten,
+    int featureCount,
+    Map<String, Double> secondsPerStage,
+    String startedAt,
+    String finishedAt) {
+
+  /** Total rows in the three prepared splits. */
+  public long totalWritten() {
+    return rowsWritten.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Whether every row read is accounted for. */
+  public boolean reconciles() {
+    return rowsRead == totalWritten() + duplicatesRemoved + rowsQuarantined;
+  }
+}

@@ -1,0 +1,152 @@
+package io.dlpipe.etl;
+
+import io.dlpipe.config.Task;
+import io.dlpipe.spark.Columns;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Marks every row that cannot be used, with a {@link QuarantineReason} code and a detail naming
+ * the column and the offending text, and parses the target. Nothing is dropped here: callers split
+ * the result on {@link Columns#REASON} into good rows and the quarantine, so the counts reconcile
+ * by construction.
+ */
+public final class RowValidator {
+  private static final String CHECK = Columns.INTERNAL_PREFIX + "check";
+  private static final StructType RESULT =
+      new StructType()
+          .add("reason", DataTypes.StringType)
+          .add("detail", DataTypes.StringType)
+          .add("number", DataTypes.DoubleType)
+          .add("text", DataTypes.StringType);
+
+  private RowValidator() {}
+
+  /**
+   * Adds {@link Columns#REASON}, {@link Columns#DETAIL} and {@link Columns#TARGET}.
+   *
+   * @param raw the reader's uniform text frame
+   * @param specs the input schema with roles
+   * @param task regression or classification
+   * @param declaredClasses classification labels the user declared; empty accepts any label
+   * @param targetRequired false for batch prediction, where new data may lack the target
+   * @param nullValues cell texts that mean missing
+   */
+  public static Dataset<Row> validate(Dataset<Row> raw, List<ColumnSpec> specs, Task task, List<String> declaredClasses, boolean targetRequired, List<String> nullValues) {
+    List<Column> cells = new ArrayList<>();
+    for (ColumnSpec s : specs) {
+      cells.add(Columns.col(s.name()));
+    }
+    cells.add(functions.col(Columns.CORRUPT));
+    Check check = new Check(specs, task, declaredClasses, targetRequired, new RawParsing(nullValues));
+    Column result = functions.udf(check, RESULT).asNonNullable().apply(functions.struct(cells.toArray(new Column[0])));
+    return raw.withColumn(CHECK, result)
+        .withColumn(Columns.REASON, functions.col(CHECK + ".reason"))
+        .withColumn(Columns.DETAIL, functions.col(CHECK + ".detail"))
+        .withColumn(Columns.TARGET, functions.col(CHECK + (task == Task.REGRESSION ? ".number" : ".text")))
+        .drop(CHECK);
+  }
+
+  /** The checks of one row, in order of precedence: the first failing one names the reason. */
+  private static final class Check implements UDF1<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private static final String REPLACEMENT_CHAR = "\uFFFD";
+
+    private final String[] names;
+    private final boolean[] numeric;
+    private final int target;
+    private final boolean regression;
+    private final Set<String> classes;
+    private final String classList;
+    private final boolean targetRequired;
+    private final RawParsing parsing;
+
+    Check(List<ColumnSpec> specs, Task task, List<String> declaredClasses, boolean targetRequired, RawParsing parsing) {
+      names = new String[specs.size()];
+      numeric = new boolean[specs.size()];
+      int t = -1;
+      for (int i = 0; i < specs.size(); i++) {
+        names[i] = specs.get(i).name();
+        numeric[i] = specs.get(i).isNumeric();
+        if (specs.get(i).role().equals(ColumnSpec.TARGET)) {
+          t = i;
+        }
+      }
+      this.target = t;
+      this.regression = task == Task.REGRESSION;
+      this.classes = Set.copyOf(declaredClasses);
+      this.classList = declaredClasses.toString();
+      this.targetRequired = targetRequired;
+      this.parsing = parsing;
+    }
+
+    @Override
+    public Row call(Row cells) {
+      String targetCell = target < 0 ? null : cells.getString(target);
+      Double number = regression ? parsing.number(targetCell) : null;
+      String text = regression ? null : parsing.text(targetCell);
+      if (!cells.isNullAt(names.length)) {
+        return RowFactory.create(QuarantineReason.MALFORMED_ROW.code(), "the record does not parse in the input format (wrong field count, broken quoting or invalid syntax)", number, text);
+      }
+      StringBuilder bad = new StringBuilder();
+      for (int i = 0; i < names.length; i++) {
+        String cell = cells.getString(i);
+        if (cell != null && cell.contains(REPLACEMENT_CHAR)) {
+          bad.append(bad.length() == 0 ? "" : ", ").append("column ").append(names[i]);
+        }
+      }
+      if (bad.length() > 0) {
+        return RowFactory.create(QuarantineReason.BAD_ENCODING.code(), "bytes invalid in the input encoding in " + bad, number, text);
+      }
+      if (target >= 0) {
+        String name = names[target];
+        if (parsing.isMissing(targetCell)) {
+          if (targetRequired) {
+            return RowFactory.create(QuarantineReason.MISSING_TARGET.code(), "target column " + name + " is empty", null, null);
+          }
+        } else if (regression && number == null) {
+          return RowFactory.create(QuarantineReason.UNPARSEABLE_TARGET.code(), "target column " + name + ": '" + targetCell + "' is not a number", null, null);
+        } else if (!regression && !classes.isEmpty() && !classes.contains(text)) {
+          return RowFactory.create(QuarantineReason.UNKNOWN_CLASS.code(), "target column " + name + ": '" + text + "' is not one of target.classes " + classList, null, text);
+        }
+      }
+      for (int i = 0; i < names.length; i++) {
+        if (numeric[i] && parsing.isUnparseableNumber(cells.getString(i))) {
+          bad.append(bad.length() == 0 ? "" : "; ").append("column ").append(names[i]).append(": '").append(cells.getString(i)).append("' is not a number");
+        }
+      }
+      if (bad.length() > 0) {
+        return RowFactory.create(QuarantineReason.UNPARSEABLE_NUMERIC.code(), bad.toString(), number, text);
+      }
+      return RowFactory.create(null, null, number, text);
+    }
+  }
+
+  /**
+   * The quarantine table: the raw row text (the original line for malformed rows, the cells
+   * re-encoded as CSV otherwise), the reason code, its detail and the source file.
+   */
+  public static Dataset<Row> quarantine(Dataset<Row> validated, List<String> inputColumns) {
+    List<Column> cells = new ArrayList<>();
+    for (String c : inputColumns) {
+      cells.add(Columns.col(c));
+    }
+    Column rendered = functions.to_csv(functions.struct(cells.toArray(new Column[0])), java.util.Map.of("quoteAll", "false"));
+    return validated
+        .where(functions.col(Columns.REASON).isNotNull())
+        .select(
+            functions.coalesce(functions.col(Columns.CORRUPT), rendered).as(Columns.Q_RAW),
+            functions.col(Columns.REASON).as(Columns.Q_REASON),
+            functions.col(Columns.DETAIL).as(Columns.Q_DETAIL),
+            functions.col(Columns.SOURCE).as(Columns.Q_SOURCE));
+  }
+}

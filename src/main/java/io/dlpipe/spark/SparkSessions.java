@@ -1,0 +1,56 @@
+package io.dlpipe.spark;
+
+import io.dlpipe.config.SparkSettings;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the one SparkSession a dlpipe command uses, with the settings every job relies on. */
+public final class SparkSessions {
+  /** Used when neither --master, the config, nor spark-submit names a master. */
+  public static final String DEFAULT_MASTER = "local[*]";
+
+  private SparkSessions() {}
+
+  /**
+   * The master to use: {@code --master} wins, then {@code spark.master} in the config, then the one
+   * spark-submit put into the {@code spark.master} system property, then {@link #DEFAULT_MASTER}.
+   */
+  public static String resolveMaster(String cliMaster, SparkSettings settings) {
+    if (cliMaster != null && !cliMaster.isBlank()) {
+      return cliMaster.trim();
+    }
+    if (!settings.master().isBlank()) {
+      return settings.master().trim();
+    }
+    String submitted = System.getProperty("spark.master");
+    return submitted == null || submitted.isBlank() ? DEFAULT_MASTER : submitted;
+  }
+
+  /** The Spark settings dlpipe needs, before the user's own {@code spark.conf} entries are applied. */
+  public static SparkConf baseConf(String master, SparkSettings settings) {
+    SparkConf conf = new SparkConf().setMaster(master).setAppName(settings.appName());
+    // ND4J arrays cross the wire in training; Java serialization of them is slow and huge.
+    conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    conf.set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+    // ETL parses with cast(): under ANSI mode a bad cell would fail the job instead of being quarantined.
+    conf.set("spark.sql.ansi.enabled", "false");
+    // Timestamps in outputs and summaries must not depend on the machine's zone.
+    conf.set("spark.sql.session.timeZone", "UTC");
+    conf.set("spark.sql.adaptive.enabled", "true");
+    if (master.startsWith("local")) {
+      // On a laptop or CI box the host name may resolve to a non-loopback address.
+      conf.set("spark.driver.host", "127.0.0.1");
+      conf.set("spark.driver.bindAddress", "127.0.0.1");
+    }
+    for (Map.Entry<String, String> e : settings.conf().entrySet()) {
+      conf.set(e.getKey(), e.getValue());
+    }
+    return conf;
+  }
+
+  /** Gets or creates the session (a running one, e.g. in tests or a notebook, is reused). */
+  public static SparkSession getOrCreate(String master, SparkSettings settings) {
+    return SparkSession.builder().config(baseConf(master, settings)).getOrCreate();
+  }
+}

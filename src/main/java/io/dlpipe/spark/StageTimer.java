@@ -1,0 +1,73 @@
+package io.dlpipe.spark;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Names each stage of a command in the Spark UI (job group and description) and prints one
+ * progress line per stage with its row rate. Lines are plain text so they read the same in a
+ * terminal and in a scheduler's log file.
+ */
+public final class StageTimer {
+  private static final Logger LOG = LoggerFactory.getLogger("dlpipe.progress");
+
+  private final SparkSession spark;
+  private final String command;
+  private final int totalStages;
+  private final Map<String, Double> seconds = new LinkedHashMap<>();
+  private int index;
+
+  public StageTimer(SparkSession spark, String command, int totalStages) {
+    this.spark = spark;
+    this.command = command;
+    this.totalStages = totalStages;
+  }
+
+  /** Starts a stage; close it (try-with-resources) after its Spark actions have run. */
+  public Stage start(String name, String description) {
+    index++;
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setJobGroup("dlpipe-" + command + "-" + name, "dlpipe " + command + ": " + description, false);
+    jsc.setJobDescription("dlpipe " + command + " [" + index + "/" + totalStages + "] " + description);
+    LOG.info(String.format(Locale.ROOT, "%s [%d/%d] %s: started", command, index, totalStages, name));
+    return new Stage(name, index);
+  }
+
+  /** Seconds per finished stage, in the order they ran. */
+  public Map<String, Double> seconds() {
+    return Collections.unmodifiableMap(seconds);
+  }
+
+  /** One running stage. */
+  public final class Stage implements AutoCloseable {
+    private final String name;
+    private final int number;
+    private final long startNanos = System.nanoTime();
+    private long rows = -1;
+
+    private Stage(String name, int number) {
+      this.name = name;
+      this.number = number;
+    }
+
+    /** The rows this stage processed, for the rate in its progress line. */
+    public void rows(long count) {
+      this.rows = count;
+    }
+
+    @Override
+    public void close() {
+      double s = (System.nanoTime() - startNanos) / 1e9;
+      seconds.put(name, Math.round(s * 1000) / 1000.0);
+      String rate = rows < 0 ? "" : String.format(Locale.ROOT, ", %,d rows (%,.0f rows/s)", rows, rows / Math.max(s, 1e-3));
+      LOG.info(String.format(Locale.ROOT, "%s [%d/%d] %s: done in %.1f s%s", command, number, totalStages, name, s, rate));
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+}

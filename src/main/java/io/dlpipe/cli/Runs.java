@@ -16,11 +16,16 @@ final class Runs {
   static int withSpark(String command, DlpipeConfig cfg, String cliMaster, Function<SparkSession, Integer> body) {
     String master = SparkSessions.resolveMaster(cliMaster, cfg.spark());
     LOG.info("dlpipe {} on {}; resolved configuration:\n{}", command, master, cfg.renderMasked());
+    // A session that already runs (tests, notebooks, an embedding application) is reused and left
+    // running; one this command started is stopped when it ends.
+    boolean reused = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.getOrCreate(master, cfg.spark());
     try {
       return body.apply(spark);
     } finally {
-      spark.stop();
+      if (!reused) {
+        spark.stop();
+      }
     }
   }
 }

@@ -133,7 +133,7 @@ public final class ConfigLoader {
         continue;
       }
       ConfigValue v = valueAt(user, path);
-      String origin = v == null ? "" : " (" + v.origin().description() + ")";
+      String origin = v == null ? "" : " (" + ConfigReader.origin(v) + ")";
       String hint = closest(path, known).map(k -> "; did you mean '" + k + "'?").orElse("");
       throw new ConfigException(
           "Invalid configuration: unknown key '" + path + "'" + origin + hint
@@ -171,9 +171,11 @@ public final class ConfigLoader {
     for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
       String path = prefix.isEmpty() ? ConfigUtil.joinPath(e.getKey()) : prefix + "." + ConfigUtil.joinPath(e.getKey());
       ConfigValue v = e.getValue();
-      if (v.valueType() == ConfigValueType.OBJECT && !FREE_FORM.contains(path) && !((ConfigObject) v).isEmpty()) {
+      if (!(v instanceof ConfigObject)) {
+        out.add(path); // a scalar, a list, or a substitution not resolved yet
+      } else if (!FREE_FORM.contains(path) && !((ConfigObject) v).isEmpty()) {
         leafPaths(path, (ConfigObject) v, out);
-      } else if (v.valueType() == ConfigValueType.OBJECT && FREE_FORM.contains(path)) {
+      } else if (FREE_FORM.contains(path)) {
         for (String k : ((ConfigObject) v).keySet()) {
           out.add(path + "." + ConfigUtil.joinPath(k));
         }
@@ -315,7 +317,7 @@ public final class ConfigLoader {
           String.format(
               Locale.ROOT,
               "Invalid configuration: etl.split: expected train + validation + test = 1, found %s + %s + %s = %s (%s)",
-              split.train(), split.validation(), split.test(), sum, c.getValue("etl.split.train").origin().description()));
+              split.train(), split.validation(), split.test(), sum, ConfigReader.origin(c.getValue("etl.split.train"))));
     }
 
     String compression = r.string("etl.write.compression", "snappy | zstd | gzip | none").toLowerCase(Locale.ROOT);

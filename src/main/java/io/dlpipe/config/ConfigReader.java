@@ -206,8 +206,14 @@ final class ConfigReader {
             + ", found "
             + describe(found)
             + " ("
-            + found.origin().description()
+            + origin(found)
             + ")");
+  }
+
+  /** Where a value came from: "FILE: LINE", or the --set argument that gave it. */
+  static String origin(ConfigValue v) {
+    String d = v.origin().description();
+    return d.startsWith("--set ") && d.endsWith(": 1") ? d.substring(0, d.length() - 3) : d;
   }
 
   static String describe(ConfigValue v) {

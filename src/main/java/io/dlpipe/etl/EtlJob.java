@@ -53,6 +53,16 @@ public final class EtlJob {
   }
 
   public EtlResult run() {
+    try {
+      return execute();
+    } catch (io.dlpipe.DlpipeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw InputReader.explain(e, cfg.input().path());
+    }
+  }
+
+  private EtlResult execute() {
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     EtlConfig etl = cfg.etl();
     List<String> nullValues = cfg.input().nullValues();

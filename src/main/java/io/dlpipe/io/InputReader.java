@@ -55,6 +55,24 @@ public final class InputReader {
     return names;
   }
 
+  /**
+   * Turns a failure raised while Spark scanned the input into a {@link DataException} when it is
+   * a problem of the data (a file whose header differs, a file that vanished); anything else is
+   * returned unchanged.
+   */
+  public static RuntimeException explain(RuntimeException e, String path) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String m = String.valueOf(c.getMessage());
+      if (m.contains("CSV header does not conform to the schema")) {
+        return new DataException("Schema mismatch: the files under " + path + " (input.path) do not all have the same header: " + m.strip(), e);
+      }
+      if (c instanceof java.io.FileNotFoundException) {
+        return new DataException("Input changed while it was read: " + m.strip() + " (input.path = " + path + ")", e);
+      }
+    }
+    return e;
+  }
+
   static void requireExists(SparkSession spark, String path) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try {

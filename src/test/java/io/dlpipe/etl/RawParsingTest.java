@@ -1,0 +1,53 @@
+package io.dlpipe.etl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RawParsingTest {
+  private final RawParsing p = new RawParsing(List.of("", "NA", "null"));
+
+  @Test
+  void missingCells() {
+    assertTrue(p.isMissing(null));
+    assertTrue(p.isMissing(""));
+    assertTrue(p.isMissing("  NA "));
+    assertFalse(p.isMissing("na"));
+    assertFalse(p.isMissing("0"));
+  }
+
+  @Test
+  void numbers() {
+    assertEquals(12.0, p.number(" 12 "));
+    assertEquals(-0.5, p.number("-.5"));
+    assertEquals(1500.0, p.number("1.5e3"));
+    assertEquals(3.0, p.number("+3."));
+    assertNull(p.number("NA"));
+    assertNull(p.number("1,200"));
+    assertNull(p.number("12abc"));
+    assertNull(p.number("0x1F"));
+    assertNull(p.number("1d"));
+    assertNull(p.number("Infinity"));
+    assertNull(p.number("NaN"));
+    assertNull(p.number("1e999"));
+  }
+
+  @Test
+  void unparseableMeansPresentButNotANumber() {
+    assertTrue(p.isUnparseableNumber("12abc"));
+    assertTrue(p.isUnparseableNumber("1e999"));
+    assertFalse(p.isUnparseableNumber("NA"));
+    assertFalse(p.isUnparseableNumber(null));
+    assertFalse(p.isUnparseableNumber("7"));
+  }
+
+  @Test
+  void textIsStrippedOrNull() {
+    assertEquals("owner", p.text("\towner "));
+    assertNull(p.text(" null "));
+  }
+}

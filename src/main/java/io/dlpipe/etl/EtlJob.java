@@ -57,7 +57,7 @@ public final class EtlJob {
       return execute();
     } catch (io.dlpipe.DlpipeException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       throw InputReader.explain(e, cfg.input().path());
     }
   }

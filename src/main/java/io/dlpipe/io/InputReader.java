@@ -60,7 +60,7 @@ public final class InputReader {
    * a problem of the data (a file whose header differs, a file that vanished); anything else is
    * returned unchanged.
    */
-  public static RuntimeException explain(RuntimeException e, String path) {
+  public static RuntimeException explain(Exception e, String path) {
     for (Throwable c = e; c != null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
       if (m.contains("CSV header does not conform to the schema")) {
@@ -70,7 +70,8 @@ public final class InputReader {
         return new DataException("Input changed while it was read: " + m.strip() + " (input.path = " + path + ")", e);
       }
     }
-    return e;
+    // Scala code throws checked exceptions (SparkException) undeclared.
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
   }
 
   static void requireExists(SparkSession spark, String path) {
@@ -89,7 +90,10 @@ public final class InputReader {
 
   private static DataFrameReader baseReader(SparkSession spark, InputConfig input) {
     DataFrameReader reader = spark.read().option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", Columns.CORRUPT);
-    reader = reader.option("encoding", input.encoding());
+    if (!input.encoding().equals("UTF-8")) {
+      // Only when needed: an explicit charset takes Spark's slower decoding path.
+      reader = reader.option("encoding", input.encoding());
+    }
     for (var e : input.options().entrySet()) {
       reader = reader.option(e.getKey(), e.getValue());
     }

@@ -1,0 +1,90 @@
+package io.dlpipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dlpipe.ExitCodes;
+import io.dlpipe.testing.TestData;
+import io.dlpipe.testing.TestSpark;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and messages of the command line, as a scheduler sees them. */
+class MainTest {
+  @TempDir Path tmp;
+
+  private record Outcome(int code, String out, String err) {}
+
+  private static Outcome run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.execute(args);
+      return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void helpListsEveryCommandAndOption() {
+    Outcome top = run("--help");
+    assertEquals(ExitCodes.OK, top.code());
+    for (String command : new String[] {"etl", "synth", "config"}) {
+      assertTrue(top.out().contains("  " + command + " "), top.out());
+    }
+    Outcome etl = run("etl", "--help");
+    assertEquals(ExitCodes.OK, etl.code());
+    for (String option : new String[] {"--conf", "--set", "--master"}) {
+      assertTrue(etl.out().contains(option), etl.out());
+    }
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() {
+    Outcome noCommand = run();
+    assertEquals(ExitCodes.USAGE, noCommand.code());
+    assertTrue(noCommand.err().startsWith("Missing command: give one of etl, "), noCommand.err());
+    assertEquals(ExitCodes.USAGE, run("train-everything").code());
+    assertEquals(ExitCodes.USAGE, run("etl", "--no-such-option").code());
+  }
+
+  @Test
+  void configErrorsExitWithTwoBeforeSparkStarts() {
+    Outcome bad = run("etl", "--set", "input.path=/x", "--set", "target.column=y", "--set", "target.task=regresion", "--set", "output.dir=/w");
+    assertEquals(ExitCodes.USAGE, bad.code());
+    assertEquals("dlpipe: Invalid configuration: target.task: expected one of regression | classification, found string \"regresion\" (--set target.task=regresion)\n", bad.err());
+  }
+
+  @Test
+  void configCommandPrintsTheResolvedConfigWithoutSpark() {
+    Outcome ok = run("config", "--conf", TestData.projectDir().resolve("conf/examples/credit.conf").toString(), "--set", "etl.split.seed=7");
+    assertEquals(ExitCodes.OK, ok.code(), ok.err());
+    assertTrue(ok.out().contains("seed=7"), ok.out());
+    assertTrue(ok.out().contains("column=Status"), ok.out());
+  }
+
+  @Test
+  void dataErrorsExitWithThreeAndSuccessWithZero() throws Exception {
+    TestSpark.get();
+    Outcome missing = run("etl", "--set", "input.path=" + tmp.resolve("none.csv"), "--set", "target.column=y", "--set", "target.task=regression", "--set", "output.dir=" + tmp);
+    assertEquals(ExitCodes.DATA, missing.code());
+    assertEquals("dlpipe: Input not found: " + tmp.resolve("none.csv") + " (input.path) does not exist or matches no file\n", missing.err());
+
+    Path conf = tmp.resolve("credit.conf");
+    Files.writeString(conf, "input { path = \"" + TestData.credit() + "\", format = csv }\ntarget { column = Status, task = classification }\noutput { dir = \"" + tmp.resolve("ws") + "\" }\n");
+    Outcome ok = run("etl", "--conf", conf.toString());
+    assertEquals(ExitCodes.OK, ok.code(), ok.err());
+    assertTrue(Files.exists(tmp.resolve("ws/prepared/_SUCCESS")));
+  }
+}

@@ -5,7 +5,9 @@ import io.dlpipe.config.DlpipeConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options every pipeline command takes: the config layers and the Spark master. */
 public final class CommonOptions {
@@ -17,6 +19,14 @@ public final class CommonOptions {
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master: local[N], spark://HOST:PORT, yarn, k8s://... (default: spark.master in the config, else local[*]).")
   String master;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  /** The whole command line as given, for handing it on to spark-submit. */
+  List<String> originalArgs() {
+    return command.commandLine().getParseResult().originalArgs();
+  }
 
   /** Loads and validates the configuration; nothing Spark-related has started yet. */
   DlpipeConfig load() {

@@ -14,13 +14,14 @@ import picocli.CommandLine.Command;
     description = "Spark ETL and distributed neural-network training for big tabular data.",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    subcommands = {EtlCommand.class, SynthCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, EtlCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DoctorCommand.class, SynthCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of etl, synth, config (see dlpipe --help)");
+    String commands = String.join(", ", spec.subcommands().keySet().stream().filter(c -> !c.equals("help")).toList());
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of " + commands + " (see dlpipe --help)");
   }
 
   public static void main(String[] args) {

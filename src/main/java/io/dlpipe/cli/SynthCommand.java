@@ -39,7 +39,7 @@ final class SynthCommand implements Callable<Integer> {
     if (rows < 1 || files < 1 || malformedRatio < 0 || malformedRatio > 1) {
       throw new io.dlpipe.ConfigException("synth: expected --rows >= 1, --files >= 1 and --malformed-ratio in [0, 1], found " + rows + ", " + files + ", " + malformedRatio);
     }
-    SparkSettings settings = new SparkSettings("", "dlpipe-synth", Map.of());
+    SparkSettings settings = new SparkSettings("", "dlpipe-synth", Map.of(), "");
     SparkSession spark = SparkSessions.getOrCreate(SparkSessions.resolveMaster(master, settings), settings);
     try {
       new SyntheticData(shape, seed, malformedRatio).write(spark, out, rows, files);

@@ -250,9 +250,20 @@ public final class ConfigLoader {
     OutputConfig output = new OutputConfig(r.requiredString("output.dir", "a path for the workspace"));
 
     EtlConfig etl = etl(r, c);
+    TrainConfig train = train(r, c, target);
     SparkSettings spark =
-        new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"));
-    return new DlpipeConfig(input, target, output, etl, spark, c);
+        new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"), memorySize(r, c, "spark.executor-offheap"));
+    EvaluateConfig evaluate = evaluate(r);
+    return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, c);
+  }
+
+  /** A Spark memory size such as 512m or 4g; empty is allowed and means "derive it". */
+  private static String memorySize(ConfigReader r, Config c, String path) {
+    String size = r.string(path, "a memory size such as 4g or 512m").trim();
+    if (!size.isEmpty() && !size.matches("(?i)\\d+[kmgt]b?")) {
+      throw ConfigReader.invalid(path, "a memory size such as 4g or 512m, or empty", c.getValue(path));
+    }
+    return size;
   }
 
   private static String charset(ConfigReader r, Config c) {
@@ -330,6 +341,95 @@ public final class ConfigLoader {
         r.number("etl.max-reject-ratio", 0, 1, true, true),
         infer, dedup, impute, clip, normalize, categorical, split, write,
         r.number("etl.quantile-relative-error", 0, 0.1, false, true));
+  }
+
+  private static EvaluateConfig evaluate(ConfigReader r) {
+    return new EvaluateConfig(
+        (int) r.integer("evaluate.batch-size", 1, 1 << 20),
+        r.bool("evaluate.baseline"),
+        new EvaluateConfig.Importance(
+            r.bool("evaluate.importance.enabled"),
+            (int) r.integer("evaluate.importance.sample-rows", 10, 1_000_000),
+            (int) r.integer("evaluate.importance.repeats", 1, 100),
+            r.integer("evaluate.importance.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2)),
+        (int) r.integer("evaluate.cross-validation.folds", 0, 20),
+        r.bool("evaluate.report"));
+  }
+
+  private static TrainConfig train(ConfigReader r, Config c, TargetConfig target) {
+    String hiddenKey = "train.model.hidden-layers";
+    List<Integer> hidden = new ArrayList<>();
+    for (String s : r.stringList(hiddenKey)) {
+      int width;
+      try {
+        double d = Double.parseDouble(s.trim());
+        width = d == Math.rint(d) && d >= 1 && d <= 65_536 ? (int) d : -1;
+      } catch (NumberFormatException e) {
+        width = -1;
+      }
+      if (width < 1) {
+        throw ConfigReader.invalid(hiddenKey, "a list of layer widths, integers in [1, 65536]", c.getValue(hiddenKey));
+      }
+      hidden.add(width);
+    }
+    TrainConfig.Model model =
+        new TrainConfig.Model(
+            hidden,
+            r.enumValue("train.model.activation", TrainConfig.Activation.class),
+            r.enumValue("train.model.weight-init", TrainConfig.WeightInit.class),
+            r.number("train.model.dropout", 0, 1, true, false),
+            r.number("train.model.l2", 0, 1, true, true),
+            r.bool("train.model.batch-normalization"),
+            r.enumValue("train.model.classification-output", TrainConfig.ClassificationOutput.class));
+    if (model.classificationOutput() == TrainConfig.ClassificationOutput.SIGMOID) {
+      if (target.task() != Task.CLASSIFICATION) {
+        throw ConfigReader.invalid(
+            "train.model.classification-output", "softmax unless target.task = classification", c.getValue("train.model.classification-output"));
+      }
+      if (!target.classes().isEmpty() && target.classes().size() != 2) {
+        throw ConfigReader.invalid(
+            "train.model.classification-output",
+            "softmax for " + target.classes().size() + " classes (sigmoid needs exactly 2 in target.classes)",
+            c.getValue("train.model.classification-output"));
+      }
+    }
+
+    TrainConfig.Schedule schedule =
+        new TrainConfig.Schedule(
+            r.enumValue("train.updater.schedule.type", TrainConfig.ScheduleType.class),
+            r.number("train.updater.schedule.decay-rate", 0, 1, false, true),
+            (int) r.integer("train.updater.schedule.decay-epochs", 1, 100_000));
+    TrainConfig.Updater updater =
+        new TrainConfig.Updater(
+            r.enumValue("train.updater.type", TrainConfig.UpdaterType.class),
+            r.number("train.updater.learning-rate", 0, 10, false, true),
+            r.number("train.updater.momentum", 0, 1, true, false),
+            r.number("train.updater.rms-decay", 0, 1, false, false),
+            schedule);
+
+    TrainConfig.Master master =
+        new TrainConfig.Master(
+            (int) r.integer("train.batch-size-per-worker", 1, 1_000_000),
+            (int) r.integer("train.averaging-frequency", 1, 100_000),
+            (int) r.integer("train.worker-prefetch-batches", 0, 1_000),
+            (int) r.integer("train.workers", 0, 1_000_000),
+            r.enumValue("train.approach", TrainConfig.Approach.class),
+            r.string("train.export-dir", "a Hadoop path, or empty for <output.dir>/model/_export").trim(),
+            r.enumValue("train.repartition", TrainConfig.Repartition.class),
+            r.enumValue("train.repartition-strategy", TrainConfig.RepartitionStrategy.class),
+            r.enumValue("train.storage-level", TrainConfig.StorageLevelName.class),
+            r.bool("train.collect-stats"));
+
+    return new TrainConfig(
+        (int) r.integer("train.epochs", 1, 100_000),
+        r.integer("train.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2),
+        new TrainConfig.EarlyStopping(
+            (int) r.integer("train.early-stopping.patience", 0, 100_000),
+            r.number("train.early-stopping.min-delta", 0, Double.MAX_VALUE, true, true)),
+        model,
+        updater,
+        master,
+        (int) r.integer("train.eval-batch-size", 1, 1_000_000));
   }
 
   /** HOCON text of the tree with secret-looking keys' values replaced, for logs and provenance. */

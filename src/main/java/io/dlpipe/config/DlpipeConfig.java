@@ -10,6 +10,8 @@ import com.typesafe.config.Config;
  * @param target what to predict
  * @param output the workspace
  * @param etl ETL settings
+ * @param train training settings
+ * @param evaluate evaluate and predict settings
  * @param spark Spark session settings
  * @param resolved the resolved HOCON tree, kept for logging and provenance
  */
@@ -18,6 +20,8 @@ public record DlpipeConfig(
     TargetConfig target,
     OutputConfig output,
     EtlConfig etl,
+    TrainConfig train,
+    EvaluateConfig evaluate,
     SparkSettings spark,
     Config resolved) {
 

@@ -2,7 +2,6 @@ package io.dlpipe.io;
 
 import io.dlpipe.DataException;
 import io.dlpipe.config.InputConfig;
-import io.dlpipe.config.InputFormat;
 import io.dlpipe.spark.Columns;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,14 +33,20 @@ public final class InputReader {
 
   /** The uniform raw frame; throws {@link DataException} when the input is missing. */
   public static Dataset<Row> read(SparkSession spark, InputConfig input) {
+    return asText(readTyped(spark, input));
+  }
+
+  /**
+   * The input with the types its format carries (all text for CSV) plus {@link Columns#CORRUPT};
+   * batch prediction checks these types against training before anything is scored.
+   */
+  public static Dataset<Row> readTyped(SparkSession spark, InputConfig input) {
     requireExists(spark, input.path());
-    Dataset<Row> typed =
-        switch (input.format()) {
-          case CSV -> readCsv(spark, input);
-          case JSON -> readJson(spark, input);
-          case PARQUET -> readParquet(spark, input);
-        };
-    return asText(typed, input.format());
+    return switch (input.format()) {
+      case CSV -> readCsv(spark, input);
+      case JSON -> readJson(spark, input);
+      case PARQUET -> readParquet(spark, input);
+    };
   }
 
   /** The input's column names in file order, read from the header or schema alone. */
@@ -139,7 +144,7 @@ public final class InputReader {
   }
 
   /** Every data column as text; nested values as JSON text; adds the source file. */
-  private static Dataset<Row> asText(Dataset<Row> typed, InputFormat format) {
+  public static Dataset<Row> asText(Dataset<Row> typed) {
     List<Column> cols = new ArrayList<>();
     for (StructField f : typed.schema().fields()) {
       String name = f.name();

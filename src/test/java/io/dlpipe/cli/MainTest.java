@@ -40,7 +40,7 @@ class MainTest {
   void helpListsEveryCommandAndOption() {
     Outcome top = run("--help");
     assertEquals(ExitCodes.OK, top.code());
-    for (String command : new String[] {"etl", "synth", "config"}) {
+    for (String command : new String[] {"run", "etl", "train", "evaluate", "predict", "doctor", "synth", "config"}) {
       assertTrue(top.out().contains("  " + command + " "), top.out());
     }
     Outcome etl = run("etl", "--help");
@@ -54,7 +54,7 @@ class MainTest {
   void usageErrorsExitWithTwo() {
     Outcome noCommand = run();
     assertEquals(ExitCodes.USAGE, noCommand.code());
-    assertTrue(noCommand.err().startsWith("Missing command: give one of etl, "), noCommand.err());
+    assertTrue(noCommand.err().startsWith("Missing command: give one of run, etl, train, evaluate, predict, doctor, synth, config (see dlpipe --help)"), noCommand.err());
     assertEquals(ExitCodes.USAGE, run("train-everything").code());
     assertEquals(ExitCodes.USAGE, run("etl", "--no-such-option").code());
   }

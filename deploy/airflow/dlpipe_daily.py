@@ -1,0 +1,62 @@
+"""Daily dlpipe run in Airflow: etl, then train, then evaluate, on the day's raw partition.
+
+Put this file in the DAGs folder of an Airflow 2 installation with the Apache Spark provider
+(apache-airflow-providers-apache-spark) and a Spark connection `spark_dlpipe` whose host is the
+cluster's master (yarn, spark://..., k8s://...). The jar and the config must be readable where
+spark-submit runs: DLPIPE_HOME below.
+
+SPARK_CONF is what `jobs/dlpipe <command> --master yarn` computes for conf/examples/cluster.conf;
+a test in the dlpipe repository keeps the two identical.
+"""
+from datetime import datetime, timedelta
+
+from airflow import DAG
+from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+DLPIPE_HOME = "/opt/dlpipe"
+APP_JAR = DLPIPE_HOME + "/dlpipe-spark.jar"
+CONFIG = DLPIPE_HOME + "/conf/cluster.conf"
+MAIN_CLASS = "io.dlpipe.cli.Main"
+
+SPARK_CONF = {
+    "spark.app.name": "dlpipe",
+    "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
+    "spark.kryo.registrator": "org.nd4j.kryo.Nd4jRegistrator",
+    "spark.executor.memory": "4g",
+    "spark.executor.memoryOverhead": "4480m",
+    "spark.executor.extraJavaOptions": "-Dorg.bytedeco.javacpp.maxbytes=4096m -Dorg.bytedeco.javacpp.maxphysicalbytes=8576m",
+    "spark.executor.cores": "2",
+    "spark.dynamicAllocation.enabled": "false",
+    "spark.executor.instances": "4",
+}
+
+# The day's partition; every later stage reads the same workspace.
+PARTITION_SETS = ["--set", "input.path=hdfs:///data/ames/raw/dt={{ ds }}", "--set", "output.dir=hdfs:///dlpipe/ames/dt={{ ds }}"]
+
+
+def dlpipe_task(command):
+    return SparkSubmitOperator(
+        task_id="dlpipe_" + command,
+        conn_id="spark_dlpipe",
+        application=APP_JAR,
+        java_class=MAIN_CLASS,
+        conf=SPARK_CONF,
+        files=CONFIG,
+        application_args=[command, "--conf", "cluster.conf"] + PARTITION_SETS,
+        name="dlpipe-" + command + "-{{ ds_nodash }}",
+        verbose=False,
+    )
+
+
+with DAG(
+    dag_id="dlpipe_ames_daily",
+    description="dlpipe etl -> train -> evaluate on the day's partition",
+    schedule="0 3 * * *",
+    start_date=datetime(2026, 11, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
+    tags=["dlpipe"],
+) as dag:
+    # Exit code 2 (configuration) and 3 (data) fail the task; retrying cannot fix them, 1 may be transient.
+    dlpipe_task("etl") >> dlpipe_task("train") >> dlpipe_task("evaluate")

@@ -1,0 +1,36 @@
+package io.dlpipe.cli;
+
+import io.dlpipe.ExitCodes;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.doctor.Doctor;
+import io.dlpipe.doctor.Finding;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code dlpipe doctor}: says what would go wrong before a long run starts. */
+@Command(
+    name = "doctor",
+    description = {
+      "Pre-flight check: versions, the ND4J backend on the driver and the executors, executor memory arithmetic,",
+      "GPUs the tasks see, a shared file system for export training, input readable and output writable.",
+      "Every finding comes with its fix. Exits 0 only when the run would work."
+    },
+    mixinStandardHelpOptions = true)
+final class DoctorCommand implements Callable<Integer> {
+  @Mixin CommonOptions options;
+
+  @Override
+  public Integer call() {
+    DlpipeConfig cfg = options.load();
+    return Runs.withSpark("doctor", cfg, options, spark -> {
+      List<Finding> findings = new Doctor(spark, cfg).run();
+      findings.forEach(f -> System.out.println(f.render()));
+      long errors = findings.stream().filter(f -> f.level() == Finding.Level.ERROR).count();
+      long warnings = findings.stream().filter(f -> f.level() == Finding.Level.WARN).count();
+      System.out.println(errors == 0 ? "doctor: the run would work (" + warnings + " warning(s))" : "doctor: " + errors + " problem(s) would stop the run");
+      return errors == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+    });
+  }
+}

@@ -1,0 +1,32 @@
+package io.dlpipe.cli;
+
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.run.RunJob;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dlpipe run}: etl, train, evaluate; the command a scheduler calls. */
+@Command(
+    name = "run",
+    description = {
+      "Run etl -> train -> evaluate. A stage is skipped when its _SUCCESS is newer than its inputs and its part of the config is unchanged.",
+      "Writes <output.dir>/run-summary.json: stages run or skipped, seconds per stage, key metrics, exit status."
+    },
+    mixinStandardHelpOptions = true)
+final class RunCommand implements Callable<Integer> {
+  @Mixin CommonOptions options;
+
+  @Option(names = "--force", description = "Redo every stage (training starts fresh).")
+  boolean force;
+
+  @Override
+  public Integer call() {
+    DlpipeConfig cfg = options.load();
+    return Runs.withSpark("run", cfg, options, spark -> {
+      new RunJob(spark, cfg).run(force);
+      return 0;
+    });
+  }
+}

@@ -1,0 +1,188 @@
+package io.dlpipe.config;
+
+import java.util.List;
+
+/**
+ * Settings of the training stage; see the {@code train} section of {@code dlpipe-defaults.conf}
+ * for each key's meaning and default. The defaults are meant to train a sound model on tabular
+ * data without tuning; everything here can be changed without touching code.
+ *
+ * @param epochs the most passes over the train split; early stopping may end training sooner
+ * @param seed seeds weight initialization, dropout and DL4J's data splitting
+ * @param earlyStopping when to stop because the validation loss no longer improves
+ * @param model the network's architecture
+ * @param updater the optimizer and its learning-rate schedule
+ * @param master the options of DL4J's parameter-averaging training master
+ * @param evalBatchSize rows per forward pass when evaluating on the executors
+ */
+public record TrainConfig(
+    int epochs,
+    long seed,
+    EarlyStopping earlyStopping,
+    Model model,
+    Updater updater,
+    Master master,
+    int evalBatchSize) {
+
+  /**
+   * Early stopping on the validation loss; the model of the best epoch is the one kept.
+   *
+   * @param patience epochs without an improvement larger than {@code minDelta} before stopping; 0 turns it off
+   * @param minDelta the smallest decrease of the validation loss that counts as an improvement
+   */
+  public record EarlyStopping(int patience, double minDelta) {}
+
+  /**
+   * A multilayer perceptron.
+   *
+   * @param hiddenLayers the width of each hidden dense layer, input side first
+   * @param activation the hidden layers' activation
+   * @param weightInit the weight initialization scheme
+   * @param dropout the probability of dropping a hidden unit's output in training (0 = off)
+   * @param l2 the L2 penalty on weights (not biases)
+   * @param batchNormalization whether each hidden layer normalizes its pre-activations
+   * @param classificationOutput softmax (any number of classes) or sigmoid (two classes only)
+   */
+  public record Model(
+      List<Integer> hiddenLayers,
+      Activation activation,
+      WeightInit weightInit,
+      double dropout,
+      double l2,
+      boolean batchNormalization,
+      ClassificationOutput classificationOutput) {
+    public Model {
+      hiddenLayers = List.copyOf(hiddenLayers);
+    }
+  }
+
+  /** Hidden-layer activations. */
+  public enum Activation {
+    RELU,
+    LEAKY_RELU,
+    ELU,
+    SELU,
+    GELU,
+    SWISH,
+    TANH,
+    SIGMOID,
+    IDENTITY
+  }
+
+  /** Weight initialization schemes; relu is He et al.'s, the usual choice under ReLU. */
+  public enum WeightInit {
+    RELU,
+    RELU_UNIFORM,
+    XAVIER,
+    XAVIER_UNIFORM,
+    LECUN_NORMAL
+  }
+
+  /** The output layer of a classifier. */
+  public enum ClassificationOutput {
+    /** softmax over the classes with multi-class cross-entropy. */
+    SOFTMAX,
+    /** one sigmoid unit (probability of the last class) with binary cross-entropy; two classes only. */
+    SIGMOID
+  }
+
+  /**
+   * The optimizer.
+   *
+   * @param type adam | sgd | nesterovs | rmsprop
+   * @param learningRate the initial learning rate
+   * @param momentum nesterovs: the momentum
+   * @param rmsDecay rmsprop: the decay of the squared-gradient average
+   * @param schedule how the learning rate changes from epoch to epoch
+   */
+  public record Updater(UpdaterType type, double learningRate, double momentum, double rmsDecay, Schedule schedule) {
+    /** The learning rate of a 0-based epoch under the schedule. */
+    public double learningRate(int epochIndex) {
+      return switch (schedule.type()) {
+        case NONE -> learningRate;
+        case STEP -> learningRate * Math.pow(schedule.decayRate(), Math.floorDiv(epochIndex, schedule.decayEpochs()));
+        case EXPONENTIAL -> learningRate * Math.pow(schedule.decayRate(), (double) epochIndex / schedule.decayEpochs());
+      };
+    }
+  }
+
+  /** Optimizers. */
+  public enum UpdaterType {
+    ADAM,
+    SGD,
+    NESTEROVS,
+    RMSPROP
+  }
+
+  /**
+   * A learning-rate schedule by epoch.
+   *
+   * @param type none | step | exponential
+   * @param decayRate the factor applied every {@code decayEpochs} epochs
+   * @param decayEpochs step: epochs between decays; exponential: epochs per full factor
+   */
+  public record Schedule(ScheduleType type, double decayRate, int decayEpochs) {}
+
+  /** Schedule kinds. */
+  public enum ScheduleType {
+    NONE,
+    STEP,
+    EXPONENTIAL
+  }
+
+  /**
+   * DL4J's {@code ParameterAveragingTrainingMaster} options.
+   *
+   * @param batchSizePerWorker rows in each minibatch a worker fits
+   * @param averagingFrequency minibatches each worker fits between two parameter averagings
+   * @param workerPrefetchBatches minibatches each worker prefetches asynchronously (0 = off)
+   * @param workers parallel workers; 0 means Spark's default parallelism (the cluster's cores)
+   * @param approach export (minibatches saved once to a shared file system) or direct (RDD persisted)
+   * @param exportDir where export writes minibatches; empty means {@code <output.dir>/model/_export}
+   * @param repartition when DL4J repartitions each averaging round's data
+   * @param repartitionStrategy how it repartitions
+   * @param storageLevel the storage level of the minibatch RDD in direct mode
+   * @param collectStats whether DL4J collects its training statistics (written as HTML)
+   */
+  public record Master(
+      int batchSizePerWorker,
+      int averagingFrequency,
+      int workerPrefetchBatches,
+      int workers,
+      Approach approach,
+      String exportDir,
+      Repartition repartition,
+      RepartitionStrategy repartitionStrategy,
+      StorageLevelName storageLevel,
+      boolean collectStats) {}
+
+  /** DL4J's RDD training approaches. */
+  public enum Approach {
+    EXPORT,
+    DIRECT
+  }
+
+  /** DL4J's repartition settings. */
+  public enum Repartition {
+    ALWAYS,
+    NEVER,
+    NUM_PARTITIONS_WORKERS_DIFFERS
+  }
+
+  /** DL4J's repartition strategies. */
+  public enum RepartitionStrategy {
+    BALANCED,
+    APPROXIMATE_BALANCED,
+    SPARK_DEFAULT
+  }
+
+  /** Spark storage levels, by the name of Spark's own constants. */
+  public enum StorageLevelName {
+    NONE,
+    MEMORY_ONLY,
+    MEMORY_ONLY_SER,
+    MEMORY_AND_DISK,
+    MEMORY_AND_DISK_SER,
+    DISK_ONLY
+  }
+}

@@ -1,0 +1,194 @@
+package io.dlpipe.eval;
+
+import io.dlpipe.DataException;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.InputConfig;
+import io.dlpipe.config.Task;
+import io.dlpipe.etl.ColumnSpec;
+import io.dlpipe.etl.FittedTransform;
+import io.dlpipe.etl.RowValidator;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.InputReader;
+import io.dlpipe.io.Json;
+import io.dlpipe.spark.Columns;
+import io.dlpipe.spark.StageTimer;
+import io.dlpipe.train.LabelCodec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Batch prediction: new raw data in the input format, transformed by exactly the fitted transform
+ * the model was trained with (through {@link FittedTransform#apply}, the code etl used), scored on
+ * Spark. Writes the input's columns plus {@code prediction}, the class probabilities,
+ * {@code model_id} and {@code scored_at}. Rows that cannot be transformed go to
+ * {@code <output>_quarantine} with a reason; the counts reconcile. Schema drift stops the job
+ * before anything is scored.
+ */
+public final class PredictJob {
+  private static final Logger LOG = LoggerFactory.getLogger(PredictJob.class);
+  public static final String MODEL_ID = "model_id";
+  public static final String SCORED_AT = "scored_at";
+  public static final String PROBABILITY_PREFIX = "probability_";
+  /** Beside the Parquet files; Spark's readers skip names that start with an underscore. */
+  public static final String SUMMARY = "_dlpipe-predict-summary.json";
+
+  private final SparkSession spark;
+  private final DlpipeConfig cfg;
+  private final String input;
+  private final String output;
+
+  public PredictJob(SparkSession spark, DlpipeConfig cfg, String input, String output) {
+    this.spark = spark;
+    this.cfg = cfg;
+    this.input = input;
+    this.output = output;
+  }
+
+  /** The quarantine folder beside an output folder. */
+  public static String quarantineOf(String output) {
+    return (output.endsWith("/") ? output.substring(0, output.length() - 1) : output) + "_quarantine";
+  }
+
+  /** Runs the prediction; returns rows read, scored and quarantined. */
+  public Map<String, Long> run() {
+    HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+    ModelBundle bundle = ModelBundle.open(files, spark.sparkContext().hadoopConfiguration(), cfg);
+    FittedTransform transform = bundle.transform();
+    InputConfig in = cfg.input();
+    InputConfig source = new InputConfig(input, in.format(), in.header(), in.delimiter(), in.quote(), in.escape(), in.encoding(), in.nullValues(), in.columns(), in.inferRoles(), in.options());
+    StageTimer timer = new StageTimer(spark, "predict", 3);
+    Instant scoredAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    Dataset<Row> typed;
+    List<ColumnSpec> features;
+    try (StageTimer.Stage s = timer.start("check", "read the input and check its schema against training")) {
+      typed = InputReader.readTyped(spark, source);
+      features = checkSchema(typed.schema(), transform, input);
+    }
+    Dataset<Row> raw = InputReader.asText(typed);
+    List<String> inputColumns = InputReader.columnNames(raw);
+    Task task = transform.task().equals("regression") ? Task.REGRESSION : Task.CLASSIFICATION;
+    // The target is not checked: new data usually lacks it, and a stale value must not block scoring.
+    Dataset<Row> validated = RowValidator.validate(raw, features, task, List.of(), false, transform.nullValues()).persist(StorageLevel.MEMORY_AND_DISK());
+    String quarantine = quarantineOf(output);
+    long read = 0;
+    Map<String, Long> byReason = new TreeMap<>();
+    try (StageTimer.Stage s = timer.start("validate", "validate rows and write the quarantine")) {
+      for (Row r : validated.groupBy(Columns.REASON).count().collectAsList()) {
+        read += r.getLong(1);
+        if (!r.isNullAt(0)) {
+          byReason.put(r.getString(0), r.getLong(1));
+        }
+      }
+      RowValidator.quarantine(validated, inputColumns).write().mode(SaveMode.Overwrite).parquet(quarantine);
+      s.rows(read);
+    }
+    long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
+
+    long scored;
+    try (StageTimer.Stage s = timer.start("score", "transform and score")) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Broadcast<byte[]> network = jsc.broadcast(bundle.network());
+      Dataset<Row> good = transform.apply(validated.where(functions.col(Columns.REASON).isNull()));
+      Dataset<Row> result = Scoring.score(good, network, bundle.codec(), cfg.evaluate().batchSize());
+      result.select(outputColumns(typed.schema(), inputColumns, bundle, scoredAt).toArray(new Column[0])).write().mode(SaveMode.Overwrite).parquet(output);
+      scored = spark.read().parquet(output).count();
+      network.destroy();
+      s.rows(scored);
+    }
+    validated.unpersist();
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("rows_read", read);
+    counts.put("rows_scored", scored);
+    counts.put("rows_quarantined", quarantined);
+    if (read != scored + quarantined) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "Counts do not reconcile: read %d != scored %d + quarantined %d", read, scored, quarantined));
+    }
+    Map<String, Object> summary = new LinkedHashMap<>(counts);
+    summary.put("quarantined_by_reason", byReason);
+    summary.put("model_id", bundle.modelId());
+    summary.put("scored_at", scoredAt.toString());
+    summary.put("input", input);
+    summary.put("quarantine", quarantine);
+    files.writeText(HadoopFiles.join(output, SUMMARY), Json.write(summary));
+    LOG.info("Predict done: read {}, scored {}, quarantined {} {} -> {}", read, scored, quarantined, byReason, output);
+    return counts;
+  }
+
+  /**
+   * The feature columns of training, checked against the input: each must be present, and a
+   * numeric one must arrive as numbers or text. Stops with exit code 3 naming the column.
+   */
+  static List<ColumnSpec> checkSchema(StructType schema, FittedTransform transform, String where) {
+    List<ColumnSpec> features = new ArrayList<>();
+    for (ColumnSpec c : transform.columns()) {
+      if (!c.isNumeric() && !c.isCategorical()) {
+        continue;
+      }
+      if (!java.util.Arrays.asList(schema.fieldNames()).contains(c.name())) {
+        throw new DataException("Schema drift: training column '" + c.name() + "' (" + c.role() + ") is missing from the input " + where + "; the model needs it");
+      }
+      DataType type = schema.apply(c.name()).dataType();
+      boolean nested = type instanceof StructType || type instanceof ArrayType || type instanceof MapType;
+      boolean compatible = c.isNumeric() ? type instanceof NumericType || type.equals(DataTypes.StringType) : !nested;
+      if (!compatible) {
+        throw new DataException("Schema drift: training column '" + c.name() + "' was " + c.role() + " in training, but is " + type.simpleString()
+            + " in the input " + where + "; the model cannot score it");
+      }
+      features.add(c);
+    }
+    return features;
+  }
+
+  /** The input's columns with their original types, then the prediction columns. */
+  private static List<Column> outputColumns(StructType typed, List<String> inputColumns, ModelBundle bundle, Instant scoredAt) {
+    List<Column> out = new ArrayList<>();
+    for (String name : inputColumns) {
+      StructField f = typed.apply(name);
+      DataType t = f.dataType();
+      boolean atomic = !(t instanceof StructType || t instanceof ArrayType || t instanceof MapType);
+      // Text was only the reading format: numbers and booleans go out as they came in.
+      out.add(atomic && !t.equals(DataTypes.StringType) ? Columns.col(name).cast(t).as(name) : Columns.col(name));
+    }
+    LabelCodec codec = bundle.codec();
+    if (codec.kind() == LabelCodec.Kind.REGRESSION) {
+      out.add(functions.col(Scoring.PREDICTION));
+    } else {
+      Column label = functions.lit(null).cast(DataTypes.StringType);
+      for (int i = codec.classes().size() - 1; i >= 0; i--) {
+        label = functions.when(functions.col(Scoring.PREDICTION).equalTo((double) i), codec.classes().get(i)).otherwise(label);
+      }
+      out.add(label.as(Scoring.PREDICTION));
+      for (int i = 0; i < codec.classes().size(); i++) {
+        out.add(functions.element_at(functions.col(Scoring.PROBABILITIES), i + 1).as(PROBABILITY_PREFIX + codec.classes().get(i)));
+      }
+    }
+    out.add(functions.lit(bundle.modelId()).as(MODEL_ID));
+    out.add(functions.lit(java.sql.Timestamp.from(scoredAt)).as(SCORED_AT));
+    return out;
+  }
+}

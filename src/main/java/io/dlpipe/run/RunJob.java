@@ -1,0 +1,233 @@
+package io.dlpipe.run;
+
+import io.dlpipe.DlpipeException;
+import io.dlpipe.ExitCodes;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.etl.EtlJob;
+import io.dlpipe.eval.EvaluateJob;
+import io.dlpipe.eval.EvaluationLayout;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.Json;
+import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.train.ModelLayout;
+import io.dlpipe.train.TrainJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.typesafe.config.ConfigRenderOptions;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code dlpipe run}: etl, then train, then evaluate: the one command a scheduler calls. A stage
+ * is skipped when its {@code _SUCCESS} is newer than its inputs and its part of the configuration
+ * is unchanged since it last ran; {@code --force} redoes everything. Writes
+ * {@code <output.dir>/run-summary.json} at the end, also when a stage fails.
+ */
+public final class RunJob {
+  private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
+  /** The configuration fingerprint each stage last succeeded with. */
+  public static final String STATE = "run-state.json";
+  public static final String SUMMARY = "run-summary.json";
+
+  private final SparkSession spark;
+  private final DlpipeConfig cfg;
+  private final HadoopFiles files;
+  private final Configuration hadoop;
+
+  public RunJob(SparkSession spark, DlpipeConfig cfg) {
+    this.spark = spark;
+    this.cfg = cfg;
+    this.hadoop = spark.sparkContext().hadoopConfiguration();
+    this.files = new HadoopFiles(hadoop);
+  }
+
+  /** Runs the pipeline; returns the summary written to run-summary.json. */
+  public Map<String, Object> run(boolean force) {
+    Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Map<String, String> state = readState();
+    List<Map<String, Object>> stages = new ArrayList<>();
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("started_at", started.toString());
+    summary.put("force", force);
+    summary.put("stages", stages);
+    PreparedLayout prepared = new PreparedLayout(cfg.output().preparedDir());
+    ModelLayout model = new ModelLayout(cfg.output().dir());
+    EvaluationLayout evaluation = new EvaluationLayout(cfg.output().dir());
+    boolean upstreamRan = false;
+    try {
+      StageDecision etl = decide("etl", force, false, prepared.success(), newestInput(), state);
+      upstreamRan |= execute(etl, stages, state, () -> new EtlJob(spark, cfg).run());
+      StageDecision train = decide("train", force, upstreamRan, model.success(), mtime(prepared.success()), state);
+      // Resume from checkpoints only when they were made from the same prepared data and settings.
+      boolean fresh = force || upstreamRan || (state.containsKey("train") && !fingerprint("train").equals(state.get("train")));
+      upstreamRan |= execute(train, stages, state, () -> new TrainJob(spark, cfg).run(fresh));
+      StageDecision evaluate = decide("evaluate", force, upstreamRan, evaluation.success(), mtime(model.success()), state);
+      execute(evaluate, stages, state, () -> new EvaluateJob(spark, cfg).run());
+      summary.put("status", "succeeded");
+      summary.put("exit_code", ExitCodes.OK);
+      summary.put("metrics", keyMetrics(evaluation));
+      return summary;
+    } catch (RuntimeException e) {
+      summary.put("status", "failed");
+      summary.put("exit_code", e instanceof DlpipeException d ? d.exitCode() : ExitCodes.FAILURE);
+      summary.put("error", String.valueOf(e.getMessage()));
+      throw e;
+    } finally {
+      summary.put("finished_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+      files.writeText(HadoopFiles.join(cfg.output().dir(), SUMMARY), Json.write(summary));
+    }
+  }
+
+  /** Runs or skips one stage, recording it; returns whether it ran. */
+  private boolean execute(StageDecision d, List<Map<String, Object>> stages, Map<String, String> state, Runnable body) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("stage", d.stage());
+    entry.put("reason", d.reason());
+    stages.add(entry);
+    if (!d.run()) {
+      LOG.info("run: skipping {} ({})", d.stage(), d.reason());
+      entry.put("status", "skipped");
+      entry.put("seconds", 0.0);
+      return false;
+    }
+    LOG.info("run: {} ({})", d.stage(), d.reason());
+    entry.put("status", "running");
+    long start = System.nanoTime();
+    try {
+      body.run();
+      entry.put("status", "ran");
+    } catch (RuntimeException e) {
+      entry.put("status", "failed");
+      throw e;
+    } finally {
+      entry.put("seconds", Math.round((System.nanoTime() - start) / 1e6) / 1000.0);
+    }
+    state.put(d.stage(), fingerprint(d.stage()));
+    files.writeText(HadoopFiles.join(cfg.output().dir(), STATE), Json.write(state));
+    return true;
+  }
+
+  StageDecision decide(String stage, boolean force, boolean upstreamRan, String success, long inputsModified, Map<String, String> state) {
+    if (force) {
+      return new StageDecision(stage, true, "--force");
+    }
+    if (upstreamRan) {
+      return new StageDecision(stage, true, "an earlier stage ran");
+    }
+    if (!files.exists(success)) {
+      return new StageDecision(stage, true, "no " + success);
+    }
+    if (!fingerprint(stage).equals(state.get(stage))) {
+      return new StageDecision(stage, true, "its configuration changed since it last ran");
+    }
+    long done = mtime(success);
+    if (inputsModified > done) {
+      return new StageDecision(stage, true, "its inputs are newer than " + success);
+    }
+    return new StageDecision(stage, false, "up to date: " + success + " is newer than its inputs and its configuration is unchanged");
+  }
+
+  /** SHA-256 of the configuration sections a stage depends on. */
+  String fingerprint(String stage) {
+    List<String> sections = switch (stage) {
+      case "etl" -> List.of("input", "target", "etl");
+      case "train" -> List.of("target", "train");
+      default -> List.of("evaluate");
+    };
+    StringBuilder text = new StringBuilder();
+    for (String s : sections) {
+      text.append(s).append('=').append(cfg.resolved().getValue(s).render(ConfigRenderOptions.concise())).append('\n');
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private Map<String, String> readState() {
+    String path = HadoopFiles.join(cfg.output().dir(), STATE);
+    if (!files.exists(path)) {
+      return new LinkedHashMap<>();
+    }
+    try {
+      return Json.MAPPER.readValue(files.readText(path), new TypeReference<LinkedHashMap<String, String>>() {});
+    } catch (IOException e) {
+      LOG.warn("Ignoring unreadable {}: {}", path, e.getMessage());
+      return new LinkedHashMap<>();
+    }
+  }
+
+  private long mtime(String path) {
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(hadoop);
+      return fs.exists(p) ? fs.getFileStatus(p).getModificationTime() : Long.MAX_VALUE;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stat " + path, e);
+    }
+  }
+
+  /** The newest modification time of any raw input file: metadata only, no data is read. */
+  private long newestInput() {
+    try {
+      Path p = new Path(cfg.input().path());
+      FileSystem fs = p.getFileSystem(hadoop);
+      FileStatus[] matches = fs.globStatus(p);
+      long newest = 0;
+      if (matches == null) {
+        return Long.MAX_VALUE;
+      }
+      for (FileStatus m : matches) {
+        if (m.isDirectory()) {
+          RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), true);
+          while (it.hasNext()) {
+            newest = Math.max(newest, it.next().getModificationTime());
+          }
+        } else {
+          newest = Math.max(newest, m.getModificationTime());
+        }
+      }
+      return newest;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + cfg.input().path(), e);
+    }
+  }
+
+  private Map<String, Object> keyMetrics(EvaluationLayout evaluation) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (!files.exists(evaluation.metrics())) {
+      return out;
+    }
+    try {
+      Map<String, Object> all = Json.MAPPER.readValue(files.readText(evaluation.metrics()), new TypeReference<LinkedHashMap<String, Object>>() {});
+      String main = String.valueOf(all.get("main_metric"));
+      for (String key : List.of("model." + main, "baseline." + main, "model.rmse", "model.accuracy", "model.ks", "verdict")) {
+        if (all.containsKey(key)) {
+          out.put(key, all.get(key));
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("Cannot read {}: {}", evaluation.metrics(), e.getMessage());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,109 @@
+package io.dlpipe.submit;
+
+import io.dlpipe.config.DlpipeConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The spark-submit command that runs a dlpipe command on a cluster. The local launcher and every
+ * deploy recipe (standalone, YARN, Kubernetes, Airflow) pass the same settings; the recipe tests
+ * compare theirs against {@link #sparkConf}.
+ *
+ * @param sparkSubmit the spark-submit executable, or the java command that runs SparkSubmit
+ * @param master the cluster's master URL
+ * @param deployMode client (driver here) or cluster (driver on the cluster)
+ * @param appJar the application jar (target/dlpipe-spark.jar)
+ * @param confFile the --conf file, shipped with --files; null when there is none
+ * @param appArgs the dlpipe arguments without --master
+ * @param sparkConf every --conf setting, in order
+ */
+public record SparkSubmitPlan(List<String> sparkSubmit, String master, String deployMode, String appJar, Path confFile, List<String> appArgs, Map<String, String> sparkConf) {
+
+  /** The driver class spark-submit starts. */
+  public static final String MAIN_CLASS = "io.dlpipe.cli.Main";
+
+  /** True for masters that name a cluster dlpipe submits to; local and local-cluster run in-process. */
+  public static boolean isClusterMaster(String master) {
+    String m = master.toLowerCase(Locale.ROOT);
+    return m.startsWith("spark://") || m.equals("yarn") || m.startsWith("k8s://") || m.startsWith("mesos://");
+  }
+
+  /**
+   * The settings every submission carries: Kryo with ND4J's registrator, the executors' memory
+   * arithmetic with ND4J's caps, the Java 17 module options for executors that Spark 3.5 adds
+   * itself only for its own launcher, then the user's spark.conf (the user wins).
+   */
+  public static Map<String, String> sparkConf(DlpipeConfig cfg) {
+    ExecutorMemory memory = ExecutorMemory.of(cfg.spark());
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.app.name", cfg.spark().appName());
+    conf.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    conf.put("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+    conf.put("spark.executor.memory", cfg.spark().conf().getOrDefault("spark.executor.memory", ExecutorMemory.SPARK_DEFAULT_HEAP));
+    conf.put("spark.executor.memoryOverhead", memory.effectiveOverheadMb() + "m");
+    String userExecutorOpts = cfg.spark().conf().getOrDefault("spark.executor.extraJavaOptions", "");
+    conf.put("spark.executor.extraJavaOptions", (memory.javacppOptions() + " " + userExecutorOpts).trim());
+    for (Map.Entry<String, String> e : cfg.spark().conf().entrySet()) {
+      if (!e.getKey().equals("spark.executor.extraJavaOptions") && !e.getKey().equals("spark.executor.memoryOverhead")) {
+        conf.put(e.getKey(), e.getValue());
+      }
+    }
+    return conf;
+  }
+
+  /**
+   * The dlpipe arguments for the submitted driver: {@code --master} dropped (spark-submit sets
+   * it), and the config file named by its file name in cluster mode, where --files puts it in
+   * the driver's working directory.
+   */
+  static List<String> appArgs(List<String> original, String deployMode) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < original.size(); i++) {
+      String a = original.get(i);
+      if (a.equals("--master")) {
+        i++;
+      } else if (a.startsWith("--master=")) {
+        continue;
+      } else if ((a.equals("--conf") || a.equals("-c")) && i + 1 < original.size()) {
+        out.add(a);
+        out.add(confArg(original.get(++i), deployMode));
+      } else if (a.startsWith("--conf=")) {
+        out.add("--conf=" + confArg(a.substring("--conf=".length()), deployMode));
+      } else {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private static String confArg(String path, String deployMode) {
+    Path p = Path.of(path);
+    return deployMode.equals("cluster") ? p.getFileName().toString() : p.toAbsolutePath().toString();
+  }
+
+  /** The full command line. */
+  public List<String> command() {
+    List<String> cmd = new ArrayList<>(sparkSubmit);
+    cmd.add("--master");
+    cmd.add(master);
+    cmd.add("--deploy-mode");
+    cmd.add(deployMode);
+    cmd.add("--class");
+    cmd.add(MAIN_CLASS);
+    for (Map.Entry<String, String> e : sparkConf.entrySet()) {
+      cmd.add("--conf");
+      cmd.add(e.getKey() + "=" + e.getValue());
+    }
+    if (confFile != null) {
+      cmd.add("--files");
+      cmd.add(confFile.toAbsolutePath().toString());
+    }
+    cmd.add(appJar);
+    cmd.addAll(appArgs);
+    return cmd;
+  }
+}

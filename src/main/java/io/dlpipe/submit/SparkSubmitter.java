@@ -1,0 +1,105 @@
+package io.dlpipe.submit;
+
+import io.dlpipe.ConfigException;
+import io.dlpipe.config.DlpipeConfig;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands a command off to spark-submit when its master names a cluster: {@code $SPARK_HOME/bin/spark-submit}
+ * when a Spark distribution is installed, else {@code org.apache.spark.deploy.SparkSubmit} on the
+ * Spark jars the build put in {@code target/spark-home/jars} (spark-submit is only a wrapper
+ * around that class).
+ */
+public final class SparkSubmitter {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkSubmitter.class);
+
+  private SparkSubmitter() {}
+
+  /**
+   * Whether this process should hand off: a cluster master, and not already the driver that
+   * spark-submit started (which sets {@code spark.submit.deployMode}).
+   */
+  public static boolean shouldHandOff(String master) {
+    return SparkSubmitPlan.isClusterMaster(master) && System.getProperty("spark.submit.deployMode") == null && !"1".equals(System.getenv("DLPIPE_NO_SUBMIT"));
+  }
+
+  /** The plan for a command line; paths come from the launcher ({@code dlpipe.home}) and the environment. */
+  public static SparkSubmitPlan plan(DlpipeConfig cfg, String master, Path confFile, List<String> originalArgs, Map<String, String> env) {
+    String home = System.getProperty("dlpipe.home", ".");
+    String appJar = env.getOrDefault("DLPIPE_APP_JAR", Path.of(home, "target", "dlpipe-spark.jar").toString());
+    if (!Files.isRegularFile(Path.of(appJar))) {
+      throw new ConfigException("Application jar not found: " + appJar + "; build it with mvn -DskipTests package (or set DLPIPE_APP_JAR)");
+    }
+    String deployMode = env.getOrDefault("DLPIPE_DEPLOY_MODE", "client");
+    if (!deployMode.equals("client") && !deployMode.equals("cluster")) {
+      throw new ConfigException("DLPIPE_DEPLOY_MODE: expected client or cluster, found '" + deployMode + "'");
+    }
+    return new SparkSubmitPlan(sparkSubmit(env, home), master, deployMode, appJar, confFile, SparkSubmitPlan.appArgs(originalArgs, deployMode), SparkSubmitPlan.sparkConf(cfg));
+  }
+
+  static List<String> sparkSubmit(Map<String, String> env, String home) {
+    String sparkHome = env.get("SPARK_HOME");
+    if (sparkHome != null && Files.isExecutable(Path.of(sparkHome, "bin", "spark-submit"))) {
+      return List.of(Path.of(sparkHome, "bin", "spark-submit").toString());
+    }
+    Path jars = Path.of(home, "target", "spark-home", "jars");
+    if (!Files.isDirectory(jars)) {
+      throw new ConfigException("No spark-submit: SPARK_HOME is not a Spark distribution and " + jars + " is missing; build with mvn -DskipTests package or set SPARK_HOME");
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String driverMemory = env.getOrDefault("DLPIPE_DRIVER_MEMORY", "4g");
+    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx" + driverMemory));
+    cmd.addAll(JavaModuleOptions.FLAGS);
+    Path logging = Path.of(home, "src", "main", "resources", "log4j2.properties");
+    if (Files.isRegularFile(logging)) {
+      // dlpipe's quiet console logging for the driver, as in local runs.
+      cmd.add("-Dlog4j2.configurationFile=" + logging.toAbsolutePath());
+    }
+    cmd.addAll(List.of("-cp", jars + File.separator + "*", "org.apache.spark.deploy.SparkSubmit"));
+    return cmd;
+  }
+
+  /** One argument per line, single-quoted where the shell would split or expand it. */
+  static String shellQuoted(List<String> cmd) {
+    StringBuilder out = new StringBuilder();
+    for (String a : cmd) {
+      if (out.length() > 0) {
+        out.append(a.startsWith("--") ? " \\\n  " : " ");
+      }
+      out.append(a.matches("[A-Za-z0-9_./:=@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+    }
+    return out.toString();
+  }
+
+  /**
+   * Runs the plan with this process's standard streams and returns spark-submit's exit code. With
+   * DLPIPE_SUBMIT_DRY_RUN=1 it prints the command instead, as a shell command line.
+   */
+  public static int run(SparkSubmitPlan plan) {
+    List<String> cmd = plan.command();
+    if ("1".equals(System.getenv("DLPIPE_SUBMIT_DRY_RUN"))) {
+      System.out.println(shellQuoted(cmd));
+      return 0;
+    }
+    LOG.info("Submitting to {} ({} mode): {}", plan.master(), plan.deployMode(), String.join(" ", cmd));
+    ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+    // Executors and the driver find Spark's scripts and jars here when no distribution is installed.
+    pb.environment().putIfAbsent("SPARK_SCALA_VERSION", "2.12");
+    try {
+      Process p = pb.start();
+      return p.waitFor();
+    } catch (IOException e) {
+      throw new ConfigException("Cannot start spark-submit (" + cmd.get(0) + "): " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for spark-submit", e);
+    }
+  }
+}

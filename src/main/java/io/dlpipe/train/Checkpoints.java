@@ -1,0 +1,127 @@
+package io.dlpipe.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.dlpipe.DataException;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.Json;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Per-epoch checkpoints in {@code model/checkpoints/epoch-NNNNNN/}: {@code network.zip} (parameters
+ * and updater state), {@code state.json} ({@link TrainState}), and {@code _SUCCESS} written last,
+ * so a driver killed while writing leaves an incomplete folder that is ignored, never a damaged
+ * checkpoint that is trusted. Only the newest complete checkpoint and the best epoch's are kept.
+ * Works on any Hadoop file system; no rename is needed, which S3A does not make atomic.
+ */
+final class Checkpoints {
+  private static final Pattern NAME = Pattern.compile("epoch-(\\d+)");
+  private static final String NETWORK = "network.zip";
+  private static final String STATE = "state.json";
+  private static final String SUCCESS = "_SUCCESS";
+
+  private final Configuration conf;
+  private final HadoopFiles files;
+  private final String dir;
+
+  /** A complete checkpoint. */
+  record Checkpoint(int epoch, String path, TrainState state) {}
+
+  Checkpoints(Configuration conf, String dir) {
+    this.conf = conf;
+    this.files = new HadoopFiles(conf);
+    this.dir = dir;
+  }
+
+  String dir() {
+    return dir;
+  }
+
+  String path(int epoch) {
+    return HadoopFiles.join(dir, String.format(Locale.ROOT, "epoch-%06d", epoch));
+  }
+
+  /** The newest complete checkpoint, if any. */
+  Optional<Checkpoint> latest() {
+    List<Integer> epochs = complete();
+    if (epochs.isEmpty()) {
+      return Optional.empty();
+    }
+    int epoch = epochs.get(epochs.size() - 1);
+    String path = path(epoch);
+    String stateFile = HadoopFiles.join(path, STATE);
+    try {
+      TrainState state = Json.MAPPER.readValue(files.readText(stateFile), TrainState.class);
+      if (state.formatVersion() != TrainState.FORMAT_VERSION) {
+        throw new DataException("Checkpoint " + path + " has format_version " + state.formatVersion() + ", this dlpipe reads "
+            + TrainState.FORMAT_VERSION + "; run train with --fresh to start over");
+      }
+      return Optional.of(new Checkpoint(epoch, path, state));
+    } catch (JsonProcessingException e) {
+      throw new DataException("Checkpoint state " + stateFile + " is not readable: " + e.getOriginalMessage() + "; run train with --fresh to start over", e);
+    }
+  }
+
+  /** Writes the checkpoint of {@code state.epoch()}, then drops every other one but {@code state.bestEpoch()}'s. */
+  void write(MultiLayerNetwork net, TrainState state) {
+    String path = path(state.epoch());
+    files.deleteRecursively(path);
+    ModelStore.write(conf, HadoopFiles.join(path, NETWORK), net, true);
+    files.writeText(HadoopFiles.join(path, STATE), Json.write(state));
+    files.writeText(HadoopFiles.join(path, SUCCESS), "");
+    Set<Integer> keep = new java.util.HashSet<>(List.of(state.epoch(), state.bestEpoch()));
+    for (String name : names()) {
+      Matcher m = NAME.matcher(name);
+      if (!m.matches() || !keep.contains(Integer.parseInt(m.group(1)))) {
+        files.deleteRecursively(HadoopFiles.join(dir, name));
+      }
+    }
+  }
+
+  /** The network of a kept checkpoint, with its updater state when asked. */
+  MultiLayerNetwork network(int epoch, boolean withUpdater) {
+    return ModelStore.read(conf, HadoopFiles.join(path(epoch), NETWORK), withUpdater);
+  }
+
+  private List<Integer> complete() {
+    List<Integer> epochs = new ArrayList<>();
+    for (String name : names()) {
+      Matcher m = NAME.matcher(name);
+      if (m.matches() && files.exists(HadoopFiles.join(HadoopFiles.join(dir, name), SUCCESS))) {
+        epochs.add(Integer.parseInt(m.group(1)));
+      }
+    }
+    epochs.sort(Comparator.naturalOrder());
+    return epochs;
+  }
+
+  private List<String> names() {
+    List<String> names = new ArrayList<>();
+    try {
+      Path p = new Path(dir);
+      FileSystem fs = p.getFileSystem(conf);
+      for (FileStatus s : fs.listStatus(p)) {
+        names.add(s.getPath().getName());
+      }
+    } catch (FileNotFoundException e) {
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    return names;
+  }
+}

@@ -1,0 +1,29 @@
+package io.dlpipe.train;
+
+/**
+ * One finished epoch, as logged, checkpointed and written to {@code training-history.csv}.
+ *
+ * @param epoch 1-based epoch number
+ * @param trainLoss mean minibatch loss the workers saw during the epoch
+ * @param valLoss mean loss on the validation split after the epoch
+ * @param metricName the task's main metric: r2, auc or accuracy
+ * @param metric its value on the validation split
+ * @param samplesPerS training rows per second of the epoch's fit (wall clock, evaluation excluded)
+ * @param seconds wall-clock seconds of the epoch, fit and evaluation
+ * @param learningRate the learning rate the epoch trained with
+ * @param executorSeconds task run time the epoch used across all executors
+ * @param conversionSeconds executor time spent turning Parquet rows into minibatches in this epoch
+ * @param validation every metric measured on the validation split
+ */
+public record EpochRecord(
+    int epoch,
+    double trainLoss,
+    double valLoss,
+    String metricName,
+    double metric,
+    double samplesPerS,
+    double seconds,
+    double learningRate,
+    double executorSeconds,
+    double conversionSeconds,
+    EvalMetrics validation) {}

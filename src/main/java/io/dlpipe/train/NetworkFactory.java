@@ -1,0 +1,112 @@
+package io.dlpipe.train;
+
+import io.dlpipe.config.TrainConfig;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The multilayer perceptron a {@link TrainConfig} describes, for a given input width and output
+ * kind. Each hidden layer is dense with the configured activation, or dense (linear, no bias) then
+ * batch normalization then the activation when batch normalization is on. Dropout applies to each
+ * hidden layer's output, never to the raw features. The output layer follows the task: a linear
+ * unit with MSE, softmax with multi-class cross-entropy, or a sigmoid with binary cross-entropy.
+ */
+public final class NetworkFactory {
+  private NetworkFactory() {}
+
+  /** A freshly initialized network. */
+  public static MultiLayerNetwork create(TrainConfig train, int featureCount, LabelCodec codec) {
+    MultiLayerNetwork net = new MultiLayerNetwork(configuration(train, featureCount, codec));
+    net.init();
+    return net;
+  }
+
+  public static MultiLayerConfiguration configuration(TrainConfig train, int featureCount, LabelCodec codec) {
+    TrainConfig.Model m = train.model();
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder()
+            .seed(train.seed())
+            .updater(updater(train.updater(), train.updater().learningRate(0)))
+            .weightInit(weightInit(m.weightInit()))
+            .l2(m.l2())
+            .list();
+    Activation act = activation(m.activation());
+    double retain = 1.0 - m.dropout();
+    int nIn = featureCount;
+    boolean first = true;
+    for (int width : m.hiddenLayers()) {
+      DenseLayer.Builder dense = new DenseLayer.Builder().nIn(nIn).nOut(width);
+      if (!first && m.dropout() > 0) {
+        dense.dropOut(retain); // DL4J takes the retain probability
+      }
+      if (m.batchNormalization()) {
+        list.layer(dense.activation(Activation.IDENTITY).hasBias(false).build());
+        list.layer(new BatchNormalization.Builder().nIn(width).nOut(width).build());
+        list.layer(new ActivationLayer.Builder().activation(act).build());
+      } else {
+        list.layer(dense.activation(act).build());
+      }
+      nIn = width;
+      first = false;
+    }
+    OutputLayer.Builder out =
+        switch (codec.kind()) {
+          case REGRESSION -> new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY);
+          case SOFTMAX -> new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX);
+          case SIGMOID -> new OutputLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID);
+        };
+    out.nIn(nIn).nOut(codec.width()).weightInit(WeightInit.XAVIER);
+    if (!first && m.dropout() > 0) {
+      out.dropOut(retain);
+    }
+    list.layer(out.build());
+    return list.build();
+  }
+
+  /** The DL4J updater at a given learning rate. */
+  static IUpdater updater(TrainConfig.Updater u, double learningRate) {
+    return switch (u.type()) {
+      case ADAM -> new Adam(learningRate);
+      case SGD -> new Sgd(learningRate);
+      case NESTEROVS -> new Nesterovs(learningRate, u.momentum());
+      case RMSPROP -> new RmsProp(learningRate, u.rmsDecay(), RmsProp.DEFAULT_RMSPROP_EPSILON);
+    };
+  }
+
+  static Activation activation(TrainConfig.Activation a) {
+    return switch (a) {
+      case RELU -> Activation.RELU;
+      case LEAKY_RELU -> Activation.LEAKYRELU;
+      case ELU -> Activation.ELU;
+      case SELU -> Activation.SELU;
+      case GELU -> Activation.GELU;
+      case SWISH -> Activation.SWISH;
+      case TANH -> Activation.TANH;
+      case SIGMOID -> Activation.SIGMOID;
+      case IDENTITY -> Activation.IDENTITY;
+    };
+  }
+
+  static WeightInit weightInit(TrainConfig.WeightInit w) {
+    return switch (w) {
+      case RELU -> WeightInit.RELU;
+      case RELU_UNIFORM -> WeightInit.RELU_UNIFORM;
+      case XAVIER -> WeightInit.XAVIER;
+      case XAVIER_UNIFORM -> WeightInit.XAVIER_UNIFORM;
+      case LECUN_NORMAL -> WeightInit.LECUN_NORMAL;
+    };
+  }
+}

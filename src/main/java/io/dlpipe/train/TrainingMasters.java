@@ -1,0 +1,116 @@
+package io.dlpipe.train;
+
+import io.dlpipe.config.TrainConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.RepartitionStrategy;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds DL4J's {@link ParameterAveragingTrainingMaster} from {@code train.*}. */
+public final class TrainingMasters {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingMasters.class);
+
+  private TrainingMasters() {}
+
+  /**
+   * The approach that can run here. Export needs a file system every executor shares: any file
+   * system under a local master, else a non-local default file system (DL4J checks that one) and a
+   * non-local export directory. Without one, say why and use direct instead of failing with DL4J's
+   * message half-way into the first epoch.
+   */
+  public static TrainConfig.Approach usableApproach(JavaSparkContext jsc, TrainConfig.Approach requested, String exportDir) {
+    if (requested == TrainConfig.Approach.DIRECT) {
+      return requested;
+    }
+    String why = exportProblem(jsc, exportDir);
+    if (why == null) {
+      return requested;
+    }
+    LOG.warn("train.approach = export needs a file system all executors share, but {}. Training with approach = direct instead "
+        + "(the minibatch RDD is persisted at train.storage-level). To use export, point spark.hadoop.fs.defaultFS and output.dir "
+        + "(or train.export-dir) at HDFS, S3A or another shared file system.", why);
+    return TrainConfig.Approach.DIRECT;
+  }
+
+  /**
+   * Why export training cannot run here with {@code exportDir}, or null when it can. Shared by
+   * the trainer and {@code dlpipe doctor}.
+   */
+  public static String exportProblem(JavaSparkContext jsc, String exportDir) {
+    String master = jsc.master();
+    if (isLocal(master)) {
+      return null;
+    }
+    try {
+      FileSystem defaultFs = FileSystem.get(jsc.hadoopConfiguration());
+      FileSystem exportFs = new Path(exportDir).getFileSystem(jsc.hadoopConfiguration());
+      if (!ExportSupport.exportSupported(master, defaultFs)) {
+        return "the default file system is " + defaultFs.getUri() + ", which the executors of " + master + " do not share";
+      }
+      if ("file".equals(exportFs.getUri().getScheme())) {
+        return "train.export-dir " + exportDir + " is on the local file system, which the executors of " + master + " do not share";
+      }
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check the file system of " + exportDir, e);
+    }
+  }
+
+  static boolean isLocal(String master) {
+    // DL4J's own test: local, local[N] or local[*]; local-cluster runs executors in their own JVMs.
+    return master.matches("^local(\\[(\\d+|\\*)])?$");
+  }
+
+  /** The training master; {@code workers} is already resolved (never 0). */
+  public static ParameterAveragingTrainingMaster create(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
+    TrainConfig.Master m = train.master();
+    return new ParameterAveragingTrainingMaster.Builder(workers, m.batchSizePerWorker())
+        .batchSizePerWorker(m.batchSizePerWorker())
+        .averagingFrequency(m.averagingFrequency())
+        .workerPrefetchNumBatches(m.workerPrefetchBatches())
+        // DL4J documents this as on by default, but the M2 builder leaves it off; Adam and the
+        // momentum updaters need their averaged state to keep learning after each averaging.
+        .saveUpdater(true)
+        .rddTrainingApproach(approach == TrainConfig.Approach.EXPORT ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
+        .exportDirectory(exportDir)
+        .repartionData(repartition(m.repartition()))
+        .repartitionStrategy(strategy(m.repartitionStrategy()))
+        .storageLevel(storageLevel(m.storageLevel()))
+        .collectTrainingStats(m.collectStats())
+        .rngSeed(train.seed())
+        // Each training task takes the GPU Spark assigned it (a log line on the CPU backend).
+        .trainingHooks(new GpuBinding())
+        .build();
+  }
+
+  static Repartition repartition(TrainConfig.Repartition r) {
+    return switch (r) {
+      case ALWAYS -> Repartition.Always;
+      case NEVER -> Repartition.Never;
+      case NUM_PARTITIONS_WORKERS_DIFFERS -> Repartition.NumPartitionsWorkersDiffers;
+    };
+  }
+
+  static RepartitionStrategy strategy(TrainConfig.RepartitionStrategy s) {
+    return switch (s) {
+      case BALANCED -> RepartitionStrategy.Balanced;
+      case APPROXIMATE_BALANCED -> RepartitionStrategy.ApproximateBalanced;
+      case SPARK_DEFAULT -> RepartitionStrategy.SparkDefault;
+    };
+  }
+
+  /** Spark's storage level of that name; null (no persistence) for none. */
+  static StorageLevel storageLevel(TrainConfig.StorageLevelName name) {
+    return name == TrainConfig.StorageLevelName.NONE ? null : StorageLevel.fromString(name.name().toUpperCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,197 @@
+package io.dlpipe.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dlpipe.DataException;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.etl.EtlJob;
+import io.dlpipe.etl.Splitter;
+import io.dlpipe.io.InputReader;
+import io.dlpipe.io.Json;
+import io.dlpipe.spark.Columns;
+import io.dlpipe.testing.TestData;
+import io.dlpipe.testing.TestSpark;
+import io.dlpipe.train.TrainJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** evaluate and predict on small, quickly trained models of both bundled datasets. */
+class EvaluatePredictTest {
+  @TempDir static Path tmp;
+  private static DlpipeConfig ames;
+  private static DlpipeConfig credit;
+  private static final String[] FAST = {"train.epochs=4", "train.model.hidden-layers=[32]", "train.approach=direct", "evaluate.importance.sample-rows=300", "evaluate.importance.repeats=2"};
+
+  private final SparkSession spark = TestSpark.get();
+
+  @BeforeAll
+  static void trainModels() {
+    ames = TestData.amesConfig(tmp.resolve("ames"), FAST);
+    credit = TestData.creditConfig(TestData.credit(), tmp.resolve("credit"), FAST);
+    for (DlpipeConfig cfg : List.of(ames, credit)) {
+      new EtlJob(TestSpark.get(), cfg).run();
+      new TrainJob(TestSpark.get(), cfg).run(true);
+    }
+  }
+
+  private static JsonNode json(Path p) throws Exception {
+    return Json.MAPPER.readTree(Files.readString(p));
+  }
+
+  private static List<String> keys(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      out.add(it.next());
+    }
+    return out;
+  }
+
+  @Test
+  void regressionMetricsBaselineImportanceAndReport() throws Exception {
+    EvaluateResult r = new EvaluateJob(spark, ames).run();
+    Path dir = tmp.resolve("ames/evaluation");
+    JsonNode m = json(dir.resolve("metrics.json"));
+    assertEquals(List.of("baseline.mae", "baseline.mse", "baseline.r2", "baseline.rmse", "baseline_name", "counts", "cv", "importance", "main_metric",
+        "model.mae", "model.mse", "model.r2", "model.rmse", "model_id", "task", "verdict"), keys(m));
+    assertEquals("r2", m.get("main_metric").asText());
+    assertEquals(308, m.get("counts").get("test_rows").asLong());
+    assertEquals(300, m.get("counts").get("importance_rows").asLong());
+    double rmse = m.get("model.rmse").asDouble();
+    assertEquals(Math.sqrt(m.get("model.mse").asDouble()), rmse, 1e-9);
+    // A sale price in dollars: errors in the tens of thousands, not in standardized units.
+    assertTrue(rmse > 5_000 && rmse < 200_000, "rmse in dollars: " + rmse);
+    assertEquals(r.networkWins(), m.get("model.r2").asDouble() > m.get("baseline.r2").asDouble());
+    assertEquals(EvaluateJob.verdict("r2", m.get("model.r2").asDouble(), m.get("baseline.r2").asDouble()), m.get("verdict").asText());
+    assertEquals(73, m.get("importance").size(), "one entry per input feature column (33 numeric + 40 categorical)");
+    assertTrue(m.get("importance").get(0).get("drop").asDouble() >= m.get("importance").get(72).get("drop").asDouble());
+    JsonNode curves = json(dir.resolve("curves.json"));
+    assertEquals(308, curves.get("predicted_vs_actual").size());
+    long histogram = 0;
+    for (JsonNode c : curves.get("residual_histogram").get("counts")) {
+      histogram += c.asLong();
+    }
+    assertEquals(308, histogram);
+    assertEquals(308, spark.read().parquet(dir.resolve("predictions").toString()).count());
+    String html = Files.readString(dir.resolve("report.html"));
+    assertTrue(html.contains("data-chart=") && !html.contains("src=\"http"), "self-contained report");
+    assertTrue(Files.exists(dir.resolve("_SUCCESS")));
+  }
+
+  @Test
+  void predictOnTheRawTestRowsGivesWhatEvaluateScored() throws Exception {
+    new EvaluateJob(spark, ames).run();
+    // The raw rows of the test split, found with the same hash as etl, written back as CSV.
+    Dataset<Row> raw = InputReader.read(spark, ames.input());
+    List<String> columns = InputReader.columnNames(raw);
+    Dataset<Row> testRows = Splitter.split(raw, ames.etl().split(), columns).where(functions.col(Columns.SPLIT).equalTo(Columns.TEST));
+    Path rawTest = tmp.resolve("ames-test-raw");
+    testRows.selectExpr(columns.stream().map(c -> "`" + c + "`").toArray(String[]::new)).coalesce(1).write().mode(SaveMode.Overwrite).option("header", true).csv(rawTest.toString());
+
+    Path out = tmp.resolve("ames-predictions");
+    Map<String, Long> counts = new PredictJob(spark, ames, rawTest.toString(), out.toString()).run();
+    assertEquals(Map.of("rows_read", 308L, "rows_scored", 308L, "rows_quarantined", 0L), counts);
+
+    List<Row> predicted = spark.read().parquet(out.toString()).selectExpr("cast(Sale_Price as double) as y", "prediction").orderBy("y", "prediction").collectAsList();
+    List<Row> evaluated = spark.read().parquet(tmp.resolve("ames/evaluation/predictions").toString()).select(Columns.LABEL, Scoring.PREDICTION)
+        .orderBy(Columns.LABEL, Scoring.PREDICTION).collectAsList();
+    assertEquals(evaluated.size(), predicted.size());
+    for (int i = 0; i < evaluated.size(); i++) {
+      assertEquals(evaluated.get(i).getDouble(0), predicted.get(i).getDouble(0), "the same test rows");
+      // Same features, same network; the float32 forward pass may differ in its last bit when
+      // BLAS sees the row in another position of another batch.
+      double e = evaluated.get(i).getDouble(1);
+      assertEquals(e, predicted.get(i).getDouble(1), Math.abs(e) * 1e-6, "prediction for the row with label " + evaluated.get(i).getDouble(0));
+    }
+    Row first = spark.read().parquet(out.toString()).select(PredictJob.MODEL_ID).first();
+    assertTrue(first.getString(0).matches("sha256:[0-9a-f]{16}"), first.getString(0));
+  }
+
+  @Test
+  void classificationMetricsAndLabelledPredictionsWithQuarantine() throws Exception {
+    new EvaluateJob(spark, credit).run();
+    JsonNode m = json(tmp.resolve("credit/evaluation/metrics.json"));
+    for (String k : List.of("model.accuracy", "model.log_loss", "model.precision.good", "model.recall.bad", "model.f1.bad", "model.f1_macro", "model.auc", "model.pr_auc", "model.ks",
+        "baseline.auc", "baseline.ks")) {
+      assertTrue(m.has(k), k);
+    }
+    assertEquals("auc", m.get("main_metric").asText());
+    JsonNode confusion = json(tmp.resolve("credit/evaluation/curves.json")).get("confusion").get("matrix");
+    long total = 0;
+    for (JsonNode row : confusion) {
+      for (JsonNode c : row) {
+        total += c.asLong();
+      }
+    }
+    assertEquals(m.get("counts").get("test_rows").asLong(), total);
+
+    // New data: no target column, one malformed line and one bad number.
+    Path input = tmp.resolve("credit-new.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(TestData.credit()).subList(0, 21));
+    List<String> noTarget = new ArrayList<>();
+    for (String l : lines) {
+      noTarget.add(l.substring(l.indexOf(',') + 1));
+    }
+    noTarget.add("9,\"rent\",60,30,\"married\"");
+    noTarget.add("9,\"rent\",60,3x,\"married\",\"no\",\"freelance\",73,129,0,0,800,846");
+    Files.write(input, noTarget);
+    Path out = tmp.resolve("credit-predictions");
+    Map<String, Long> counts = new PredictJob(spark, credit, input.toString(), out.toString()).run();
+    assertEquals(Map.of("rows_read", 22L, "rows_scored", 20L, "rows_quarantined", 2L), counts);
+    Dataset<Row> scored = spark.read().parquet(out.toString());
+    assertEquals(List.of("Seniority", "Home", "Time", "Age", "Marital", "Records", "Job", "Expenses", "Income", "Assets", "Debt", "Amount", "Price",
+        "prediction", "probability_good", "probability_bad", "model_id", "scored_at"), List.of(scored.columns()));
+    assertEquals(0, scored.where("prediction not in ('good', 'bad') or abs(probability_good + probability_bad - 1) > 1e-6").count());
+    assertEquals(List.of("malformed_row", "unparseable_numeric"),
+        spark.read().parquet(PredictJob.quarantineOf(out.toString())).orderBy("reason").select("reason").collectAsList().stream().map(r -> r.getString(0)).toList());
+  }
+
+  @Test
+  void schemaDriftStopsBeforeScoring() throws Exception {
+    Path missing = tmp.resolve("drift-missing.csv");
+    List<String> lines = Files.readAllLines(TestData.credit()).subList(0, 5);
+    List<String> withoutIncome = new ArrayList<>();
+    for (String l : lines) {
+      String[] cells = l.split(",", -1);
+      List<String> kept = new ArrayList<>();
+      for (int i = 0; i < cells.length; i++) {
+        if (i != 9) {
+          kept.add(cells[i]);
+        }
+      }
+      withoutIncome.add(String.join(",", kept));
+    }
+    Files.write(missing, withoutIncome);
+    DataException e = assertThrows(DataException.class, () -> new PredictJob(spark, credit, missing.toString(), tmp.resolve("p1").toString()).run());
+    assertEquals("Schema drift: training column 'Income' (numeric) is missing from the input " + missing + "; the model needs it", e.getMessage());
+    assertFalse(Files.exists(tmp.resolve("p1")));
+
+    Path typed = tmp.resolve("drift-typed");
+    spark.read().option("header", true).option("inferSchema", true).csv(TestData.credit().toString()).limit(10)
+        .withColumn("Age", functions.col("Age").gt(30)).write().parquet(typed.toString());
+    DlpipeConfig parquet = TestData.creditConfig(TestData.credit(), tmp.resolve("credit"), concat(FAST, "input.format=parquet"));
+    DataException type = assertThrows(DataException.class, () -> new PredictJob(spark, parquet, typed.toString(), tmp.resolve("p2").toString()).run());
+    assertEquals("Schema drift: training column 'Age' was numeric in training, but is boolean in the input " + typed + "; the model cannot score it", type.getMessage());
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    List<String> out = new ArrayList<>(List.of(a));
+    out.addAll(List.of(b));
+    return out.toArray(new String[0]);
+  }
+}

@@ -1,0 +1,64 @@
+package io.dlpipe.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.io.Json;
+import io.dlpipe.testing.TestData;
+import io.dlpipe.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** run: every stage the first time, none when nothing changed, exactly the stale ones otherwise. */
+class RunJobTest {
+  @TempDir Path tmp;
+
+  private static final String[] FAST = {"train.epochs=2", "train.model.hidden-layers=[16]", "train.approach=direct", "evaluate.importance.sample-rows=200", "evaluate.importance.repeats=1"};
+
+  private List<String> statuses(DlpipeConfig cfg, boolean force) throws Exception {
+    new RunJob(TestSpark.get(), cfg).run(force);
+    JsonNode summary = Json.MAPPER.readTree(Files.readString(tmp.resolve("ws/run-summary.json")));
+    assertEquals("succeeded", summary.get("status").asText());
+    assertEquals(0, summary.get("exit_code").asInt());
+    List<String> out = new ArrayList<>();
+    for (JsonNode s : summary.get("stages")) {
+      out.add(s.get("stage").asText() + ":" + s.get("status").asText());
+    }
+    return out;
+  }
+
+  @Test
+  void skipsWhatIsUpToDateAndRedoesWhatIsStale() throws Exception {
+    Path raw = tmp.resolve("raw.csv");
+    Files.copy(TestData.credit(), raw);
+    DlpipeConfig cfg = TestData.creditConfig(raw, tmp.resolve("ws"), FAST);
+    assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(cfg, false));
+    JsonNode metrics = Json.MAPPER.readTree(Files.readString(tmp.resolve("ws/run-summary.json"))).get("metrics");
+    assertTrue(metrics.has("model.auc") && metrics.has("baseline.auc") && metrics.has("verdict"), metrics.toString());
+
+    assertEquals(List.of("etl:skipped", "train:skipped", "evaluate:skipped"), statuses(cfg, false));
+
+    DlpipeConfig evaluateChanged = TestData.creditConfig(raw, tmp.resolve("ws"), concat(FAST, "evaluate.importance.repeats=2"));
+    assertEquals(List.of("etl:skipped", "train:skipped", "evaluate:ran"), statuses(evaluateChanged, false));
+
+    DlpipeConfig trainChanged = TestData.creditConfig(raw, tmp.resolve("ws"), concat(FAST, "evaluate.importance.repeats=2", "train.epochs=3"));
+    assertEquals(List.of("etl:skipped", "train:ran", "evaluate:ran"), statuses(trainChanged, false));
+
+    assertTrue(raw.toFile().setLastModified(System.currentTimeMillis() + 60_000), "touch the raw input");
+    assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(trainChanged, false));
+
+    assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(trainChanged, true));
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    List<String> out = new ArrayList<>(List.of(a));
+    out.addAll(List.of(b));
+    return out.toArray(new String[0]);
+  }
+}

@@ -1,0 +1,90 @@
+package io.dlpipe.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.etl.EtlJob;
+import io.dlpipe.testing.TestData;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole workspace on HDFS (a NameNode and a DataNode started by the test, on loopback), used
+ * by two executor JVMs: etl writes prepared/ there, train exports its minibatches there (the
+ * export approach, which needs a file system all executors share), checkpoints there, and a second
+ * run resumes from those checkpoints.
+ */
+class HdfsExportTrainTest {
+  private static MiniDFSCluster hdfs;
+  private static SparkSession spark;
+  private static String root;
+
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
+    conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
+    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+    conf.set("dfs.datanode.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+    conf.setBoolean("dfs.permissions.enabled", false);
+    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
+    hdfs.waitActive();
+    root = hdfs.getURI().toString();
+    spark = LocalClusters.start(Map.of("spark.hadoop.fs.defaultFS", root));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (hdfs != null) {
+      hdfs.shutdown();
+    }
+  }
+
+  private static DlpipeConfig config(String... extra) {
+    List<String> sets = new ArrayList<>(List.of("input.path=file://" + TestData.credit(), "input.format=csv", "target.column=Status",
+        "target.task=classification", "target.classes=[good, bad]", "output.dir=" + root + "/ws/credit"));
+    sets.addAll(List.of(extra));
+    return ConfigLoader.load(null, sets);
+  }
+
+  @Test
+  void exportsCheckpointsAndResumesOnHdfs() throws Exception {
+    new EtlJob(spark, config()).run();
+    TrainResult first = new TrainJob(spark, config("train.epochs=2", "train.early-stopping.patience=0")).run(false);
+    assertEquals("export", first.provenance().approach());
+    assertEquals(LocalClusters.EXECUTORS, first.provenance().executors());
+
+    FileSystem fs = hdfs.getFileSystem();
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/prepared/_SUCCESS")));
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/model/checkpoints/epoch-000002/network.zip")));
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/model/model.zip")));
+    assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/model/_export")), "the exported minibatches are removed after training");
+
+    TrainResult second = new TrainJob(spark, config("train.epochs=3", "train.early-stopping.patience=0")).run(false);
+    assertEquals(2, second.provenance().resumedFromEpoch());
+    assertEquals(3, second.provenance().epochsRun());
+    assertEquals("export", second.provenance().approach());
+    assertTrue(second.provenance().bestValidation().auc() > 0.78, "validation AUC " + second.provenance().bestValidation().auc());
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/model/_SUCCESS")));
+  }
+}

@@ -1,0 +1,58 @@
+package io.dlpipe.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dlpipe.testing.TestData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Training on two executor JVMs (local-cluster). The workspace is on the local file system, which
+ * the executors of a real cluster do not share, so the default export approach must fall back to
+ * direct with a warning instead of failing. DL4J's training statistics are collected and written.
+ */
+class LocalClusterTrainTest {
+  private static SparkSession spark;
+
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void startCluster() {
+    // executors here cannot reach pool.ntp.org, DL4J's default clock for its training statistics
+    spark = LocalClusters.start(Map.of("spark.executor.extraJavaOptions",
+        "-D" + TrainJob.STATS_CLOCK + "=org.deeplearning4j.spark.time.SystemClockTimeSource"));
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void trainsCreditOnTwoExecutorJvmsWithDirectFallbackAndStatsHtml() throws Exception {
+    Path ws = tmp.resolve("credit");
+    new io.dlpipe.etl.EtlJob(spark, TestData.creditConfig(TestData.credit(), ws)).run();
+    TrainResult result = new TrainJob(spark, TestData.creditConfig(TestData.credit(), ws, "train.epochs=4", "train.collect-stats=true")).run(false);
+
+    ModelProvenance p = result.provenance();
+    assertTrue(p.master().startsWith("local-cluster["), p.master());
+    assertEquals(LocalClusters.EXECUTORS, p.executors());
+    assertEquals(LocalClusters.EXECUTORS, p.workers());
+    assertEquals("direct", p.approach(), "export needs a shared file system; the local one is not");
+    assertEquals(4, p.epochsRun());
+    assertTrue(p.bestValidation().auc() > 0.78, "validation AUC " + p.bestValidation().auc());
+    assertTrue(p.executorSeconds() > 0);
+    String html = Files.readString(ws.resolve("model/training-stats.html"));
+    assertTrue(html.contains("<html") && html.length() > 10_000, "DL4J's stats page: " + html.length() + " chars");
+    assertTrue(Files.exists(ws.resolve("model/_SUCCESS")));
+  }
+}

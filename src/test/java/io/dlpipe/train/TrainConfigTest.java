@@ -1,0 +1,123 @@
+package io.dlpipe.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.dlpipe.ConfigException;
+import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.testing.TestData;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
+
+/** The train section of the config: defaults, validation messages, and the network they build. No Spark. */
+class TrainConfigTest {
+  private static DlpipeConfig load(String... sets) {
+    List<String> all = new ArrayList<>(List.of("input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"));
+    all.addAll(List.of(sets));
+    return ConfigLoader.load(null, all);
+  }
+
+  private static String error(String... sets) {
+    return assertThrows(ConfigException.class, () -> load(sets)).getMessage();
+  }
+
+  @Test
+  void defaultsAreDl4jsParameterAveragingDefaultsAndAnAdamMlp() {
+    TrainConfig t = load().train();
+    assertEquals(100, t.epochs());
+    assertEquals(new TrainConfig.EarlyStopping(10, 0.0), t.earlyStopping());
+    assertEquals(List.of(128, 64), t.model().hiddenLayers());
+    assertEquals(TrainConfig.UpdaterType.ADAM, t.updater().type());
+    assertEquals(0.001, t.updater().learningRate());
+    TrainConfig.Master m = t.master();
+    assertEquals(new TrainConfig.Master(32, 5, 2, 0, TrainConfig.Approach.EXPORT, "", TrainConfig.Repartition.ALWAYS,
+        TrainConfig.RepartitionStrategy.BALANCED, TrainConfig.StorageLevelName.MEMORY_ONLY_SER, false), m);
+  }
+
+  @Test
+  void everyExampleConfigLoads() {
+    for (String name : List.of("ames.conf", "credit.conf", "ames-article.conf")) {
+      ConfigLoader.load(TestData.projectDir().resolve("conf/examples/" + name), List.of());
+    }
+  }
+
+  @Test
+  void theArticleModelIsOneDenseReluLayerAndALinearMseOutputWithAdam() {
+    DlpipeConfig cfg = ConfigLoader.load(TestData.projectDir().resolve("conf/examples/ames-article.conf"), List.of());
+    LabelCodec codec = new LabelCodec(LabelCodec.Kind.REGRESSION, 1, 0, 1, List.of());
+    MultiLayerConfiguration conf = NetworkFactory.configuration(cfg.train(), 10, codec);
+    assertEquals(2, conf.getConfs().size());
+    DenseLayer hidden = (DenseLayer) conf.getConf(0).getLayer();
+    assertEquals(10, hidden.getNIn());
+    assertEquals(64, hidden.getNOut());
+    assertEquals(new ActivationReLU(), hidden.getActivationFn());
+    assertEquals(new Adam(0.001), hidden.getIUpdater());
+    OutputLayer out = (OutputLayer) conf.getConf(1).getLayer();
+    assertEquals(1, out.getNOut());
+    assertEquals(new ActivationIdentity(), out.getActivationFn());
+    assertEquals(new LossMSE(), out.getLossFn());
+  }
+
+  @Test
+  void batchNormalizationDropoutSigmoidAndNesterovsBuildAndTrain() {
+    DlpipeConfig cfg = load("target.task=classification", "train.model.batch-normalization=true", "train.model.dropout=0.2",
+        "train.model.classification-output=sigmoid", "train.updater.type=nesterovs", "train.model.hidden-layers=[8, 4]");
+    LabelCodec codec = new LabelCodec(LabelCodec.Kind.SIGMOID, 1, 0, 1, List.of("a", "b"));
+    MultiLayerConfiguration conf = NetworkFactory.configuration(cfg.train(), 5, codec);
+    List<String> kinds = conf.getConfs().stream().map(c -> c.getLayer().getClass().getSimpleName()).toList();
+    assertEquals(List.of("DenseLayer", "BatchNormalization", "ActivationLayer", "DenseLayer", "BatchNormalization",
+        "ActivationLayer", "OutputLayer"), kinds);
+    assertEquals(new Nesterovs(0.001, 0.9), ((DenseLayer) conf.getConf(0).getLayer()).getIUpdater());
+    assertEquals(null, conf.getConf(0).getLayer().getIDropout(), "no dropout on the raw features");
+    assertEquals(0.8, ((org.deeplearning4j.nn.conf.dropout.Dropout) conf.getConf(3).getLayer().getIDropout()).getP(), 1e-12);
+    OutputLayer out = (OutputLayer) conf.getConf(6).getLayer();
+    assertEquals(new ActivationSigmoid(), out.getActivationFn());
+    assertEquals(new LossBinaryXENT(), out.getLossFn());
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    net.setLearningRate(0.01); // the per-epoch schedule path, through batch-norm and activation layers
+    net.fit(new org.nd4j.linalg.dataset.DataSet(org.nd4j.linalg.factory.Nd4j.rand(16, 5), org.nd4j.linalg.factory.Nd4j.zeros(16, 1)));
+  }
+
+  @Test
+  void scheduleDecaysByEpoch() {
+    TrainConfig.Updater step = load("train.updater.schedule.type=step", "train.updater.schedule.decay-epochs=3").train().updater();
+    assertEquals(0.001, step.learningRate(2));
+    assertEquals(0.0005, step.learningRate(3));
+    assertEquals(0.00025, step.learningRate(6));
+    TrainConfig.Updater exp = load("train.updater.schedule.type=exponential", "train.updater.schedule.decay-epochs=2").train().updater();
+    assertEquals(0.0005, exp.learningRate(2), 1e-15);
+  }
+
+  @Test
+  void badValuesNameKeyExpectedAndFound() {
+    assertEquals("Invalid configuration: train.updater.type: expected one of adam | sgd | nesterovs | rmsprop, found string \"adagrad\" (--set train.updater.type=adagrad)",
+        error("train.updater.type=adagrad"));
+    assertEquals("Invalid configuration: train.model.hidden-layers: expected a list of layer widths, integers in [1, 65536], found list [64,0] (--set train.model.hidden-layers=[64, 0])",
+        error("train.model.hidden-layers=[64, 0]"));
+    assertEquals("Invalid configuration: train.model.dropout: expected a number in [0, 1), found number 1 (--set train.model.dropout=1)",
+        error("train.model.dropout=1"));
+    assertEquals("Invalid configuration: train.epochs: expected an integer in [1, 100000], found number 0 (--set train.epochs=0)",
+        error("train.epochs=0"));
+    assertEquals("Invalid configuration: train.approach: expected one of export | direct, found string \"shared\" (--set train.approach=shared)",
+        error("train.approach=shared"));
+    assertEquals("Invalid configuration: train.model.classification-output: expected softmax unless target.task = classification, found string \"sigmoid\" (--set train.model.classification-output=sigmoid)",
+        error("train.model.classification-output=sigmoid"));
+    assertEquals("Invalid configuration: unknown key 'train.batch-size-per-workr' (--set train.batch-size-per-workr=64); did you mean 'train.batch-size-per-worker'? Every key is listed with its default in dlpipe-defaults.conf.",
+        error("train.batch-size-per-workr=64"));
+  }
+}

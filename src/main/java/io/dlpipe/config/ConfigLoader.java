@@ -253,7 +253,7 @@ public final class ConfigLoader {
     TrainConfig train = train(r, c, target);
     SparkSettings spark =
         new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"), memorySize(r, c, "spark.executor-offheap"));
-    EvaluateConfig evaluate = evaluate(r);
+    EvaluateConfig evaluate = evaluate(r, c);
     return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, c);
   }
 
@@ -343,7 +343,11 @@ public final class ConfigLoader {
         r.number("etl.quantile-relative-error", 0, 0.1, false, true));
   }
 
-  private static EvaluateConfig evaluate(ConfigReader r) {
+  private static EvaluateConfig evaluate(ConfigReader r, Config c) {
+    long folds = r.integer("evaluate.cross-validation.folds", 0, 20);
+    if (folds == 1) {
+      throw ConfigReader.invalid("evaluate.cross-validation.folds", "0 (off) or an integer in [2, 20]", c.getValue("evaluate.cross-validation.folds"));
+    }
     return new EvaluateConfig(
         (int) r.integer("evaluate.batch-size", 1, 1 << 20),
         r.bool("evaluate.baseline"),
@@ -352,7 +356,7 @@ public final class ConfigLoader {
             (int) r.integer("evaluate.importance.sample-rows", 10, 1_000_000),
             (int) r.integer("evaluate.importance.repeats", 1, 100),
             r.integer("evaluate.importance.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2)),
-        (int) r.integer("evaluate.cross-validation.folds", 0, 20),
+        (int) folds,
         r.bool("evaluate.report"));
   }
 

@@ -59,7 +59,7 @@ public final class EvaluateJob {
     LabelCodec codec = bundle.codec();
     boolean regression = codec.kind() == LabelCodec.Kind.REGRESSION;
     String main = regression ? "r2" : codec.binary() ? "auc" : "accuracy";
-    StageTimer timer = new StageTimer(spark, "evaluate", 5);
+    StageTimer timer = new StageTimer(spark, "evaluate", 6);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> network = jsc.broadcast(bundle.network());
 
@@ -111,7 +111,15 @@ public final class EvaluateJob {
       }
     }
     metrics.put("importance", importance);
-    metrics.put("cv", null);
+    Map<String, Object> cv = null;
+    try (StageTimer.Stage s = timer.start("cross-validation", "k-fold cross-validation")) {
+      int folds = cfg.evaluate().crossValidationFolds();
+      if (folds > 0) {
+        Dataset<Row> pool = spark.read().parquet(prepared.split(Columns.TRAIN)).unionByName(spark.read().parquet(prepared.split(Columns.VALIDATION)));
+        cv = CrossValidation.run(pool, cfg, codec, bundle.transform().featureCount(), folds, bestEpoch(bundle), cfg.etl().split().seed());
+      }
+    }
+    metrics.put("cv", cv);
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("test_rows", testRows);
     counts.put("importance_rows", Math.min(testRows, cfg.evaluate().importance().enabled() ? cfg.evaluate().importance().sampleRows() : 0));
@@ -132,6 +140,16 @@ public final class EvaluateJob {
     LOG.info("Evaluation on {} test rows: {} = {}{}; {} -> {}", testRows, main, fmt(modelMain), baselineMain == null ? "" : " (baseline " + fmt(baselineMain) + ")",
         metrics.get("verdict"), layout.root());
     return new EvaluateResult(metrics, wins);
+  }
+
+  /** The main training's best epoch (from model.json): what each cross-validation fold trains. */
+  private int bestEpoch(ModelBundle bundle) {
+    try {
+      int best = Json.MAPPER.readTree(files.readText(bundle.layout().provenance())).path("best_epoch").asInt(0);
+      return best > 0 ? best : cfg.train().epochs();
+    } catch (java.io.IOException e) {
+      return cfg.train().epochs();
+    }
   }
 
   private String readOrNull(String path) {

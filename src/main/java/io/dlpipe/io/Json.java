@@ -7,15 +7,15 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * The JSON dialect of every file dlpipe writes: snake_case keys, indented, map keys sorted, so
- * that two runs producing the same values produce the same bytes.
+ * The JSON dialect of every file dlpipe writes: snake_case keys, indented. Maps keep their own
+ * order (dlpipe only writes insertion-ordered or sorted maps), so stages stay in the order they
+ * ran and two runs producing the same values produce the same bytes.
  */
 public final class Json {
   public static final ObjectMapper MAPPER =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(SerializationFeature.INDENT_OUTPUT)
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private Json() {}

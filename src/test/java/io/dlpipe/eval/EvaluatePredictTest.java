@@ -67,8 +67,8 @@ class EvaluatePredictTest {
     EvaluateResult r = new EvaluateJob(spark, ames).run();
     Path dir = tmp.resolve("ames/evaluation");
     JsonNode m = json(dir.resolve("metrics.json"));
-    assertEquals(List.of("baseline.mae", "baseline.mse", "baseline.r2", "baseline.rmse", "baseline_name", "counts", "cv", "importance", "main_metric",
-        "model.mae", "model.mse", "model.r2", "model.rmse", "model_id", "task", "verdict"), keys(m));
+    assertEquals(List.of("task", "main_metric", "model_id", "model.mse", "model.rmse", "model.mae", "model.r2", "baseline.mse", "baseline.rmse", "baseline.mae",
+        "baseline.r2", "baseline_name", "verdict", "importance", "cv", "counts"), keys(m));
     assertEquals("r2", m.get("main_metric").asText());
     assertEquals(308, m.get("counts").get("test_rows").asLong());
     assertEquals(300, m.get("counts").get("importance_rows").asLong());
@@ -159,6 +159,25 @@ class EvaluatePredictTest {
     assertEquals(0, scored.where("prediction not in ('good', 'bad') or abs(probability_good + probability_bad - 1) > 1e-6").count());
     assertEquals(List.of("malformed_row", "unparseable_numeric"),
         spark.read().parquet(PredictJob.quarantineOf(out.toString())).orderBy("reason").select("reason").collectAsList().stream().map(r -> r.getString(0)).toList());
+  }
+
+  @Test
+  void crossValidationRetrainsPerFoldAndReportsMeanAndSpread() throws Exception {
+    DlpipeConfig cv = TestData.creditConfig(TestData.credit(), tmp.resolve("credit"), concat(FAST, "evaluate.cross-validation.folds=2", "evaluate.importance.enabled=false"));
+    new EvaluateJob(spark, cv).run();
+    JsonNode m = json(tmp.resolve("credit/evaluation/metrics.json")).get("cv");
+    assertEquals(2, m.get("folds").asInt());
+    int bestEpoch = json(tmp.resolve("credit/model/model.json")).get("best_epoch").asInt();
+    assertEquals(bestEpoch, m.get("epochs").asInt());
+    for (String k : List.of("model.auc", "model.accuracy", "baseline.auc")) {
+      JsonNode stat = m.get(k);
+      assertEquals(2, stat.get("values").size(), k);
+      double a = stat.get("values").get(0).asDouble();
+      double b = stat.get("values").get(1).asDouble();
+      assertEquals((a + b) / 2, stat.get("mean").asDouble(), 1e-12, k);
+      assertEquals(Math.abs(a - b) / Math.sqrt(2), stat.get("std").asDouble(), 1e-12, k);
+      assertTrue(a > 0.6 && b > 0.6, k + " on both folds: " + stat);
+    }
   }
 
   @Test

@@ -1,0 +1,80 @@
+package io.dlpipe.eval;
+
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.spark.Columns;
+import io.dlpipe.train.Evaluator;
+import io.dlpipe.train.FoldTrainer;
+import io.dlpipe.train.LabelCodec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * k-fold cross-validation on Spark over the prepared train and validation rows (the test split
+ * stays untouched): each fold is held out once while a fresh network and the linear baseline are
+ * trained on the others, and every metric is reported as mean and standard deviation over the
+ * folds. Folds are a seeded hash of the feature vector, so they do not depend on partitioning.
+ */
+public final class CrossValidation {
+  private static final Logger LOG = LoggerFactory.getLogger(CrossValidation.class);
+  private static final String FOLD = "_dlp_fold";
+
+  private CrossValidation() {}
+
+  /**
+   * @param rows prepared train and validation rows (features, label)
+   * @param epochs the epochs each fold trains, normally the main training's best epoch
+   * @return {@code folds}, {@code epochs} and, per metric, {@code {mean, std, values}}
+   */
+  public static Map<String, Object> run(Dataset<Row> rows, DlpipeConfig cfg, LabelCodec codec, int featureCount, int folds, int epochs, long seed) {
+    boolean regression = codec.kind() == LabelCodec.Kind.REGRESSION;
+    Column fold = functions.pmod(functions.xxhash64(functions.lit(seed), functions.col(Columns.FEATURES), functions.col(Columns.LABEL)), functions.lit(folds));
+    Dataset<Row> assigned = rows.withColumn(FOLD, fold).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
+    Map<String, List<Double>> values = new LinkedHashMap<>();
+    try {
+      for (int f = 0; f < folds; f++) {
+        Dataset<Row> train = assigned.where(functions.col(FOLD).notEqual(f)).drop(FOLD);
+        Dataset<Row> heldOut = assigned.where(functions.col(FOLD).equalTo(f)).drop(FOLD);
+        MultiLayerNetwork net = FoldTrainer.fit(train, cfg.train(), codec, featureCount, epochs);
+        Broadcast<byte[]> network = jsc.broadcast(Evaluator.toBytes(net));
+        Dataset<Row> scored = Scoring.score(heldOut, network, codec, cfg.evaluate().batchSize());
+        Metrics.Result model = regression ? Metrics.regression(scored) : Metrics.classification(scored, codec.classes());
+        network.destroy();
+        model.values().forEach((k, v) -> values.computeIfAbsent("model." + k, x -> new ArrayList<>()).add(v));
+        if (cfg.evaluate().baseline()) {
+          Dataset<Row> base = Baseline.fitAndScore(train, heldOut, regression);
+          Metrics.Result b = regression ? Metrics.regression(base) : Metrics.classification(base, codec.classes());
+          b.values().forEach((k, v) -> values.computeIfAbsent("baseline." + k, x -> new ArrayList<>()).add(v));
+        }
+        LOG.info("cross-validation fold {}/{} done", f + 1, folds);
+      }
+    } finally {
+      assigned.unpersist();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("folds", folds);
+    out.put("epochs", epochs);
+    values.forEach((k, v) -> {
+      double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+      double var = v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / Math.max(1, v.size() - 1);
+      Map<String, Object> stat = new LinkedHashMap<>();
+      stat.put("mean", mean);
+      stat.put("std", Math.sqrt(var));
+      stat.put("values", v);
+      out.put(k, stat);
+    });
+    return out;
+  }
+}

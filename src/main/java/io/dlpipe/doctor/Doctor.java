@@ -5,10 +5,10 @@ import io.dlpipe.config.TrainConfig;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.InputReader;
 import io.dlpipe.submit.ExecutorMemory;
+import io.dlpipe.train.BuildInfo;
 import io.dlpipe.train.ModelLayout;
 import io.dlpipe.train.TrainingMasters;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -59,7 +59,7 @@ public final class Doctor {
     String java = System.getProperty("java.version");
     String spark = org.apache.spark.package$.MODULE$.SPARK_VERSION();
     String scalaVersion = scala.util.Properties.versionNumberString();
-    String dl4j = mavenVersion("org.deeplearning4j", "deeplearning4j-nn");
+    String dl4j = BuildInfo.mavenVersion("org.deeplearning4j", "deeplearning4j-nn");
     String line = "Java " + java + ", Spark " + spark + ", Scala " + scalaVersion + ", DL4J " + dl4j;
     if (Runtime.version().feature() < 17) {
       return Finding.error("versions", line, "run the driver on Java 17 or newer");
@@ -200,20 +200,6 @@ public final class Doctor {
       return Finding.ok("output", cfg.output().dir() + " is writable");
     } catch (RuntimeException e) {
       return Finding.error("output", cfg.output().dir() + " is not writable: " + e.getMessage(), "fix output.dir, or its permissions");
-    }
-  }
-
-  private static String mavenVersion(String group, String artifact) {
-    String resource = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
-    try (InputStream in = Doctor.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        return "unknown";
-      }
-      Properties p = new Properties();
-      p.load(in);
-      return p.getProperty("version", "unknown");
-    } catch (IOException e) {
-      return "unknown";
     }
   }
 }

@@ -9,7 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /** Versions and source revision of the running driver, for provenance. */
-final class BuildInfo {
+public final class BuildInfo {
   private BuildInfo() {}
 
   static String dlpipeVersion() {
@@ -27,7 +27,8 @@ final class BuildInfo {
     return v;
   }
 
-  private static String mavenVersion(String group, String artifact) {
+  /** The version of a Maven artifact on the class path, from its pom.properties; "unknown" when absent. */
+  public static String mavenVersion(String group, String artifact) {
     String resource = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
     try (InputStream in = BuildInfo.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {

@@ -31,7 +31,7 @@ fi
 export SPARK_HOME="$root/target/spark-home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1 SPARK_PUBLIC_DNS=127.0.0.1
 if [[ ! -d "$SPARK_HOME/jars" || ! -f "$root/target/dlpipe-spark.jar" ]]; then
   echo "start.sh: building the Spark jars (mvn -q -DskipTests package) ..." >&2
-  (cd "$root" && mvn -B -q -DskipTests package) >&2
+  (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests package) >&2
 fi
 
 state="${DLPIPE_STANDALONE_DIR:-$root/target/standalone}"

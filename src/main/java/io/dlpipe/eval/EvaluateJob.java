@@ -59,7 +59,7 @@ public final class EvaluateJob {
     LabelCodec codec = bundle.codec();
     boolean regression = codec.kind() == LabelCodec.Kind.REGRESSION;
     String main = regression ? "r2" : codec.binary() ? "auc" : "accuracy";
-    StageTimer timer = new StageTimer(spark, "evaluate", 6);
+    StageTimer timer = new StageTimer(spark, "evaluate", 5);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> network = jsc.broadcast(bundle.network());
 

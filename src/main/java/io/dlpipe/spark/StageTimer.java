@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Names each stage of a command in the Spark UI (job group and description) and prints one
- * progress line per stage with its row rate. Lines are plain text so they read the same in a
+ * progress line per stage with its row rate, plus, for long stages, periodic lines with the tasks
+ * done and an ETA ({@link TaskProgress}). Lines are plain text so they read the same in a
  * terminal and in a scheduler's log file.
  */
 public final class StageTimer {
@@ -33,10 +34,12 @@ public final class StageTimer {
   public Stage start(String name, String description) {
     index++;
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    jsc.setJobGroup("dlpipe-" + command + "-" + name, "dlpipe " + command + ": " + description, false);
+    String group = "dlpipe-" + command + "-" + name;
+    jsc.setJobGroup(group, "dlpipe " + command + ": " + description, false);
     jsc.setJobDescription("dlpipe " + command + " [" + index + "/" + totalStages + "] " + description);
-    LOG.info(String.format(Locale.ROOT, "%s [%d/%d] %s: started", command, index, totalStages, name));
-    return new Stage(name, index);
+    String label = String.format(Locale.ROOT, "%s [%d/%d] %s", command, index, totalStages, name);
+    LOG.info(label + ": started");
+    return new Stage(name, index, new TaskProgress(jsc.statusTracker(), group, label, LOG));
   }
 
   /** Seconds per finished stage, in the order they ran. */
@@ -49,11 +52,13 @@ public final class StageTimer {
     private final String name;
     private final int number;
     private final long startNanos = System.nanoTime();
+    private final TaskProgress progress;
     private long rows = -1;
 
-    private Stage(String name, int number) {
+    private Stage(String name, int number, TaskProgress progress) {
       this.name = name;
       this.number = number;
+      this.progress = progress;
     }
 
     /** The rows this stage processed, for the rate in its progress line. */
@@ -63,6 +68,7 @@ public final class StageTimer {
 
     @Override
     public void close() {
+      progress.close();
       double s = (System.nanoTime() - startNanos) / 1e9;
       seconds.put(name, Math.round(s * 1000) / 1000.0);
       String rate = rows < 0 ? "" : String.format(Locale.ROOT, ", %,d rows (%,.0f rows/s)", rows, rows / Math.max(s, 1e-3));

@@ -6,6 +6,7 @@ import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.report.ReportWriter;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import io.dlpipe.train.LabelCodec;
@@ -131,7 +132,7 @@ public final class EvaluateJob {
       files.writeText(layout.metrics(), metricsJson);
       files.writeText(layout.curves(), curvesJson);
       if (cfg.evaluate().report()) {
-        files.writeText(layout.report(), io.dlpipe.report.ReportWriter.html(metricsJson, curvesJson, readOrNull(bundle.layout().history()),
+        files.writeText(layout.report(), ReportWriter.html(metricsJson, curvesJson, readOrNull(bundle.layout().history()),
             readOrNull(prepared.summary()), readOrNull(bundle.layout().provenance())));
       }
       files.writeText(layout.success(), "");

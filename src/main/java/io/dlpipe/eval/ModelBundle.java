@@ -8,7 +8,6 @@ import io.dlpipe.train.Evaluator;
 import io.dlpipe.train.LabelCodec;
 import io.dlpipe.train.ModelLayout;
 import io.dlpipe.train.ModelStore;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -72,6 +71,6 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, LabelCo
 
   @Override
   public String toString() {
-    return "ModelBundle[" + layout.root() + ", " + modelId + ", " + new String(transform.task().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8) + "]";
+    return "ModelBundle[" + layout.root() + ", " + modelId + ", " + transform.task() + "]";
   }
 }

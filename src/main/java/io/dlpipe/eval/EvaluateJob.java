@@ -3,6 +3,7 @@ package io.dlpipe.eval;
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.FittedTransform;
+import io.dlpipe.io.EvaluationLayout;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.PreparedLayout;

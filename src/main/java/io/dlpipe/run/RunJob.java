@@ -1,15 +1,17 @@
 package io.dlpipe.run;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.typesafe.config.ConfigRenderOptions;
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.eval.EvaluateJob;
-import io.dlpipe.eval.EvaluationLayout;
+import io.dlpipe.io.EvaluationLayout;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
+import io.dlpipe.io.ModelLayout;
 import io.dlpipe.io.PreparedLayout;
-import io.dlpipe.train.ModelLayout;
 import io.dlpipe.train.TrainJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,8 +25,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.typesafe.config.ConfigRenderOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.dlpipe.DataException;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
+import io.dlpipe.io.ModelStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -8,6 +8,8 @@ import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
+import io.dlpipe.io.ModelLayout;
+import io.dlpipe.io.ModelStore;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import java.io.IOException;

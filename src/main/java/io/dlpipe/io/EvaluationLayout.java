@@ -1,4 +1,4 @@
-package io.dlpipe.eval;
+package io.dlpipe.io;
 
 import io.dlpipe.io.HadoopFiles;
 

@@ -1,4 +1,4 @@
-package io.dlpipe.train;
+package io.dlpipe.io;
 
 import io.dlpipe.io.HadoopFiles;
 

@@ -1,4 +1,4 @@
-package io.dlpipe.train;
+package io.dlpipe.io;
 
 import java.io.IOException;
 import java.io.InputStream;

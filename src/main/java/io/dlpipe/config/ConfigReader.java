@@ -224,19 +224,15 @@ final class ConfigReader {
   static <E extends Enum<E>> E parseEnum(Class<E> type, String text) {
     String wanted = text.trim().toLowerCase(Locale.ROOT);
     for (E e : type.getEnumConstants()) {
-      if (kebab(e).equals(wanted)) {
+      if (EnumNames.kebab(e).equals(wanted)) {
         return e;
       }
     }
     return null;
   }
 
-  static String kebab(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
   static <E extends Enum<E>> String names(Class<E> type) {
-    return Arrays.stream(type.getEnumConstants()).map(ConfigReader::kebab).collect(Collectors.joining(" | "));
+    return Arrays.stream(type.getEnumConstants()).map(EnumNames::kebab).collect(Collectors.joining(" | "));
   }
 
   static String quoteKey(String key) {

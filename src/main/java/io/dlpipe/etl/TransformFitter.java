@@ -1,6 +1,7 @@
 package io.dlpipe.etl;
 
 import io.dlpipe.DataException;
+import io.dlpipe.config.EnumNames;
 import io.dlpipe.config.EtlConfig;
 import io.dlpipe.config.TargetConfig;
 import io.dlpipe.config.Task;
@@ -10,7 +11,6 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
@@ -62,7 +62,7 @@ public final class TransformFitter {
         case LISTED -> etl.normalize().logColumns().contains(s.name());
         case AUTO -> m.count > 0 && m.min >= 0 && m.skewness > etl.normalize().logSkewThreshold();
       };
-      String method = kebab(etl.normalize().method());
+      String method = EnumNames.kebab(etl.normalize().method());
       unscaled.add(new FittedTransform.NumericFeature(s.name(), impute, lo, hi, log, method, 0.0, 1.0));
     }
     List<FittedTransform.NumericFeature> numeric = scale(train, unscaled, etl.normalize().method(), nullValues);
@@ -72,7 +72,7 @@ public final class TransformFitter {
     return new FittedTransform(
         FittedTransform.FORMAT_VERSION,
         FittedTransform.fingerprint(specs),
-        kebab(target.task()),
+        EnumNames.kebab(target.task()),
         target.column(),
         classes,
         label,
@@ -234,7 +234,7 @@ public final class TransformFitter {
     for (Row r : counts.orderBy("c", "rank").collectAsList()) {
       levels.get(names.get(r.getInt(0))).add(r.getString(1));
     }
-    String encoding = kebab(etl.categorical().encoding());
+    String encoding = EnumNames.kebab(etl.categorical().encoding());
     List<FittedTransform.CategoricalFeature> out = new ArrayList<>();
     for (ColumnSpec s : specs) {
       List<String> vocab = levels.get(s.name());
@@ -249,9 +249,5 @@ public final class TransformFitter {
       return d;
     }
     return new BigDecimal(d).round(DIGITS).doubleValue();
-  }
-
-  private static String kebab(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

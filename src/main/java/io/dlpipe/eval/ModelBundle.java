@@ -1,6 +1,7 @@
 package io.dlpipe.eval;
 
 import io.dlpipe.DataException;
+import io.dlpipe.Digests;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.io.HadoopFiles;
@@ -8,9 +9,6 @@ import io.dlpipe.io.ModelLayout;
 import io.dlpipe.io.ModelStore;
 import io.dlpipe.train.Evaluator;
 import io.dlpipe.train.LabelCodec;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -36,7 +34,7 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, LabelCo
     FittedTransform transform = FittedTransform.fromJson(files.readText(layout.transform()), layout.transform());
     MultiLayerNetwork net = ModelStore.read(hadoop, layout.model(), false);
     byte[] bytes = Evaluator.toBytes(net);
-    return new ModelBundle(layout, transform, codec(transform, net, layout.model()), bytes, "sha256:" + sha256(bytes).substring(0, 16));
+    return new ModelBundle(layout, transform, codec(transform, net, layout.model()), bytes, Digests.sha256(bytes).substring(0, Digests.PREFIX.length() + 16));
   }
 
   /** The codec of a trained network: its output width tells a sigmoid from a softmax classifier. */
@@ -54,14 +52,6 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, LabelCo
       return new LabelCodec(LabelCodec.Kind.SIGMOID, 1, 0, 1, transform.classes());
     }
     return new LabelCodec(LabelCodec.Kind.SOFTMAX, (int) outputs, 0, 1, transform.classes());
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   /** The text form of a class index, or the number itself for regression. */

@@ -2,6 +2,7 @@ package io.dlpipe.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.typesafe.config.ConfigRenderOptions;
+import io.dlpipe.Digests;
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.config.DlpipeConfig;
@@ -15,13 +16,9 @@ import io.dlpipe.io.PreparedLayout;
 import io.dlpipe.train.TrainJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,11 +153,7 @@ public final class RunJob {
     for (String s : sections) {
       text.append(s).append('=').append(cfg.resolved().getValue(s).render(ConfigRenderOptions.concise())).append('\n');
     }
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return Digests.sha256(text.toString());
   }
 
   private Map<String, String> readState() {

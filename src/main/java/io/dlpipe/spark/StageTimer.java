@@ -42,6 +42,12 @@ public final class StageTimer {
     return new Stage(name, index, new TaskProgress(jsc.statusTracker(), group, label, LOG));
   }
 
+  /** A duration for progress lines and ETAs: {@code 42s}, {@code 2m05s}, {@code 1h01m}. */
+  public static String duration(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60) : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+  }
+
   /** Seconds per finished stage, in the order they ran. */
   public Map<String, Double> seconds() {
     return Collections.unmodifiableMap(seconds);

@@ -55,14 +55,9 @@ final class TaskProgress implements AutoCloseable {
       log.info(String.format(Locale.ROOT, "%s: running for %.0f s", label, elapsed));
       return;
     }
-    String eta = done == 0 ? "unknown" : duration(elapsed * (total - done) / done);
+    String eta = done == 0 ? "unknown" : StageTimer.duration(elapsed * (total - done) / done);
     log.info(String.format(Locale.ROOT, "%s: running for %.0f s; %d of %d tasks of the current Spark job(s) done (%.0f%%), ETA %s",
         label, elapsed, done, total, 100.0 * done / total, eta));
-  }
-
-  static String duration(double seconds) {
-    long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60) : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
   }
 
   @Override

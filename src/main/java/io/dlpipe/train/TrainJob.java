@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import io.dlpipe.DataException;
+import io.dlpipe.Digests;
+import io.dlpipe.config.EnumNames;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.io.HadoopFiles;
@@ -13,12 +15,8 @@ import io.dlpipe.io.ModelStore;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -136,8 +134,8 @@ public final class TrainJob {
     JavaRDD<DataSet> minibatches = minibatches(trainRows, featureCount, m.batchSizePerWorker(), codec, conversionNanos, conversionRows);
     LOG.info("Training master: parameter averaging, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
         + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}", workers, m.batchSizePerWorker(), m.averagingFrequency(),
-        m.workerPrefetchBatches(), lower(approach), approach == TrainConfig.Approach.EXPORT ? " to " + exportDir : "",
-        lower(m.repartition()), lower(m.repartitionStrategy()), lower(m.storageLevel()));
+        m.workerPrefetchBatches(), EnumNames.kebab(approach), approach == TrainConfig.Approach.EXPORT ? " to " + exportDir : "",
+        EnumNames.kebab(m.repartition()), EnumNames.kebab(m.repartitionStrategy()), EnumNames.kebab(m.storageLevel()));
 
     ExecutorTime executorTime = new ExecutorTime();
     spark.sparkContext().addSparkListener(executorTime);
@@ -258,11 +256,11 @@ public final class TrainJob {
     int executors = Math.max(1, spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
     return new ModelProvenance(
         ModelProvenance.FORMAT_VERSION, BuildInfo.dlpipeVersion(), BuildInfo.gitCommit(), configJson(),
-        in.transform().inputFingerprint(), sha256(in.transformJson()), in.transform().task(), codec.classes(),
+        in.transform().inputFingerprint(), Digests.sha256(in.transformJson()), in.transform().task(), codec.classes(),
         in.transform().featureCount(), outputName(codec), regression ? codec.mean() : null, regression ? codec.std() : null,
         best.numParams(), rows, state.epoch(), resumedFrom, state.bestEpoch(), state.stoppedEarly(), EvalMetrics.mainMetricName(codec),
         state.best().validation(), state.history().get(state.history().size() - 1).validation(), BuildInfo.versions(),
-        spark.sparkContext().master(), executors, workers, lower(approach), round(seconds(startNanos)), round(trainingSeconds),
+        spark.sparkContext().master(), executors, workers, EnumNames.kebab(approach), round(seconds(startNanos)), round(trainingSeconds),
         round(trainRows * (double) state.history().size() / Math.max(fitSeconds, 1e-9)), round(executorSeconds), round(conversionSeconds),
         started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
   }
@@ -287,7 +285,7 @@ public final class TrainJob {
         r.epoch(), train.epochs(), fmt(r.trainLoss()), fmt(r.valLoss()), r.metricName(), fmt(r.metric()),
         state.bestEpoch() == r.epoch() ? " (best)" : " (best: epoch " + state.bestEpoch() + ")", r.learningRate(), r.samplesPerS(),
         r.seconds(), conversion, state.stoppedEarly() ? "0 s (early stopping: no improvement for " + state.epochsWithoutImprovement() + " epochs)"
-            : duration(left * meanEpochSeconds)));
+            : StageTimer.duration(left * meanEpochSeconds)));
   }
 
   /** training-history.csv: one row per epoch. */
@@ -307,8 +305,8 @@ public final class TrainJob {
     String canonical = String.join("\n",
         "hidden=" + m.hiddenLayers(), "activation=" + m.activation(), "weight-init=" + m.weightInit(), "dropout=" + m.dropout(),
         "l2=" + m.l2(), "batch-normalization=" + m.batchNormalization(), "output=" + outputName(in.codec()),
-        "updater=" + train.updater().type(), "transform=" + sha256(in.transformJson()));
-    return sha256(canonical);
+        "updater=" + train.updater().type(), "transform=" + Digests.sha256(in.transformJson()));
+    return Digests.sha256(canonical);
   }
 
   static String outputName(LabelCodec codec) {
@@ -317,14 +315,6 @@ public final class TrainJob {
       case SOFTMAX -> "softmax-mcxent";
       case SIGMOID -> "sigmoid-xent";
     };
-  }
-
-  static String sha256(String text) {
-    try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   private static double seconds(long startNanos) {
@@ -337,15 +327,5 @@ public final class TrainJob {
 
   private static String fmt(double d) {
     return String.format(Locale.ROOT, "%.4f", d);
-  }
-
-  private static String lower(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
-  private static String duration(double seconds) {
-    long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%dh %02dm", s / 3600, s % 3600 / 60)
-        : s >= 60 ? String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60) : s + " s";
   }
 }

@@ -203,13 +203,13 @@ public final class InputReader {
     if (input.multiLine() == CsvMultiLine.TRUE || !asciiCompatible(input.encoding())) {
       return reader.apply(true).csv(input.path());
     }
-    List<String> spanning = QuotedNewlines.filesWithUnbalancedQuotes(spark, input.path(), input.quote().charAt(0), input.escape().charAt(0));
+    List<String> spanning = QuotedNewlines.filesWithQuotedNewlines(spark, input.path(), input.delimiter().charAt(0), input.quote().charAt(0), input.escape().charAt(0));
     if (spanning.isEmpty()) {
       return reader.apply(false).csv(input.path());
     }
     if (input.multiLine() == CsvMultiLine.FALSE) {
-      throw new DataException("Quoted newline: " + spanning.size() + " file(s) under " + input.path() + " have a line with an unbalanced quote (a quoted field that spans"
-          + " lines, or broken quoting), first " + spanning.get(0) + "; read line by line (input.csv.multi-line = false) such a record would be split, so set"
+      throw new DataException("Quoted newline: " + spanning.size() + " file(s) under " + input.path() + " have a quoted field that spans lines (or a quote"
+          + " never closed), first " + spanning.get(0) + "; read line by line (input.csv.multi-line = false) such a record would be split, so set"
           + " input.csv.multi-line = auto");
     }
     // auto: only the files that need it are read whole (one task per file); the rest stay splittable.

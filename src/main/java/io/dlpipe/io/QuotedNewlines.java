@@ -11,21 +11,20 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Finds the CSV files that hold a record spanning lines (a quoted field with a newline, RFC 4180)
- * with one parallel pass over the text: such a record leaves an unbalanced quote on its first
- * and its last line, while a well-formed one-line record always has an even number of quotes
- * (doubling escapes a quote by writing two). Only the names of the files with a hit reach the
- * driver. Broken quoting (a stray quote) is reported too; reading such a file whole costs speed,
- * never rows.
+ * with one parallel pass over the text: each line is tokenized the way Spark's CSV parser does it
+ * (a quote opens a field only at its start, doubling or the escape character escapes it inside,
+ * and a quote followed by other text ends the quoting), and a line that ends inside an open
+ * quoted field starts such a record. Only the names of the files with a hit reach the driver.
  */
 final class QuotedNewlines {
   private QuotedNewlines() {}
 
-  /** The files under {@code path} with at least one line whose quotes do not balance, sorted. */
-  static List<String> filesWithUnbalancedQuotes(SparkSession spark, String path, char quote, char escape) {
-    UDF1<String, Boolean> unbalanced = line -> unbalanced(line, quote, escape);
+  /** The files under {@code path} with a line that ends inside a quoted field, sorted. */
+  static List<String> filesWithQuotedNewlines(SparkSession spark, String path, char delimiter, char quote, char escape) {
+    UDF1<String, Boolean> opens = line -> endsInsideQuotes(line, delimiter, quote, escape);
     List<String> files = new ArrayList<>();
     for (Row r : spark.read().text(path)
-        .where(functions.udf(unbalanced, DataTypes.BooleanType).apply(functions.col("value")))
+        .where(functions.udf(opens, DataTypes.BooleanType).apply(functions.col("value")))
         .select(functions.input_file_name())
         .distinct()
         .collectAsList()) {
@@ -36,20 +35,34 @@ final class QuotedNewlines {
   }
 
   /**
-   * True when a quoted field is still open at the end of the line. With a distinct escape
-   * character (e.g. a backslash), the character after it inside quotes does not count.
+   * True when the line ends inside a quoted field, read from the line's start as a record's start.
+   * The last line of a spanning record reads as unquoted text, so only a record's first line hits.
    */
-  static boolean unbalanced(String line, char quote, char escape) {
-    boolean open = false;
-    for (int i = 0; i < line.length(); i++) {
+  static boolean endsInsideQuotes(String line, char delimiter, char quote, char escape) {
+    boolean quoted = false;
+    boolean fieldStart = true;
+    int n = line.length();
+    for (int i = 0; i < n; i++) {
       char c = line.charAt(i);
-      if (open && escape != quote && c == escape) {
-        i++;
-      } else if (c == quote) {
-        open = !open;
+      if (quoted) {
+        if (escape != quote && c == escape) {
+          i++;
+        } else if (c == quote) {
+          if (escape == quote && i + 1 < n && line.charAt(i + 1) == quote) {
+            i++;
+          } else {
+            // The closing quote, or (Spark's STOP_AT_DELIMITER) a stray one that turns the rest of the value into plain text.
+            quoted = false;
+          }
+        }
+      } else if (c == delimiter) {
+        fieldStart = true;
+      } else {
+        quoted = fieldStart && c == quote;
+        fieldStart = false;
       }
     }
-    return open;
+    return quoted;
   }
 
   /**

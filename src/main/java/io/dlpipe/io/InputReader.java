@@ -77,11 +77,17 @@ public final class InputReader {
    * file, an unknown host); anything else is returned unchanged.
    */
   public static RuntimeException explain(Exception e, String path) {
+    String header = null;
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (String.valueOf(c.getMessage()).contains("CSV header does not conform to the schema")) {
+        header = c.getMessage(); // the innermost one: Spark's wrappers add their stack trace to it
+      }
+    }
+    if (header != null) {
+      return new DataException("Schema mismatch: the files under " + path + " (input.path) do not all have the same header: " + oneLine(header), e);
+    }
     for (Throwable c = e; c != null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
-      if (m.contains("CSV header does not conform to the schema")) {
-        return new DataException("Schema mismatch: the files under " + path + " (input.path) do not all have the same header: " + oneLine(m), e);
-      }
       if (c instanceof java.io.FileNotFoundException) {
         return new DataException("Input changed while it was read: " + m.strip() + " (input.path = " + path + ")", e);
       }

@@ -126,7 +126,7 @@ class ConfigLoaderTest {
   void splitSharesThatLeaveValidationOrTestEmptyAreRefused() {
     assertEquals("Invalid configuration: etl.split.validation: expected a number in (0, 1), found number 0 (--set etl.split.validation=0)",
         error("etl.split.train=0.9", "etl.split.validation=0"));
-    assertEquals("Invalid configuration: etl.split.test: expected a number in (0, 1), found number 0.0 (--set etl.split.test=0.0)",
+    assertEquals("Invalid configuration: etl.split.test: expected a number in (0, 1), found number 0 (--set etl.split.test=0.0)",
         error("etl.split.train=0.9", "etl.split.test=0.0"));
   }
 

@@ -53,11 +53,18 @@ public final class InputReader {
    */
   public static Dataset<Row> readTyped(SparkSession spark, InputConfig input) {
     requireExists(spark, input.path());
-    return switch (input.format()) {
-      case CSV -> readCsv(spark, input);
-      case JSON -> readJson(spark, input);
-      case PARQUET -> readParquet(spark, input);
-    };
+    try {
+      return switch (input.format()) {
+        case CSV -> readCsv(spark, input);
+        case JSON -> readJson(spark, input);
+        case PARQUET -> readParquet(spark, input);
+      };
+    } catch (io.dlpipe.DlpipeException e) {
+      throw e;
+    } catch (Exception e) {
+      // Schema reads run Spark jobs: a corrupt footer or a duplicate name fails here, for every caller.
+      throw explain(e, input.path());
+    }
   }
 
   /** The input's column names in file order, read from the header or schema alone. */
@@ -91,6 +98,12 @@ public final class InputReader {
       if (c instanceof java.io.FileNotFoundException) {
         return new DataException("Input changed while it was read: " + m.strip() + " (input.path = " + path + ")", e);
       }
+      // Only here, where the input is being read: elsewhere the same error would be a bug of dlpipe's.
+      Matcher dup = DUPLICATE.matcher(m);
+      if (dup.find()) {
+        String name = dup.group(1) != null ? dup.group(1) : dup.group(2);
+        return new DataException("Duplicate column name " + oneLine(name).replace("`", "'") + " in the input " + path + " (input.path); every column needs its own name", e);
+      }
     }
     DataException known = dataError(e);
     if (known != null) {
@@ -115,11 +128,6 @@ public final class InputReader {
       Matcher file = NOT_PARQUET.matcher(m);
       if (file.find() || (file = FOOTER.matcher(m)).find() || (file = DECODING.matcher(m)).find()) {
         return new DataException("Corrupt or truncated Parquet file " + file.group(1) + ": it cannot be read (" + firstLine(innermost(c)) + ")", e);
-      }
-      Matcher dup = DUPLICATE.matcher(m);
-      if (dup.find()) {
-        String name = dup.group(1) != null ? dup.group(1) : dup.group(2);
-        return new DataException("Duplicate column name " + oneLine(name).replace("`", "'") + " in the input; every column needs its own name", e);
       }
       if (c instanceof java.net.UnknownHostException) {
         return new DataException("Unknown host " + m + ": the file system named in the path cannot be reached (check the host name in input.path and output.dir)", e);

@@ -2,6 +2,7 @@ package io.dlpipe.cli;
 
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
+import io.dlpipe.io.InputReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,14 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     subcommands = {RunCommand.class, EtlCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DoctorCommand.class, SynthCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+  /** System property the console log pattern reads: how much of a logged exception it prints. */
+  static final String LOG_EXCEPTIONS = "dlpipe.log.exceptions";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print stack traces: of a data or configuration error, and of exceptions in the log (by default one line each).")
+  boolean verbose;
 
   @Override
   public void run() {
@@ -31,11 +39,38 @@ public final class Main implements Runnable {
   /** Runs a command line and returns its exit code; used by main and by tests. */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionStrategy(
+        parseResult -> {
+          if (!verbose(parseResult)) {
+            return new CommandLine.RunLast().execute(parseResult);
+          }
+          String before = System.getProperty(LOG_EXCEPTIONS);
+          System.setProperty(LOG_EXCEPTIONS, "full");
+          reconfigureLogging();
+          try {
+            return new CommandLine.RunLast().execute(parseResult);
+          } finally {
+            if (before == null) {
+              System.clearProperty(LOG_EXCEPTIONS);
+            } else {
+              System.setProperty(LOG_EXCEPTIONS, before);
+            }
+            reconfigureLogging();
+          }
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           DlpipeException known = find(e);
+          if (known == null) {
+            // A Spark or Hadoop exception about the data files (corrupt Parquet, unknown host) is a data error too.
+            known = InputReader.dataError(e);
+          }
           if (known != null) {
-            commandLine.getErr().println("dlpipe: " + known.getMessage());
+            // One line, so that a scheduler's alert shows the whole message; the trace only on request.
+            commandLine.getErr().println("dlpipe: " + String.valueOf(known.getMessage()).strip().replaceAll("\\s*\\R\\s*", " "));
+            if (verbose(parseResult)) {
+              e.printStackTrace(commandLine.getErr());
+            }
             return known.exitCode();
           }
           commandLine.getErr().println("dlpipe: failed: " + e);
@@ -43,6 +78,23 @@ public final class Main implements Runnable {
           return ExitCodes.FAILURE;
         });
     return cli.execute(args);
+  }
+
+  /** --verbose on the top command or any subcommand. */
+  private static boolean verbose(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+      if (r.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Re-reads log4j2.properties, whose console pattern prints exceptions as {@value #LOG_EXCEPTIONS} says. */
+  private static void reconfigureLogging() {
+    if (org.apache.logging.log4j.LogManager.getContext(false) instanceof org.apache.logging.log4j.core.LoggerContext context) {
+      context.reconfigure();
+    }
   }
 
   /** A DlpipeException anywhere in the cause chain (Spark wraps exceptions thrown in its threads). */

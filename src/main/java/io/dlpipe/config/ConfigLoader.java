@@ -226,7 +226,9 @@ public final class ConfigLoader {
             r.stringList("input.null-values"),
             r.enumMap("input.columns", ColumnRole.class),
             r.bool("input.infer-roles"),
-            r.stringMap("input.options"));
+            r.stringMap("input.options"),
+            multiLine(c));
+    checkReaderOptions(input, c);
 
     TargetConfig target =
         new TargetConfig(
@@ -255,6 +257,44 @@ public final class ConfigLoader {
         new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"), memorySize(r, c, "spark.executor-offheap"));
     EvaluateConfig evaluate = evaluate(r, c);
     return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, c);
+  }
+
+  /** input.csv.multi-line: auto, or a boolean (HOCON reads a bare true/false as one). */
+  private static CsvMultiLine multiLine(Config c) {
+    String path = "input.csv.multi-line";
+    String expected = "auto | true | false";
+    if (c.getIsNull(path)) {
+      throw ConfigReader.invalid(path, expected, c.getValue(path));
+    }
+    ConfigValue v = c.getValue(path);
+    if (v.valueType() == ConfigValueType.BOOLEAN) {
+      return (Boolean) v.unwrapped() ? CsvMultiLine.TRUE : CsvMultiLine.FALSE;
+    }
+    CsvMultiLine m = v.valueType() == ConfigValueType.STRING ? ConfigReader.parseEnum(CsvMultiLine.class, (String) v.unwrapped()) : null;
+    if (m == null) {
+      throw ConfigReader.invalid(path, expected, v);
+    }
+    return m;
+  }
+
+  /**
+   * Reader options that would make rows vanish outside the accounting (read = written +
+   * duplicates removed + quarantined), or that dlpipe sets itself, are refused.
+   */
+  private static void checkReaderOptions(InputConfig input, Config c) {
+    for (Map.Entry<String, String> e : input.options().entrySet()) {
+      String key = e.getKey().toLowerCase(Locale.ROOT);
+      String path = "input.options." + ConfigReader.quoteKey(e.getKey());
+      if (key.equals("mode") && !e.getValue().equalsIgnoreCase("PERMISSIVE")) {
+        throw ConfigReader.invalid(path, "PERMISSIVE or no mode (DROPMALFORMED would drop rows outside the accounting, FAILFAST would stop at the first bad row"
+            + " instead of quarantining it)", c.getObject("input.options").get(e.getKey()));
+      }
+      if (key.equals("columnnameofcorruptrecord") || key.equals("multiline") && input.format() == InputFormat.CSV) {
+        String instead = key.equals("multiline") ? "; set input.csv.multi-line instead" : "";
+        throw ConfigReader.invalid(path, "no value (dlpipe sets this reader option itself" + instead + ")",
+            c.getObject("input.options").get(e.getKey()));
+      }
+    }
   }
 
   /** A Spark memory size such as 512m or 4g; empty is allowed and means "derive it". */
@@ -318,8 +358,9 @@ public final class ConfigLoader {
     EtlConfig.Split split =
         new EtlConfig.Split(
             r.number("etl.split.train", 0, 1, false, true),
-            r.number("etl.split.validation", 0, 1, true, true),
-            r.number("etl.split.test", 0, 1, true, true),
+            // Zero would leave a split empty: early stopping and evaluate need rows in both.
+            r.number("etl.split.validation", 0, 1, false, false),
+            r.number("etl.split.test", 0, 1, false, false),
             r.integer("etl.split.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2),
             r.string("etl.split.id-column", "a column name, or empty for the whole row").trim());
     double sum = split.train() + split.validation() + split.test();

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param columns declared roles, in declaration order; they win over inference
  * @param inferRoles whether undeclared columns get an inferred role, or are a schema error
  * @param options extra Spark reader options, passed through unchanged
+ * @param multiLine csv: whether a quoted field may hold a newline (see {@link CsvMultiLine})
  */
 public record InputConfig(
     String path,
@@ -30,11 +31,23 @@ public record InputConfig(
     List<String> nullValues,
     Map<String, ColumnRole> columns,
     boolean inferRoles,
-    Map<String, String> options) {
+    Map<String, String> options,
+    CsvMultiLine multiLine) {
+
+  /** The configuration before {@code input.csv.multi-line} existed: {@link CsvMultiLine#AUTO}. */
+  public InputConfig(String path, InputFormat format, boolean header, String delimiter, String quote, String escape, String encoding,
+      List<String> nullValues, Map<String, ColumnRole> columns, boolean inferRoles, Map<String, String> options) {
+    this(path, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, CsvMultiLine.AUTO);
+  }
 
   public InputConfig {
     nullValues = List.copyOf(nullValues);
     columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
     options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
+  }
+
+  /** The same settings for another path (batch prediction reads new data the way etl read the old). */
+  public InputConfig withPath(String otherPath) {
+    return new InputConfig(otherPath, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, multiLine);
   }
 }

@@ -8,14 +8,18 @@ public enum QuarantineReason {
   MALFORMED_ROW,
   /** Bytes that are not valid in the configured input encoding. */
   BAD_ENCODING,
+  /** A cell holds a control character (NUL, U+0001..U+001F other than tab, LF and CR, or DEL): binary data or a broken export. */
+  CONTROL_CHARACTER,
   /** The target cell is empty or one of input.null-values. */
   MISSING_TARGET,
   /** Regression: the target cell is not a finite number. */
   UNPARSEABLE_TARGET,
   /** Classification with declared target.classes: a label outside them. */
   UNKNOWN_CLASS,
-  /** A numeric column holds text that is neither a finite number nor a null value. */
-  UNPARSEABLE_NUMERIC;
+  /** A numeric column holds text that is neither a number nor a null value. */
+  UNPARSEABLE_NUMERIC,
+  /** A numeric column holds a number that is not finite: Infinity, NaN (unless a null value), or beyond the double range such as 1e400. */
+  NON_FINITE_NUMERIC;
 
   /** The code written to the quarantine and the summary, e.g. {@code missing_target}. */
   public String code() {

@@ -17,6 +17,9 @@ public final class RawParsing implements Serializable {
   /** Decimal numbers with an optional exponent; no hex, no type suffixes, no thousands separators. */
   private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
+  /** Spellings of non-finite numbers that Java, Spark, pandas or R write (compared lower-case). */
+  private static final Set<String> NON_FINITE = Set.of("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
+
   private final Set<String> nullValues;
 
   /** @param nullValues cell texts (compared after stripping white space) that mean missing */
@@ -44,10 +47,38 @@ public final class RawParsing implements Serializable {
       return null;
     }
     double d = Double.parseDouble(s);
-    return Double.isFinite(d) ? d : null;
+    // -0 is 0: the sign of zero must not make two equal cells different features.
+    return Double.isFinite(d) ? (d == 0 ? 0.0 : d) : null;
   }
 
-  /** True when the cell is present but not a finite decimal number. */
+  /** True when the cell is present and a number, but not a finite one (Infinity, NaN, 1e400). */
+  public boolean isNonFinite(String cell) {
+    if (isMissing(cell)) {
+      return false;
+    }
+    String s = cell.strip();
+    return NON_FINITE.contains(s.toLowerCase(java.util.Locale.ROOT)) || (NUMBER.matcher(s).matches() && !Double.isFinite(Double.parseDouble(s)));
+  }
+
+  /**
+   * The index of the first control character in the cell, or -1: C0 controls other than tab, LF
+   * and CR (which quoted CSV fields legitimately hold), and DEL. They mean binary data or a broken
+   * export, and would reach vocabularies, reports and predictions invisibly.
+   */
+  public static int controlCharacter(String cell) {
+    if (cell == null) {
+      return -1;
+    }
+    for (int i = 0; i < cell.length(); i++) {
+      char c = cell.charAt(i);
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** True when the cell is present but not a finite decimal number (non-finite ones included). */
   public boolean isUnparseableNumber(String cell) {
     return !isMissing(cell) && number(cell) == null;
   }

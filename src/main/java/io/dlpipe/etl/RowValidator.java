@@ -107,6 +107,16 @@ public final class RowValidator {
       if (bad.length() > 0) {
         return RowFactory.create(QuarantineReason.BAD_ENCODING.code(), "bytes invalid in the input encoding in " + bad, number, text);
       }
+      for (int i = 0; i < names.length; i++) {
+        int at = RawParsing.controlCharacter(cells.getString(i));
+        if (at >= 0) {
+          bad.append(bad.length() == 0 ? "" : "; ").append("column ").append(names[i])
+              .append(String.format(java.util.Locale.ROOT, ": control character U+%04X at position %d", (int) cells.getString(i).charAt(at), at + 1));
+        }
+      }
+      if (bad.length() > 0) {
+        return RowFactory.create(QuarantineReason.CONTROL_CHARACTER.code(), bad.toString(), number, text);
+      }
       if (target >= 0) {
         String name = names[target];
         if (parsing.isMissing(targetCell)) {
@@ -114,20 +124,31 @@ public final class RowValidator {
             return RowFactory.create(QuarantineReason.MISSING_TARGET.code(), "target column " + name + " is empty", null, null);
           }
         } else if (regression && number == null) {
-          return RowFactory.create(QuarantineReason.UNPARSEABLE_TARGET.code(), "target column " + name + ": '" + targetCell + "' is not a number", null, null);
+          return RowFactory.create(QuarantineReason.UNPARSEABLE_TARGET.code(), "target column " + name + ": '" + shown(targetCell) + "' is not a "
+              + (parsing.isNonFinite(targetCell) ? "finite number" : "number"), null, null);
         } else if (!regression && !classes.isEmpty() && !classes.contains(text)) {
-          return RowFactory.create(QuarantineReason.UNKNOWN_CLASS.code(), "target column " + name + ": '" + text + "' is not one of target.classes " + classList, null, text);
+          return RowFactory.create(QuarantineReason.UNKNOWN_CLASS.code(), "target column " + name + ": '" + shown(text) + "' is not one of target.classes " + classList, null, text);
         }
       }
+      boolean anyText = false;
       for (int i = 0; i < names.length; i++) {
-        if (numeric[i] && parsing.isUnparseableNumber(cells.getString(i))) {
-          bad.append(bad.length() == 0 ? "" : "; ").append("column ").append(names[i]).append(": '").append(cells.getString(i)).append("' is not a number");
+        String cell = cells.getString(i);
+        if (numeric[i] && parsing.isUnparseableNumber(cell)) {
+          boolean nonFinite = parsing.isNonFinite(cell);
+          anyText |= !nonFinite;
+          bad.append(bad.length() == 0 ? "" : "; ").append("column ").append(names[i]).append(": '").append(shown(cell)).append(nonFinite ? "' is not a finite number" : "' is not a number");
         }
       }
       if (bad.length() > 0) {
-        return RowFactory.create(QuarantineReason.UNPARSEABLE_NUMERIC.code(), bad.toString(), number, text);
+        // Text among the cells names the row unparseable; only non-finite numbers name it non-finite.
+        return RowFactory.create((anyText ? QuarantineReason.UNPARSEABLE_NUMERIC : QuarantineReason.NON_FINITE_NUMERIC).code(), bad.toString(), number, text);
       }
       return RowFactory.create(null, null, number, text);
+    }
+
+    /** A cell as quoted in a detail: at most 80 characters, so a 10 MB cell stays out of the summary. */
+    private static String shown(String cell) {
+      return cell.length() <= 80 ? cell : cell.substring(0, 80) + "... (" + cell.length() + " characters)";
     }
   }
 

@@ -79,7 +79,7 @@ public final class PredictJob {
     ModelBundle bundle = ModelBundle.open(files, spark.sparkContext().hadoopConfiguration(), cfg);
     FittedTransform transform = bundle.transform();
     InputConfig in = cfg.input();
-    InputConfig source = new InputConfig(input, in.format(), in.header(), in.delimiter(), in.quote(), in.escape(), in.encoding(), in.nullValues(), in.columns(), in.inferRoles(), in.options());
+    InputConfig source = in.withPath(input);
     StageTimer timer = new StageTimer(spark, "predict", 3);
     Instant scoredAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
@@ -88,6 +88,7 @@ public final class PredictJob {
     try (StageTimer.Stage s = timer.start("check", "read the input and check its schema against training")) {
       typed = InputReader.readTyped(spark, source);
       features = checkSchema(typed.schema(), transform, input);
+      checkOutputNames(typed.schema(), input);
     }
     Dataset<Row> raw = InputReader.asText(typed);
     List<String> inputColumns = InputReader.columnNames(raw);
@@ -108,6 +109,8 @@ public final class PredictJob {
       s.rows(read);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
+    checkRejects(read, quarantined, byReason, quarantine);
+    Map<String, Long> unseen = UnseenLevels.count(validated.where(functions.col(Columns.REASON).isNull()), transform);
 
     long scored;
     try (StageTimer.Stage s = timer.start("score", "transform and score")) {
@@ -121,6 +124,9 @@ public final class PredictJob {
       s.rows(scored);
     }
     validated.unpersist();
+    if (scored == 0) {
+      throw new DataException("Nothing was scored: the input " + input + " has no rows that could be scored (" + read + " read, " + quarantined + " quarantined)");
+    }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("rows_read", read);
     counts.put("rows_scored", scored);
@@ -130,6 +136,7 @@ public final class PredictJob {
     }
     Map<String, Object> summary = new LinkedHashMap<>(counts);
     summary.put("quarantined_by_reason", byReason);
+    summary.put("unseen_levels", unseen);
     summary.put("model_id", bundle.modelId());
     summary.put("scored_at", scoredAt.toString());
     summary.put("input", input);
@@ -137,6 +144,39 @@ public final class PredictJob {
     files.writeText(HadoopFiles.join(output, SUMMARY), Json.write(summary));
     LOG.info("Predict done: read {}, scored {}, quarantined {} {} -> {}", read, scored, quarantined, byReason, output);
     return counts;
+  }
+
+  /**
+   * Predict fails like etl when too much of the input is bad, after the quarantine is written so
+   * that the reasons can be inspected: a model scoring a fraction of the rows is not a success.
+   */
+  private void checkRejects(long read, long quarantined, Map<String, Long> byReason, String quarantine) {
+    if (read == 0) {
+      throw new DataException("Input is empty: " + input + " has no data rows to score");
+    }
+    double ratio = (double) quarantined / read;
+    if (ratio > cfg.etl().maxRejectRatio()) {
+      throw new DataException(String.format(Locale.ROOT, "Too many bad rows: %d of %d rows (%.2f%%) were quarantined, more than etl.max-reject-ratio = %s; reasons: %s; see %s",
+          quarantined, read, 100.0 * ratio, cfg.etl().maxRejectRatio(), byReason, quarantine));
+    }
+  }
+
+  /**
+   * An input column named like one predict adds would be written twice (Spark refuses that) or
+   * be mistaken for a prediction downstream: refused as a usage error before anything runs.
+   */
+  static void checkOutputNames(StructType schema, String where) {
+    List<String> clashes = new ArrayList<>();
+    for (String name : schema.fieldNames()) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (lower.equals(Scoring.PREDICTION) || lower.equals(MODEL_ID) || lower.equals(SCORED_AT) || lower.startsWith(PROBABILITY_PREFIX)) {
+        clashes.add(name);
+      }
+    }
+    if (!clashes.isEmpty()) {
+      throw new io.dlpipe.ConfigException("Input columns " + clashes + " of " + where + " have the names of predict's output columns (prediction, "
+          + PROBABILITY_PREFIX + "<class>, " + MODEL_ID + ", " + SCORED_AT + "); rename or drop them before predicting");
+    }
   }
 
   /**

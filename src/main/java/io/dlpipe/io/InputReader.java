@@ -1,12 +1,19 @@
 package io.dlpipe.io;
 
 import io.dlpipe.DataException;
+import io.dlpipe.config.CsvMultiLine;
 import io.dlpipe.config.InputConfig;
 import io.dlpipe.spark.Columns;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -20,6 +27,8 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads raw CSV, JSON or Parquet into one uniform frame: every input column as text (exactly as it
@@ -29,6 +38,8 @@ import org.apache.spark.sql.types.StructType;
  * materialized, and no schema inference pass runs over CSV.
  */
 public final class InputReader {
+  private static final Logger LOG = LoggerFactory.getLogger(InputReader.class);
+
   private InputReader() {}
 
   /** The uniform raw frame; throws {@link DataException} when the input is missing. */
@@ -42,11 +53,18 @@ public final class InputReader {
    */
   public static Dataset<Row> readTyped(SparkSession spark, InputConfig input) {
     requireExists(spark, input.path());
-    return switch (input.format()) {
-      case CSV -> readCsv(spark, input);
-      case JSON -> readJson(spark, input);
-      case PARQUET -> readParquet(spark, input);
-    };
+    try {
+      return switch (input.format()) {
+        case CSV -> readCsv(spark, input);
+        case JSON -> readJson(spark, input);
+        case PARQUET -> readParquet(spark, input);
+      };
+    } catch (io.dlpipe.DlpipeException e) {
+      throw e;
+    } catch (Exception e) {
+      // Schema reads run Spark jobs: a corrupt footer or a duplicate name fails here, for every caller.
+      throw explain(e, input.path());
+    }
   }
 
   /** The input's column names in file order, read from the header or schema alone. */
@@ -62,21 +80,76 @@ public final class InputReader {
 
   /**
    * Turns a failure raised while Spark scanned the input into a {@link DataException} when it is
-   * a problem of the data (a file whose header differs, a file that vanished); anything else is
-   * returned unchanged.
+   * a problem of the data (a file whose header differs, a file that vanished, a corrupt Parquet
+   * file, an unknown host); anything else is returned unchanged.
    */
   public static RuntimeException explain(Exception e, String path) {
+    String header = null;
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (String.valueOf(c.getMessage()).contains("CSV header does not conform to the schema")) {
+        header = c.getMessage(); // the innermost one: Spark's wrappers add their stack trace to it
+      }
+    }
+    if (header != null) {
+      return new DataException("Schema mismatch: the files under " + path + " (input.path) do not all have the same header: " + oneLine(header), e);
+    }
     for (Throwable c = e; c != null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
-      if (m.contains("CSV header does not conform to the schema")) {
-        return new DataException("Schema mismatch: the files under " + path + " (input.path) do not all have the same header: " + m.strip(), e);
-      }
       if (c instanceof java.io.FileNotFoundException) {
         return new DataException("Input changed while it was read: " + m.strip() + " (input.path = " + path + ")", e);
       }
+      // Only here, where the input is being read: elsewhere the same error would be a bug of dlpipe's.
+      Matcher dup = DUPLICATE.matcher(m);
+      if (dup.find()) {
+        String name = dup.group(1) != null ? dup.group(1) : dup.group(2);
+        return new DataException("Duplicate column name " + oneLine(name).replace("`", "'") + " in the input " + path + " (input.path); every column needs its own name", e);
+      }
+    }
+    DataException known = dataError(e);
+    if (known != null) {
+      return known;
     }
     // Scala code throws checked exceptions (SparkException) undeclared.
     return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+  }
+
+  private static final Pattern NOT_PARQUET = Pattern.compile("(\\S+) is not a Parquet file");
+  private static final Pattern FOOTER = Pattern.compile("Could not read footer for file: (\\S+?)\\.?(\\s|$)");
+  private static final Pattern DECODING = Pattern.compile("Can not read value at \\d+ in block -?\\d+ in file (\\S+)");
+  private static final Pattern DUPLICATE = Pattern.compile("\\[COLUMN_ALREADY_EXISTS] The column `?([^`]+?)`? already exists|Found duplicate column\\(s\\) in the data schema: (.+)");
+
+  /**
+   * A {@link DataException} naming the file or the column when a failure anywhere in the cause
+   * chain is a fault of the data files, whichever stage read them; null otherwise.
+   */
+  public static DataException dataError(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String m = String.valueOf(c.getMessage());
+      Matcher file = NOT_PARQUET.matcher(m);
+      if (file.find() || (file = FOOTER.matcher(m)).find() || (file = DECODING.matcher(m)).find()) {
+        return new DataException("Corrupt or truncated Parquet file " + file.group(1) + ": it cannot be read (" + firstLine(innermost(c)) + ")", e);
+      }
+      if (c instanceof java.net.UnknownHostException) {
+        return new DataException("Unknown host " + m + ": the file system named in the path cannot be reached (check the host name in input.path and output.dir)", e);
+      }
+    }
+    return null;
+  }
+
+  private static String innermost(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null) {
+      c = c.getCause();
+    }
+    return String.valueOf(c.getMessage());
+  }
+
+  private static String firstLine(String m) {
+    return m.strip().lines().findFirst().orElse("");
+  }
+
+  private static String oneLine(String m) {
+    return m.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   static void requireExists(SparkSession spark, String path) {
@@ -90,6 +163,12 @@ public final class InputReader {
       }
     } catch (IOException e) {
       throw new DataException("Input not readable: " + path + " (input.path): " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      // HDFS wraps an unknown name node host in an IllegalArgumentException.
+      if (e.getCause() instanceof java.net.UnknownHostException u) {
+        throw new DataException("Input not reachable: " + path + " (input.path): unknown host " + u.getMessage(), e);
+      }
+      throw e;
     }
   }
 
@@ -105,9 +184,9 @@ public final class InputReader {
     return reader;
   }
 
-  private static Dataset<Row> readCsv(SparkSession spark, InputConfig input) {
-    DataFrameReader csv =
-        baseReader(spark, input)
+  /** A fresh CSV reader: DataFrameReader is mutable, and each read below sets its own options. */
+  private static DataFrameReader csvReader(SparkSession spark, InputConfig input) {
+    return baseReader(spark, input)
             .option("header", input.header())
             .option("sep", input.delimiter())
             .option("quote", input.quote())
@@ -116,10 +195,16 @@ public final class InputReader {
             .option("nullValue", "\u0000dlpipe-no-null\u0000")
             .option("emptyValue", "")
             .option("inferSchema", false);
+  }
+
+  private static Dataset<Row> readCsv(SparkSession spark, InputConfig input) {
     // The header alone names the columns; inferSchema would cost a full pass over the data.
-    StructType header = csv.csv(input.path()).schema();
+    StructType header = csvReader(spark, input).option("multiLine", input.multiLine() == CsvMultiLine.TRUE).csv(input.path()).schema();
     if (header.fields().length == 0) {
       throw new DataException("Input is empty: " + input.path() + " (input.path) has no header line");
+    }
+    if (input.header()) {
+      checkDuplicateNames(csvReader(spark, input), header, input);
     }
     StructType schema = new StructType();
     for (StructField f : header.fields()) {
@@ -127,7 +212,65 @@ public final class InputReader {
     }
     schema = schema.add(Columns.CORRUPT, DataTypes.StringType, true);
     // enforceSchema=false: every file's header must match, or columns would silently shift.
-    return csv.schema(schema).option("enforceSchema", false).csv(input.path());
+    StructType full = schema;
+    java.util.function.Function<Boolean, DataFrameReader> reader = multiLine -> csvReader(spark, input).schema(full).option("enforceSchema", false).option("multiLine", multiLine);
+    if (input.multiLine() == CsvMultiLine.TRUE || !asciiCompatible(input.encoding())) {
+      return reader.apply(true).csv(input.path());
+    }
+    List<String> spanning = QuotedNewlines.filesWithQuotedNewlines(spark, input.path(), input.delimiter().charAt(0), input.quote().charAt(0), input.escape().charAt(0));
+    if (spanning.isEmpty()) {
+      return reader.apply(false).csv(input.path());
+    }
+    if (input.multiLine() == CsvMultiLine.FALSE) {
+      throw new DataException("Quoted newline: " + spanning.size() + " file(s) under " + input.path() + " have a quoted field that spans lines (or a quote"
+          + " never closed), first " + spanning.get(0) + "; read line by line (input.csv.multi-line = false) such a record would be split, so set"
+          + " input.csv.multi-line = auto");
+    }
+    // auto: only the files that need it are read whole (one task per file); the rest stay splittable.
+    Set<String> whole = new HashSet<>();
+    for (String f : spanning) {
+      whole.add(QuotedNewlines.normalize(f));
+    }
+    List<String> byLine = new ArrayList<>();
+    List<String> wholeFiles = new ArrayList<>();
+    for (String f : spark.read().text(input.path()).inputFiles()) {
+      (whole.contains(QuotedNewlines.normalize(f)) ? wholeFiles : byLine).add(new Path(java.net.URI.create(f)).toString());
+    }
+    LOG.info("Input {}: {} of {} files have quoted fields that span lines and are read whole (input.csv.multi-line = auto), first {}",
+        input.path(), wholeFiles.size(), wholeFiles.size() + byLine.size(), spanning.get(0));
+    Dataset<Row> multi = reader.apply(true).csv(wholeFiles.toArray(new String[0]));
+    return byLine.isEmpty() ? multi : reader.apply(false).csv(byLine.toArray(new String[0])).unionByName(multi);
+  }
+
+  /** Multi-byte code units (UTF-16, UTF-32) hide the quote byte from a line scan; read those whole. */
+  private static boolean asciiCompatible(String encoding) {
+    return !encoding.toUpperCase(java.util.Locale.ROOT).startsWith("UTF-16") && !encoding.toUpperCase(java.util.Locale.ROOT).startsWith("UTF-32");
+  }
+
+  /**
+   * Spark renames duplicate header names (case-insensitively) to name + position, which then
+   * looks like a header mismatch or silently names another column. When the schema looks renamed,
+   * the first line is read as data and checked, so the message names the column and the file.
+   */
+  private static void checkDuplicateNames(DataFrameReader csv, StructType header, InputConfig input) {
+    boolean renamed = false;
+    for (int i = 0; i < header.fields().length && !renamed; i++) {
+      String n = header.fields()[i].name();
+      renamed = n.length() > String.valueOf(i).length() && n.endsWith(String.valueOf(i));
+    }
+    if (!renamed) {
+      return;
+    }
+    Row first = csv.option("header", false).csv(input.path()).select(functions.col("*"), functions.input_file_name()).head();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < first.length() - 1; i++) {
+      String name = first.isNullAt(i) ? "" : first.getString(i);
+      Integer before = seen.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), i);
+      if (before != null && !name.isEmpty()) {
+        throw new DataException("Duplicate column name '" + name + "' in the header of " + first.getString(first.length() - 1) + " (columns " + (before + 1) + " and " + (i + 1)
+            + "; names compare case-insensitively); every column needs its own name");
+      }
+    }
   }
 
   private static Dataset<Row> readJson(SparkSession spark, InputConfig input) {

@@ -87,4 +87,45 @@ class MainTest {
     assertEquals(ExitCodes.OK, ok.code(), ok.err());
     assertTrue(Files.exists(tmp.resolve("ws/prepared/_SUCCESS")));
   }
+
+  @Test
+  void splitSharesThatLeaveTestEmptyFailInConfigItself() {
+    Outcome bad = run("config", "--conf", TestData.projectDir().resolve("conf/examples/credit.conf").toString(), "--set", "etl.split.train=0.9", "--set", "etl.split.test=0");
+    assertEquals(ExitCodes.USAGE, bad.code());
+    assertEquals("dlpipe: Invalid configuration: etl.split.test: expected a number in (0, 1), found number 0 (--set etl.split.test=0)\n", bad.err());
+  }
+
+  private String[] etl(String input, String format, String... extra) {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("etl", "--set", "input.path=" + input, "--set", "input.format=" + format, "--set", "target.column=y",
+        "--set", "target.task=regression", "--set", "output.dir=" + tmp.resolve("ws")));
+    args.addAll(java.util.List.of(extra));
+    return args.toArray(new String[0]);
+  }
+
+  @Test
+  void dataErrorsOfTheFilesAreOneLineNamingTheFileOrColumnAndTracesNeedVerbose() throws Exception {
+    TestSpark.get();
+    Path dup = tmp.resolve("dup.csv");
+    Files.writeString(dup, "y,x,x\n1,2,3\n");
+    Outcome d = run(etl(dup.toString(), "csv"));
+    assertEquals(ExitCodes.DATA, d.code());
+    assertEquals("dlpipe: Duplicate column name 'x' in the header of file://" + dup + " (columns 2 and 3; names compare case-insensitively); every column needs its own name\n", d.err());
+
+    Outcome host = run(etl("hdfs://no-such-host.invalid:8020/raw/x.csv", "csv"));
+    assertEquals(ExitCodes.DATA, host.code());
+    assertEquals("dlpipe: Input not reachable: hdfs://no-such-host.invalid:8020/raw/x.csv (input.path): unknown host no-such-host.invalid\n", host.err());
+
+    Path pq = tmp.resolve("pq");
+    Files.createDirectories(pq);
+    Files.write(pq.resolve("part-00000.parquet"), new byte[] {'P', 'A', 'R', '1', 0, 0, 0, 0, 1, 2, 3});
+    Outcome corrupt = run(etl(pq.toString(), "parquet"));
+    assertEquals(ExitCodes.DATA, corrupt.code());
+    assertTrue(corrupt.err().startsWith("dlpipe: Corrupt or truncated Parquet file file:" + pq.resolve("part-00000.parquet") + ": it cannot be read ("), corrupt.err());
+    assertEquals(1, corrupt.err().lines().count(), corrupt.err());
+
+    Outcome verbose = run(etl(pq.toString(), "parquet", "--verbose"));
+    assertEquals(ExitCodes.DATA, verbose.code());
+    assertTrue(verbose.err().startsWith(corrupt.err()), verbose.err());
+    assertTrue(verbose.err().contains("\n\tat org.apache.spark."), verbose.err());
+  }
 }

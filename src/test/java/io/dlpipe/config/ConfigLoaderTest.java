@@ -123,6 +123,36 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void splitSharesThatLeaveValidationOrTestEmptyAreRefused() {
+    assertEquals("Invalid configuration: etl.split.validation: expected a number in (0, 1), found number 0 (--set etl.split.validation=0)",
+        error("etl.split.train=0.9", "etl.split.validation=0"));
+    assertEquals("Invalid configuration: etl.split.test: expected a number in (0, 1), found number 0 (--set etl.split.test=0.0)",
+        error("etl.split.train=0.9", "etl.split.test=0.0"));
+  }
+
+  @Test
+  void csvMultiLineIsAutoTrueOrFalse() {
+    assertEquals(CsvMultiLine.AUTO, load().input().multiLine());
+    assertEquals(CsvMultiLine.TRUE, load("input.csv.multi-line=true").input().multiLine());
+    assertEquals(CsvMultiLine.FALSE, load("input.csv.multi-line=false").input().multiLine());
+    assertEquals(CsvMultiLine.AUTO, load("input.csv.multi-line=AUTO").input().multiLine());
+    assertEquals("Invalid configuration: input.csv.multi-line: expected auto | true | false, found string \"sometimes\" (--set input.csv.multi-line=sometimes)",
+        error("input.csv.multi-line=sometimes"));
+    assertEquals("Invalid configuration: input.csv.multi-line: expected auto | true | false, found number 1 (--set input.csv.multi-line=1)",
+        error("input.csv.multi-line=1"));
+  }
+
+  @Test
+  void readerOptionsThatDropRowsOrThatDlpipeOwnsAreRefused() {
+    assertEquals("Invalid configuration: input.options.mode: expected PERMISSIVE or no mode (DROPMALFORMED would drop rows outside the accounting, FAILFAST would stop at"
+        + " the first bad row instead of quarantining it), found string \"DROPMALFORMED\" (--set input.options.mode=DROPMALFORMED)", error("input.options.mode=DROPMALFORMED"));
+    assertEquals("Invalid configuration: input.options.multiLine: expected no value (dlpipe sets this reader option itself; set input.csv.multi-line instead), found boolean true"
+        + " (--set input.options.multiLine=true)", error("input.options.multiLine=true"));
+    assertEquals("PERMISSIVE", load("input.options.mode=PERMISSIVE").input().options().get("mode"));
+    assertEquals("true", load("input.format=json", "input.options.multiLine=true").input().options().get("multiLine"));
+  }
+
+  @Test
   void crossKeyRulesAreChecked() {
     assertEquals("Invalid configuration: etl.dedup.key-columns: expected at least one column when etl.dedup.mode = keys, found list [] (dlpipe-defaults.conf @ " + defaultsUrl() + ": 110)",
         error("etl.dedup.mode=keys").replaceAll("defaults.conf: \\d+", "defaults.conf: 110"));

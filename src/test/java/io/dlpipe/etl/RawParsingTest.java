@@ -50,4 +50,31 @@ class RawParsingTest {
     assertEquals("owner", p.text("\towner "));
     assertNull(p.text(" null "));
   }
+
+  @Test
+  void nonFiniteNumbersAreNumbersButNotFinite() {
+    for (String cell : new String[] {"Infinity", "-Infinity", " inf ", "NaN", "1e400", "-1E999"}) {
+      assertTrue(p.isNonFinite(cell), cell);
+      assertTrue(p.isUnparseableNumber(cell), cell);
+    }
+    for (String cell : new String[] {"12", "abc", "0x1F", "1,200", "NA", ""}) {
+      assertFalse(p.isNonFinite(cell), cell);
+    }
+  }
+
+  @Test
+  void negativeZeroIsZero() {
+    assertEquals(0.0, p.number("-0"));
+    assertEquals(Double.doubleToLongBits(0.0), Double.doubleToLongBits(p.number("-0.0")));
+  }
+
+  @Test
+  void controlCharactersAreFoundButTabAndLineBreaksAreText() {
+    assertEquals(2, RawParsing.controlCharacter("ab\u0000c"));
+    assertEquals(0, RawParsing.controlCharacter("\u0001"));
+    assertEquals(1, RawParsing.controlCharacter("a\u007F"));
+    assertEquals(-1, RawParsing.controlCharacter("a\tb\r\nc"));
+    assertEquals(-1, RawParsing.controlCharacter("caf\u00e9"));
+    assertEquals(-1, RawParsing.controlCharacter(null));
+  }
 }

@@ -79,4 +79,28 @@ class RowValidatorTest {
     assertEquals(List.of("NA,30,rent|missing_target|mem", "2,31,own,extra|malformed_row|mem"),
         q.collectAsList().stream().map(r -> r.getString(0) + "|" + r.getString(1) + "|" + r.getString(3)).toList());
   }
+
+  @Test
+  void controlCharactersAndNonFiniteNumbersHaveTheirOwnReasons() {
+    String big = "9".repeat(500) + "x";
+    Dataset<Row> raw =
+        Frames.raw(
+            COLS,
+            new String[] {"1", "30", "re\u0000nt"},
+            new String[] {"2", "Infinity", "own"},
+            new String[] {"3", "1e400", "own"},
+            new String[] {"4", big, "own"},
+            new String[] {"Infinity", "1", "own"},
+            new String[] {"5", "-0", "own"});
+    Dataset<Row> v = RowValidator.validate(raw, SPECS, Task.REGRESSION, List.of(), true, NULLS);
+    assertEquals(
+        Arrays.asList(
+            "control_character | column home: control character U+0000 at position 3",
+            "non_finite_numeric | column age: 'Infinity' is not a finite number",
+            "non_finite_numeric | column age: '1e400' is not a finite number",
+            "unparseable_numeric | column age: '" + "9".repeat(80) + "... (501 characters)' is not a number",
+            "unparseable_target | target column y: 'Infinity' is not a finite number",
+            "null | null"),
+        reasonsAndDetails(v));
+  }
 }

@@ -140,9 +140,9 @@ class EvaluatePredictTest {
     }
     assertEquals(m.get("counts").get("test_rows").asLong(), total);
 
-    // New data: no target column, one malformed line and one bad number.
+    // New data: no target column, one malformed line and one bad number (2 of 42 rows, under etl.max-reject-ratio).
     Path input = tmp.resolve("credit-new.csv");
-    List<String> lines = new ArrayList<>(Files.readAllLines(TestData.credit()).subList(0, 21));
+    List<String> lines = new ArrayList<>(Files.readAllLines(TestData.credit()).subList(0, 41));
     List<String> noTarget = new ArrayList<>();
     for (String l : lines) {
       noTarget.add(l.substring(l.indexOf(',') + 1));
@@ -152,7 +152,7 @@ class EvaluatePredictTest {
     Files.write(input, noTarget);
     Path out = tmp.resolve("credit-predictions");
     Map<String, Long> counts = new PredictJob(spark, credit, input.toString(), out.toString()).run();
-    assertEquals(Map.of("rows_read", 22L, "rows_scored", 20L, "rows_quarantined", 2L), counts);
+    assertEquals(Map.of("rows_read", 42L, "rows_scored", 40L, "rows_quarantined", 2L), counts);
     Dataset<Row> scored = spark.read().parquet(out.toString());
     assertEquals(List.of("Seniority", "Home", "Time", "Age", "Marital", "Records", "Job", "Expenses", "Income", "Assets", "Debt", "Amount", "Price",
         "prediction", "probability_good", "probability_bad", "model_id", "scored_at"), List.of(scored.columns()));
@@ -206,6 +206,64 @@ class EvaluatePredictTest {
     DlpipeConfig parquet = TestData.creditConfig(TestData.credit(), tmp.resolve("credit"), concat(FAST, "input.format=parquet"));
     DataException type = assertThrows(DataException.class, () -> new PredictJob(spark, parquet, typed.toString(), tmp.resolve("p2").toString()).run());
     assertEquals("Schema drift: training column 'Age' was numeric in training, but is boolean in the input " + typed + "; the model cannot score it", type.getMessage());
+  }
+
+  /** The first rows of credit_data.csv without the target, with a cell edited in some. */
+  private static List<String> creditRows(int rows) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (String l : Files.readAllLines(TestData.credit()).subList(0, rows + 1)) {
+      out.add(l.substring(l.indexOf(',') + 1));
+    }
+    return out;
+  }
+
+  @Test
+  void predictFailuresAreExitCodesAndUnseenLevelsAreCounted() throws Exception {
+    // Home is the second column without the target: three rows with a level training never saw.
+    List<String> rows = creditRows(40);
+    for (int i = 1; i <= 3; i++) {
+      rows.set(i, rows.get(i).replaceFirst("^([^,]*),\"[a-z]+\"", "$1,\"castle\""));
+    }
+    Path unseen = tmp.resolve("credit-unseen.csv");
+    Files.write(unseen, rows);
+    Path out = tmp.resolve("p-unseen");
+    assertEquals(Map.of("rows_read", 40L, "rows_scored", 40L, "rows_quarantined", 0L), new PredictJob(spark, credit, unseen.toString(), out.toString()).run());
+    JsonNode summary = json(out.resolve(PredictJob.SUMMARY));
+    Map<String, Long> expected = new java.util.LinkedHashMap<>();
+    for (var f : io.dlpipe.etl.FittedTransform.fromJson(Files.readString(tmp.resolve("credit/model/transform.json")), "transform.json").categorical()) {
+      expected.put(f.name(), f.name().equals("Home") ? 3L : 0L);
+    }
+    assertEquals(4, expected.size());
+    assertEquals(expected, Json.MAPPER.convertValue(summary.get("unseen_levels"), new com.fasterxml.jackson.core.type.TypeReference<java.util.LinkedHashMap<String, Long>>() {}));
+
+    // Input columns named like predict's outputs: a usage error, before anything is written.
+    List<String> clash = creditRows(5);
+    clash.replaceAll(l -> l + ",1");
+    clash.set(0, clash.get(0).replace(",1", "") + ",Prediction");
+    Path named = tmp.resolve("credit-named.csv");
+    Files.write(named, clash);
+    io.dlpipe.ConfigException c = assertThrows(io.dlpipe.ConfigException.class, () -> new PredictJob(spark, credit, named.toString(), tmp.resolve("p-named").toString()).run());
+    assertEquals(io.dlpipe.ExitCodes.USAGE, c.exitCode());
+    assertEquals("Input columns [Prediction] of " + named + " have the names of predict's output columns (prediction, probability_<class>, model_id, scored_at);"
+        + " rename or drop them before predicting", c.getMessage());
+    assertFalse(Files.exists(tmp.resolve("p-named")));
+
+    // More bad rows than etl.max-reject-ratio: exit 3 after the quarantine is written.
+    List<String> dirty = creditRows(8);
+    dirty.add("9,\"rent\",60,3x,\"married\",\"no\",\"freelance\",73,129,0,0,800,846");
+    Path bad = tmp.resolve("credit-dirty.csv");
+    Files.write(bad, dirty);
+    Path badOut = tmp.resolve("p-dirty");
+    DataException tooMany = assertThrows(DataException.class, () -> new PredictJob(spark, credit, bad.toString(), badOut.toString()).run());
+    assertEquals("Too many bad rows: 1 of 9 rows (11.11%) were quarantined, more than etl.max-reject-ratio = 0.05; reasons: {unparseable_numeric=1}; see "
+        + PredictJob.quarantineOf(badOut.toString()), tooMany.getMessage());
+    assertEquals(1, spark.read().parquet(PredictJob.quarantineOf(badOut.toString())).count());
+
+    // Nothing to score: exit 3.
+    Path empty = tmp.resolve("credit-empty.csv");
+    Files.write(empty, creditRows(0));
+    DataException none = assertThrows(DataException.class, () -> new PredictJob(spark, credit, empty.toString(), tmp.resolve("p-empty").toString()).run());
+    assertEquals("Input is empty: " + empty + " has no data rows to score", none.getMessage());
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -1,0 +1,77 @@
+package io.dlpipe.io;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Finds the CSV files that hold a record spanning lines (a quoted field with a newline, RFC 4180)
+ * with one parallel pass over the text: each line is tokenized the way Spark's CSV parser does it
+ * (a quote opens a field only at its start, doubling or the escape character escapes it inside,
+ * and a quote followed by other text ends the quoting), and a line that ends inside an open
+ * quoted field starts such a record. Only the names of the files with a hit reach the driver.
+ */
+final class QuotedNewlines {
+  private QuotedNewlines() {}
+
+  /** The files under {@code path} with a line that ends inside a quoted field, sorted. */
+  static List<String> filesWithQuotedNewlines(SparkSession spark, String path, char delimiter, char quote, char escape) {
+    UDF1<String, Boolean> opens = line -> endsInsideQuotes(line, delimiter, quote, escape);
+    List<String> files = new ArrayList<>();
+    for (Row r : spark.read().text(path)
+        .where(functions.udf(opens, DataTypes.BooleanType).apply(functions.col("value")))
+        .select(functions.input_file_name())
+        .distinct()
+        .collectAsList()) {
+      files.add(r.getString(0));
+    }
+    files.sort(null);
+    return files;
+  }
+
+  /**
+   * True when the line ends inside a quoted field, read from the line's start as a record's start.
+   * The last line of a spanning record reads as unquoted text, so only a record's first line hits.
+   */
+  static boolean endsInsideQuotes(String line, char delimiter, char quote, char escape) {
+    boolean quoted = false;
+    boolean fieldStart = true;
+    int n = line.length();
+    for (int i = 0; i < n; i++) {
+      char c = line.charAt(i);
+      if (quoted) {
+        if (escape != quote && c == escape) {
+          i++;
+        } else if (c == quote) {
+          if (escape == quote && i + 1 < n && line.charAt(i + 1) == quote) {
+            i++;
+          } else {
+            // The closing quote, or (Spark's STOP_AT_DELIMITER) a stray one that turns the rest of the value into plain text.
+            quoted = false;
+          }
+        }
+      } else if (c == delimiter) {
+        fieldStart = true;
+      } else {
+        quoted = fieldStart && c == quote;
+        fieldStart = false;
+      }
+    }
+    return quoted;
+  }
+
+  /**
+   * One spelling for a file URI, so that Spark's listing ({@code file:/a}) and {@code
+   * input_file_name()} ({@code file:///a}) compare equal; decoded, as Hadoop paths are given.
+   */
+  static String normalize(String uri) {
+    URI u = URI.create(uri);
+    String authority = u.getAuthority() == null ? "" : u.getAuthority();
+    return (u.getScheme() == null ? "" : u.getScheme() + "://") + authority + u.getPath();
+  }
+}

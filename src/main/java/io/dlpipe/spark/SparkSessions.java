@@ -38,6 +38,8 @@ public final class SparkSessions {
     // Timestamps in outputs and summaries must not depend on the machine's zone.
     conf.set("spark.sql.session.timeZone", "UTC");
     conf.set("spark.sql.adaptive.enabled", "true");
+    // Spark's UI, event log and --verbose then hide the same credential keys dlpipe masks.
+    conf.set("spark.redaction.regex", io.dlpipe.config.SecretMasker.builtIn().sparkRedactionRegex());
     if (master.startsWith("local")) {
       // On a laptop or CI box the host name may resolve to a non-loopback address.
       conf.set("spark.driver.host", "127.0.0.1");

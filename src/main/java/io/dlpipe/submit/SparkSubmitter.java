@@ -41,7 +41,7 @@ public final class SparkSubmitter {
     if (!deployMode.equals("client") && !deployMode.equals("cluster")) {
       throw new ConfigException("DLPIPE_DEPLOY_MODE: expected client or cluster, found '" + deployMode + "'");
     }
-    return new SparkSubmitPlan(sparkSubmit(env, home), master, deployMode, appJar, confFile, SparkSubmitPlan.appArgs(originalArgs, deployMode), SparkSubmitPlan.sparkConf(cfg));
+    return SparkSubmitPlan.of(sparkSubmit(env, home), master, deployMode, appJar, confFile, originalArgs, cfg);
   }
 
   static List<String> sparkSubmit(Map<String, String> env, String home) {
@@ -83,23 +83,71 @@ public final class SparkSubmitter {
    * DLPIPE_SUBMIT_DRY_RUN=1 it prints the command instead, as a shell command line.
    */
   public static int run(SparkSubmitPlan plan) {
-    List<String> cmd = plan.command();
-    if ("1".equals(System.getenv("DLPIPE_SUBMIT_DRY_RUN"))) {
-      System.out.println(shellQuoted(cmd));
-      return 0;
-    }
-    LOG.info("Submitting to {} ({} mode): {}", plan.master(), plan.deployMode(), String.join(" ", cmd));
-    ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-    // Executors and the driver find Spark's scripts and jars here when no distribution is installed.
-    pb.environment().putIfAbsent("SPARK_SCALA_VERSION", "2.12");
+    return run(plan, System.getenv());
+  }
+
+  /**
+   * As {@link #run(SparkSubmitPlan)} with the given environment. Secret settings go into a
+   * properties file created readable and writable by this user only (mode 600, set when the file is
+   * created, so no other user can open it in between), passed with {@code --properties-file}, and
+   * deleted when spark-submit exits: in client mode that is the end of the run, because
+   * spark-submit reads the file again while it starts the driver.
+   */
+  static int run(SparkSubmitPlan plan, Map<String, String> env) {
+    Path properties = plan.secretConf().isEmpty() ? null : writeProperties(plan, env);
     try {
-      Process p = pb.start();
-      return p.waitFor();
+      List<String> cmd = plan.command(properties);
+      if ("1".equals(env.get("DLPIPE_SUBMIT_DRY_RUN"))) {
+        System.out.println(shellQuoted(cmd));
+        return 0;
+      }
+      LOG.info("Submitting to {} ({} mode): {}{}", plan.master(), plan.deployMode(), String.join(" ", cmd),
+          properties == null ? "" : " (secret settings " + plan.secretConf().keySet() + " in the properties file)");
+      ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+      // Executors and the driver find Spark's scripts and jars here when no distribution is installed.
+      pb.environment().putIfAbsent("SPARK_SCALA_VERSION", "2.12");
+      try {
+        Process p = pb.start();
+        return p.waitFor();
+      } catch (IOException e) {
+        throw new ConfigException("Cannot start spark-submit (" + cmd.get(0) + "): " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for spark-submit", e);
+      }
+    } finally {
+      if (properties != null) {
+        try {
+          Files.deleteIfExists(properties);
+        } catch (IOException e) {
+          LOG.warn("Could not delete {}; delete it by hand, it holds secrets: {}", properties, e.getMessage());
+        }
+      }
+    }
+  }
+
+  /**
+   * The properties file: Spark's spark-defaults.conf first (--properties-file replaces it in Spark
+   * 3.5, so its settings are carried over), then the secret settings.
+   */
+  static Path writeProperties(SparkSubmitPlan plan, Map<String, String> env) {
+    java.util.Properties props = new java.util.Properties();
+    String confDir = env.getOrDefault("SPARK_CONF_DIR", env.containsKey("SPARK_HOME") ? Path.of(env.get("SPARK_HOME"), "conf").toString() : null);
+    try {
+      if (confDir != null && Files.isRegularFile(Path.of(confDir, "spark-defaults.conf"))) {
+        try (java.io.Reader in = Files.newBufferedReader(Path.of(confDir, "spark-defaults.conf"), java.nio.charset.StandardCharsets.UTF_8)) {
+          props.load(in);
+        }
+      }
+      props.putAll(plan.secretConf());
+      Path file = Files.createTempFile("dlpipe-submit-", ".properties",
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      try (java.io.Writer out = Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
+        props.store(out, "dlpipe spark-submit settings; deleted when spark-submit exits");
+      }
+      return file;
     } catch (IOException e) {
-      throw new ConfigException("Cannot start spark-submit (" + cmd.get(0) + "): " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for spark-submit", e);
+      throw new IllegalStateException("cannot write the spark-submit properties file: " + e.getMessage(), e);
     }
   }
 }

@@ -10,7 +10,9 @@ import java.util.Map;
  * the spirit of Tribuo's model provenance. Times and rates cover every epoch in the history, so a
  * resumed run reports the whole training, not just its last leg.
  *
- * @param formatVersion {@value #FORMAT_VERSION}
+ * @param formatVersion {@value #FORMAT_VERSION}; 1 had no model_id
+ * @param modelId SHA-256 of model.zip's bytes as written: the same model always has the same id, and
+ *     evaluate and predict refuse a model.zip that no longer matches it
  * @param dlpipeVersion the dlpipe build
  * @param gitCommit the commit of the working copy train ran from, when there is one
  * @param config the resolved configuration, secrets masked
@@ -47,6 +49,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelProvenance(
     int formatVersion,
+    String modelId,
     String dlpipeVersion,
     String gitCommit,
     JsonNode config,
@@ -80,7 +83,7 @@ public record ModelProvenance(
     String startedAt,
     String finishedAt) {
 
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   public ModelProvenance {
     classes = List.copyOf(classes);

@@ -41,7 +41,48 @@ public final class SparkSubmitter {
     if (!deployMode.equals("client") && !deployMode.equals("cluster")) {
       throw new ConfigException("DLPIPE_DEPLOY_MODE: expected client or cluster, found '" + deployMode + "'");
     }
-    return SparkSubmitPlan.of(sparkSubmit(env, home), master, deployMode, appJar, confFile, originalArgs, cfg);
+    SparkSubmitPlan plan = SparkSubmitPlan.of(sparkSubmit(env, home), master, deployMode, appJar, confFile, originalArgs, cfg);
+    List<String> s3a = s3aJars(env, home, cfg, originalArgs);
+    if (s3a.isEmpty()) {
+      return plan;
+    }
+    Map<String, String> conf = new java.util.LinkedHashMap<>(plan.sparkConf());
+    String user = conf.getOrDefault("spark.jars", "");
+    conf.put("spark.jars", (user.isEmpty() ? "" : user + ",") + String.join(",", s3a));
+    return new SparkSubmitPlan(plan.sparkSubmit(), master, deployMode, appJar, confFile, plan.appArgs(), conf, plan.secretConf());
+  }
+
+  /**
+   * The S3A jars to ship with the submission: only when a path is on s3a:// and the Spark
+   * distribution that submits lacks hadoop-aws (the Maven-built one in target/spark-home has it,
+   * and so do clusters set up for S3). 268 MiB per executor is not worth shipping otherwise.
+   */
+  static List<String> s3aJars(Map<String, String> env, String home, DlpipeConfig cfg, List<String> args) {
+    boolean s3a = java.util.stream.Stream.concat(java.util.stream.Stream.of(cfg.input().path(), cfg.output().dir(), cfg.train().master().exportDir()), args.stream())
+        .anyMatch(a -> a.contains("s3a://"));
+    String sparkHome = env.get("SPARK_HOME");
+    if (!s3a || sparkHome == null || !Files.isExecutable(Path.of(sparkHome, "bin", "spark-submit")) || !jarsNamed(Path.of(sparkHome, "jars"), "hadoop-aws-").isEmpty()) {
+      return List.of();
+    }
+    Path built = Path.of(home, "target", "spark-home", "jars");
+    List<String> out = new java.util.ArrayList<>(jarsNamed(built, "hadoop-aws-"));
+    out.addAll(jarsNamed(built, "aws-java-sdk-bundle-"));
+    if (out.size() != 2) {
+      throw new ConfigException("s3a:// paths need hadoop-aws and the AWS SDK bundle, which " + Path.of(sparkHome, "jars") + " (SPARK_HOME) lacks and "
+          + built + " does not hold either; build with mvn -DskipTests package, or add them to the cluster's Spark");
+    }
+    return out;
+  }
+
+  private static List<String> jarsNamed(Path dir, String prefix) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.map(Path::toString).filter(f -> Path.of(f).getFileName().toString().startsWith(prefix) && f.endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + dir, e);
+    }
   }
 
   static List<String> sparkSubmit(Map<String, String> env, String home) {

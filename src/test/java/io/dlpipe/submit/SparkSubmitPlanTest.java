@@ -143,4 +143,27 @@ class SparkSubmitPlanTest {
     assertFalse(String.join(" ", args).contains(SECRET) || String.join(" ", args).contains(ACCESS), args.toString());
     assertFalse(Files.exists(file), file + " is deleted after submission");
   }
+
+  @Test
+  void s3aJarsAreShippedOnlyWhenTheSubmittingSparkLacksThem() throws Exception {
+    Path sparkHome = tmp.resolve("spark");
+    Files.createDirectories(sparkHome.resolve("bin"));
+    Files.createDirectories(sparkHome.resolve("jars"));
+    Path submit = Files.writeString(sparkHome.resolve("bin/spark-submit"), "#!/bin/sh\n");
+    submit.toFile().setExecutable(true);
+    Path home = tmp.resolve("dlpipe");
+    Path built = Files.createDirectories(home.resolve("target/spark-home/jars"));
+    Files.writeString(built.resolve("hadoop-aws-3.3.4.jar"), "");
+    Files.writeString(built.resolve("aws-java-sdk-bundle-1.12.262.jar"), "");
+    Files.writeString(built.resolve("spark-core_2.12-3.5.9.jar"), "");
+    Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString());
+
+    assertEquals(List.of(), SparkSubmitter.s3aJars(env, home.toString(), cfg(), List.of("etl")), "no s3a:// path");
+    assertEquals(List.of(built.resolve("hadoop-aws-3.3.4.jar").toString(), built.resolve("aws-java-sdk-bundle-1.12.262.jar").toString()),
+        SparkSubmitter.s3aJars(env, home.toString(), cfg("output.dir=s3a://b/ws"), List.of("etl")));
+    assertEquals(List.of(), SparkSubmitter.s3aJars(Map.of(), home.toString(), cfg("output.dir=s3a://b/ws"), List.of("etl")),
+        "the fallback submits on target/spark-home/jars, which has them");
+    Files.writeString(sparkHome.resolve("jars/hadoop-aws-3.3.6.jar"), "");
+    assertEquals(List.of(), SparkSubmitter.s3aJars(env, home.toString(), cfg("output.dir=s3a://b/ws"), List.of("etl")), "the cluster's Spark has S3A");
+  }
 }

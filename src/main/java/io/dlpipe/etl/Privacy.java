@@ -106,6 +106,11 @@ public final class Privacy {
     }
   }
 
+  /** Recorded in model.json: tells whether predict hashes with the salt etl used, without revealing it. */
+  public static String saltCheck(String salt) {
+    return hash(salt, "dlpipe salt check");
+  }
+
   private static Column asText(StructField f) {
     DataType t = f.dataType();
     Column c = Columns.col(f.name());

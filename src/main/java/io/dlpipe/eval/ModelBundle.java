@@ -10,6 +10,9 @@ import io.dlpipe.io.ModelStore;
 import io.dlpipe.train.Evaluator;
 import io.dlpipe.train.LabelCodec;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dlpipe.ConfigException;
+import io.dlpipe.config.PrivacyConfig;
+import io.dlpipe.etl.Privacy;
 import io.dlpipe.io.Json;
 import io.dlpipe.train.ModelProvenance;
 import java.io.ByteArrayInputStream;
@@ -52,6 +55,8 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, LabelCo
     }
     JsonNode provenance = provenance(files.readText(layout.provenance()), layout.provenance());
     int version = provenance.get("format_version").asInt();
+
+    checkPrivacy(provenance, cfg.privacy(), layout.provenance());
 
     String transformText = files.readText(layout.transform());
     FittedTransform transform = FittedTransform.fromJson(transformText, layout.transform());
@@ -105,6 +110,28 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, LabelCo
       }
     }
     return node;
+  }
+
+  /**
+   * The model saw the columns that etl dropped or hashed with its salt: predicting with other
+   * privacy rules, or another salt, would feed it values it never saw (exit code 2: a config or
+   * environment mistake, not bad data).
+   */
+  static void checkPrivacy(JsonNode provenance, PrivacyConfig privacy, String where) {
+    JsonNode trained = provenance.path("config").path("privacy");
+    for (String key : List.of("drop-columns", "hash-columns")) {
+      List<String> was = new ArrayList<>();
+      trained.path(key).forEach(n -> was.add(n.asText()));
+      List<String> now = key.equals("drop-columns") ? privacy.dropColumns() : privacy.hashColumns();
+      if (!new TreeSet<>(was).equals(new TreeSet<>(now))) {
+        throw new ConfigException("Invalid configuration: privacy." + key + ": expected " + was + ", the list the model in " + where + " was trained with, found " + now);
+      }
+    }
+    String check = provenance.path("salt_check").asText("");
+    if (!check.isEmpty() && !check.equals(Privacy.saltCheck(privacy.salt()))) {
+      throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + " is not the salt the model in " + where
+          + " was trained with: every hashed value would differ; set the same salt as for etl");
+    }
   }
 
   /** ModelSerializer's zip always holds the network's configuration and its parameters. */

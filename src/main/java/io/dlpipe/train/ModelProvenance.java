@@ -45,6 +45,9 @@ import java.util.Map;
  * @param conversionSeconds executor time spent turning Parquet rows into minibatches, all epochs
  * @param startedAt ISO-8601 UTC
  * @param finishedAt ISO-8601 UTC
+ * @param saltCheck with privacy.hash-columns: the hash of a fixed text under DLPIPE_PII_SALT, so that
+ *     predict can tell a different salt (which would hash every value differently) without the salt
+ *     being stored
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelProvenance(
@@ -81,7 +84,8 @@ public record ModelProvenance(
     double executorSeconds,
     double conversionSeconds,
     String startedAt,
-    String finishedAt) {
+    String finishedAt,
+    String saltCheck) {
 
   public static final int FORMAT_VERSION = 2;
 

@@ -264,7 +264,8 @@ public final class TrainJob {
         state.best().validation(), state.history().get(state.history().size() - 1).validation(), BuildInfo.versions(),
         spark.sparkContext().master(), executors, workers, EnumNames.kebab(approach), round(seconds(startNanos)), round(trainingSeconds),
         round(trainRows * (double) state.history().size() / Math.max(fitSeconds, 1e-9)), round(executorSeconds), round(conversionSeconds),
-        started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+        cfg.privacy().hashColumns().isEmpty() ? null : io.dlpipe.etl.Privacy.saltCheck(cfg.privacy().salt()));
   }
 
   private JsonNode configJson() {

@@ -65,7 +65,7 @@ class ModelBundleTest {
   @BeforeAll
   static void trainOnce() throws Exception {
     Path input = tmp.resolve("train.csv");
-    Files.writeString(input, people(1, 60));
+    Files.writeString(input, people(1, 200));
     ws = tmp.resolve("ws");
     cfg = config(input, ws);
     new EtlJob(TestSpark.get(), cfg).run();
@@ -191,5 +191,20 @@ class ModelBundleTest {
       String text = Files.readString(f, StandardCharsets.ISO_8859_1);
       assertFalse(text.contains("example.com") || text.contains("Person") || text.contains(SALT), f.toString());
     }
+  }
+
+  @Test
+  void predictWithOtherPrivacyRulesOrAnotherSaltIsAConfigError() {
+    DlpipeConfig otherSalt = ConfigLoader.load(null, List.of("input.path=/x", "target.column=y", "target.task=regression", "output.dir=" + ws,
+        "privacy.hash-columns=[email]", "privacy.drop-columns=[name]"), Map.of("DLPIPE_PII_SALT", "another-salt-of-16-chars"));
+    io.dlpipe.ConfigException e = assertThrows(io.dlpipe.ConfigException.class, () -> open(otherSalt));
+    assertEquals(ExitCodes.USAGE, e.exitCode());
+    assertEquals("Invalid configuration: DLPIPE_PII_SALT is not the salt the model in " + ws.resolve("model/model.json")
+        + " was trained with: every hashed value would differ; set the same salt as for etl", e.getMessage());
+    DlpipeConfig noHash = ConfigLoader.load(null, List.of("input.path=/x", "target.column=y", "target.task=regression", "output.dir=" + ws,
+        "privacy.drop-columns=[name]"), Map.of());
+    e = assertThrows(io.dlpipe.ConfigException.class, () -> open(noHash));
+    assertEquals("Invalid configuration: privacy.hash-columns: expected [email], the list the model in " + ws.resolve("model/model.json")
+        + " was trained with, found []", e.getMessage());
   }
 }

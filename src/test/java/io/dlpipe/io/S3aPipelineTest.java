@@ -117,7 +117,9 @@ class S3aPipelineTest {
   void etlTrainAndPredictReadAndWriteS3a() throws Exception {
     FileSystem s3 = s3();
     assertEquals("org.apache.hadoop.fs.s3a.S3AFileSystem", s3.getClass().getName());
-    s3.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.credit().toString()), new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/raw/credit.csv"));
+    try (java.io.OutputStream out = s3.create(new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/raw/credit.csv"))) {
+      Files.copy(TestData.credit(), out);
+    }
     DlpipeConfig cfg = ConfigLoader.load(null, List.of("input.path=s3a://" + BUCKET + "/raw/", "target.column=Status", "target.task=classification",
         "target.classes=[good, bad]", "output.dir=s3a://" + BUCKET + "/ws", "train.epochs=1", "train.model.hidden-layers=[8]", "train.approach=direct"),
         Map.of());

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
@@ -36,8 +35,6 @@ public final class ConfigLoader {
   /** Objects whose keys are the user's own (column names, Spark settings), not dlpipe's. */
   private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf");
 
-  private static final Pattern SECRET_KEY =
-      Pattern.compile("(?i).*(secret|password|passwd|token|credential|(^|[.\\-_])key)\"?$");
   private static final Pattern SCALAR_LITERAL =
       Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?|true|false|null|\\[.*]|\\{.*}|\".*\"");
 
@@ -45,6 +42,11 @@ public final class ConfigLoader {
 
   /** Loads, merges, resolves and validates. {@code confFile} may be null (defaults and sets only). */
   public static DlpipeConfig load(Path confFile, List<String> sets) {
+    return load(confFile, sets, System.getenv());
+  }
+
+  /** As {@link #load(Path, List)}, reading environment settings ({@code DLPIPE_PII_SALT}) from {@code env}. */
+  public static DlpipeConfig load(Path confFile, List<String> sets, Map<String, String> env) {
     Config defaults = defaults();
     Config file = ConfigFactory.empty();
     if (confFile != null) {
@@ -57,9 +59,11 @@ public final class ConfigLoader {
         throw new ConfigException("Config file " + confFile + " is not valid HOCON: " + e.getMessage(), e);
       }
     }
+    // The user's secret-key globs must be known before a --set is echoed in any message.
+    SecretMasker early = SecretMasker.of(earlySecretKeys(file, sets));
     Config overrides = ConfigFactory.empty();
     for (String set : sets) {
-      overrides = parseSet(set).withFallback(overrides);
+      overrides = parseSet(set, early).withFallback(overrides);
     }
     Config user = overrides.withFallback(file);
     checkKnownKeys(user, defaults);
@@ -69,7 +73,31 @@ public final class ConfigLoader {
     } catch (com.typesafe.config.ConfigException e) {
       throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
     }
-    return build(resolved);
+    return build(resolved, env);
+  }
+
+  /** security.secret-keys from the file and the --set arguments, before either is validated. */
+  private static List<String> earlySecretKeys(Config file, List<String> sets) {
+    List<String> globs = new ArrayList<>();
+    String key = "security.secret-keys";
+    try {
+      if (file.hasPath(key)) {
+        file.getList(key).unwrapped().forEach(o -> globs.add(String.valueOf(o)));
+      }
+    } catch (com.typesafe.config.ConfigException e) {
+      // reported with its key when the whole tree is validated
+    }
+    for (String set : sets) {
+      int eq = indexOfUnquoted(set, '=');
+      if (eq > 0 && set.substring(0, eq).trim().equals(key)) {
+        try {
+          ConfigFactory.parseString("k = " + set.substring(eq + 1)).getList("k").unwrapped().forEach(o -> globs.add(String.valueOf(o)));
+        } catch (com.typesafe.config.ConfigException e) {
+          // idem
+        }
+      }
+    }
+    return globs;
   }
 
   /** The built-in defaults, unresolved-free and with required keys as nulls. */
@@ -87,12 +115,21 @@ public final class ConfigLoader {
    * as syntax or a comment.
    */
   static Config parseSet(String set) {
+    return parseSet(set, SecretMasker.builtIn());
+  }
+
+  /** As {@link #parseSet(String)}; a secret's value never appears in a message or an origin. */
+  static Config parseSet(String set, SecretMasker masker) {
     int eq = indexOfUnquoted(set, '=');
     if (eq <= 0) {
-      throw new ConfigException("Invalid --set '" + set + "': expected key=value, found no key");
+      throw new ConfigException("Invalid --set '" + masker.scrub(set) + "': expected key=value, found no key");
     }
     String key = set.substring(0, eq).trim();
     String value = set.substring(eq + 1).trim();
+    if (masker.isSecret(key)) {
+      // The origin travels with the value into every later message ("(--set ...)").
+      set = key + "=" + SecretMasker.MASK;
+    }
     try {
       ConfigUtil.splitPath(key);
     } catch (com.typesafe.config.ConfigException e) {
@@ -103,7 +140,7 @@ public final class ConfigLoader {
       try {
         return ConfigFactory.parseString(key + " = " + value, ConfigParseOptions.defaults().setOriginDescription(origin));
       } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigException("Invalid --set '" + set + "': " + e.getMessage(), e);
+        throw new ConfigException("Invalid --set '" + set + "': " + (masker.isSecret(key) ? "not a valid HOCON value" : e.getMessage()), e);
       }
     }
     return ConfigValueFactory.fromAnyRef(value, origin).atPath(key);
@@ -211,8 +248,9 @@ public final class ConfigLoader {
     return prev[b.length()];
   }
 
-  private static DlpipeConfig build(Config c) {
-    ConfigReader r = new ConfigReader(c);
+  private static DlpipeConfig build(Config c, Map<String, String> env) {
+    SecurityConfig security = new SecurityConfig(new ConfigReader(c, SecretMasker.builtIn()).stringList("security.secret-keys"));
+    ConfigReader r = new ConfigReader(c, SecretMasker.of(security.secretKeys()));
 
     InputConfig input =
         new InputConfig(
@@ -256,7 +294,43 @@ public final class ConfigLoader {
     SparkSettings spark =
         new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"), memorySize(r, c, "spark.executor-offheap"));
     EvaluateConfig evaluate = evaluate(r, c);
-    return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, c);
+    PrivacyConfig privacy = privacy(r, c, env, target, etl);
+    return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, security, privacy, c);
+  }
+
+  /**
+   * privacy.*: a column may be dropped or hashed, not both; never the target (the model needs it);
+   * never a column the split or dedup is keyed on when dropped; hashing needs the salt.
+   */
+  private static PrivacyConfig privacy(ConfigReader r, Config c, Map<String, String> env, TargetConfig target, EtlConfig etl) {
+    List<String> drop = r.stringList("privacy.drop-columns");
+    List<String> hash = r.stringList("privacy.hash-columns");
+    for (String col : drop) {
+      if (hash.contains(col)) {
+        throw ConfigReader.invalid("privacy.hash-columns", "no column also listed in privacy.drop-columns, found " + col + " in both", c.getValue("privacy.hash-columns"));
+      }
+      if (col.equals(etl.split().idColumn()) || etl.dedup().keyColumns().contains(col)) {
+        throw ConfigReader.invalid("privacy.drop-columns", "no column that etl.split.id-column or etl.dedup.key-columns use (hash it instead), found " + col, c.getValue("privacy.drop-columns"));
+      }
+    }
+    for (String key : List.of("privacy.drop-columns", "privacy.hash-columns")) {
+      if (r.stringList(key).contains(target.column())) {
+        throw ConfigReader.invalid(key, "columns other than the target " + target.column() + " (the model must see the target)", c.getValue(key));
+      }
+    }
+    String salt = "";
+    if (!hash.isEmpty()) {
+      salt = env.getOrDefault(PrivacyConfig.SALT_ENV, "");
+      if (salt.isEmpty()) {
+        throw new ConfigException("Invalid configuration: privacy.hash-columns: expected the environment variable " + PrivacyConfig.SALT_ENV
+            + " to hold the salt of the hashes, found it unset (" + ConfigReader.origin(c.getValue("privacy.hash-columns")) + ")");
+      }
+      if (salt.length() < PrivacyConfig.MIN_SALT_LENGTH) {
+        throw new ConfigException("Invalid configuration: privacy.hash-columns: expected " + PrivacyConfig.SALT_ENV + " to hold at least "
+            + PrivacyConfig.MIN_SALT_LENGTH + " characters, found " + salt.length() + " (a short salt makes hashed values easy to guess)");
+      }
+    }
+    return new PrivacyConfig(drop, hash, salt);
   }
 
   /** input.csv.multi-line: auto, or a boolean (HOCON reads a bare true/false as one). */
@@ -477,16 +551,4 @@ public final class ConfigLoader {
         (int) r.integer("train.eval-batch-size", 1, 1_000_000));
   }
 
-  /** HOCON text of the tree with secret-looking keys' values replaced, for logs and provenance. */
-  static String renderMasked(Config resolved) {
-    Config masked = resolved;
-    List<String> leaves = new ArrayList<>();
-    leafPaths("", resolved.root(), leaves);
-    for (String path : leaves) {
-      if (SECRET_KEY.matcher(path).matches() && resolved.hasPath(path)) {
-        masked = masked.withValue(path, ConfigValueFactory.fromAnyRef("****"));
-      }
-    }
-    return masked.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
-  }
 }

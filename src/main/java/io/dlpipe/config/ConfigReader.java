@@ -21,19 +21,21 @@ import java.util.stream.Collectors;
  */
 final class ConfigReader {
   private final Config config;
+  private final SecretMasker masker;
 
-  ConfigReader(Config config) {
+  ConfigReader(Config config, SecretMasker masker) {
     this.config = config;
+    this.masker = masker;
   }
 
   String requiredString(String path, String expected) {
     ConfigValue v = requiredValue(path, expected);
     if (v.valueType() != ConfigValueType.STRING) {
-      throw invalid(path, expected, v);
+      throw invalid(path, expected, v, masker);
     }
     String s = ((String) v.unwrapped()).trim();
     if (s.isEmpty()) {
-      throw invalid(path, expected, v);
+      throw invalid(path, expected, v, masker);
     }
     return s;
   }
@@ -42,7 +44,7 @@ final class ConfigReader {
     ConfigValue v = requiredValue(path, expected);
     // Numbers and booleans are accepted where text is expected: `quote = 1` is still text.
     if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
-      throw invalid(path, expected, v);
+      throw invalid(path, expected, v, masker);
     }
     return String.valueOf(v.unwrapped());
   }
@@ -50,7 +52,7 @@ final class ConfigReader {
   char character(String path) {
     String s = string(path, "a single character");
     if (s.length() != 1) {
-      throw invalid(path, "a single character", config.getValue(path));
+      throw invalid(path, "a single character", config.getValue(path), masker);
     }
     return s.charAt(0);
   }
@@ -66,7 +68,7 @@ final class ConfigReader {
         return Boolean.parseBoolean(s);
       }
     }
-    throw invalid(path, "true or false", v);
+    throw invalid(path, "true or false", v, masker);
   }
 
   double number(String path, double min, double max, boolean minInclusive, boolean maxInclusive) {
@@ -82,7 +84,7 @@ final class ConfigReader {
     boolean ok =
         (minInclusive ? d >= min : d > min) && (maxInclusive ? d <= max : d < max) && !Double.isNaN(d);
     if (!ok) {
-      throw invalid(path, expected, v);
+      throw invalid(path, expected, v, masker);
     }
     return d;
   }
@@ -92,7 +94,7 @@ final class ConfigReader {
     ConfigValue v = requiredValue(path, expected);
     double d = asDouble(path, expected, v);
     if (d != Math.rint(d) || d < min || d > max) {
-      throw invalid(path, expected, v);
+      throw invalid(path, expected, v, masker);
     }
     return (long) d;
   }
@@ -101,11 +103,11 @@ final class ConfigReader {
     String expected = "one of " + names(type);
     ConfigValue v = requiredValue(path, expected);
     if (v.valueType() != ConfigValueType.STRING) {
-      throw invalid(path, expected, v);
+      throw invalid(path, expected, v, masker);
     }
     E e = parseEnum(type, (String) v.unwrapped());
     if (e == null) {
-      throw invalid(path, expected, v);
+      throw invalid(path, expected, v, masker);
     }
     return e;
   }
@@ -113,12 +115,12 @@ final class ConfigReader {
   List<String> stringList(String path) {
     ConfigValue v = requiredValue(path, "a list of strings");
     if (v.valueType() != ConfigValueType.LIST) {
-      throw invalid(path, "a list of strings", v);
+      throw invalid(path, "a list of strings", v, masker);
     }
     List<String> out = new ArrayList<>();
     for (Object o : (List<?>) v.unwrapped()) {
       if (o == null || o instanceof Map || o instanceof List) {
-        throw invalid(path, "a list of strings", v);
+        throw invalid(path, "a list of strings", v, masker);
       }
       out.add(String.valueOf(o));
     }
@@ -129,7 +131,7 @@ final class ConfigReader {
   Map<String, String> stringMap(String path) {
     ConfigValue v = requiredValue(path, "an object of settings");
     if (v.valueType() != ConfigValueType.OBJECT) {
-      throw invalid(path, "an object of settings", v);
+      throw invalid(path, "an object of settings", v, masker);
     }
     Map<String, String> out = new LinkedHashMap<>();
     flatten("", (ConfigObject) v, out, path);
@@ -143,7 +145,7 @@ final class ConfigReader {
       if (value.valueType() == ConfigValueType.OBJECT) {
         flatten(key, (ConfigObject) value, out, path);
       } else if (value.valueType() == ConfigValueType.LIST || value.valueType() == ConfigValueType.NULL) {
-        throw invalid(path + "." + quoteKey(key), "a text, number or boolean", value);
+        throw invalid(path + "." + quoteKey(key), "a text, number or boolean", value, masker);
       } else {
         out.put(key, String.valueOf(value.unwrapped()));
       }
@@ -154,7 +156,7 @@ final class ConfigReader {
   <E extends Enum<E>> Map<String, E> enumMap(String path, Class<E> type) {
     ConfigValue v = requiredValue(path, "an object of column = role");
     if (v.valueType() != ConfigValueType.OBJECT) {
-      throw invalid(path, "an object of column = role", v);
+      throw invalid(path, "an object of column = role", v, masker);
     }
     Map<String, E> out = new LinkedHashMap<>();
     for (Map.Entry<String, ConfigValue> e : ((ConfigObject) v).entrySet()) {
@@ -162,7 +164,7 @@ final class ConfigReader {
       ConfigValue value = e.getValue();
       E parsed = value.valueType() == ConfigValueType.STRING ? parseEnum(type, (String) value.unwrapped()) : null;
       if (parsed == null) {
-        throw invalid(key, "one of " + names(type), value);
+        throw invalid(key, "one of " + names(type), value, masker);
       }
       out.put(e.getKey(), parsed);
     }
@@ -183,7 +185,7 @@ final class ConfigReader {
     return config.getValue(path);
   }
 
-  private static double asDouble(String path, String expected, ConfigValue v) {
+  private double asDouble(String path, String expected, ConfigValue v) {
     if (v.valueType() == ConfigValueType.NUMBER) {
       return ((Number) v.unwrapped()).doubleValue();
     }
@@ -191,20 +193,26 @@ final class ConfigReader {
       try {
         return Double.parseDouble(((String) v.unwrapped()).trim());
       } catch (NumberFormatException e) {
-        throw invalid(path, expected, v);
+        throw invalid(path, expected, v, masker);
       }
     }
-    throw invalid(path, expected, v);
+    throw invalid(path, expected, v, masker);
   }
 
+  /** As {@link #invalid(String, String, ConfigValue, SecretMasker)} with the built-in secret patterns. */
   static ConfigException invalid(String path, String expected, ConfigValue found) {
+    return invalid(path, expected, found, SecretMasker.builtIn());
+  }
+
+  /** The message names key, expectation and found value; a secret's value is shown as its type and ****. */
+  static ConfigException invalid(String path, String expected, ConfigValue found, SecretMasker masker) {
     return new ConfigException(
         "Invalid configuration: "
             + path
             + ": expected "
             + expected
             + ", found "
-            + describe(found)
+            + (masker.isSecret(path) ? found.valueType().name().toLowerCase(Locale.ROOT) + " " + SecretMasker.MASK : describe(found))
             + " ("
             + origin(found)
             + ")");

@@ -13,6 +13,8 @@ import com.typesafe.config.Config;
  * @param train training settings
  * @param evaluate evaluate and predict settings
  * @param spark Spark session settings
+ * @param security which values are secrets
+ * @param privacy columns dropped or hashed before anything is written
  * @param resolved the resolved HOCON tree, kept for logging and provenance
  */
 public record DlpipeConfig(
@@ -23,10 +25,17 @@ public record DlpipeConfig(
     TrainConfig train,
     EvaluateConfig evaluate,
     SparkSettings spark,
+    SecurityConfig security,
+    PrivacyConfig privacy,
     Config resolved) {
 
   /** The resolved configuration as HOCON, secrets masked: safe for logs and provenance files. */
   public String renderMasked() {
-    return ConfigLoader.renderMasked(resolved);
+    return masker().render(resolved);
+  }
+
+  /** The masker for this configuration: built-in and user patterns, and the secret values it holds. */
+  public SecretMasker masker() {
+    return SecretMasker.of(security.secretKeys(), resolved);
   }
 }

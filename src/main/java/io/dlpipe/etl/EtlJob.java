@@ -72,7 +72,8 @@ public final class EtlJob {
     Dataset<Row> raw;
     List<String> inputColumns;
     try (StageTimer.Stage s = timer.start("read", "read the raw input's layout")) {
-      raw = InputReader.read(spark, cfg.input());
+      // Personal columns are dropped or hashed before any stage, log or file can see them.
+      raw = Privacy.apply(InputReader.read(spark, cfg.input()), cfg.privacy(), cfg.input(), true);
       inputColumns = InputReader.columnNames(raw);
       RoleInference.checkSchema(inputColumns, cfg.input(), cfg.target().column(), etl.split().idColumn(), etl.dedup().keyColumns());
       LOG.info("Input {} ({}): {} columns", cfg.input().path(), cfg.input().format().name().toLowerCase(Locale.ROOT), inputColumns.size());

@@ -9,8 +9,24 @@ import io.dlpipe.io.ModelLayout;
 import io.dlpipe.io.ModelStore;
 import io.dlpipe.train.Evaluator;
 import io.dlpipe.train.LabelCodec;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dlpipe.ConfigException;
+import io.dlpipe.config.PrivacyConfig;
+import io.dlpipe.etl.Privacy;
+import io.dlpipe.io.Json;
+import io.dlpipe.train.ModelProvenance;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * A trained model as evaluate and predict use it: the network, the transform it was trained with
@@ -21,20 +37,122 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param transform the transform the model was trained on
  * @param codec how outputs become predictions (derived from the network's output layer)
  * @param network the network as ModelSerializer bytes, ready to broadcast
- * @param modelId {@code sha256:} of the network bytes' first 16 hex digits, written with every prediction
+ * @param modelId the model_id of model.json: SHA-256 of model.zip as written, with every prediction
  */
 public record ModelBundle(ModelLayout layout, FittedTransform transform, LabelCodec codec, byte[] network, String modelId) {
 
-  /** Opens {@code <output.dir>/model/}, refusing an unfinished one. */
+  /**
+   * Opens {@code <output.dir>/model/}, refusing an unfinished, tampered or foreign bundle with exit
+   * code 3 before anything uses it: model.json must be a dlpipe provenance of a known format
+   * version; transform.json must be of a known format version, carry the fingerprint of its own
+   * columns and be the exact text the model was trained with; model.zip must be a DL4J network
+   * (its expected entries present) whose SHA-256 is the model_id recorded in model.json.
+   */
   public static ModelBundle open(HadoopFiles files, Configuration hadoop, DlpipeConfig cfg) {
     ModelLayout layout = new ModelLayout(cfg.output().dir());
     if (!files.exists(layout.success())) {
       throw new DataException("No finished model in " + layout.root() + ": " + ModelLayout.SUCCESS + " is missing (train never ran there, failed, or is still running); run `dlpipe train` with this config first");
     }
-    FittedTransform transform = FittedTransform.fromJson(files.readText(layout.transform()), layout.transform());
-    MultiLayerNetwork net = ModelStore.read(hadoop, layout.model(), false);
+    JsonNode provenance = provenance(files.readText(layout.provenance()), layout.provenance());
+    int version = provenance.get("format_version").asInt();
+
+    checkPrivacy(provenance, cfg.privacy(), layout.provenance());
+
+    String transformText = files.readText(layout.transform());
+    FittedTransform transform = FittedTransform.fromJson(transformText, layout.transform());
+    if (!FittedTransform.fingerprint(transform.columns()).equals(transform.inputFingerprint())) {
+      throw tampered(layout.transform(), "its columns do not match its input_fingerprint");
+    }
+    if (!Digests.sha256(transformText).equals(provenance.path("transform_sha256").asText())) {
+      throw tampered(layout.transform(), "it is not the transform.json the model was trained with (its SHA-256 differs from transform_sha256 in " + ModelLayout.PROVENANCE + ")");
+    }
+    if (!transform.inputFingerprint().equals(provenance.path("transform_fingerprint").asText())) {
+      throw tampered(layout.transform(), "its input_fingerprint differs from transform_fingerprint in " + ModelLayout.PROVENANCE);
+    }
+
+    byte[] zip = ModelStore.readBytes(hadoop, layout.model());
+    String digest = Digests.sha256(zip);
+    if (version >= 2 && !digest.equals(provenance.path("model_id").asText())) {
+      throw tampered(layout.model(), "its SHA-256 " + digest + " is not the model_id " + provenance.path("model_id").asText() + " recorded in " + ModelLayout.PROVENANCE);
+    }
+    requireEntries(zip, layout.model());
+    MultiLayerNetwork net;
+    try {
+      net = ModelStore.fromBytes(zip, false);
+    } catch (IOException | RuntimeException e) {
+      throw new DataException("Model " + layout.model() + " is not a readable DL4J network: " + e.getMessage(), e);
+    }
     byte[] bytes = Evaluator.toBytes(net);
-    return new ModelBundle(layout, transform, codec(transform, net, layout.model()), bytes, Digests.sha256(bytes).substring(0, Digests.PREFIX.length() + 16));
+    // A version-1 bundle recorded no id: the digest of the same bytes is the id it would have had.
+    return new ModelBundle(layout, transform, codec(transform, net, layout.model()), bytes, digest);
+  }
+
+  /** model.json as a tree, checked to be a dlpipe provenance of a version this build reads. */
+  static JsonNode provenance(String text, String where) {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(text);
+    } catch (IOException e) {
+      throw new DataException("Model provenance " + where + " is not valid JSON: " + e.getMessage(), e);
+    }
+    int version = node == null ? -1 : node.path("format_version").asInt(-1);
+    if (version < 1 || version > ModelProvenance.FORMAT_VERSION) {
+      throw new DataException("Model provenance " + where + " has format_version " + (node == null ? "none" : node.path("format_version").toString())
+          + ", but this dlpipe reads versions 1 to " + ModelProvenance.FORMAT_VERSION + "; it is not a dlpipe model bundle, or one from a newer dlpipe");
+    }
+    List<String> required = new ArrayList<>(List.of("transform_sha256", "transform_fingerprint", "feature_count", "task"));
+    if (version >= 2) {
+      required.add(0, "model_id");
+    }
+    for (String field : required) {
+      if (!node.hasNonNull(field)) {
+        throw new DataException("Model provenance " + where + " lacks " + field + "; it is not a complete dlpipe model bundle");
+      }
+    }
+    return node;
+  }
+
+  /**
+   * The model saw the columns that etl dropped or hashed with its salt: predicting with other
+   * privacy rules, or another salt, would feed it values it never saw (exit code 2: a config or
+   * environment mistake, not bad data).
+   */
+  static void checkPrivacy(JsonNode provenance, PrivacyConfig privacy, String where) {
+    JsonNode trained = provenance.path("config").path("privacy");
+    for (String key : List.of("drop-columns", "hash-columns")) {
+      List<String> was = new ArrayList<>();
+      trained.path(key).forEach(n -> was.add(n.asText()));
+      List<String> now = key.equals("drop-columns") ? privacy.dropColumns() : privacy.hashColumns();
+      if (!new TreeSet<>(was).equals(new TreeSet<>(now))) {
+        throw new ConfigException("Invalid configuration: privacy." + key + ": expected " + was + ", the list the model in " + where + " was trained with, found " + now);
+      }
+    }
+    String check = provenance.path("salt_check").asText("");
+    if (!check.isEmpty() && !check.equals(Privacy.saltCheck(privacy.salt()))) {
+      throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + " is not the salt the model in " + where
+          + " was trained with: every hashed value would differ; set the same salt as for etl");
+    }
+  }
+
+  /** ModelSerializer's zip always holds the network's configuration and its parameters. */
+  private static void requireEntries(byte[] zip, String where) {
+    Set<String> names = new HashSet<>();
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        names.add(e.getName());
+      }
+    } catch (IOException e) {
+      throw new DataException("Model " + where + " is not a zip file: " + e.getMessage(), e);
+    }
+    for (String entry : List.of(ModelSerializer.CONFIGURATION_JSON, ModelSerializer.COEFFICIENTS_BIN)) {
+      if (!names.contains(entry)) {
+        throw new DataException("Model " + where + " is not a DL4J network: it lacks the entry " + entry + " (entries: " + new TreeSet<>(names) + ")");
+      }
+    }
+  }
+
+  private static DataException tampered(String where, String why) {
+    return new DataException("Refusing " + where + ": " + why + ". It was modified after training, or it belongs to another model; retrain, or restore the bundle");
   }
 
   /** The codec of a trained network: its output width tells a sigmoid from a softmax classifier. */

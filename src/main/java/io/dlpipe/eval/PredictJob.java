@@ -6,6 +6,7 @@ import io.dlpipe.config.InputConfig;
 import io.dlpipe.config.Task;
 import io.dlpipe.etl.ColumnSpec;
 import io.dlpipe.etl.FittedTransform;
+import io.dlpipe.etl.Privacy;
 import io.dlpipe.etl.RowValidator;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.InputReader;
@@ -86,7 +87,8 @@ public final class PredictJob {
     Dataset<Row> typed;
     List<ColumnSpec> features;
     try (StageTimer.Stage s = timer.start("check", "read the input and check its schema against training")) {
-      typed = InputReader.readTyped(spark, source);
+      // The same privacy rules as etl, so the model sees the same hashed values it was trained on.
+      typed = Privacy.apply(InputReader.readTyped(spark, source), cfg.privacy(), source, false);
       features = checkSchema(typed.schema(), transform, input);
       checkOutputNames(typed.schema(), input);
     }

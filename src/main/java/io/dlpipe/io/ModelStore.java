@@ -38,4 +38,21 @@ public final class ModelStore {
       throw new UncheckedIOException("cannot read the network " + path, e);
     }
   }
+
+  /** The file's exact bytes: what model_id digests and what a bundle restores from, read once. */
+  public static byte[] readBytes(Configuration conf, String path) {
+    try {
+      Path p = new Path(path);
+      try (InputStream in = p.getFileSystem(conf).open(p)) {
+        return in.readAllBytes();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path, e);
+    }
+  }
+
+  /** A network from ModelSerializer bytes. */
+  public static MultiLayerNetwork fromBytes(byte[] bytes, boolean withUpdater) throws IOException {
+    return ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(bytes), withUpdater);
+  }
 }

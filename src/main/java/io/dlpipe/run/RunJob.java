@@ -85,7 +85,7 @@ public final class RunJob {
     } catch (RuntimeException e) {
       summary.put("status", "failed");
       summary.put("exit_code", e instanceof DlpipeException d ? d.exitCode() : ExitCodes.FAILURE);
-      summary.put("error", String.valueOf(e.getMessage()));
+      summary.put("error", cfg.masker().scrub(String.valueOf(e.getMessage())));
       throw e;
     } finally {
       summary.put("finished_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());

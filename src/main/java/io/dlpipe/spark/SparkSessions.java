@@ -38,6 +38,14 @@ public final class SparkSessions {
     // Timestamps in outputs and summaries must not depend on the machine's zone.
     conf.set("spark.sql.session.timeZone", "UTC");
     conf.set("spark.sql.adaptive.enabled", "true");
+    // s3a:// output through an S3A committer (S3 has no rename; the magic committer needs no cluster
+    // file system): see docs/RELIABILITY.md, "Object stores". Other schemes keep FileOutputCommitter.
+    conf.set("spark.sql.sources.commitProtocolClass", "io.dlpipe.io.CloudCommitProtocol");
+    conf.set("spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a", "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory");
+    conf.set("spark.hadoop.fs.s3a.committer.name", "magic");
+    conf.set("spark.hadoop.fs.s3a.committer.magic.enabled", "true");
+    // Spark's UI, event log and --verbose then hide the same credential keys dlpipe masks.
+    conf.set("spark.redaction.regex", io.dlpipe.config.SecretMasker.builtIn().sparkRedactionRegex());
     if (master.startsWith("local")) {
       // On a laptop or CI box the host name may resolve to a non-loopback address.
       conf.set("spark.driver.host", "127.0.0.1");

@@ -1,6 +1,8 @@
 package io.dlpipe.submit;
 
+import io.dlpipe.ConfigException;
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.SecretMasker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,10 +20,14 @@ import java.util.Map;
  * @param deployMode client (driver here) or cluster (driver on the cluster)
  * @param appJar the application jar (target/dlpipe-spark.jar)
  * @param confFile the --conf file, shipped with --files; null when there is none
- * @param appArgs the dlpipe arguments without --master
- * @param sparkConf every --conf setting, in order
+ * @param appArgs the dlpipe arguments without --master (and without --set arguments carrying a secret)
+ * @param sparkConf every --conf setting, in order; no secrets
+ * @param secretConf settings whose values are secrets: they go into a properties file readable only
+ *     by the user ({@code --properties-file}), never onto the command line, where {@code ps} shows them
  */
-public record SparkSubmitPlan(List<String> sparkSubmit, String master, String deployMode, String appJar, Path confFile, List<String> appArgs, Map<String, String> sparkConf) {
+public record SparkSubmitPlan(
+    List<String> sparkSubmit, String master, String deployMode, String appJar, Path confFile, List<String> appArgs, Map<String, String> sparkConf,
+    Map<String, String> secretConf) {
 
   /** The driver class spark-submit starts. */
   public static final String MAIN_CLASS = "io.dlpipe.cli.Main";
@@ -85,8 +91,71 @@ public record SparkSubmitPlan(List<String> sparkSubmit, String master, String de
     return deployMode.equals("cluster") ? p.getFileName().toString() : p.toAbsolutePath().toString();
   }
 
-  /** The full command line. */
+  /**
+   * Splits the settings of {@link #sparkConf(DlpipeConfig)} by the config's secret masker and drops
+   * secret {@code --set} arguments: a {@code spark.conf."spark.*"} one reaches the driver through the
+   * properties file instead; any other would have to travel on the command line, so it is refused.
+   */
+  public static SparkSubmitPlan of(List<String> sparkSubmit, String master, String deployMode, String appJar, Path confFile, List<String> originalArgs,
+      DlpipeConfig cfg) {
+    SecretMasker masker = cfg.masker();
+    Map<String, String> open = new LinkedHashMap<>();
+    Map<String, String> secret = new LinkedHashMap<>();
+    sparkConf(cfg).forEach((k, v) -> (masker.isSecret(k) ? secret : open).put(k, v));
+    return new SparkSubmitPlan(sparkSubmit, master, deployMode, appJar, confFile, withoutSecretSets(appArgs(originalArgs, deployMode), masker), open, secret);
+  }
+
+  /** The arguments without {@code --set KEY=VALUE} whose key is secret; refuses those the driver could not get otherwise. */
+  static List<String> withoutSecretSets(List<String> args, SecretMasker masker) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      String set = null;
+      if ((a.equals("--set") || a.equals("-s")) && i + 1 < args.size()) {
+        set = args.get(i + 1);
+      } else if (a.startsWith("--set=")) {
+        set = a.substring("--set=".length());
+      }
+      String key = set == null ? null : keyOf(set);
+      if (key == null || !masker.isSecret(key)) {
+        out.add(a);
+        continue;
+      }
+      String setting = key.replace("\"", "");
+      if (!setting.startsWith("spark.conf.spark.")) {
+        throw new ConfigException("--set " + key + "=" + SecretMasker.MASK + " holds a secret, which the hand-off to spark-submit would put on its command line, "
+            + "where ps shows it; put it in the --conf file (or use ${?ENV} substitution there)");
+      }
+      if (a.equals("--set") || a.equals("-s")) {
+        i++; // the value went into the properties file with the rest of spark.conf
+      }
+    }
+    return out;
+  }
+
+  private static String keyOf(String set) {
+    boolean quoted = false;
+    for (int i = 0; i < set.length(); i++) {
+      char c = set.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+      } else if (c == '=' && !quoted) {
+        return set.substring(0, i).trim();
+      }
+    }
+    return null;
+  }
+
+  /** The full command line; only valid without secret settings (see {@link #command(Path)}). */
   public List<String> command() {
+    if (!secretConf.isEmpty()) {
+      throw new IllegalStateException("the plan holds secret settings: they need a properties file, see command(Path)");
+    }
+    return command(null);
+  }
+
+  /** The full command line, with {@code --properties-file} naming the file that holds {@link #secretConf}. */
+  public List<String> command(Path propertiesFile) {
     List<String> cmd = new ArrayList<>(sparkSubmit);
     cmd.add("--master");
     cmd.add(master);
@@ -94,6 +163,10 @@ public record SparkSubmitPlan(List<String> sparkSubmit, String master, String de
     cmd.add(deployMode);
     cmd.add("--class");
     cmd.add(MAIN_CLASS);
+    if (propertiesFile != null) {
+      cmd.add("--properties-file");
+      cmd.add(propertiesFile.toAbsolutePath().toString());
+    }
     for (Map.Entry<String, String> e : sparkConf.entrySet()) {
       cmd.add("--conf");
       cmd.add(e.getKey() + "=" + e.getValue());
@@ -105,5 +178,12 @@ public record SparkSubmitPlan(List<String> sparkSubmit, String master, String de
     cmd.add(appJar);
     cmd.addAll(appArgs);
     return cmd;
+  }
+
+  /** Secret values never reach a log through the plan's text form. */
+  @Override
+  public String toString() {
+    return "SparkSubmitPlan[" + String.join(" ", secretConf.isEmpty() ? command() : command(Path.of("<properties-file>"))) + ", secret settings "
+        + secretConf.keySet() + "]";
   }
 }

@@ -41,7 +41,48 @@ public final class SparkSubmitter {
     if (!deployMode.equals("client") && !deployMode.equals("cluster")) {
       throw new ConfigException("DLPIPE_DEPLOY_MODE: expected client or cluster, found '" + deployMode + "'");
     }
-    return new SparkSubmitPlan(sparkSubmit(env, home), master, deployMode, appJar, confFile, SparkSubmitPlan.appArgs(originalArgs, deployMode), SparkSubmitPlan.sparkConf(cfg));
+    SparkSubmitPlan plan = SparkSubmitPlan.of(sparkSubmit(env, home), master, deployMode, appJar, confFile, originalArgs, cfg);
+    List<String> s3a = s3aJars(env, home, cfg, originalArgs);
+    if (s3a.isEmpty()) {
+      return plan;
+    }
+    Map<String, String> conf = new java.util.LinkedHashMap<>(plan.sparkConf());
+    String user = conf.getOrDefault("spark.jars", "");
+    conf.put("spark.jars", (user.isEmpty() ? "" : user + ",") + String.join(",", s3a));
+    return new SparkSubmitPlan(plan.sparkSubmit(), master, deployMode, appJar, confFile, plan.appArgs(), conf, plan.secretConf());
+  }
+
+  /**
+   * The S3A jars to ship with the submission: only when a path is on s3a:// and the Spark
+   * distribution that submits lacks hadoop-aws (the Maven-built one in target/spark-home has it,
+   * and so do clusters set up for S3). 268 MiB per executor is not worth shipping otherwise.
+   */
+  static List<String> s3aJars(Map<String, String> env, String home, DlpipeConfig cfg, List<String> args) {
+    boolean s3a = java.util.stream.Stream.concat(java.util.stream.Stream.of(cfg.input().path(), cfg.output().dir(), cfg.train().master().exportDir()), args.stream())
+        .anyMatch(a -> a.contains("s3a://"));
+    String sparkHome = env.get("SPARK_HOME");
+    if (!s3a || sparkHome == null || !Files.isExecutable(Path.of(sparkHome, "bin", "spark-submit")) || !jarsNamed(Path.of(sparkHome, "jars"), "hadoop-aws-").isEmpty()) {
+      return List.of();
+    }
+    Path built = Path.of(home, "target", "spark-home", "jars");
+    List<String> out = new java.util.ArrayList<>(jarsNamed(built, "hadoop-aws-"));
+    out.addAll(jarsNamed(built, "aws-java-sdk-bundle-"));
+    if (out.size() != 2) {
+      throw new ConfigException("s3a:// paths need hadoop-aws and the AWS SDK bundle, which " + Path.of(sparkHome, "jars") + " (SPARK_HOME) lacks and "
+          + built + " does not hold either; build with mvn -DskipTests package, or add them to the cluster's Spark");
+    }
+    return out;
+  }
+
+  private static List<String> jarsNamed(Path dir, String prefix) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      return files.map(Path::toString).filter(f -> Path.of(f).getFileName().toString().startsWith(prefix) && f.endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + dir, e);
+    }
   }
 
   static List<String> sparkSubmit(Map<String, String> env, String home) {
@@ -83,23 +124,71 @@ public final class SparkSubmitter {
    * DLPIPE_SUBMIT_DRY_RUN=1 it prints the command instead, as a shell command line.
    */
   public static int run(SparkSubmitPlan plan) {
-    List<String> cmd = plan.command();
-    if ("1".equals(System.getenv("DLPIPE_SUBMIT_DRY_RUN"))) {
-      System.out.println(shellQuoted(cmd));
-      return 0;
-    }
-    LOG.info("Submitting to {} ({} mode): {}", plan.master(), plan.deployMode(), String.join(" ", cmd));
-    ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-    // Executors and the driver find Spark's scripts and jars here when no distribution is installed.
-    pb.environment().putIfAbsent("SPARK_SCALA_VERSION", "2.12");
+    return run(plan, System.getenv());
+  }
+
+  /**
+   * As {@link #run(SparkSubmitPlan)} with the given environment. Secret settings go into a
+   * properties file created readable and writable by this user only (mode 600, set when the file is
+   * created, so no other user can open it in between), passed with {@code --properties-file}, and
+   * deleted when spark-submit exits: in client mode that is the end of the run, because
+   * spark-submit reads the file again while it starts the driver.
+   */
+  static int run(SparkSubmitPlan plan, Map<String, String> env) {
+    Path properties = plan.secretConf().isEmpty() ? null : writeProperties(plan, env);
     try {
-      Process p = pb.start();
-      return p.waitFor();
+      List<String> cmd = plan.command(properties);
+      if ("1".equals(env.get("DLPIPE_SUBMIT_DRY_RUN"))) {
+        System.out.println(shellQuoted(cmd));
+        return 0;
+      }
+      LOG.info("Submitting to {} ({} mode): {}{}", plan.master(), plan.deployMode(), String.join(" ", cmd),
+          properties == null ? "" : " (secret settings " + plan.secretConf().keySet() + " in the properties file)");
+      ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+      // Executors and the driver find Spark's scripts and jars here when no distribution is installed.
+      pb.environment().putIfAbsent("SPARK_SCALA_VERSION", "2.12");
+      try {
+        Process p = pb.start();
+        return p.waitFor();
+      } catch (IOException e) {
+        throw new ConfigException("Cannot start spark-submit (" + cmd.get(0) + "): " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for spark-submit", e);
+      }
+    } finally {
+      if (properties != null) {
+        try {
+          Files.deleteIfExists(properties);
+        } catch (IOException e) {
+          LOG.warn("Could not delete {}; delete it by hand, it holds secrets: {}", properties, e.getMessage());
+        }
+      }
+    }
+  }
+
+  /**
+   * The properties file: Spark's spark-defaults.conf first (--properties-file replaces it in Spark
+   * 3.5, so its settings are carried over), then the secret settings.
+   */
+  static Path writeProperties(SparkSubmitPlan plan, Map<String, String> env) {
+    java.util.Properties props = new java.util.Properties();
+    String confDir = env.getOrDefault("SPARK_CONF_DIR", env.containsKey("SPARK_HOME") ? Path.of(env.get("SPARK_HOME"), "conf").toString() : null);
+    try {
+      if (confDir != null && Files.isRegularFile(Path.of(confDir, "spark-defaults.conf"))) {
+        try (java.io.Reader in = Files.newBufferedReader(Path.of(confDir, "spark-defaults.conf"), java.nio.charset.StandardCharsets.UTF_8)) {
+          props.load(in);
+        }
+      }
+      props.putAll(plan.secretConf());
+      Path file = Files.createTempFile("dlpipe-submit-", ".properties",
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      try (java.io.Writer out = Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
+        props.store(out, "dlpipe spark-submit settings; deleted when spark-submit exits");
+      }
+      return file;
     } catch (IOException e) {
-      throw new ConfigException("Cannot start spark-submit (" + cmd.get(0) + "): " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for spark-submit", e);
+      throw new IllegalStateException("cannot write the spark-submit properties file: " + e.getMessage(), e);
     }
   }
 }

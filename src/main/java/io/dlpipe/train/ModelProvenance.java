@@ -10,7 +10,9 @@ import java.util.Map;
  * the spirit of Tribuo's model provenance. Times and rates cover every epoch in the history, so a
  * resumed run reports the whole training, not just its last leg.
  *
- * @param formatVersion {@value #FORMAT_VERSION}
+ * @param formatVersion {@value #FORMAT_VERSION}; 1 had no model_id
+ * @param modelId SHA-256 of model.zip's bytes as written: the same model always has the same id, and
+ *     evaluate and predict refuse a model.zip that no longer matches it
  * @param dlpipeVersion the dlpipe build
  * @param gitCommit the commit of the working copy train ran from, when there is one
  * @param config the resolved configuration, secrets masked
@@ -43,10 +45,14 @@ import java.util.Map;
  * @param conversionSeconds executor time spent turning Parquet rows into minibatches, all epochs
  * @param startedAt ISO-8601 UTC
  * @param finishedAt ISO-8601 UTC
+ * @param saltCheck with privacy.hash-columns: the hash of a fixed text under DLPIPE_PII_SALT, so that
+ *     predict can tell a different salt (which would hash every value differently) without the salt
+ *     being stored
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelProvenance(
     int formatVersion,
+    String modelId,
     String dlpipeVersion,
     String gitCommit,
     JsonNode config,
@@ -78,9 +84,10 @@ public record ModelProvenance(
     double executorSeconds,
     double conversionSeconds,
     String startedAt,
-    String finishedAt) {
+    String finishedAt,
+    String saltCheck) {
 
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
 
   public ModelProvenance {
     classes = List.copyOf(classes);

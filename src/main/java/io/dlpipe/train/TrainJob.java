@@ -201,12 +201,14 @@ public final class TrainJob {
     MultiLayerNetwork best = state.bestEpoch() == state.epoch() && sessionEpochs > 0 ? net : checkpoints.network(state.bestEpoch(), true);
     try (StageTimer.Stage s = timer.start("bundle", "write the model bundle")) {
       ModelStore.write(hadoop, layout.model(), best, true);
+      // The id is the digest of the bytes as they lie on disk, so anyone can recompute it.
+      String modelId = Digests.sha256(ModelStore.readBytes(hadoop, layout.model()));
       files.writeText(layout.transform(), in.transformJson());
       files.writeText(layout.history(), historyCsv(state));
       if (m.collectStats()) {
         writeStats(sparkNet, jsc);
       }
-      ModelProvenance provenance = provenance(in, codec, best, state, resumedFrom, workers, approach, started, startNanos);
+      ModelProvenance provenance = provenance(modelId, in, codec, best, state, resumedFrom, workers, approach, started, startNanos);
       files.writeText(layout.provenance(), Json.write(provenance));
       files.writeText(layout.success(), "");
       EpochRecord b = state.best();
@@ -235,7 +237,7 @@ public final class TrainJob {
     }
   }
 
-  private ModelProvenance provenance(PreparedInput in, LabelCodec codec, MultiLayerNetwork best, TrainState state, Integer resumedFrom,
+  private ModelProvenance provenance(String modelId, PreparedInput in, LabelCodec codec, MultiLayerNetwork best, TrainState state, Integer resumedFrom,
       int workers, TrainConfig.Approach approach, Instant started, long startNanos) {
     double trainingSeconds = 0;
     double fitSeconds = 0;
@@ -255,14 +257,15 @@ public final class TrainJob {
     boolean regression = codec.kind() == LabelCodec.Kind.REGRESSION;
     int executors = Math.max(1, spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
     return new ModelProvenance(
-        ModelProvenance.FORMAT_VERSION, BuildInfo.dlpipeVersion(), BuildInfo.gitCommit(), configJson(),
+        ModelProvenance.FORMAT_VERSION, modelId, BuildInfo.dlpipeVersion(), BuildInfo.gitCommit(), configJson(),
         in.transform().inputFingerprint(), Digests.sha256(in.transformJson()), in.transform().task(), codec.classes(),
         in.transform().featureCount(), outputName(codec), regression ? codec.mean() : null, regression ? codec.std() : null,
         best.numParams(), rows, state.epoch(), resumedFrom, state.bestEpoch(), state.stoppedEarly(), EvalMetrics.mainMetricName(codec),
         state.best().validation(), state.history().get(state.history().size() - 1).validation(), BuildInfo.versions(),
         spark.sparkContext().master(), executors, workers, EnumNames.kebab(approach), round(seconds(startNanos)), round(trainingSeconds),
         round(trainRows * (double) state.history().size() / Math.max(fitSeconds, 1e-9)), round(executorSeconds), round(conversionSeconds),
-        started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+        cfg.privacy().hashColumns().isEmpty() ? null : io.dlpipe.etl.Privacy.saltCheck(cfg.privacy().salt()));
   }
 
   private JsonNode configJson() {

@@ -119,7 +119,8 @@ class EvaluatePredictTest {
       assertEquals(e, predicted.get(i).getDouble(1), Math.abs(e) * 1e-6, "prediction for the row with label " + evaluated.get(i).getDouble(0));
     }
     Row first = spark.read().parquet(out.toString()).select(PredictJob.MODEL_ID).first();
-    assertTrue(first.getString(0).matches("sha256:[0-9a-f]{16}"), first.getString(0));
+    // model_id: the SHA-256 of model.zip as written, the one model.json records.
+    assertEquals(io.dlpipe.Digests.sha256(Files.readAllBytes(tmp.resolve("ames/model/model.zip"))), first.getString(0));
   }
 
   @Test

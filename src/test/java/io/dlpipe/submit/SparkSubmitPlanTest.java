@@ -2,6 +2,7 @@ package io.dlpipe.submit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.config.ConfigLoader;
@@ -12,7 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.dlpipe.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SparkSubmitPlanTest {
   private static DlpipeConfig cfg(String... sets) {
@@ -72,5 +75,95 @@ class SparkSubmitPlanTest {
     String launcher = Files.readString(root.resolve("jobs/dlpipe"));
     String block = launcher.substring(launcher.indexOf("java17_flags=(") + "java17_flags=(".length(), launcher.indexOf("\n)", launcher.indexOf("java17_flags=(")));
     assertEquals(JavaModuleOptions.FLAGS, List.of(block.trim().split("\\s+")));
+  }
+
+  private static final String SECRET = "wJalrXUtnFEMI-K7MDENG";
+  private static final String ACCESS = "AKIAIOSFODNN7EXAMPLE";
+
+  private static List<String> secretArgs() {
+    return List.of("etl", "--master", "spark://127.0.0.1:7077", "--set", "input.path=/in", "--set", "target.column=y", "--set", "target.task=regression",
+        "--set", "output.dir=/out", "--set", "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=" + SECRET, "--set=spark.conf.\"spark.hadoop.fs.s3a.access.key\"=" + ACCESS,
+        "--set", "spark.conf.\"spark.executor.cores\"=2");
+  }
+
+  private static DlpipeConfig secretCfg() {
+    return cfg("spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=" + SECRET, "spark.conf.\"spark.hadoop.fs.s3a.access.key\"=" + ACCESS, "spark.conf.\"spark.executor.cores\"=2");
+  }
+
+  @Test
+  void secretsStayOffTheCommandLine() {
+    SparkSubmitPlan plan = SparkSubmitPlan.of(List.of("spark-submit"), "spark://127.0.0.1:7077", "client", "/app.jar", null, secretArgs(), secretCfg());
+    assertEquals(Map.of("spark.hadoop.fs.s3a.secret.key", SECRET, "spark.hadoop.fs.s3a.access.key", ACCESS), plan.secretConf());
+    assertEquals(List.of("etl", "--set", "input.path=/in", "--set", "target.column=y", "--set", "target.task=regression", "--set", "output.dir=/out",
+        "--set", "spark.conf.\"spark.executor.cores\"=2"), plan.appArgs());
+    List<String> cmd = plan.command(Path.of("/tmp/p.properties"));
+    String line = String.join(" ", cmd);
+    assertFalse(line.contains(SECRET) || line.contains(ACCESS), line);
+    assertEquals(List.of("spark-submit", "--master", "spark://127.0.0.1:7077", "--deploy-mode", "client", "--class", SparkSubmitPlan.MAIN_CLASS,
+        "--properties-file", "/tmp/p.properties"), cmd.subList(0, 9));
+    assertTrue(line.contains("--conf spark.executor.cores=2"), line);
+    assertFalse(plan.toString().contains(SECRET), plan.toString());
+    assertThrows(IllegalStateException.class, plan::command);
+  }
+
+  @Test
+  void aSecretThatOnlyTheCommandLineCouldCarryIsRefused() {
+    List<String> args = List.of("etl", "--set", "input.options.password=pw-778899");
+    ConfigException e = assertThrows(ConfigException.class, () -> SparkSubmitPlan.withoutSecretSets(args, io.dlpipe.config.SecretMasker.builtIn()));
+    assertEquals("--set input.options.password=**** holds a secret, which the hand-off to spark-submit would put on its command line, where ps shows it; "
+        + "put it in the --conf file (or use ${?ENV} substitution there)", e.getMessage());
+  }
+
+  @TempDir Path tmp;
+
+  @Test
+  void thePropertiesFileIsPrivateCarriesSparkDefaultsAndIsDeletedAfterSubmission() throws Exception {
+    // A stand-in spark-submit that records what a real one would see: its arguments, and the
+    // properties file's mode and content while it runs.
+    Path record = tmp.resolve("record.txt");
+    Path script = tmp.resolve("spark-submit");
+    Files.writeString(script, "#!/bin/sh\nwhile [ $# -gt 0 ]; do\n  echo \"ARG $1\" >> '" + record + "'\n"
+        + "  if [ \"$1\" = --properties-file ]; then stat -c 'MODE %a' \"$2\" >> '" + record + "'; grep -v '^#' \"$2\" | sort >> '" + record + "'; fi\n"
+        + "  shift\ndone\nexit 7\n");
+    script.toFile().setExecutable(true);
+    Path confDir = Files.createDirectories(tmp.resolve("conf"));
+    Files.writeString(confDir.resolve("spark-defaults.conf"), "spark.eventLog.enabled  true\n");
+    SparkSubmitPlan plan = SparkSubmitPlan.of(List.of(script.toString()), "spark://127.0.0.1:7077", "client", "/app.jar", null, secretArgs(), secretCfg());
+
+    assertEquals(7, SparkSubmitter.run(plan, Map.of("SPARK_CONF_DIR", confDir.toString())), "spark-submit's exit code is returned");
+
+    List<String> lines = Files.readAllLines(record);
+    int at = lines.indexOf("ARG --properties-file");
+    assertEquals("MODE 600", lines.get(at + 1));
+    assertEquals(List.of("spark.eventLog.enabled=true", "spark.hadoop.fs.s3a.access.key=" + ACCESS, "spark.hadoop.fs.s3a.secret.key=" + SECRET),
+        lines.subList(at + 2, at + 5));
+    Path file = Path.of(lines.get(at + 5).substring("ARG ".length()));
+    assertEquals("ARG --conf", lines.get(at + 6));
+    List<String> args = lines.stream().filter(l -> l.startsWith("ARG ")).toList();
+    assertFalse(String.join(" ", args).contains(SECRET) || String.join(" ", args).contains(ACCESS), args.toString());
+    assertFalse(Files.exists(file), file + " is deleted after submission");
+  }
+
+  @Test
+  void s3aJarsAreShippedOnlyWhenTheSubmittingSparkLacksThem() throws Exception {
+    Path sparkHome = tmp.resolve("spark");
+    Files.createDirectories(sparkHome.resolve("bin"));
+    Files.createDirectories(sparkHome.resolve("jars"));
+    Path submit = Files.writeString(sparkHome.resolve("bin/spark-submit"), "#!/bin/sh\n");
+    submit.toFile().setExecutable(true);
+    Path home = tmp.resolve("dlpipe");
+    Path built = Files.createDirectories(home.resolve("target/spark-home/jars"));
+    Files.writeString(built.resolve("hadoop-aws-3.3.4.jar"), "");
+    Files.writeString(built.resolve("aws-java-sdk-bundle-1.12.262.jar"), "");
+    Files.writeString(built.resolve("spark-core_2.12-3.5.9.jar"), "");
+    Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString());
+
+    assertEquals(List.of(), SparkSubmitter.s3aJars(env, home.toString(), cfg(), List.of("etl")), "no s3a:// path");
+    assertEquals(List.of(built.resolve("hadoop-aws-3.3.4.jar").toString(), built.resolve("aws-java-sdk-bundle-1.12.262.jar").toString()),
+        SparkSubmitter.s3aJars(env, home.toString(), cfg("output.dir=s3a://b/ws"), List.of("etl")));
+    assertEquals(List.of(), SparkSubmitter.s3aJars(Map.of(), home.toString(), cfg("output.dir=s3a://b/ws"), List.of("etl")),
+        "the fallback submits on target/spark-home/jars, which has them");
+    Files.writeString(sparkHome.resolve("jars/hadoop-aws-3.3.6.jar"), "");
+    assertEquals(List.of(), SparkSubmitter.s3aJars(env, home.toString(), cfg("output.dir=s3a://b/ws"), List.of("etl")), "the cluster's Spark has S3A");
   }
 }

@@ -1,0 +1,244 @@
+package io.dlpipe.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one place that decides which configuration keys hold secrets and hides their values: the
+ * logged configuration, model.json, the report, run-summary.json, error messages and the
+ * spark-submit hand-off all go through it. A key is secret when its name (with or without the
+ * {@code spark.conf.}, {@code input.options.} and {@code spark.hadoop.} prefixes) matches one of
+ * {@link #BUILT_IN} or one of the user's {@code security.secret-keys} globs. Over-masking is cheap
+ * (a non-secret shown as ****), under-masking leaks a credential into a log that lives for years,
+ * so the patterns are deliberately broad.
+ */
+public final class SecretMasker {
+  /** What a secret value is replaced with. */
+  public static final String MASK = "****";
+
+  /**
+   * Hadoop and Spark credential key names, matched case-insensitively anywhere in the normalized
+   * key. Listed in docs/RELIABILITY.md ("Secrets and privacy"); keep the two in step.
+   */
+  public static final List<String> BUILT_IN =
+      List.of(
+          // fs.s3a.secret.key, fs.s3a.bucket.B.secret.key, *.oauth2.client.secret, spark.authenticate.secret, AWS_SECRET_ACCESS_KEY
+          "secret",
+          // fs.s3a.access.key, fs.s3a.bucket.B.access.key, fs.s3n.awsAccessKeyId, AWS_ACCESS_KEY_ID
+          "access[._-]?key",
+          // fs.s3a.session.token, fs.azure.account.oauth2.refresh.token, fs.azure.sas.fixed.token
+          "token",
+          // *.password, spark.ssl.keyPassword, hadoop.security.credstore.*.password-file
+          "passw(or)?d",
+          // fs.adl.oauth2.credential, hadoop.security.credential.provider.path, *.credentials
+          "credential",
+          // fs.azure.account.key.ACCOUNT.blob.core.windows.net, fs.azure.account.key (one account)
+          "fs\\.azure\\.account\\.key(\\.|$)",
+          // fs.azure.sas.CONTAINER.ACCOUNT.blob.core.windows.net
+          "fs\\.azure\\.sas\\.",
+          // GCS: fs.gs.auth.service.account.json.keyfile, google.cloud.auth.service.account.json.keyfile
+          "keyfile",
+          // GCS: fs.gs.auth.service.account.private.key(.id), any *.private-key
+          "private[._-]?key",
+          // fs.s3a.encryption.key, fs.s3a.server-side-encryption.key, any *.key / *-key / *_key / *apikey
+          "([._-]|api)key$");
+
+  private static final Pattern BUILT_IN_PATTERN =
+      Pattern.compile(String.join("|", BUILT_IN.stream().map(p -> "(" + p + ")").toList()), Pattern.CASE_INSENSITIVE);
+  /** {@code scheme://user:password@host}: credentials written into a URL. */
+  private static final Pattern URL_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s:\"]+:[^/@\\s\"]+@");
+  /** dlpipe's own keys whose names look secret but whose values are not. */
+  private static final Set<String> NOT_SECRET = Set.of("security.secret-keys");
+  /** Prefixes under which users put other systems' settings. */
+  private static final List<String> PREFIXES = List.of("spark.conf.", "input.options.", "spark.hadoop.");
+  /** Secret values shorter than this are not scrubbed from free text: "1" would eat every digit. */
+  private static final int MIN_SCRUB_LENGTH = 4;
+
+  private static final SecretMasker BUILT_IN_ONLY = new SecretMasker(List.of(), List.of());
+
+  private final List<String> userGlobs;
+  private final List<Pattern> user;
+  private final List<String> values;
+
+  private SecretMasker(List<String> userGlobs, List<String> values) {
+    this.userGlobs = List.copyOf(userGlobs);
+    this.user = userGlobs.stream().map(SecretMasker::glob).toList();
+    // Longest first, so that a secret containing another is replaced whole.
+    this.values = values.stream().filter(v -> v.length() >= MIN_SCRUB_LENGTH).distinct().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+  }
+
+  /** The built-in patterns only: for messages written before the user's list is known. */
+  public static SecretMasker builtIn() {
+    return BUILT_IN_ONLY;
+  }
+
+  /** Built-in patterns plus the user's globs ({@code *} matches any text, case-insensitive). */
+  public static SecretMasker of(List<String> userGlobs) {
+    return new SecretMasker(userGlobs, List.of());
+  }
+
+  /** A masker that also knows the secret values of {@code resolved}, to scrub them from free text. */
+  public static SecretMasker of(List<String> userGlobs, Config resolved) {
+    SecretMasker keys = of(userGlobs);
+    List<String> found = new ArrayList<>();
+    for (Map.Entry<String, ConfigValue> e : leaves(resolved.root()).entrySet()) {
+      ConfigValue v = e.getValue();
+      if (keys.isSecret(e.getKey()) && v.valueType() != ConfigValueType.NULL) {
+        collect(v, found);
+      }
+    }
+    return new SecretMasker(userGlobs, found);
+  }
+
+  /** The user's globs, as given. */
+  public List<String> userGlobs() {
+    return userGlobs;
+  }
+
+  /** Whether the key (a HOCON path, possibly with quoted segments, or a Spark/Hadoop setting name) holds a secret. */
+  public boolean isSecret(String key) {
+    String k = key.replace("\"", "").trim();
+    if (NOT_SECRET.contains(k)) {
+      return false;
+    }
+    for (String candidate : candidates(k)) {
+      if (BUILT_IN_PATTERN.matcher(candidate).find()) {
+        return true;
+      }
+      for (Pattern p : user) {
+        if (p.matcher(candidate).matches()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Settings with secret values replaced by {@link #MASK}, in the same order. */
+  public Map<String, String> mask(Map<String, String> settings) {
+    Map<String, String> out = new LinkedHashMap<>();
+    settings.forEach((k, v) -> out.put(k, isSecret(k) ? MASK : scrub(v)));
+    return out;
+  }
+
+  /** The value to show for a key: {@link #MASK} for a secret, else the value without URL credentials. */
+  public String show(String key, String value) {
+    return isSecret(key) ? MASK : scrub(value);
+  }
+
+  /** The tree with every secret leaf replaced by {@link #MASK}, as HOCON text. */
+  public String render(Config resolved) {
+    Config masked = resolved;
+    for (Map.Entry<String, ConfigValue> e : leaves(resolved.root()).entrySet()) {
+      String path = e.getKey();
+      ConfigValue v = e.getValue();
+      if (isSecret(path)) {
+        masked = masked.withValue(path, ConfigValueFactory.fromAnyRef(MASK));
+      } else if (v.valueType() == ConfigValueType.STRING && !scrub((String) v.unwrapped()).equals(v.unwrapped())) {
+        masked = masked.withValue(path, ConfigValueFactory.fromAnyRef(scrub((String) v.unwrapped())));
+      }
+    }
+    return masked.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
+  }
+
+  /**
+   * Free text (an error message, a log line) with every secret value this masker knows and every
+   * {@code scheme://user:password@} replaced. Use it on text that may quote a configuration value.
+   */
+  public String scrub(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = text;
+    for (String v : values) {
+      out = out.replace(v, MASK);
+    }
+    Matcher m = URL_USER_INFO.matcher(out);
+    return m.find() ? m.replaceAll("$1" + MASK + "@") : out;
+  }
+
+  /**
+   * A regular expression for {@code spark.redaction.regex}: Spark then hides the same keys in its
+   * UI, event logs and {@code --verbose} output. Spark matches it against keys and values with
+   * find(), so it is the built-in patterns plus the user's globs.
+   */
+  public String sparkRedactionRegex() {
+    List<String> parts = new ArrayList<>(BUILT_IN);
+    for (Pattern p : user) {
+      parts.add(p.pattern());
+    }
+    return "(?i)" + String.join("|", parts);
+  }
+
+  private static List<String> candidates(String key) {
+    Set<String> out = new LinkedHashSet<>();
+    String k = key;
+    out.add(k);
+    boolean stripped = true;
+    while (stripped) {
+      stripped = false;
+      for (String prefix : PREFIXES) {
+        if (k.toLowerCase(Locale.ROOT).startsWith(prefix)) {
+          k = k.substring(prefix.length());
+          out.add(k);
+          stripped = true;
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static Pattern glob(String glob) {
+    String[] parts = glob.trim().split("\\*", -1);
+    return Pattern.compile(java.util.Arrays.stream(parts).map(Pattern::quote).collect(java.util.stream.Collectors.joining(".*")), Pattern.CASE_INSENSITIVE);
+  }
+
+  private static void collect(ConfigValue v, List<String> out) {
+    Object u = v.unwrapped();
+    if (u instanceof List<?> list) {
+      list.forEach(o -> out.add(String.valueOf(o)));
+    } else if (u instanceof Map<?, ?> map) {
+      map.values().forEach(o -> out.add(String.valueOf(o)));
+    } else if (u != null) {
+      out.add(String.valueOf(u));
+    }
+  }
+
+  /** Every leaf of the tree by its HOCON path (segments quoted where needed), nulls included. */
+  static Map<String, ConfigValue> leaves(ConfigObject root) {
+    Map<String, ConfigValue> out = new LinkedHashMap<>();
+    leaves("", root, out);
+    return out;
+  }
+
+  private static void leaves(String prefix, ConfigObject obj, Map<String, ConfigValue> out) {
+    for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+      String path = prefix.isEmpty() ? ConfigUtil.joinPath(e.getKey()) : prefix + "." + ConfigUtil.joinPath(e.getKey());
+      if (e.getValue() instanceof ConfigObject o && !o.isEmpty()) {
+        leaves(path, o, out);
+      } else {
+        out.put(path, e.getValue());
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "SecretMasker[built-in + " + userGlobs + ", " + values.size() + " known values]";
+  }
+}

@@ -114,10 +114,12 @@ public final class PredictJob {
   private void checkOutputs(HadoopFiles files) {
     String quarantine = quarantineOf(output);
     String model = new ModelLayout(cfg.output().dir()).root();
+    String why = "predict replaces its output folders, so it could destroy the data there, or read what it writes. "
+        + "Choose an --output outside the input, output.dir and the model";
     for (String[] out : new String[][] {{output, "--output"}, {quarantine, "the quarantine of --output"}}) {
-      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], input, "--input");
-      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], model, "the model");
-      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], cfg.output().dir(), "output.dir");
+      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], input, "--input", why);
+      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], model, "the model", why);
+      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], cfg.output().dir(), "output.dir", why);
     }
     OutputGuard.requireReplaceable(files, output, OutputKind.PREDICTIONS, "--output");
     OutputGuard.requireReplaceable(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of --output");

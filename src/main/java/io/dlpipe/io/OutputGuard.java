@@ -52,8 +52,10 @@ public final class OutputGuard {
   /**
    * Refuses when {@code a} and {@code b} are the same path or one lies inside the other, compared
    * as fully qualified paths with symbolic links of local paths resolved.
+   *
+   * @param why what would go wrong, and what to do instead, for the message
    */
-  public static void requireDisjoint(Configuration conf, String a, String aRole, String b, String bRole) {
+  public static void requireDisjoint(Configuration conf, String a, String aRole, String b, String bRole, String why) {
     String qa = normalize(conf, a);
     String qb = normalize(conf, b);
     String relation = null;
@@ -65,8 +67,7 @@ public final class OutputGuard {
       relation = "contains";
     }
     if (relation != null) {
-      throw new ConfigException("Refusing to write " + aRole + " " + a + ": it " + relation + " " + bRole + " " + b
-          + ", which would be overwritten or read while it is replaced. Choose a path outside it");
+      throw new ConfigException("Refusing " + aRole + " " + a + ": it " + relation + " " + bRole + " " + b + "; " + why);
     }
   }
 

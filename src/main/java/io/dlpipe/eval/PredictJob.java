@@ -165,7 +165,8 @@ public final class PredictJob {
           byReason.put(r.getString(0), r.getLong(1));
         }
       }
-      RowValidator.quarantine(validated, inputColumns).write().mode(SaveMode.Overwrite).parquet(stagedQuarantine.path());
+      // Append into the fresh staging folder: Overwrite would delete it, marker and all.
+      RowValidator.quarantine(validated, inputColumns).write().mode(SaveMode.Append).parquet(stagedQuarantine.path());
       s.rows(read);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
@@ -176,7 +177,7 @@ public final class PredictJob {
       Broadcast<byte[]> network = jsc.broadcast(bundle.network());
       Dataset<Row> good = transform.apply(validated.where(functions.col(Columns.REASON).isNull()));
       Dataset<Row> result = Scoring.score(good, network, bundle.codec(), cfg.evaluate().batchSize());
-      result.select(outputColumns(typed.schema(), inputColumns, bundle, scoredAt).toArray(new Column[0])).write().mode(SaveMode.Overwrite).parquet(stagedOutput.path());
+      result.select(outputColumns(typed.schema(), inputColumns, bundle, scoredAt).toArray(new Column[0])).write().mode(SaveMode.Append).parquet(stagedOutput.path());
       scored = spark.read().parquet(stagedOutput.path()).count();
       network.destroy();
       s.rows(scored);

@@ -68,6 +68,10 @@ public final class StagedOutput {
   /** Makes the staged folder the result, replacing an earlier one. */
   public void commit() {
     WorkspaceLock.requireNotLost();
+    if (OutputMarker.read(files, staging) == null) {
+      throw new IllegalStateException("the staging folder " + staging + " lost its " + OutputMarker.FILE + " (a writer replaced the folder instead of "
+          + "writing into it); refusing to commit an output that a later run could not recognise as dlpipe's");
+    }
     String old = sibling(target, "old");
     boolean movedAside = false;
     if (files.status(target) != null) {

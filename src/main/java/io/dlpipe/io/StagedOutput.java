@@ -36,7 +36,7 @@ public final class StagedOutput {
 
   private StagedOutput(HadoopFiles files, String target, OutputKind kind, String role) {
     this.files = files;
-    this.target = strip(target);
+    this.target = absolute(files, strip(target));
     this.kind = kind;
     this.role = role;
     this.staging = sibling(this.target, "staging");
@@ -175,6 +175,19 @@ public final class StagedOutput {
       throw new io.dlpipe.ConfigException("Refusing to write the root folder " + target + "; give a folder below it");
     }
     return parent.toString();
+  }
+
+  /** A relative path (predict --output scores) made absolute, so that it has a parent to stage beside. */
+  private static String absolute(HadoopFiles files, String path) {
+    Path p = new Path(path);
+    if (p.isAbsolute()) {
+      return path;
+    }
+    try {
+      return p.getFileSystem(files.conf()).makeQualified(p).toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot resolve " + path, e);
+    }
   }
 
   private static String strip(String path) {

@@ -20,7 +20,7 @@ final class EtlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withSpark("etl", cfg, options, spark -> {
+    return Runs.withWorkspace("etl", cfg, options, spark -> {
       new EtlJob(spark, cfg).run();
       return 0;
     });

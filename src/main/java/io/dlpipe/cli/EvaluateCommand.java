@@ -20,7 +20,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withSpark("evaluate", cfg, options, spark -> {
+    return Runs.withWorkspace("evaluate", cfg, options, spark -> {
       new EvaluateJob(spark, cfg).run();
       return 0;
     });

@@ -21,14 +21,19 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "PATH", description = "Raw data to score (any Hadoop path, in input.format).")
   String input;
 
-  @Option(names = "--output", required = true, paramLabel = "PATH", description = "Where the scored Parquet goes (replaced).")
+  @Option(names = "--output", required = true, paramLabel = "PATH", description = {
+      "Where the scored Parquet goes: a new path, or an earlier prediction output with --overwrite.",
+      "Must not contain or lie inside the input, output.dir or the model."})
   String output;
+
+  @Option(names = "--overwrite", description = "Replace an earlier prediction output at --output (and its _quarantine). Anything else there is never replaced.")
+  boolean overwrite;
 
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withSpark("predict", cfg, options, spark -> {
-      new PredictJob(spark, cfg, input, output).run();
+    return Runs.withWorkspace("predict", cfg, options, spark -> {
+      new PredictJob(spark, cfg, input, output, overwrite).run();
       return 0;
     });
   }

@@ -24,7 +24,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withSpark("run", cfg, options, spark -> {
+    return Runs.withWorkspace("run", cfg, options, spark -> {
       new RunJob(spark, cfg).run(force);
       return 0;
     });

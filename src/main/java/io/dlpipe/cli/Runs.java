@@ -1,9 +1,11 @@
 package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.io.WorkspaceLock;
 import io.dlpipe.spark.SparkSessions;
 import io.dlpipe.submit.SparkSubmitter;
 import java.util.function.Function;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +22,50 @@ final class Runs {
    * exit code.
    */
   static int withSpark(String command, DlpipeConfig cfg, CommonOptions options, Function<SparkSession, Integer> body) {
+    return withSpark(command, cfg, options, false, body);
+  }
+
+  /**
+   * As {@link #withSpark(String, DlpipeConfig, CommonOptions, Function)}, holding the workspace
+   * lock of output.dir from before Spark starts until the command ends, so a second command on the
+   * same workspace fails at once (exit code 3) instead of after Spark's start-up. On a cluster the
+   * submitted driver takes it, not the process that hands off.
+   */
+  static int withWorkspace(String command, DlpipeConfig cfg, CommonOptions options, Function<SparkSession, Integer> body) {
+    return withSpark(command, cfg, options, true, body);
+  }
+
+  private static int withSpark(String command, DlpipeConfig cfg, CommonOptions options, boolean lock, Function<SparkSession, Integer> body) {
     String master = SparkSessions.resolveMaster(options.master, cfg.spark());
     if (SparkSubmitter.shouldHandOff(master)) {
       return SparkSubmitter.run(SparkSubmitter.plan(cfg, master, options.conf, options.originalArgs(), System.getenv()));
     }
+    if (lock) {
+      try (WorkspaceLock held = WorkspaceLock.acquire(hadoopConf(master, cfg), cfg.output().dir(), command, cfg.output().lockStaleAfter())) {
+        return run(command, master, cfg, body);
+      }
+    }
+    return run(command, master, cfg, body);
+  }
+
+  /**
+   * The Hadoop configuration Spark will use (spark.hadoop.* of the config and of spark-submit's
+   * system properties), built without starting Spark; a running session's own when one is reused.
+   */
+  private static Configuration hadoopConf(String master, DlpipeConfig cfg) {
+    if (SparkSession.getDefaultSession().isDefined()) {
+      return SparkSession.getDefaultSession().get().sparkContext().hadoopConfiguration();
+    }
+    Configuration conf = new Configuration();
+    for (scala.Tuple2<String, String> e : SparkSessions.baseConf(master, cfg.spark()).getAll()) {
+      if (e._1().startsWith("spark.hadoop.")) {
+        conf.set(e._1().substring("spark.hadoop.".length()), e._2());
+      }
+    }
+    return conf;
+  }
+
+  private static int run(String command, String master, DlpipeConfig cfg, Function<SparkSession, Integer> body) {
     LOG.info("dlpipe {} on {}; resolved configuration:\n{}", command, master, cfg.renderMasked());
     // A session that already runs (tests, notebooks, an embedding application) is reused and left
     // running; one this command started is stopped when it ends.

@@ -12,20 +12,20 @@ import picocli.CommandLine.Option;
     name = "train",
     description = {
       "Train a neural network on <output.dir>/prepared/ with DL4J parameter averaging across the Spark cluster.",
-      "Writes <output.dir>/model/: model.zip, model.json, training-history.csv, checkpoints/ and _SUCCESS.",
-      "Resumes from the newest checkpoint in model/checkpoints/ unless --fresh is given."
+      "Writes <output.dir>/model/ (model.zip, model.json, training-history.csv, _SUCCESS) and per-epoch <output.dir>/checkpoints/.",
+      "Resumes from the newest checkpoint in checkpoints/ unless --fresh is given."
     },
     mixinStandardHelpOptions = true)
 final class TrainCommand implements Callable<Integer> {
   @Mixin CommonOptions options;
 
-  @Option(names = "--fresh", description = "Ignore and delete existing checkpoints and model output; start from epoch 1.")
+  @Option(names = "--fresh", description = "Delete the checkpoints and start from epoch 1 (the current model stays in place until the new one replaces it).")
   boolean fresh;
 
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withSpark("train", cfg, options, spark -> {
+    return Runs.withWorkspace("train", cfg, options, spark -> {
       new TrainJob(spark, cfg).run(fresh);
       return 0;
     });

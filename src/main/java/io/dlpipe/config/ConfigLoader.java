@@ -287,7 +287,8 @@ public final class ConfigLoader {
       throw ConfigReader.invalid("target.classes", "at least 2 distinct class labels", c.getValue("target.classes"));
     }
 
-    OutputConfig output = new OutputConfig(r.requiredString("output.dir", "a path for the workspace"));
+    OutputConfig output = new OutputConfig(r.requiredString("output.dir", "a path for the workspace"),
+        r.duration("output.lock.stale-after", java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(1)));
 
     EtlConfig etl = etl(r, c);
     TrainConfig train = train(r, c, target);

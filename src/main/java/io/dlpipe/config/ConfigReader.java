@@ -112,6 +112,22 @@ final class ConfigReader {
     return e;
   }
 
+  /** A HOCON duration (120s, 2m, 500ms) in [min, max]. */
+  java.time.Duration duration(String path, java.time.Duration min, java.time.Duration max) {
+    String expected = "a duration such as 120s or 2m, between " + min.toMillis() + " ms and " + max.toSeconds() + " s";
+    ConfigValue v = requiredValue(path, expected);
+    java.time.Duration d;
+    try {
+      d = config.getDuration(path);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw invalid(path, expected, v);
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      throw invalid(path, expected, v);
+    }
+    return d;
+  }
+
   List<String> stringList(String path) {
     ConfigValue v = requiredValue(path, "a list of strings");
     if (v.valueType() != ConfigValueType.LIST) {

@@ -6,7 +6,10 @@ import io.dlpipe.config.EtlConfig;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.InputReader;
 import io.dlpipe.io.Json;
+import io.dlpipe.io.OutputGuard;
+import io.dlpipe.io.OutputKind;
 import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.io.StagedOutput;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import java.time.Instant;
@@ -30,8 +33,10 @@ import org.slf4j.LoggerFactory;
  * quarantine, the summary, and {@code _SUCCESS} last). Orchestration only: each step is a pure
  * transformation in this package, and I/O goes through {@code io}.
  *
- * <p>The previous {@code prepared/} is deleted first, so a run killed half-way leaves no
- * {@code _SUCCESS} and nothing that looks complete, and a rerun replaces the output cleanly.
+ * <p>Everything is written to a staging folder beside {@code prepared/} and made visible by a
+ * rename at the end ({@link StagedOutput}), so a run that fails or is killed half-way leaves the
+ * previous {@code prepared/} untouched and nothing that looks complete. {@code prepared/} is
+ * replaced only when it carries etl's marker, and never when the input lies inside it.
  */
 public final class EtlJob {
   private static final Logger LOG = LoggerFactory.getLogger(EtlJob.class);
@@ -44,6 +49,8 @@ public final class EtlJob {
   private final DlpipeConfig cfg;
   private final HadoopFiles files;
   private final PreparedLayout layout;
+  /** The staging folder of this run, once the input has been checked. */
+  private StagedOutput staged;
 
   public EtlJob(SparkSession spark, DlpipeConfig cfg) {
     this.spark = spark;
@@ -55,10 +62,12 @@ public final class EtlJob {
   public EtlResult run() {
     try {
       return execute();
-    } catch (io.dlpipe.DlpipeException e) {
-      throw e;
     } catch (Exception e) {
-      throw InputReader.explain(e, cfg.input().path());
+      Exception failure = staged == null ? e : staged.failed(e);
+      if (failure instanceof io.dlpipe.DlpipeException d) {
+        throw d;
+      }
+      throw InputReader.explain(failure, cfg.input().path());
     }
   }
 
@@ -67,7 +76,10 @@ public final class EtlJob {
     EtlConfig etl = cfg.etl();
     List<String> nullValues = cfg.input().nullValues();
     StageTimer timer = new StageTimer(spark, "etl", 8);
-    files.deleteRecursively(layout.root());
+    // Before anything is read or written: prepared/ must be etl's, and the input must not lie inside it.
+    OutputGuard.requireDisjoint(files.conf(), cfg.input().path(), "input.path", layout.root(), "the etl output folder",
+        "etl replaces that folder, so it would destroy its own input. Move the input out of it");
+    OutputGuard.requireReplaceable(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
 
     Dataset<Row> raw;
     List<String> inputColumns;
@@ -78,6 +90,8 @@ public final class EtlJob {
       RoleInference.checkSchema(inputColumns, cfg.input(), cfg.target().column(), etl.split().idColumn(), etl.dedup().keyColumns());
       LOG.info("Input {} ({}): {} columns", cfg.input().path(), cfg.input().format().name().toLowerCase(Locale.ROOT), inputColumns.size());
     }
+    staged = StagedOutput.begin(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
+    PreparedLayout out = new PreparedLayout(staged.path());
 
     List<ColumnSpec> specs;
     try (StageTimer.Stage s = timer.start("infer", "infer column roles")) {
@@ -105,14 +119,16 @@ public final class EtlJob {
 
     try (StageTimer.Stage s = timer.start("quarantine", "write the quarantine")) {
       int qFiles = (int) Math.max(1, Math.min(checked.rdd().getNumPartitions(), quarantined / QUARANTINE_ROWS_PER_FILE + 1));
-      RowValidator.quarantine(checked, inputColumns).coalesce(qFiles).write().mode(SaveMode.Overwrite).parquet(layout.quarantine());
+      RowValidator.quarantine(checked, inputColumns).coalesce(qFiles).write().mode(SaveMode.Overwrite).parquet(out.quarantine());
       s.rows(quarantined);
     }
     if (rejectRatio > etl.maxRejectRatio()) {
       String error = String.format(Locale.ROOT, "%d of %d rows (%.2f%%) were quarantined, more than etl.max-reject-ratio = %s; reasons: %s; see %s",
-          quarantined, rowsRead, 100.0 * rejectRatio, etl.maxRejectRatio(), byReason, layout.quarantine());
-      files.writeText(layout.summary(), Json.write(summary("failed", error, rowsRead, quarantined, byReason, 0, 0, Map.of(), 0, timer, started)));
+          quarantined, rowsRead, 100.0 * rejectRatio, etl.maxRejectRatio(), byReason, out.quarantine());
+      files.writeText(out.summary(), Json.write(summary("failed", error, rowsRead, quarantined, byReason, 0, 0, Map.of(), 0, timer, started)));
       checked.unpersist();
+      // The previous prepared/ stays; this run's quarantine and summary stay in the staging folder until the next etl.
+      staged.keepForInspection();
       throw new DataException("Too many bad rows: " + error);
     }
 
@@ -158,7 +174,7 @@ public final class EtlJob {
     Map<String, Long> written = new LinkedHashMap<>();
     try (StageTimer.Stage s = timer.start("write", "write the prepared splits")) {
       for (String name : SPLITS) {
-        written.put(name, writeSplit(splitted, transform, name, splitCounts.get(name), inputColumns));
+        written.put(name, writeSplit(splitted, transform, name, splitCounts.get(name), inputColumns, out));
       }
       s.rows(written.values().stream().mapToLong(Long::longValue).sum());
     }
@@ -169,9 +185,10 @@ public final class EtlJob {
       throw new IllegalStateException(String.format(Locale.ROOT, "Counts do not reconcile: read %d != written %d + duplicates removed %d + quarantined %d",
           rowsRead, summary.totalWritten(), removed, quarantined));
     }
-    files.writeText(layout.transform(), transform.toJson());
-    files.writeText(layout.summary(), Json.write(summary));
-    files.writeText(layout.success(), "");
+    files.writeText(out.transform(), transform.toJson());
+    files.writeText(out.summary(), Json.write(summary));
+    files.writeText(out.success(), "");
+    staged.commit();
     LOG.info("ETL done: read {}, written {} (train {}, validation {}, test {}), quarantined {}, duplicates removed {} -> {}", rowsRead, summary.totalWritten(),
         written.get(Columns.TRAIN), written.get(Columns.VALIDATION), written.get(Columns.TEST), quarantined, removed, layout.root());
     return new EtlResult(summary, transform);
@@ -183,7 +200,7 @@ public final class EtlJob {
    * the input's order (often sorted by date or id). Returns the rows actually written, counted
    * from the Parquet footers.
    */
-  private long writeSplit(Dataset<Row> splitted, FittedTransform transform, String name, long rows, List<String> inputColumns) {
+  private long writeSplit(Dataset<Row> splitted, FittedTransform transform, String name, long rows, List<String> inputColumns, PreparedLayout out) {
     long bytesPerRow = 4L * transform.featureCount() + ROW_OVERHEAD_BYTES;
     long target = (long) cfg.etl().write().targetFileMb() << 20;
     int filesWanted = (int) Math.max(1, Math.min(100_000, (rows * bytesPerRow + target - 1) / target));
@@ -194,8 +211,8 @@ public final class EtlJob {
             .repartition(filesWanted, functions.col(order))
             .sortWithinPartitions(order)
             .select(Columns.FEATURES, Columns.LABEL);
-    prepared.write().mode(SaveMode.Overwrite).option("compression", cfg.etl().write().compression()).parquet(layout.split(name));
-    return spark.read().parquet(layout.split(name)).count();
+    prepared.write().mode(SaveMode.Overwrite).option("compression", cfg.etl().write().compression()).parquet(out.split(name));
+    return spark.read().parquet(out.split(name)).count();
   }
 
   private EtlSummary summary(String status, String error, long read, long quarantined, Map<String, Long> byReason, long duplicates, long removed,

@@ -6,6 +6,9 @@ import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.io.EvaluationLayout;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
+import io.dlpipe.io.OutputGuard;
+import io.dlpipe.io.OutputKind;
+import io.dlpipe.io.StagedOutput;
 import io.dlpipe.io.PreparedLayout;
 import io.dlpipe.report.ReportWriter;
 import io.dlpipe.spark.Columns;
@@ -30,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code evaluation/}: metrics.json (flat, stable keys {@code model.<metric>} and
  * {@code baseline.<metric>}, plus importance, cv and counts), curves.json (chart data),
  * predictions/ (every test row's score), report.html, and _SUCCESS last.
+ *
+ * <p>All of it is written to a staging folder and renamed into place at the end ({@link
+ * StagedOutput}): a failed or killed run leaves the previous evaluation/ as it was.
  */
 public final class EvaluateJob {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
@@ -38,6 +44,7 @@ public final class EvaluateJob {
   private final DlpipeConfig cfg;
   private final HadoopFiles files;
   private final EvaluationLayout layout;
+  private StagedOutput staged;
 
   public EvaluateJob(SparkSession spark, DlpipeConfig cfg) {
     this.spark = spark;
@@ -47,6 +54,15 @@ public final class EvaluateJob {
   }
 
   public EvaluateResult run() {
+    OutputGuard.requireReplaceable(files, layout.root(), OutputKind.EVALUATION, "the evaluation folder");
+    try {
+      return execute();
+    } catch (Exception e) {
+      throw staged == null ? StagedOutput.noSpace(e, layout.root(), layout.root()) : staged.failed(e);
+    }
+  }
+
+  private EvaluateResult execute() {
     PreparedLayout prepared = new PreparedLayout(cfg.output().preparedDir());
     if (!files.exists(prepared.success())) {
       throw new DataException("No finished etl output in " + prepared.root() + "; run `dlpipe etl` with this config first");
@@ -57,7 +73,8 @@ public final class EvaluateJob {
       throw new DataException("The model in " + bundle.layout().root() + " was trained on other prepared data than " + prepared.root()
           + " holds now (etl ran again since); run `dlpipe train` again before evaluating");
     }
-    files.deleteRecursively(layout.root());
+    staged = StagedOutput.begin(files, layout.root(), OutputKind.EVALUATION, "the evaluation folder");
+    EvaluationLayout out = layout.at(staged.path());
     LabelCodec codec = bundle.codec();
     boolean regression = codec.kind() == LabelCodec.Kind.REGRESSION;
     String main = regression ? "r2" : codec.binary() ? "auc" : "accuracy";
@@ -76,7 +93,7 @@ public final class EvaluateJob {
     try (StageTimer.Stage s = timer.start("score", "score the test split")) {
       List<String> keep = regression ? List.of(Columns.LABEL, Scoring.PREDICTION) : List.of(Columns.LABEL, Scoring.PREDICTION, Scoring.PROBABILITIES);
       Dataset<Row> scored = Scoring.score(test, network, codec, cfg.evaluate().batchSize()).selectExpr(keep.toArray(new String[0])).persist(StorageLevel.MEMORY_AND_DISK());
-      scored.write().mode(SaveMode.Overwrite).parquet(layout.predictions());
+      scored.write().mode(SaveMode.Overwrite).parquet(out.predictions());
       testRows = scored.count();
       if (testRows == 0) {
         throw new DataException("The test split in " + prepared.root() + " is empty; set etl.split.test > 0 and rerun etl");
@@ -130,13 +147,14 @@ public final class EvaluateJob {
     try (StageTimer.Stage s = timer.start("write", "write metrics and report")) {
       String metricsJson = Json.write(metrics);
       String curvesJson = Json.write(curves);
-      files.writeText(layout.metrics(), metricsJson);
-      files.writeText(layout.curves(), curvesJson);
+      files.writeText(out.metrics(), metricsJson);
+      files.writeText(out.curves(), curvesJson);
       if (cfg.evaluate().report()) {
-        files.writeText(layout.report(), ReportWriter.html(metricsJson, curvesJson, readOrNull(bundle.layout().history()),
+        files.writeText(out.report(), ReportWriter.html(metricsJson, curvesJson, readOrNull(bundle.layout().history()),
             readOrNull(prepared.summary()), readOrNull(bundle.layout().provenance())));
       }
-      files.writeText(layout.success(), "");
+      files.writeText(out.success(), "");
+      staged.commit();
     }
     network.destroy();
     LOG.info("Evaluation on {} test rows: {} = {}{}; {} -> {}", testRows, main, fmt(modelMain), baselineMain == null ? "" : " (baseline " + fmt(baselineMain) + ")",

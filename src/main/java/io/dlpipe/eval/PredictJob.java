@@ -1,5 +1,6 @@
 package io.dlpipe.eval;
 
+import io.dlpipe.ConfigException;
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.InputConfig;
@@ -11,6 +12,11 @@ import io.dlpipe.etl.RowValidator;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.InputReader;
 import io.dlpipe.io.Json;
+import io.dlpipe.io.ModelLayout;
+import io.dlpipe.io.OutputGuard;
+import io.dlpipe.io.OutputKind;
+import io.dlpipe.io.OutputMarker;
+import io.dlpipe.io.StagedOutput;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import io.dlpipe.train.LabelCodec;
@@ -48,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * {@code model_id} and {@code scored_at}. Rows that cannot be transformed go to
  * {@code <output>_quarantine} with a reason; the counts reconcile. Schema drift stops the job
  * before anything is scored.
+ *
+ * <p>The output is the user's path, so it is guarded: it must not overlap the input, output.dir or
+ * the model; an existing path is replaced only when it is an earlier prediction output (its
+ * {@code _dlpipe.json} marker says so) and {@code overwrite} is set. Both folders are written to
+ * staging folders beside them and renamed into place at the end ({@link StagedOutput}).
  */
 public final class PredictJob {
   private static final Logger LOG = LoggerFactory.getLogger(PredictJob.class);
@@ -61,12 +72,21 @@ public final class PredictJob {
   private final DlpipeConfig cfg;
   private final String input;
   private final String output;
+  private final boolean overwrite;
+  private StagedOutput stagedOutput;
+  private StagedOutput stagedQuarantine;
 
   public PredictJob(SparkSession spark, DlpipeConfig cfg, String input, String output) {
+    this(spark, cfg, input, output, false);
+  }
+
+  /** @param overwrite replace an earlier prediction output at {@code output} (never anything else) */
+  public PredictJob(SparkSession spark, DlpipeConfig cfg, String input, String output, boolean overwrite) {
     this.spark = spark;
     this.cfg = cfg;
     this.input = input;
     this.output = output;
+    this.overwrite = overwrite;
   }
 
   /** The quarantine folder beside an output folder. */
@@ -77,6 +97,45 @@ public final class PredictJob {
   /** Runs the prediction; returns rows read, scored and quarantined. */
   public Map<String, Long> run() {
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+    checkOutputs(files);
+    try {
+      return execute(files);
+    } catch (Exception e) {
+      RuntimeException failure = e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+      for (StagedOutput staged : new StagedOutput[] {stagedQuarantine, stagedOutput}) {
+        if (staged != null) {
+          failure = staged.failed(failure);
+        }
+      }
+      throw failure;
+    }
+  }
+
+  /** Refuses, before anything is read or written, an output that could destroy data (exit code 2). */
+  private void checkOutputs(HadoopFiles files) {
+    String quarantine = quarantineOf(output);
+    String model = new ModelLayout(cfg.output().dir()).root();
+    String why = "predict replaces its output folders, so it could destroy the data there, or read what it writes. "
+        + "Choose an --output outside the input, output.dir and the model";
+    for (String[] out : new String[][] {{output, "--output"}, {quarantine, "the quarantine of --output"}}) {
+      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], input, "--input", why);
+      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], model, "the model", why);
+      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], cfg.output().dir(), "output.dir", why);
+    }
+    OutputGuard.requireReplaceable(files, output, OutputKind.PREDICTIONS, "--output");
+    OutputGuard.requireReplaceable(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of --output");
+    if (!overwrite) {
+      for (String path : List.of(output, quarantine)) {
+        if (files.status(path) != null) {
+          OutputMarker m = OutputMarker.read(files, path);
+          throw new ConfigException("Refusing to replace " + path + ": it holds an earlier prediction output (run " + m.runId() + ", "
+              + m.createdAt() + "); pass --overwrite to replace it, or choose another --output");
+        }
+      }
+    }
+  }
+
+  private Map<String, Long> execute(HadoopFiles files) {
     ModelBundle bundle = ModelBundle.open(files, spark.sparkContext().hadoopConfiguration(), cfg);
     FittedTransform transform = bundle.transform();
     InputConfig in = cfg.input();
@@ -98,6 +157,8 @@ public final class PredictJob {
     // The target is not checked: new data usually lacks it, and a stale value must not block scoring.
     Dataset<Row> validated = RowValidator.validate(raw, features, task, List.of(), false, transform.nullValues()).persist(StorageLevel.MEMORY_AND_DISK());
     String quarantine = quarantineOf(output);
+    stagedQuarantine = StagedOutput.begin(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of --output");
+    stagedOutput = StagedOutput.begin(files, output, OutputKind.PREDICTIONS, "--output");
     long read = 0;
     Map<String, Long> byReason = new TreeMap<>();
     try (StageTimer.Stage s = timer.start("validate", "validate rows and write the quarantine")) {
@@ -107,7 +168,8 @@ public final class PredictJob {
           byReason.put(r.getString(0), r.getLong(1));
         }
       }
-      RowValidator.quarantine(validated, inputColumns).write().mode(SaveMode.Overwrite).parquet(quarantine);
+      // Append into the fresh staging folder: Overwrite would delete it, marker and all.
+      RowValidator.quarantine(validated, inputColumns).write().mode(SaveMode.Append).parquet(stagedQuarantine.path());
       s.rows(read);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
@@ -120,8 +182,8 @@ public final class PredictJob {
       Broadcast<byte[]> network = jsc.broadcast(bundle.network());
       Dataset<Row> good = transform.apply(validated.where(functions.col(Columns.REASON).isNull()));
       Dataset<Row> result = Scoring.score(good, network, bundle.codec(), cfg.evaluate().batchSize());
-      result.select(outputColumns(typed.schema(), inputColumns, bundle, scoredAt).toArray(new Column[0])).write().mode(SaveMode.Overwrite).parquet(output);
-      scored = spark.read().parquet(output).count();
+      result.select(outputColumns(typed.schema(), inputColumns, bundle, scoredAt).toArray(new Column[0])).write().mode(SaveMode.Append).parquet(stagedOutput.path());
+      scored = spark.read().parquet(stagedOutput.path()).count();
       network.destroy();
       s.rows(scored);
     }
@@ -143,7 +205,10 @@ public final class PredictJob {
     summary.put("scored_at", scoredAt.toString());
     summary.put("input", input);
     summary.put("quarantine", quarantine);
-    files.writeText(HadoopFiles.join(output, SUMMARY), Json.write(summary));
+    files.writeText(HadoopFiles.join(stagedOutput.path(), SUMMARY), Json.write(summary));
+    // The quarantine first: an output that is visible always has its quarantine beside it.
+    stagedQuarantine.commit();
+    stagedOutput.commit();
     LOG.info("Predict done: read {}, scored {}, quarantined {} {} -> {}", read, scored, quarantined, byReason, output);
     return counts;
   }

@@ -1,7 +1,5 @@
 package io.dlpipe.io;
 
-import io.dlpipe.io.HadoopFiles;
-
 /** The files of {@code <output.dir>/evaluation/}, declared once. */
 public final class EvaluationLayout {
   public static final String METRICS = "metrics.json";
@@ -14,6 +12,15 @@ public final class EvaluationLayout {
 
   public EvaluationLayout(String outputDir) {
     this.root = HadoopFiles.join(outputDir, "evaluation");
+  }
+
+  private EvaluationLayout(String root, boolean unused) {
+    this.root = root;
+  }
+
+  /** The same files under {@code root} (a staging folder) instead of evaluation/. */
+  public EvaluationLayout at(String root) {
+    return new EvaluationLayout(root, true);
   }
 
   public String root() {

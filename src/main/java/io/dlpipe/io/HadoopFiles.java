@@ -1,11 +1,15 @@
 package io.dlpipe.io;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -26,6 +30,72 @@ public final class HadoopFiles {
       return p.getFileSystem(conf).exists(p);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot check " + path, e);
+    }
+  }
+
+  /** True when {@code path} is a plain file. */
+  public boolean isFile(String path) {
+    FileStatus s = status(path);
+    return s != null && s.isFile();
+  }
+
+  /** The status of a path, or null when nothing is there. */
+  public FileStatus status(String path) {
+    try {
+      Path p = new Path(path);
+      return p.getFileSystem(conf).getFileStatus(p);
+    } catch (FileNotFoundException e) {
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check " + path, e);
+    }
+  }
+
+  /** The names of a folder's entries, sorted; empty when the folder is absent. */
+  public List<String> list(String dir) {
+    List<String> names = new ArrayList<>();
+    try {
+      Path p = new Path(dir);
+      for (FileStatus s : p.getFileSystem(conf).listStatus(p)) {
+        names.add(s.getPath().getName());
+      }
+    } catch (FileNotFoundException e) {
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    names.sort(null);
+    return names;
+  }
+
+  public void mkdirs(String dir) {
+    try {
+      Path p = new Path(dir);
+      if (!p.getFileSystem(conf).mkdirs(p)) {
+        throw new IOException("mkdirs returned false");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir, e);
+    }
+  }
+
+  /**
+   * Renames a file or folder to a path that must not exist yet. Atomic on HDFS and on a local
+   * disk; a copy and delete on object stores (see docs/RELIABILITY.md).
+   */
+  public void rename(String from, String to) {
+    try {
+      Path src = new Path(from);
+      Path dst = new Path(to);
+      FileSystem fs = src.getFileSystem(conf);
+      if (fs.exists(dst)) {
+        throw new IOException(to + " exists");
+      }
+      if (!fs.rename(src, dst)) {
+        throw new IOException("the file system refused the rename");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
     }
   }
 
@@ -52,6 +122,10 @@ public final class HadoopFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path, e);
     }
+  }
+
+  public Configuration conf() {
+    return conf;
   }
 
   public String readText(String path) {

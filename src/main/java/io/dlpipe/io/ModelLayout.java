@@ -1,10 +1,10 @@
 package io.dlpipe.io;
 
-import io.dlpipe.io.HadoopFiles;
-
 /**
  * The file layout of {@code <output.dir>/model/}: the model bundle the train stage writes and
- * evaluate / predict read. Paths are declared here once.
+ * evaluate / predict read, and of {@code <output.dir>/checkpoints/} beside it. Paths are declared
+ * here once. The checkpoints live outside {@code model/} so that the bundle can be replaced as a
+ * whole (see {@link StagedOutput}) while training resumes from them.
  */
 public final class ModelLayout {
   public static final String MODEL = "model.zip";
@@ -14,14 +14,25 @@ public final class ModelLayout {
   /** A copy of the prepared transform, so the bundle alone can score raw data. */
   public static final String TRANSFORM = "transform.json";
   public static final String CHECKPOINTS = "checkpoints";
-  /** Default scratch folder of DL4J's export approach; removed after training. */
+  /** Default scratch folder of DL4J's export approach, inside the staging folder; removed after training. */
   public static final String EXPORT = "_export";
   public static final String SUCCESS = "_SUCCESS";
 
   private final String root;
+  private final String checkpoints;
 
   public ModelLayout(String outputDir) {
-    this.root = HadoopFiles.join(outputDir, "model");
+    this(HadoopFiles.join(outputDir, "model"), HadoopFiles.join(outputDir, CHECKPOINTS));
+  }
+
+  private ModelLayout(String root, String checkpoints) {
+    this.root = root;
+    this.checkpoints = checkpoints;
+  }
+
+  /** The same layout with the bundle written to {@code root} (a staging folder) instead of model/. */
+  public ModelLayout at(String root) {
+    return new ModelLayout(root, checkpoints);
   }
 
   public String root() {
@@ -48,8 +59,9 @@ public final class ModelLayout {
     return HadoopFiles.join(root, TRANSFORM);
   }
 
+  /** {@code <output.dir>/checkpoints}: per-epoch training state, kept across runs to resume from. */
   public String checkpoints() {
-    return HadoopFiles.join(root, CHECKPOINTS);
+    return checkpoints;
   }
 
   public String export() {

@@ -5,6 +5,9 @@ import io.dlpipe.DataException;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelStore;
+import io.dlpipe.io.OutputGuard;
+import io.dlpipe.io.OutputKind;
+import io.dlpipe.io.OutputMarker;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,11 +26,12 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Per-epoch checkpoints in {@code model/checkpoints/epoch-NNNNNN/}: {@code network.zip} (parameters
+ * Per-epoch checkpoints in {@code <output.dir>/checkpoints/epoch-NNNNNN/}: {@code network.zip} (parameters
  * and updater state), {@code state.json} ({@link TrainState}), and {@code _SUCCESS} written last,
  * so a driver killed while writing leaves an incomplete folder that is ignored, never a damaged
  * checkpoint that is trusted. Only the newest complete checkpoint and the best epoch's are kept.
- * Works on any Hadoop file system; no rename is needed, which S3A does not make atomic.
+ * Works on any Hadoop file system; no rename is needed, which S3A does not make atomic. The folder
+ * carries train's {@link OutputMarker}; one without it is refused, never deleted.
  */
 final class Checkpoints {
   private static final Pattern NAME = Pattern.compile("epoch-(\\d+)");
@@ -46,6 +50,12 @@ final class Checkpoints {
     this.conf = conf;
     this.files = new HadoopFiles(conf);
     this.dir = dir;
+    OutputGuard.requireReplaceable(files, dir, OutputKind.CHECKPOINTS, "the checkpoint folder");
+  }
+
+  /** Deletes every checkpoint (train --fresh); the folder was checked to be train's. */
+  void clear() {
+    files.deleteRecursively(dir);
   }
 
   String dir() {
@@ -79,6 +89,9 @@ final class Checkpoints {
 
   /** Writes the checkpoint of {@code state.epoch()}, then drops every other one but {@code state.bestEpoch()}'s. */
   void write(MultiLayerNetwork net, TrainState state) {
+    if (OutputMarker.read(files, dir) == null) {
+      OutputMarker.of(OutputKind.CHECKPOINTS).writeTo(files, dir);
+    }
     String path = path(state.epoch());
     files.deleteRecursively(path);
     ModelStore.write(conf, HadoopFiles.join(path, NETWORK), net, true);
@@ -87,7 +100,7 @@ final class Checkpoints {
     Set<Integer> keep = new java.util.HashSet<>(List.of(state.epoch(), state.bestEpoch()));
     for (String name : names()) {
       Matcher m = NAME.matcher(name);
-      if (!m.matches() || !keep.contains(Integer.parseInt(m.group(1)))) {
+      if (m.matches() && !keep.contains(Integer.parseInt(m.group(1)))) {
         files.deleteRecursively(HadoopFiles.join(dir, name));
       }
     }

@@ -12,6 +12,9 @@ import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelLayout;
 import io.dlpipe.io.ModelStore;
+import io.dlpipe.io.OutputGuard;
+import io.dlpipe.io.OutputKind;
+import io.dlpipe.io.StagedOutput;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import java.io.IOException;
@@ -49,7 +52,10 @@ import org.slf4j.LoggerFactory;
  * checkpoint (network with updater state, plus the early-stopping state and history), so a driver
  * killed mid-training loses at most the epoch it was in; the next run resumes from the newest
  * checkpoint unless told {@code --fresh}. The bundle ({@code model.zip} of the best epoch, {@code
- * model.json}, the history, the transform) is written at the end, {@code _SUCCESS} last.
+ * model.json}, the history, the transform) is written at the end, {@code _SUCCESS} last, into a
+ * staging folder that then replaces {@code model/} in one rename ({@link StagedOutput}): until
+ * then the previous model stays in place and usable. Checkpoints live in {@code
+ * <output.dir>/checkpoints/}, outside the bundle, so they survive that replacement.
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -61,6 +67,7 @@ public final class TrainJob {
   private final Configuration hadoop;
   private final HadoopFiles files;
   private final ModelLayout layout;
+  private StagedOutput staged;
 
   public TrainJob(SparkSession spark, DlpipeConfig cfg) {
     this.spark = spark;
@@ -72,6 +79,14 @@ public final class TrainJob {
 
   /** Trains, resuming from the newest checkpoint unless {@code fresh}. */
   public TrainResult run(boolean fresh) {
+    try {
+      return execute(fresh);
+    } catch (Exception e) {
+      throw staged == null ? StagedOutput.noSpace(e, layout.root(), layout.root()) : staged.failed(e);
+    }
+  }
+
+  private TrainResult execute(boolean fresh) {
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     long startNanos = System.nanoTime();
     TrainConfig train = cfg.train();
@@ -81,11 +96,13 @@ public final class TrainJob {
     int featureCount = in.transform().featureCount();
     LabelCodec codec = in.codec();
     String fingerprint = fingerprint(train, in);
+    // Before anything is deleted: model/ and checkpoints/ must be the ones train wrote.
+    OutputGuard.requireReplaceable(files, layout.root(), OutputKind.MODEL, "the model folder");
     Checkpoints checkpoints = new Checkpoints(hadoop, layout.checkpoints());
 
     if (fresh) {
-      LOG.info("--fresh: removing {} and starting over", layout.root());
-      files.deleteRecursively(layout.root());
+      LOG.info("--fresh: removing {} and starting over; {} stays until the new model replaces it", checkpoints.dir(), layout.root());
+      checkpoints.clear();
     }
     Optional<Checkpoints.Checkpoint> last = checkpoints.latest();
     MultiLayerNetwork net;
@@ -103,13 +120,11 @@ public final class TrainJob {
       resumedFrom = c.epoch();
       LOG.info("resumed from epoch {} ({}); best so far: epoch {}, val_loss {}", c.epoch(), c.path(), state.bestEpoch(), fmt(state.bestValLoss()));
     } else {
-      // Nothing to resume: leftovers of a run that never finished an epoch would only mislead.
-      files.deleteRecursively(layout.root());
       net = NetworkFactory.create(train, featureCount, codec);
       state = TrainState.initial(fingerprint);
     }
-    // Until the bundle is rewritten at the end, it must not look complete.
-    files.deleteRecursively(layout.success());
+    staged = StagedOutput.begin(files, layout.root(), OutputKind.MODEL, "the model folder");
+    ModelLayout out = layout.at(staged.path());
     LOG.info("Network: {} inputs -> hidden {} -> {} ({}), {} parameters; train {} rows, validation {} rows",
         featureCount, train.model().hiddenLayers(), codec.width(), outputName(codec), net.numParams(),
         in.rows(Columns.TRAIN), in.rows(Columns.VALIDATION));
@@ -122,7 +137,7 @@ public final class TrainJob {
       System.setProperty(STATS_CLOCK, "org.deeplearning4j.spark.time.SystemClockTimeSource");
     }
     int workers = m.workers() > 0 ? m.workers() : jsc.defaultParallelism();
-    String exportDir = m.exportDir().isEmpty() ? layout.export() : m.exportDir();
+    String exportDir = m.exportDir().isEmpty() ? out.export() : m.exportDir();
     TrainConfig.Approach approach = TrainingMasters.usableApproach(jsc, m.approach(), exportDir);
     ParameterAveragingTrainingMaster master = TrainingMasters.create(train, workers, approach, exportDir);
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
@@ -181,7 +196,7 @@ public final class TrainJob {
         }
         state = state.after(record, train.earlyStopping().minDelta(), train.earlyStopping().patience());
         checkpoints.write(net, state);
-        files.writeText(layout.history(), historyCsv(state));
+        files.writeText(out.history(), historyCsv(state));
         sessionSeconds += record.seconds();
         sessionEpochs++;
         logEpoch(record, state, train, sessionSeconds / sessionEpochs, conversionRows.value());
@@ -190,7 +205,7 @@ public final class TrainJob {
       spark.sparkContext().removeSparkListener(executorTime);
       master.deleteTempFiles(jsc);
       if (m.exportDir().isEmpty()) {
-        files.deleteRecursively(layout.export());
+        files.deleteRecursively(out.export());
       }
       minibatches.unpersist(false);
     }
@@ -200,17 +215,18 @@ public final class TrainJob {
 
     MultiLayerNetwork best = state.bestEpoch() == state.epoch() && sessionEpochs > 0 ? net : checkpoints.network(state.bestEpoch(), true);
     try (StageTimer.Stage s = timer.start("bundle", "write the model bundle")) {
-      ModelStore.write(hadoop, layout.model(), best, true);
+      ModelStore.write(hadoop, out.model(), best, true);
       // The id is the digest of the bytes as they lie on disk, so anyone can recompute it.
-      String modelId = Digests.sha256(ModelStore.readBytes(hadoop, layout.model()));
-      files.writeText(layout.transform(), in.transformJson());
-      files.writeText(layout.history(), historyCsv(state));
+      String modelId = Digests.sha256(ModelStore.readBytes(hadoop, out.model()));
+      files.writeText(out.transform(), in.transformJson());
+      files.writeText(out.history(), historyCsv(state));
       if (m.collectStats()) {
-        writeStats(sparkNet, jsc);
+        writeStats(sparkNet, jsc, out);
       }
       ModelProvenance provenance = provenance(modelId, in, codec, best, state, resumedFrom, workers, approach, started, startNanos);
-      files.writeText(layout.provenance(), Json.write(provenance));
-      files.writeText(layout.success(), "");
+      files.writeText(out.provenance(), Json.write(provenance));
+      files.writeText(out.success(), "");
+      staged.commit();
       EpochRecord b = state.best();
       LOG.info("Train done: best epoch {} of {} ({}), validation {} {}, val_loss {} -> {}", state.bestEpoch(), state.epoch(),
           state.stoppedEarly() ? "stopped early" : "all epochs run", b.metricName(), fmt(b.metric()), fmt(b.valLoss()), layout.root());
@@ -224,7 +240,7 @@ public final class TrainJob {
     return rows.queryExecution().toRdd().toJavaRDD().mapPartitions(toBatches);
   }
 
-  private void writeStats(SparkDl4jMultiLayer sparkNet, JavaSparkContext jsc) {
+  private void writeStats(SparkDl4jMultiLayer sparkNet, JavaSparkContext jsc, ModelLayout layout) {
     SparkTrainingStats stats = sparkNet.getSparkTrainingStats();
     if (stats == null) {
       LOG.warn("train.collect-stats = true, but DL4J collected no statistics in this run (no epoch was trained); {} not written", layout.statsHtml());

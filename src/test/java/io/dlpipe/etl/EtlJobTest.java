@@ -153,12 +153,15 @@ class EtlJobTest {
     DataException e = assertThrows(DataException.class, () -> new EtlJob(spark, TestData.creditConfig(file, tmp.resolve("ws"), "etl.max-reject-ratio=0.001")).run());
     assertEquals(ExitCodes.DATA, e.exitCode());
     assertEquals("Too many bad rows: 6 of 4460 rows (0.13%) were quarantined, more than etl.max-reject-ratio = 0.001; reasons: "
-        + "{bad_encoding=1, malformed_row=2, missing_target=1, unknown_class=1, unparseable_numeric=1}; see " + tmp.resolve("ws/prepared/quarantine"), e.getMessage());
-    Path prepared = tmp.resolve("ws/prepared");
-    assertEquals(6, spark.read().parquet(prepared.resolve("quarantine").toString()).count());
-    assertEquals("failed", json(prepared.resolve("etl-summary.json")).get("status").asText());
-    assertFalse(Files.exists(prepared.resolve("_SUCCESS")));
-    assertFalse(Files.exists(prepared.resolve("train")));
+        + "{bad_encoding=1, malformed_row=2, missing_target=1, unknown_class=1, unparseable_numeric=1}; see "
+        + tmp.resolve("ws/_prepared.staging-" + io.dlpipe.io.RunId.current() + "/quarantine"), e.getMessage());
+    // The failed run's quarantine and summary stay in its staging folder; prepared/ is never replaced by a failed run.
+    Path staged = tmp.resolve("ws/_prepared.staging-" + io.dlpipe.io.RunId.current());
+    assertEquals(6, spark.read().parquet(staged.resolve("quarantine").toString()).count());
+    assertEquals("failed", json(staged.resolve("etl-summary.json")).get("status").asText());
+    assertFalse(Files.exists(staged.resolve("_SUCCESS")));
+    assertFalse(Files.exists(staged.resolve("train")));
+    assertFalse(Files.exists(tmp.resolve("ws/prepared")));
   }
 
   @Test

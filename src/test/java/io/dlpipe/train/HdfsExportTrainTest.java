@@ -76,7 +76,7 @@ class HdfsExportTrainTest {
 
     FileSystem fs = hdfs.getFileSystem();
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/prepared/_SUCCESS")));
-    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/model/checkpoints/epoch-000002/network.zip")));
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/checkpoints/epoch-000002/network.zip")));
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/model/model.zip")));
     assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/model/_export")), "the exported minibatches are removed after training");
 

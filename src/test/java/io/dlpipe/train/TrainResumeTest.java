@@ -50,7 +50,7 @@ class TrainResumeTest {
     TrainResult fresh = new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=1")).run(true);
     assertNull(fresh.provenance().resumedFromEpoch());
     assertEquals(1, fresh.history().epoch());
-    assertEquals(List.of("epoch-000001"), list(ws.resolve("model/checkpoints")));
+    assertEquals(List.of("epoch-000001"), list(ws.resolve("checkpoints")));
   }
 
   @Test
@@ -61,7 +61,7 @@ class TrainResumeTest {
     Files.writeString(conf, "include file(\"" + Path.of(System.getProperty("dlpipe.project.dir"), "conf/examples/credit.conf") + "\")\n"
         + "input.path = \"" + io.dlpipe.testing.TestData.credit() + "\"\noutput.dir = \"" + ws + "\"\nspark.master = \"local[2]\"\n"
         + "train { epochs = 6, early-stopping.patience = 0 }\n");
-    Path checkpoint2 = ws.resolve("model/checkpoints/epoch-000002/_SUCCESS");
+    Path checkpoint2 = ws.resolve("checkpoints/epoch-000002/_SUCCESS");
 
     Process first = driver(conf, tmp.resolve("first.log"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
@@ -70,7 +70,7 @@ class TrainResumeTest {
     }
     assertTrue(first.isAlive(), "the driver must still be training when it is killed:\n" + Files.readString(tmp.resolve("first.log")));
     first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no cleanup
-    Checkpoints.Checkpoint last = new Checkpoints(new Configuration(), ws.resolve("model/checkpoints").toString()).latest().orElseThrow();
+    Checkpoints.Checkpoint last = new Checkpoints(new Configuration(), ws.resolve("checkpoints").toString()).latest().orElseThrow();
     assertTrue(last.epoch() >= 2 && last.epoch() < 6, "killed after epoch " + last.epoch());
     assertTrue(!Files.exists(ws.resolve("model/_SUCCESS")));
 
@@ -115,7 +115,7 @@ class TrainResumeTest {
     Outcome changed = run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=2", "--set", "train.model.hidden-layers=[16]",
         "--set", "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, changed.code(), changed.err());
-    assertEquals("dlpipe: The checkpoints in " + ws + "/model/checkpoints were trained for another network or other prepared data "
+    assertEquals("dlpipe: The checkpoints in " + ws + "/checkpoints were trained for another network or other prepared data "
         + "(train.model, train.updater.type or transform.json changed since); run train with --fresh to start over, or restore the "
         + "settings they were made with\n", changed.err());
     assertEquals(ExitCodes.OK, run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=1", "--set", "train.model.hidden-layers=[16]",

@@ -1,0 +1,49 @@
+package io.dlpipe.io;
+
+import java.util.Locale;
+
+/**
+ * What a folder written by dlpipe holds, as its {@link OutputMarker} records it. A stage replaces
+ * only a folder whose marker names the kind it writes there, so a user's folder, or another stage's
+ * output, at a configured path is never deleted.
+ */
+public enum OutputKind {
+  /** {@code <output.dir>/prepared/}. */
+  PREPARED("etl"),
+  /** {@code <output.dir>/model/}, the model bundle. */
+  MODEL("train"),
+  /** {@code <output.dir>/checkpoints/}, per-epoch training state. */
+  CHECKPOINTS("train"),
+  /** {@code <output.dir>/evaluation/}. */
+  EVALUATION("evaluate"),
+  /** The scored Parquet of {@code predict --output}. */
+  PREDICTIONS("predict"),
+  /** The {@code <output>_quarantine} folder beside a prediction output. */
+  PREDICT_QUARANTINE("predict");
+
+  private final String stage;
+
+  OutputKind(String stage) {
+    this.stage = stage;
+  }
+
+  /** The command that writes this kind of folder. */
+  public String stage() {
+    return stage;
+  }
+
+  /** The kebab-case name stored in the marker. */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** The kind a marker names, or null for a name this build does not know. */
+  public static OutputKind fromId(String id) {
+    for (OutputKind k : values()) {
+      if (k.id().equals(id)) {
+        return k;
+      }
+    }
+    return null;
+  }
+}

@@ -34,7 +34,7 @@ public final class ConfigLoader {
   public static final String DEFAULTS_RESOURCE = "dlpipe-defaults.conf";
 
   /** Objects whose keys are the user's own (column names, Spark settings), not dlpipe's. */
-  private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf");
+  private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf", "train.class-weights");
 
   private static final Pattern SECRET_KEY =
       Pattern.compile("(?i).*(secret|password|passwd|token|credential|(^|[.\\-_])key)\"?$");
@@ -348,6 +348,25 @@ public final class ConfigLoader {
     if (folds == 1) {
       throw ConfigReader.invalid("evaluate.cross-validation.folds", "0 (off) or an integer in [2, 20]", c.getValue("evaluate.cross-validation.folds"));
     }
+    String thresholdKey = "evaluate.threshold";
+    ConfigValue t = c.getValue(thresholdKey);
+    Double threshold;
+    if (t.valueType() == ConfigValueType.STRING && "auto".equals(t.unwrapped())) {
+      threshold = null;
+    } else if (t.valueType() == ConfigValueType.NUMBER && ((Number) t.unwrapped()).doubleValue() > 0 && ((Number) t.unwrapped()).doubleValue() < 1) {
+      threshold = ((Number) t.unwrapped()).doubleValue();
+    } else {
+      throw ConfigReader.invalid(thresholdKey, "auto or a number in (0, 1)", t);
+    }
+    String rungsKey = "evaluate.baselines";
+    List<EvaluateConfig.Rung> rungs = new ArrayList<>();
+    for (String name : r.stringList(rungsKey)) {
+      EvaluateConfig.Rung rung = java.util.Arrays.stream(EvaluateConfig.Rung.values()).filter(x -> EnumNames.kebab(x).equals(name.trim())).findFirst()
+          .orElseThrow(() -> ConfigReader.invalid(rungsKey, "a list of linear | gbt", c.getValue(rungsKey)));
+      if (!rungs.contains(rung)) {
+        rungs.add(rung);
+      }
+    }
     return new EvaluateConfig(
         (int) r.integer("evaluate.batch-size", 1, 1 << 20),
         r.bool("evaluate.baseline"),
@@ -357,7 +376,13 @@ public final class ConfigLoader {
             (int) r.integer("evaluate.importance.repeats", 1, 100),
             r.integer("evaluate.importance.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2)),
         (int) folds,
-        r.bool("evaluate.report"));
+        r.bool("evaluate.report"),
+        threshold,
+        new EvaluateConfig.Costs(
+            r.number("evaluate.costs.false-positive", 0, Double.MAX_VALUE, true, true),
+            r.number("evaluate.costs.false-negative", 0, Double.MAX_VALUE, true, true)),
+        rungs,
+        (int) r.integer("evaluate.gbt.max-iter", 1, 10_000));
   }
 
   private static TrainConfig train(ConfigReader r, Config c, TargetConfig target) {
@@ -378,6 +403,7 @@ public final class ConfigLoader {
     }
     TrainConfig.Model model =
         new TrainConfig.Model(
+            r.enumValue("train.model.architecture", TrainConfig.Architecture.class),
             hidden,
             r.enumValue("train.model.activation", TrainConfig.Activation.class),
             r.enumValue("train.model.weight-init", TrainConfig.WeightInit.class),
@@ -402,7 +428,8 @@ public final class ConfigLoader {
         new TrainConfig.Schedule(
             r.enumValue("train.updater.schedule.type", TrainConfig.ScheduleType.class),
             r.number("train.updater.schedule.decay-rate", 0, 1, false, true),
-            (int) r.integer("train.updater.schedule.decay-epochs", 1, 100_000));
+            (int) r.integer("train.updater.schedule.decay-epochs", 1, 100_000),
+            (int) r.integer("train.updater.schedule.warmup-epochs", 0, 100_000));
     TrainConfig.Updater updater =
         new TrainConfig.Updater(
             r.enumValue("train.updater.type", TrainConfig.UpdaterType.class),
@@ -429,11 +456,47 @@ public final class ConfigLoader {
         r.integer("train.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2),
         new TrainConfig.EarlyStopping(
             (int) r.integer("train.early-stopping.patience", 0, 100_000),
-            r.number("train.early-stopping.min-delta", 0, Double.MAX_VALUE, true, true)),
+            r.number("train.early-stopping.min-delta", 0, Double.MAX_VALUE, true, true),
+            r.enumValue("train.early-stopping.metric", TrainConfig.EarlyStoppingMetric.class)),
         model,
         updater,
         master,
-        (int) r.integer("train.eval-batch-size", 1, 1_000_000));
+        (int) r.integer("train.eval-batch-size", 1, 1_000_000),
+        classWeights(r, c, target, model),
+        r.enumValue("train.target-transform", TrainConfig.TargetTransform.class));
+  }
+
+  /** {@code train.class-weights}: auto, none, or an object of class label to a positive weight. */
+  private static TrainConfig.ClassWeights classWeights(ConfigReader r, Config c, TargetConfig target, TrainConfig.Model model) {
+    String key = "train.class-weights";
+    String expected = "auto, none, or an object of class label to a weight in (0, 1000], e.g. { bad = 5.0 }";
+    ConfigValue v = c.getValue(key);
+    double cap = r.number("train.class-weight-cap", 1, 1000, true, true);
+    TrainConfig.ClassWeights weights;
+    if (v.valueType() == ConfigValueType.STRING && "auto".equals(v.unwrapped())) {
+      weights = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.AUTO, Map.of(), cap);
+    } else if (v.valueType() == ConfigValueType.STRING && "none".equals(v.unwrapped())) {
+      weights = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.NONE, Map.of(), cap);
+    } else if (v.valueType() == ConfigValueType.OBJECT) {
+      Map<String, Double> explicit = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, ConfigValue> e : ((ConfigObject) v).entrySet()) {
+        Object w = e.getValue().unwrapped();
+        if (!(w instanceof Number n) || !(n.doubleValue() > 0) || n.doubleValue() > 1000) {
+          throw ConfigReader.invalid(key + "." + ConfigUtil.joinPath(e.getKey()), "a weight in (0, 1000]", e.getValue());
+        }
+        explicit.put(e.getKey(), n.doubleValue());
+      }
+      weights = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.EXPLICIT, explicit, cap);
+    } else {
+      throw ConfigReader.invalid(key, expected, v);
+    }
+    if (weights.mode() != TrainConfig.ClassWeightMode.NONE && target.task() != Task.CLASSIFICATION) {
+      throw ConfigReader.invalid(key, "none unless target.task = classification", v);
+    }
+    if (weights.mode() != TrainConfig.ClassWeightMode.NONE && model.classificationOutput() == TrainConfig.ClassificationOutput.SIGMOID) {
+      throw ConfigReader.invalid(key, "none with train.model.classification-output = sigmoid (DL4J weighs output units, not classes; use softmax)", v);
+    }
+    return weights;
   }
 
   /** HOCON text of the tree with secret-looking keys' values replaced, for logs and provenance. */

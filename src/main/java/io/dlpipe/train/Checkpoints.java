@@ -66,11 +66,13 @@ final class Checkpoints {
     String path = path(epoch);
     String stateFile = HadoopFiles.join(path, STATE);
     try {
-      TrainState state = Json.MAPPER.readValue(files.readText(stateFile), TrainState.class);
-      if (state.formatVersion() != TrainState.FORMAT_VERSION) {
-        throw new DataException("Checkpoint " + path + " has format_version " + state.formatVersion() + ", this dlpipe reads "
+      String text = files.readText(stateFile);
+      int version = Json.MAPPER.readTree(text).path("format_version").asInt(-1);
+      if (version != TrainState.FORMAT_VERSION) {
+        throw new DataException("Checkpoint " + path + " has format_version " + version + ", this dlpipe reads "
             + TrainState.FORMAT_VERSION + "; run train with --fresh to start over");
       }
+      TrainState state = Json.MAPPER.readValue(text, TrainState.class);
       return Optional.of(new Checkpoint(epoch, path, state));
     } catch (JsonProcessingException e) {
       throw new DataException("Checkpoint state " + stateFile + " is not readable: " + e.getOriginalMessage() + "; run train with --fresh to start over", e);

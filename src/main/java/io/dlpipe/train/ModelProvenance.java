@@ -2,6 +2,12 @@ package io.dlpipe.train;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dlpipe.config.Task;
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.task.EvalMetrics;
+import io.dlpipe.task.HeadSpec;
+import io.dlpipe.task.MainMetric;
+import io.dlpipe.task.OutputKind;
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +26,9 @@ import java.util.Map;
  * @param classes classification: the class labels in index order
  * @param featureCount the width of the feature vector
  * @param output the output layer: linear-mse, softmax-mcxent or sigmoid-xent
- * @param labelMean regression: the mean the target was standardized with (prediction = output * std + mean)
- * @param labelStd regression: the standard deviation the target was standardized with
+ * @param labelMean regression with target-transform standardize: the mean the target was
+ *     standardized with (prediction = output * std + mean); see {@code head} for the others
+ * @param labelStd regression with target-transform standardize: the standard deviation
  * @param parameters trainable parameters of the network
  * @param rows rows of each prepared split
  * @param epochsRun epochs completed in total
@@ -43,6 +50,9 @@ import java.util.Map;
  * @param conversionSeconds executor time spent turning Parquet rows into minibatches, all epochs
  * @param startedAt ISO-8601 UTC
  * @param finishedAt ISO-8601 UTC
+ * @param head the output head: target transform, class weights, decision threshold (format 2; a
+ *     format 1 file has none and is read as regression standardized with labelMean and labelStd,
+ *     or classification at threshold 0.5)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelProvenance(
@@ -52,10 +62,10 @@ public record ModelProvenance(
     JsonNode config,
     String transformFingerprint,
     String transformSha256,
-    String task,
+    Task task,
     List<String> classes,
     int featureCount,
-    String output,
+    OutputKind output,
     Double labelMean,
     Double labelStd,
     long parameters,
@@ -64,25 +74,27 @@ public record ModelProvenance(
     Integer resumedFromEpoch,
     int bestEpoch,
     boolean stoppedEarly,
-    String mainMetric,
+    MainMetric mainMetric,
     EvalMetrics bestValidation,
     EvalMetrics lastValidation,
     Map<String, String> versions,
     String master,
     int executors,
     int workers,
-    String approach,
+    TrainConfig.Approach approach,
     double wallSeconds,
     double trainingSeconds,
     double samplesPerS,
     double executorSeconds,
     double conversionSeconds,
     String startedAt,
-    String finishedAt) {
+    String finishedAt,
+    HeadSpec head) {
 
-  public static final int FORMAT_VERSION = 1;
+  /** 2 added {@code head}; 1 is still read. */
+  public static final int FORMAT_VERSION = 2;
 
   public ModelProvenance {
-    classes = List.copyOf(classes);
+    classes = classes == null ? List.of() : List.copyOf(classes);
   }
 }

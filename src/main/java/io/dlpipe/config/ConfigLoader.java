@@ -34,7 +34,7 @@ public final class ConfigLoader {
   public static final String DEFAULTS_RESOURCE = "dlpipe-defaults.conf";
 
   /** Objects whose keys are the user's own (column names, Spark settings), not dlpipe's. */
-  private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf", "train.class-weights");
+  private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf", "train.class-weights", "tune.space");
 
   private static final Pattern SECRET_KEY =
       Pattern.compile("(?i).*(secret|password|passwd|token|credential|(^|[.\\-_])key)\"?$");
@@ -70,6 +70,22 @@ public final class ConfigLoader {
       throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
     }
     return build(resolved);
+  }
+
+  /**
+   * {@code base} with some keys replaced, validated like any other config: how a tuning trial gets
+   * its settings. Each key must be one dlpipe knows.
+   */
+  public static DlpipeConfig withValues(DlpipeConfig base, Map<String, Object> values) {
+    Config c = base.resolved();
+    Config defaults = defaults();
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      if (!isKnown(defaults, e.getKey()) || isFreeForm(e.getKey())) {
+        throw new ConfigException("Invalid configuration: tune.space." + e.getKey() + ": expected a key dlpipe knows (see " + DEFAULTS_RESOURCE + "), found an unknown key");
+      }
+      c = c.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue(), "tune.space"));
+    }
+    return build(c);
   }
 
   /** The built-in defaults, unresolved-free and with required keys as nulls. */
@@ -254,7 +270,7 @@ public final class ConfigLoader {
     SparkSettings spark =
         new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"), memorySize(r, c, "spark.executor-offheap"));
     EvaluateConfig evaluate = evaluate(r, c);
-    return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, c);
+    return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, tune(r, c), c);
   }
 
   /** A Spark memory size such as 512m or 4g; empty is allowed and means "derive it". */
@@ -464,6 +480,34 @@ public final class ConfigLoader {
         (int) r.integer("train.eval-batch-size", 1, 1_000_000),
         classWeights(r, c, target, model),
         r.enumValue("train.target-transform", TrainConfig.TargetTransform.class));
+  }
+
+  /** {@code tune}: the trial count and the space, each key a list of the values to draw from. */
+  private static TuneConfig tune(ConfigReader r, Config c) {
+    int trials = (int) r.integer("tune.trials", 0, 10_000);
+    Map<String, List<Object>> space = new java.util.LinkedHashMap<>();
+    Config defaults = defaults();
+    ConfigValue root = c.getValue("tune.space");
+    if (!(root instanceof ConfigObject)) {
+      throw ConfigReader.invalid("tune.space", "an object of config key to a list of values", root);
+    }
+    List<String> leaves = new ArrayList<>();
+    leafPaths("", ((ConfigObject) root).toConfig().root(), leaves);
+    for (String leaf : leaves) {
+      String key = leaf;
+      ConfigValue v = ((ConfigObject) root).toConfig().getValue(leaf);
+      if (!isKnown(defaults, key) || key.startsWith("tune.")) {
+        throw ConfigReader.invalid("tune.space." + key, "a train.* or evaluate.* key dlpipe knows", v);
+      }
+      if (v.valueType() != ConfigValueType.LIST || ((List<?>) v.unwrapped()).isEmpty()) {
+        throw ConfigReader.invalid("tune.space." + key, "a non-empty list of values to try", v);
+      }
+      space.put(key, List.copyOf((List<?>) v.unwrapped()));
+    }
+    if (trials > 0 && space.isEmpty()) {
+      throw ConfigReader.invalid("tune.trials", "0 while tune.space is empty", c.getValue("tune.trials"));
+    }
+    return new TuneConfig(trials, r.integer("tune.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2), space);
   }
 
   /** {@code train.class-weights}: auto, none, or an object of class label to a positive weight. */

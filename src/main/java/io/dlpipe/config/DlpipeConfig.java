@@ -13,6 +13,7 @@ import com.typesafe.config.Config;
  * @param train training settings
  * @param evaluate evaluate and predict settings
  * @param spark Spark session settings
+ * @param tune the optional hyper-parameter search before training
  * @param resolved the resolved HOCON tree, kept for logging and provenance
  */
 public record DlpipeConfig(
@@ -23,6 +24,7 @@ public record DlpipeConfig(
     TrainConfig train,
     EvaluateConfig evaluate,
     SparkSettings spark,
+    TuneConfig tune,
     Config resolved) {
 
   /** The resolved configuration as HOCON, secrets masked: safe for logs and provenance files. */

@@ -40,6 +40,16 @@ public final class ModelLayout {
     return HadoopFiles.join(root, HISTORY);
   }
 
+  /** Every tuning trial, when tune.trials > 0. */
+  public String tuning() {
+    return HadoopFiles.join(root, "tuning.csv");
+  }
+
+  /** The best tuning trial's settings, so that a resumed training uses them again. */
+  public String tuningBest() {
+    return HadoopFiles.join(root, "tuning-best.json");
+  }
+
   public String statsHtml() {
     return HadoopFiles.join(root, STATS_HTML);
   }

@@ -62,7 +62,8 @@ public final class TrainJob {
   static final String STATS_CLOCK = "org.deeplearning4j.spark.time.TimeSource";
 
   private final SparkSession spark;
-  private final DlpipeConfig cfg;
+  /** The job's config; after tuning, the best trial's settings. */
+  private DlpipeConfig cfg;
   private final Configuration hadoop;
   private final HadoopFiles files;
   private final ModelLayout layout;
@@ -79,16 +80,12 @@ public final class TrainJob {
   public TrainResult run(boolean fresh) {
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     long startNanos = System.nanoTime();
-    TrainConfig train = cfg.train();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
     PreparedInput in = PreparedInput.open(files, cfg);
     int featureCount = in.transform().featureCount();
     Dataset<Row> trainRows = in.read(spark, Columns.TRAIN);
     Dataset<Row> validationRows = in.read(spark, Columns.VALIDATION);
-    OutputHead head = OutputHeads.forTraining(in.transform(), train, trainRows, in.layout().transform());
-    NetworkSpec spec = NetworkSpec.of(train);
-    String fingerprint = fingerprint(cfg, head, in);
     Checkpoints checkpoints = new Checkpoints(hadoop, layout.checkpoints());
 
     if (fresh) {
@@ -96,6 +93,27 @@ public final class TrainJob {
       files.deleteRecursively(layout.root());
     }
     Optional<Checkpoints.Checkpoint> last = checkpoints.latest();
+    String tuning = null;
+    Map<String, Object> tuned = null;
+    if (cfg.tune().trials() > 0) {
+      if (last.isPresent()) {
+        tuned = files.exists(layout.tuningBest()) ? readTuned(files.readText(layout.tuningBest())) : Map.of();
+      } else {
+        List<Tuner.Trial> trials = Tuner.run(cfg, in, trainRows, validationRows);
+        Tuner.Trial best = Tuner.best(trials);
+        if (best == null) {
+          throw new DataException("No tuning trial finished an epoch with a finite validation loss; narrow tune.space (lower learning rates) and retry");
+        }
+        tuned = best.values();
+        tuning = Tuner.csv(cfg.tune(), trials, in.transform().task() == io.dlpipe.config.Task.REGRESSION ? "r2" : in.transform().classes().size() == 2 ? "auc" : "accuracy");
+        LOG.info("tune: best trial {} of {}: {} (validation main metric {})", best.number(), trials.size(), tuned, fmt(best.main()));
+      }
+      cfg = io.dlpipe.config.ConfigLoader.withValues(cfg, tuned);
+    }
+    TrainConfig train = cfg.train();
+    OutputHead head = OutputHeads.forTraining(in.transform(), train, trainRows, in.layout().transform());
+    NetworkSpec spec = NetworkSpec.of(train);
+    String fingerprint = fingerprint(cfg, head, in);
     MultiLayerNetwork net;
     TrainState state;
     Integer resumedFrom = null;
@@ -115,6 +133,10 @@ public final class TrainJob {
       files.deleteRecursively(layout.root());
       net = spec.create(train, featureCount, head);
       state = TrainState.initial(fingerprint);
+      if (tuning != null) {
+        files.writeText(layout.tuning(), tuning);
+        files.writeText(layout.tuningBest(), Json.write(tuned));
+      }
     }
     // Until the bundle is rewritten at the end, it must not look complete.
     files.deleteRecursively(layout.success());
@@ -219,6 +241,16 @@ public final class TrainJob {
       LOG.info("Train done: best epoch {} of {} ({}), validation {} {}, val_loss {} -> {}", state.bestEpoch(), state.epoch(),
           state.stoppedEarly() ? "stopped early" : "all epochs run", b.metricName().key(), fmt(b.metric()), fmt(b.valLoss()), layout.root());
       return new TrainResult(provenance, best, head, state);
+    }
+  }
+
+  private static Map<String, Object> readTuned(String json) {
+    try {
+      Map<String, Object> values = new LinkedHashMap<>();
+      Json.MAPPER.readTree(json).fields().forEachRemaining(e -> values.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class)));
+      return values;
+    } catch (IOException e) {
+      throw new DataException("tuning-best.json is not readable: " + e.getMessage() + "; run train with --fresh", e);
     }
   }
 

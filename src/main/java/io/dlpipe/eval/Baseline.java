@@ -28,7 +28,12 @@ public final class Baseline {
   /** A little ridge keeps the fit stable where one-hot columns are collinear (every level plus "other"). */
   static final double REG_PARAM = 1e-3;
   static final int MAX_ITER = 200;
-  /** GBT settings that work untuned on tabular data: depth 5, shrinkage 0.1, row subsampling 0.8. */
+  /**
+   * GBT settings that work untuned on tabular data: depth 5, shrinkage 0.1, row subsampling 0.8.
+   * Trees are added while the validation error still falls at all: MLlib's default tolerance (1%
+   * of the error per tree) stopped Ames at R² 0.80, far short of what boosting reaches there.
+   */
+  static final double GBT_VALIDATION_TOL = 0.0;
   static final int GBT_MAX_DEPTH = 5;
   static final double GBT_STEP = 0.1;
   static final double GBT_SUBSAMPLE = 0.8;
@@ -80,14 +85,14 @@ public final class Baseline {
             .unionByName(vectors(validation).withColumn(IS_VALIDATION, flag));
         if (regression) {
           yield new GBTRegressor().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setMaxIter(gbtMaxIter).setMaxDepth(GBT_MAX_DEPTH)
-              .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationIndicatorCol(IS_VALIDATION)
+              .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationIndicatorCol(IS_VALIDATION).setValidationTol(GBT_VALIDATION_TOL)
               .setPredictionCol(Scoring.PREDICTION).fit(both);
         }
         if (head.classes().size() != 2) {
           throw new IllegalArgumentException("MLlib's GBTClassifier is binary only; " + head.classes().size() + " classes");
         }
         yield new GBTClassifier().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setMaxIter(gbtMaxIter).setMaxDepth(GBT_MAX_DEPTH)
-            .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationIndicatorCol(IS_VALIDATION)
+            .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationIndicatorCol(IS_VALIDATION).setValidationTol(GBT_VALIDATION_TOL)
             .setPredictionCol(Scoring.PREDICTION).setProbabilityCol("_dlp_probability").fit(both);
       }
     };

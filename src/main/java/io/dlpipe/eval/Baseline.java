@@ -85,14 +85,14 @@ public final class Baseline {
             .unionByName(vectors(validation).withColumn(IS_VALIDATION, flag));
         if (regression) {
           yield new GBTRegressor().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setMaxIter(gbtMaxIter).setMaxDepth(GBT_MAX_DEPTH)
-              .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationIndicatorCol(IS_VALIDATION).setValidationTol(GBT_VALIDATION_TOL)
+              .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationTol(GBT_VALIDATION_TOL).setValidationIndicatorCol(IS_VALIDATION)
               .setPredictionCol(Scoring.PREDICTION).fit(both);
         }
         if (head.classes().size() != 2) {
           throw new IllegalArgumentException("MLlib's GBTClassifier is binary only; " + head.classes().size() + " classes");
         }
         yield new GBTClassifier().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setMaxIter(gbtMaxIter).setMaxDepth(GBT_MAX_DEPTH)
-            .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationIndicatorCol(IS_VALIDATION).setValidationTol(GBT_VALIDATION_TOL)
+            .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationTol(GBT_VALIDATION_TOL).setValidationIndicatorCol(IS_VALIDATION)
             .setPredictionCol(Scoring.PREDICTION).setProbabilityCol("_dlp_probability").fit(both);
       }
     };

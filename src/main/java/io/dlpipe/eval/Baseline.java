@@ -6,6 +6,7 @@ import io.dlpipe.task.OutputHead;
 import io.dlpipe.task.TaskKind;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.regression.GBTRegressor;
 import org.apache.spark.ml.regression.LinearRegression;
@@ -84,16 +85,19 @@ public final class Baseline {
         Dataset<Row> both = vectors(train).withColumn(IS_VALIDATION, flag.equalTo(false))
             .unionByName(vectors(validation).withColumn(IS_VALIDATION, flag));
         if (regression) {
-          yield new GBTRegressor().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setMaxIter(gbtMaxIter).setMaxDepth(GBT_MAX_DEPTH)
-              .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationTol(GBT_VALIDATION_TOL).setValidationIndicatorCol(IS_VALIDATION)
-              .setPredictionCol(Scoring.PREDICTION).fit(both);
+          GBTRegressor gbt = new GBTRegressor().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setMaxIter(gbtMaxIter).setMaxDepth(GBT_MAX_DEPTH)
+              .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationIndicatorCol(IS_VALIDATION)
+              .setPredictionCol(Scoring.PREDICTION);
+          // Spark 3.5 has no Java setter for validationTol; a ParamMap sets it for this fit.
+          yield gbt.fit(both, new ParamMap().put(gbt.validationTol(), (Object) GBT_VALIDATION_TOL));
         }
         if (head.classes().size() != 2) {
           throw new IllegalArgumentException("MLlib's GBTClassifier is binary only; " + head.classes().size() + " classes");
         }
-        yield new GBTClassifier().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setMaxIter(gbtMaxIter).setMaxDepth(GBT_MAX_DEPTH)
-            .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationTol(GBT_VALIDATION_TOL).setValidationIndicatorCol(IS_VALIDATION)
-            .setPredictionCol(Scoring.PREDICTION).setProbabilityCol("_dlp_probability").fit(both);
+        GBTClassifier gbt = new GBTClassifier().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setMaxIter(gbtMaxIter).setMaxDepth(GBT_MAX_DEPTH)
+            .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationIndicatorCol(IS_VALIDATION)
+            .setPredictionCol(Scoring.PREDICTION).setProbabilityCol("_dlp_probability");
+        yield gbt.fit(both, new ParamMap().put(gbt.validationTol(), (Object) GBT_VALIDATION_TOL));
       }
     };
     return new Fitted(rung, model, regression, (System.nanoTime() - start) / 1e9);

@@ -33,7 +33,7 @@ public final class ConfigLoader {
   public static final String DEFAULTS_RESOURCE = "dlpipe-defaults.conf";
 
   /** Objects whose keys are the user's own (column names, Spark settings), not dlpipe's. */
-  private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf");
+  private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf", "train.class-weights", "tune.space");
 
   private static final Pattern SCALAR_LITERAL =
       Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?|true|false|null|\\[.*]|\\{.*}|\".*\"");
@@ -98,6 +98,23 @@ public final class ConfigLoader {
       }
     }
     return globs;
+  }
+
+  /**
+   * {@code base} with some keys replaced, validated like any other config: how a tuning trial gets
+   * its settings. Each key must be one dlpipe knows.
+   */
+  public static DlpipeConfig withValues(DlpipeConfig base, Map<String, Object> values) {
+    Config c = base.resolved();
+    Config defaults = defaults();
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      if (!isKnown(defaults, e.getKey()) || isFreeForm(e.getKey())) {
+        throw new ConfigException("Invalid configuration: tune.space." + e.getKey() + ": expected a key dlpipe knows (see " + DEFAULTS_RESOURCE + "), found an unknown key");
+      }
+      c = c.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue(), "tune.space"));
+    }
+    // The salt was read from the environment when base was loaded; a trial reuses it.
+    return build(c, Map.of(PrivacyConfig.SALT_ENV, base.privacy().salt()));
   }
 
   /** The built-in defaults, unresolved-free and with required keys as nulls. */
@@ -296,7 +313,7 @@ public final class ConfigLoader {
         new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"), memorySize(r, c, "spark.executor-offheap"));
     EvaluateConfig evaluate = evaluate(r, c);
     PrivacyConfig privacy = privacy(r, c, env, target, etl);
-    return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, security, privacy, c);
+    return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, security, privacy, tune(r, c), c);
   }
 
   /**
@@ -464,6 +481,25 @@ public final class ConfigLoader {
     if (folds == 1) {
       throw ConfigReader.invalid("evaluate.cross-validation.folds", "0 (off) or an integer in [2, 20]", c.getValue("evaluate.cross-validation.folds"));
     }
+    String thresholdKey = "evaluate.threshold";
+    ConfigValue t = c.getValue(thresholdKey);
+    Double threshold;
+    if (t.valueType() == ConfigValueType.STRING && "auto".equals(t.unwrapped())) {
+      threshold = null;
+    } else if (t.valueType() == ConfigValueType.NUMBER && ((Number) t.unwrapped()).doubleValue() > 0 && ((Number) t.unwrapped()).doubleValue() < 1) {
+      threshold = ((Number) t.unwrapped()).doubleValue();
+    } else {
+      throw ConfigReader.invalid(thresholdKey, "auto or a number in (0, 1)", t);
+    }
+    String rungsKey = "evaluate.baselines";
+    List<EvaluateConfig.Rung> rungs = new ArrayList<>();
+    for (String name : r.stringList(rungsKey)) {
+      EvaluateConfig.Rung rung = java.util.Arrays.stream(EvaluateConfig.Rung.values()).filter(x -> EnumNames.kebab(x).equals(name.trim())).findFirst()
+          .orElseThrow(() -> ConfigReader.invalid(rungsKey, "a list of linear | gbt", c.getValue(rungsKey)));
+      if (!rungs.contains(rung)) {
+        rungs.add(rung);
+      }
+    }
     return new EvaluateConfig(
         (int) r.integer("evaluate.batch-size", 1, 1 << 20),
         r.bool("evaluate.baseline"),
@@ -473,7 +509,13 @@ public final class ConfigLoader {
             (int) r.integer("evaluate.importance.repeats", 1, 100),
             r.integer("evaluate.importance.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2)),
         (int) folds,
-        r.bool("evaluate.report"));
+        r.bool("evaluate.report"),
+        threshold,
+        new EvaluateConfig.Costs(
+            r.number("evaluate.costs.false-positive", 0, Double.MAX_VALUE, true, true),
+            r.number("evaluate.costs.false-negative", 0, Double.MAX_VALUE, true, true)),
+        rungs,
+        (int) r.integer("evaluate.gbt.max-iter", 1, 10_000));
   }
 
   private static TrainConfig train(ConfigReader r, Config c, TargetConfig target) {
@@ -494,6 +536,7 @@ public final class ConfigLoader {
     }
     TrainConfig.Model model =
         new TrainConfig.Model(
+            r.enumValue("train.model.architecture", TrainConfig.Architecture.class),
             hidden,
             r.enumValue("train.model.activation", TrainConfig.Activation.class),
             r.enumValue("train.model.weight-init", TrainConfig.WeightInit.class),
@@ -518,7 +561,8 @@ public final class ConfigLoader {
         new TrainConfig.Schedule(
             r.enumValue("train.updater.schedule.type", TrainConfig.ScheduleType.class),
             r.number("train.updater.schedule.decay-rate", 0, 1, false, true),
-            (int) r.integer("train.updater.schedule.decay-epochs", 1, 100_000));
+            (int) r.integer("train.updater.schedule.decay-epochs", 1, 100_000),
+            (int) r.integer("train.updater.schedule.warmup-epochs", 0, 100_000));
     TrainConfig.Updater updater =
         new TrainConfig.Updater(
             r.enumValue("train.updater.type", TrainConfig.UpdaterType.class),
@@ -545,11 +589,76 @@ public final class ConfigLoader {
         r.integer("train.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2),
         new TrainConfig.EarlyStopping(
             (int) r.integer("train.early-stopping.patience", 0, 100_000),
-            r.number("train.early-stopping.min-delta", 0, Double.MAX_VALUE, true, true)),
+            r.number("train.early-stopping.min-delta", 0, Double.MAX_VALUE, true, true),
+            r.enumValue("train.early-stopping.metric", TrainConfig.EarlyStoppingMetric.class)),
         model,
         updater,
         master,
-        (int) r.integer("train.eval-batch-size", 1, 1_000_000));
+        (int) r.integer("train.eval-batch-size", 1, 1_000_000),
+        classWeights(r, c, target, model),
+        r.enumValue("train.target-transform", TrainConfig.TargetTransform.class));
+  }
+
+  /** {@code tune}: the trial count and the space, each key a list of the values to draw from. */
+  private static TuneConfig tune(ConfigReader r, Config c) {
+    int trials = (int) r.integer("tune.trials", 0, 10_000);
+    // Sorted: HOCON objects do not keep their order, and tuning.csv columns must not move between runs.
+    Map<String, List<Object>> space = new java.util.TreeMap<>();
+    Config defaults = defaults();
+    ConfigValue root = c.getValue("tune.space");
+    if (!(root instanceof ConfigObject)) {
+      throw ConfigReader.invalid("tune.space", "an object of config key to a list of values", root);
+    }
+    List<String> leaves = new ArrayList<>();
+    leafPaths("", ((ConfigObject) root).toConfig().root(), leaves);
+    for (String leaf : leaves) {
+      String key = leaf;
+      ConfigValue v = ((ConfigObject) root).toConfig().getValue(leaf);
+      if (!isKnown(defaults, key) || key.startsWith("tune.")) {
+        throw ConfigReader.invalid("tune.space." + key, "a train.* or evaluate.* key dlpipe knows", v);
+      }
+      if (v.valueType() != ConfigValueType.LIST || ((List<?>) v.unwrapped()).isEmpty()) {
+        throw ConfigReader.invalid("tune.space." + key, "a non-empty list of values to try", v);
+      }
+      space.put(key, List.copyOf((List<?>) v.unwrapped()));
+    }
+    if (trials > 0 && space.isEmpty()) {
+      throw ConfigReader.invalid("tune.trials", "0 while tune.space is empty", c.getValue("tune.trials"));
+    }
+    return new TuneConfig(trials, r.integer("tune.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2), space);
+  }
+
+  /** {@code train.class-weights}: auto, none, or an object of class label to a positive weight. */
+  private static TrainConfig.ClassWeights classWeights(ConfigReader r, Config c, TargetConfig target, TrainConfig.Model model) {
+    String key = "train.class-weights";
+    String expected = "auto, none, or an object of class label to a weight in (0, 1000], e.g. { bad = 5.0 }";
+    ConfigValue v = c.getValue(key);
+    double cap = r.number("train.class-weight-cap", 1, 1000, true, true);
+    TrainConfig.ClassWeights weights;
+    if (v.valueType() == ConfigValueType.STRING && "auto".equals(v.unwrapped())) {
+      weights = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.AUTO, Map.of(), cap);
+    } else if (v.valueType() == ConfigValueType.STRING && "none".equals(v.unwrapped())) {
+      weights = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.NONE, Map.of(), cap);
+    } else if (v.valueType() == ConfigValueType.OBJECT) {
+      Map<String, Double> explicit = new java.util.LinkedHashMap<>();
+      for (Map.Entry<String, ConfigValue> e : ((ConfigObject) v).entrySet()) {
+        Object w = e.getValue().unwrapped();
+        if (!(w instanceof Number n) || !(n.doubleValue() > 0) || n.doubleValue() > 1000) {
+          throw ConfigReader.invalid(key + "." + ConfigUtil.joinPath(e.getKey()), "a weight in (0, 1000]", e.getValue());
+        }
+        explicit.put(e.getKey(), n.doubleValue());
+      }
+      weights = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.EXPLICIT, explicit, cap);
+    } else {
+      throw ConfigReader.invalid(key, expected, v);
+    }
+    if (weights.mode() != TrainConfig.ClassWeightMode.NONE && target.task() != Task.CLASSIFICATION) {
+      throw ConfigReader.invalid(key, "none unless target.task = classification", v);
+    }
+    if (weights.mode() != TrainConfig.ClassWeightMode.NONE && model.classificationOutput() == TrainConfig.ClassificationOutput.SIGMOID) {
+      throw ConfigReader.invalid(key, "none with train.model.classification-output = sigmoid (DL4J weighs output units, not classes; use softmax)", v);
+    }
+    return weights;
   }
 
 }

@@ -15,6 +15,7 @@ import com.typesafe.config.Config;
  * @param spark Spark session settings
  * @param security which values are secrets
  * @param privacy columns dropped or hashed before anything is written
+ * @param tune the optional hyper-parameter search before training
  * @param resolved the resolved HOCON tree, kept for logging and provenance
  */
 public record DlpipeConfig(
@@ -27,6 +28,7 @@ public record DlpipeConfig(
     SparkSettings spark,
     SecurityConfig security,
     PrivacyConfig privacy,
+    TuneConfig tune,
     Config resolved) {
 
   /** The resolved configuration as HOCON, secrets masked: safe for logs and provenance files. */

@@ -14,6 +14,8 @@ import java.util.List;
  * @param updater the optimizer and its learning-rate schedule
  * @param master the options of DL4J's parameter-averaging training master
  * @param evalBatchSize rows per forward pass when evaluating on the executors
+ * @param classWeights classification: how the loss weighs each class
+ * @param targetTransform regression: how the target is transformed for training
  */
 public record TrainConfig(
     int epochs,
@@ -22,15 +24,58 @@ public record TrainConfig(
     Model model,
     Updater updater,
     Master master,
-    int evalBatchSize) {
+    int evalBatchSize,
+    ClassWeights classWeights,
+    TargetTransform targetTransform) {
+
+  /**
+   * Class weights of the classification loss.
+   *
+   * @param mode none (all 1), auto (inverse class frequency on train, capped) or explicit
+   * @param explicit explicit: weight by class label; classes not named weigh 1
+   * @param cap auto: the largest weight a class gets
+   */
+  public record ClassWeights(ClassWeightMode mode, java.util.Map<String, Double> explicit, double cap) {
+    public ClassWeights {
+      explicit = java.util.Map.copyOf(explicit);
+    }
+  }
+
+  /** How class weights are chosen. */
+  public enum ClassWeightMode {
+    NONE,
+    AUTO,
+    EXPLICIT
+  }
+
+  /** How a regression target is transformed for training; predictions are mapped back. */
+  public enum TargetTransform {
+    /** log1p when the target is non-negative and right-skewed on train, else standardize. */
+    AUTO,
+    /** The raw target. */
+    NONE,
+    /** log1p(y), then standardized with the train mean and deviation of log1p(y). */
+    LOG1P,
+    /** (y - mean) / std with the train statistics. */
+    STANDARDIZE
+  }
+
+  /** What early stopping watches on validation. */
+  public enum EarlyStoppingMetric {
+    /** The validation loss (lower is better). */
+    LOSS,
+    /** The task's main metric: R², AUC or accuracy (higher is better). */
+    MAIN
+  }
 
   /**
    * Early stopping on the validation loss; the model of the best epoch is the one kept.
    *
    * @param patience epochs without an improvement larger than {@code minDelta} before stopping; 0 turns it off
-   * @param minDelta the smallest decrease of the validation loss that counts as an improvement
+   * @param minDelta the smallest improvement of the watched value that counts
+   * @param metric the watched value: the validation loss or the main metric
    */
-  public record EarlyStopping(int patience, double minDelta) {}
+  public record EarlyStopping(int patience, double minDelta, EarlyStoppingMetric metric) {}
 
   /**
    * A multilayer perceptron.
@@ -42,8 +87,10 @@ public record TrainConfig(
    * @param l2 the L2 penalty on weights (not biases)
    * @param batchNormalization whether each hidden layer normalizes its pre-activations
    * @param classificationOutput softmax (any number of classes) or sigmoid (two classes only)
+   * @param architecture which network spec builds the network
    */
   public record Model(
+      Architecture architecture,
       List<Integer> hiddenLayers,
       Activation activation,
       WeightInit weightInit,
@@ -54,6 +101,12 @@ public record TrainConfig(
     public Model {
       hiddenLayers = List.copyOf(hiddenLayers);
     }
+  }
+
+  /** Network architectures; each is one {@code io.dlpipe.train.NetworkSpec}. */
+  public enum Architecture {
+    /** A multilayer perceptron: dense hidden layers, optionally batch-normalized, with dropout. */
+    MLP
   }
 
   /** Hidden-layer activations. */
@@ -96,12 +149,22 @@ public record TrainConfig(
    * @param schedule how the learning rate changes from epoch to epoch
    */
   public record Updater(UpdaterType type, double learningRate, double momentum, double rmsDecay, Schedule schedule) {
-    /** The learning rate of a 0-based epoch under the schedule. */
+    /** The learning rate of a 0-based epoch under the schedule, warm-up included. */
     public double learningRate(int epochIndex) {
+      int warm = schedule.warmupEpochs();
+      if (epochIndex < warm) {
+        return learningRate * (epochIndex + 1) / (warm + 1);
+      }
+      int e = epochIndex - warm;
       return switch (schedule.type()) {
         case NONE -> learningRate;
-        case STEP -> learningRate * Math.pow(schedule.decayRate(), Math.floorDiv(epochIndex, schedule.decayEpochs()));
-        case EXPONENTIAL -> learningRate * Math.pow(schedule.decayRate(), (double) epochIndex / schedule.decayEpochs());
+        case STEP -> learningRate * Math.pow(schedule.decayRate(), Math.floorDiv(e, schedule.decayEpochs()));
+        case EXPONENTIAL -> learningRate * Math.pow(schedule.decayRate(), (double) e / schedule.decayEpochs());
+        case COSINE -> {
+          double floor = learningRate * schedule.decayRate();
+          double progress = Math.min(1.0, (double) e / schedule.decayEpochs());
+          yield floor + (learningRate - floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
+        }
       };
     }
   }
@@ -117,17 +180,22 @@ public record TrainConfig(
   /**
    * A learning-rate schedule by epoch.
    *
-   * @param type none | step | exponential
-   * @param decayRate the factor applied every {@code decayEpochs} epochs
-   * @param decayEpochs step: epochs between decays; exponential: epochs per full factor
+   * @param type none | step | exponential | cosine
+   * @param decayRate step, exponential: the factor applied every {@code decayEpochs} epochs;
+   *     cosine: the final rate as a fraction of the initial one
+   * @param decayEpochs step: epochs between decays; exponential: epochs per full factor; cosine:
+   *     epochs from the initial rate down to the final one
+   * @param warmupEpochs epochs of linear warm-up before the schedule starts (0 = none)
    */
-  public record Schedule(ScheduleType type, double decayRate, int decayEpochs) {}
+  public record Schedule(ScheduleType type, double decayRate, int decayEpochs, int warmupEpochs) {}
 
   /** Schedule kinds. */
   public enum ScheduleType {
     NONE,
     STEP,
-    EXPONENTIAL
+    EXPONENTIAL,
+    /** Half a cosine from the rate down to rate * decay-rate over decay-epochs (Loshchilov and Hutter, SGDR). */
+    COSINE
   }
 
   /**

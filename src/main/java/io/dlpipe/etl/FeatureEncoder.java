@@ -62,7 +62,7 @@ final class FeatureEncoder implements Serializable {
       }
       levelIndex.add(index);
       missingAs[j] = f.missingAs();
-      oneHot[j] = f.encoding().equals("one-hot");
+      oneHot[j] = f.encoding() == io.dlpipe.config.EtlConfig.CategoricalEncoding.ONE_HOT;
       vocabularySize[j] = f.levels().size();
       w += f.width();
     }

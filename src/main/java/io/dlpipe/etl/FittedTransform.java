@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dlpipe.DataException;
 import io.dlpipe.Digests;
+import io.dlpipe.config.EtlConfig.CategoricalEncoding;
+import io.dlpipe.config.Task;
 import io.dlpipe.spark.Columns;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +39,7 @@ import org.apache.spark.sql.types.DataTypes;
 public record FittedTransform(
     int formatVersion,
     String inputFingerprint,
-    String task,
+    Task task,
     String targetColumn,
     List<String> classes,
     LabelStats labelStats,
@@ -78,13 +80,13 @@ public record FittedTransform(
    * @param levels the vocabulary, most frequent on train first
    * @param missingAs the level a missing cell takes: {@value #MISSING_LEVEL} or the most frequent level
    */
-  public record CategoricalFeature(String name, String encoding, List<String> levels, String missingAs) {
+  public record CategoricalFeature(String name, CategoricalEncoding encoding, List<String> levels, String missingAs) {
     public CategoricalFeature {
       levels = List.copyOf(levels);
     }
 
     int width() {
-      return encoding.equals("one-hot") ? levels.size() + 1 : 1;
+      return encoding == CategoricalEncoding.ONE_HOT ? levels.size() + 1 : 1;
     }
   }
 
@@ -121,7 +123,7 @@ public record FittedTransform(
       names.add(f.name());
     }
     for (CategoricalFeature f : categorical) {
-      if (f.encoding().equals("one-hot")) {
+      if (f.encoding() == CategoricalEncoding.ONE_HOT) {
         for (String level : f.levels()) {
           names.add(f.name() + "=" + level);
         }
@@ -171,7 +173,7 @@ public record FittedTransform(
 
   Column labelColumn() {
     Column target = functions.col(Columns.TARGET);
-    if (task.equals("regression")) {
+    if (task == Task.REGRESSION) {
       return target.cast(DataTypes.DoubleType);
     }
     Column idx = functions.lit(null).cast(DataTypes.DoubleType);

@@ -72,7 +72,7 @@ public final class TransformFitter {
     return new FittedTransform(
         FittedTransform.FORMAT_VERSION,
         FittedTransform.fingerprint(specs),
-        EnumNames.kebab(target.task()),
+        target.task(),
         target.column(),
         classes,
         label,
@@ -175,7 +175,7 @@ public final class TransformFitter {
     if (unscaled.isEmpty() || method == EtlConfig.NormalizeMethod.NONE) {
       return unscaled;
     }
-    FittedTransform probe = new FittedTransform(FittedTransform.FORMAT_VERSION, "", "regression", "", List.of(), null, nullValues, List.of(), unscaled, List.of(), List.of());
+    FittedTransform probe = new FittedTransform(FittedTransform.FORMAT_VERSION, "", Task.REGRESSION, "", List.of(), null, nullValues, List.of(), unscaled, List.of(), List.of());
     // One projection computes every value once; the aggregates then read its elements.
     Dataset<Row> values = train.select(probe.numericColumn().as("v"));
     List<Column> aggs = new ArrayList<>();
@@ -234,7 +234,7 @@ public final class TransformFitter {
     for (Row r : counts.orderBy("c", "rank").collectAsList()) {
       levels.get(names.get(r.getInt(0))).add(r.getString(1));
     }
-    String encoding = EnumNames.kebab(etl.categorical().encoding());
+    EtlConfig.CategoricalEncoding encoding = etl.categorical().encoding();
     List<FittedTransform.CategoricalFeature> out = new ArrayList<>();
     for (ColumnSpec s : specs) {
       List<String> vocab = levels.get(s.name());

@@ -4,7 +4,8 @@ import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.train.Evaluator;
 import io.dlpipe.train.FoldTrainer;
-import io.dlpipe.train.LabelCodec;
+import io.dlpipe.config.EvaluateConfig;
+import io.dlpipe.task.OutputHead;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +38,7 @@ public final class CrossValidation {
    * @param epochs the epochs each fold trains, normally the main training's best epoch
    * @return {@code folds}, {@code epochs} and, per metric, {@code {mean, std, values}}
    */
-  public static Map<String, Object> run(Dataset<Row> rows, DlpipeConfig cfg, LabelCodec codec, int featureCount, int folds, int epochs, long seed) {
-    boolean regression = codec.kind() == LabelCodec.Kind.REGRESSION;
+  public static Map<String, Object> run(Dataset<Row> rows, DlpipeConfig cfg, OutputHead codec, int featureCount, int folds, int epochs, long seed) {
     Column fold = functions.pmod(functions.xxhash64(functions.lit(seed), functions.col(Columns.FEATURES), functions.col(Columns.LABEL)), functions.lit(folds));
     Dataset<Row> assigned = rows.withColumn(FOLD, fold).persist(StorageLevel.MEMORY_AND_DISK());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
@@ -50,12 +50,12 @@ public final class CrossValidation {
         MultiLayerNetwork net = FoldTrainer.fit(train, cfg.train(), codec, featureCount, epochs);
         Broadcast<byte[]> network = jsc.broadcast(Evaluator.toBytes(net));
         Dataset<Row> scored = Scoring.score(heldOut, network, codec, cfg.evaluate().batchSize());
-        Metrics.Result model = regression ? Metrics.regression(scored) : Metrics.classification(scored, codec.classes());
+        Metrics.Result model = Metrics.of(scored, codec);
         network.destroy();
         model.values().forEach((k, v) -> values.computeIfAbsent("model." + k, x -> new ArrayList<>()).add(v));
-        if (cfg.evaluate().baseline()) {
-          Dataset<Row> base = Baseline.fitAndScore(train, heldOut, regression);
-          Metrics.Result b = regression ? Metrics.regression(base) : Metrics.classification(base, codec.classes());
+        if (cfg.evaluate().rungs().contains(EvaluateConfig.Rung.LINEAR)) {
+          Dataset<Row> base = Baseline.fitAndScore(train, heldOut, codec);
+          Metrics.Result b = Metrics.of(base, codec);
           b.values().forEach((k, v) -> values.computeIfAbsent("baseline." + k, x -> new ArrayList<>()).add(v));
         }
         LOG.info("cross-validation fold {}/{} done", f + 1, folds);

@@ -1,14 +1,18 @@
 package io.dlpipe.eval;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.DataException;
 import io.dlpipe.Digests;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelLayout;
 import io.dlpipe.io.ModelStore;
+import io.dlpipe.task.HeadSpec;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.task.OutputHeads;
 import io.dlpipe.train.Evaluator;
-import io.dlpipe.train.LabelCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.PrivacyConfig;
@@ -30,16 +34,17 @@ import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * A trained model as evaluate and predict use it: the network, the transform it was trained with
- * (the copy inside model/, so re-running etl later cannot change what the model means), how its
- * outputs decode, and a stable id.
+ * (the copy inside model/, so re-running etl later cannot change what the model means), its output
+ * head (from model.json: target transform, class weights, threshold), and a stable id.
  *
  * @param layout where the bundle lives
  * @param transform the transform the model was trained on
- * @param codec how outputs become predictions (derived from the network's output layer)
+ * @param head how outputs become predictions
  * @param network the network as ModelSerializer bytes, ready to broadcast
  * @param modelId the model_id of model.json: SHA-256 of model.zip as written, with every prediction
+ * @param provenance model.json
  */
-public record ModelBundle(ModelLayout layout, FittedTransform transform, LabelCodec codec, byte[] network, String modelId) {
+public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputHead head, byte[] network, String modelId, ModelProvenance provenance) {
 
   /**
    * Opens {@code <output.dir>/model/}, refusing an unfinished, tampered or foreign bundle with exit
@@ -83,8 +88,22 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, LabelCo
       throw new DataException("Model " + layout.model() + " is not a readable DL4J network: " + e.getMessage(), e);
     }
     byte[] bytes = Evaluator.toBytes(net);
+    ModelProvenance typed = typed(provenance, layout.provenance());
     // A version-1 bundle recorded no id: the digest of the same bytes is the id it would have had.
-    return new ModelBundle(layout, transform, codec(transform, net, layout.model()), bytes, digest);
+    return new ModelBundle(layout, transform, head(transform, typed, net, layout.model()), bytes, digest, typed);
+  }
+
+  /** model.json of format 1 (before heads and model_id) or 2, checked and typed. */
+  public static ModelProvenance readProvenance(String json, String where) {
+    return typed(provenance(json, where), where);
+  }
+
+  private static ModelProvenance typed(JsonNode node, String where) {
+    try {
+      return Json.MAPPER.treeToValue(node, ModelProvenance.class);
+    } catch (IOException e) {
+      throw new DataException("Model provenance " + where + " is not readable: " + e.getMessage() + "; retrain", e);
+    }
   }
 
   /** model.json as a tree, checked to be a dlpipe provenance of a version this build reads. */
@@ -155,26 +174,22 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, LabelCo
     return new DataException("Refusing " + where + ": " + why + ". It was modified after training, or it belongs to another model; retrain, or restore the bundle");
   }
 
-  /** The codec of a trained network: its output width tells a sigmoid from a softmax classifier. */
-  static LabelCodec codec(FittedTransform transform, MultiLayerNetwork net, String where) {
-    long outputs = net.layerSize(net.getnLayers() - 1);
+  /** The head of a trained model: model.json's, or for a format 1 bundle the one its transform and output width imply. */
+  static OutputHead head(FittedTransform transform, ModelProvenance provenance, MultiLayerNetwork net, String where) {
     if (net.layerInputSize(0) != transform.featureCount()) {
       throw new DataException("Model " + where + " takes " + net.layerInputSize(0) + " features, but its transform yields " + transform.featureCount() + "; the model bundle is inconsistent, retrain");
     }
-    if (transform.task().equals("regression")) {
-      FittedTransform.LabelStats s = transform.labelStats();
-      double std = s.std() > 0 && Double.isFinite(s.std()) ? s.std() : 1.0;
-      return new LabelCodec(LabelCodec.Kind.REGRESSION, 1, s.mean(), std, java.util.List.of());
+    HeadSpec spec = provenance.head();
+    OutputHead head = spec == null ? OutputHeads.legacy(transform, net.layerSize(net.getnLayers() - 1)) : OutputHeads.fromSpec(spec, where);
+    if (head.width() != net.layerSize(net.getnLayers() - 1)) {
+      throw new DataException("Model " + where + " has " + net.layerSize(net.getnLayers() - 1) + " outputs, but its head (" + head.output() + ") needs " + head.width() + "; the model bundle is inconsistent, retrain");
     }
-    if (outputs == 1) {
-      return new LabelCodec(LabelCodec.Kind.SIGMOID, 1, 0, 1, transform.classes());
-    }
-    return new LabelCodec(LabelCodec.Kind.SOFTMAX, (int) outputs, 0, 1, transform.classes());
+    return head;
   }
 
   /** The text form of a class index, or the number itself for regression. */
   public String label(double prediction) {
-    return codec.kind() == LabelCodec.Kind.REGRESSION ? String.valueOf(prediction) : codec.classes().get((int) prediction);
+    return head.label(prediction);
   }
 
   @Override

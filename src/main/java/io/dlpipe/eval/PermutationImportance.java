@@ -3,7 +3,9 @@ package io.dlpipe.eval;
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.train.Evaluator;
-import io.dlpipe.train.LabelCodec;
+import io.dlpipe.task.HeadStats;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.config.EtlConfig.CategoricalEncoding;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -44,7 +46,7 @@ public final class PermutationImportance {
       out.add(new int[] {pos++});
     }
     for (FittedTransform.CategoricalFeature f : t.categorical()) {
-      int width = f.encoding().equals("one-hot") ? f.levels().size() + 1 : 1;
+      int width = f.encoding() == CategoricalEncoding.ONE_HOT ? f.levels().size() + 1 : 1;
       int[] dims = new int[width];
       for (int i = 0; i < width; i++) {
         dims[i] = pos++;
@@ -61,7 +63,7 @@ public final class PermutationImportance {
    * @param test the prepared test split (features, label)
    * @param sampleRows the most rows to permute (the sample reaches the driver once, to be broadcast)
    */
-  public static List<Importance> compute(Dataset<Row> test, long testRows, byte[] network, LabelCodec codec, FittedTransform transform, int sampleRows, int repeats, long seed) {
+  public static List<Importance> compute(Dataset<Row> test, long testRows, byte[] network, OutputHead codec, FittedTransform transform, int sampleRows, int repeats, long seed) {
     double fraction = Math.min(1.0, 1.2 * sampleRows / Math.max(1, testRows));
     List<Row> rows = test.sample(false, fraction, seed).select(Columns.FEATURES, Columns.LABEL).limit(sampleRows).collectAsList();
     float[][] x = new float[rows.size()][];
@@ -140,73 +142,13 @@ public final class PermutationImportance {
     return out;
   }
 
-  /** The main metric on an in-memory sample: R², binary ROC AUC, or accuracy. */
-  static double metric(MultiLayerNetwork net, float[][] x, double[] y, LabelCodec codec) {
+  /** The head's main metric on an in-memory sample, through the same statistics as every other evaluation. */
+  static double metric(MultiLayerNetwork net, float[][] x, double[] y, OutputHead head) {
     float[][] out = net.output(Nd4j.create(x), false).toFloatMatrix();
-    int n = y.length;
-    switch (codec.kind()) {
-      case REGRESSION -> {
-        double mean = Arrays.stream(y).average().orElse(0);
-        double sse = 0;
-        double sst = 0;
-        for (int i = 0; i < n; i++) {
-          double e = codec.decode(out[i][0]) - y[i];
-          sse += e * e;
-          sst += (y[i] - mean) * (y[i] - mean);
-        }
-        return sst > 0 ? 1 - sse / sst : 0;
-      }
-      default -> {
-        if (codec.binary()) {
-          double[] p = new double[n];
-          for (int i = 0; i < n; i++) {
-            p[i] = codec.kind() == LabelCodec.Kind.SIGMOID ? out[i][0] : out[i][1];
-          }
-          return auc(p, y);
-        }
-        int correct = 0;
-        for (int i = 0; i < n; i++) {
-          int best = 0;
-          for (int k = 1; k < out[i].length; k++) {
-            if (out[i][k] > out[i][best]) {
-              best = k;
-            }
-          }
-          correct += best == (int) y[i] ? 1 : 0;
-        }
-        return (double) correct / n;
-      }
+    HeadStats s = head.newStats();
+    for (int i = 0; i < y.length; i++) {
+      head.addOutput(s, out[i], y[i]);
     }
-  }
-
-  /** ROC AUC as the Mann-Whitney statistic, ties counted half. */
-  static double auc(double[] p, double[] y) {
-    Integer[] idx = new Integer[p.length];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    Arrays.sort(idx, (a, b) -> Double.compare(p[a], p[b]));
-    double rankSumPositive = 0;
-    long positives = 0;
-    int i = 0;
-    while (i < idx.length) {
-      int j = i;
-      while (j + 1 < idx.length && p[idx[j + 1]] == p[idx[i]]) {
-        j++;
-      }
-      double rank = (i + j) / 2.0 + 1;
-      for (int k = i; k <= j; k++) {
-        if (y[idx[k]] > 0.5) {
-          rankSumPositive += rank;
-          positives++;
-        }
-      }
-      i = j + 1;
-    }
-    long negatives = p.length - positives;
-    if (positives == 0 || negatives == 0) {
-      return 0.5;
-    }
-    return (rankSumPositive - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+    return head.summary(s).value(head.mainMetric());
   }
 }

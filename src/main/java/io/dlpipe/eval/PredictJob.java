@@ -19,7 +19,8 @@ import io.dlpipe.io.OutputMarker;
 import io.dlpipe.io.StagedOutput;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
-import io.dlpipe.train.LabelCodec;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.task.TaskKind;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class PredictJob {
     }
     Dataset<Row> raw = InputReader.asText(typed);
     List<String> inputColumns = InputReader.columnNames(raw);
-    Task task = transform.task().equals("regression") ? Task.REGRESSION : Task.CLASSIFICATION;
+    Task task = transform.task();
     // The target is not checked: new data usually lacks it, and a stale value must not block scoring.
     Dataset<Row> validated = RowValidator.validate(raw, features, task, List.of(), false, transform.nullValues()).persist(StorageLevel.MEMORY_AND_DISK());
     String quarantine = quarantineOf(output);
@@ -181,7 +182,7 @@ public final class PredictJob {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       Broadcast<byte[]> network = jsc.broadcast(bundle.network());
       Dataset<Row> good = transform.apply(validated.where(functions.col(Columns.REASON).isNull()));
-      Dataset<Row> result = Scoring.score(good, network, bundle.codec(), cfg.evaluate().batchSize());
+      Dataset<Row> result = Scoring.score(good, network, bundle.head(), cfg.evaluate().batchSize());
       result.select(outputColumns(typed.schema(), inputColumns, bundle, scoredAt).toArray(new Column[0])).write().mode(SaveMode.Append).parquet(stagedOutput.path());
       scored = spark.read().parquet(stagedOutput.path()).count();
       network.destroy();
@@ -281,8 +282,8 @@ public final class PredictJob {
       // Text was only the reading format: numbers and booleans go out as they came in.
       out.add(atomic && !t.equals(DataTypes.StringType) ? Columns.col(name).cast(t).as(name) : Columns.col(name));
     }
-    LabelCodec codec = bundle.codec();
-    if (codec.kind() == LabelCodec.Kind.REGRESSION) {
+    OutputHead codec = bundle.head();
+    if (codec.kind() == TaskKind.REGRESSION) {
       out.add(functions.col(Scoring.PREDICTION));
     } else {
       Column label = functions.lit(null).cast(DataTypes.StringType);

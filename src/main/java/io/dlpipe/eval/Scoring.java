@@ -2,7 +2,8 @@ package io.dlpipe.eval;
 
 import io.dlpipe.spark.Columns;
 import io.dlpipe.train.Evaluator;
-import io.dlpipe.train.LabelCodec;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.task.TaskKind;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,9 +34,9 @@ public final class Scoring {
   private Scoring() {}
 
   /** {@code df} with {@link #PREDICTION} and, for classification, {@link #PROBABILITIES} appended. */
-  public static Dataset<Row> score(Dataset<Row> df, Broadcast<byte[]> network, LabelCodec codec, int batchSize) {
+  public static Dataset<Row> score(Dataset<Row> df, Broadcast<byte[]> network, OutputHead codec, int batchSize) {
     StructType schema = df.schema().add(PREDICTION, DataTypes.DoubleType, false);
-    boolean classification = codec.kind() != LabelCodec.Kind.REGRESSION;
+    boolean classification = codec.kind() != TaskKind.REGRESSION;
     if (classification) {
       schema = schema.add(PROBABILITIES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
     }
@@ -48,7 +49,7 @@ public final class Scoring {
   private static final class Scored implements Iterator<Row> {
     private final Iterator<Row> rows;
     private final byte[] model;
-    private final LabelCodec codec;
+    private final OutputHead codec;
     private final int batchSize;
     private final int featuresAt;
     private MultiLayerNetwork net;
@@ -56,7 +57,7 @@ public final class Scoring {
     private float[][] outputs;
     private int next;
 
-    Scored(Iterator<Row> rows, byte[] model, LabelCodec codec, int batchSize, int featuresAt) {
+    Scored(Iterator<Row> rows, byte[] model, OutputHead codec, int batchSize, int featuresAt) {
       this.rows = rows;
       this.model = model;
       this.codec = codec;
@@ -107,29 +108,14 @@ public final class Scoring {
       Row in = batch.get(next);
       float[] out = outputs[next];
       next++;
-      Object[] values = new Object[in.size() + (codec.kind() == LabelCodec.Kind.REGRESSION ? 1 : 2)];
+      double[] probabilities = codec.probabilities(out);
+      Object[] values = new Object[in.size() + (probabilities == null ? 1 : 2)];
       for (int i = 0; i < in.size(); i++) {
         values[i] = in.get(i);
       }
-      switch (codec.kind()) {
-        case REGRESSION -> values[in.size()] = codec.decode(out[0]);
-        case SIGMOID -> {
-          double p = out[0];
-          values[in.size()] = p >= 0.5 ? 1.0 : 0.0;
-          values[in.size() + 1] = new double[] {1 - p, p};
-        }
-        case SOFTMAX -> {
-          double[] probs = new double[out.length];
-          int best = 0;
-          for (int k = 0; k < out.length; k++) {
-            probs[k] = out[k];
-            if (out[k] > out[best]) {
-              best = k;
-            }
-          }
-          values[in.size()] = (double) best;
-          values[in.size() + 1] = probs;
-        }
+      values[in.size()] = codec.prediction(out);
+      if (probabilities != null) {
+        values[in.size() + 1] = probabilities;
       }
       return RowFactory.create(values);
     }

@@ -51,6 +51,24 @@ public final class ModelLayout {
     return HadoopFiles.join(root, HISTORY);
   }
 
+  /** Every tuning trial, when tune.trials > 0. */
+  public String tuning() {
+    return HadoopFiles.join(root, "tuning.csv");
+  }
+
+  /**
+   * The best tuning trial's settings and every trial, beside the checkpoints: a resumed training
+   * uses them again, and they outlive the staged model folder they are copied into.
+   */
+  public String tuningBest() {
+    return HadoopFiles.join(checkpoints, "tuning-best.json");
+  }
+
+  /** {@link #tuning()}'s copy beside the checkpoints. */
+  public String tuningTrials() {
+    return HadoopFiles.join(checkpoints, "tuning.csv");
+  }
+
   public String statsHtml() {
     return HadoopFiles.join(root, STATS_HTML);
   }

@@ -144,6 +144,37 @@ final class Charts {
 
   /** Binary: ROC of the network, and of the baseline when given. Marks: the curves' vertices. */
   static String roc(JsonNode model, JsonNode baseline, String auc, String baselineAuc, String baselineName) {
+    return roc(model, baseline, auc, baselineAuc, baselineName, Double.NaN);
+  }
+
+  /** The curve point (x, y) whose threshold (third value) is closest to {@code threshold}, or null. */
+  static double[] atThreshold(JsonNode curve, double threshold) {
+    if (curve == null || !curve.isArray() || !Double.isFinite(threshold)) {
+      return null;
+    }
+    double[] best = null;
+    double gap = Double.POSITIVE_INFINITY;
+    for (JsonNode p : curve) {
+      if (p.isArray() && p.size() >= 3 && p.get(2).isNumber() && Math.abs(p.get(2).asDouble() - threshold) < gap) {
+        gap = Math.abs(p.get(2).asDouble() - threshold);
+        best = new double[] {p.get(0).asDouble(), p.get(1).asDouble()};
+      }
+    }
+    return best;
+  }
+
+  private static void thresholdMark(Plot p, JsonNode curve, double threshold) {
+    double[] at = atThreshold(curve, threshold);
+    if (at != null) {
+      String text = "threshold " + Fmt.num(threshold);
+      p.point(at[0], at[1], 6, Plot.RED, 1.0, text);
+      p.label(at[0], at[1], text, "start", 9, -9, Plot.RED);
+      p.legend("box", Plot.RED, "decision " + text);
+    }
+  }
+
+  /** Binary: ROC of the network with its decision threshold marked, and of the baseline when given. */
+  static String roc(JsonNode model, JsonNode baseline, String auc, String baselineAuc, String baselineName, double threshold) {
     List<double[]> m = pairs(model);
     if (m.isEmpty()) {
       return null;
@@ -160,11 +191,17 @@ final class Charts {
       p.legend("line", Plot.ORANGE, baselineName + (baselineAuc == null ? "" : " (AUC " + baselineAuc + ")"));
     }
     p.legend("dash", Plot.GREY, "chance (AUC 0.5)");
+    thresholdMark(p, model, threshold);
     return p.figure("ROC curve", "Test split; the further towards the top-left corner, the better the ranking.");
   }
 
   /** Binary: the precision-recall curve with the positive rate as the no-skill line. */
   static String pr(JsonNode curve, String prAuc, double positiveRate) {
+    return pr(curve, prAuc, positiveRate, Double.NaN);
+  }
+
+  /** Binary: the precision-recall curve with the no-skill line and the decision threshold marked. */
+  static String pr(JsonNode curve, String prAuc, double positiveRate, double threshold) {
     List<double[]> m = pairs(curve);
     if (m.isEmpty()) {
       return null;
@@ -178,6 +215,7 @@ final class Charts {
     if (Double.isFinite(positiveRate)) {
       p.legend("dash", Plot.GREY, "no skill (positive rate " + Fmt.percent(positiveRate) + ")");
     }
+    thresholdMark(p, curve, threshold);
     return p.figure("Precision–recall curve", "Test split, the last class positive; informative when positives are rare.");
   }
 

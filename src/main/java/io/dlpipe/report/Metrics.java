@@ -21,12 +21,13 @@ final class Metrics {
   /** The order metrics appear in the comparison table; others follow alphabetically. */
   private static final List<String> ORDER = List.of("r2", "rmse", "mae", "mse", "auc", "pr_auc", "ks", "accuracy", "log_loss",
       "precision_macro", "recall_macro", "f1_macro");
-  private static final Set<String> LOWER_IS_BETTER = Set.of("mse", "rmse", "mae", "log_loss", "loss", "brier");
+  private static final Set<String> LOWER_IS_BETTER = Set.of("mse", "rmse", "mae", "log_loss", "loss", "brier", "training_seconds");
   private static final Map<String, String> LABELS = Map.ofEntries(Map.entry("r2", "R²"), Map.entry("rmse", "RMSE"),
       Map.entry("mae", "MAE"), Map.entry("mse", "MSE"), Map.entry("auc", "ROC AUC"), Map.entry("pr_auc", "PR AUC"),
       Map.entry("ks", "KS statistic"), Map.entry("accuracy", "Accuracy"), Map.entry("log_loss", "Log loss"),
       Map.entry("precision_macro", "Precision (macro)"), Map.entry("recall_macro", "Recall (macro)"), Map.entry("f1_macro", "F1 (macro)"),
-      Map.entry("loss", "Loss"));
+      Map.entry("loss", "Loss"), Map.entry("brier", "Brier score"), Map.entry("threshold", "Decision threshold"),
+      Map.entry("training_seconds", "Training seconds"), Map.entry("accuracy_at_0_5", "Accuracy at 0.5"));
 
   final JsonNode root;
   final String task;
@@ -72,6 +73,11 @@ final class Metrics {
 
   OptionalDouble model(String metric) {
     return number(root.get("model." + metric));
+  }
+
+  /** A metric of a named ladder rung ({@code gbt.<metric>}). */
+  OptionalDouble rung(String rung, String metric) {
+    return number(root.get(rung + "." + metric));
   }
 
   OptionalDouble baseline(String metric) {

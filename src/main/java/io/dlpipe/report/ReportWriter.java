@@ -204,9 +204,31 @@ public final class ReportWriter {
         }
         out.append("</tbody></table>\n");
       }
+      ladder();
       perClass();
       crossValidation();
       out.append("</section>\n");
+    }
+
+    /** The baseline ladder: every rung's main metric and training time beside the network's. */
+    private void ladder() {
+      OptionalDouble net = m.model(m.mainMetric);
+      if (net.isEmpty() || m.rung("gbt", m.mainMetric).isEmpty()) {
+        return; // one rung: the comparison table above says it all
+      }
+      out.append("<h3>Baseline ladder</h3><table class=\"metrics ladder\"><thead><tr><th>Model</th><th>").append(esc(Metrics.label(m.mainMetric)))
+          .append("</th><th>Network − model</th><th>Training seconds</th></tr></thead><tbody>");
+      ladderRow("Network", net.getAsDouble(), net.getAsDouble(), m.model("training_seconds"));
+      ladderRow(baselineName(), m.baseline(m.mainMetric).orElse(Double.NaN), net.getAsDouble(), m.baseline("training_seconds"));
+      String gbt = m.text("gbt_name");
+      ladderRow(gbt == null ? "Gradient-boosted trees" : gbt, m.rung("gbt", m.mainMetric).getAsDouble(), net.getAsDouble(), m.rung("gbt", "training_seconds"));
+      out.append("</tbody></table>\n");
+    }
+
+    private void ladderRow(String name, double value, double network, OptionalDouble seconds) {
+      out.append("<tr><td>").append(esc(name)).append("</td><td>").append(esc(Fmt.num(value))).append("</td><td>")
+          .append(name.equals("Network") ? "" : esc(Fmt.signed(network - value))).append("</td><td>")
+          .append(seconds.isPresent() ? esc(Fmt.num(seconds.getAsDouble())) : "n/a").append("</td></tr>");
     }
 
     private String baselineName() {
@@ -329,8 +351,9 @@ public final class ReportWriter {
         } else {
           boolean binary = curves.has("roc") || m.model("auc").isPresent();
           if (binary) {
-            grid(Charts.roc(curves.get("roc"), curves.get("baseline_roc"), formatted(m.model("auc")), formatted(m.baseline("auc")), baselineName()),
-                Charts.pr(curves.get("pr"), formatted(m.model("pr_auc")), positiveRate()), "curves.json has no roc points.", "curves.json has no pr points.");
+            double threshold = curves.path("threshold").asDouble(Double.NaN);
+            grid(Charts.roc(curves.get("roc"), curves.get("baseline_roc"), formatted(m.model("auc")), formatted(m.baseline("auc")), baselineName(), threshold),
+                Charts.pr(curves.get("pr"), formatted(m.model("pr_auc")), positiveRate(), threshold), "curves.json has no roc points.", "curves.json has no pr points.");
           } else {
             out.append("<p class=\"note\">ROC and precision–recall curves are drawn for binary tasks only.</p>");
           }

@@ -62,6 +62,13 @@ final class Checkpoints {
     return dir;
   }
 
+  /** Marks the folder as dlpipe's before anything is written into it (a later clear() relies on it). */
+  void mark() {
+    if (OutputMarker.read(files, dir) == null) {
+      OutputMarker.of(OutputKind.CHECKPOINTS).writeTo(files, dir);
+    }
+  }
+
   String path(int epoch) {
     return HadoopFiles.join(dir, String.format(Locale.ROOT, "epoch-%06d", epoch));
   }
@@ -76,11 +83,13 @@ final class Checkpoints {
     String path = path(epoch);
     String stateFile = HadoopFiles.join(path, STATE);
     try {
-      TrainState state = Json.MAPPER.readValue(files.readText(stateFile), TrainState.class);
-      if (state.formatVersion() != TrainState.FORMAT_VERSION) {
-        throw new DataException("Checkpoint " + path + " has format_version " + state.formatVersion() + ", this dlpipe reads "
+      String text = files.readText(stateFile);
+      int version = Json.MAPPER.readTree(text).path("format_version").asInt(-1);
+      if (version != TrainState.FORMAT_VERSION) {
+        throw new DataException("Checkpoint " + path + " has format_version " + version + ", this dlpipe reads "
             + TrainState.FORMAT_VERSION + "; run train with --fresh to start over");
       }
+      TrainState state = Json.MAPPER.readValue(text, TrainState.class);
       return Optional.of(new Checkpoint(epoch, path, state));
     } catch (JsonProcessingException e) {
       throw new DataException("Checkpoint state " + stateFile + " is not readable: " + e.getOriginalMessage() + "; run train with --fresh to start over", e);
@@ -89,9 +98,7 @@ final class Checkpoints {
 
   /** Writes the checkpoint of {@code state.epoch()}, then drops every other one but {@code state.bestEpoch()}'s. */
   void write(MultiLayerNetwork net, TrainState state) {
-    if (OutputMarker.read(files, dir) == null) {
-      OutputMarker.of(OutputKind.CHECKPOINTS).writeTo(files, dir);
-    }
+    mark();
     String path = path(state.epoch());
     files.deleteRecursively(path);
     ModelStore.write(conf, HadoopFiles.join(path, NETWORK), net, true);

@@ -1,5 +1,8 @@
 package io.dlpipe.train;
 
+import io.dlpipe.task.EvalMetrics;
+import io.dlpipe.task.MainMetric;
+
 /**
  * One finished epoch, as logged, checkpointed and written to {@code training-history.csv}.
  *
@@ -19,7 +22,7 @@ public record EpochRecord(
     int epoch,
     double trainLoss,
     double valLoss,
-    String metricName,
+    MainMetric metricName,
     double metric,
     double samplesPerS,
     double seconds,

@@ -5,6 +5,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.dlpipe.task.EvalMetrics;
+import io.dlpipe.task.HeadStats;
+import io.dlpipe.task.OutputHead;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -16,101 +20,68 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Evaluates a network on a prepared split where the data lives: the network is broadcast once,
- * each partition streams its rows through it in minibatches and returns a fixed-size {@link
- * EvalStats}, and the driver merges those. One pass gives the loss and the task's metrics; no row
- * reaches the driver.
+ * each partition streams its rows through it in minibatches and returns fixed-size {@link
+ * HeadStats} that the output head fills, and the driver merges those. One pass gives the loss and
+ * the task's metrics; no row reaches the driver.
  */
 public final class Evaluator {
-  /** Probabilities are clipped this far from 0 and 1 in the cross-entropy, as DL4J's losses do. */
-  private static final double EPS = 1e-7;
-
   private Evaluator() {}
 
-  /** Loss and metrics of {@code net} on {@code split} (columns features, label). */
-  public static EvalMetrics evaluate(Dataset<Row> split, MultiLayerNetwork net, LabelCodec codec, int featureCount, int batchSize) {
+  /** The merged statistics of {@code net} on {@code split} (columns features, label). */
+  public static HeadStats stats(Dataset<Row> split, MultiLayerNetwork net, OutputHead head, int featureCount, int batchSize) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(split.sparkSession().sparkContext());
     Broadcast<byte[]> model = jsc.broadcast(toBytes(net));
     try {
       JavaRDD<InternalRow> rows = split.queryExecution().toRdd().toJavaRDD();
       if (rows.getNumPartitions() == 0) {
-        return new EvalStats(codec.binary()).metrics(codec);
+        return head.newStats();
       }
-      FlatMapFunction<Iterator<InternalRow>, EvalStats> perPartition = it -> List.of(evaluatePartition(it, model.value(), codec, featureCount, batchSize)).iterator();
-      return rows.mapPartitions(perPartition).treeReduce(EvalStats::merge).metrics(codec);
+      FlatMapFunction<Iterator<InternalRow>, HeadStats> perPartition = it -> List.of(evaluatePartition(it, model.value(), head, featureCount, batchSize)).iterator();
+      return rows.mapPartitions(perPartition).treeReduce(HeadStats::merge);
     } finally {
       model.destroy();
     }
   }
 
-  static EvalStats evaluatePartition(Iterator<InternalRow> rows, byte[] model, LabelCodec codec, int featureCount, int batchSize) {
-    EvalStats s = new EvalStats(codec.binary());
+  /** Loss and metrics of {@code net} on {@code split}. */
+  public static EvalMetrics evaluate(Dataset<Row> split, MultiLayerNetwork net, OutputHead head, int featureCount, int batchSize) {
+    return head.summary(stats(split, net, head, featureCount, batchSize));
+  }
+
+  static HeadStats evaluatePartition(Iterator<InternalRow> rows, byte[] model, OutputHead head, int featureCount, int batchSize) {
+    HeadStats s = head.newStats();
     if (!rows.hasNext()) {
       return s;
     }
     MultiLayerNetwork net = fromBytes(model);
-    MinibatchIterator batches = new MinibatchIterator(rows, featureCount, batchSize, codec, null, null);
-    while (batches.hasNext()) {
-      DataSet ds = batches.next();
-      INDArray out = net.output(ds.getFeatures(), false);
-      add(s, codec, out.toFloatMatrix(), ds.getLabels().toFloatMatrix());
-    }
-    return s;
-  }
-
-  /** Adds one minibatch of outputs and encoded labels. */
-  static void add(EvalStats s, LabelCodec codec, float[][] out, float[][] labels) {
-    for (int i = 0; i < out.length; i++) {
-      s.rows++;
-      switch (codec.kind()) {
-        case REGRESSION -> {
-          double d = out[i][0] - labels[i][0];
-          s.lossSum += d * d;
-          double y = codec.decode(labels[i][0]);
-          double err = codec.decode(out[i][0]) - y;
-          s.sumY += y;
-          s.sumY2 += y * y;
-          s.sse += err * err;
-          s.sae += Math.abs(err);
+    while (rows.hasNext()) {
+      // Labels are read as prepared, not as encoded targets: the head decodes outputs itself.
+      List<InternalRow> batch = new ArrayList<>(batchSize);
+      while (batch.size() < batchSize && rows.hasNext()) {
+        batch.add(rows.next().copy());
+      }
+      float[][] x = new float[batch.size()][];
+      for (int i = 0; i < x.length; i++) {
+        InternalRow r = batch.get(i);
+        if (r.isNullAt(0) || r.isNullAt(1)) {
+          throw new DataException("A prepared row has a null " + (r.isNullAt(0) ? "features" : "label") + " value; the prepared data is damaged, rerun etl");
         }
-        case SIGMOID -> {
-          double p = out[i][0];
-          boolean positive = labels[i][0] > 0.5f;
-          s.lossSum += -Math.log(clip(positive ? p : 1 - p));
-          if ((p >= 0.5) == positive) {
-            s.correct++;
-          }
-          s.addScore(p, positive);
-        }
-        case SOFTMAX -> {
-          int label = 0;
-          int best = 0;
-          for (int k = 1; k < out[i].length; k++) {
-            if (labels[i][k] > labels[i][label]) {
-              label = k;
-            }
-            if (out[i][k] > out[i][best]) {
-              best = k;
-            }
-          }
-          s.lossSum += -Math.log(clip(out[i][label]));
-          if (best == label) {
-            s.correct++;
-          }
-          if (s.positives != null) {
-            s.addScore(out[i][1], label == 1);
-          }
+        x[i] = r.getArray(0).toFloatArray();
+        if (x[i].length != featureCount) {
+          throw new DataException("A prepared feature vector has " + x[i].length + " values, but transform.json declares "
+              + featureCount + "; the prepared data and transform disagree, rerun etl");
         }
       }
+      float[][] out = net.output(Nd4j.create(x), false).toFloatMatrix();
+      for (int i = 0; i < out.length; i++) {
+        head.addOutput(s, out[i], batch.get(i).getDouble(1));
+      }
     }
-  }
-
-  private static double clip(double p) {
-    return Math.min(1 - EPS, Math.max(EPS, p));
+    return s;
   }
 
   /** The network (parameters only) as ModelSerializer bytes, for broadcasting. */

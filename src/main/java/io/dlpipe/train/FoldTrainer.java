@@ -1,6 +1,7 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.task.OutputHead;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -13,8 +14,9 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Trains a fresh network for a fixed number of epochs on any frame of prepared rows, with the
- * same network, updater, schedule and training master as {@link TrainJob}, but without
- * validation, checkpoints or a bundle. k-fold cross-validation retrains with it once per fold.
+ * same network spec, head, schedule, training master and epoch loop ({@link EpochRunner}) as
+ * {@link TrainJob}, but without validation, checkpoints or a bundle. k-fold cross-validation
+ * retrains with it once per fold.
  */
 public final class FoldTrainer {
   private FoldTrainer() {}
@@ -24,26 +26,21 @@ public final class FoldTrainer {
    * @param epochs passes over {@code rows}; cross-validation uses the main training's best epoch,
    *     so that no held-out fold picks its own stopping point
    */
-  public static MultiLayerNetwork fit(Dataset<Row> rows, TrainConfig train, LabelCodec codec, int featureCount, int epochs) {
+  public static MultiLayerNetwork fit(Dataset<Row> rows, TrainConfig train, OutputHead head, int featureCount, int epochs) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
-    MultiLayerNetwork net = NetworkFactory.create(train, featureCount, codec);
+    MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, head);
     int workers = train.master().workers() > 0 ? train.master().workers() : jsc.defaultParallelism();
     // Direct: the folds are small next to the data, and nothing has to be exported per fold.
     ParameterAveragingTrainingMaster master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
     sparkNet.setListeners(List.of());
-    JavaRDD<DataSet> minibatches = TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), codec, null, null);
+    JavaRDD<DataSet> minibatches = TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), head, null, null);
     try {
-      double learningRate = Double.NaN;
+      EpochRunner runner = new EpochRunner(sparkNet, minibatches, train.updater());
       for (int epoch = 1; epoch <= epochs; epoch++) {
-        double lr = train.updater().learningRate(epoch - 1);
-        if (lr != learningRate) {
-          net.setLearningRate(lr);
-          learningRate = lr;
-        }
-        sparkNet.fit(minibatches);
+        runner.run(epoch);
       }
-      return net;
+      return runner.network();
     } finally {
       master.deleteTempFiles(jsc);
       minibatches.unpersist(false);

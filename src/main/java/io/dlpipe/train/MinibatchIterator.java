@@ -1,6 +1,7 @@
 package io.dlpipe.train;
 
 import io.dlpipe.DataException;
+import io.dlpipe.task.OutputHead;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -26,7 +27,7 @@ public final class MinibatchIterator implements Iterator<DataSet> {
   private final Iterator<InternalRow> rows;
   private final int featureCount;
   private final int batchSize;
-  private final LabelCodec codec;
+  private final OutputHead codec;
   private final LongAccumulator nanos;
   private final LongAccumulator rowCount;
   private final float[] features;
@@ -37,7 +38,7 @@ public final class MinibatchIterator implements Iterator<DataSet> {
    * @param nanos accumulates the conversion time, or null
    * @param rowCount accumulates the rows converted, or null
    */
-  public MinibatchIterator(Iterator<InternalRow> rows, int featureCount, int batchSize, LabelCodec codec, LongAccumulator nanos, LongAccumulator rowCount) {
+  public MinibatchIterator(Iterator<InternalRow> rows, int featureCount, int batchSize, OutputHead codec, LongAccumulator nanos, LongAccumulator rowCount) {
     if (batchSize < 1 || featureCount < 1) {
       throw new IllegalArgumentException("batchSize and featureCount must be >= 1, found " + batchSize + ", " + featureCount);
     }

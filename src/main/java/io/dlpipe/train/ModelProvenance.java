@@ -2,6 +2,12 @@ package io.dlpipe.train;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dlpipe.config.Task;
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.task.EvalMetrics;
+import io.dlpipe.task.HeadSpec;
+import io.dlpipe.task.MainMetric;
+import io.dlpipe.task.OutputKind;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +16,7 @@ import java.util.Map;
  * the spirit of Tribuo's model provenance. Times and rates cover every epoch in the history, so a
  * resumed run reports the whole training, not just its last leg.
  *
- * @param formatVersion {@value #FORMAT_VERSION}; 1 had no model_id
+ * @param formatVersion {@value #FORMAT_VERSION}; 1 had no model_id and no head
  * @param modelId SHA-256 of model.zip's bytes as written: the same model always has the same id, and
  *     evaluate and predict refuse a model.zip that no longer matches it
  * @param dlpipeVersion the dlpipe build
@@ -22,8 +28,9 @@ import java.util.Map;
  * @param classes classification: the class labels in index order
  * @param featureCount the width of the feature vector
  * @param output the output layer: linear-mse, softmax-mcxent or sigmoid-xent
- * @param labelMean regression: the mean the target was standardized with (prediction = output * std + mean)
- * @param labelStd regression: the standard deviation the target was standardized with
+ * @param labelMean regression with target-transform standardize: the mean the target was
+ *     standardized with (prediction = output * std + mean); see {@code head} for the others
+ * @param labelStd regression with target-transform standardize: the standard deviation
  * @param parameters trainable parameters of the network
  * @param rows rows of each prepared split
  * @param epochsRun epochs completed in total
@@ -48,6 +55,9 @@ import java.util.Map;
  * @param saltCheck with privacy.hash-columns: the hash of a fixed text under DLPIPE_PII_SALT, so that
  *     predict can tell a different salt (which would hash every value differently) without the salt
  *     being stored
+ * @param head the output head: target transform, class weights, decision threshold (format 2; a
+ *     format 1 file has none and is read as regression standardized with labelMean and labelStd,
+ *     or classification at threshold 0.5)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelProvenance(
@@ -58,10 +68,10 @@ public record ModelProvenance(
     JsonNode config,
     String transformFingerprint,
     String transformSha256,
-    String task,
+    Task task,
     List<String> classes,
     int featureCount,
-    String output,
+    OutputKind output,
     Double labelMean,
     Double labelStd,
     long parameters,
@@ -70,14 +80,14 @@ public record ModelProvenance(
     Integer resumedFromEpoch,
     int bestEpoch,
     boolean stoppedEarly,
-    String mainMetric,
+    MainMetric mainMetric,
     EvalMetrics bestValidation,
     EvalMetrics lastValidation,
     Map<String, String> versions,
     String master,
     int executors,
     int workers,
-    String approach,
+    TrainConfig.Approach approach,
     double wallSeconds,
     double trainingSeconds,
     double samplesPerS,
@@ -85,11 +95,13 @@ public record ModelProvenance(
     double conversionSeconds,
     String startedAt,
     String finishedAt,
-    String saltCheck) {
+    String saltCheck,
+    HeadSpec head) {
 
+  /** 2 added {@code model_id}, {@code head} and {@code salt_check}; 1 is still read. */
   public static final int FORMAT_VERSION = 2;
 
   public ModelProvenance {
-    classes = List.copyOf(classes);
+    classes = classes == null ? List.of() : List.copyOf(classes);
   }
 }

@@ -2,6 +2,7 @@ package io.dlpipe.train;
 
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.EnumNames;
 import io.dlpipe.config.Task;
 import io.dlpipe.etl.EtlSummary;
 import io.dlpipe.etl.FittedTransform;
@@ -10,7 +11,6 @@ import io.dlpipe.io.Json;
 import io.dlpipe.io.PreparedLayout;
 import io.dlpipe.spark.Columns;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -30,9 +30,8 @@ import org.apache.spark.sql.types.StructType;
  * @param transform the fitted transform (feature count, task, classes, label statistics)
  * @param transformJson the exact text of {@code transform.json}, copied into the model bundle
  * @param summary the ETL summary: the row count of each split, without a Spark job
- * @param codec how labels become network targets
  */
-public record PreparedInput(PreparedLayout layout, FittedTransform transform, String transformJson, EtlSummary summary, LabelCodec codec) {
+public record PreparedInput(PreparedLayout layout, FittedTransform transform, String transformJson, EtlSummary summary) {
 
   /** Reads and checks {@code <output.dir>/prepared/}. */
   public static PreparedInput open(HadoopFiles files, DlpipeConfig cfg) {
@@ -51,10 +50,9 @@ public record PreparedInput(PreparedLayout layout, FittedTransform transform, St
       throw new DataException("ETL summary " + layout.summary() + " is not readable: " + e.getMessage() + "; " + rerun, e);
     }
 
-    String task = cfg.target().task().name().toLowerCase(Locale.ROOT);
-    if (!task.equals(transform.task())) {
-      throw new DataException("The config says target.task = " + task + ", but the prepared data in " + layout.root()
-          + " was made for " + transform.task() + "; rerun etl with this config, or fix target.task");
+    if (cfg.target().task() != transform.task()) {
+      throw new DataException("The config says target.task = " + EnumNames.kebab(cfg.target().task()) + ", but the prepared data in " + layout.root()
+          + " was made for " + EnumNames.kebab(transform.task()) + "; rerun etl with this config, or fix target.task");
     }
     if (!cfg.target().column().equals(transform.targetColumn())) {
       throw new DataException("The config says target.column = " + cfg.target().column() + ", but the prepared data in " + layout.root()
@@ -68,8 +66,7 @@ public record PreparedInput(PreparedLayout layout, FittedTransform transform, St
     if (transform.featureCount() < 1) {
       throw new DataException("Transform " + layout.transform() + " declares no features; nothing to train on. Check input.columns and rerun etl");
     }
-    LabelCodec codec = LabelCodec.of(transform, cfg.train().model(), layout.transform());
-    PreparedInput in = new PreparedInput(layout, transform, json, summary, codec);
+    PreparedInput in = new PreparedInput(layout, transform, json, summary);
     if (in.rows(Columns.TRAIN) == 0) {
       throw new DataException("The train split in " + layout.root() + " is empty; nothing to train on");
     }

@@ -17,6 +17,11 @@ import io.dlpipe.io.OutputKind;
 import io.dlpipe.io.StagedOutput;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
+import io.dlpipe.task.EvalMetrics;
+import io.dlpipe.task.HeadSpec;
+import io.dlpipe.task.HeadStats;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.task.OutputHeads;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -63,7 +68,8 @@ public final class TrainJob {
   static final String STATS_CLOCK = "org.deeplearning4j.spark.time.TimeSource";
 
   private final SparkSession spark;
-  private final DlpipeConfig cfg;
+  /** The job's config; after tuning, the best trial's settings. */
+  private DlpipeConfig cfg;
   private final Configuration hadoop;
   private final HadoopFiles files;
   private final ModelLayout layout;
@@ -89,13 +95,12 @@ public final class TrainJob {
   private TrainResult execute(boolean fresh) {
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     long startNanos = System.nanoTime();
-    TrainConfig train = cfg.train();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
 
     PreparedInput in = PreparedInput.open(files, cfg);
     int featureCount = in.transform().featureCount();
-    LabelCodec codec = in.codec();
-    String fingerprint = fingerprint(train, in);
+    Dataset<Row> trainRows = in.read(spark, Columns.TRAIN);
+    Dataset<Row> validationRows = in.read(spark, Columns.VALIDATION);
     // Before anything is deleted: model/ and checkpoints/ must be the ones train wrote.
     OutputGuard.requireReplaceable(files, layout.root(), OutputKind.MODEL, "the model folder");
     Checkpoints checkpoints = new Checkpoints(hadoop, layout.checkpoints());
@@ -105,6 +110,27 @@ public final class TrainJob {
       checkpoints.clear();
     }
     Optional<Checkpoints.Checkpoint> last = checkpoints.latest();
+    String tuning = null;
+    Map<String, Object> tuned = null;
+    if (cfg.tune().trials() > 0) {
+      if (last.isPresent()) {
+        tuned = files.exists(layout.tuningBest()) ? readTuned(files.readText(layout.tuningBest())) : Map.of();
+      } else {
+        List<Tuner.Trial> trials = Tuner.run(cfg, in, trainRows, validationRows);
+        Tuner.Trial best = Tuner.best(trials);
+        if (best == null) {
+          throw new DataException("No tuning trial finished an epoch with a finite validation loss; narrow tune.space (lower learning rates) and retry");
+        }
+        tuned = best.values();
+        tuning = Tuner.csv(cfg.tune(), trials, in.transform().task() == io.dlpipe.config.Task.REGRESSION ? "r2" : in.transform().classes().size() == 2 ? "auc" : "accuracy");
+        LOG.info("tune: best trial {} of {}: {} (validation main metric {})", best.number(), trials.size(), tuned, fmt(best.main()));
+      }
+      cfg = io.dlpipe.config.ConfigLoader.withValues(cfg, tuned);
+    }
+    TrainConfig train = cfg.train();
+    OutputHead head = OutputHeads.forTraining(in.transform(), train, trainRows, in.layout().transform());
+    NetworkSpec spec = NetworkSpec.of(train);
+    String fingerprint = fingerprint(cfg, head, in);
     MultiLayerNetwork net;
     TrainState state;
     Integer resumedFrom = null;
@@ -112,25 +138,28 @@ public final class TrainJob {
       Checkpoints.Checkpoint c = last.get();
       if (!c.state().fingerprint().equals(fingerprint)) {
         throw new DataException("The checkpoints in " + checkpoints.dir() + " were trained for another network or other prepared data "
-            + "(train.model, train.updater.type or transform.json changed since); run train with --fresh to start over, "
+            + "(train.model, train.updater, train.class-weights, train.target-transform or transform.json changed since); run train with --fresh to start over, "
             + "or restore the settings they were made with");
       }
       net = checkpoints.network(c.epoch(), true);
       state = c.state();
       resumedFrom = c.epoch();
-      LOG.info("resumed from epoch {} ({}); best so far: epoch {}, val_loss {}", c.epoch(), c.path(), state.bestEpoch(), fmt(state.bestValLoss()));
+      LOG.info("resumed from epoch {} ({}); best so far: epoch {}, val_loss {}", c.epoch(), c.path(), state.bestEpoch(), fmt(state.bestScore()));
     } else {
-      net = NetworkFactory.create(train, featureCount, codec);
+      net = spec.create(train, featureCount, head);
       state = TrainState.initial(fingerprint);
+      if (tuning != null) {
+        checkpoints.mark();
+        files.writeText(layout.tuningTrials(), tuning);
+        files.writeText(layout.tuningBest(), Json.write(tuned));
+      }
     }
     staged = StagedOutput.begin(files, layout.root(), OutputKind.MODEL, "the model folder");
     ModelLayout out = layout.at(staged.path());
     LOG.info("Network: {} inputs -> hidden {} -> {} ({}), {} parameters; train {} rows, validation {} rows",
-        featureCount, train.model().hiddenLayers(), codec.width(), outputName(codec), net.numParams(),
+        featureCount, train.model().hiddenLayers(), head.width(), EnumNames.kebab(head.output()), net.numParams(),
         in.rows(Columns.TRAIN), in.rows(Columns.VALIDATION));
 
-    Dataset<Row> trainRows = in.read(spark, Columns.TRAIN);
-    Dataset<Row> validationRows = in.read(spark, Columns.VALIDATION);
     TrainConfig.Master m = train.master();
     if (m.collectStats() && System.getProperty(STATS_CLOCK) == null) {
       // DL4J's stats default to asking pool.ntp.org for the time, and fail training where it cannot be reached.
@@ -146,7 +175,7 @@ public final class TrainJob {
     LongAccumulator conversionNanos = jsc.sc().longAccumulator("dlpipe.train.conversion-nanos");
     LongAccumulator conversionRows = jsc.sc().longAccumulator("dlpipe.train.conversion-rows");
     sparkNet.setListeners(List.of(new EpochLossListener(lossSum, lossRows)));
-    JavaRDD<DataSet> minibatches = minibatches(trainRows, featureCount, m.batchSizePerWorker(), codec, conversionNanos, conversionRows);
+    JavaRDD<DataSet> minibatches = minibatches(trainRows, featureCount, m.batchSizePerWorker(), head, conversionNanos, conversionRows);
     LOG.info("Training master: parameter averaging, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
         + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}", workers, m.batchSizePerWorker(), m.averagingFrequency(),
         m.workerPrefetchBatches(), EnumNames.kebab(approach), approach == TrainConfig.Approach.EXPORT ? " to " + exportDir : "",
@@ -162,15 +191,10 @@ public final class TrainJob {
     StageTimer timer = new StageTimer(spark, "train", remaining + 1);
     double sessionSeconds = 0;
     int sessionEpochs = 0;
-    double learningRate = Double.NaN;
+    EpochRunner runner = new EpochRunner(sparkNet, minibatches, train.updater());
     try {
       while (!state.stoppedEarly() && state.epoch() < train.epochs()) {
         int epoch = state.epoch() + 1;
-        double lr = train.updater().learningRate(epoch - 1);
-        if (lr != learningRate) {
-          net.setLearningRate(lr); // the driver's configuration is broadcast to the workers by every averaging round
-          learningRate = lr;
-        }
         lossSum.reset();
         lossRows.reset();
         conversionNanos.reset();
@@ -179,22 +203,22 @@ public final class TrainJob {
         long epochStart = System.nanoTime();
         EpochRecord record;
         try (StageTimer.Stage s = timer.start("epoch-" + epoch, "epoch " + epoch + " of " + train.epochs() + ": fit, then evaluate on validation")) {
-          sparkNet.fit(minibatches);
+          double lr = runner.run(epoch);
           double fitSeconds = seconds(epochStart);
-          EvalMetrics val = Evaluator.evaluate(validationRows, net, codec, featureCount, train.evalBatchSize());
+          EvalMetrics val = Evaluator.evaluate(validationRows, net, head, featureCount, train.evalBatchSize());
           double epochSeconds = seconds(epochStart);
           long trained = in.rows(Columns.TRAIN);
           double trainLoss = lossRows.value() == 0 ? Double.NaN : lossSum.value() / lossRows.value();
-          record = new EpochRecord(epoch, trainLoss, val.loss(), EvalMetrics.mainMetricName(codec), val.main(codec),
+          record = new EpochRecord(epoch, trainLoss, val.loss(), head.mainMetric(), val.value(head.mainMetric()),
               trained / Math.max(fitSeconds, 1e-9), epochSeconds, lr, (executorTime.millis() - executorMillis) / 1000.0,
               conversionNanos.value() / 1e9, val);
           s.rows(trained);
         }
         if (!Double.isFinite(record.valLoss())) {
           throw new DataException("Validation loss is " + record.valLoss() + " after epoch " + epoch + ": training diverged. Lower "
-              + "train.updater.learning-rate (now " + lr + ") and run train with --fresh");
+              + "train.updater.learning-rate (now " + record.learningRate() + ") and run train with --fresh");
         }
-        state = state.after(record, train.earlyStopping().minDelta(), train.earlyStopping().patience());
+        state = state.after(record, train.earlyStopping().minDelta(), train.earlyStopping().patience(), train.earlyStopping().metric());
         checkpoints.write(net, state);
         files.writeText(out.history(), historyCsv(state));
         sessionSeconds += record.seconds();
@@ -214,28 +238,46 @@ public final class TrainJob {
     }
 
     MultiLayerNetwork best = state.bestEpoch() == state.epoch() && sessionEpochs > 0 ? net : checkpoints.network(state.bestEpoch(), true);
+    HeadStats bestValidation = Evaluator.stats(validationRows, best, head, featureCount, train.evalBatchSize());
+    head = head.chooseThreshold(bestValidation, cfg.evaluate().threshold(), cfg.evaluate().costs());
+    if (head.spec().threshold() != null) {
+      LOG.info("Decision threshold {} ({}) on {} validation rows", fmt(head.spec().threshold()), EnumNames.kebab(head.spec().thresholdRule()), bestValidation.rows());
+    }
     try (StageTimer.Stage s = timer.start("bundle", "write the model bundle")) {
       ModelStore.write(hadoop, out.model(), best, true);
       // The id is the digest of the bytes as they lie on disk, so anyone can recompute it.
       String modelId = Digests.sha256(ModelStore.readBytes(hadoop, out.model()));
       files.writeText(out.transform(), in.transformJson());
       files.writeText(out.history(), historyCsv(state));
+      if (files.exists(layout.tuningTrials())) {
+        files.writeText(out.tuning(), files.readText(layout.tuningTrials()));
+      }
       if (m.collectStats()) {
         writeStats(sparkNet, jsc, out);
       }
-      ModelProvenance provenance = provenance(modelId, in, codec, best, state, resumedFrom, workers, approach, started, startNanos);
+      ModelProvenance provenance = provenance(modelId, in, head, head.summary(bestValidation), best, state, resumedFrom, workers, approach, started, startNanos);
       files.writeText(out.provenance(), Json.write(provenance));
       files.writeText(out.success(), "");
       staged.commit();
       EpochRecord b = state.best();
       LOG.info("Train done: best epoch {} of {} ({}), validation {} {}, val_loss {} -> {}", state.bestEpoch(), state.epoch(),
-          state.stoppedEarly() ? "stopped early" : "all epochs run", b.metricName(), fmt(b.metric()), fmt(b.valLoss()), layout.root());
-      return new TrainResult(provenance, best, codec, state);
+          state.stoppedEarly() ? "stopped early" : "all epochs run", b.metricName().key(), fmt(b.metric()), fmt(b.valLoss()), layout.root());
+      return new TrainResult(provenance, best, head, state);
+    }
+  }
+
+  private static Map<String, Object> readTuned(String json) {
+    try {
+      Map<String, Object> values = new LinkedHashMap<>();
+      Json.MAPPER.readTree(json).fields().forEachRemaining(e -> values.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class)));
+      return values;
+    } catch (IOException e) {
+      throw new DataException("tuning-best.json is not readable: " + e.getMessage() + "; run train with --fresh", e);
     }
   }
 
   /** The train split as minibatches, converted partition by partition as DL4J pulls them. */
-  static JavaRDD<DataSet> minibatches(Dataset<Row> rows, int featureCount, int batchSize, LabelCodec codec, LongAccumulator nanos, LongAccumulator count) {
+  static JavaRDD<DataSet> minibatches(Dataset<Row> rows, int featureCount, int batchSize, OutputHead codec, LongAccumulator nanos, LongAccumulator count) {
     FlatMapFunction<java.util.Iterator<InternalRow>, DataSet> toBatches = it -> new MinibatchIterator(it, featureCount, batchSize, codec, nanos, count);
     return rows.queryExecution().toRdd().toJavaRDD().mapPartitions(toBatches);
   }
@@ -253,7 +295,7 @@ public final class TrainJob {
     }
   }
 
-  private ModelProvenance provenance(String modelId, PreparedInput in, LabelCodec codec, MultiLayerNetwork best, TrainState state, Integer resumedFrom,
+  private ModelProvenance provenance(String modelId, PreparedInput in, OutputHead head, EvalMetrics bestValidation, MultiLayerNetwork best, TrainState state, Integer resumedFrom,
       int workers, TrainConfig.Approach approach, Instant started, long startNanos) {
     double trainingSeconds = 0;
     double fitSeconds = 0;
@@ -270,18 +312,19 @@ public final class TrainJob {
     for (String split : List.of(Columns.TRAIN, Columns.VALIDATION, Columns.TEST)) {
       rows.put(split, in.rows(split));
     }
-    boolean regression = codec.kind() == LabelCodec.Kind.REGRESSION;
+    HeadSpec spec = head.spec();
+    boolean standardized = spec.targetTransform() == TrainConfig.TargetTransform.STANDARDIZE;
     int executors = Math.max(1, spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
     return new ModelProvenance(
         ModelProvenance.FORMAT_VERSION, modelId, BuildInfo.dlpipeVersion(), BuildInfo.gitCommit(), configJson(),
-        in.transform().inputFingerprint(), Digests.sha256(in.transformJson()), in.transform().task(), codec.classes(),
-        in.transform().featureCount(), outputName(codec), regression ? codec.mean() : null, regression ? codec.std() : null,
-        best.numParams(), rows, state.epoch(), resumedFrom, state.bestEpoch(), state.stoppedEarly(), EvalMetrics.mainMetricName(codec),
-        state.best().validation(), state.history().get(state.history().size() - 1).validation(), BuildInfo.versions(),
-        spark.sparkContext().master(), executors, workers, EnumNames.kebab(approach), round(seconds(startNanos)), round(trainingSeconds),
+        in.transform().inputFingerprint(), Digests.sha256(in.transformJson()), in.transform().task(), head.classes(),
+        in.transform().featureCount(), head.output(), standardized ? spec.targetCenter() : null, standardized ? spec.targetScale() : null,
+        best.numParams(), rows, state.epoch(), resumedFrom, state.bestEpoch(), state.stoppedEarly(), head.mainMetric(),
+        bestValidation, state.history().get(state.history().size() - 1).validation(), BuildInfo.versions(),
+        spark.sparkContext().master(), executors, workers, approach, round(seconds(startNanos)), round(trainingSeconds),
         round(trainRows * (double) state.history().size() / Math.max(fitSeconds, 1e-9)), round(executorSeconds), round(conversionSeconds),
         started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-        cfg.privacy().hashColumns().isEmpty() ? null : io.dlpipe.etl.Privacy.saltCheck(cfg.privacy().salt()));
+        cfg.privacy().hashColumns().isEmpty() ? null : io.dlpipe.etl.Privacy.saltCheck(cfg.privacy().salt()), spec);
   }
 
   private JsonNode configJson() {
@@ -301,7 +344,7 @@ public final class TrainJob {
             100 * r.conversionSeconds() / Math.max(r.executorSeconds(), 1e-9));
     LOG.info(String.format(Locale.ROOT,
         "epoch %d/%d: train_loss %s, val_loss %s, val %s %s%s | lr %s, %,.0f samples/s, %.1f s, %s | ETA %s",
-        r.epoch(), train.epochs(), fmt(r.trainLoss()), fmt(r.valLoss()), r.metricName(), fmt(r.metric()),
+        r.epoch(), train.epochs(), fmt(r.trainLoss()), fmt(r.valLoss()), r.metricName().key(), fmt(r.metric()),
         state.bestEpoch() == r.epoch() ? " (best)" : " (best: epoch " + state.bestEpoch() + ")", r.learningRate(), r.samplesPerS(),
         r.seconds(), conversion, state.stoppedEarly() ? "0 s (early stopping: no improvement for " + state.epochsWithoutImprovement() + " epochs)"
             : StageTimer.duration(left * meanEpochSeconds)));
@@ -310,7 +353,7 @@ public final class TrainJob {
   /** training-history.csv: one row per epoch. */
   static String historyCsv(TrainState state) {
     StringBuilder csv = new StringBuilder();
-    String metric = state.history().isEmpty() ? "metric" : state.history().get(0).metricName();
+    String metric = state.history().isEmpty() ? "metric" : state.history().get(0).metricName().key();
     csv.append("epoch,train_loss,val_loss,val_").append(metric).append(",samples_per_s,seconds\n");
     for (EpochRecord r : state.history()) {
       csv.append(String.format(Locale.ROOT, "%d,%.6g,%.6g,%.6g,%.1f,%.3f%n", r.epoch(), r.trainLoss(), r.valLoss(), r.metric(), r.samplesPerS(), r.seconds()));
@@ -318,22 +361,27 @@ public final class TrainJob {
     return csv.toString();
   }
 
-  /** What a checkpoint must match to be resumed: architecture, updater kind, and the exact transform. */
-  static String fingerprint(TrainConfig train, PreparedInput in) {
-    TrainConfig.Model m = train.model();
+  /**
+   * What a checkpoint must match to be resumed: the rendered {@code train.model} and {@code
+   * train.updater} sections (every key in them, present and future, without a list to forget one),
+   * the class-weight and target-transform settings, the head they resolved to, and the exact
+   * transform. Speed settings (batch size, averaging, workers) may change between legs.
+   */
+  static String fingerprint(DlpipeConfig cfg, OutputHead head, PreparedInput in) {
+    ConfigRenderOptions concise = ConfigRenderOptions.concise();
+    com.typesafe.config.Config c = cfg.resolved();
+    HeadSpec h = head.spec();
+    // The threshold is chosen after training: it is no part of what was trained.
+    HeadSpec trained = new HeadSpec(h.kind(), h.output(), h.classes(), h.targetTransform(), h.targetCenter(), h.targetScale(), null, null, h.classWeights());
     String canonical = String.join("\n",
-        "hidden=" + m.hiddenLayers(), "activation=" + m.activation(), "weight-init=" + m.weightInit(), "dropout=" + m.dropout(),
-        "l2=" + m.l2(), "batch-normalization=" + m.batchNormalization(), "output=" + outputName(in.codec()),
-        "updater=" + train.updater().type(), "transform=" + Digests.sha256(in.transformJson()));
+        "train.model=" + c.getValue("train.model").render(concise),
+        "train.updater=" + c.getValue("train.updater").render(concise),
+        "train.class-weights=" + c.getValue("train.class-weights").render(concise),
+        "train.class-weight-cap=" + c.getValue("train.class-weight-cap").render(concise),
+        "train.target-transform=" + c.getValue("train.target-transform").render(concise),
+        "head=" + Json.write(trained),
+        "transform=" + Digests.sha256(in.transformJson()));
     return Digests.sha256(canonical);
-  }
-
-  static String outputName(LabelCodec codec) {
-    return switch (codec.kind()) {
-      case REGRESSION -> "linear-mse";
-      case SOFTMAX -> "softmax-mcxent";
-      case SIGMOID -> "sigmoid-xent";
-    };
   }
 
   private static double seconds(long startNanos) {

@@ -1,5 +1,7 @@
 package io.dlpipe.train;
 
+import io.dlpipe.task.OutputHead;
+
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -7,7 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  *
  * @param provenance what model.json says
  * @param network the best epoch's network, as written to model.zip
- * @param codec how the network's outputs map back to labels
+ * @param head how the network's outputs map back to labels, with the chosen threshold
  * @param history every epoch, as written to training-history.csv
  */
-public record TrainResult(ModelProvenance provenance, MultiLayerNetwork network, LabelCodec codec, TrainState history) {}
+public record TrainResult(ModelProvenance provenance, MultiLayerNetwork network, OutputHead head, TrainState history) {}

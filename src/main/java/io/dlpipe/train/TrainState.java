@@ -1,5 +1,7 @@
 package io.dlpipe.train;
 
+import io.dlpipe.config.TrainConfig.EarlyStoppingMetric;
+
 import java.util.List;
 
 /**
@@ -11,8 +13,9 @@ import java.util.List;
  * @param fingerprint what the checkpoint was trained for (model architecture, updater kind and the
  *     exact transform); a checkpoint with another fingerprint is never resumed
  * @param epoch epochs completed
- * @param bestEpoch the epoch with the lowest validation loss so far
- * @param bestValLoss that loss
+ * @param bestEpoch the best epoch so far by the watched value (train.early-stopping.metric)
+ * @param bestScore the watched value of that epoch, oriented so that lower is better (the loss, or
+ *     minus the main metric)
  * @param epochsWithoutImprovement epochs since the best one
  * @param stoppedEarly whether early stopping ended training
  * @param history one record per completed epoch
@@ -22,12 +25,13 @@ public record TrainState(
     String fingerprint,
     int epoch,
     int bestEpoch,
-    double bestValLoss,
+    double bestScore,
     int epochsWithoutImprovement,
     boolean stoppedEarly,
     List<EpochRecord> history) {
 
-  public static final int FORMAT_VERSION = 1;
+  /** 2: bestScore replaced bestValLoss when early stopping learned to watch the main metric. */
+  public static final int FORMAT_VERSION = 2;
 
   public TrainState {
     history = List.copyOf(history);
@@ -38,14 +42,20 @@ public record TrainState(
     return new TrainState(FORMAT_VERSION, fingerprint, 0, 0, Double.MAX_VALUE, 0, false, List.of());
   }
 
+  /** The watched value of an epoch, lower is better. */
+  public static double score(EpochRecord e, EarlyStoppingMetric metric) {
+    return metric == EarlyStoppingMetric.LOSS ? e.valLoss() : -e.metric();
+  }
+
   /** After one more epoch; {@code minDelta} is the improvement that counts. */
-  public TrainState after(EpochRecord e, double minDelta, int patience) {
-    boolean improved = e.valLoss() < bestValLoss - minDelta || bestEpoch == 0;
+  public TrainState after(EpochRecord e, double minDelta, int patience, EarlyStoppingMetric metric) {
+    double score = score(e, metric);
+    boolean improved = score < bestScore - minDelta || bestEpoch == 0;
     List<EpochRecord> h = new java.util.ArrayList<>(history);
     h.add(e);
     int without = improved ? 0 : epochsWithoutImprovement + 1;
     return new TrainState(
-        formatVersion, fingerprint, e.epoch(), improved ? e.epoch() : bestEpoch, improved ? e.valLoss() : bestValLoss,
+        formatVersion, fingerprint, e.epoch(), improved ? e.epoch() : bestEpoch, improved ? score : bestScore,
         without, patience > 0 && without >= patience, h);
   }
 

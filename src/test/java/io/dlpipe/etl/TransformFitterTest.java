@@ -59,7 +59,7 @@ class TransformFitterTest {
     // percentile_approx takes as an observed value (2); then mean 2.4, sample std sqrt(1.3).
     assertEquals(new FittedTransform.NumericFeature("x", 2.0, null, null, false, "standardize", 2.4, 1.1401754251), t.numeric().get(0));
     // Ties in frequency are broken by the level's text, so the order is stable.
-    assertEquals(new FittedTransform.CategoricalFeature("c", "one-hot", List.of("a", "__missing__", "b", "c"), "__missing__"), t.categorical().get(0));
+    assertEquals(new FittedTransform.CategoricalFeature("c", io.dlpipe.config.EtlConfig.CategoricalEncoding.ONE_HOT, List.of("a", "__missing__", "b", "c"), "__missing__"), t.categorical().get(0));
     assertEquals(List.of("x", "c=a", "c=__missing__", "c=b", "c=c", "c=__other__"), t.featureNames());
     assertEquals(new FittedTransform.LabelStats(30.0, 15.8113883008, 10.0, 50.0), t.labelStats());
     assertArrayEquals(new float[] {(float) ((10 - 2.4) / 1.1401754251), 0, 0, 0, 0, 1}, features(t, "1", "10", "zebra"));
@@ -94,7 +94,7 @@ class TransformFitterTest {
     FittedTransform t = TransformFitter.fit(train(), SPECS, List.of(), REGRESSION, cfg, NULLS);
     assertEquals(new FittedTransform.NumericFeature("x", 2.0, null, null, false, "min-max", 1.0, 3.0), t.numeric().get(0));
     // Top-2 of the present levels; a missing cell takes the most frequent one; index encoding, "other" = 2.
-    assertEquals(new FittedTransform.CategoricalFeature("c", "index", List.of("a", "b"), "a"), t.categorical().get(0));
+    assertEquals(new FittedTransform.CategoricalFeature("c", io.dlpipe.config.EtlConfig.CategoricalEncoding.INDEX, List.of("a", "b"), "a"), t.categorical().get(0));
     assertArrayEquals(new float[] {1f, 0f}, features(t, "1", "4", "NA"));
     assertArrayEquals(new float[] {-1f / 3, 1f}, features(t, "1", "0", "b"));
     assertArrayEquals(new float[] {-1f / 3, 2f}, features(t, "1", "0", "c"));

@@ -36,7 +36,8 @@ class EvaluatePredictTest {
   @TempDir static Path tmp;
   private static DlpipeConfig ames;
   private static DlpipeConfig credit;
-  private static final String[] FAST = {"train.epochs=4", "train.model.hidden-layers=[32]", "train.approach=direct", "evaluate.importance.sample-rows=300", "evaluate.importance.repeats=2"};
+  private static final String[] FAST = {"train.epochs=4", "train.model.hidden-layers=[32]", "train.approach=direct", "evaluate.importance.sample-rows=300", "evaluate.importance.repeats=2",
+      "evaluate.gbt.max-iter=10"};
 
   private final SparkSession spark = TestSpark.get();
 
@@ -67,8 +68,10 @@ class EvaluatePredictTest {
     EvaluateResult r = new EvaluateJob(spark, ames).run();
     Path dir = tmp.resolve("ames/evaluation");
     JsonNode m = json(dir.resolve("metrics.json"));
-    assertEquals(List.of("task", "main_metric", "model_id", "model.mse", "model.rmse", "model.mae", "model.r2", "baseline.mse", "baseline.rmse", "baseline.mae",
-        "baseline.r2", "baseline_name", "verdict", "importance", "cv", "counts"), keys(m));
+    assertEquals(List.of("task", "main_metric", "model_id", "model.mse", "model.rmse", "model.mae", "model.r2", "model.training_seconds",
+        "baseline.mse", "baseline.rmse", "baseline.mae", "baseline.r2", "baseline.training_seconds", "baseline_name",
+        "gbt.mse", "gbt.rmse", "gbt.mae", "gbt.r2", "gbt.training_seconds", "gbt_name", "verdict", "importance", "cv", "counts"), keys(m));
+    assertEquals("Spark MLlib GBTRegressor", m.get("gbt_name").asText());
     assertEquals("r2", m.get("main_metric").asText());
     assertEquals(308, m.get("counts").get("test_rows").asLong());
     assertEquals(300, m.get("counts").get("importance_rows").asLong());
@@ -76,8 +79,9 @@ class EvaluatePredictTest {
     assertEquals(Math.sqrt(m.get("model.mse").asDouble()), rmse, 1e-9);
     // A sale price in dollars: errors in the tens of thousands, not in standardized units.
     assertTrue(rmse > 5_000 && rmse < 200_000, "rmse in dollars: " + rmse);
-    assertEquals(r.networkWins(), m.get("model.r2").asDouble() > m.get("baseline.r2").asDouble());
-    assertEquals(EvaluateJob.verdict("r2", m.get("model.r2").asDouble(), m.get("baseline.r2").asDouble()), m.get("verdict").asText());
+    assertEquals(r.networkWins(), m.get("model.r2").asDouble() > m.get("baseline.r2").asDouble() && m.get("model.r2").asDouble() > m.get("gbt.r2").asDouble());
+    assertTrue(m.get("verdict").asText().matches("The network (beats|trails) linear by \\+?[0-9.]+ R² \\(at [0-9.]+× its training time\\) and (beats|trails) gbt by \\+?[0-9.]+ R² \\(at [0-9.]+× its training time\\)\\."),
+        m.get("verdict").asText());
     assertEquals(73, m.get("importance").size(), "one entry per input feature column (33 numeric + 40 categorical)");
     assertTrue(m.get("importance").get(0).get("drop").asDouble() >= m.get("importance").get(72).get("drop").asDouble());
     JsonNode curves = json(dir.resolve("curves.json"));
@@ -127,8 +131,9 @@ class EvaluatePredictTest {
   void classificationMetricsAndLabelledPredictionsWithQuarantine() throws Exception {
     new EvaluateJob(spark, credit).run();
     JsonNode m = json(tmp.resolve("credit/evaluation/metrics.json"));
-    for (String k : List.of("model.accuracy", "model.log_loss", "model.precision.good", "model.recall.bad", "model.f1.bad", "model.f1_macro", "model.auc", "model.pr_auc", "model.ks",
-        "baseline.auc", "baseline.ks")) {
+    for (String k : List.of("model.accuracy", "model.log_loss", "model.brier", "model.threshold", "model.precision.good", "model.recall.bad", "model.f1.bad", "model.f1_macro",
+        "model.auc", "model.pr_auc", "model.ks", "model.precision_at_0_5.bad", "model.recall_at_0_5.bad", "model.f1_at_0_5.bad", "model.accuracy_at_0_5",
+        "baseline.auc", "baseline.ks", "baseline.threshold", "gbt.auc", "gbt.threshold", "gbt.training_seconds")) {
       assertTrue(m.has(k), k);
     }
     assertEquals("auc", m.get("main_metric").asText());
@@ -170,7 +175,8 @@ class EvaluatePredictTest {
     assertEquals(2, m.get("folds").asInt());
     int bestEpoch = json(tmp.resolve("credit/model/model.json")).get("best_epoch").asInt();
     assertEquals(bestEpoch, m.get("epochs").asInt());
-    for (String k : List.of("model.auc", "model.accuracy", "baseline.auc")) {
+    // Accuracy at 0.5: at the threshold that maximizes F1 of "bad", more good rows are flagged.
+    for (String k : List.of("model.auc", "model.accuracy_at_0_5", "baseline.auc")) {
       JsonNode stat = m.get(k);
       assertEquals(2, stat.get("values").size(), k);
       double a = stat.get("values").get(0).asDouble();

@@ -1,5 +1,11 @@
 package io.dlpipe.train;
 
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.task.BinaryHead;
+import io.dlpipe.task.MulticlassHead;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.task.RegressionHead;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +44,7 @@ class MinibatchIteratorTest {
 
   @Test
   void batchesStandardizeRegressionTargetsAndKeepTheLastPartialBatch() {
-    LabelCodec codec = new LabelCodec(LabelCodec.Kind.REGRESSION, 1, 10, 2, List.of());
+    RegressionHead codec = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 10, 2);
     List<InternalRow> rows = List.of(row(10, 1, 2), row(12, 3, 4), row(6, 5, 6));
     MinibatchIterator it = new MinibatchIterator(rows.iterator(), 2, 2, codec, null, null);
     DataSet first = it.next();
@@ -48,22 +54,22 @@ class MinibatchIteratorTest {
     assertArrayEquals(new float[][] {{0}, {1}}, first.getLabels().toFloatMatrix());
     assertArrayEquals(new float[][] {{5, 6}}, second.getFeatures().toFloatMatrix(), "the reused buffer did not leak into the first batch");
     assertArrayEquals(new float[][] {{-2}}, second.getLabels().toFloatMatrix());
-    assertEquals(26.0, codec.decode(8.0));
+    assertEquals(26.0, codec.inverse(8.0));
   }
 
   @Test
   void classesBecomeOneHotForSoftmaxAndZeroOneForSigmoid() {
     List<InternalRow> rows = List.of(row(2, 0), row(0, 1));
-    LabelCodec softmax = new LabelCodec(LabelCodec.Kind.SOFTMAX, 3, 0, 1, List.of("a", "b", "c"));
+    OutputHead softmax = new MulticlassHead(List.of("a", "b", "c"), new double[] {1, 1, 1});
     assertArrayEquals(new float[][] {{0, 0, 1}, {1, 0, 0}}, new MinibatchIterator(rows.iterator(), 1, 8, softmax, null, null).next().getLabels().toFloatMatrix());
-    LabelCodec sigmoid = new LabelCodec(LabelCodec.Kind.SIGMOID, 1, 0, 1, List.of("a", "b"));
+    OutputHead sigmoid = new BinaryHead(List.of("a", "b"), new double[] {1, 1}, true, 0.5, null);
     assertArrayEquals(new float[][] {{1}, {0}}, new MinibatchIterator(List.of(row(1, 0), row(0, 1)).iterator(), 1, 8, sigmoid, null, null).next().getLabels().toFloatMatrix());
   }
 
   @Test
   void streamsOneMinibatchAtATimeFromAnEndlessPartition() {
     Counting source = new Counting();
-    MinibatchIterator it = new MinibatchIterator(source, 2, 64, new LabelCodec(LabelCodec.Kind.REGRESSION, 1, 0, 1, List.of()), null, null);
+    MinibatchIterator it = new MinibatchIterator(source, 2, 64, new RegressionHead(TrainConfig.TargetTransform.NONE, 0, 1), null, null);
     it.next();
     assertEquals(64, source.taken);
     DataSet second = it.next();
@@ -73,7 +79,7 @@ class MinibatchIteratorTest {
 
   @Test
   void refusesVectorsOfTheWrongLengthAndUnknownClasses() {
-    LabelCodec codec = new LabelCodec(LabelCodec.Kind.SOFTMAX, 2, 0, 1, List.of("a", "b"));
+    OutputHead codec = new BinaryHead(List.of("a", "b"), new double[] {1, 1}, false, 0.5, null);
     assertEquals("A prepared feature vector has 1 values, but transform.json declares 2; the prepared data and transform disagree, rerun etl",
         assertThrows(DataException.class, () -> new MinibatchIterator(List.of(row(0, 1)).iterator(), 2, 4, codec, null, null).next()).getMessage());
     assertEquals("Prepared label 2.0 is not a class index in [0, 1] of transform.json; the prepared data and transform disagree, rerun etl",

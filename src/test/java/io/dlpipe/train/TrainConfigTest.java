@@ -7,6 +7,9 @@ import io.dlpipe.ConfigException;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.task.BinaryHead;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.task.RegressionHead;
 import io.dlpipe.testing.TestData;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +42,7 @@ class TrainConfigTest {
   void defaultsAreDl4jsParameterAveragingDefaultsAndAnAdamMlp() {
     TrainConfig t = load().train();
     assertEquals(100, t.epochs());
-    assertEquals(new TrainConfig.EarlyStopping(10, 0.0), t.earlyStopping());
+    assertEquals(new TrainConfig.EarlyStopping(10, 0.0, TrainConfig.EarlyStoppingMetric.LOSS), t.earlyStopping());
     assertEquals(List.of(128, 64), t.model().hiddenLayers());
     assertEquals(TrainConfig.UpdaterType.ADAM, t.updater().type());
     assertEquals(0.001, t.updater().learningRate());
@@ -58,8 +61,8 @@ class TrainConfigTest {
   @Test
   void theArticleModelIsOneDenseReluLayerAndALinearMseOutputWithAdam() {
     DlpipeConfig cfg = ConfigLoader.load(TestData.projectDir().resolve("conf/examples/ames-article.conf"), List.of());
-    LabelCodec codec = new LabelCodec(LabelCodec.Kind.REGRESSION, 1, 0, 1, List.of());
-    MultiLayerConfiguration conf = NetworkFactory.configuration(cfg.train(), 10, codec);
+    OutputHead head = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1);
+    MultiLayerConfiguration conf = NetworkSpec.of(cfg.train()).configuration(cfg.train(), 10, head);
     assertEquals(2, conf.getConfs().size());
     DenseLayer hidden = (DenseLayer) conf.getConf(0).getLayer();
     assertEquals(10, hidden.getNIn());
@@ -76,8 +79,8 @@ class TrainConfigTest {
   void batchNormalizationDropoutSigmoidAndNesterovsBuildAndTrain() {
     DlpipeConfig cfg = load("target.task=classification", "train.model.batch-normalization=true", "train.model.dropout=0.2",
         "train.model.classification-output=sigmoid", "train.updater.type=nesterovs", "train.model.hidden-layers=[8, 4]");
-    LabelCodec codec = new LabelCodec(LabelCodec.Kind.SIGMOID, 1, 0, 1, List.of("a", "b"));
-    MultiLayerConfiguration conf = NetworkFactory.configuration(cfg.train(), 5, codec);
+    OutputHead head = new BinaryHead(List.of("a", "b"), new double[] {1, 1}, true, 0.5, null);
+    MultiLayerConfiguration conf = NetworkSpec.of(cfg.train()).configuration(cfg.train(), 5, head);
     List<String> kinds = conf.getConfs().stream().map(c -> c.getLayer().getClass().getSimpleName()).toList();
     assertEquals(List.of("DenseLayer", "BatchNormalization", "ActivationLayer", "DenseLayer", "BatchNormalization",
         "ActivationLayer", "OutputLayer"), kinds);
@@ -119,5 +122,50 @@ class TrainConfigTest {
         error("train.model.classification-output=sigmoid"));
     assertEquals("Invalid configuration: unknown key 'train.batch-size-per-workr' (--set train.batch-size-per-workr=64); did you mean 'train.batch-size-per-worker'? Every key is listed with its default in dlpipe-defaults.conf.",
         error("train.batch-size-per-workr=64"));
+  }
+
+  @Test
+  void cosineWithWarmUpRisesThenFallsToTheFloor() {
+    TrainConfig.Updater u = load("train.updater.schedule.type=cosine", "train.updater.schedule.decay-epochs=4",
+        "train.updater.schedule.decay-rate=0.1", "train.updater.schedule.warmup-epochs=1").train().updater();
+    assertEquals(0.0005, u.learningRate(0), 1e-15);
+    assertEquals(0.001, u.learningRate(1), 1e-15);
+    assertEquals(0.0001 + 0.0009 * 0.5 * (1 + Math.cos(Math.PI / 4)), u.learningRate(2), 1e-15);
+    assertEquals(0.00055, u.learningRate(3), 1e-15);
+    assertEquals(0.0001, u.learningRate(5), 1e-15);
+    assertEquals(0.0001, u.learningRate(50), 1e-15);
+  }
+
+  @Test
+  void classWeightsTargetTransformAndEarlyStoppingMetric() {
+    DlpipeConfig auto = load("target.task=classification", "train.class-weights=auto", "train.early-stopping.metric=main");
+    assertEquals(new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.AUTO, java.util.Map.of(), 10.0), auto.train().classWeights());
+    assertEquals(TrainConfig.EarlyStoppingMetric.MAIN, auto.train().earlyStopping().metric());
+    DlpipeConfig explicit = load("target.task=classification", "train.class-weights={bad = 5.0, good = 0.5}");
+    assertEquals(java.util.Map.of("bad", 5.0, "good", 0.5), explicit.train().classWeights().explicit());
+    assertEquals(TrainConfig.ClassWeightMode.NONE, load().train().classWeights().mode());
+    assertEquals(TrainConfig.TargetTransform.AUTO, load().train().targetTransform());
+    assertEquals(TrainConfig.TargetTransform.LOG1P, load("train.target-transform=log1p").train().targetTransform());
+  }
+
+  @Test
+  void badQualityValuesNameKeyExpectedAndFound() {
+    assertEquals("Invalid configuration: train.class-weights: expected auto, none, or an object of class label to a weight in (0, 1000], e.g. { bad = 5.0 }, "
+        + "found string \"balanced\" (--set train.class-weights=balanced)", error("target.task=classification", "train.class-weights=balanced"));
+    assertEquals("Invalid configuration: train.class-weights.bad: expected a weight in (0, 1000], found number -1 (--set train.class-weights={bad = -1})",
+        error("target.task=classification", "train.class-weights={bad = -1}"));
+    assertEquals("Invalid configuration: train.class-weights: expected none unless target.task = classification, found string \"auto\" (--set train.class-weights=auto)",
+        error("train.class-weights=auto"));
+    assertEquals("Invalid configuration: train.class-weights: expected none with train.model.classification-output = sigmoid (DL4J weighs output units, not classes; "
+        + "use softmax), found string \"auto\" (--set train.class-weights=auto)",
+        error("target.task=classification", "train.model.classification-output=sigmoid", "train.class-weights=auto"));
+    assertEquals("Invalid configuration: train.target-transform: expected one of auto | none | log1p | standardize, found string \"log\" (--set train.target-transform=log)",
+        error("train.target-transform=log"));
+    assertEquals("Invalid configuration: evaluate.threshold: expected auto or a number in (0, 1), found number 1.5 (--set evaluate.threshold=1.5)",
+        error("evaluate.threshold=1.5"));
+    assertEquals("Invalid configuration: evaluate.baselines: expected a list of linear | gbt, found list [\"linear\",\"xgb\"] (--set evaluate.baselines=[linear, xgb])",
+        error("evaluate.baselines=[linear, xgb]"));
+    assertEquals("Invalid configuration: train.early-stopping.metric: expected one of loss | main, found string \"auc\" (--set train.early-stopping.metric=auc)",
+        error("train.early-stopping.metric=auc"));
   }
 }

@@ -1,5 +1,7 @@
 package io.dlpipe.train;
 
+import io.dlpipe.task.EvalMetrics;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +44,7 @@ class TrainQualityTest {
 
     PreparedInput in = PreparedInput.open(new io.dlpipe.io.HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
     Dataset<Row> test = in.read(spark, Columns.TEST);
-    EvalMetrics net = Evaluator.evaluate(test, result.network(), result.codec(), in.transform().featureCount(), 1024);
+    EvalMetrics net = Evaluator.evaluate(test, result.network(), result.head(), in.transform().featureCount(), 1024);
 
     Dataset<Row> train = vectors(in.read(spark, Columns.TRAIN));
     LinearRegressionModel ols = new LinearRegression().setFeaturesCol("v").setLabelCol(Columns.LABEL).fit(train);
@@ -64,7 +66,7 @@ class TrainQualityTest {
     TrainResult result = new TrainJob(spark, cfg).run(false);
 
     PreparedInput in = PreparedInput.open(new io.dlpipe.io.HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
-    EvalMetrics test = Evaluator.evaluate(in.read(spark, Columns.TEST), result.network(), result.codec(), in.transform().featureCount(), 1024);
+    EvalMetrics test = Evaluator.evaluate(in.read(spark, Columns.TEST), result.network(), result.head(), in.transform().featureCount(), 1024);
     System.out.printf("credit test AUC %.4f, accuracy %.4f (best epoch %d of %d)%n", test.auc(), test.accuracy(),
         result.provenance().bestEpoch(), result.provenance().epochsRun());
     assertEquals(in.rows(Columns.TEST), test.rows());

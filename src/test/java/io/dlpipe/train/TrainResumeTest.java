@@ -116,7 +116,7 @@ class TrainResumeTest {
         "--set", "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, changed.code(), changed.err());
     assertEquals("dlpipe: The checkpoints in " + ws + "/checkpoints were trained for another network or other prepared data "
-        + "(train.model, train.updater.type or transform.json changed since); run train with --fresh to start over, or restore the "
+        + "(train.model, train.updater, train.class-weights, train.target-transform or transform.json changed since); run train with --fresh to start over, or restore the "
         + "settings they were made with\n", changed.err());
     assertEquals(ExitCodes.OK, run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=1", "--set", "train.model.hidden-layers=[16]",
         "--set", "spark.master=local[2]", "--fresh").code());

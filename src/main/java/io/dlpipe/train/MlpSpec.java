@@ -1,13 +1,13 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.task.OutputHead;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -15,26 +15,16 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The multilayer perceptron a {@link TrainConfig} describes, for a given input width and output
- * kind. Each hidden layer is dense with the configured activation, or dense (linear, no bias) then
+ * head. Each hidden layer is dense with the configured activation, or dense (linear, no bias) then
  * batch normalization then the activation when batch normalization is on. Dropout applies to each
- * hidden layer's output, never to the raw features. The output layer follows the task: a linear
- * unit with MSE, softmax with multi-class cross-entropy, or a sigmoid with binary cross-entropy.
+ * hidden layer's output, never to the raw features. The output layer and loss come from the head.
  */
-public final class NetworkFactory {
-  private NetworkFactory() {}
-
-  /** A freshly initialized network. */
-  public static MultiLayerNetwork create(TrainConfig train, int featureCount, LabelCodec codec) {
-    MultiLayerNetwork net = new MultiLayerNetwork(configuration(train, featureCount, codec));
-    net.init();
-    return net;
-  }
-
-  public static MultiLayerConfiguration configuration(TrainConfig train, int featureCount, LabelCodec codec) {
+public final class MlpSpec implements NetworkSpec {
+  @Override
+  public MultiLayerConfiguration configuration(TrainConfig train, int featureCount, OutputHead head) {
     TrainConfig.Model m = train.model();
     NeuralNetConfiguration.ListBuilder list =
         new NeuralNetConfiguration.Builder()
@@ -62,13 +52,8 @@ public final class NetworkFactory {
       nIn = width;
       first = false;
     }
-    OutputLayer.Builder out =
-        switch (codec.kind()) {
-          case REGRESSION -> new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY);
-          case SOFTMAX -> new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX);
-          case SIGMOID -> new OutputLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID);
-        };
-    out.nIn(nIn).nOut(codec.width()).weightInit(WeightInit.XAVIER);
+    OutputLayer.Builder out = head.outputLayer();
+    out.nIn(nIn).weightInit(WeightInit.XAVIER);
     if (!first && m.dropout() > 0) {
       out.dropOut(retain);
     }

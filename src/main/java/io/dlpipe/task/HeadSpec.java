@@ -1,0 +1,47 @@
+package io.dlpipe.task;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dlpipe.config.TrainConfig;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An output head as {@code model.json} stores it under {@code head}: everything evaluate and
+ * predict need to decode the network's outputs exactly as training meant them.
+ *
+ * @param kind regression, binary or multiclass
+ * @param output the output layer and loss
+ * @param classes classification: labels in index order (the last is the positive class of a binary task)
+ * @param targetTransform regression: none, log1p or standardize (never auto: the choice made)
+ * @param targetCenter regression: subtracted after the transform (train mean, in transformed units)
+ * @param targetScale regression: divided by after that (train standard deviation, in transformed units)
+ * @param threshold binary: the probability of the positive class from which a row is predicted positive
+ * @param thresholdRule binary: how the threshold was chosen (max-f1, min-cost or fixed)
+ * @param classWeights classification: the loss weight of each class (all 1 when unweighted)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record HeadSpec(
+    TaskKind kind,
+    OutputKind output,
+    List<String> classes,
+    TrainConfig.TargetTransform targetTransform,
+    Double targetCenter,
+    Double targetScale,
+    Double threshold,
+    ThresholdRule thresholdRule,
+    Map<String, Double> classWeights) {
+
+  /** How a binary threshold was chosen. */
+  public enum ThresholdRule {
+    /** Maximizes the positive class's F1 on validation. */
+    MAX_F1,
+    /** Minimizes false-positive and false-negative costs on validation. */
+    MIN_COST,
+    /** Given by evaluate.threshold. */
+    FIXED
+  }
+
+  public HeadSpec {
+    classes = classes == null ? List.of() : List.copyOf(classes);
+  }
+}

@@ -1,0 +1,148 @@
+package io.dlpipe.task;
+
+import io.dlpipe.config.TrainConfig.TargetTransform;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Regression: one linear unit with MSE on a transformed target {@code (g(y) - center) / scale},
+ * where {@code g} is log1p or the identity. A network fits a target of mean 0 and deviation 1 far
+ * more easily than house prices in dollars, and log1p evens out a long right tail; predictions are
+ * mapped back, so every metric is in the target's own units.
+ */
+public final class RegressionHead implements OutputHead {
+  private final TargetTransform transform;
+  private final double center;
+  private final double scale;
+
+  /**
+   * @param transform none, log1p or standardize
+   * @param center subtracted after g (0 for none)
+   * @param scale divided by after that (1 for none; never 0)
+   */
+  public RegressionHead(TargetTransform transform, double center, double scale) {
+    if (transform == TargetTransform.AUTO) {
+      throw new IllegalArgumentException("auto must be resolved before a head is built");
+    }
+    this.transform = transform;
+    this.center = transform == TargetTransform.NONE ? 0 : center;
+    this.scale = transform == TargetTransform.NONE || !(scale > 0) || !Double.isFinite(scale) ? 1 : scale;
+  }
+
+  @Override
+  public TaskKind kind() {
+    return TaskKind.REGRESSION;
+  }
+
+  @Override
+  public int width() {
+    return 1;
+  }
+
+  @Override
+  public List<String> classes() {
+    return List.of();
+  }
+
+  @Override
+  public OutputKind output() {
+    return OutputKind.LINEAR_MSE;
+  }
+
+  @Override
+  public MainMetric mainMetric() {
+    return MainMetric.R2;
+  }
+
+  /** The network's target for a label. */
+  public double forward(double y) {
+    double g = transform == TargetTransform.LOG1P ? Math.log1p(Math.max(y, -1 + 1e-12)) : y;
+    return (g - center) / scale;
+  }
+
+  /** A network output in the target's own units. */
+  public double inverse(double out) {
+    double g = out * scale + center;
+    return transform == TargetTransform.LOG1P ? Math.expm1(g) : g;
+  }
+
+  @Override
+  public void encode(double label, float[] out, int offset) {
+    out[offset] = (float) forward(label);
+  }
+
+  @Override
+  public OutputLayer.Builder outputLayer() {
+    return new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nOut(1);
+  }
+
+  @Override
+  public double prediction(float[] out) {
+    return inverse(out[0]);
+  }
+
+  @Override
+  public double[] probabilities(float[] out) {
+    return null;
+  }
+
+  @Override
+  public String label(double prediction) {
+    return String.valueOf(prediction);
+  }
+
+  @Override
+  public HeadStats newStats() {
+    return new HeadStats(0, false);
+  }
+
+  @Override
+  public void add(HeadStats s, double prediction, double[] probabilities, double y) {
+    s.rows++;
+    double d = forward(prediction) - forward(y);
+    s.lossSum += d * d;
+    double err = prediction - y;
+    s.sumY += y;
+    s.sumY2 += y * y;
+    s.sse += err * err;
+    s.sae += Math.abs(err);
+  }
+
+  @Override
+  public Map<String, Double> metrics(HeadStats s) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    double mse = s.sse / s.rows;
+    m.put("mse", mse);
+    m.put("rmse", Math.sqrt(mse));
+    m.put("mae", s.sae / s.rows);
+    m.put("r2", r2(s));
+    return m;
+  }
+
+  private static double r2(HeadStats s) {
+    double sst = s.sumY2 - s.sumY * s.sumY / s.rows;
+    return sst > 0 ? 1 - s.sse / sst : Double.NaN;
+  }
+
+  @Override
+  public Map<String, Object> curves(HeadStats s) {
+    return new LinkedHashMap<>();
+  }
+
+  @Override
+  public EvalMetrics summary(HeadStats s) {
+    if (s.rows == 0) {
+      return new EvalMetrics(0, Double.NaN, null, null, null, null, null);
+    }
+    return new EvalMetrics(s.rows, s.lossSum / s.rows, r2(s), Math.sqrt(s.sse / s.rows), s.sae / s.rows, null, null);
+  }
+
+  @Override
+  public HeadSpec spec() {
+    return new HeadSpec(TaskKind.REGRESSION, OutputKind.LINEAR_MSE, List.of(), transform, center, scale, null, null, null);
+  }
+}

@@ -1,0 +1,75 @@
+package io.dlpipe.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.dlpipe.config.EtlConfig.CategoricalEncoding;
+import io.dlpipe.config.Task;
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.etl.FittedTransform;
+import io.dlpipe.io.ModelStore;
+import io.dlpipe.task.BinaryHead;
+import io.dlpipe.task.MainMetric;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.task.OutputKind;
+import io.dlpipe.task.RegressionHead;
+import io.dlpipe.task.TaskKind;
+import io.dlpipe.testing.TestData;
+import io.dlpipe.train.ModelProvenance;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+
+/** transform.json and model.json of format 1 (written before output heads) still load, and decode as they did. */
+class OldFormatFixturesTest {
+  private static final Path DIR = TestData.projectDir().resolve("src/test/resources/fixtures/format-1");
+
+  private static String read(String file) throws Exception {
+    return Files.readString(DIR.resolve(file));
+  }
+
+  @Test
+  void creditFormat1BundleLoadsAsABinarySoftmaxHeadAtHalf() throws Exception {
+    FittedTransform t = FittedTransform.fromJson(read("credit/transform.json"), "credit/transform.json");
+    assertEquals(Task.CLASSIFICATION, t.task());
+    assertEquals(List.of("good", "bad"), t.classes());
+    assertEquals(33, t.featureCount());
+    assertEquals(CategoricalEncoding.ONE_HOT, t.categorical().get(0).encoding());
+
+    ModelProvenance p = ModelBundle.readProvenance(read("credit/model.json"), "credit/model.json");
+    assertEquals(1, p.formatVersion());
+    assertEquals(Task.CLASSIFICATION, p.task());
+    assertEquals(OutputKind.SOFTMAX_MCXENT, p.output());
+    assertEquals(MainMetric.AUC, p.mainMetric());
+    assertEquals(TrainConfig.Approach.EXPORT, p.approach());
+    assertEquals(2, p.bestEpoch());
+    assertNull(p.head());
+
+    MultiLayerNetwork net = ModelStore.read(new Configuration(), DIR.resolve("credit/model.zip").toString(), false);
+    OutputHead head = ModelBundle.head(t, p, net, "credit/model.zip");
+    assertEquals(TaskKind.BINARY, head.kind());
+    assertEquals(2, head.width());
+    assertEquals(0.5, ((BinaryHead) head).threshold());
+    assertEquals(1.0, head.prediction(new float[] {0.5f, 0.5f}));
+    assertEquals(0.0, head.prediction(new float[] {0.51f, 0.49f}));
+  }
+
+  @Test
+  void amesFormat1ModelDecodesWithTheTransformsLabelStatistics() throws Exception {
+    FittedTransform t = FittedTransform.fromJson(read("ames/transform.json"), "ames/transform.json");
+    assertEquals(Task.REGRESSION, t.task());
+    ModelProvenance p = ModelBundle.readProvenance(read("ames/model.json"), "ames/model.json");
+    assertEquals(OutputKind.LINEAR_MSE, p.output());
+    assertEquals(MainMetric.R2, p.mainMetric());
+    assertEquals(353, p.featureCount());
+    RegressionHead head = (RegressionHead) io.dlpipe.task.OutputHeads.legacy(t, 1);
+    // format 1: prediction = output * label_std + label_mean
+    assertEquals(179122.405124, head.inverse(0), 1e-6);
+    assertEquals(179122.405124 + 78301.4299083, head.inverse(1), 1e-6);
+    assertEquals(p.labelMean(), head.inverse(0), 1e-6);
+    assertEquals(TrainConfig.TargetTransform.STANDARDIZE, head.spec().targetTransform());
+  }
+}

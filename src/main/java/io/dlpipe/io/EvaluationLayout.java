@@ -11,16 +11,17 @@ public final class EvaluationLayout {
   private final String root;
 
   public EvaluationLayout(String outputDir) {
-    this.root = HadoopFiles.join(outputDir, "evaluation");
+    this(HadoopFiles.join(outputDir, "evaluation"), null);
   }
 
-  private EvaluationLayout(String root, boolean unused) {
+  /** {@code staging} only tells this constructor apart from the public one, which takes output.dir. */
+  private EvaluationLayout(String root, Void staging) {
     this.root = root;
   }
 
   /** The same files under {@code root} (a staging folder) instead of evaluation/. */
   public EvaluationLayout at(String root) {
-    return new EvaluationLayout(root, true);
+    return new EvaluationLayout(root, null);
   }
 
   public String root() {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real full disk: the workspace lives on a 3 MiB tmpfs. A first etl (credit, 4,454 rows) fits;
- * a second one on 60,000 synthetic rows does not. It must exit 1 with a first line that says "No
+ * A real full disk: the workspace lives on a 2 MiB tmpfs. A first etl (credit, 4,454 rows) fits;
+ * a second one on 300,000 synthetic rows does not. It must exit 1 with a first line that says "No
  * space left on device" and names the path, write no _SUCCESS, and leave the first result in place.
  * Needs root (mount); skipped, saying why, where mounting is not allowed.
  */
@@ -35,11 +35,11 @@ class DiskFullTest {
   static void mountASmallDisk() throws Exception {
     disk = tmp.resolve("small");
     Files.createDirectories(disk);
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", disk.toString()).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", disk.toString()).redirectErrorStream(true).start();
     boolean done = p.waitFor(30, TimeUnit.SECONDS);
     String out = new String(p.getInputStream().readAllBytes());
     mounted = done && p.exitValue() == 0;
-    Assumptions.assumeTrue(mounted, "cannot mount a 3 MiB tmpfs (needs root and CAP_SYS_ADMIN): " + out.strip());
+    Assumptions.assumeTrue(mounted, "cannot mount a 2 MiB tmpfs (needs root and CAP_SYS_ADMIN): " + out.strip());
   }
 
   @AfterAll
@@ -60,7 +60,7 @@ class DiskFullTest {
     byte[] transform = Files.readAllBytes(ws.resolve("prepared/transform.json"));
 
     Path big = tmp.resolve("big");
-    assertEquals(ExitCodes.OK, CliRun.run("synth", "--shape", "credit", "--rows", "60000", "--out", big.toString(), "--master", "local[2]").code());
+    assertEquals(ExitCodes.OK, CliRun.run("synth", "--shape", "credit", "--rows", "300000", "--out", big.toString(), "--master", "local[2]").code());
     CliRun.Outcome full = etl(big.toString(), common);
     assertEquals(ExitCodes.FAILURE, full.code(), full.err());
     String staging = ws.resolve("_prepared.staging-" + RunId.current()).toString();

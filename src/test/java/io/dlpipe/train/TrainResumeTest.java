@@ -50,7 +50,7 @@ class TrainResumeTest {
     TrainResult fresh = new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=1")).run(true);
     assertNull(fresh.provenance().resumedFromEpoch());
     assertEquals(1, fresh.history().epoch());
-    assertEquals(List.of("epoch-000001"), list(ws.resolve("checkpoints")));
+    assertEquals(List.of("_dlpipe.json", "epoch-000001"), list(ws.resolve("checkpoints")));
   }
 
   @Test

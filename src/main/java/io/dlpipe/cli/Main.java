@@ -3,6 +3,8 @@ package io.dlpipe.cli;
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.io.InputReader;
+import java.util.HashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,8 +19,8 @@ import picocli.CommandLine.Command;
     versionProvider = Version.class,
     subcommands = {RunCommand.class, EtlCommand.class, TrainCommand.class, EvaluateCommand.class, PredictCommand.class, DoctorCommand.class, SynthCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-  /** System property the console log pattern reads: how much of a logged exception it prints. */
-  static final String LOG_EXCEPTIONS = "dlpipe.log.exceptions";
+  /** System properties log4j2.properties reads: how much of a logged exception it prints, and the level of task failures. */
+  static final Map<String, String> VERBOSE_LOGGING = Map.of("dlpipe.log.exceptions", "full", "dlpipe.log.tasks", "warn");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -44,17 +46,19 @@ public final class Main implements Runnable {
           if (!verbose(parseResult)) {
             return new CommandLine.RunLast().execute(parseResult);
           }
-          String before = System.getProperty(LOG_EXCEPTIONS);
-          System.setProperty(LOG_EXCEPTIONS, "full");
+          Map<String, String> before = new HashMap<>();
+          VERBOSE_LOGGING.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
           reconfigureLogging();
           try {
             return new CommandLine.RunLast().execute(parseResult);
           } finally {
-            if (before == null) {
-              System.clearProperty(LOG_EXCEPTIONS);
-            } else {
-              System.setProperty(LOG_EXCEPTIONS, before);
-            }
+            before.forEach((k, v) -> {
+              if (v == null) {
+                System.clearProperty(k);
+              } else {
+                System.setProperty(k, v);
+              }
+            });
             reconfigureLogging();
           }
         });
@@ -90,7 +94,7 @@ public final class Main implements Runnable {
     return false;
   }
 
-  /** Re-reads log4j2.properties, whose console pattern prints exceptions as {@value #LOG_EXCEPTIONS} says. */
+  /** Re-reads log4j2.properties, which reads the properties of {@link #VERBOSE_LOGGING}. */
   private static void reconfigureLogging() {
     if (org.apache.logging.log4j.LogManager.getContext(false) instanceof org.apache.logging.log4j.core.LoggerContext context) {
       context.reconfigure();

@@ -4,16 +4,18 @@ import java.io.Serializable;
 
 /**
  * Counts distinct values of one column inside an aggregation, without a shuffle: exactly (a set
- * of 64-bit hashes) up to {@value #EXACT_LIMIT} values, then as a HyperLogLog of 2^14 registers,
- * whose relative standard error is 1.04 / sqrt(2^14) = 0.81%. Role inference only asks "one
+ * of 64-bit hashes) up to {@value #EXACT_LIMIT} values, then as a HyperLogLog of 2^16 registers,
+ * whose relative standard error is 1.04 / sqrt(2^16) = 0.41% (errors reach about 1% between
+ * 160,000 and 330,000 values, where the estimator hands over from linear counting). Role inference only asks "one
  * value?", "at most a few levels?" (exact answers, below the limit) and "about one value per
- * row?" (the estimate: a column of unique values reads below the default 0.98 id threshold with
- * probability about 0.6%, and is then kept as a feature). Memory: at most 16 KiB per column.
+ * row?" (the estimate: a column of unique values reads below the default 0.98 id threshold only
+ * five standard errors off). Memory: at most 64 KiB per column, only for columns with more than
+ * 1,024 distinct values.
  */
 final class DistinctSketch implements Serializable {
   private static final long serialVersionUID = 1L;
   static final int EXACT_LIMIT = 1024;
-  private static final int P = 14;
+  private static final int P = 16;
   private static final int M = 1 << P;
 
   /** Open-addressing set of hashes (0 marks a free slot; a 0 hash is stored as 1). */

@@ -115,12 +115,12 @@ class RoleInferenceTest {
   void distinctSketchIsExactUpToItsLimitThenWithinItsErrorBound() {
     DistinctSketch a = new DistinctSketch();
     DistinctSketch b = new DistinctSketch();
-    for (int i = 0; i < 1000; i++) {
+    for (int i = 0; i < 600; i++) {
       a.add("v" + i);
-      b.add("v" + (i + 500));
+      b.add("v" + (i + 300));
     }
-    assertEquals(1000, a.count());
-    assertEquals(1500, a.merge(b).count());
+    assertEquals(600, a.count());
+    assertEquals(900, a.merge(b).count());
     DistinctSketch big = new DistinctSketch();
     DistinctSketch other = new DistinctSketch();
     for (int i = 0; i < 200_000; i++) {
@@ -128,9 +128,9 @@ class RoleInferenceTest {
       big.add("id-" + (i % 50));
     }
     long estimate = big.merge(other).count();
-    // Deterministic (fixed hash); within 3 standard errors (0.81% each) of the true 200,000.
-    assertEquals(199_176, estimate);
-    assertTrue(Math.abs(estimate - 200_000) < 0.0243 * 200_000, "estimate " + estimate);
+    // Deterministic (a fixed hash), and within the documented 1% of the true 200,000.
+    assertEquals(199_725, estimate);
+    assertTrue(Math.abs(estimate - 200_000) < 0.01 * 200_000, "estimate " + estimate);
   }
 
   @Test

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code dlpipe synth}: seeded synthetic raw CSV shaped like a bundled dataset, of any size. */
 @Command(name = "synth", description = "Write seeded synthetic raw CSV shaped like a bundled dataset (for tests and benchmarks).", mixinStandardHelpOptions = true)
 final class SynthCommand implements Callable<Integer> {
-  @Option(names = "--shape", required = true, description = "credit | ames")
+  @Option(names = "--shape", required = true, description = "credit | ames | wide")
   Shape shape;
 
   @Option(names = "--rows", required = true, description = "Number of data rows.")
@@ -31,18 +31,24 @@ final class SynthCommand implements Callable<Integer> {
   @Option(names = "--malformed-ratio", defaultValue = "0.01", description = "Share of bad rows (default ${DEFAULT-VALUE}).")
   double malformedRatio;
 
+  @Option(names = "--columns", defaultValue = "500", description = "Feature columns of --shape wide (default ${DEFAULT-VALUE}).")
+  int columns;
+
+  @Option(names = "--date-column", description = "Append Recorded_At, an ISO-8601 timestamp the target depends on.")
+  boolean dateColumn;
+
   @Option(names = "--master", description = "Spark master (default local[*]).")
   String master;
 
   @Override
   public Integer call() {
-    if (rows < 1 || files < 1 || malformedRatio < 0 || malformedRatio > 1) {
-      throw new io.dlpipe.ConfigException("synth: expected --rows >= 1, --files >= 1 and --malformed-ratio in [0, 1], found " + rows + ", " + files + ", " + malformedRatio);
+    if (rows < 1 || files < 1 || malformedRatio < 0 || malformedRatio > 1 || columns < 2) {
+      throw new io.dlpipe.ConfigException("synth: expected --rows >= 1, --files >= 1, --malformed-ratio in [0, 1] and --columns >= 2, found " + rows + ", " + files + ", " + malformedRatio + ", " + columns);
     }
     SparkSettings settings = new SparkSettings("", "dlpipe-synth", Map.of(), "");
     SparkSession spark = SparkSessions.getOrCreate(SparkSessions.resolveMaster(master, settings), settings);
     try {
-      new SyntheticData(shape, seed, malformedRatio).write(spark, out, rows, files);
+      new SyntheticData(shape, seed, malformedRatio, columns, dateColumn).write(spark, out, rows, files);
       System.out.println(out);
       return 0;
     } finally {

@@ -33,7 +33,7 @@ public final class ConfigLoader {
   public static final String DEFAULTS_RESOURCE = "dlpipe-defaults.conf";
 
   /** Objects whose keys are the user's own (column names, Spark settings), not dlpipe's. */
-  private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf", "train.class-weights", "tune.space");
+  private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf", "train.class-weights", "tune.space", "etl.normalize.numeric-encoding-columns");
 
   private static final Pattern SCALAR_LITERAL =
       Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?|true|false|null|\\[.*]|\\{.*}|\".*\"");
@@ -412,7 +412,8 @@ public final class ConfigLoader {
         new EtlConfig.Infer(
             r.number("etl.infer.numeric-min-parse-ratio", 0, 1, false, true),
             r.number("etl.infer.id-like-min-distinct-ratio", 0, 1, false, true),
-            (int) r.integer("etl.infer.max-categorical-numeric-levels", 0, 10_000));
+            (int) r.integer("etl.infer.max-categorical-numeric-levels", 0, 10_000),
+            r.bool("etl.infer.dates"));
 
     EtlConfig.Dedup dedup =
         new EtlConfig.Dedup(r.enumValue("etl.dedup.mode", EtlConfig.DedupMode.class), r.stringList("etl.dedup.key-columns"));
@@ -436,7 +437,12 @@ public final class ConfigLoader {
             r.enumValue("etl.normalize.method", EtlConfig.NormalizeMethod.class),
             r.enumValue("etl.normalize.log", EtlConfig.LogMode.class),
             r.stringList("etl.normalize.log-columns"),
-            r.number("etl.normalize.log-skew-threshold", 0, Double.MAX_VALUE, true, true));
+            r.number("etl.normalize.log-skew-threshold", 0, Double.MAX_VALUE, true, true),
+            r.enumValue("etl.normalize.numeric-encoding", EtlConfig.NumericEncoding.class),
+            r.enumMap("etl.normalize.numeric-encoding-columns", EtlConfig.NumericEncoding.class),
+            (int) r.integer("etl.normalize.piecewise-linear-bins", 2, 256),
+            (int) r.integer("etl.normalize.periodic-frequencies", 1, 64),
+            r.number("etl.normalize.periodic-sigma", 0, 100, false, true));
     if (normalize.log() == EtlConfig.LogMode.LISTED && normalize.logColumns().isEmpty()) {
       throw ConfigReader.invalid("etl.normalize.log-columns", "at least one column when etl.normalize.log = listed", c.getValue("etl.normalize.log-columns"));
     }

@@ -28,9 +28,18 @@ public record EtlConfig(
     Write write,
     double quantileRelativeError) {
 
-  /** Role inference thresholds. */
+  /**
+   * Role inference thresholds.
+   *
+   * @param dates whether text columns of ISO-8601 dates or timestamps get role {@code date}
+   */
   public record Infer(
-      double numericMinParseRatio, double idLikeMinDistinctRatio, int maxCategoricalNumericLevels) {}
+      double numericMinParseRatio, double idLikeMinDistinctRatio, int maxCategoricalNumericLevels, boolean dates) {
+    /** Date recognition on, as by default. */
+    public Infer(double numericMinParseRatio, double idLikeMinDistinctRatio, int maxCategoricalNumericLevels) {
+      this(numericMinParseRatio, idLikeMinDistinctRatio, maxCategoricalNumericLevels, true);
+    }
+  }
 
   /** Duplicate handling: always counted, removed only when asked. */
   public record Dedup(DedupMode mode, List<String> keyColumns) {
@@ -64,12 +73,42 @@ public record EtlConfig(
   /** Quantile clipping (winsorizing) fitted on train. */
   public record Clip(boolean enabled, double lowerQuantile, double upperQuantile) {}
 
-  /** Numeric scaling, fitted on train. */
+  /**
+   * Numeric scaling and encoding, fitted on train.
+   *
+   * @param numericEncoding the encoding of every numeric column not named in {@code encodingColumns}
+   * @param encodingColumns per-column encodings that override {@code numericEncoding}
+   * @param bins piecewise-linear encoding: quantile bins per column (its dimensions)
+   * @param periodicFrequencies periodic encoding: sine/cosine pairs per column
+   * @param periodicSigma periodic encoding: standard deviation of the seeded frequencies
+   */
   public record Normalize(
-      NormalizeMethod method, LogMode log, List<String> logColumns, double logSkewThreshold) {
+      NormalizeMethod method, LogMode log, List<String> logColumns, double logSkewThreshold,
+      NumericEncoding numericEncoding, java.util.Map<String, NumericEncoding> encodingColumns, int bins, int periodicFrequencies, double periodicSigma) {
     public Normalize {
       logColumns = List.copyOf(logColumns);
+      encodingColumns = java.util.Map.copyOf(encodingColumns);
     }
+
+    /** Standardized numbers, one dimension each, as by default. */
+    public Normalize(NormalizeMethod method, LogMode log, List<String> logColumns, double logSkewThreshold) {
+      this(method, log, logColumns, logSkewThreshold, NumericEncoding.STANDARDIZE, java.util.Map.of(), 16, 8, 1.0);
+    }
+
+    /** The encoding of numeric column {@code name}. */
+    public NumericEncoding encodingOf(String name) {
+      return encodingColumns.getOrDefault(name, numericEncoding);
+    }
+  }
+
+  /** How a numeric column becomes feature dimensions. */
+  public enum NumericEncoding {
+    /** One dimension, scaled by etl.normalize.method (standardized by default). */
+    STANDARDIZE,
+    /** Piecewise-linear encoding on quantile bins fitted on train (Gorishniy et al. 2022). */
+    PIECEWISE_LINEAR,
+    /** The scaled value plus sine and cosine at seeded frequencies (Gorishniy et al. 2022). */
+    PERIODIC
   }
 
   /** Scaling methods. */

@@ -8,7 +8,7 @@ import io.dlpipe.config.ColumnRole;
  * {@code transform.json}.
  *
  * @param name the column's name in the raw data
- * @param role {@code numeric}, {@code categorical}, {@code ignore}, or {@code target}
+ * @param role {@code numeric}, {@code categorical}, {@code date}, {@code ignore}, or {@code target}
  * @param origin {@code declared} (from input.columns or target.column) or {@code inferred}
  * @param reason why inference chose the role, with the statistics it looked at
  */
@@ -27,5 +27,16 @@ public record ColumnSpec(String name, String role, String origin, String reason)
   @JsonIgnore
   public boolean isCategorical() {
     return role.equals("categorical");
+  }
+
+  @JsonIgnore
+  public boolean isDate() {
+    return role.equals("date");
+  }
+
+  /** True for the roles that feed the feature vector. */
+  @JsonIgnore
+  public boolean isFeature() {
+    return isNumeric() || isCategorical() || isDate();
   }
 }

@@ -75,7 +75,7 @@ public final class EtlJob {
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     EtlConfig etl = cfg.etl();
     List<String> nullValues = cfg.input().nullValues();
-    StageTimer timer = new StageTimer(spark, "etl", 8);
+    StageTimer timer = new StageTimer(spark, "etl", 7);
     // Before anything is read or written: prepared/ must be etl's, and the input must not lie inside it.
     OutputGuard.requireDisjoint(files.conf(), cfg.input().path(), "input.path", layout.root(), "the etl output folder",
         "etl replaces that folder, so it would destroy its own input. Move the input out of it");
@@ -93,24 +93,27 @@ public final class EtlJob {
     staged = StagedOutput.begin(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
     PreparedLayout out = new PreparedLayout(staged.path());
 
+    // Parsed once: every later pass reads this cached columnar copy, not the raw files.
+    Dataset<Row> parsed = raw.persist(StorageLevel.MEMORY_AND_DISK());
     List<ColumnSpec> specs;
-    try (StageTimer.Stage s = timer.start("infer", "infer column roles")) {
-      specs = RoleInference.infer(raw, inputColumns, cfg.input(), cfg.target().column(), etl.infer());
+    try (StageTimer.Stage s = timer.start("infer", "parse the input once and infer column roles")) {
+      specs = RoleInference.infer(parsed, inputColumns, cfg.input(), cfg.target().column(), etl.infer());
       logRoles(specs);
     }
 
-    Dataset<Row> checked = RowValidator.validate(raw, specs, cfg.target().task(), cfg.target().classes(), true, nullValues).persist(StorageLevel.MEMORY_AND_DISK());
-    long rowsRead = 0;
-    Map<String, Long> byReason = new TreeMap<>();
-    try (StageTimer.Stage s = timer.start("validate", "validate rows and parse the target")) {
-      for (Row r : checked.groupBy(Columns.REASON).count().collectAsList()) {
-        rowsRead += r.getLong(1);
-        if (!r.isNullAt(0)) {
-          byReason.put(r.getString(0), r.getLong(1));
-        }
-      }
+    // Validation, the split and every statistic of the fit come from one aggregation over this.
+    Dataset<Row> checked = Splitter.split(RowValidator.validate(parsed, specs, cfg.target().task(), cfg.target().classes(), true, nullValues), etl.split(), inputColumns)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    FitStatistics stats;
+    long rowsRead;
+    Map<String, Long> byReason;
+    try (StageTimer.Stage s = timer.start("validate", "validate rows, split, and measure train for the fit")) {
+      stats = TransformFitter.measure(checked, specs, cfg.target(), etl, nullValues);
+      byReason = new TreeMap<>(stats.reasons);
+      rowsRead = stats.reasons.values().stream().mapToLong(Long::longValue).sum() + stats.splits.values().stream().mapToLong(Long::longValue).sum();
       s.rows(rowsRead);
     }
+    parsed.unpersist();
     if (rowsRead == 0) {
       throw new DataException("Input is empty: " + cfg.input().path() + " (input.path) has no data rows");
     }
@@ -134,41 +137,42 @@ public final class EtlJob {
 
     Dataset<Row> good = checked.where(functions.col(Columns.REASON).isNull());
     long duplicates;
-    Dataset<Row> deduped;
-    try (StageTimer.Stage s = timer.start("dedup", "count duplicate rows")) {
-      duplicates = Deduplicator.countDuplicates(good, Deduplicator.identity(etl.dedup(), inputColumns));
-      deduped = Deduplicator.remove(good, etl.dedup(), inputColumns);
+    Dataset<Row> splitted = good;
+    boolean report = etl.dedup().mode() == EtlConfig.DedupMode.REPORT;
+    try (StageTimer.Stage s = timer.start("dedup", report ? "count duplicate rows" : "remove duplicate rows")) {
+      if (report) {
+        duplicates = Deduplicator.countDuplicates(good, Deduplicator.identity(etl.dedup(), inputColumns));
+      } else {
+        // Removal changes what the fit sees: measure the remaining rows again, and count what went.
+        splitted = Deduplicator.remove(good, etl.dedup(), inputColumns).persist(StorageLevel.MEMORY_AND_DISK());
+        stats = TransformFitter.measure(splitted, specs, cfg.target(), etl, nullValues);
+        duplicates = rowsRead - quarantined - stats.splits.values().stream().mapToLong(Long::longValue).sum();
+      }
       s.rows(rowsRead - quarantined);
       LOG.info("Duplicates: {} found ({}), {}", duplicates, etl.dedup().mode() == EtlConfig.DedupMode.KEYS ? "by key columns " + etl.dedup().keyColumns() : "identical rows",
-          etl.dedup().mode() == EtlConfig.DedupMode.REPORT ? "kept (etl.dedup.mode = report)" : "removed");
+          report ? "kept (etl.dedup.mode = report)" : "removed");
     }
-    long removed = etl.dedup().mode() == EtlConfig.DedupMode.REPORT ? 0 : duplicates;
+    long removed = report ? 0 : duplicates;
 
-    Dataset<Row> splitted = Splitter.split(deduped, etl.split(), inputColumns).persist(StorageLevel.MEMORY_AND_DISK());
     Map<String, Long> splitCounts = new LinkedHashMap<>();
-    try (StageTimer.Stage s = timer.start("split", "split train / validation / test")) {
-      for (String name : SPLITS) {
-        splitCounts.put(name, 0L);
-      }
-      for (Row r : splitted.groupBy(Columns.SPLIT).count().collectAsList()) {
-        splitCounts.put(r.getString(0), r.getLong(1));
-      }
-      s.rows(splitCounts.values().stream().mapToLong(Long::longValue).sum());
-      LOG.info("Split by {}: {}", etl.split().idColumn().isEmpty() ? "row content hash" : "hash of " + etl.split().idColumn(), splitCounts);
+    for (String name : SPLITS) {
+      splitCounts.put(name, stats.splits.getOrDefault(name, 0L));
     }
-    checked.unpersist();
+    LOG.info("Split by {}: {}", etl.split().idColumn().isEmpty() ? "row content hash" : "hash of " + etl.split().idColumn(), splitCounts);
     if (splitCounts.get(Columns.TRAIN) == 0) {
+      checked.unpersist();
+      splitted.unpersist();
       throw new DataException("The train split is empty: no good row was left after cleaning " + cfg.input().path());
     }
 
     FittedTransform transform;
     try (StageTimer.Stage s = timer.start("fit", "fit the transform on train")) {
       Dataset<Row> train = splitted.where(functions.col(Columns.SPLIT).equalTo(Columns.TRAIN));
-      List<String> classes = cfg.target().task() == io.dlpipe.config.Task.CLASSIFICATION ? TransformFitter.classes(splitted, cfg.target()) : List.of();
-      transform = TransformFitter.fit(train, specs, classes, cfg.target(), etl, nullValues);
+      List<String> classes = cfg.target().task() == io.dlpipe.config.Task.CLASSIFICATION ? TransformFitter.classes(stats, cfg.target()) : List.of();
+      transform = TransformFitter.fit(stats, train, specs, classes, cfg.target(), etl, nullValues);
       s.rows(splitCounts.get(Columns.TRAIN));
-      LOG.info("Transform fitted on {} train rows: {} features ({} numeric, {} categorical columns){}", splitCounts.get(Columns.TRAIN), transform.featureCount(),
-          transform.numeric().size(), transform.categorical().size(), classes.isEmpty() ? "" : ", classes " + classes);
+      LOG.info("Transform fitted on {} train rows: {} features ({} numeric, {} date, {} categorical columns){}", splitCounts.get(Columns.TRAIN), transform.featureCount(),
+          transform.numeric().size(), transform.dates().size(), transform.categorical().size(), classes.isEmpty() ? "" : ", classes " + classes);
     }
 
     Map<String, Long> written = new LinkedHashMap<>();
@@ -179,6 +183,7 @@ public final class EtlJob {
       s.rows(written.values().stream().mapToLong(Long::longValue).sum());
     }
     splitted.unpersist();
+    checked.unpersist();
 
     EtlSummary summary = summary("succeeded", null, rowsRead, quarantined, byReason, duplicates, removed, written, transform.featureCount(), timer, started);
     if (!summary.reconciles()) {
@@ -225,8 +230,9 @@ public final class EtlJob {
   private static void logRoles(List<ColumnSpec> specs) {
     long numeric = specs.stream().filter(ColumnSpec::isNumeric).count();
     long categorical = specs.stream().filter(ColumnSpec::isCategorical).count();
+    long dates = specs.stream().filter(ColumnSpec::isDate).count();
     long ignored = specs.stream().filter(s -> s.role().equals("ignore")).count();
-    LOG.info("Column roles: {} numeric, {} categorical, {} ignored, 1 target", numeric, categorical, ignored);
+    LOG.info("Column roles: {} numeric, {} categorical, {} date, {} ignored, 1 target", numeric, categorical, dates, ignored);
     for (ColumnSpec s : specs) {
       LOG.info("  {} -> {} ({}: {})", s.name(), s.role(), s.origin(), s.reason());
     }

@@ -9,7 +9,9 @@ import io.dlpipe.config.EtlConfig.CategoricalEncoding;
 import io.dlpipe.config.Task;
 import io.dlpipe.spark.Columns;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,6 +35,7 @@ import org.apache.spark.sql.types.DataTypes;
  * @param columns the input schema with roles
  * @param numeric fitted statistics of each numeric feature, in input order
  * @param categorical fitted vocabulary of each categorical feature, in input order
+ * @param dates the derivation of each date column, in input order (absent before format 2)
  * @param featureNames the name of each dimension of the feature vector, in vector order
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -47,10 +50,17 @@ public record FittedTransform(
     List<ColumnSpec> columns,
     List<NumericFeature> numeric,
     List<CategoricalFeature> categorical,
+    List<DateFeature> dates,
     List<String> featureNames) {
 
-  /** The version this build writes and reads. Bump it when the meaning of a field changes. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The version this build writes. Bump it when the meaning of a field changes. Version 2 added
+   * numeric encodings and date features; a version 1 file reads as standardized numbers and no
+   * dates, which is exactly what it meant.
+   */
+  public static final int FORMAT_VERSION = 2;
+  /** The oldest version this build still reads. */
+  public static final int OLDEST_READABLE_VERSION = 1;
   /** The level that stands for a missing cell when etl.impute.categorical = missing-level. */
   public static final String MISSING_LEVEL = "__missing__";
   /** The bucket of rare and unseen levels. */
@@ -59,7 +69,12 @@ public record FittedTransform(
   private static final ObjectMapper JSON = io.dlpipe.io.Json.MAPPER;
 
   /**
-   * A fitted numeric feature: {@code x -> coalesce(x, impute) -> clip -> log1p? -> (x - center) / scale}.
+   * A fitted numeric feature: {@code x -> coalesce(x, impute) -> clip -> log1p? -> v}, then by
+   * {@code encoding}: {@code standardize} gives one dimension {@code (v - center) / scale};
+   * {@code piecewise-linear} gives {@code bins.size() - 1} dimensions, dimension t being 0 below
+   * bin t, 1 above it and the fraction of the bin inside it (the first and last bins extend
+   * linearly beyond the train range); {@code periodic} gives {@code z = (v - center) / scale}
+   * followed by {@code sin(2 pi f z), cos(2 pi f z)} for each frequency f.
    *
    * @param name column name
    * @param impute value for a missing cell (train median or mean)
@@ -69,8 +84,87 @@ public record FittedTransform(
    * @param method standardize | min-max | none
    * @param center subtracted before scaling (train mean or minimum, or 0)
    * @param scale divisor (train standard deviation or range, or 1; never 0)
+   * @param encoding standardize | piecewise-linear | periodic (absent in format 1: standardize)
+   * @param bins piecewise-linear: the strictly increasing bin edges, train quantiles of v
+   * @param frequencies periodic: the frequencies f
    */
-  public record NumericFeature(String name, double impute, Double clipLower, Double clipUpper, boolean log1p, String method, double center, double scale) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record NumericFeature(
+      String name, double impute, Double clipLower, Double clipUpper, boolean log1p, String method, double center, double scale,
+      String encoding, List<Double> bins, List<Double> frequencies) {
+    public static final String STANDARDIZE = "standardize";
+    public static final String PIECEWISE_LINEAR = "piecewise-linear";
+    public static final String PERIODIC = "periodic";
+
+    public NumericFeature {
+      encoding = encoding == null ? STANDARDIZE : encoding;
+      bins = bins == null ? null : List.copyOf(bins);
+      frequencies = frequencies == null ? null : List.copyOf(frequencies);
+      if (!List.of(STANDARDIZE, PIECEWISE_LINEAR, PERIODIC).contains(encoding)) {
+        throw new IllegalArgumentException("numeric feature " + name + ": encoding must be standardize, piecewise-linear or periodic, was " + encoding);
+      }
+      if (encoding.equals(PIECEWISE_LINEAR) && (bins == null || bins.size() < 2)) {
+        throw new IllegalArgumentException("numeric feature " + name + ": piecewise-linear needs at least 2 bin edges, found " + bins);
+      }
+      if (encoding.equals(PERIODIC) && (frequencies == null || frequencies.isEmpty())) {
+        throw new IllegalArgumentException("numeric feature " + name + ": periodic needs at least one frequency");
+      }
+    }
+
+    /** A standardized (one-dimensional) feature, as format 1 knew them. */
+    public NumericFeature(String name, double impute, Double clipLower, Double clipUpper, boolean log1p, String method, double center, double scale) {
+      this(name, impute, clipLower, clipUpper, log1p, method, center, scale, STANDARDIZE, null, null);
+    }
+
+    /** Number of dimensions of this feature in the vector. */
+    int width() {
+      return switch (encoding) {
+        case PIECEWISE_LINEAR -> bins.size() - 1;
+        case PERIODIC -> 1 + 2 * frequencies.size();
+        default -> 1;
+      };
+    }
+  }
+
+  /**
+   * The features derived from an ISO date or timestamp column: {@code year} as {@code (year -
+   * yearCenter) / yearScale}, and each cyclical part as a sine and cosine pair (month over 12,
+   * day of week over 7, day of year over 365.25, hour over 24), so December sits next to January.
+   * A missing or unparseable cell gives 0 in every dimension: the train mean year, and the centre
+   * of each circle.
+   *
+   * @param name column name
+   * @param parts the derived parts, in vector order: {@code year}, {@code month}, {@code
+   *     day-of-week}, {@code day-of-year}, and {@code hour} when train cells carry a time of day
+   * @param yearCenter train mean of the year
+   * @param yearScale train standard deviation of the year (1 when constant)
+   */
+  public record DateFeature(String name, List<String> parts, double yearCenter, double yearScale) {
+    public static final List<String> ALL_PARTS = List.of("year", "month", "day-of-week", "day-of-year", "hour");
+
+    public DateFeature {
+      parts = List.copyOf(parts);
+      for (String p : parts) {
+        if (!ALL_PARTS.contains(p)) {
+          throw new IllegalArgumentException("date feature " + name + ": unknown part " + p + "; expected one of " + ALL_PARTS);
+        }
+      }
+    }
+
+    /** The names of this feature's dimensions. */
+    List<String> dimensionNames() {
+      List<String> out = new ArrayList<>();
+      for (String p : parts) {
+        if (p.equals("year")) {
+          out.add(name + ":year");
+        } else {
+          out.add(name + ":" + p + ":sin");
+          out.add(name + ":" + p + ":cos");
+        }
+      }
+      return out;
+    }
+  }
 
   /**
    * A fitted categorical feature.
@@ -99,6 +193,7 @@ public record FittedTransform(
     columns = List.copyOf(columns);
     numeric = List.copyOf(numeric);
     categorical = List.copyOf(categorical);
+    dates = dates == null ? List.of() : List.copyOf(dates);
     featureNames = List.copyOf(featureNames);
   }
 
@@ -116,11 +211,29 @@ public record FittedTransform(
     return Digests.sha256(canonical.toString());
   }
 
-  /** The feature names in vector order: numeric features, then each categorical feature's dimensions. */
-  static List<String> featureNames(List<NumericFeature> numeric, List<CategoricalFeature> categorical) {
+  /**
+   * The feature names in vector order: each numeric feature's dimensions, each date feature's,
+   * then each categorical feature's.
+   */
+  static List<String> featureNames(List<NumericFeature> numeric, List<DateFeature> dates, List<CategoricalFeature> categorical) {
     List<String> names = new ArrayList<>();
     for (NumericFeature f : numeric) {
-      names.add(f.name());
+      if (f.width() == 1) {
+        names.add(f.name());
+      } else if (f.encoding().equals(NumericFeature.PIECEWISE_LINEAR)) {
+        for (int t = 1; t <= f.width(); t++) {
+          names.add(f.name() + ":bin" + t);
+        }
+      } else {
+        names.add(f.name());
+        for (int k = 1; k <= f.frequencies().size(); k++) {
+          names.add(f.name() + ":sin" + k);
+          names.add(f.name() + ":cos" + k);
+        }
+      }
+    }
+    for (DateFeature f : dates) {
+      names.addAll(f.dimensionNames());
     }
     for (CategoricalFeature f : categorical) {
       if (f.encoding() == CategoricalEncoding.ONE_HOT) {
@@ -146,29 +259,44 @@ public record FittedTransform(
   }
 
   /**
-   * Feature order: numeric columns first, then categorical columns, each group in input order;
-   * {@link #featureNames} follows the same order.
+   * Feature order: numeric columns first, then date columns, then categorical columns, each group
+   * in input order; {@link #featureNames} follows the same order.
    */
   Column featuresColumn() {
-    FeatureEncoder encoder = new FeatureEncoder(numeric, categorical, new RawParsing(nullValues));
+    FeatureEncoder encoder = new FeatureEncoder(numeric, dates, categorical, new RawParsing(nullValues));
     UserDefinedFunction udf =
         functions.udf((UDF1<Row, float[]>) encoder::encode, DataTypes.createArrayType(DataTypes.FloatType, false)).asNonNullable();
     return udf.apply(parsedCells());
   }
 
-  /** The numeric features only, imputed, clipped and logged, in double precision: what the scaling is fitted on. */
-  Column numericColumn() {
-    FeatureEncoder encoder = new FeatureEncoder(numeric, List.of(), new RawParsing(nullValues));
-    UserDefinedFunction udf = functions.udf((UDF1<Row, double[]>) encoder::encodeNumeric, DataTypes.createArrayType(DataTypes.DoubleType, false));
-    return udf.apply(parsedCells());
-  }
-
-  /** A struct of the raw numeric cells, then the raw categorical cells. */
+  /** A struct of the raw numeric cells, then the raw date cells, then the raw categorical cells. */
   private Column parsedCells() {
     List<String> names = new ArrayList<>();
     numeric.forEach(f -> names.add(f.name()));
+    dates.forEach(f -> names.add(f.name()));
     categorical.forEach(f -> names.add(f.name()));
     return ParsedCells.struct(names);
+  }
+
+  /**
+   * The input column each feature dimension comes from: the dimensions of each numeric, date and
+   * categorical column, in vector order (for per-column importance).
+   */
+  public Map<String, int[]> dimensionsByColumn() {
+    Map<String, int[]> out = new LinkedHashMap<>();
+    int pos = 0;
+    List<Map.Entry<String, Integer>> widths = new ArrayList<>();
+    numeric.forEach(f -> widths.add(Map.entry(f.name(), f.width())));
+    dates.forEach(f -> widths.add(Map.entry(f.name(), f.dimensionNames().size())));
+    categorical.forEach(f -> widths.add(Map.entry(f.name(), f.width())));
+    for (Map.Entry<String, Integer> w : widths) {
+      int[] dims = new int[w.getValue()];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = pos++;
+      }
+      out.put(w.getKey(), dims);
+    }
+    return out;
   }
 
   Column labelColumn() {
@@ -192,7 +320,10 @@ public record FittedTransform(
     }
   }
 
-  /** Reads {@code transform.json}, refusing a format version this build does not know. */
+  /**
+   * Reads {@code transform.json}, refusing a format version this build does not know. Older
+   * versions load with the defaults their fields had then (see {@link #FORMAT_VERSION}).
+   */
   public static FittedTransform fromJson(String json, String where) {
     int version;
     try {
@@ -200,8 +331,9 @@ public record FittedTransform(
     } catch (JsonProcessingException e) {
       throw new DataException("Transform " + where + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
-    if (version != FORMAT_VERSION) {
-      throw new DataException("Transform " + where + " has format_version " + version + ", but this dlpipe reads version " + FORMAT_VERSION + "; rerun etl with this version");
+    if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
+      throw new DataException("Transform " + where + " has format_version " + version + ", but this dlpipe reads versions " + OLDEST_READABLE_VERSION + " to " + FORMAT_VERSION
+          + "; rerun etl with this version");
     }
     try {
       return JSON.readValue(json, FittedTransform.class);

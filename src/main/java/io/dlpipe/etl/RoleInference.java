@@ -14,14 +14,14 @@ import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 
 /**
  * Decides the role of every input column: declared roles first, then inference from one
  * aggregation pass over the well-formed rows (never a collect of rows). A text column is numeric
- * when nearly all of its present cells parse; a column with one distinct value is constant and
- * ignored; a text or integer column with one distinct value per row is an id and ignored.
+ * when nearly all of its present cells parse, a date when nearly all are ISO-8601 dates or
+ * timestamps; a column with one distinct value is constant and ignored; a text or integer column
+ * with one distinct value per row is an id and ignored.
  */
 public final class RoleInference {
   /** Below this many present cells, "one value per row" says nothing about being an id. */
@@ -69,7 +69,7 @@ public final class RoleInference {
         toInfer.add(c);
       }
     }
-    Map<String, Stats> stats = toInfer.isEmpty() ? Map.of() : profile(raw, toInfer, input.nullValues());
+    Map<String, Stats> stats = toInfer.isEmpty() ? Map.of() : profile(raw, toInfer, input.nullValues(), cfg.dates());
     List<ColumnSpec> specs = new ArrayList<>();
     for (String c : inputColumns) {
       if (c.equals(target)) {
@@ -84,7 +84,11 @@ public final class RoleInference {
   }
 
   /** What one aggregation pass measured about a column. */
-  record Stats(long rows, long present, long numeric, long integral, long distinct) {}
+  record Stats(long rows, long present, long numeric, long integral, long distinct, long dates) {
+    Stats(long rows, long present, long numeric, long integral, long distinct) {
+      this(rows, present, numeric, integral, distinct, 0);
+    }
+  }
 
   static ColumnSpec decide(String name, Stats s, EtlConfig.Infer cfg) {
     String counts = String.format(Locale.ROOT, "%d of %d cells present, %d parse as numbers, %d distinct", s.present, s.rows, s.numeric, s.distinct);
@@ -95,6 +99,10 @@ public final class RoleInference {
       return ColumnSpec.of(name, ColumnRole.IGNORE, "inferred", "constant: " + counts);
     }
     boolean numeric = s.numeric >= cfg.numericMinParseRatio() * s.present;
+    // Before the id test: a timestamp column often has one value per row, and is still a feature.
+    if (!numeric && cfg.dates() && s.dates >= cfg.numericMinParseRatio() * s.present) {
+      return ColumnSpec.of(name, ColumnRole.DATE, "inferred", "ISO dates: " + counts + ", " + s.dates + " parse as dates");
+    }
     boolean allIntegral = s.integral == s.numeric;
     boolean oneValuePerRow = s.present == s.rows && s.rows >= MIN_ROWS_FOR_ID && s.distinct >= cfg.idLikeMinDistinctRatio() * s.rows;
     if (oneValuePerRow && (!numeric || allIntegral)) {
@@ -109,63 +117,84 @@ public final class RoleInference {
     return ColumnSpec.of(name, ColumnRole.CATEGORICAL, "inferred", "text: " + counts);
   }
 
+  /** Per-column counters of the profiling aggregation; merged across partitions. */
+  private static final class Profile implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    long rows;
+    final long[] present;
+    final long[] numeric;
+    final long[] integral;
+    final long[] dates;
+    final DistinctSketch[] distinct;
+
+    Profile(int n) {
+      present = new long[n];
+      numeric = new long[n];
+      integral = new long[n];
+      dates = new long[n];
+      distinct = new DistinctSketch[n];
+      for (int i = 0; i < n; i++) {
+        distinct[i] = new DistinctSketch();
+      }
+    }
+
+    Profile merge(Profile o) {
+      rows += o.rows;
+      for (int i = 0; i < present.length; i++) {
+        present[i] += o.present[i];
+        numeric[i] += o.numeric[i];
+        integral[i] += o.integral[i];
+        dates[i] += o.dates[i];
+        distinct[i].merge(o.distinct[i]);
+      }
+      return this;
+    }
+  }
+
   /**
-   * Two jobs: one aggregation counting present, numeric and integer cells per column, then exact
-   * distinct counts per column over (column, value) pairs. Map-side combining keeps the second
-   * shuffle small for low-cardinality columns; only near-unique columns shuffle their values.
+   * One job, no shuffle: a single aggregation over the well-formed rows counts present, numeric,
+   * integer and ISO-date cells per column and sketches its distinct values ({@link
+   * DistinctSketch}: exact up to 1,024 values, HyperLogLog beyond). One Java function per row
+   * whatever the width: an aggregate expression per column and statistic made 2,000 columns
+   * take minutes to plan and compile.
    */
-  private static Map<String, Stats> profile(Dataset<Row> raw, List<String> cols, List<String> nullValues) {
+  private static Map<String, Stats> profile(Dataset<Row> raw, List<String> cols, List<String> nullValues, boolean dates) {
     RawParsing parsing = new RawParsing(nullValues);
+    DateParsing dateParsing = new DateParsing();
     int n = cols.size();
     List<Column> refs = new ArrayList<>();
     for (String c : cols) {
       refs.add(Columns.col(c));
     }
     Dataset<Row> wellFormed = raw.where(functions.col(Columns.CORRUPT).isNull()).select(refs.toArray(new Column[0]));
-    long[] zero = new long[1 + 3 * n];
-    long[] counts =
+    Profile p =
         wellFormed.javaRDD().treeAggregate(
-            zero,
+            new Profile(n),
             (acc, row) -> {
-              acc[0]++;
+              acc.rows++;
               for (int i = 0; i < n; i++) {
-                String cell = row.getString(i);
-                if (!parsing.isMissing(cell)) {
-                  acc[1 + 3 * i]++;
-                  Double d = parsing.number(cell);
-                  if (d != null) {
-                    acc[2 + 3 * i]++;
-                    if (d == Math.rint(d)) {
-                      acc[3 + 3 * i]++;
-                    }
+                String text = parsing.text(row.getString(i));
+                if (text == null) {
+                  continue;
+                }
+                acc.present[i]++;
+                acc.distinct[i].add(text);
+                Double d = parsing.number(text);
+                if (d != null) {
+                  acc.numeric[i]++;
+                  if (d == Math.rint(d)) {
+                    acc.integral[i]++;
                   }
+                } else if (dates && dateParsing.parse(text) != null) {
+                  acc.dates[i]++;
                 }
               }
               return acc;
             },
-            (a, b) -> {
-              for (int i = 0; i < a.length; i++) {
-                a[i] += b[i];
-              }
-              return a;
-            });
-
-    List<Column> pairs = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      pairs.add(functions.struct(functions.lit(i).as("i"), refs.get(i).as("v")));
-    }
-    long[] distinct = new long[n];
-    Dataset<Row> values =
-        wellFormed.select(functions.explode(functions.array(pairs.toArray(new Column[0]))).as("p")).select("p.i", "p.v");
-    Dataset<Row> present = values.filter((org.apache.spark.api.java.function.FilterFunction<Row>) r -> !parsing.isMissing(r.getString(1)));
-    Dataset<Row> stripped = present.map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> RowFactory.create(r.getInt(0), r.getString(1).strip()), present.encoder());
-    for (Row r : stripped.distinct().groupBy("i").count().collectAsList()) {
-      distinct[r.getInt(0)] = r.getLong(1);
-    }
-
+            Profile::merge);
     Map<String, Stats> out = new java.util.HashMap<>();
     for (int i = 0; i < n; i++) {
-      out.put(cols.get(i), new Stats(counts[0], counts[1 + 3 * i], counts[2 + 3 * i], counts[3 + 3 * i], distinct[i]));
+      out.put(cols.get(i), new Stats(p.rows, p.present[i], p.numeric[i], p.integral[i], p.distinct[i].count(), p.dates[i]));
     }
     return out;
   }

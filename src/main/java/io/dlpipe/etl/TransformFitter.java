@@ -10,6 +10,8 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.time.LocalDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -18,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,36 +42,115 @@ public final class TransformFitter {
   private TransformFitter() {}
 
   /**
+   * Measures {@code train} with {@link #measure} and fits on it: for callers that hold the train
+   * rows alone.
+   *
    * @param train validated good rows of the train split
    * @param classes classification: the fixed class order (see {@link #classes}); empty for regression
    */
   public static FittedTransform fit(Dataset<Row> train, List<ColumnSpec> specs, List<String> classes, TargetConfig target, EtlConfig etl, List<String> nullValues) {
+    return fit(measure(train, specs, target, etl, nullValues), train, specs, classes, target, etl, nullValues);
+  }
+
+  /**
+   * The one aggregation over validated rows (see {@link FitStatistics}). Rows without a {@link
+   * Columns#REASON} column count as good, rows without a {@link Columns#SPLIT} column as train.
+   */
+  static FitStatistics measure(Dataset<Row> rows, List<ColumnSpec> specs, TargetConfig target, EtlConfig etl, List<String> nullValues) {
+    List<String> present = Arrays.asList(rows.columns());
+    List<String> numericNames = specs.stream().filter(ColumnSpec::isNumeric).map(ColumnSpec::name).toList();
+    List<String> dateNames = specs.stream().filter(ColumnSpec::isDate).map(ColumnSpec::name).toList();
+    List<Column> cols = new ArrayList<>();
+    cols.add(present.contains(Columns.REASON) ? functions.col(Columns.REASON) : functions.lit(null).cast(DataTypes.StringType));
+    cols.add(present.contains(Columns.SPLIT) ? functions.col(Columns.SPLIT) : functions.lit(Columns.TRAIN));
+    cols.add(functions.col(Columns.TARGET));
+    numericNames.forEach(n -> cols.add(Columns.col(n)));
+    dateNames.forEach(n -> cols.add(Columns.col(n)));
+    int n = numericNames.size();
+    int d = dateNames.size();
+    boolean regression = target.task() == Task.REGRESSION;
+    RawParsing parsing = new RawParsing(nullValues);
+    DateParsing dateParsing = new DateParsing();
+    FitStatistics zero = new FitStatistics(n, d, etl.quantileRelativeError(), target.maxClasses());
+    return rows.select(cols.toArray(new Column[0])).javaRDD().treeAggregate(
+        zero,
+        (acc, r) -> {
+          String reason = r.getString(0);
+          String split = r.getString(1);
+          acc.count(reason, split);
+          if (reason != null) {
+            return acc;
+          }
+          if (!regression) {
+            acc.label(r.getString(2));
+          }
+          if (!Columns.TRAIN.equals(split)) {
+            return acc;
+          }
+          Double[] numbers = new Double[n];
+          for (int i = 0; i < n; i++) {
+            numbers[i] = parsing.number(r.getString(3 + i));
+          }
+          LocalDateTime[] dates = new LocalDateTime[d];
+          boolean[] hasTime = new boolean[d];
+          for (int j = 0; j < d; j++) {
+            String text = parsing.text(r.getString(3 + n + j));
+            dates[j] = dateParsing.parse(text);
+            hasTime[j] = dates[j] != null && DateParsing.hasTime(text);
+          }
+          acc.measure(numbers, dates, hasTime, regression && !r.isNullAt(2) ? r.getDouble(2) : null);
+          return acc;
+        },
+        FitStatistics::merge);
+  }
+
+  /**
+   * Fits the transform from the statistics of one {@link #measure} pass; {@code train} (the good
+   * train rows) is read again only for the vocabularies (one shuffle of per-partition level
+   * counts) and, when clipping is on, for the spread of the clipped values.
+   */
+  static FittedTransform fit(FitStatistics stats, Dataset<Row> train, List<ColumnSpec> specs, List<String> classes, TargetConfig target, EtlConfig etl, List<String> nullValues) {
     List<ColumnSpec> numericSpecs = specs.stream().filter(ColumnSpec::isNumeric).toList();
+    List<ColumnSpec> dateSpecs = specs.stream().filter(ColumnSpec::isDate).toList();
     List<ColumnSpec> categoricalSpecs = specs.stream().filter(ColumnSpec::isCategorical).toList();
     checkLogColumns(etl.normalize(), numericSpecs);
+    checkEncodingColumns(etl.normalize(), numericSpecs);
 
-    FirstPass first = firstPass(train, numericSpecs, target.task(), etl, nullValues);
     List<FittedTransform.NumericFeature> unscaled = new ArrayList<>();
-    for (ColumnSpec s : numericSpecs) {
-      NumericMoments m = first.numeric.get(s.name());
-      if (m.count == 0) {
+    for (int i = 0; i < numericSpecs.size(); i++) {
+      ColumnSpec s = numericSpecs.get(i);
+      Moments m = stats.numeric[i];
+      if (m.n == 0) {
         LOG.warn("Numeric column {} has no value on train; it is imputed with 0 and carries no information", s.name());
       }
-      double impute = m.count == 0 ? 0.0 : round(etl.impute().numeric() == EtlConfig.NumericImpute.MEDIAN ? m.median : m.mean);
-      Double lo = etl.clip().enabled() && m.count > 0 ? round(m.lower) : null;
-      Double hi = etl.clip().enabled() && m.count > 0 ? round(m.upper) : null;
+      double impute = m.n == 0 ? 0.0 : round(etl.impute().numeric() == EtlConfig.NumericImpute.MEDIAN ? stats.quantile(i, 0.5) : m.mean);
+      Double lo = etl.clip().enabled() && m.n > 0 ? round(stats.quantile(i, etl.clip().lowerQuantile())) : null;
+      Double hi = etl.clip().enabled() && m.n > 0 ? round(stats.quantile(i, etl.clip().upperQuantile())) : null;
       boolean log = switch (etl.normalize().log()) {
         case NONE -> false;
         case LISTED -> etl.normalize().logColumns().contains(s.name());
-        case AUTO -> m.count > 0 && m.min >= 0 && m.skewness > etl.normalize().logSkewThreshold();
+        case AUTO -> m.n > 0 && m.min >= 0 && m.skewness() > etl.normalize().logSkewThreshold();
       };
       String method = EnumNames.kebab(etl.normalize().method());
       unscaled.add(new FittedTransform.NumericFeature(s.name(), impute, lo, hi, log, method, 0.0, 1.0));
     }
-    List<FittedTransform.NumericFeature> numeric = scale(train, unscaled, etl.normalize().method(), nullValues);
+    Moments[] spread = etl.clip().enabled() ? clippedMoments(train, unscaled, nullValues) : imputedMoments(stats, unscaled);
+    List<FittedTransform.NumericFeature> numeric = new ArrayList<>();
+    for (int i = 0; i < unscaled.size(); i++) {
+      numeric.add(encode(scaled(unscaled.get(i), spread[i], etl.normalize().method()), stats, i, etl));
+    }
+    List<FittedTransform.DateFeature> dates = new ArrayList<>();
+    for (int j = 0; j < dateSpecs.size(); j++) {
+      dates.add(dateFeature(dateSpecs.get(j).name(), stats.years[j], stats.withTime[j]));
+    }
     List<FittedTransform.CategoricalFeature> categorical = vocabularies(train, categoricalSpecs, etl, nullValues);
 
-    FittedTransform.LabelStats label = target.task() == Task.REGRESSION ? first.label : null;
+    FittedTransform.LabelStats label = null;
+    if (target.task() == Task.REGRESSION) {
+      Moments y = stats.label;
+      double std = Double.isNaN(y.stddev()) ? 0.0 : y.stddev();
+      label = y.n == 0 ? new FittedTransform.LabelStats(0, 0, 0, 0) : new FittedTransform.LabelStats(round(y.mean), round(std), round(y.min), round(y.max));
+    }
     return new FittedTransform(
         FittedTransform.FORMAT_VERSION,
         FittedTransform.fingerprint(specs),
@@ -80,7 +162,8 @@ public final class TransformFitter {
         specs,
         numeric,
         categorical,
-        FittedTransform.featureNames(numeric, categorical));
+        dates,
+        FittedTransform.featureNames(numeric, dates, categorical));
   }
 
   /**
@@ -93,12 +176,21 @@ public final class TransformFitter {
       return target.classes();
     }
     List<Row> distinct = good.select(Columns.TARGET).where(functions.col(Columns.TARGET).isNotNull()).distinct().limit(target.maxClasses() + 1).collectAsList();
-    if (distinct.size() > target.maxClasses()) {
-      throw new DataException("Target column '" + target.column() + "' has more than " + target.maxClasses() + " distinct labels (target.max-classes); check target.column and target.task = classification");
-    }
     TreeSet<String> sorted = new TreeSet<>();
     for (Row r : distinct) {
       sorted.add(r.getString(0));
+    }
+    return checkClasses(sorted, target);
+  }
+
+  /** The class labels from the labels {@link #measure} collected (at most target.max-classes + 1). */
+  static List<String> classes(FitStatistics stats, TargetConfig target) {
+    return target.classes().isEmpty() ? checkClasses(stats.labels, target) : target.classes();
+  }
+
+  private static List<String> checkClasses(TreeSet<String> sorted, TargetConfig target) {
+    if (sorted.size() > target.maxClasses()) {
+      throw new DataException("Target column '" + target.column() + "' has more than " + target.maxClasses() + " distinct labels (target.max-classes); check target.column and target.task = classification");
     }
     if (sorted.size() < 2) {
       throw new DataException("Target column '" + target.column() + "' has " + sorted.size() + " distinct label(s) " + sorted + "; classification needs at least 2");
@@ -118,93 +210,131 @@ public final class TransformFitter {
     }
   }
 
-  private record NumericMoments(long count, double mean, double median, double lower, double upper, double min, double skewness) {}
-
-  private record FirstPass(Map<String, NumericMoments> numeric, FittedTransform.LabelStats label) {}
-
-  /** Medians, clip quantiles, means, minimums and skewness of every numeric column: one pass. */
-  private static FirstPass firstPass(Dataset<Row> train, List<ColumnSpec> numericSpecs, Task task, EtlConfig etl, List<String> nullValues) {
-    int accuracy = (int) Math.min(Integer.MAX_VALUE, Math.round(1.0 / etl.quantileRelativeError()));
-    Column quantiles = functions.array(functions.lit(0.5), functions.lit(etl.clip().lowerQuantile()), functions.lit(etl.clip().upperQuantile()));
-    List<Column> aggs = new ArrayList<>();
-    int k = 0;
-    for (ColumnSpec s : numericSpecs) {
-      Column x = functions.col("n").getItem(k++);
-      aggs.add(functions.count(x));
-      aggs.add(functions.avg(x));
-      aggs.add(functions.percentile_approx(x, quantiles, functions.lit(accuracy)));
-      aggs.add(functions.min(x));
-      aggs.add(functions.skewness(x));
-    }
-    Column y = functions.col(Columns.TARGET);
-    boolean regression = task == Task.REGRESSION;
-    if (regression) {
-      aggs.add(functions.avg(y));
-      aggs.add(functions.stddev_samp(y));
-      aggs.add(functions.min(y));
-      aggs.add(functions.max(y));
-    }
-    aggs.add(functions.count(functions.lit(1)));
-    // One projection parses every cell once; the aggregates read its elements.
+  private static void checkEncodingColumns(EtlConfig.Normalize normalize, List<ColumnSpec> numericSpecs) {
     List<String> names = numericSpecs.stream().map(ColumnSpec::name).toList();
-    Dataset<Row> parsed = train.select(ParsedCells.numbers(names, new RawParsing(nullValues)).as("n"), functions.col(Columns.TARGET));
-    Row r = parsed.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-    Map<String, NumericMoments> out = new LinkedHashMap<>();
-    int i = 0;
-    for (ColumnSpec s : numericSpecs) {
-      long count = r.getLong(i);
-      if (count == 0) {
-        out.put(s.name(), new NumericMoments(0, 0, 0, 0, 0, 0, 0));
-      } else {
-        List<Double> q = r.getList(i + 2);
-        double skew = r.isNullAt(i + 4) ? 0.0 : r.getDouble(i + 4);
-        out.put(s.name(), new NumericMoments(count, r.getDouble(i + 1), q.get(0), q.get(1), q.get(2), r.getDouble(i + 3), Double.isNaN(skew) ? 0.0 : skew));
+    for (String c : new TreeSet<>(normalize.encodingColumns().keySet())) {
+      if (!names.contains(c)) {
+        throw new DataException("etl.normalize.numeric-encoding-columns names '" + c + "', which is not a numeric column; numeric columns: " + String.join(", ", names));
       }
-      i += 5;
     }
-    FittedTransform.LabelStats label = null;
-    if (regression) {
-      double std = r.isNullAt(i + 1) ? 0.0 : r.getDouble(i + 1);
-      label = new FittedTransform.LabelStats(round(r.getDouble(i)), round(std), round(r.getDouble(i + 2)), round(r.getDouble(i + 3)));
-    }
-    return new FirstPass(out, label);
   }
 
-  /** Center and scale, measured on the imputed, clipped and logged train values: one pass. */
-  private static List<FittedTransform.NumericFeature> scale(Dataset<Row> train, List<FittedTransform.NumericFeature> unscaled, EtlConfig.NormalizeMethod method, List<String> nullValues) {
-    if (unscaled.isEmpty() || method == EtlConfig.NormalizeMethod.NONE) {
-      return unscaled;
-    }
-    FittedTransform probe = new FittedTransform(FittedTransform.FORMAT_VERSION, "", Task.REGRESSION, "", List.of(), null, nullValues, List.of(), unscaled, List.of(), List.of());
-    // One projection computes every value once; the aggregates then read its elements.
-    Dataset<Row> values = train.select(probe.numericColumn().as("v"));
-    List<Column> aggs = new ArrayList<>();
-    for (int j = 0; j < unscaled.size(); j++) {
-      Column v = functions.col("v").getItem(j);
-      aggs.add(functions.avg(v));
-      aggs.add(functions.stddev_samp(v));
-      aggs.add(functions.min(v));
-      aggs.add(functions.max(v));
-    }
-    Row r = values.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-    List<FittedTransform.NumericFeature> out = new ArrayList<>();
-    for (int j = 0; j < unscaled.size(); j++) {
-      FittedTransform.NumericFeature f = unscaled.get(j);
-      int b = 4 * j;
-      double center;
-      double spread;
-      if (method == EtlConfig.NormalizeMethod.STANDARDIZE) {
-        center = r.isNullAt(b) ? 0.0 : r.getDouble(b);
-        spread = r.isNullAt(b + 1) ? 0.0 : r.getDouble(b + 1);
-      } else {
-        center = r.isNullAt(b + 2) ? 0.0 : r.getDouble(b + 2);
-        spread = r.isNullAt(b + 3) ? 0.0 : r.getDouble(b + 3) - center;
-      }
-      // A constant column on train keeps scale 1: dividing by 0 would turn it into NaN.
-      double scaleBy = spread > 0 && !Double.isNaN(spread) ? round(spread) : 1.0;
-      out.add(new FittedTransform.NumericFeature(f.name(), f.impute(), f.clipLower(), f.clipUpper(), f.log1p(), f.method(), round(center), scaleBy));
+  /**
+   * Moments of each imputed and logged column over all train rows, without another pass: the
+   * present values' moments (raw or after log1p) merged with one repeated value per missing cell.
+   */
+  private static Moments[] imputedMoments(FitStatistics stats, List<FittedTransform.NumericFeature> unscaled) {
+    Moments[] out = new Moments[unscaled.size()];
+    for (int i = 0; i < out.length; i++) {
+      FittedTransform.NumericFeature f = unscaled.get(i);
+      Moments m = new Moments().merge(f.log1p() ? stats.logged[i] : stats.numeric[i]);
+      m.addRepeated(f.log1p() ? Math.log1p(Math.max(f.impute(), 0.0)) : f.impute(), stats.trainRows - stats.numeric[i].n);
+      out[i] = m;
     }
     return out;
+  }
+
+  /** Clipping changes values non-linearly: one more aggregation measures the clipped values. */
+  private static Moments[] clippedMoments(Dataset<Row> train, List<FittedTransform.NumericFeature> unscaled, List<String> nullValues) {
+    int n = unscaled.size();
+    Moments[] zero = new Moments[n];
+    for (int i = 0; i < n; i++) {
+      zero[i] = new Moments();
+    }
+    if (n == 0) {
+      return zero;
+    }
+    RawParsing parsing = new RawParsing(nullValues);
+    FeatureEncoder encoder = new FeatureEncoder(unscaled, List.of(), List.of(), parsing);
+    List<Column> cols = new ArrayList<>();
+    unscaled.forEach(f -> cols.add(Columns.col(f.name())));
+    return train.select(cols.toArray(new Column[0])).javaRDD().treeAggregate(
+        zero,
+        (acc, r) -> {
+          for (int i = 0; i < n; i++) {
+            acc[i].add(encoder.unscaled(i, parsing.number(r.getString(i))));
+          }
+          return acc;
+        },
+        (a, b) -> {
+          for (int i = 0; i < n; i++) {
+            a[i].merge(b[i]);
+          }
+          return a;
+        });
+  }
+
+  /** Center and scale, measured on the imputed, clipped and logged train values. */
+  private static FittedTransform.NumericFeature scaled(FittedTransform.NumericFeature f, Moments m, EtlConfig.NormalizeMethod method) {
+    if (method == EtlConfig.NormalizeMethod.NONE || m.n == 0) {
+      return f;
+    }
+    double center;
+    double spread;
+    if (method == EtlConfig.NormalizeMethod.STANDARDIZE) {
+      center = m.mean;
+      spread = m.stddev();
+    } else {
+      center = m.min;
+      spread = m.max - m.min;
+    }
+    // A constant column on train keeps scale 1: dividing by 0 would turn it into NaN.
+    double scaleBy = spread > 0 && !Double.isNaN(spread) ? round(spread) : 1.0;
+    return new FittedTransform.NumericFeature(f.name(), f.impute(), f.clipLower(), f.clipUpper(), f.log1p(), f.method(), round(center), scaleBy);
+  }
+
+  /**
+   * The column's encoding. Piecewise-linear bins are the train quantiles of the present raw
+   * values mapped through clipping and log1p: both are monotone, so quantiles commute with them
+   * and the sketch of the first pass serves. Repeated edges (discrete columns) are merged; with
+   * fewer than two edges left the column stays standardized.
+   */
+  private static FittedTransform.NumericFeature encode(FittedTransform.NumericFeature f, FitStatistics stats, int i, EtlConfig etl) {
+    EtlConfig.NumericEncoding encoding = etl.normalize().encodingOf(f.name());
+    if (encoding == EtlConfig.NumericEncoding.STANDARDIZE || stats.numeric[i].n == 0) {
+      return f;
+    }
+    if (encoding == EtlConfig.NumericEncoding.PERIODIC) {
+      return new FittedTransform.NumericFeature(f.name(), f.impute(), f.clipLower(), f.clipUpper(), f.log1p(), f.method(), f.center(), f.scale(),
+          FittedTransform.NumericFeature.PERIODIC, null, frequencies(f.name(), etl));
+    }
+    int t = etl.normalize().bins();
+    TreeSet<Double> edges = new TreeSet<>();
+    for (int k = 0; k <= t; k++) {
+      double q = stats.quantile(i, (double) k / t);
+      double x = Math.min(Math.max(q, f.clipLower() == null ? q : f.clipLower()), f.clipUpper() == null ? q : f.clipUpper());
+      edges.add(round(f.log1p() ? Math.log1p(Math.max(x, 0.0)) : x));
+    }
+    if (edges.size() < 2) {
+      LOG.warn("Numeric column {} has a single value on train; it stays standardized instead of piecewise-linear", f.name());
+      return f;
+    }
+    return new FittedTransform.NumericFeature(f.name(), f.impute(), f.clipLower(), f.clipUpper(), f.log1p(), f.method(), f.center(), f.scale(),
+        FittedTransform.NumericFeature.PIECEWISE_LINEAR, List.copyOf(edges), null);
+  }
+
+  /** Seeded by etl.split.seed and the column's name: the same column gets the same frequencies on every run. */
+  private static List<Double> frequencies(String column, EtlConfig etl) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(etl.split().seed() * 31 + DistinctSketch.hash(column));
+    List<Double> out = new ArrayList<>();
+    for (int k = 0; k < etl.normalize().periodicFrequencies(); k++) {
+      double u1 = 1 - r.nextDouble();
+      double u2 = r.nextDouble();
+      out.add(round(etl.normalize().periodicSigma() * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2)));
+    }
+    return out;
+  }
+
+  private static FittedTransform.DateFeature dateFeature(String name, Moments years, long withTime) {
+    if (years.n == 0) {
+      LOG.warn("Date column {} has no parseable value on train; its features are constant", name);
+    }
+    List<String> parts = new ArrayList<>(FittedTransform.DateFeature.ALL_PARTS);
+    if (withTime == 0) {
+      parts.remove("hour");
+    }
+    double std = years.stddev();
+    return new FittedTransform.DateFeature(name, parts, years.n == 0 ? 0.0 : round(years.mean), std > 0 ? round(std) : 1.0);
   }
 
   /**

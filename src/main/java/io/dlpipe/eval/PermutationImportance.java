@@ -40,19 +40,9 @@ public final class PermutationImportance {
   /** The feature dimensions of each input column, in the vector order of the transform. */
   static List<int[]> groups(FittedTransform t, List<String> columns) {
     List<int[]> out = new ArrayList<>();
-    int pos = 0;
-    for (FittedTransform.NumericFeature f : t.numeric()) {
-      columns.add(f.name());
-      out.add(new int[] {pos++});
-    }
-    for (FittedTransform.CategoricalFeature f : t.categorical()) {
-      int width = f.encoding() == CategoricalEncoding.ONE_HOT ? f.levels().size() + 1 : 1;
-      int[] dims = new int[width];
-      for (int i = 0; i < width; i++) {
-        dims[i] = pos++;
-      }
-      columns.add(f.name());
-      out.add(dims);
+    for (java.util.Map.Entry<String, int[]> e : t.dimensionsByColumn().entrySet()) {
+      columns.add(e.getKey());
+      out.add(e.getValue());
     }
     return out;
   }

@@ -254,7 +254,7 @@ public final class PredictJob {
   static List<ColumnSpec> checkSchema(StructType schema, FittedTransform transform, String where) {
     List<ColumnSpec> features = new ArrayList<>();
     for (ColumnSpec c : transform.columns()) {
-      if (!c.isNumeric() && !c.isCategorical()) {
+      if (!c.isFeature()) {
         continue;
       }
       if (!java.util.Arrays.asList(schema.fieldNames()).contains(c.name())) {
@@ -262,7 +262,8 @@ public final class PredictJob {
       }
       DataType type = schema.apply(c.name()).dataType();
       boolean nested = type instanceof StructType || type instanceof ArrayType || type instanceof MapType;
-      boolean compatible = c.isNumeric() ? type instanceof NumericType || type.equals(DataTypes.StringType) : !nested;
+      boolean compatible = c.isNumeric() ? type instanceof NumericType || type.equals(DataTypes.StringType)
+          : c.isDate() ? type.equals(DataTypes.StringType) || type.equals(DataTypes.DateType) || type.equals(DataTypes.TimestampType) : !nested;
       if (!compatible) {
         throw new DataException("Schema drift: training column '" + c.name() + "' was " + c.role() + " in training, but is " + type.simpleString()
             + " in the input " + where + "; the model cannot score it");

@@ -43,9 +43,21 @@ public final class SyntheticData implements Serializable {
   private static final double[] COND_P = {0.005, 0.01, 0.02, 0.04, 0.56, 0.18, 0.13, 0.05, 0.005};
   private static final int NEIGHBORHOODS = 28;
 
+  /** Width of {@link Shape#WIDE} when none is asked for. */
+  public static final int DEFAULT_WIDE_COLUMNS = 500;
+  /** Name of the optional ISO timestamp column. */
+  public static final String DATE_COLUMN = "Recorded_At";
+  private static final String[] WIDE_LEVELS = {"a", "b", "c", "d", "e", "f"};
+  /** 2006-01-01T00:00:00Z: the timestamps span five years from here, like Ames' sale years. */
+  private static final long DATE_EPOCH_SECOND = 1136073600L;
+  private static final long DATE_SPAN_SECONDS = 5L * 365 * 86400;
+  private static final java.time.format.DateTimeFormatter ISO = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT);
+
   private final Shape shape;
   private final long seed;
   private final double malformedRatio;
+  private final int wideColumns;
+  private final boolean dateColumn;
 
   /**
    * @param shape which dataset to imitate
@@ -53,22 +65,59 @@ public final class SyntheticData implements Serializable {
    * @param malformedRatio share of rows turned into one of the {@link MalformedKind}s
    */
   public SyntheticData(Shape shape, long seed, double malformedRatio) {
+    this(shape, seed, malformedRatio, DEFAULT_WIDE_COLUMNS, false);
+  }
+
+  /**
+   * @param wideColumns feature columns of {@link Shape#WIDE} (ignored by the other shapes)
+   * @param dateColumn whether to append {@value #DATE_COLUMN}, an ISO-8601 timestamp that moves
+   *     the target with the season and the hour, so date features have something to find
+   */
+  public SyntheticData(Shape shape, long seed, double malformedRatio, int wideColumns, boolean dateColumn) {
     if (malformedRatio < 0 || malformedRatio > 1) {
       throw new IllegalArgumentException("malformedRatio must be in [0, 1], was " + malformedRatio);
+    }
+    if (wideColumns < 2) {
+      throw new IllegalArgumentException("wideColumns must be at least 2, was " + wideColumns);
     }
     this.shape = shape;
     this.seed = seed;
     this.malformedRatio = malformedRatio;
+    this.wideColumns = wideColumns;
+    this.dateColumn = dateColumn;
   }
 
   /** The column names, in file order. */
   public String[] header() {
-    return (shape == Shape.CREDIT ? CREDIT_HEADER : AMES_HEADER).clone();
+    String[] base = switch (shape) {
+      case CREDIT -> CREDIT_HEADER.clone();
+      case AMES -> AMES_HEADER.clone();
+      case WIDE -> wideHeader();
+    };
+    if (!dateColumn) {
+      return base;
+    }
+    String[] out = java.util.Arrays.copyOf(base, base.length + 1);
+    out[base.length] = DATE_COLUMN;
+    return out;
+  }
+
+  private String[] wideHeader() {
+    String[] h = new String[wideColumns + 1];
+    h[0] = "y";
+    for (int c = 1; c <= wideColumns; c++) {
+      h[c] = String.format(Locale.ROOT, "x%04d", c);
+    }
+    return h;
   }
 
   /** The target column of the shape. */
   public String target() {
-    return shape == Shape.CREDIT ? "Status" : "Sale_Price";
+    return switch (shape) {
+      case CREDIT -> "Status";
+      case AMES -> "Sale_Price";
+      case WIDE -> "y";
+    };
   }
 
   /** What kind of bad row, if any, row {@code i} is: tests count expected quarantine reasons with this. */
@@ -84,11 +133,22 @@ public final class SyntheticData implements Serializable {
   /** Row {@code i} as the bytes of one CSV line, newline included. */
   public byte[] line(long i) {
     SplittableRandom r = new SplittableRandom(mix(seed, i));
-    String[] cells = shape == Shape.CREDIT ? credit(r) : ames(r);
+    String[] cells = switch (shape) {
+      case CREDIT -> credit(r);
+      case AMES -> ames(r);
+      case WIDE -> wide(r);
+    };
+    if (dateColumn) {
+      cells = withDate(cells, r);
+    }
     MalformedKind kind = kindOf(i);
-    int targetIndex = shape == Shape.CREDIT ? 0 : cells.length - 1;
-    int numericIndex = shape == Shape.CREDIT ? 4 : 1; // Age, Lot_Area
-    int textIndex = shape == Shape.CREDIT ? 2 : 2; // Home, Neighborhood
+    int targetIndex = shape == Shape.AMES ? AMES_HEADER.length - 1 : 0;
+    int numericIndex = switch (shape) {
+      case CREDIT -> 4; // Age
+      case AMES -> 1; // Lot_Area
+      case WIDE -> 1; // x0001
+    };
+    int textIndex = shape == Shape.WIDE ? 5 : 2; // x0005, Home, Neighborhood
     switch (kind) {
       case MISSING_TARGET -> cells[targetIndex] = "";
       case UNPARSEABLE_NUMBER -> cells[numericIndex] = cells[numericIndex] + "x";
@@ -199,6 +259,54 @@ public final class SyntheticData implements Serializable {
     return new String[] {zoning, String.valueOf(lotArea), "Hood_" + (char) ('A' + hood % 26) + (hood / 26 == 0 ? "" : String.valueOf(hood / 26)), bldg, COND[cond],
         String.valueOf(yearBuilt), String.valueOf(bsmt), air ? "Y" : "N", String.valueOf(grLiv), String.valueOf(fullBath), String.valueOf(bedrooms), String.valueOf(cars),
         String.valueOf(garageArea), String.valueOf(yearSold), String.format(Locale.ROOT, "%.6f", lon), String.format(Locale.ROOT, "%.6f", lat), String.valueOf(price)};
+  }
+
+  /**
+   * A numeric column {@code c} is a unit Gaussian (a few cells missing); text columns pick one of
+   * six levels. {@code y} is a linear function of the first ten numeric columns and the first
+   * text column, plus noise.
+   */
+  private String[] wide(SplittableRandom r) {
+    String[] cells = new String[wideColumns + 1];
+    double y = 0;
+    for (int c = 1; c <= wideColumns; c++) {
+      if (c % 5 == 0) {
+        int level = r.nextInt(WIDE_LEVELS.length);
+        cells[c] = WIDE_LEVELS[level];
+        if (c == 5) {
+          y += 0.5 * level;
+        }
+      } else {
+        double x = gaussian(r);
+        if (c <= 12) {
+          y += x / c;
+        }
+        cells[c] = r.nextDouble() < 0.01 ? "" : String.format(Locale.ROOT, "%.4f", x);
+      }
+    }
+    cells[0] = String.format(Locale.ROOT, "%.4f", y + 0.3 * gaussian(r));
+    return cells;
+  }
+
+  /**
+   * Appends an ISO-8601 timestamp and moves a numeric target with the season and the hour (a
+   * text target, credit's, is left alone).
+   */
+  private String[] withDate(String[] cells, SplittableRandom r) {
+    long second = DATE_EPOCH_SECOND + (long) (r.nextDouble() * DATE_SPAN_SECONDS);
+    java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(second, 0, java.time.ZoneOffset.UTC);
+    double season = Math.cos(2 * Math.PI * (t.getDayOfYear() - 1) / 365.0);
+    double hour = Math.sin(2 * Math.PI * t.getHour() / 24.0);
+    int target = shape == Shape.AMES ? AMES_HEADER.length - 1 : 0;
+    if (shape == Shape.AMES) {
+      long price = Long.parseLong(cells[target]);
+      cells[target] = String.valueOf(Math.round(price * (1 + 0.05 * season + 0.02 * hour) / 100) * 100);
+    } else if (shape == Shape.WIDE) {
+      cells[target] = String.format(Locale.ROOT, "%.4f", Double.parseDouble(cells[target]) + 0.5 * season + 0.3 * hour);
+    }
+    String[] out = java.util.Arrays.copyOf(cells, cells.length + 1);
+    out[cells.length] = ISO.format(t);
+    return out;
   }
 
   private static String pick(SplittableRandom r, String[] values, double[] p) {

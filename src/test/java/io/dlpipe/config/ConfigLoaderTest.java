@@ -108,7 +108,7 @@ class ConfigLoaderTest {
   @Test
   void badEnumListsTheChoices() {
     assertEquals("Invalid configuration: target.task: expected one of regression | classification, found string \"regresion\" (--set target.task=regresion)", error("target.task=regresion"));
-    assertEquals("Invalid configuration: input.columns.Age: expected one of numeric | categorical | ignore, found string \"number\" (--set input.columns.Age=number)", error("input.columns.Age=number"));
+    assertEquals("Invalid configuration: input.columns.Age: expected one of numeric | categorical | date | ignore, found string \"number\" (--set input.columns.Age=number)", error("input.columns.Age=number"));
   }
 
   @Test
@@ -163,6 +163,24 @@ class ConfigLoaderTest {
 
   private static String defaultsUrl() {
     return ConfigLoader.class.getClassLoader().getResource(ConfigLoader.DEFAULTS_RESOURCE).toString();
+  }
+
+  @Test
+  void numericEncodingsAndDateInference() {
+    DlpipeConfig c = load("etl.normalize.numeric-encoding=piecewise-linear", "etl.normalize.numeric-encoding-columns.Lot_Area=periodic", "etl.infer.dates=false");
+    assertEquals(EtlConfig.NumericEncoding.PIECEWISE_LINEAR, c.etl().normalize().numericEncoding());
+    assertEquals(EtlConfig.NumericEncoding.PERIODIC, c.etl().normalize().encodingOf("Lot_Area"));
+    assertEquals(EtlConfig.NumericEncoding.PIECEWISE_LINEAR, c.etl().normalize().encodingOf("Gr_Liv_Area"));
+    assertEquals(16, c.etl().normalize().bins());
+    assertFalse(c.etl().infer().dates());
+    assertTrue(load().etl().infer().dates());
+    assertEquals(EtlConfig.NumericEncoding.STANDARDIZE, load().etl().normalize().numericEncoding());
+    assertEquals("Invalid configuration: etl.normalize.numeric-encoding: expected one of standardize | piecewise-linear | periodic, found string \"ple\" (--set etl.normalize.numeric-encoding=ple)",
+        error("etl.normalize.numeric-encoding=ple"));
+    assertEquals("Invalid configuration: etl.normalize.numeric-encoding-columns.x: expected one of standardize | piecewise-linear | periodic, found string \"log\" (--set etl.normalize.numeric-encoding-columns.x=log)",
+        error("etl.normalize.numeric-encoding-columns.x=log"));
+    assertEquals("Invalid configuration: etl.normalize.piecewise-linear-bins: expected an integer in [2, 256], found number 1 (--set etl.normalize.piecewise-linear-bins=1)",
+        error("etl.normalize.piecewise-linear-bins=1"));
   }
 
   @Test

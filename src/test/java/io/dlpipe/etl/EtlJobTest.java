@@ -71,7 +71,7 @@ class EtlJobTest {
     JsonNode summary = json(prepared.resolve("etl-summary.json"));
     assertEquals("succeeded", summary.get("status").asText());
     assertEquals(2930, summary.get("rows_read").asLong());
-    assertEquals(List.of("read", "infer", "validate", "quarantine", "dedup", "split", "fit", "write"), iterable(summary.get("seconds_per_stage").fieldNames()));
+    assertEquals(List.of("read", "infer", "validate", "quarantine", "dedup", "fit", "write"), iterable(summary.get("seconds_per_stage").fieldNames()));
 
     Row first = spark.read().parquet(prepared.resolve("train").toString()).first();
     assertEquals(t.featureCount(), first.getList(0).size());

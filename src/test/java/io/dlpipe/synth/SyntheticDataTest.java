@@ -77,4 +77,22 @@ class SyntheticDataTest {
     assertEquals(rows - injected.get(MalformedKind.NONE), s.rowsQuarantined());
     assertTrue(s.reconciles());
   }
+
+  @Test
+  void wideShapeHasTheAskedColumnsAndADateColumnWhenAsked() throws IOException {
+    SyntheticData gen = new SyntheticData(Shape.WIDE, 3, 0.0, 12, true);
+    assertEquals(List.of("y", "x0001", "x0002", "x0003", "x0004", "x0005", "x0006", "x0007", "x0008", "x0009", "x0010", "x0011", "x0012", "Recorded_At"), List.of(gen.header()));
+    assertEquals("y", gen.target());
+    String line = new String(gen.line(0), java.nio.charset.StandardCharsets.UTF_8).strip();
+    String[] cells = line.split(",", -1);
+    assertEquals(14, cells.length);
+    assertTrue(cells[5].matches("\"[a-f]\""), "x0005 is a quoted level: " + line);
+    assertTrue(cells[13].matches("\"20(0[6-9]|10)-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\""), "ISO timestamp: " + cells[13]);
+
+    String dir = new SyntheticData(Shape.AMES, 5, 0.0, 2, true).write(TestSpark.get(), tmp.resolve("dated").toString(), 600, 2);
+    io.dlpipe.etl.EtlResult r = new EtlJob(TestSpark.get(), TestData.config(dir, "csv", "Sale_Price", "regression", tmp.resolve("ws"))).run();
+    assertEquals("date", r.transform().columns().stream().filter(c -> c.name().equals("Recorded_At")).findFirst().orElseThrow().role());
+    assertEquals(List.of("year", "month", "day-of-week", "day-of-year", "hour"), r.transform().dates().get(0).parts());
+    assertEquals(600, r.summary().rowsRead());
+  }
 }

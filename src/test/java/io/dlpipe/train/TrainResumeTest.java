@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.ExitCodes;
 import io.dlpipe.cli.Main;
+import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.io.Json;
 import io.dlpipe.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
@@ -105,10 +106,10 @@ class TrainResumeTest {
 
     Path transform = ws.resolve("prepared/transform.json");
     String original = Files.readString(transform);
-    Files.writeString(transform, original.replace("\"format_version\" : 1", "\"format_version\" : 99"));
+    Files.writeString(transform, original.replace("\"format_version\" : " + FittedTransform.FORMAT_VERSION, "\"format_version\" : 99"));
     Outcome version = run("train", "--conf", example("credit.conf"), "--set", set, "--set", "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, version.code(), version.err());
-    assertEquals("dlpipe: Transform " + transform + " has format_version 99, but this dlpipe reads version 1; rerun etl with this version\n", version.err());
+    assertEquals("dlpipe: Transform " + transform + " has format_version 99, but this dlpipe reads versions 1 to " + FittedTransform.FORMAT_VERSION + "; rerun etl with this version\n", version.err());
     Files.writeString(transform, original);
 
     assertEquals(ExitCodes.OK, run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=1", "--set", "spark.master=local[2]").code());

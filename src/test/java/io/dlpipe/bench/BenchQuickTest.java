@@ -31,7 +31,7 @@ class BenchQuickTest {
   void quickSuiteWritesConsistentResults() throws Exception {
     SuitePlan plan = new SuitePlan(
         List.of(new SuitePlan.EtlSpec(BenchShape.AMES, 3000), new SuitePlan.EtlSpec(BenchShape.CREDIT, 2000), new SuitePlan.EtlSpec(BenchShape.WIDE, 400)),
-        30, 2, 3000, 2, 2, 1, 500, 128, 2);
+        30, 1, 3000, 2, 2, 1, 500, 128, 2);
     BenchSuite suite = new BenchSuite(TestSpark.get(), dir.resolve("work").toString(), List.of());
     Path out = dir.resolve("bench/results.json");
     BenchResults results = suite.run("quick", plan);
@@ -64,7 +64,7 @@ class BenchQuickTest {
       assertEquals(columns[i], c.get("columns").asInt());
       assertTrue(c.get("features").asInt() > 0);
       for (String job : List.of("floor", "dlpipe", "mllib")) {
-        timing(c.get(job), rows[i], 2);
+        timing(c.get(job), rows[i], 1);
       }
       assertEquals(median(c.get("dlpipe")) / median(c.get("floor")), c.get("etl_vs_floor").asDouble(), EPS);
       assertEquals(median(c.get("dlpipe")) / median(c.get("mllib")), c.get("etl_vs_mllib").asDouble(), EPS);
@@ -78,8 +78,8 @@ class BenchQuickTest {
     JsonNode feed = r.get("feed");
     long trainRows = feed.get("rows").asLong();
     assertTrue(trainRows > 2000 && trainRows < 3000, "about 80% of 3000 rows: " + trainRows);
-    timing(feed.get("scan"), trainRows, 2);
-    timing(feed.get("feed"), trainRows, 2);
+    timing(feed.get("scan"), trainRows, 1);
+    timing(feed.get("feed"), trainRows, 1);
     assertEquals(feed.get("feed").get("per_second").asDouble() / feed.get("scan").get("per_second").asDouble(), feed.get("feed_vs_scan").asDouble(), EPS);
     assertEquals(feed.get("feed_vs_scan").asDouble(), r.get("ratios").get("feed_vs_scan").asDouble(), 0);
     int features = feed.get("features").asInt();

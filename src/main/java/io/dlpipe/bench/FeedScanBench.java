@@ -34,6 +34,7 @@ public final class FeedScanBench {
         values += it.next().getArray(0).numElements();
         n++;
       }
+      // values feeds the result so that the JIT cannot drop the reads of the vectors
       return List.of(values < 0 ? -1 : n).iterator();
     };
     FlatMapFunction<Iterator<InternalRow>, Long> feed = it -> {

@@ -57,7 +57,7 @@ public final class MllibPipelineJob {
       }
     }
     typed.add(functions.col(shape.target()));
-    Column bucket = functions.pmod(functions.xxhash64(raw.columns().length == 0 ? new Column[0] : cols(raw.columns())), functions.lit(100));
+    Column bucket = functions.pmod(functions.xxhash64(cols(raw.columns())), functions.lit(100));
     Dataset<Row> parsed = raw.withColumn("_bucket", bucket).select(withBucket(typed)).persist(StorageLevel.MEMORY_AND_DISK());
 
     List<PipelineStage> stages = new ArrayList<>();

@@ -35,8 +35,10 @@ public record SuitePlan(List<EtlSpec> etlCases, int wideColumns, int repeats, lo
     return switch (suite) {
       case QUICK -> new SuitePlan(List.of(new EtlSpec(BenchShape.AMES, 20_000), new EtlSpec(BenchShape.CREDIT, 20_000), new EtlSpec(BenchShape.WIDE, 2_000)),
           500, 3, 20_000, 4, 3, 2, 5_000, 512, 2);
-      case FULL -> new SuitePlan(List.of(new EtlSpec(BenchShape.AMES, 1_000_000), new EtlSpec(BenchShape.CREDIT, 1_000_000), new EtlSpec(BenchShape.WIDE, 100_000)),
-          500, 3, 200_000, 8, 3, 2, 50_000, 1024, 4);
+      // The wide case stays small until dlpipe's role inference on 500 columns gets cheaper: at
+      // 50,000 rows it took 274 s of a 2-core machine on its own.
+      case FULL -> new SuitePlan(List.of(new EtlSpec(BenchShape.AMES, 1_000_000), new EtlSpec(BenchShape.CREDIT, 1_000_000), new EtlSpec(BenchShape.WIDE, 5_000)),
+          500, 3, 100_000, 5, 3, 2, 50_000, 1024, 4);
       case SCALE -> throw new IllegalArgumentException("the scale suite has no plan of this kind; see ScaleBench");
     };
   }

@@ -83,7 +83,7 @@ public final class BenchMain implements Callable<Integer> {
       SuitePlan plan = plan();
       String path = out != null ? out : Path.of(home, "bench", "results.json").toString();
       BenchSuite bench = new BenchSuite(spark, workDir, sets);
-      BenchResults results = bench.run(suite.name().toLowerCase(Locale.ROOT), plan);
+      BenchResults results = bench.run(suite.name().toLowerCase(Locale.ROOT), plan, partial -> bench.write(partial, path));
       bench.write(results, path);
       System.out.print(ResultsTable.render(results));
       System.out.println("written: " + path);

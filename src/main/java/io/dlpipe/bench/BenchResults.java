@@ -12,7 +12,7 @@ import java.util.Map;
  * @param formatVersion {@value #FORMAT_VERSION}
  * @param suite quick or full
  * @param started when the suite started (UTC)
- * @param finished when it ended
+ * @param finished when it ended; null in the partial results written while the suite runs
  * @param machine where it ran
  * @param plan the sizes it ran with
  * @param ratios the headline ratios by name ({@link #RATIO_NAMES}); a ratio that could not be
@@ -20,7 +20,8 @@ import java.util.Map;
  * @param targets each ratio's target, as the issue states it
  * @param ratiosFrom which case each headline ratio comes from
  * @param etl one case per shape and size
- * @param feed minibatch feed against a bare scan
+ * @param feed minibatch feed against a bare scan (this and the sections below are null in partial
+ *     results until they are measured)
  * @param train the Spark trainer against single-JVM DL4J
  * @param compute the large MLP's FLOP rate against the GEMM rate
  * @param quality time to GBT's validation metric

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,17 @@ public final class BenchSuite {
     this.extraSettings = List.copyOf(extraSettings);
   }
 
+  /** Runs the suite; see {@link #run(String, SuitePlan, Consumer)}. */
   public BenchResults run(String suite, SuitePlan plan) {
+    return run(suite, plan, partial -> { });
+  }
+
+  /**
+   * Runs the suite, handing {@code checkpoint} the results so far after each ETL case and each
+   * training-side section (with {@code finished} null and the sections not yet run null), so that
+   * a suite cut short still leaves what it measured.
+   */
+  public BenchResults run(String suite, SuitePlan plan, Consumer<BenchResults> checkpoint) {
     String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     Machine machine = Machine.current(spark.sparkContext().master());
     LOG.info("bench {}: {} on {}", suite, plan, machine);
@@ -58,6 +69,7 @@ public final class BenchSuite {
     for (SuitePlan.EtlSpec spec : plan.etlCases()) {
       BenchWorkspace ws = BenchWorkspace.under(work, spec.shape(), spec.rows(), plan.wideColumns(), extraSettings);
       etl.add(etlCase(ws, plan));
+      checkpoint.accept(results(suite, started, null, machine, plan, etl, null, null, null, null));
       if (spec.shape() == BenchShape.AMES && spec.rows() == plan.trainRows()) {
         trainData = ws; // its prepared/ is the last dlpipe run's
       }
@@ -78,6 +90,7 @@ public final class BenchSuite {
     FeedScanBench.Result fs = FeedScanBench.run(spark, in.read(spark, Columns.TRAIN), trainRows, features, batch, in.codec(), plan.repeats());
     BenchResults.FeedCase feed = new BenchResults.FeedCase(BenchShape.AMES.kebab(), trainRows, features, batch, fs.scan(), fs.feed(),
         fs.feed().perSecond() / fs.scan().perSecond());
+    checkpoint.accept(results(suite, started, null, machine, plan, etl, feed, null, null, null));
 
     LOG.info("bench: GBT reference");
     GbtReference.Result gbt = GbtReference.run(in.read(spark, Columns.TRAIN), in.read(spark, Columns.VALIDATION), true, 42);
@@ -89,10 +102,16 @@ public final class BenchSuite {
     SingleJvmDl4jReference.Result single = SingleJvmDl4jReference.run(in.read(spark, Columns.TRAIN), trainRows, features, cfg.train(), in.codec(), plan.singleJvmEpochs());
     BenchResults.TrainCase train = new BenchResults.TrainCase(BenchShape.AMES.kebab(), features, cfg.train().model().hiddenLayers(), batch, sparkRun,
         run(single), sparkRun.samplesPerS() / single.samplesPerS());
+    BenchResults.QualityCase quality = quality(gbt, sparkDefault);
+    checkpoint.accept(results(suite, started, null, machine, plan, etl, feed, train, null, quality));
 
     BenchResults.ComputeCase compute = compute(trainData, in, plan, trainRows);
-    BenchResults.QualityCase quality = quality(gbt, sparkDefault);
+    return results(suite, started, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine, plan, etl, feed, train, compute, quality);
+  }
 
+  /** The results of the sections given; a null section's ratios are null. */
+  static BenchResults results(String suite, String started, String finished, Machine machine, SuitePlan plan, List<BenchResults.EtlCase> etl,
+      BenchResults.FeedCase feed, BenchResults.TrainCase train, BenchResults.ComputeCase compute, BenchResults.QualityCase quality) {
     Map<String, Double> ratios = new LinkedHashMap<>();
     Map<String, String> from = new LinkedHashMap<>();
     BenchResults.EtlCase headline = headline(etl);
@@ -101,17 +120,16 @@ public final class BenchSuite {
     from.put("etl_vs_floor", etlFrom);
     ratios.put("etl_vs_mllib", headline == null ? null : headline.etlVsMllib());
     from.put("etl_vs_mllib", etlFrom);
-    ratios.put("feed_vs_scan", feed.feedVsScan());
+    ratios.put("feed_vs_scan", feed == null ? null : feed.feedVsScan());
     from.put("feed_vs_scan", "feed");
-    ratios.put("train_vs_single_jvm", train.trainVsSingleJvm());
+    ratios.put("train_vs_single_jvm", train == null ? null : train.trainVsSingleJvm());
     from.put("train_vs_single_jvm", "train");
-    ratios.put("compute_efficiency", compute.computeEfficiency());
+    ratios.put("compute_efficiency", compute == null ? null : compute.computeEfficiency());
     from.put("compute_efficiency", "compute");
-    ratios.put("time_to_quality_vs_gbt", quality.timeToQualityVsGbt());
+    ratios.put("time_to_quality_vs_gbt", quality == null ? null : quality.timeToQualityVsGbt());
     from.put("time_to_quality_vs_gbt", "quality");
-    String finished = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     return new BenchResults(BenchResults.FORMAT_VERSION, suite, started, finished, machine, plan, ratios, new TreeMap<>(BenchResults.TARGETS), from,
-        etl, feed, train, compute, quality);
+        List.copyOf(etl), feed, train, compute, quality);
   }
 
   /** The largest Ames case, else the largest case: the one the headline ETL ratios quote. */

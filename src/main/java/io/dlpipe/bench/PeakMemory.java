@@ -12,7 +12,7 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * The driver's peak memory over a scale run, sampled by a daemon thread: the live heap after
  * garbage collection (what the driver really holds; the heap before collection only says how lazy
- * the collector was), ND4J's off-heap bytes, and the process's peak resident set (VmHWM), which is
+ * the collector was), the heap in use at any time, ND4J's off-heap bytes (JavaCPP's count), and the process's peak resident set (VmHWM), which is
  * everything at once. In local mode the executors live in the driver's JVM, so these are the
  * executors' peaks too.
  */
@@ -20,14 +20,17 @@ public final class PeakMemory implements AutoCloseable {
   private final Thread sampler;
   private volatile boolean running = true;
   private volatile long liveHeapPeak;
+  private volatile long heapUsedPeak;
   private volatile long offHeapPeak;
 
   /**
-   * @param liveHeapMib the largest heap in use right after a collection
+   * @param liveHeapMib the largest heap in use right after a collection (the old generation's
+   *     figure only moves after a full collection, so this is a lower bound)
+   * @param heapUsedMib the largest heap in use at any sample, garbage included: bounded by -Xmx
    * @param offHeapMib the most ND4J (JavaCPP) physical bytes seen
    * @param residentMib the process's peak resident set size (VmHWM), or -1 where /proc is missing
    */
-  public record Peaks(double liveHeapMib, double offHeapMib, double residentMib) {}
+  public record Peaks(double liveHeapMib, double heapUsedMib, double offHeapMib, double residentMib) {}
 
   public PeakMemory() {
     sampler = new Thread(this::sample, "bench-peak-memory");
@@ -45,6 +48,7 @@ public final class PeakMemory implements AutoCloseable {
         }
       }
       liveHeapPeak = Math.max(liveHeapPeak, live);
+      heapUsedPeak = Math.max(heapUsedPeak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
       offHeapPeak = Math.max(offHeapPeak, Pointer.physicalBytes() > 0 ? Pointer.totalBytes() : 0);
       try {
         Thread.sleep(500);
@@ -55,7 +59,7 @@ public final class PeakMemory implements AutoCloseable {
   }
 
   public Peaks peaks() {
-    return new Peaks(mib(liveHeapPeak), mib(offHeapPeak), residentPeakMib());
+    return new Peaks(mib(liveHeapPeak), mib(heapUsedPeak), mib(offHeapPeak), residentPeakMib());
   }
 
   static double residentPeakMib() {

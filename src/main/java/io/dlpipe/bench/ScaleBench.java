@@ -108,12 +108,12 @@ public final class ScaleBench {
 
   public static String render(List<Entry> entries) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%12s %10s %12s %12s %12s %12s %12s %12s  %s%n", "rows", "etl s", "etl us/row",
-        "epoch s", "epoch us/row", "live heap MiB", "off-heap MiB", "peak RSS MiB", "completed"));
+        "epoch s", "epoch us/row", "heap used MiB", "off-heap MiB", "peak RSS MiB", "completed"));
     for (Entry e : entries) {
       b.append(String.format(Locale.ROOT, "%,12d %10.1f %12.2f %12s %12s %12.0f %12.0f %12.0f  %s%n", e.rows(), e.etlSeconds(), e.etlMicrosPerRow(),
           e.epochSeconds() == null ? "-" : String.format(Locale.ROOT, "%.1f", e.epochSeconds()),
           e.epochMicrosPerRow() == null ? "-" : String.format(Locale.ROOT, "%.2f", e.epochMicrosPerRow()),
-          e.peaks().liveHeapMib(), e.peaks().offHeapMib(), e.peaks().residentMib(), e.completed()));
+          e.peaks().heapUsedMib(), e.peaks().offHeapMib(), e.peaks().residentMib(), e.completed()));
     }
     return b.toString();
   }

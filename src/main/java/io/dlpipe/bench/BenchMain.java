@@ -1,0 +1,124 @@
+package io.dlpipe.bench;
+
+import io.dlpipe.config.SparkSettings;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.spark.SparkSessions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jobs/bench}'s entry point: parses the options, builds the suite's plan, runs it on one
+ * SparkSession, writes the JSON and prints the tables. Kept apart from {@code dlpipe}'s commands:
+ * it is a development tool, not part of the pipeline a scheduler runs.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = {
+    "Benchmark dlpipe against the floor and the alternatives, in one run on the same data.",
+    "quick and full write bench/results.json; scale adds one row count to bench/scale.json."})
+public final class BenchMain implements Callable<Integer> {
+  @Option(names = "--suite", required = true, description = "quick | full | scale")
+  Suite suite;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Results file (default bench/results.json, or bench/scale.json for scale).")
+  String out;
+
+  @Option(names = "--work", paramLabel = "DIR", description = "Datasets and outputs; raw data is kept and reused (default work/bench).")
+  String work;
+
+  @Option(names = "--master", defaultValue = "local[2]", description = "Spark master (default ${DEFAULT-VALUE}).")
+  String master;
+
+  @Option(names = "--etl", split = ",", paramLabel = "SHAPE:ROWS", description = "ETL cases, e.g. ames:1000000,credit:1000000,wide:100000 (default: the suite's).")
+  List<String> etl;
+
+  @Option(names = "--rows", description = "scale: the row count of this run.")
+  Long rows;
+
+  @Option(names = "--no-train", description = "scale: ETL only, no training epoch.")
+  boolean noTrain;
+
+  @Option(names = "--repeats", description = "Runs of each ETL job and of feed and scan (default: the suite's).")
+  Integer repeats;
+
+  @Option(names = "--train-rows", description = "Rows of the Ames-shaped training dataset (default: the suite's).")
+  Long trainRows;
+
+  @Option(names = "--epochs", description = "Epochs of the default network on Spark (default: the suite's).")
+  Integer epochs;
+
+  @Option(names = "--wide-columns", description = "Numeric columns of the wide shape (default 500).")
+  Integer wideColumns;
+
+  @Option(names = "--files", defaultValue = "4", description = "CSV files per generated dataset (default ${DEFAULT-VALUE}).")
+  int files;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A dlpipe setting for every dlpipe job of the run (repeatable), to benchmark it.")
+  List<String> sets = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    String home = System.getProperty("dlpipe.home", ".");
+    String workDir = work != null ? work : Path.of(home, "work", "bench").toString();
+    SparkSettings settings = new SparkSettings(master, "dlpipe-bench", Map.of("spark.ui.enabled", "false"), "");
+    SparkSession spark = SparkSessions.getOrCreate(master, settings);
+    try {
+      HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+      if (suite == Suite.SCALE) {
+        if (rows == null || rows < 1000) {
+          throw new CommandLine.ParameterException(new CommandLine(this), "--suite scale needs --rows N (N >= 1000)");
+        }
+        String path = out != null ? out : Path.of(home, "bench", "scale.json").toString();
+        ScaleBench.Entry entry = ScaleBench.run(spark, workDir, rows, !noTrain, sets, this.files);
+        System.out.print(ScaleBench.render(ScaleBench.merge(files, path, entry)));
+        System.out.println("written: " + path);
+        return 0;
+      }
+      SuitePlan plan = plan();
+      String path = out != null ? out : Path.of(home, "bench", "results.json").toString();
+      BenchSuite bench = new BenchSuite(spark, workDir, sets);
+      BenchResults results = bench.run(suite.name().toLowerCase(Locale.ROOT), plan, partial -> bench.write(partial, path));
+      bench.write(results, path);
+      System.out.print(ResultsTable.render(results));
+      System.out.println("written: " + path);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  SuitePlan plan() {
+    SuitePlan plan = SuitePlan.of(suite);
+    if (etl != null && !etl.isEmpty()) {
+      List<SuitePlan.EtlSpec> cases = new ArrayList<>();
+      for (String c : etl) {
+        String[] p = c.split(":");
+        if (p.length != 2) {
+          throw new CommandLine.ParameterException(new CommandLine(this), "--etl expects SHAPE:ROWS (ames, credit or wide), found '" + c + "'");
+        }
+        cases.add(new SuitePlan.EtlSpec(BenchShape.valueOf(p[0].trim().toUpperCase(Locale.ROOT)), Long.parseLong(p[1].trim())));
+      }
+      plan = plan.withEtlCases(cases);
+    }
+    if (repeats != null) {
+      plan = plan.withRepeats(repeats);
+    }
+    if (trainRows != null || epochs != null) {
+      plan = plan.withTraining(trainRows != null ? trainRows : plan.trainRows(), epochs != null ? epochs : plan.epochs());
+    }
+    if (wideColumns != null) {
+      plan = plan.withWideColumns(wideColumns);
+    }
+    return plan;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+  }
+}

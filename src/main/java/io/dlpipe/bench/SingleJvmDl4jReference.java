@@ -1,0 +1,82 @@
+package io.dlpipe.bench;
+
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.train.LabelCodec;
+import io.dlpipe.train.NetworkFactory;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The single-JVM reference for the Spark trainer: the same network ({@link NetworkFactory} from the
+ * same {@code train.*}), the same minibatch size and the same prepared rows, fitted with plain DL4J
+ * {@code MultiLayerNetwork.fit} in one JVM on the same cores.
+ *
+ * <p>By design, and unlike anything in the pipeline, it loads up to {@code maxRows} rows of the
+ * split into the driver as minibatches before timing, so the figure is the trainer's alone, with
+ * no input cost. Samples/s is taken over the epochs after the first (the first pays for JIT and
+ * workspace warm-up).
+ */
+public final class SingleJvmDl4jReference {
+  private SingleJvmDl4jReference() {}
+
+  /**
+   * @param rows rows trained per epoch
+   * @param params the network's parameter count
+   * @param epochSamplesPerS each epoch's samples/s
+   * @param samplesPerS the median over the epochs after the first (the only one when one epoch ran)
+   */
+  public record Result(long rows, long params, List<Double> epochSamplesPerS, double samplesPerS) {}
+
+  public static Result run(Dataset<Row> split, long maxRows, int featureCount, TrainConfig train, LabelCodec codec, int epochs) {
+    int batch = train.master().batchSizePerWorker();
+    List<DataSet> batches = load(split, maxRows, featureCount, batch, codec);
+    long rows = batches.stream().mapToLong(DataSet::numExamples).sum();
+    MultiLayerNetwork net = NetworkFactory.create(train, featureCount, codec);
+    List<Double> rates = new ArrayList<>();
+    for (int e = 0; e < epochs; e++) {
+      long start = System.nanoTime();
+      for (DataSet ds : batches) {
+        net.fit(ds);
+      }
+      Nd4j.getExecutioner().commit();
+      rates.add(rows / Timing.since(start));
+    }
+    for (DataSet ds : batches) {
+      ds.getFeatures().close();
+      ds.getLabels().close();
+    }
+    List<Double> steady = rates.size() > 1 ? rates.subList(1, rates.size()) : rates;
+    return new Result(rows, net.numParams(), rates, Timing.median(steady));
+  }
+
+  private static List<DataSet> load(Dataset<Row> split, long maxRows, int featureCount, int batch, LabelCodec codec) {
+    List<DataSet> out = new ArrayList<>();
+    Iterator<Row> it = split.limit((int) Math.min(Integer.MAX_VALUE, maxRows)).toLocalIterator();
+    float[] f = new float[batch * featureCount];
+    float[] l = new float[batch * codec.width()];
+    int n = 0;
+    while (it.hasNext()) {
+      Row r = it.next();
+      List<Float> v = r.getList(0);
+      for (int i = 0; i < featureCount; i++) {
+        f[n * featureCount + i] = v.get(i);
+      }
+      codec.encode(r.getDouble(1), l, n * codec.width());
+      if (++n == batch) {
+        out.add(new DataSet(Nd4j.create(f, new long[] {n, featureCount}, 'c'), Nd4j.create(l, new long[] {n, codec.width()}, 'c')));
+        n = 0;
+      }
+    }
+    if (n > 0) {
+      out.add(new DataSet(Nd4j.create(java.util.Arrays.copyOf(f, n * featureCount), new long[] {n, featureCount}, 'c'),
+          Nd4j.create(java.util.Arrays.copyOf(l, n * codec.width()), new long[] {n, codec.width()}, 'c')));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,11 @@
+package io.dlpipe.bench;
+
+/** What {@code jobs/bench --suite} runs. */
+public enum Suite {
+  /** Small sizes, a few minutes: every ratio once, so the harness cannot rot (a test runs it). */
+  QUICK,
+  /** The sizes the figures in BENCHMARKS.md come from; up to an hour. */
+  FULL,
+  /** ETL plus one training epoch at one row count, with time per row and the driver's peak memory. */
+  SCALE
+}

@@ -413,6 +413,7 @@ public final class ConfigLoader {
 
     TrainConfig.Master master =
         new TrainConfig.Master(
+            r.enumValue("train.master.type", TrainConfig.MasterType.class),
             (int) r.integer("train.batch-size-per-worker", 1, 1_000_000),
             (int) r.integer("train.averaging-frequency", 1, 100_000),
             (int) r.integer("train.worker-prefetch-batches", 0, 1_000),
@@ -422,7 +423,12 @@ public final class ConfigLoader {
             r.enumValue("train.repartition", TrainConfig.Repartition.class),
             r.enumValue("train.repartition-strategy", TrainConfig.RepartitionStrategy.class),
             r.enumValue("train.storage-level", TrainConfig.StorageLevelName.class),
-            r.bool("train.collect-stats"));
+            r.bool("train.collect-stats"),
+            (int) r.integer("train.threads-per-worker", 0, 1_024),
+            r.enumValue("train.lr-batch-scaling", TrainConfig.BatchScaling.class),
+            (int) r.integer("train.lr-base-batch-size", 1, 1_000_000),
+            (int) r.integer("train.lr-warmup-iterations", 0, 100_000_000),
+            (int) r.integer("train.master.gradient-sharing-port", 1_024, 65_535));
 
     return new TrainConfig(
         (int) r.integer("train.epochs", 1, 100_000),

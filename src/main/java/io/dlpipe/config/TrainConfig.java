@@ -131,8 +131,11 @@ public record TrainConfig(
   }
 
   /**
-   * DL4J's {@code ParameterAveragingTrainingMaster} options.
+   * How the network is trained across the cluster: DL4J's training master and the speed settings
+   * around it (minibatch size, averaging, threads, learning-rate scaling).
    *
+   * @param type parameter averaging (DL4J's {@code ParameterAveragingTrainingMaster}) or gradient
+   *     sharing ({@code SharedTrainingMaster})
    * @param batchSizePerWorker rows in each minibatch a worker fits
    * @param averagingFrequency minibatches each worker fits between two parameter averagings
    * @param workerPrefetchBatches minibatches each worker prefetches asynchronously (0 = off)
@@ -143,8 +146,14 @@ public record TrainConfig(
    * @param repartitionStrategy how it repartitions
    * @param storageLevel the storage level of the minibatch RDD in direct mode
    * @param collectStats whether DL4J collects its training statistics (written as HTML)
+   * @param threadsPerWorker native threads each ND4J op may use; 0 leaves ND4J's default (all cores)
+   * @param lrBatchScaling how the learning rate grows with the minibatch size
+   * @param lrBaseBatchSize the minibatch size at which {@code train.updater.learning-rate} applies unscaled
+   * @param lrWarmupIterations minibatch updates over which the learning rate ramps up linearly (0 = none)
+   * @param gradientSharingPort gradient sharing: the UDP port of each executor's Aeron transport
    */
   public record Master(
+      MasterType type,
       int batchSizePerWorker,
       int averagingFrequency,
       int workerPrefetchBatches,
@@ -154,7 +163,30 @@ public record TrainConfig(
       Repartition repartition,
       RepartitionStrategy repartitionStrategy,
       StorageLevelName storageLevel,
-      boolean collectStats) {}
+      boolean collectStats,
+      int threadsPerWorker,
+      BatchScaling lrBatchScaling,
+      int lrBaseBatchSize,
+      int lrWarmupIterations,
+      int gradientSharingPort) {}
+
+  /** DL4J's Spark training masters. */
+  public enum MasterType {
+    /** Workers fit a few minibatches each, then the driver averages parameters and updater state. */
+    PARAMETER_AVERAGING,
+    /** Workers exchange threshold-encoded gradient updates peer to peer (Aeron), asynchronously. */
+    GRADIENT_SHARING
+  }
+
+  /** How the learning rate follows the minibatch size. */
+  public enum BatchScaling {
+    /** The configured rate at any minibatch size. */
+    NONE,
+    /** rate * sqrt(batch / base): keeps the per-step noise of Adam-like updaters about constant. */
+    SQRT,
+    /** rate * batch / base (Goyal et al.'s rule for SGD). */
+    LINEAR
+  }
 
   /** DL4J's RDD training approaches. */
   public enum Approach {

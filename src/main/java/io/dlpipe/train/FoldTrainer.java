@@ -8,7 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.api.TrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -29,16 +29,16 @@ public final class FoldTrainer {
     MultiLayerNetwork net = NetworkFactory.create(train, featureCount, codec);
     int workers = train.master().workers() > 0 ? train.master().workers() : jsc.defaultParallelism();
     // Direct: the folds are small next to the data, and nothing has to be exported per fold.
-    ParameterAveragingTrainingMaster master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
+    TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
     sparkNet.setListeners(List.of());
     JavaRDD<DataSet> minibatches = TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), codec, null, null);
     try {
       double learningRate = Double.NaN;
       for (int epoch = 1; epoch <= epochs; epoch++) {
-        double lr = train.updater().learningRate(epoch - 1);
+        double lr = LearningRates.rate(train, epoch - 1);
         if (lr != learningRate) {
-          net.setLearningRate(lr);
+          net.setLearningRate(LearningRates.schedule(train, epoch - 1));
           learningRate = lr;
         }
         sparkNet.fit(minibatches);

@@ -35,7 +35,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.stats.StatsUtils;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -124,7 +124,7 @@ public final class TrainJob {
     int workers = m.workers() > 0 ? m.workers() : jsc.defaultParallelism();
     String exportDir = m.exportDir().isEmpty() ? layout.export() : m.exportDir();
     TrainConfig.Approach approach = TrainingMasters.usableApproach(jsc, m.approach(), exportDir);
-    ParameterAveragingTrainingMaster master = TrainingMasters.create(train, workers, approach, exportDir);
+    TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, approach, exportDir);
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
     DoubleAccumulator lossSum = jsc.sc().doubleAccumulator("dlpipe.train.loss-sum");
     LongAccumulator lossRows = jsc.sc().longAccumulator("dlpipe.train.loss-rows");
@@ -132,10 +132,12 @@ public final class TrainJob {
     LongAccumulator conversionRows = jsc.sc().longAccumulator("dlpipe.train.conversion-rows");
     sparkNet.setListeners(List.of(new EpochLossListener(lossSum, lossRows)));
     JavaRDD<DataSet> minibatches = minibatches(trainRows, featureCount, m.batchSizePerWorker(), codec, conversionNanos, conversionRows);
-    LOG.info("Training master: parameter averaging, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
-        + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}", workers, m.batchSizePerWorker(), m.averagingFrequency(),
+    LOG.info("Training master: {}, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
+        + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}, threads per worker {}", EnumNames.kebab(m.type()), workers,
+        m.batchSizePerWorker(), m.averagingFrequency(),
         m.workerPrefetchBatches(), EnumNames.kebab(approach), approach == TrainConfig.Approach.EXPORT ? " to " + exportDir : "",
-        EnumNames.kebab(m.repartition()), EnumNames.kebab(m.repartitionStrategy()), EnumNames.kebab(m.storageLevel()));
+        EnumNames.kebab(m.repartition()), EnumNames.kebab(m.repartitionStrategy()), EnumNames.kebab(m.storageLevel()),
+        m.threadsPerWorker() == 0 ? "nd4j-default" : m.threadsPerWorker());
 
     ExecutorTime executorTime = new ExecutorTime();
     spark.sparkContext().addSparkListener(executorTime);
@@ -151,9 +153,10 @@ public final class TrainJob {
     try {
       while (!state.stoppedEarly() && state.epoch() < train.epochs()) {
         int epoch = state.epoch() + 1;
-        double lr = train.updater().learningRate(epoch - 1);
+        double lr = LearningRates.rate(train, epoch - 1);
         if (lr != learningRate) {
-          net.setLearningRate(lr); // the driver's configuration is broadcast to the workers by every averaging round
+          // the driver's configuration is broadcast to the workers by every averaging round
+          net.setLearningRate(LearningRates.schedule(train, epoch - 1));
           learningRate = lr;
         }
         lossSum.reset();
@@ -164,7 +167,9 @@ public final class TrainJob {
         long epochStart = System.nanoTime();
         EpochRecord record;
         try (StageTimer.Stage s = timer.start("epoch-" + epoch, "epoch " + epoch + " of " + train.epochs() + ": fit, then evaluate on validation")) {
-          sparkNet.fit(minibatches);
+          try (EpochProgress progress = EpochProgress.start("train epoch " + epoch + "/" + train.epochs(), in.rows(Columns.TRAIN), lossRows::value)) {
+            sparkNet.fit(minibatches);
+          }
           double fitSeconds = seconds(epochStart);
           EvalMetrics val = Evaluator.evaluate(validationRows, net, codec, featureCount, train.evalBatchSize());
           double epochSeconds = seconds(epochStart);

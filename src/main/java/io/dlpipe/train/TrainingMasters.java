@@ -10,13 +10,20 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
+import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds DL4J's {@link ParameterAveragingTrainingMaster} from {@code train.*}. */
+/**
+ * Builds DL4J's training master from {@code train.*}: {@link ParameterAveragingTrainingMaster}
+ * (the default) or {@link SharedTrainingMaster} (gradient sharing).
+ */
 public final class TrainingMasters {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingMasters.class);
 
@@ -71,8 +78,15 @@ public final class TrainingMasters {
     return master.matches("^local(\\[(\\d+|\\*)])?$");
   }
 
-  /** The training master; {@code workers} is already resolved (never 0). */
-  public static ParameterAveragingTrainingMaster create(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
+  /** The training master of {@code train.master.type}; {@code workers} is already resolved (never 0). */
+  public static TrainingMaster<?, ?> create(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
+    return switch (train.master().type()) {
+      case PARAMETER_AVERAGING -> parameterAveraging(train, workers, approach, exportDir);
+      case GRADIENT_SHARING -> gradientSharing(train, workers, approach, exportDir);
+    };
+  }
+
+  static ParameterAveragingTrainingMaster parameterAveraging(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
     TrainConfig.Master m = train.master();
     return new ParameterAveragingTrainingMaster.Builder(workers, m.batchSizePerWorker())
         .batchSizePerWorker(m.batchSizePerWorker())
@@ -81,16 +95,45 @@ public final class TrainingMasters {
         // DL4J documents this as on by default, but the M2 builder leaves it off; Adam and the
         // momentum updaters need their averaged state to keep learning after each averaging.
         .saveUpdater(true)
-        .rddTrainingApproach(approach == TrainConfig.Approach.EXPORT ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
+        .rddTrainingApproach(approach(approach))
         .exportDirectory(exportDir)
         .repartionData(repartition(m.repartition()))
         .repartitionStrategy(strategy(m.repartitionStrategy()))
         .storageLevel(storageLevel(m.storageLevel()))
         .collectTrainingStats(m.collectStats())
         .rngSeed(train.seed())
-        // Each training task takes the GPU Spark assigned it (a log line on the CPU backend).
-        .trainingHooks(new GpuBinding())
+        // Each training task takes the GPU Spark assigned it (a log line on the CPU backend), and
+        // caps ND4J's threads in its JVM before its first minibatch.
+        .trainingHooks(new GpuBinding(), new WorkerThreads(m.threadsPerWorker()))
         .build();
+  }
+
+  /**
+   * DL4J's gradient sharing: one long-lived training wrapper per executor JVM, whose workers send
+   * threshold-encoded updates to each other over Aeron instead of meeting at the driver every few
+   * minibatches. The threshold adapts to keep the updates sparse (DL4J's recommended default).
+   */
+  static SharedTrainingMaster gradientSharing(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
+    TrainConfig.Master m = train.master();
+    VoidConfiguration voidConf = VoidConfiguration.builder().unicastPort(m.gradientSharingPort()).build();
+    SharedTrainingMaster master = new SharedTrainingMaster.Builder(voidConf, workers, new AdaptiveThresholdAlgorithm(1e-3), m.batchSizePerWorker())
+        .batchSizePerWorker(m.batchSizePerWorker())
+        .workerPrefetchNumBatches(m.workerPrefetchBatches())
+        .rddTrainingApproach(approach(approach))
+        .exportDirectory(exportDir)
+        .repartitionData(repartition(m.repartition()))
+        .repartitionStrategy(strategy(m.repartitionStrategy()))
+        .storageLevel(storageLevel(m.storageLevel()))
+        .collectTrainingStats(m.collectStats())
+        .rngSeed(train.seed())
+        .build();
+    master.addHook(new GpuBinding());
+    master.addHook(new WorkerThreads(m.threadsPerWorker()));
+    return master;
+  }
+
+  static RDDTrainingApproach approach(TrainConfig.Approach a) {
+    return a == TrainConfig.Approach.EXPORT ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct;
   }
 
   static Repartition repartition(TrainConfig.Repartition r) {

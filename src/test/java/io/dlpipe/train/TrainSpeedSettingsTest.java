@@ -1,0 +1,120 @@
+package io.dlpipe.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.dlpipe.ConfigException;
+import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.TrainConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.schedule.FixedSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.RampSchedule;
+
+/**
+ * The trainer's speed settings: learning-rate scaling and warm-up, the thread cap, the choice of
+ * training master, their validation, and the progress line within an epoch. No Spark.
+ */
+class TrainSpeedSettingsTest {
+  private static TrainConfig train(String... sets) {
+    List<String> all = new ArrayList<>(List.of("input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"));
+    all.addAll(List.of(sets));
+    DlpipeConfig cfg = ConfigLoader.load(null, all);
+    return cfg.train();
+  }
+
+  private static String error(String... sets) {
+    return assertThrows(ConfigException.class, () -> train(sets)).getMessage();
+  }
+
+  @Test
+  void learningRateGrowsWithTheSquareRootOfTheBatchByDefault() {
+    TrainConfig t = train();
+    assertEquals(Math.sqrt(8), LearningRates.batchFactor(t), 1e-12);
+    assertEquals(0.001 * Math.sqrt(8), LearningRates.rate(t, 0), 1e-15);
+    assertEquals(8.0, LearningRates.batchFactor(train("train.lr-batch-scaling=linear")));
+    assertEquals(1.0, LearningRates.batchFactor(train("train.lr-batch-scaling=none")));
+    assertEquals(1.0, LearningRates.batchFactor(train("train.batch-size-per-worker=32")));
+    // the epoch schedule applies on top of the scaled rate
+    TrainConfig step = train("train.lr-batch-scaling=linear", "train.updater.schedule.type=step", "train.updater.schedule.decay-epochs=1");
+    assertEquals(0.004, LearningRates.rate(step, 1), 1e-15);
+  }
+
+  @Test
+  void warmUpRampsLinearlyOverIterationsThenHolds() {
+    ISchedule s = LearningRates.schedule(train("train.lr-batch-scaling=none", "train.lr-warmup-iterations=4"), 0);
+    assertInstanceOf(RampSchedule.class, s);
+    assertEquals(0.00025, s.valueAt(0, 0), 1e-15);
+    assertEquals(0.0005, s.valueAt(1, 0), 1e-15);
+    assertEquals(0.001, s.valueAt(3, 0), 1e-15);
+    assertEquals(0.001, s.valueAt(5000, 3), 1e-15);
+    ISchedule none = LearningRates.schedule(train("train.lr-batch-scaling=none", "train.lr-warmup-iterations=0"), 0);
+    assertEquals(new FixedSchedule(0.001), none);
+  }
+
+  @Test
+  void threadCapReachesNd4jAndOpenBlas() {
+    WorkerThreads.apply(1);
+    assertEquals(1, WorkerThreads.applied());
+    assertEquals(1, Nd4j.getEnvironment().maxMasterThreads());
+    assertEquals(1, Nd4j.getEnvironment().maxThreads());
+    assertEquals(1, Nd4j.factory().blas().getMaxThreads());
+    WorkerThreads.apply(0); // 0 leaves whatever is set
+    assertEquals(1, WorkerThreads.applied());
+  }
+
+  @Test
+  void masterTypeChoosesDl4jsTrainingMaster() {
+    TrainingMaster<?, ?> pa = TrainingMasters.create(train(), 2, TrainConfig.Approach.DIRECT, "");
+    assertInstanceOf(ParameterAveragingTrainingMaster.class, pa);
+    TrainingMaster<?, ?> gs = TrainingMasters.create(train("train.master.type=gradient-sharing"), 2, TrainConfig.Approach.DIRECT, "");
+    SharedTrainingMaster shared = assertInstanceOf(SharedTrainingMaster.class, gs);
+    assertEquals(2, shared.getNumWorkers());
+    assertEquals(40123, shared.getVoidConfiguration().getUnicastControllerPort());
+    assertEquals(List.of(GpuBinding.class, WorkerThreads.class), shared.getTrainingHooks().stream().map(Object::getClass).toList());
+  }
+
+  @Test
+  void badSpeedSettingsNameKeyExpectedAndFound() {
+    assertEquals("Invalid configuration: train.master.type: expected one of parameter-averaging | gradient-sharing, found string \"allreduce\" "
+        + "(--set train.master.type=allreduce)", error("train.master.type=allreduce"));
+    assertEquals("Invalid configuration: train.threads-per-worker: expected an integer in [0, 1024], found number -1 "
+        + "(--set train.threads-per-worker=-1)", error("train.threads-per-worker=-1"));
+    assertEquals("Invalid configuration: train.lr-batch-scaling: expected one of none | sqrt | linear, found string \"log\" "
+        + "(--set train.lr-batch-scaling=log)", error("train.lr-batch-scaling=log"));
+    assertEquals("Invalid configuration: train.lr-base-batch-size: expected an integer in [1, 1000000], found number 0 "
+        + "(--set train.lr-base-batch-size=0)", error("train.lr-base-batch-size=0"));
+    assertEquals("Invalid configuration: train.lr-warmup-iterations: expected an integer in [0, 100000000], found number -5 "
+        + "(--set train.lr-warmup-iterations=-5)", error("train.lr-warmup-iterations=-5"));
+    assertEquals("Invalid configuration: train.master.gradient-sharing-port: expected an integer in [1024, 65535], found number 80 "
+        + "(--set train.master.gradient-sharing-port=80)", error("train.master.gradient-sharing-port=80"));
+  }
+
+  @Test
+  void progressEtaFollowsTheRateOfTheLastTwoMinutesNotTheSlowStart() {
+    AtomicLong done = new AtomicLong();
+    long sec = 1_000_000_000L;
+    EpochProgress p = new EpochProgress("train epoch 2/10", 10_000_000, done::get, 0);
+    assertEquals("train epoch 2/10: 0 of 10,000,000 rows (0.0%) in 0s, 0 samples/s, ETA unknown for this epoch", p.line(0));
+    done.set(30_000); // a slow start: export, JIT warm-up
+    assertEquals("train epoch 2/10: 30,000 of 10,000,000 rows (0.3%) in 30s, 1,000 samples/s, ETA 2h46m for this epoch", p.line(30 * sec));
+    for (int t = 60; t < 180; t += 30) { // then 10,000 rows/s
+      done.addAndGet(300_000);
+      p.line(t * sec);
+    }
+    done.addAndGet(300_000);
+    // over the whole epoch the rate would be 8,500/s and the ETA 16m36s; the steady rate says 14m07s
+    assertEquals("train epoch 2/10: 1,530,000 of 10,000,000 rows (15.3%) in 3m00s, 10,000 samples/s, ETA 14m07s for this epoch",
+        p.line(180 * sec));
+    p.close();
+  }
+}

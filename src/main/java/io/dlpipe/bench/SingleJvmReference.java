@@ -12,6 +12,7 @@ import io.dlpipe.train.LabelCodec;
 import io.dlpipe.train.LearningRates;
 import io.dlpipe.train.NetworkFactory;
 import io.dlpipe.train.PreparedInput;
+import io.dlpipe.train.TrainingMasters;
 import io.dlpipe.train.WorkerThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,14 +42,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * prints one JSON object per line, one line per epoch.
  */
 public final class SingleJvmReference {
-  private final DlpipeConfig cfg;
+  private final TrainConfig train;
   private final PreparedInput in;
   private final List<DataSet> batches;
   private final long rows;
   private final double loadSeconds;
 
-  private SingleJvmReference(DlpipeConfig cfg, PreparedInput in, List<DataSet> batches, long rows, double loadSeconds) {
-    this.cfg = cfg;
+  private SingleJvmReference(TrainConfig train, PreparedInput in, List<DataSet> batches, long rows, double loadSeconds) {
+    this.train = train;
     this.in = in;
     this.batches = batches;
     this.rows = rows;
@@ -74,14 +75,17 @@ public final class SingleJvmReference {
 
   /**
    * Reads {@code <output.dir>/prepared/train} into minibatches of {@code train.batch-size-per-worker}
-   * rows, in the order etl wrote them (a seeded shuffle), on the driver.
+   * rows (resolved as the Spark trainer resolves it for Spark's default parallelism), in the order
+   * etl wrote them (a seeded shuffle), on the driver.
    */
   public static SingleJvmReference load(SparkSession spark, DlpipeConfig cfg) {
     long start = System.nanoTime();
     PreparedInput in = PreparedInput.open(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
     int featureCount = in.transform().featureCount();
     LabelCodec codec = in.codec();
-    int batch = cfg.train().master().batchSizePerWorker();
+    int workers = cfg.train().master().workers() > 0 ? cfg.train().master().workers() : spark.sparkContext().defaultParallelism();
+    TrainConfig train = TrainingMasters.resolveBatchSize(cfg.train(), workers, in.rows(Columns.TRAIN));
+    int batch = train.master().batchSizePerWorker();
     int width = codec.width();
     List<DataSet> batches = new ArrayList<>();
     float[] features = new float[batch * featureCount];
@@ -106,7 +110,7 @@ public final class SingleJvmReference {
     if (n > 0) {
       batches.add(batch(features, labels, n, featureCount, width));
     }
-    return new SingleJvmReference(cfg, in, batches, rows, (System.nanoTime() - start) / 1e9);
+    return new SingleJvmReference(train, in, batches, rows, (System.nanoTime() - start) / 1e9);
   }
 
   private static DataSet batch(float[] f, float[] l, int n, int featureCount, int width) {
@@ -133,7 +137,6 @@ public final class SingleJvmReference {
    */
   public List<Epoch> fit(SparkSession spark, int epochs, int threads) {
     WorkerThreads.apply(threads);
-    TrainConfig train = cfg.train();
     int featureCount = in.transform().featureCount();
     MultiLayerNetwork net = NetworkFactory.create(train, featureCount, in.codec());
     Dataset<Row> validation = in.read(spark, Columns.VALIDATION).cache();
@@ -178,7 +181,7 @@ public final class SingleJvmReference {
     try {
       SingleJvmReference ref = load(spark, cfg);
       System.err.printf(Locale.ROOT, "single-jvm reference: %,d rows in %d minibatches of %d, loaded in %.1f s%n", ref.rows(), ref.batches.size(),
-          cfg.train().master().batchSizePerWorker(), ref.loadSeconds());
+          ref.train.master().batchSizePerWorker(), ref.loadSeconds());
       for (Epoch e : ref.fit(spark, epochs, threads)) {
         System.out.println(e.json());
       }

@@ -360,6 +360,15 @@ public final class ConfigLoader {
         r.bool("evaluate.report"));
   }
 
+  private static String gradientSharingMask(ConfigReader r, Config c) {
+    String key = "train.master.gradient-sharing-network-mask";
+    String mask = r.string(key, "an IPv4 network in CIDR notation such as 10.1.0.0/16, or empty").trim();
+    if (!mask.isEmpty() && !mask.matches("^(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}$")) {
+      throw ConfigReader.invalid(key, "an IPv4 network in CIDR notation such as 10.1.0.0/16, or empty", c.getValue(key));
+    }
+    return mask;
+  }
+
   private static TrainConfig train(ConfigReader r, Config c, TargetConfig target) {
     String hiddenKey = "train.model.hidden-layers";
     List<Integer> hidden = new ArrayList<>();
@@ -414,7 +423,7 @@ public final class ConfigLoader {
     TrainConfig.Master master =
         new TrainConfig.Master(
             r.enumValue("train.master.type", TrainConfig.MasterType.class),
-            (int) r.integer("train.batch-size-per-worker", 1, 1_000_000),
+            (int) r.integer("train.batch-size-per-worker", 0, 1_000_000),
             (int) r.integer("train.averaging-frequency", 1, 100_000),
             (int) r.integer("train.worker-prefetch-batches", 0, 1_000),
             (int) r.integer("train.workers", 0, 1_000_000),
@@ -428,7 +437,8 @@ public final class ConfigLoader {
             r.enumValue("train.lr-batch-scaling", TrainConfig.BatchScaling.class),
             (int) r.integer("train.lr-base-batch-size", 1, 1_000_000),
             (int) r.integer("train.lr-warmup-iterations", 0, 100_000_000),
-            (int) r.integer("train.master.gradient-sharing-port", 1_024, 65_535));
+            (int) r.integer("train.master.gradient-sharing-port", 1_024, 65_535),
+            gradientSharingMask(r, c));
 
     return new TrainConfig(
         (int) r.integer("train.epochs", 1, 100_000),

@@ -24,6 +24,11 @@ public record TrainConfig(
     Master master,
     int evalBatchSize) {
 
+  /** This configuration with other training-master options. */
+  public TrainConfig withMaster(Master m) {
+    return new TrainConfig(epochs, seed, earlyStopping, model, updater, m, evalBatchSize);
+  }
+
   /**
    * Early stopping on the validation loss; the model of the best epoch is the one kept.
    *
@@ -136,7 +141,7 @@ public record TrainConfig(
    *
    * @param type parameter averaging (DL4J's {@code ParameterAveragingTrainingMaster}) or gradient
    *     sharing ({@code SharedTrainingMaster})
-   * @param batchSizePerWorker rows in each minibatch a worker fits
+   * @param batchSizePerWorker rows in each minibatch a worker fits; 0 = chosen from the data (auto)
    * @param averagingFrequency minibatches each worker fits between two parameter averagings
    * @param workerPrefetchBatches minibatches each worker prefetches asynchronously (0 = off)
    * @param workers parallel workers; 0 means Spark's default parallelism (the cluster's cores)
@@ -151,6 +156,8 @@ public record TrainConfig(
    * @param lrBaseBatchSize the minibatch size at which {@code train.updater.learning-rate} applies unscaled
    * @param lrWarmupIterations minibatch updates over which the learning rate ramps up linearly (0 = none)
    * @param gradientSharingPort gradient sharing: the UDP port of each executor's Aeron transport
+   * @param gradientSharingNetworkMask gradient sharing: the network (CIDR) whose address each node
+   *     uses; empty means the environment variable DL4J_VOID_IP on every node
    */
   public record Master(
       MasterType type,
@@ -168,7 +175,16 @@ public record TrainConfig(
       BatchScaling lrBatchScaling,
       int lrBaseBatchSize,
       int lrWarmupIterations,
-      int gradientSharingPort) {}
+      int gradientSharingPort,
+      String gradientSharingNetworkMask) {
+
+    /** These options with the minibatch size resolved (see {@code train.batch-size-per-worker = 0}). */
+    public Master withBatchSizePerWorker(int rows) {
+      return new Master(type, rows, averagingFrequency, workerPrefetchBatches, workers, approach, exportDir, repartition,
+          repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
+          gradientSharingPort, gradientSharingNetworkMask);
+    }
+  }
 
   /** DL4J's Spark training masters. */
   public enum MasterType {

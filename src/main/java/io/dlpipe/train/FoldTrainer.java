@@ -28,6 +28,7 @@ public final class FoldTrainer {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
     MultiLayerNetwork net = NetworkFactory.create(train, featureCount, codec);
     int workers = train.master().workers() > 0 ? train.master().workers() : jsc.defaultParallelism();
+    train = TrainingMasters.resolveBatchSize(train, workers, rows.count());
     // Direct: the folds are small next to the data, and nothing has to be exported per fold.
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);

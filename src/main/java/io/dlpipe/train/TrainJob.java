@@ -122,6 +122,8 @@ public final class TrainJob {
       System.setProperty(STATS_CLOCK, "org.deeplearning4j.spark.time.SystemClockTimeSource");
     }
     int workers = m.workers() > 0 ? m.workers() : jsc.defaultParallelism();
+    train = TrainingMasters.resolveBatchSize(train, workers, in.rows(Columns.TRAIN));
+    m = train.master();
     String exportDir = m.exportDir().isEmpty() ? layout.export() : m.exportDir();
     TrainConfig.Approach approach = TrainingMasters.usableApproach(jsc, m.approach(), exportDir);
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, approach, exportDir);
@@ -131,7 +133,7 @@ public final class TrainJob {
     LongAccumulator conversionNanos = jsc.sc().longAccumulator("dlpipe.train.conversion-nanos");
     LongAccumulator conversionRows = jsc.sc().longAccumulator("dlpipe.train.conversion-rows");
     sparkNet.setListeners(List.of(new EpochLossListener(lossSum, lossRows)));
-    JavaRDD<DataSet> minibatches = minibatches(trainRows, featureCount, m.batchSizePerWorker(), codec, conversionNanos, conversionRows);
+    JavaRDD<DataSet> minibatches = minibatches(TrainingMasters.onePartitionPerWorker(trainRows, workers, approach), featureCount, m.batchSizePerWorker(), codec, conversionNanos, conversionRows);
     LOG.info("Training master: {}, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
         + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}, threads per worker {}", EnumNames.kebab(m.type()), workers,
         m.batchSizePerWorker(), m.averagingFrequency(),

@@ -7,6 +7,8 @@ import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
@@ -115,8 +117,11 @@ public final class TrainingMasters {
    */
   static SharedTrainingMaster gradientSharing(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
     TrainConfig.Master m = train.master();
-    VoidConfiguration voidConf = VoidConfiguration.builder().unicastPort(m.gradientSharingPort()).build();
-    SharedTrainingMaster master = new SharedTrainingMaster.Builder(voidConf, workers, new AdaptiveThresholdAlgorithm(1e-3), m.batchSizePerWorker())
+    VoidConfiguration.VoidConfigurationBuilder voidConf = VoidConfiguration.builder().unicastPort(m.gradientSharingPort());
+    if (!m.gradientSharingNetworkMask().isEmpty()) {
+      voidConf.networkMask(m.gradientSharingNetworkMask());
+    }
+    SharedTrainingMaster master = new SharedTrainingMaster.Builder(voidConf.build(), workers, new AdaptiveThresholdAlgorithm(1e-3), m.batchSizePerWorker())
         .batchSizePerWorker(m.batchSizePerWorker())
         .workerPrefetchNumBatches(m.workerPrefetchBatches())
         .rddTrainingApproach(approach(approach))
@@ -130,6 +135,41 @@ public final class TrainingMasters {
     master.addHook(new GpuBinding());
     master.addHook(new WorkerThreads(m.threadsPerWorker()));
     return master;
+  }
+
+  /**
+   * The train rows in at most one partition per worker when export is used, so that the exported
+   * minibatch paths come in one partition per worker and, with {@code train.repartition =
+   * num-partitions-workers-differs}, no averaging round needs DL4J's balanced repartition (a
+   * count job and a shuffle per round, about a sixth of an epoch at 32-row minibatches). Each
+   * round's random split then leaves every partition about the same number of minibatches.
+   * Coalescing is narrow (no shuffle), and export streams each partition to files, so partition
+   * size does not matter; direct keeps Spark's partitions, whose cached blocks must stay small.
+   */
+  static Dataset<Row> onePartitionPerWorker(Dataset<Row> rows, int workers, TrainConfig.Approach approach) {
+    return approach == TrainConfig.Approach.EXPORT ? rows.coalesce(workers) : rows;
+  }
+
+  /** The largest minibatch {@code train.batch-size-per-worker = 0} chooses. */
+  static final int AUTO_MAX_BATCH = 256;
+  /** The fewest minibatch updates per worker and epoch that the automatic choice keeps. */
+  static final int AUTO_MIN_STEPS = 50;
+
+  /**
+   * The configuration with {@code train.batch-size-per-worker = 0} resolved for this data: 256
+   * rows, the fastest size at tabular widths, or the largest power of two that still gives each
+   * worker {@value #AUTO_MIN_STEPS} updates per epoch, but not below {@code train.lr-base-batch-size}.
+   * A small split thus keeps enough steps per epoch to learn, and a large one gets the big
+   * minibatches that make the trainer fast. A set size is kept as it is.
+   */
+  public static TrainConfig resolveBatchSize(TrainConfig train, int workers, long trainRows) {
+    TrainConfig.Master m = train.master();
+    if (m.batchSizePerWorker() > 0) {
+      return train;
+    }
+    long fit = trainRows / Math.max(1, workers) / AUTO_MIN_STEPS;
+    int batch = Integer.highestOneBit((int) Math.max(1, Math.min(AUTO_MAX_BATCH, fit)));
+    return train.withMaster(m.withBatchSizePerWorker(Math.max(batch, Math.min(m.lrBaseBatchSize(), AUTO_MAX_BATCH))));
   }
 
   static RDDTrainingApproach approach(TrainConfig.Approach a) {

@@ -26,6 +26,8 @@ public final class WorkerThreads implements TrainingHook {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerThreads.class);
   /** The cap this JVM applied last; 0 while none was applied. */
   private static volatile int applied;
+  /** The OpenMP team size set on this thread; 0 while none was. */
+  private static final ThreadLocal<Integer> OMP_THREADS = ThreadLocal.withInitial(() -> 0);
 
   private final int threads;
 
@@ -39,7 +41,15 @@ public final class WorkerThreads implements TrainingHook {
    * one field after the first call with the same value, so it may run for every minibatch.
    */
   public static void apply(int threads) {
-    if (threads <= 0 || threads == applied) {
+    if (threads <= 0) {
+      return;
+    }
+    if (OMP_THREADS.get() != threads) {
+      // OpenMP keeps the team size per calling thread, and Spark runs each task on a thread of its pool.
+      NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+      OMP_THREADS.set(threads);
+    }
+    if (threads == applied) {
       return;
     }
     synchronized (WorkerThreads.class) {
@@ -48,7 +58,6 @@ public final class WorkerThreads implements TrainingHook {
       }
       Nd4j.getEnvironment().setMaxMasterThreads(threads);
       Nd4j.getEnvironment().setMaxThreads(threads);
-      NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
       Nd4j.factory().blas().setMaxThreads(threads);
       LOG.info("ND4J native threads in this JVM capped at {} (train.threads-per-worker)", threads);
       applied = threads;

@@ -18,7 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.FixedSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
-import org.nd4j.linalg.schedule.RampSchedule;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.learning.config.Adam;
 
 /**
  * The trainer's speed settings: learning-rate scaling and warm-up, the thread cap, the choice of
@@ -37,28 +41,57 @@ class TrainSpeedSettingsTest {
   }
 
   @Test
+  void autoBatchIs256UnlessAWorkerWouldGetFewerThan50UpdatesAnEpoch() {
+    TrainConfig auto = train();
+    assertEquals(0, auto.master().batchSizePerWorker());
+    assertEquals(256, TrainingMasters.resolveBatchSize(auto, 2, 158_034).master().batchSizePerWorker());
+    assertEquals(256, TrainingMasters.resolveBatchSize(auto, 2, 25_600).master().batchSizePerWorker());
+    assertEquals(128, TrainingMasters.resolveBatchSize(auto, 2, 25_599).master().batchSizePerWorker());
+    assertEquals(32, TrainingMasters.resolveBatchSize(auto, 4, 3_500).master().batchSizePerWorker(), "never below lr-base-batch-size");
+    assertEquals(16, TrainingMasters.resolveBatchSize(train("train.lr-base-batch-size=16"), 4, 3_500).master().batchSizePerWorker());
+    assertEquals(64, TrainingMasters.resolveBatchSize(train("train.batch-size-per-worker=64"), 2, 10_000_000).master().batchSizePerWorker());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> LearningRates.rate(auto, 0));
+    assertEquals("train.batch-size-per-worker = 0 must be resolved first (TrainingMasters.resolveBatchSize)", e.getMessage());
+  }
+
+  @Test
   void learningRateGrowsWithTheSquareRootOfTheBatchByDefault() {
-    TrainConfig t = train();
+    TrainConfig t = train("train.batch-size-per-worker=256");
     assertEquals(Math.sqrt(8), LearningRates.batchFactor(t), 1e-12);
     assertEquals(0.001 * Math.sqrt(8), LearningRates.rate(t, 0), 1e-15);
-    assertEquals(8.0, LearningRates.batchFactor(train("train.lr-batch-scaling=linear")));
-    assertEquals(1.0, LearningRates.batchFactor(train("train.lr-batch-scaling=none")));
+    assertEquals(8.0, LearningRates.batchFactor(train("train.batch-size-per-worker=256", "train.lr-batch-scaling=linear")));
+    assertEquals(1.0, LearningRates.batchFactor(train("train.batch-size-per-worker=256", "train.lr-batch-scaling=none")));
     assertEquals(1.0, LearningRates.batchFactor(train("train.batch-size-per-worker=32")));
     // the epoch schedule applies on top of the scaled rate
-    TrainConfig step = train("train.lr-batch-scaling=linear", "train.updater.schedule.type=step", "train.updater.schedule.decay-epochs=1");
+    TrainConfig step = train("train.batch-size-per-worker=256", "train.lr-batch-scaling=linear", "train.updater.schedule.type=step", "train.updater.schedule.decay-epochs=1");
     assertEquals(0.004, LearningRates.rate(step, 1), 1e-15);
   }
 
   @Test
-  void warmUpRampsLinearlyOverIterationsThenHolds() {
-    ISchedule s = LearningRates.schedule(train("train.lr-batch-scaling=none", "train.lr-warmup-iterations=4"), 0);
-    assertInstanceOf(RampSchedule.class, s);
-    assertEquals(0.00025, s.valueAt(0, 0), 1e-15);
-    assertEquals(0.0005, s.valueAt(1, 0), 1e-15);
-    assertEquals(0.001, s.valueAt(3, 0), 1e-15);
-    assertEquals(0.001, s.valueAt(5000, 3), 1e-15);
-    ISchedule none = LearningRates.schedule(train("train.lr-batch-scaling=none", "train.lr-warmup-iterations=0"), 0);
-    assertEquals(new FixedSchedule(0.001), none);
+  void warmUpRampsLinearlyOverIterationsThenHoldsAndSurvivesTheNetworksJson() {
+    TrainConfig t = train("train.batch-size-per-worker=64", "train.lr-base-batch-size=16", "train.lr-batch-scaling=sqrt",
+        "train.lr-warmup-iterations=4"); // rate 0.002
+    ISchedule s = LearningRates.schedule(t, 0);
+    assertEquals(0.0005, s.valueAt(0, 0), 1e-15);
+    assertEquals(0.001, s.valueAt(1, 0), 1e-15);
+    assertEquals(0.002, s.valueAt(3, 0), 1e-15);
+    assertEquals(0.002, s.valueAt(5000, 3), 1e-15);
+    // long ramps step at most 100 times, so the schedule stays small in the broadcast configuration
+    ISchedule longRamp = LearningRates.schedule(train("train.batch-size-per-worker=128", "train.lr-batch-scaling=linear",
+        "train.lr-warmup-iterations=1000"), 0); // rate 0.004
+    assertEquals(0.004 * 1 / 1000, longRamp.valueAt(9, 0), 1e-15);
+    assertEquals(0.004 * 11 / 1000, longRamp.valueAt(10, 0), 1e-15);
+    assertEquals(101, ((MapSchedule) longRamp).getValues().size());
+    assertEquals(new FixedSchedule(0.004), LearningRates.schedule(train("train.batch-size-per-worker=128", "train.lr-batch-scaling=linear",
+        "train.lr-warmup-iterations=0"), 0));
+    // at the base size the rate is not raised, so there is no warm-up
+    assertEquals(new FixedSchedule(0.001), LearningRates.schedule(train("train.batch-size-per-worker=32"), 0));
+
+    // workers, evaluation and checkpoints rebuild the network from its JSON
+    MultiLayerNetwork net = NetworkFactory.create(t, 3, new LabelCodec(LabelCodec.Kind.REGRESSION, 1, 0, 1, List.of()));
+    net.setLearningRate(s);
+    MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson());
+    assertEquals(s, ((Adam) ((BaseLayer) back.getConf(0).getLayer()).getIUpdater()).getLearningRateSchedule());
   }
 
   @Test
@@ -74,9 +107,9 @@ class TrainSpeedSettingsTest {
 
   @Test
   void masterTypeChoosesDl4jsTrainingMaster() {
-    TrainingMaster<?, ?> pa = TrainingMasters.create(train(), 2, TrainConfig.Approach.DIRECT, "");
+    TrainingMaster<?, ?> pa = TrainingMasters.create(train("train.batch-size-per-worker=64"), 2, TrainConfig.Approach.DIRECT, "");
     assertInstanceOf(ParameterAveragingTrainingMaster.class, pa);
-    TrainingMaster<?, ?> gs = TrainingMasters.create(train("train.master.type=gradient-sharing"), 2, TrainConfig.Approach.DIRECT, "");
+    TrainingMaster<?, ?> gs = TrainingMasters.create(train("train.master.type=gradient-sharing", "train.batch-size-per-worker=64"), 2, TrainConfig.Approach.DIRECT, "");
     SharedTrainingMaster shared = assertInstanceOf(SharedTrainingMaster.class, gs);
     assertEquals(2, shared.getNumWorkers());
     assertEquals(40123, shared.getVoidConfiguration().getUnicastControllerPort());
@@ -97,6 +130,9 @@ class TrainSpeedSettingsTest {
         + "(--set train.lr-warmup-iterations=-5)", error("train.lr-warmup-iterations=-5"));
     assertEquals("Invalid configuration: train.master.gradient-sharing-port: expected an integer in [1024, 65535], found number 80 "
         + "(--set train.master.gradient-sharing-port=80)", error("train.master.gradient-sharing-port=80"));
+    assertEquals("Invalid configuration: train.master.gradient-sharing-network-mask: expected an IPv4 network in CIDR notation such as "
+        + "10.1.0.0/16, or empty, found string \"eth0\" (--set train.master.gradient-sharing-network-mask=eth0)",
+        error("train.master.gradient-sharing-network-mask=eth0"));
   }
 
   @Test

@@ -126,6 +126,7 @@ public final class TrainJob {
     m = train.master();
     String exportDir = m.exportDir().isEmpty() ? layout.export() : m.exportDir();
     TrainConfig.Approach approach = TrainingMasters.usableApproach(jsc, m.approach(), exportDir);
+    TrainingMasters.checkGradientSharing(jsc, m);
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, approach, exportDir);
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
     DoubleAccumulator lossSum = jsc.sc().doubleAccumulator("dlpipe.train.loss-sum");

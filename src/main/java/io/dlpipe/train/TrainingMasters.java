@@ -1,5 +1,6 @@
 package io.dlpipe.train;
 
+import io.dlpipe.ConfigException;
 import io.dlpipe.config.TrainConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.nd4j.parameterserver.distributed.v2.transport.impl.StaticPortSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +82,22 @@ public final class TrainingMasters {
     return master.matches("^local(\\[(\\d+|\\*)])?$");
   }
 
+  /**
+   * Refuses gradient sharing where it cannot learn. On {@code local-cluster} every executor JVM
+   * runs on one host with one address (127.0.0.1), so their Aeron transports announce the same
+   * address and port to the mesh; DL4J then trains nothing and says nothing
+   * (BENCHMARKS.md, "Trainer"). Found before any epoch, with what to do instead.
+   */
+  public static void checkGradientSharing(JavaSparkContext jsc, TrainConfig.Master m) {
+    if (m.type() == TrainConfig.MasterType.GRADIENT_SHARING && jsc.master().startsWith("local-cluster")) {
+      throw new ConfigException("train.master.type = gradient-sharing cannot train on " + jsc.master() + ": its executor JVMs share one "
+          + "host and address, so their Aeron transports announce the same address and port (train.master.gradient-sharing-port) and "
+          + "DL4J's gradient-sharing mesh never forms; training would silently learn nothing. Use train.master.type = "
+          + "parameter-averaging here, or a cluster with one executor per host and DL4J_VOID_IP or "
+          + "train.master.gradient-sharing-network-mask set");
+    }
+  }
+
   /** The training master of {@code train.master.type}; {@code workers} is already resolved (never 0). */
   public static TrainingMaster<?, ?> create(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
     return switch (train.master().type()) {
@@ -117,11 +135,14 @@ public final class TrainingMasters {
    */
   static SharedTrainingMaster gradientSharing(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
     TrainConfig.Master m = train.master();
-    VoidConfiguration.VoidConfigurationBuilder voidConf = VoidConfiguration.builder().unicastPort(m.gradientSharingPort());
+    // Set on the built object: the M2 builder's unicastPort(...) does not survive build().
+    VoidConfiguration voidConf = VoidConfiguration.builder().build();
+    voidConf.setPortSupplier(new StaticPortSupplier(m.gradientSharingPort()));
+    voidConf.setUnicastControllerPort(m.gradientSharingPort());
     if (!m.gradientSharingNetworkMask().isEmpty()) {
-      voidConf.networkMask(m.gradientSharingNetworkMask());
+      voidConf.setNetworkMask(m.gradientSharingNetworkMask());
     }
-    SharedTrainingMaster master = new SharedTrainingMaster.Builder(voidConf.build(), workers, new AdaptiveThresholdAlgorithm(1e-3), m.batchSizePerWorker())
+    SharedTrainingMaster master = new SharedTrainingMaster.Builder(voidConf, workers, new AdaptiveThresholdAlgorithm(1e-3), m.batchSizePerWorker())
         .batchSizePerWorker(m.batchSizePerWorker())
         .workerPrefetchNumBatches(m.workerPrefetchBatches())
         .rddTrainingApproach(approach(approach))

@@ -56,8 +56,8 @@ public final class WorkerThreads implements TrainingHook {
       if (threads == applied) {
         return;
       }
+      // The threads one op may use. (setMaxThreads, the pool's size, ignores values below its start-up value in 1.0.0-M2.)
       Nd4j.getEnvironment().setMaxMasterThreads(threads);
-      Nd4j.getEnvironment().setMaxThreads(threads);
       Nd4j.factory().blas().setMaxThreads(threads);
       LOG.info("ND4J native threads in this JVM capped at {} (train.threads-per-worker)", threads);
       applied = threads;

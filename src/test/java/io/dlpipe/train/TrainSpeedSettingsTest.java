@@ -99,7 +99,6 @@ class TrainSpeedSettingsTest {
     WorkerThreads.apply(1);
     assertEquals(1, WorkerThreads.applied());
     assertEquals(1, Nd4j.getEnvironment().maxMasterThreads());
-    assertEquals(1, Nd4j.getEnvironment().maxThreads());
     assertEquals(1, Nd4j.factory().blas().getMaxThreads());
     WorkerThreads.apply(0); // 0 leaves whatever is set
     assertEquals(1, WorkerThreads.applied());
@@ -112,7 +111,7 @@ class TrainSpeedSettingsTest {
     TrainingMaster<?, ?> gs = TrainingMasters.create(train("train.master.type=gradient-sharing", "train.batch-size-per-worker=64"), 2, TrainConfig.Approach.DIRECT, "");
     SharedTrainingMaster shared = assertInstanceOf(SharedTrainingMaster.class, gs);
     assertEquals(2, shared.getNumWorkers());
-    assertEquals(40123, shared.getVoidConfiguration().getUnicastControllerPort());
+    assertEquals(40123, shared.getVoidConfiguration().getPortSupplier().getPort());
     assertEquals(List.of(GpuBinding.class, WorkerThreads.class), shared.getTrainingHooks().stream().map(Object::getClass).toList());
   }
 

@@ -437,7 +437,6 @@ public final class ConfigLoader {
             r.enumValue("train.lr-batch-scaling", TrainConfig.BatchScaling.class),
             (int) r.integer("train.lr-base-batch-size", 1, 1_000_000),
             (int) r.integer("train.lr-warmup-iterations", 0, 100_000_000),
-            (int) r.integer("train.master.gradient-sharing-port", 1_024, 65_535),
             gradientSharingMask(r, c));
 
     return new TrainConfig(

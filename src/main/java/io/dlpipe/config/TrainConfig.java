@@ -155,7 +155,6 @@ public record TrainConfig(
    * @param lrBatchScaling how the learning rate grows with the minibatch size
    * @param lrBaseBatchSize the minibatch size at which {@code train.updater.learning-rate} applies unscaled
    * @param lrWarmupIterations minibatch updates over which the learning rate ramps up linearly (0 = none)
-   * @param gradientSharingPort gradient sharing: the UDP port of each executor's Aeron transport
    * @param gradientSharingNetworkMask gradient sharing: the network (CIDR) whose address each node
    *     uses; empty means the environment variable DL4J_VOID_IP on every node
    */
@@ -175,14 +174,13 @@ public record TrainConfig(
       BatchScaling lrBatchScaling,
       int lrBaseBatchSize,
       int lrWarmupIterations,
-      int gradientSharingPort,
       String gradientSharingNetworkMask) {
 
     /** These options with the minibatch size resolved (see {@code train.batch-size-per-worker = 0}). */
     public Master withBatchSizePerWorker(int rows) {
       return new Master(type, rows, averagingFrequency, workerPrefetchBatches, workers, approach, exportDir, repartition,
           repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
-          gradientSharingPort, gradientSharingNetworkMask);
+          gradientSharingNetworkMask);
     }
   }
 

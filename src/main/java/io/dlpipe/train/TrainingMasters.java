@@ -20,7 +20,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
-import org.nd4j.parameterserver.distributed.v2.transport.impl.StaticPortSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +29,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingMasters {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingMasters.class);
+
+  /** Aeron's system property for how long a blocked publication waits, in nanoseconds. */
+  static final String AERON_UNBLOCK_TIMEOUT = "aeron.publication.unblock.timeout";
+  /** 60 s: above the 30 s client liveness timeout DL4J gives Aeron, which Aeron requires. */
+  static final String AERON_UNBLOCK_TIMEOUT_NS = "60000000000";
+  /** The executor JVM option gradient sharing needs on a cluster. */
+  public static final String AERON_OPTIONS = "-D" + AERON_UNBLOCK_TIMEOUT + "=" + AERON_UNBLOCK_TIMEOUT_NS;
 
   private TrainingMasters() {}
 
@@ -135,10 +141,13 @@ public final class TrainingMasters {
    */
   static SharedTrainingMaster gradientSharing(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
     TrainConfig.Master m = train.master();
-    // Set on the built object: the M2 builder's unicastPort(...) does not survive build().
+    // The driver runs the mesh's controller with an embedded Aeron media driver, which refuses to
+    // start unless this exceeds the 30 s client liveness timeout DL4J sets; executors get it from
+    // SparkSubmitPlan (AERON_OPTIONS), or from the same JVM under a local master.
+    if (System.getProperty(AERON_UNBLOCK_TIMEOUT) == null) {
+      System.setProperty(AERON_UNBLOCK_TIMEOUT, AERON_UNBLOCK_TIMEOUT_NS);
+    }
     VoidConfiguration voidConf = VoidConfiguration.builder().build();
-    voidConf.setPortSupplier(new StaticPortSupplier(m.gradientSharingPort()));
-    voidConf.setUnicastControllerPort(m.gradientSharingPort());
     if (!m.gradientSharingNetworkMask().isEmpty()) {
       voidConf.setNetworkMask(m.gradientSharingNetworkMask());
     }

@@ -46,7 +46,7 @@ class TrainConfigTest {
     TrainConfig.Master m = t.master();
     assertEquals(new TrainConfig.Master(TrainConfig.MasterType.PARAMETER_AVERAGING, 0, 10, 2, 0, TrainConfig.Approach.EXPORT, "",
         TrainConfig.Repartition.ALWAYS, TrainConfig.RepartitionStrategy.BALANCED, TrainConfig.StorageLevelName.MEMORY_ONLY_SER, false,
-        1, TrainConfig.BatchScaling.SQRT, 32, 100, 40123, ""), m);
+        1, TrainConfig.BatchScaling.SQRT, 32, 100, ""), m);
   }
 
   @Test

@@ -2,12 +2,15 @@ package io.dlpipe.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.submit.SparkSubmitPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -111,8 +114,19 @@ class TrainSpeedSettingsTest {
     TrainingMaster<?, ?> gs = TrainingMasters.create(train("train.master.type=gradient-sharing", "train.batch-size-per-worker=64"), 2, TrainConfig.Approach.DIRECT, "");
     SharedTrainingMaster shared = assertInstanceOf(SharedTrainingMaster.class, gs);
     assertEquals(2, shared.getNumWorkers());
-    assertEquals(40123, shared.getVoidConfiguration().getPortSupplier().getPort());
+    assertEquals("60000000000", System.getProperty("aeron.publication.unblock.timeout"), "the driver's Aeron media driver needs it");
     assertEquals(List.of(GpuBinding.class, WorkerThreads.class), shared.getTrainingHooks().stream().map(Object::getClass).toList());
+  }
+
+  @Test
+  void clusterSubmissionsOfGradientSharingGiveExecutorsAeronsTimeout() {
+    List<String> base = List.of("input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws");
+    List<String> gs = new ArrayList<>(base);
+    gs.add("train.master.type=gradient-sharing");
+    String shared = SparkSubmitPlan.sparkConf(ConfigLoader.load(null, gs)).get("spark.executor.extraJavaOptions");
+    assertTrue(shared.endsWith(" -Daeron.publication.unblock.timeout=60000000000"), shared);
+    String averaging = SparkSubmitPlan.sparkConf(ConfigLoader.load(null, base)).get("spark.executor.extraJavaOptions");
+    assertFalse(averaging.contains("aeron"), averaging);
   }
 
   @Test
@@ -127,8 +141,6 @@ class TrainSpeedSettingsTest {
         + "(--set train.lr-base-batch-size=0)", error("train.lr-base-batch-size=0"));
     assertEquals("Invalid configuration: train.lr-warmup-iterations: expected an integer in [0, 100000000], found number -5 "
         + "(--set train.lr-warmup-iterations=-5)", error("train.lr-warmup-iterations=-5"));
-    assertEquals("Invalid configuration: train.master.gradient-sharing-port: expected an integer in [1024, 65535], found number 80 "
-        + "(--set train.master.gradient-sharing-port=80)", error("train.master.gradient-sharing-port=80"));
     assertEquals("Invalid configuration: train.master.gradient-sharing-network-mask: expected an IPv4 network in CIDR notation such as "
         + "10.1.0.0/16, or empty, found string \"eth0\" (--set train.master.gradient-sharing-network-mask=eth0)",
         error("train.master.gradient-sharing-network-mask=eth0"));

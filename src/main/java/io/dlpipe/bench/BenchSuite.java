@@ -6,10 +6,13 @@ import io.dlpipe.etl.EtlResult;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.spark.Columns;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.task.OutputHeads;
 import io.dlpipe.train.EpochRecord;
 import io.dlpipe.train.PreparedInput;
 import io.dlpipe.train.TrainResult;
 import io.dlpipe.train.TrainJob;
+import io.dlpipe.train.TrainingMasters;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -83,11 +86,13 @@ public final class BenchSuite {
     DlpipeConfig cfg = trainData.config("train.epochs=" + plan.epochs(), "train.early-stopping.patience=0");
     PreparedInput in = PreparedInput.open(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
     int features = in.transform().featureCount();
-    int batch = cfg.train().master().batchSizePerWorker();
     long trainRows = in.rows(Columns.TRAIN);
+    // The trainer's own minibatch size (train.batch-size-per-worker = 0 is resolved from the split's size).
+    int batch = TrainingMasters.resolveBatchSize(cfg.train(), spark.sparkContext().defaultParallelism(), trainRows).master().batchSizePerWorker();
+    OutputHead head = OutputHeads.forTraining(in.transform(), cfg.train(), in.read(spark, Columns.TRAIN), in.layout().transform());
 
     LOG.info("bench: feed vs scan on {} train rows", trainRows);
-    FeedScanBench.Result fs = FeedScanBench.run(spark, in.read(spark, Columns.TRAIN), trainRows, features, batch, in.codec(), plan.repeats());
+    FeedScanBench.Result fs = FeedScanBench.run(spark, in.read(spark, Columns.TRAIN), trainRows, features, batch, head, plan.repeats());
     BenchResults.FeedCase feed = new BenchResults.FeedCase(BenchShape.AMES.kebab(), trainRows, features, batch, fs.scan(), fs.feed(),
         fs.feed().perSecond() / fs.scan().perSecond());
     checkpoint.accept(results(suite, started, null, machine, plan, etl, feed, null, null, null));
@@ -99,7 +104,7 @@ public final class BenchSuite {
     TrainResult sparkDefault = new TrainJob(spark, cfg).run(true);
     BenchResults.TrainerRun sparkRun = trainerRun(trainRows, sparkDefault);
     LOG.info("bench: single-JVM DL4J, default network, {} epochs", plan.singleJvmEpochs());
-    SingleJvmDl4jReference.Result single = SingleJvmDl4jReference.run(in.read(spark, Columns.TRAIN), trainRows, features, cfg.train(), in.codec(), plan.singleJvmEpochs());
+    SingleJvmDl4jReference.Result single = SingleJvmDl4jReference.run(in.read(spark, Columns.TRAIN), trainRows, features, TrainingMasters.resolveBatchSize(cfg.train(), spark.sparkContext().defaultParallelism(), trainRows), head, plan.singleJvmEpochs());
     BenchResults.TrainCase train = new BenchResults.TrainCase(BenchShape.AMES.kebab(), features, cfg.train().model().hiddenLayers(), batch, sparkRun,
         run(single), sparkRun.samplesPerS() / single.samplesPerS());
     BenchResults.QualityCase quality = quality(gbt, sparkDefault);
@@ -182,7 +187,8 @@ public final class BenchSuite {
     BenchResults.TrainerRun sparkRun = trainerRun(trainRows, sparkBig);
     LOG.info("bench: single-JVM DL4J, hidden {}", LARGE_MLP);
     SingleJvmDl4jReference.Result single = SingleJvmDl4jReference.run(in.read(spark, Columns.TRAIN), plan.computeSingleJvmRows(), in.transform().featureCount(),
-        big.train(), in.codec(), plan.computeEpochs());
+        TrainingMasters.resolveBatchSize(big.train(), spark.sparkContext().defaultParallelism(), trainRows),
+        OutputHeads.forTraining(in.transform(), big.train(), in.read(spark, Columns.TRAIN), in.layout().transform()), plan.computeEpochs());
     long params = sparkRun.params();
     double flopsPerSample = 6.0 * params;
     double gemmFlops = gemm.gflops() * 1e9;

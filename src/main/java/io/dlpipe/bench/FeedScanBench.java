@@ -1,6 +1,6 @@
 package io.dlpipe.bench;
 
-import io.dlpipe.train.LabelCodec;
+import io.dlpipe.task.OutputHead;
 import io.dlpipe.train.MinibatchIterator;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,7 +25,7 @@ public final class FeedScanBench {
   /** The two timings over the same split. */
   public record Result(Timing scan, Timing feed) {}
 
-  public static Result run(SparkSession spark, Dataset<Row> split, long rows, int featureCount, int batchSize, LabelCodec codec, int repeats) {
+  public static Result run(SparkSession spark, Dataset<Row> split, long rows, int featureCount, int batchSize, OutputHead codec, int repeats) {
     JavaRDD<InternalRow> internal = split.queryExecution().toRdd().toJavaRDD();
     FlatMapFunction<Iterator<InternalRow>, Long> scan = it -> {
       long n = 0;

@@ -1,8 +1,8 @@
 package io.dlpipe.bench;
 
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.train.LabelCodec;
-import io.dlpipe.train.NetworkFactory;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.train.NetworkSpec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -13,7 +13,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The single-JVM reference for the Spark trainer: the same network ({@link NetworkFactory} from the
+ * The single-JVM reference for the Spark trainer: the same network ({@link NetworkSpec} from the
  * same {@code train.*}), the same minibatch size and the same prepared rows, fitted with plain DL4J
  * {@code MultiLayerNetwork.fit} in one JVM on the same cores.
  *
@@ -33,11 +33,11 @@ public final class SingleJvmDl4jReference {
    */
   public record Result(long rows, long params, List<Double> epochSamplesPerS, double samplesPerS) {}
 
-  public static Result run(Dataset<Row> split, long maxRows, int featureCount, TrainConfig train, LabelCodec codec, int epochs) {
+  public static Result run(Dataset<Row> split, long maxRows, int featureCount, TrainConfig train, OutputHead codec, int epochs) {
     int batch = train.master().batchSizePerWorker();
     List<DataSet> batches = load(split, maxRows, featureCount, batch, codec);
     long rows = batches.stream().mapToLong(DataSet::numExamples).sum();
-    MultiLayerNetwork net = NetworkFactory.create(train, featureCount, codec);
+    MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, codec);
     List<Double> rates = new ArrayList<>();
     for (int e = 0; e < epochs; e++) {
       long start = System.nanoTime();
@@ -55,7 +55,7 @@ public final class SingleJvmDl4jReference {
     return new Result(rows, net.numParams(), rates, Timing.median(steady));
   }
 
-  private static List<DataSet> load(Dataset<Row> split, long maxRows, int featureCount, int batch, LabelCodec codec) {
+  private static List<DataSet> load(Dataset<Row> split, long maxRows, int featureCount, int batch, OutputHead codec) {
     List<DataSet> out = new ArrayList<>();
     Iterator<Row> it = split.limit((int) Math.min(Integer.MAX_VALUE, maxRows)).toLocalIterator();
     float[] f = new float[batch * featureCount];

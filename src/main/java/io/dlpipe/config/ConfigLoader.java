@@ -524,6 +524,15 @@ public final class ConfigLoader {
         (int) r.integer("evaluate.gbt.max-iter", 1, 10_000));
   }
 
+  private static String gradientSharingMask(ConfigReader r, Config c) {
+    String key = "train.master.gradient-sharing-network-mask";
+    String mask = r.string(key, "an IPv4 network in CIDR notation such as 10.1.0.0/16, or empty").trim();
+    if (!mask.isEmpty() && !mask.matches("^(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}$")) {
+      throw ConfigReader.invalid(key, "an IPv4 network in CIDR notation such as 10.1.0.0/16, or empty", c.getValue(key));
+    }
+    return mask;
+  }
+
   private static TrainConfig train(ConfigReader r, Config c, TargetConfig target) {
     String hiddenKey = "train.model.hidden-layers";
     List<Integer> hidden = new ArrayList<>();
@@ -579,7 +588,8 @@ public final class ConfigLoader {
 
     TrainConfig.Master master =
         new TrainConfig.Master(
-            (int) r.integer("train.batch-size-per-worker", 1, 1_000_000),
+            r.enumValue("train.master.type", TrainConfig.MasterType.class),
+            (int) r.integer("train.batch-size-per-worker", 0, 1_000_000),
             (int) r.integer("train.averaging-frequency", 1, 100_000),
             (int) r.integer("train.worker-prefetch-batches", 0, 1_000),
             (int) r.integer("train.workers", 0, 1_000_000),
@@ -588,7 +598,12 @@ public final class ConfigLoader {
             r.enumValue("train.repartition", TrainConfig.Repartition.class),
             r.enumValue("train.repartition-strategy", TrainConfig.RepartitionStrategy.class),
             r.enumValue("train.storage-level", TrainConfig.StorageLevelName.class),
-            r.bool("train.collect-stats"));
+            r.bool("train.collect-stats"),
+            (int) r.integer("train.threads-per-worker", 0, 1_024),
+            r.enumValue("train.lr-batch-scaling", TrainConfig.BatchScaling.class),
+            (int) r.integer("train.lr-base-batch-size", 1, 1_000_000),
+            (int) r.integer("train.lr-warmup-iterations", 0, 100_000_000),
+            gradientSharingMask(r, c));
 
     return new TrainConfig(
         (int) r.integer("train.epochs", 1, 100_000),

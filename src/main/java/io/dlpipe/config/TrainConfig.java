@@ -68,6 +68,11 @@ public record TrainConfig(
     MAIN
   }
 
+  /** This configuration with other training-master options. */
+  public TrainConfig withMaster(Master m) {
+    return new TrainConfig(epochs, seed, earlyStopping, model, updater, m, evalBatchSize, classWeights, targetTransform);
+  }
+
   /**
    * Early stopping on the validation loss; the model of the best epoch is the one kept.
    *
@@ -199,9 +204,12 @@ public record TrainConfig(
   }
 
   /**
-   * DL4J's {@code ParameterAveragingTrainingMaster} options.
+   * How the network is trained across the cluster: DL4J's training master and the speed settings
+   * around it (minibatch size, averaging, threads, learning-rate scaling).
    *
-   * @param batchSizePerWorker rows in each minibatch a worker fits
+   * @param type parameter averaging (DL4J's {@code ParameterAveragingTrainingMaster}) or gradient
+   *     sharing ({@code SharedTrainingMaster})
+   * @param batchSizePerWorker rows in each minibatch a worker fits; 0 = chosen from the data (auto)
    * @param averagingFrequency minibatches each worker fits between two parameter averagings
    * @param workerPrefetchBatches minibatches each worker prefetches asynchronously (0 = off)
    * @param workers parallel workers; 0 means Spark's default parallelism (the cluster's cores)
@@ -211,8 +219,15 @@ public record TrainConfig(
    * @param repartitionStrategy how it repartitions
    * @param storageLevel the storage level of the minibatch RDD in direct mode
    * @param collectStats whether DL4J collects its training statistics (written as HTML)
+   * @param threadsPerWorker native threads each ND4J op may use; 0 leaves ND4J's default (all cores)
+   * @param lrBatchScaling how the learning rate grows with the minibatch size
+   * @param lrBaseBatchSize the minibatch size at which {@code train.updater.learning-rate} applies unscaled
+   * @param lrWarmupIterations minibatch updates over which the learning rate ramps up linearly (0 = none)
+   * @param gradientSharingNetworkMask gradient sharing: the network (CIDR) whose address each node
+   *     uses; empty means the environment variable DL4J_VOID_IP on every node
    */
   public record Master(
+      MasterType type,
       int batchSizePerWorker,
       int averagingFrequency,
       int workerPrefetchBatches,
@@ -222,7 +237,38 @@ public record TrainConfig(
       Repartition repartition,
       RepartitionStrategy repartitionStrategy,
       StorageLevelName storageLevel,
-      boolean collectStats) {}
+      boolean collectStats,
+      int threadsPerWorker,
+      BatchScaling lrBatchScaling,
+      int lrBaseBatchSize,
+      int lrWarmupIterations,
+      String gradientSharingNetworkMask) {
+
+    /** These options with the minibatch size resolved (see {@code train.batch-size-per-worker = 0}). */
+    public Master withBatchSizePerWorker(int rows) {
+      return new Master(type, rows, averagingFrequency, workerPrefetchBatches, workers, approach, exportDir, repartition,
+          repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
+          gradientSharingNetworkMask);
+    }
+  }
+
+  /** DL4J's Spark training masters. */
+  public enum MasterType {
+    /** Workers fit a few minibatches each, then the driver averages parameters and updater state. */
+    PARAMETER_AVERAGING,
+    /** Workers exchange threshold-encoded gradient updates peer to peer (Aeron), asynchronously. */
+    GRADIENT_SHARING
+  }
+
+  /** How the learning rate follows the minibatch size. */
+  public enum BatchScaling {
+    /** The configured rate at any minibatch size. */
+    NONE,
+    /** rate * sqrt(batch / base): keeps the per-step noise of Adam-like updaters about constant. */
+    SQRT,
+    /** rate * batch / base (Goyal et al.'s rule for SGD). */
+    LINEAR
+  }
 
   /** DL4J's RDD training approaches. */
   public enum Approach {

@@ -3,6 +3,8 @@ package io.dlpipe.submit;
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.SecretMasker;
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.train.TrainingMasters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +54,9 @@ public record SparkSubmitPlan(
     conf.put("spark.executor.memory", cfg.spark().conf().getOrDefault("spark.executor.memory", ExecutorMemory.SPARK_DEFAULT_HEAP));
     conf.put("spark.executor.memoryOverhead", memory.effectiveOverheadMb() + "m");
     String userExecutorOpts = cfg.spark().conf().getOrDefault("spark.executor.extraJavaOptions", "");
-    conf.put("spark.executor.extraJavaOptions", (memory.javacppOptions() + " " + userExecutorOpts).trim());
+    // Gradient sharing starts an Aeron media driver in every executor, which needs a longer unblock timeout than Aeron's default.
+    String aeron = cfg.train().master().type() == TrainConfig.MasterType.GRADIENT_SHARING ? " " + TrainingMasters.AERON_OPTIONS : "";
+    conf.put("spark.executor.extraJavaOptions", (memory.javacppOptions() + aeron + " " + userExecutorOpts).trim());
     for (Map.Entry<String, String> e : cfg.spark().conf().entrySet()) {
       if (!e.getKey().equals("spark.executor.extraJavaOptions") && !e.getKey().equals("spark.executor.memoryOverhead")) {
         conf.put(e.getKey(), e.getValue());

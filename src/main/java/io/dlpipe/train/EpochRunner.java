@@ -8,19 +8,20 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * One pass of data-parallel training over the minibatches at the learning rate the schedule gives
- * that epoch: the single epoch loop that {@link TrainJob} and the cross-validation folds ({@link
+ * that epoch (scaled for the minibatch size, with its warm-up: {@link LearningRates}): the single epoch loop that {@link TrainJob} and the cross-validation folds ({@link
  * FoldTrainer}) share, so a fold trains exactly as the main model does.
  */
 public final class EpochRunner {
   private final SparkDl4jMultiLayer sparkNet;
   private final JavaRDD<DataSet> minibatches;
-  private final TrainConfig.Updater updater;
+  private final TrainConfig train;
   private double learningRate = Double.NaN;
 
-  public EpochRunner(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, TrainConfig.Updater updater) {
+  /** {@code train} with its minibatch size resolved ({@link TrainingMasters#resolveBatchSize}). */
+  public EpochRunner(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, TrainConfig train) {
     this.sparkNet = sparkNet;
     this.minibatches = minibatches;
-    this.updater = updater;
+    this.train = train;
   }
 
   /**
@@ -29,10 +30,10 @@ public final class EpochRunner {
    * @return the learning rate it trained with
    */
   public double run(int epoch) {
-    double lr = updater.learningRate(epoch - 1);
+    double lr = LearningRates.rate(train, epoch - 1);
     if (lr != learningRate) {
       // The driver's configuration is broadcast to the workers by every averaging round.
-      network().setLearningRate(lr);
+      network().setLearningRate(LearningRates.schedule(train, epoch - 1));
       learningRate = lr;
     }
     sparkNet.fit(minibatches);

@@ -9,7 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.api.TrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -30,13 +30,14 @@ public final class FoldTrainer {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
     MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, head);
     int workers = train.master().workers() > 0 ? train.master().workers() : jsc.defaultParallelism();
+    train = TrainingMasters.resolveBatchSize(train, workers, rows.count());
     // Direct: the folds are small next to the data, and nothing has to be exported per fold.
-    ParameterAveragingTrainingMaster master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
+    TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
     sparkNet.setListeners(List.of());
     JavaRDD<DataSet> minibatches = TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), head, null, null);
     try {
-      EpochRunner runner = new EpochRunner(sparkNet, minibatches, train.updater());
+      EpochRunner runner = new EpochRunner(sparkNet, minibatches, train);
       for (int epoch = 1; epoch <= epochs; epoch++) {
         runner.run(epoch);
       }

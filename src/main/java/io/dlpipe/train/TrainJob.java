@@ -43,7 +43,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.stats.StatsUtils;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -166,20 +166,25 @@ public final class TrainJob {
       System.setProperty(STATS_CLOCK, "org.deeplearning4j.spark.time.SystemClockTimeSource");
     }
     int workers = m.workers() > 0 ? m.workers() : jsc.defaultParallelism();
+    train = TrainingMasters.resolveBatchSize(train, workers, in.rows(Columns.TRAIN));
+    m = train.master();
     String exportDir = m.exportDir().isEmpty() ? out.export() : m.exportDir();
     TrainConfig.Approach approach = TrainingMasters.usableApproach(jsc, m.approach(), exportDir);
-    ParameterAveragingTrainingMaster master = TrainingMasters.create(train, workers, approach, exportDir);
+    TrainingMasters.checkGradientSharing(jsc, m);
+    TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, approach, exportDir);
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
     DoubleAccumulator lossSum = jsc.sc().doubleAccumulator("dlpipe.train.loss-sum");
     LongAccumulator lossRows = jsc.sc().longAccumulator("dlpipe.train.loss-rows");
     LongAccumulator conversionNanos = jsc.sc().longAccumulator("dlpipe.train.conversion-nanos");
     LongAccumulator conversionRows = jsc.sc().longAccumulator("dlpipe.train.conversion-rows");
     sparkNet.setListeners(List.of(new EpochLossListener(lossSum, lossRows)));
-    JavaRDD<DataSet> minibatches = minibatches(trainRows, featureCount, m.batchSizePerWorker(), head, conversionNanos, conversionRows);
-    LOG.info("Training master: parameter averaging, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
-        + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}", workers, m.batchSizePerWorker(), m.averagingFrequency(),
+    JavaRDD<DataSet> minibatches = minibatches(TrainingMasters.onePartitionPerWorker(trainRows, workers, approach), featureCount, m.batchSizePerWorker(), head, conversionNanos, conversionRows);
+    LOG.info("Training master: {}, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
+        + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}, threads per worker {}", EnumNames.kebab(m.type()), workers,
+        m.batchSizePerWorker(), m.averagingFrequency(),
         m.workerPrefetchBatches(), EnumNames.kebab(approach), approach == TrainConfig.Approach.EXPORT ? " to " + exportDir : "",
-        EnumNames.kebab(m.repartition()), EnumNames.kebab(m.repartitionStrategy()), EnumNames.kebab(m.storageLevel()));
+        EnumNames.kebab(m.repartition()), EnumNames.kebab(m.repartitionStrategy()), EnumNames.kebab(m.storageLevel()),
+        m.threadsPerWorker() == 0 ? "nd4j-default" : m.threadsPerWorker());
 
     ExecutorTime executorTime = new ExecutorTime();
     spark.sparkContext().addSparkListener(executorTime);
@@ -191,7 +196,7 @@ public final class TrainJob {
     StageTimer timer = new StageTimer(spark, "train", remaining + 1);
     double sessionSeconds = 0;
     int sessionEpochs = 0;
-    EpochRunner runner = new EpochRunner(sparkNet, minibatches, train.updater());
+    EpochRunner runner = new EpochRunner(sparkNet, minibatches, train);
     try {
       while (!state.stoppedEarly() && state.epoch() < train.epochs()) {
         int epoch = state.epoch() + 1;
@@ -203,7 +208,10 @@ public final class TrainJob {
         long epochStart = System.nanoTime();
         EpochRecord record;
         try (StageTimer.Stage s = timer.start("epoch-" + epoch, "epoch " + epoch + " of " + train.epochs() + ": fit, then evaluate on validation")) {
-          double lr = runner.run(epoch);
+          double lr;
+          try (EpochProgress progress = EpochProgress.start("train epoch " + epoch + "/" + train.epochs(), in.rows(Columns.TRAIN), lossRows::value)) {
+            lr = runner.run(epoch);
+          }
           double fitSeconds = seconds(epochStart);
           EvalMetrics val = Evaluator.evaluate(validationRows, net, head, featureCount, train.evalBatchSize());
           double epochSeconds = seconds(epochStart);

@@ -1,5 +1,6 @@
 package io.dlpipe.train;
 
+import io.dlpipe.ConfigException;
 import io.dlpipe.config.TrainConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,18 +8,34 @@ import java.util.Locale;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
+import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Builds DL4J's {@link ParameterAveragingTrainingMaster} from {@code train.*}. */
+/**
+ * Builds DL4J's training master from {@code train.*}: {@link ParameterAveragingTrainingMaster}
+ * (the default) or {@link SharedTrainingMaster} (gradient sharing).
+ */
 public final class TrainingMasters {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingMasters.class);
+
+  /** Aeron's system property for how long a blocked publication waits, in nanoseconds. */
+  static final String AERON_UNBLOCK_TIMEOUT = "aeron.publication.unblock.timeout";
+  /** 60 s: above the 30 s client liveness timeout DL4J gives Aeron, which Aeron requires. */
+  static final String AERON_UNBLOCK_TIMEOUT_NS = "60000000000";
+  /** The executor JVM option gradient sharing needs on a cluster. */
+  public static final String AERON_OPTIONS = "-D" + AERON_UNBLOCK_TIMEOUT + "=" + AERON_UNBLOCK_TIMEOUT_NS;
 
   private TrainingMasters() {}
 
@@ -71,8 +88,31 @@ public final class TrainingMasters {
     return master.matches("^local(\\[(\\d+|\\*)])?$");
   }
 
-  /** The training master; {@code workers} is already resolved (never 0). */
-  public static ParameterAveragingTrainingMaster create(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
+  /**
+   * Refuses gradient sharing where it cannot learn. On {@code local-cluster} every executor JVM
+   * runs on one host with one address (127.0.0.1), so their Aeron transports announce the same
+   * address and port to the mesh; DL4J then trains nothing and says nothing
+   * (BENCHMARKS.md, "Trainer"). Found before any epoch, with what to do instead.
+   */
+  public static void checkGradientSharing(JavaSparkContext jsc, TrainConfig.Master m) {
+    if (m.type() == TrainConfig.MasterType.GRADIENT_SHARING && jsc.master().startsWith("local-cluster")) {
+      throw new ConfigException("train.master.type = gradient-sharing cannot train on " + jsc.master() + ": its executor JVMs share one "
+          + "host and address, so their Aeron transports announce the same address and port (train.master.gradient-sharing-port) and "
+          + "DL4J's gradient-sharing mesh never forms; training would silently learn nothing. Use train.master.type = "
+          + "parameter-averaging here, or a cluster with one executor per host and DL4J_VOID_IP or "
+          + "train.master.gradient-sharing-network-mask set");
+    }
+  }
+
+  /** The training master of {@code train.master.type}; {@code workers} is already resolved (never 0). */
+  public static TrainingMaster<?, ?> create(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
+    return switch (train.master().type()) {
+      case PARAMETER_AVERAGING -> parameterAveraging(train, workers, approach, exportDir);
+      case GRADIENT_SHARING -> gradientSharing(train, workers, approach, exportDir);
+    };
+  }
+
+  static ParameterAveragingTrainingMaster parameterAveraging(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
     TrainConfig.Master m = train.master();
     return new ParameterAveragingTrainingMaster.Builder(workers, m.batchSizePerWorker())
         .batchSizePerWorker(m.batchSizePerWorker())
@@ -81,16 +121,89 @@ public final class TrainingMasters {
         // DL4J documents this as on by default, but the M2 builder leaves it off; Adam and the
         // momentum updaters need their averaged state to keep learning after each averaging.
         .saveUpdater(true)
-        .rddTrainingApproach(approach == TrainConfig.Approach.EXPORT ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
+        .rddTrainingApproach(approach(approach))
         .exportDirectory(exportDir)
         .repartionData(repartition(m.repartition()))
         .repartitionStrategy(strategy(m.repartitionStrategy()))
         .storageLevel(storageLevel(m.storageLevel()))
         .collectTrainingStats(m.collectStats())
         .rngSeed(train.seed())
-        // Each training task takes the GPU Spark assigned it (a log line on the CPU backend).
-        .trainingHooks(new GpuBinding())
+        // Each training task takes the GPU Spark assigned it (a log line on the CPU backend), and
+        // caps ND4J's threads in its JVM before its first minibatch.
+        .trainingHooks(new GpuBinding(), new WorkerThreads(m.threadsPerWorker()))
         .build();
+  }
+
+  /**
+   * DL4J's gradient sharing: one long-lived training wrapper per executor JVM, whose workers send
+   * threshold-encoded updates to each other over Aeron instead of meeting at the driver every few
+   * minibatches. The threshold adapts to keep the updates sparse (DL4J's recommended default).
+   */
+  static SharedTrainingMaster gradientSharing(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
+    TrainConfig.Master m = train.master();
+    // The driver runs the mesh's controller with an embedded Aeron media driver, which refuses to
+    // start unless this exceeds the 30 s client liveness timeout DL4J sets; executors get it from
+    // SparkSubmitPlan (AERON_OPTIONS), or from the same JVM under a local master.
+    if (System.getProperty(AERON_UNBLOCK_TIMEOUT) == null) {
+      System.setProperty(AERON_UNBLOCK_TIMEOUT, AERON_UNBLOCK_TIMEOUT_NS);
+    }
+    VoidConfiguration voidConf = VoidConfiguration.builder().build();
+    if (!m.gradientSharingNetworkMask().isEmpty()) {
+      voidConf.setNetworkMask(m.gradientSharingNetworkMask());
+    }
+    SharedTrainingMaster master = new SharedTrainingMaster.Builder(voidConf, workers, new AdaptiveThresholdAlgorithm(1e-3), m.batchSizePerWorker())
+        .batchSizePerWorker(m.batchSizePerWorker())
+        .workerPrefetchNumBatches(m.workerPrefetchBatches())
+        .rddTrainingApproach(approach(approach))
+        .exportDirectory(exportDir)
+        .repartitionData(repartition(m.repartition()))
+        .repartitionStrategy(strategy(m.repartitionStrategy()))
+        .storageLevel(storageLevel(m.storageLevel()))
+        .collectTrainingStats(m.collectStats())
+        .rngSeed(train.seed())
+        .build();
+    master.addHook(new GpuBinding());
+    master.addHook(new WorkerThreads(m.threadsPerWorker()));
+    return master;
+  }
+
+  /**
+   * The train rows in at most one partition per worker when export is used, so that the exported
+   * minibatch paths come in one partition per worker and, with {@code train.repartition =
+   * num-partitions-workers-differs}, no averaging round needs DL4J's balanced repartition (a
+   * count job and a shuffle per round, about a sixth of an epoch at 32-row minibatches). Each
+   * round's random split then leaves every partition about the same number of minibatches.
+   * Coalescing is narrow (no shuffle), and export streams each partition to files, so partition
+   * size does not matter; direct keeps Spark's partitions, whose cached blocks must stay small.
+   */
+  static Dataset<Row> onePartitionPerWorker(Dataset<Row> rows, int workers, TrainConfig.Approach approach) {
+    return approach == TrainConfig.Approach.EXPORT ? rows.coalesce(workers) : rows;
+  }
+
+  /** The largest minibatch {@code train.batch-size-per-worker = 0} chooses. */
+  static final int AUTO_MAX_BATCH = 256;
+  /** The fewest minibatch updates per worker and epoch that the automatic choice keeps. */
+  static final int AUTO_MIN_STEPS = 50;
+
+  /**
+   * The configuration with {@code train.batch-size-per-worker = 0} resolved for this data: 256
+   * rows, the fastest size at tabular widths, or the largest power of two that still gives each
+   * worker {@value #AUTO_MIN_STEPS} updates per epoch, but not below {@code train.lr-base-batch-size}.
+   * A small split thus keeps enough steps per epoch to learn, and a large one gets the big
+   * minibatches that make the trainer fast. A set size is kept as it is.
+   */
+  public static TrainConfig resolveBatchSize(TrainConfig train, int workers, long trainRows) {
+    TrainConfig.Master m = train.master();
+    if (m.batchSizePerWorker() > 0) {
+      return train;
+    }
+    long fit = trainRows / Math.max(1, workers) / AUTO_MIN_STEPS;
+    int batch = Integer.highestOneBit((int) Math.max(1, Math.min(AUTO_MAX_BATCH, fit)));
+    return train.withMaster(m.withBatchSizePerWorker(Math.max(batch, Math.min(m.lrBaseBatchSize(), AUTO_MAX_BATCH))));
+  }
+
+  static RDDTrainingApproach approach(TrainConfig.Approach a) {
+    return a == TrainConfig.Approach.EXPORT ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct;
   }
 
   static Repartition repartition(TrainConfig.Repartition r) {

@@ -4,6 +4,7 @@ import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.config.TuneConfig;
+import io.dlpipe.spark.Columns;
 import io.dlpipe.task.EvalMetrics;
 import io.dlpipe.task.OutputHead;
 import io.dlpipe.task.OutputHeads;
@@ -18,8 +19,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,13 +79,14 @@ public final class Tuner {
     OutputHead head = OutputHeads.forTraining(in.transform(), train, rows, in.layout().transform());
     MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, head);
     int workers = train.master().workers() > 0 ? train.master().workers() : jsc.defaultParallelism();
-    ParameterAveragingTrainingMaster master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
+    train = TrainingMasters.resolveBatchSize(train, workers, in.rows(Columns.TRAIN));
+    TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
     sparkNet.setListeners(List.of());
     JavaRDD<DataSet> minibatches = TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), head, null, null);
     TrainState state = TrainState.initial("tune");
     try {
-      EpochRunner runner = new EpochRunner(sparkNet, minibatches, train.updater());
+      EpochRunner runner = new EpochRunner(sparkNet, minibatches, train);
       while (!state.stoppedEarly() && state.epoch() < train.epochs()) {
         int epoch = state.epoch() + 1;
         double lr = runner.run(epoch);

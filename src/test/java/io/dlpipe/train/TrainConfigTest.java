@@ -47,8 +47,9 @@ class TrainConfigTest {
     assertEquals(TrainConfig.UpdaterType.ADAM, t.updater().type());
     assertEquals(0.001, t.updater().learningRate());
     TrainConfig.Master m = t.master();
-    assertEquals(new TrainConfig.Master(32, 5, 2, 0, TrainConfig.Approach.EXPORT, "", TrainConfig.Repartition.ALWAYS,
-        TrainConfig.RepartitionStrategy.BALANCED, TrainConfig.StorageLevelName.MEMORY_ONLY_SER, false), m);
+    assertEquals(new TrainConfig.Master(TrainConfig.MasterType.PARAMETER_AVERAGING, 0, 10, 2, 0, TrainConfig.Approach.EXPORT, "",
+        TrainConfig.Repartition.ALWAYS, TrainConfig.RepartitionStrategy.BALANCED, TrainConfig.StorageLevelName.MEMORY_ONLY_SER, false,
+        1, TrainConfig.BatchScaling.SQRT, 32, 100, ""), m);
   }
 
   @Test

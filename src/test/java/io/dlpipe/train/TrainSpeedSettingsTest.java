@@ -1,0 +1,168 @@
+package io.dlpipe.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.dlpipe.ConfigException;
+import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.task.RegressionHead;
+import io.dlpipe.submit.SparkSubmitPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.schedule.FixedSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * The trainer's speed settings: learning-rate scaling and warm-up, the thread cap, the choice of
+ * training master, their validation, and the progress line within an epoch. No Spark.
+ */
+class TrainSpeedSettingsTest {
+  private static TrainConfig train(String... sets) {
+    List<String> all = new ArrayList<>(List.of("input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"));
+    all.addAll(List.of(sets));
+    DlpipeConfig cfg = ConfigLoader.load(null, all);
+    return cfg.train();
+  }
+
+  private static String error(String... sets) {
+    return assertThrows(ConfigException.class, () -> train(sets)).getMessage();
+  }
+
+  @Test
+  void autoBatchIs256UnlessAWorkerWouldGetFewerThan50UpdatesAnEpoch() {
+    TrainConfig auto = train();
+    assertEquals(0, auto.master().batchSizePerWorker());
+    assertEquals(256, TrainingMasters.resolveBatchSize(auto, 2, 158_034).master().batchSizePerWorker());
+    assertEquals(256, TrainingMasters.resolveBatchSize(auto, 2, 25_600).master().batchSizePerWorker());
+    assertEquals(128, TrainingMasters.resolveBatchSize(auto, 2, 25_599).master().batchSizePerWorker());
+    assertEquals(32, TrainingMasters.resolveBatchSize(auto, 4, 3_500).master().batchSizePerWorker(), "never below lr-base-batch-size");
+    assertEquals(16, TrainingMasters.resolveBatchSize(train("train.lr-base-batch-size=16"), 4, 3_500).master().batchSizePerWorker());
+    assertEquals(64, TrainingMasters.resolveBatchSize(train("train.batch-size-per-worker=64"), 2, 10_000_000).master().batchSizePerWorker());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> LearningRates.rate(auto, 0));
+    assertEquals("train.batch-size-per-worker = 0 must be resolved first (TrainingMasters.resolveBatchSize)", e.getMessage());
+  }
+
+  @Test
+  void learningRateGrowsWithTheSquareRootOfTheBatchByDefault() {
+    TrainConfig t = train("train.batch-size-per-worker=256");
+    assertEquals(Math.sqrt(8), LearningRates.batchFactor(t), 1e-12);
+    assertEquals(0.001 * Math.sqrt(8), LearningRates.rate(t, 0), 1e-15);
+    assertEquals(8.0, LearningRates.batchFactor(train("train.batch-size-per-worker=256", "train.lr-batch-scaling=linear")));
+    assertEquals(1.0, LearningRates.batchFactor(train("train.batch-size-per-worker=256", "train.lr-batch-scaling=none")));
+    assertEquals(1.0, LearningRates.batchFactor(train("train.batch-size-per-worker=32")));
+    // the epoch schedule applies on top of the scaled rate
+    TrainConfig step = train("train.batch-size-per-worker=256", "train.lr-batch-scaling=linear", "train.updater.schedule.type=step", "train.updater.schedule.decay-epochs=1");
+    assertEquals(0.004, LearningRates.rate(step, 1), 1e-15);
+  }
+
+  @Test
+  void warmUpRampsLinearlyOverIterationsThenHoldsAndSurvivesTheNetworksJson() {
+    TrainConfig t = train("train.batch-size-per-worker=64", "train.lr-base-batch-size=16", "train.lr-batch-scaling=sqrt",
+        "train.lr-warmup-iterations=4"); // rate 0.002
+    ISchedule s = LearningRates.schedule(t, 0);
+    assertEquals(0.0005, s.valueAt(0, 0), 1e-15);
+    assertEquals(0.001, s.valueAt(1, 0), 1e-15);
+    assertEquals(0.002, s.valueAt(3, 0), 1e-15);
+    assertEquals(0.002, s.valueAt(5000, 3), 1e-15);
+    // long ramps step at most 100 times, so the schedule stays small in the broadcast configuration
+    ISchedule longRamp = LearningRates.schedule(train("train.batch-size-per-worker=128", "train.lr-batch-scaling=linear",
+        "train.lr-warmup-iterations=1000"), 0); // rate 0.004
+    assertEquals(0.004 * 1 / 1000, longRamp.valueAt(9, 0), 1e-15);
+    assertEquals(0.004 * 11 / 1000, longRamp.valueAt(10, 0), 1e-15);
+    assertEquals(101, ((MapSchedule) longRamp).getValues().size());
+    assertEquals(new FixedSchedule(0.004), LearningRates.schedule(train("train.batch-size-per-worker=128", "train.lr-batch-scaling=linear",
+        "train.lr-warmup-iterations=0"), 0));
+    // at the base size the rate is not raised, so there is no warm-up
+    assertEquals(new FixedSchedule(0.001), LearningRates.schedule(train("train.batch-size-per-worker=32"), 0));
+
+    // workers, evaluation and checkpoints rebuild the network from its JSON
+    MultiLayerNetwork net = NetworkSpec.of(t).create(t, 3, new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1));
+    net.setLearningRate(s);
+    MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson());
+    assertEquals(s, ((Adam) ((BaseLayer) back.getConf(0).getLayer()).getIUpdater()).getLearningRateSchedule());
+  }
+
+  @Test
+  void threadCapReachesNd4jAndOpenBlas() {
+    WorkerThreads.apply(1);
+    assertEquals(1, WorkerThreads.applied());
+    assertEquals(1, Nd4j.getEnvironment().maxMasterThreads());
+    assertEquals(1, Nd4j.factory().blas().getMaxThreads());
+    WorkerThreads.apply(0); // 0 leaves whatever is set
+    assertEquals(1, WorkerThreads.applied());
+  }
+
+  @Test
+  void masterTypeChoosesDl4jsTrainingMaster() {
+    TrainingMaster<?, ?> pa = TrainingMasters.create(train("train.batch-size-per-worker=64"), 2, TrainConfig.Approach.DIRECT, "");
+    assertInstanceOf(ParameterAveragingTrainingMaster.class, pa);
+    TrainingMaster<?, ?> gs = TrainingMasters.create(train("train.master.type=gradient-sharing", "train.batch-size-per-worker=64"), 2, TrainConfig.Approach.DIRECT, "");
+    SharedTrainingMaster shared = assertInstanceOf(SharedTrainingMaster.class, gs);
+    assertEquals(2, shared.getNumWorkers());
+    assertEquals("60000000000", System.getProperty("aeron.publication.unblock.timeout"), "the driver's Aeron media driver needs it");
+    assertEquals(List.of(GpuBinding.class, WorkerThreads.class), shared.getTrainingHooks().stream().map(Object::getClass).toList());
+  }
+
+  @Test
+  void clusterSubmissionsOfGradientSharingGiveExecutorsAeronsTimeout() {
+    List<String> base = List.of("input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws");
+    List<String> gs = new ArrayList<>(base);
+    gs.add("train.master.type=gradient-sharing");
+    String shared = SparkSubmitPlan.sparkConf(ConfigLoader.load(null, gs)).get("spark.executor.extraJavaOptions");
+    assertTrue(shared.endsWith(" -Daeron.publication.unblock.timeout=60000000000"), shared);
+    String averaging = SparkSubmitPlan.sparkConf(ConfigLoader.load(null, base)).get("spark.executor.extraJavaOptions");
+    assertFalse(averaging.contains("aeron"), averaging);
+  }
+
+  @Test
+  void badSpeedSettingsNameKeyExpectedAndFound() {
+    assertEquals("Invalid configuration: train.master.type: expected one of parameter-averaging | gradient-sharing, found string \"allreduce\" "
+        + "(--set train.master.type=allreduce)", error("train.master.type=allreduce"));
+    assertEquals("Invalid configuration: train.threads-per-worker: expected an integer in [0, 1024], found number -1 "
+        + "(--set train.threads-per-worker=-1)", error("train.threads-per-worker=-1"));
+    assertEquals("Invalid configuration: train.lr-batch-scaling: expected one of none | sqrt | linear, found string \"log\" "
+        + "(--set train.lr-batch-scaling=log)", error("train.lr-batch-scaling=log"));
+    assertEquals("Invalid configuration: train.lr-base-batch-size: expected an integer in [1, 1000000], found number 0 "
+        + "(--set train.lr-base-batch-size=0)", error("train.lr-base-batch-size=0"));
+    assertEquals("Invalid configuration: train.lr-warmup-iterations: expected an integer in [0, 100000000], found number -5 "
+        + "(--set train.lr-warmup-iterations=-5)", error("train.lr-warmup-iterations=-5"));
+    assertEquals("Invalid configuration: train.master.gradient-sharing-network-mask: expected an IPv4 network in CIDR notation such as "
+        + "10.1.0.0/16, or empty, found string \"eth0\" (--set train.master.gradient-sharing-network-mask=eth0)",
+        error("train.master.gradient-sharing-network-mask=eth0"));
+  }
+
+  @Test
+  void progressEtaFollowsTheRateOfTheLastTwoMinutesNotTheSlowStart() {
+    AtomicLong done = new AtomicLong();
+    long sec = 1_000_000_000L;
+    EpochProgress p = new EpochProgress("train epoch 2/10", 10_000_000, done::get, 0);
+    assertEquals("train epoch 2/10: 0 of 10,000,000 rows (0.0%) in 0s, 0 samples/s, ETA unknown for this epoch", p.line(0));
+    done.set(30_000); // a slow start: export, JIT warm-up
+    assertEquals("train epoch 2/10: 30,000 of 10,000,000 rows (0.3%) in 30s, 1,000 samples/s, ETA 2h46m for this epoch", p.line(30 * sec));
+    for (int t = 60; t < 180; t += 30) { // then 10,000 rows/s
+      done.addAndGet(300_000);
+      p.line(t * sec);
+    }
+    done.addAndGet(300_000);
+    // over the whole epoch the rate would be 8,500/s and the ETA 16m36s; the steady rate says 14m07s
+    assertEquals("train epoch 2/10: 1,530,000 of 10,000,000 rows (15.3%) in 3m00s, 10,000 samples/s, ETA 14m07s for this epoch",
+        p.line(180 * sec));
+    p.close();
+  }
+}

@@ -154,6 +154,16 @@ public record FittedTransform(
     return udf.apply(parsedCells());
   }
 
+  /**
+   * The per-row function behind {@link #apply}: a row of the raw numeric cells (in {@link #numeric}
+   * order) followed by the raw categorical cells, to the feature vector. For code that scores one
+   * row at a time (the SQL function in {@code io.dlpipe.ml}).
+   */
+  public UDF1<Row, float[]> rowEncoder() {
+    FeatureEncoder encoder = new FeatureEncoder(numeric, categorical, new RawParsing(nullValues));
+    return encoder::encode;
+  }
+
   /** The numeric features only, imputed, clipped and logged, in double precision: what the scaling is fitted on. */
   Column numericColumn() {
     FeatureEncoder encoder = new FeatureEncoder(numeric, List.of(), new RawParsing(nullValues));

@@ -27,14 +27,32 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, LabelCo
 
   /** Opens {@code <output.dir>/model/}, refusing an unfinished one. */
   public static ModelBundle open(HadoopFiles files, Configuration hadoop, DlpipeConfig cfg) {
-    ModelLayout layout = new ModelLayout(cfg.output().dir());
+    return open(files, hadoop, new ModelLayout(cfg.output().dir()));
+  }
+
+  /** Opens a model folder wherever it is (a workspace's model/, or a copy), refusing an unfinished one. */
+  public static ModelBundle open(HadoopFiles files, Configuration hadoop, ModelLayout layout) {
     if (!files.exists(layout.success())) {
       throw new DataException("No finished model in " + layout.root() + ": " + ModelLayout.SUCCESS + " is missing (train never ran there, failed, or is still running); run `dlpipe train` with this config first");
     }
     FittedTransform transform = FittedTransform.fromJson(files.readText(layout.transform()), layout.transform());
     MultiLayerNetwork net = ModelStore.read(hadoop, layout.model(), false);
     byte[] bytes = Evaluator.toBytes(net);
-    return new ModelBundle(layout, transform, codec(transform, net, layout.model()), bytes, Digests.sha256(bytes).substring(0, Digests.PREFIX.length() + 16));
+    return new ModelBundle(layout, transform, codec(transform, net, layout.model()), bytes, modelId(net));
+  }
+
+  /**
+   * {@code sha256:} and 16 hex digits of the network's configuration and parameters. Not of the
+   * serialized bytes: ModelSerializer's zip entries carry the time of writing, so the same network
+   * serialized twice hashes differently, and a model saved and loaded again must keep its id.
+   */
+  public static String modelId(MultiLayerNetwork net) {
+    byte[] conf = net.getLayerWiseConfigurations().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    float[] params = net.params().toFloatVector();
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(conf.length + 4 * params.length);
+    buf.put(conf);
+    buf.asFloatBuffer().put(params);
+    return Digests.sha256(buf.array()).substring(0, Digests.PREFIX.length() + 16);
   }
 
   /** The codec of a trained network: its output width tells a sigmoid from a softmax classifier. */

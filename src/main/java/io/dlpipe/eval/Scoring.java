@@ -111,27 +111,41 @@ public final class Scoring {
       for (int i = 0; i < in.size(); i++) {
         values[i] = in.get(i);
       }
-      switch (codec.kind()) {
-        case REGRESSION -> values[in.size()] = codec.decode(out[0]);
-        case SIGMOID -> {
-          double p = out[0];
-          values[in.size()] = p >= 0.5 ? 1.0 : 0.0;
-          values[in.size() + 1] = new double[] {1 - p, p};
-        }
-        case SOFTMAX -> {
-          double[] probs = new double[out.length];
-          int best = 0;
-          for (int k = 0; k < out.length; k++) {
-            probs[k] = out[k];
-            if (out[k] > out[best]) {
-              best = k;
-            }
-          }
-          values[in.size()] = (double) best;
-          values[in.size() + 1] = probs;
-        }
+      double[] probs = codec.kind() == LabelCodec.Kind.REGRESSION ? null : new double[codec.classes().size()];
+      values[in.size()] = decode(codec, out, probs);
+      if (probs != null) {
+        values[in.size() + 1] = probs;
       }
       return RowFactory.create(values);
+    }
+  }
+
+  /**
+   * One row of network output as a prediction: the value in the target's units, or the class
+   * index; for classification {@code probabilities} (one slot per class) is filled. The batch path
+   * above and the SQL function ({@code io.dlpipe.ml.DlpipeFunctions}) decode here.
+   */
+  public static double decode(LabelCodec codec, float[] out, double[] probabilities) {
+    switch (codec.kind()) {
+      case REGRESSION -> {
+        return codec.decode(out[0]);
+      }
+      case SIGMOID -> {
+        double p = out[0];
+        probabilities[0] = 1 - p;
+        probabilities[1] = p;
+        return p >= 0.5 ? 1.0 : 0.0;
+      }
+      default -> {
+        int best = 0;
+        for (int k = 0; k < out.length; k++) {
+          probabilities[k] = out[k];
+          if (out[k] > out[best]) {
+            best = k;
+          }
+        }
+        return best;
+      }
     }
   }
 }

@@ -24,6 +24,15 @@ public final class ModelLayout {
     this.root = HadoopFiles.join(outputDir, "model");
   }
 
+  private ModelLayout(String root, boolean direct) {
+    this.root = root;
+  }
+
+  /** The layout of a model folder given itself (a bundle copied elsewhere, or inside a saved Spark ML model). */
+  public static ModelLayout at(String modelDir) {
+    return new ModelLayout(modelDir.endsWith("/") ? modelDir.substring(0, modelDir.length() - 1) : modelDir, true);
+  }
+
   public String root() {
     return root;
   }

@@ -141,7 +141,7 @@ final class PredictUdf implements UDF1<Row, Row> {
         }
         c = new SchemaCheck(schema, features, index, null);
       } catch (DataException e) {
-        c = new SchemaCheck(schema, List.of(), Map.of(), "schema_drift: " + e.getMessage());
+        c = new SchemaCheck(schema, List.of(), Map.of(), e.getMessage());
       }
       lastCheck = c;
       return c;

@@ -57,7 +57,7 @@ class DlpipeEstimatorTest {
     assertTrue(model.modelId().matches("sha256:[0-9a-f]{16}"), model.modelId());
     assertEquals(List.of(model.modelId()), scored.select("model_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     double r2 = new RegressionEvaluator().setLabelCol("price").setMetricName("r2").evaluate(scored);
-    assertTrue(r2 > 0.5, "two epochs learn most of a linear target: r2 " + r2);
+    assertTrue(r2 > 0.8, "ten epochs learn most of a linear target: r2 " + r2);
     // The workspace has the CLI's layout.
     Path ws = MlFixtures.modelWorkspace();
     assertTrue(Files.exists(ws.resolve("model/_SUCCESS")) && Files.exists(ws.resolve("model/model.json")) && Files.exists(ws.resolve("prepared/transform.json")));
@@ -220,5 +220,19 @@ class DlpipeEstimatorTest {
     DlpipeEstimator own = MlFixtures.regression();
     assertEquals(7, own.copy(new ParamMap().put(own.epochs().w(7))).getEpochs());
     assertEquals(own.uid(), own.copy(new ParamMap()).uid());
+  }
+
+  @Test
+  void theEstimatorSavesAndLoadsItsParams() throws IOException {
+    DlpipeEstimator est = MlFixtures.regression().setClasses().setSettings("etl.clip.enabled=true");
+    String path = tmp.resolve("estimator").toString();
+    est.write().overwrite().save(path);
+    DlpipeEstimator loaded = DlpipeEstimator.load(path);
+    assertEquals(est.uid(), loaded.uid());
+    assertEquals("price", loaded.getLabelCol());
+    assertEquals(2, loaded.getEpochs());
+    assertArrayEquals(new int[] {8}, loaded.getHiddenLayers());
+    assertArrayEquals(new String[] {"x1", "x2", "color"}, loaded.getFeaturesCols());
+    assertArrayEquals(new String[] {"etl.clip.enabled=true"}, loaded.getSettings());
   }
 }

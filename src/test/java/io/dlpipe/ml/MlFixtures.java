@@ -80,7 +80,7 @@ final class MlFixtures {
         .setEpochs(2).setHiddenLayers(8).setLearningRate(0.01).setValidationFraction(0.2);
   }
 
-  /** The shared regression model, fitted once on {@link #frame} in a kept workspace. */
+  /** The shared regression model (ten epochs: enough to learn the target well), fitted once on {@link #frame} in a kept workspace. */
   static synchronized DlpipeModel model() {
     if (model == null) {
       try {
@@ -88,7 +88,7 @@ final class MlFixtures {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      model = regression().setWorkDir(modelWorkspace.toString()).fit(frame(TestSpark.get()));
+      model = regression().setEpochs(10).setLearningRate(0.03).setWorkDir(modelWorkspace.toString()).fit(frame(TestSpark.get()));
     }
     return model;
   }

@@ -110,7 +110,10 @@ class DlpipeScoringTest {
     Dataset<Row> batch = spark.read().parquet(predicted).select(functions.col("id"), functions.col("prediction").as("batch"), functions.col("model_id").as("batch_model"));
     Dataset<Row> joined = streamed.where(functions.col("dlpipe_error").isNull()).join(batch, "id");
     assertEquals(300, joined.count());
-    assertEquals(0, joined.where(functions.not(functions.col("prediction").equalTo(functions.col("batch")).and(functions.col("model_id").equalTo(functions.col("batch_model"))))).count());
+    assertEquals(0, joined.where(functions.not(functions.col("model_id").equalTo(functions.col("batch_model")))).count());
+    // Both score minibatches through eval.Scoring; the stream's batch also holds the bad row, and
+    // a matrix product over a different number of rows may round the last float bit differently.
+    assertEquals(0, joined.where(functions.abs(functions.col("prediction").minus(functions.col("batch"))).gt(1e-6)).count());
     Row quarantined = spark.read().parquet(PredictJob.quarantineOf(predicted)).first();
     Row rejected = streamed.where(functions.col("dlpipe_error").isNotNull()).select("id", "prediction", "dlpipe_error").first();
     assertEquals("300", rejected.getString(0));

@@ -51,12 +51,24 @@ public final class EtlJob {
   private final PreparedLayout layout;
   /** The staging folder of this run, once the input has been checked. */
   private StagedOutput staged;
+  /** A frame to read instead of input.path (the Spark ML estimator's), or null. */
+  private final Dataset<Row> source;
 
   public EtlJob(SparkSession spark, DlpipeConfig cfg) {
+    this(spark, cfg, null);
+  }
+
+  /**
+   * ETL over a frame a Spark program already has (typed columns, any source) instead of
+   * input.path; everything after reading is the same code. {@code io.dlpipe.ml.DlpipeEstimator}
+   * fits through here.
+   */
+  public EtlJob(SparkSession spark, DlpipeConfig cfg, Dataset<Row> source) {
     this.spark = spark;
     this.cfg = cfg;
     this.files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     this.layout = new PreparedLayout(cfg.output().preparedDir());
+    this.source = source;
   }
 
   public EtlResult run() {
@@ -85,7 +97,7 @@ public final class EtlJob {
     List<String> inputColumns;
     try (StageTimer.Stage s = timer.start("read", "read the raw input's layout")) {
       // Personal columns are dropped or hashed before any stage, log or file can see them.
-      raw = Privacy.apply(InputReader.read(spark, cfg.input()), cfg.privacy(), cfg.input(), true);
+      raw = Privacy.apply(source == null ? InputReader.read(spark, cfg.input()) : InputReader.fromFrame(source), cfg.privacy(), cfg.input(), true);
       inputColumns = InputReader.columnNames(raw);
       RoleInference.checkSchema(inputColumns, cfg.input(), cfg.target().column(), etl.split().idColumn(), etl.dedup().keyColumns());
       LOG.info("Input {} ({}): {} columns", cfg.input().path(), cfg.input().format().name().toLowerCase(Locale.ROOT), inputColumns.size());

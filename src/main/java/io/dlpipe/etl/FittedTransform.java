@@ -269,6 +269,16 @@ public record FittedTransform(
     return udf.apply(parsedCells());
   }
 
+  /**
+   * The per-row function behind {@link #apply}: a row of the raw numeric cells (in {@link #numeric}
+   * order), then the raw date cells, then the raw categorical cells, to the feature vector. For
+   * code that scores one row at a time (the SQL function in {@code io.dlpipe.ml}).
+   */
+  public UDF1<Row, float[]> rowEncoder() {
+    FeatureEncoder encoder = new FeatureEncoder(numeric, dates, categorical, new RawParsing(nullValues));
+    return encoder::encode;
+  }
+
   /** A struct of the raw numeric cells, then the raw date cells, then the raw categorical cells. */
   private Column parsedCells() {
     List<String> names = new ArrayList<>();

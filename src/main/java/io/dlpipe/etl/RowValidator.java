@@ -56,6 +56,15 @@ public final class RowValidator {
         .drop(CHECK);
   }
 
+  /**
+   * The same checks as {@link #validate}, as a function of one row: a row of the specs' cells (text)
+   * followed by the corrupt record, to a row of {@code reason, detail, number, text}. For code that
+   * scores one row at a time (the SQL function in {@code io.dlpipe.ml}).
+   */
+  public static UDF1<Row, Row> checker(List<ColumnSpec> specs, Task task, List<String> declaredClasses, boolean targetRequired, List<String> nullValues) {
+    return new Check(specs, task, declaredClasses, targetRequired, new RawParsing(nullValues));
+  }
+
   /** The checks of one row, in order of precedence: the first failing one names the reason. */
   private static final class Check implements UDF1<Row, Row> {
     private static final long serialVersionUID = 1L;

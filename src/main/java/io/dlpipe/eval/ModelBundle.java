@@ -54,14 +54,24 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
    * (its expected entries present) whose SHA-256 is the model_id recorded in model.json.
    */
   public static ModelBundle open(HadoopFiles files, Configuration hadoop, DlpipeConfig cfg) {
-    ModelLayout layout = new ModelLayout(cfg.output().dir());
+    return open(files, hadoop, new ModelLayout(cfg.output().dir()), cfg.privacy());
+  }
+
+  /**
+   * Opens a model folder wherever it is (a workspace's model/, or a copy), with the same checks.
+   * {@code privacy} is the caller's privacy settings, checked against the model's; null for callers
+   * that score frames whose columns were already dropped or hashed upstream (the Spark ML API).
+   */
+  public static ModelBundle open(HadoopFiles files, Configuration hadoop, ModelLayout layout, PrivacyConfig privacy) {
     if (!files.exists(layout.success())) {
       throw new DataException("No finished model in " + layout.root() + ": " + ModelLayout.SUCCESS + " is missing (train never ran there, failed, or is still running); run `dlpipe train` with this config first");
     }
     JsonNode provenance = provenance(files.readText(layout.provenance()), layout.provenance());
     int version = provenance.get("format_version").asInt();
 
-    checkPrivacy(provenance, cfg.privacy(), layout.provenance());
+    if (privacy != null) {
+      checkPrivacy(provenance, privacy, layout.provenance());
+    }
 
     String transformText = files.readText(layout.transform());
     FittedTransform transform = FittedTransform.fromJson(transformText, layout.transform());

@@ -249,9 +249,10 @@ public final class PredictJob {
 
   /**
    * The feature columns of training, checked against the input: each must be present, and a
-   * numeric one must arrive as numbers or text. Stops with exit code 3 naming the column.
+   * numeric one must arrive as numbers or text. Stops with exit code 3 naming the column. The
+   * Spark ML model and the SQL function check with the same rules.
    */
-  static List<ColumnSpec> checkSchema(StructType schema, FittedTransform transform, String where) {
+  public static List<ColumnSpec> checkSchema(StructType schema, FittedTransform transform, String where) {
     List<ColumnSpec> features = new ArrayList<>();
     for (ColumnSpec c : transform.columns()) {
       if (!c.isFeature()) {
@@ -283,7 +284,18 @@ public final class PredictJob {
       // Text was only the reading format: numbers and booleans go out as they came in.
       out.add(atomic && !t.equals(DataTypes.StringType) ? Columns.col(name).cast(t).as(name) : Columns.col(name));
     }
-    OutputHead codec = bundle.head();
+    out.addAll(predictionColumns(bundle.head(), bundle.modelId()));
+    out.add(functions.lit(java.sql.Timestamp.from(scoredAt)).as(SCORED_AT));
+    return out;
+  }
+
+  /**
+   * The prediction columns of a frame {@link Scoring#score} produced: {@code prediction} (in the
+   * target's units, or the class label), {@code probability_<class>} per class, {@code model_id}.
+   * Predict, the Spark ML model and the streaming path all name and decode them here.
+   */
+  public static List<Column> predictionColumns(OutputHead codec, String modelId) {
+    List<Column> out = new ArrayList<>();
     if (codec.kind() == TaskKind.REGRESSION) {
       out.add(functions.col(Scoring.PREDICTION));
     } else {
@@ -296,8 +308,7 @@ public final class PredictJob {
         out.add(functions.element_at(functions.col(Scoring.PROBABILITIES), i + 1).as(PROBABILITY_PREFIX + codec.classes().get(i)));
       }
     }
-    out.add(functions.lit(bundle.modelId()).as(MODEL_ID));
-    out.add(functions.lit(java.sql.Timestamp.from(scoredAt)).as(SCORED_AT));
+    out.add(functions.lit(modelId).as(MODEL_ID));
     return out;
   }
 }

@@ -120,4 +120,18 @@ public final class Scoring {
       return RowFactory.create(values);
     }
   }
+
+  /**
+   * One row of network output as a prediction: the value in the target's units, or the class
+   * index; for classification {@code probabilities} (one slot per class) is filled. The batch path
+   * above and the SQL function ({@code io.dlpipe.ml.DlpipeFunctions}) decode here.
+   */
+  public static double decode(OutputHead head, float[] out, double[] probabilities) {
+    double[] p = head.probabilities(out);
+    if (p != null && probabilities != null) {
+      System.arraycopy(p, 0, probabilities, 0, p.length);
+    }
+    return head.prediction(out);
+  }
+
 }

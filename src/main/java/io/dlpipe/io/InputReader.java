@@ -67,6 +67,14 @@ public final class InputReader {
     }
   }
 
+  /**
+   * A frame a Spark program already holds, as the uniform raw frame: like Parquet input, its rows
+   * are never malformed for a format, so {@link Columns#CORRUPT} is null.
+   */
+  public static Dataset<Row> fromFrame(Dataset<Row> frame) {
+    return asText(frame.withColumn(Columns.CORRUPT, functions.lit(null).cast(DataTypes.StringType)));
+  }
+
   /** The input's column names in file order, read from the header or schema alone. */
   public static List<String> columnNames(Dataset<Row> raw) {
     List<String> names = new ArrayList<>();

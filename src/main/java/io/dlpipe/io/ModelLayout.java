@@ -35,6 +35,16 @@ public final class ModelLayout {
     return new ModelLayout(root, checkpoints);
   }
 
+  /**
+   * The layout of a model folder given itself (a bundle copied elsewhere, or inside a saved Spark
+   * ML model); its checkpoints would be beside it, as in a workspace.
+   */
+  public static ModelLayout of(String modelDir) {
+    String root = modelDir.endsWith("/") ? modelDir.substring(0, modelDir.length() - 1) : modelDir;
+    org.apache.hadoop.fs.Path parent = new org.apache.hadoop.fs.Path(root).getParent();
+    return new ModelLayout(root, parent == null ? HadoopFiles.join(root, CHECKPOINTS) : HadoopFiles.join(parent.toString(), CHECKPOINTS));
+  }
+
   public String root() {
     return root;
   }

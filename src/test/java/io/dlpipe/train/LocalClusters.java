@@ -17,13 +17,13 @@ import org.apache.spark.sql.SparkSession;
  * accumulators and DL4J's worker state really cross process boundaries. Executors reuse this JVM's
  * class path (surefire lists the real jars), and SPARK_HOME only needs an empty jars/ folder.
  */
-final class LocalClusters {
-  static final int EXECUTORS = 2;
+public final class LocalClusters {
+  public static final int EXECUTORS = 2;
 
   private LocalClusters() {}
 
   /** Stops the shared local session and starts the cluster's; {@code extra} Spark settings win. */
-  static SparkSession start(Map<String, String> extra) {
+  public static SparkSession start(Map<String, String> extra) {
     String home = System.getenv("SPARK_HOME");
     if (home == null) {
       throw new IllegalStateException("SPARK_HOME is not set; surefire sets it (see pom.xml)");

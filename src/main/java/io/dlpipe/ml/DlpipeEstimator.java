@@ -1,0 +1,366 @@
+package io.dlpipe.ml;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.typesafe.config.Config;
+import io.dlpipe.ConfigException;
+import io.dlpipe.DataException;
+import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.etl.EtlJob;
+import io.dlpipe.etl.EtlResult;
+import io.dlpipe.eval.PredictJob;
+import io.dlpipe.eval.Scoring;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.Json;
+import io.dlpipe.io.ModelLayout;
+import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.spark.Columns;
+import io.dlpipe.train.TrainJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.param.StringArrayParam;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * dlpipe as a Spark ML {@code Estimator}: {@link #fit} runs the CLI's ETL job on the given frame
+ * (role inference, validation with a quarantine, the deterministic split, the transform fitted on
+ * train only) and the CLI's distributed trainer (parameter averaging, early stopping on the
+ * validation split), in a workspace of the same layout as {@code jobs/dlpipe}'s, and returns the
+ * {@link DlpipeModel} of the best epoch.
+ *
+ * <p>Every param maps to a key of {@code dlpipe-defaults.conf} and takes its default from there,
+ * so the estimator and the CLI train the same model from the same data and settings; {@link
+ * #setSettings} passes any other key ({@code "etl.clip.enabled=true"}). The settings are validated
+ * by the CLI's {@link ConfigLoader}, and an invalid one is an {@link IllegalArgumentException}
+ * naming the key.
+ *
+ * <p>Unlike the CLI there is no test split: the caller holds out its own data (or uses {@code
+ * CrossValidator}); {@link #validationFraction()} of the rows go to the validation split that
+ * early stopping watches.
+ */
+public final class DlpipeEstimator extends Estimator<DlpipeModel> implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(DlpipeEstimator.class);
+  private static final Config DEFAULTS = ConfigLoader.defaults();
+
+  private final String uid;
+  private final Param<String> labelCol;
+  private final Param<String> task;
+  private final StringArrayParam featuresCols;
+  private final StringArrayParam classes;
+  private final IntParam epochs;
+  private final IntParam batchSize;
+  private final IntArrayParam hiddenLayers;
+  private final DoubleParam learningRate;
+  private final LongParam seed;
+  private final IntParam patience;
+  private final IntParam workers;
+  private final DoubleParam validationFraction;
+  private final DoubleParam maxRejectRatio;
+  private final Param<String> quarantinePath;
+  private final Param<String> workDir;
+  private final StringArrayParam settings;
+  private final IntParam scoringBatchSize;
+  private final Param<String> errorCol;
+
+  public DlpipeEstimator() {
+    this(Identifiable.randomUID("dlpipe"));
+  }
+
+  public DlpipeEstimator(String uid) {
+    this.uid = uid;
+    labelCol = new Param<>(this, "labelCol", "the column to predict (target.column); required");
+    task = new Param<>(this, "task", "regression | classification (target.task); required",
+        ParamValidators.inArray(new String[] {"regression", "classification"}));
+    featuresCols = new StringArrayParam(this, "featuresCols", "the input columns to learn from; empty: every column but the label (roles are inferred as in the CLI)");
+    classes = new StringArrayParam(this, "classes", "classification: the labels in index order (target.classes); empty: the sorted distinct labels");
+    epochs = new IntParam(this, "epochs", "the most passes over the data (train.epochs); early stopping may end sooner", ParamValidators.gtEq(1));
+    batchSize = new IntParam(this, "batchSize", "rows per minibatch each worker fits (train.batch-size-per-worker)", ParamValidators.gtEq(1));
+    hiddenLayers = new IntArrayParam(this, "hiddenLayers", "the width of each hidden layer, input side first (train.model.hidden-layers); empty: a linear model");
+    learningRate = new DoubleParam(this, "learningRate", "the optimizer's initial learning rate (train.updater.learning-rate)", ParamValidators.gt(0.0));
+    seed = new LongParam(this, "seed", "seeds weight initialization and DL4J's data splitting (train.seed)");
+    patience = new IntParam(this, "patience", "epochs without improvement before early stopping; 0: never (train.early-stopping.patience)", ParamValidators.gtEq(0));
+    workers = new IntParam(this, "workers", "parallel training workers; 0: Spark's default parallelism (train.workers)", ParamValidators.gtEq(0));
+    validationFraction = new DoubleParam(this, "validationFraction", "share of the rows held out for validation after every epoch (etl.split.validation)",
+        ParamValidators.inRange(0.0, 1.0, false, false));
+    maxRejectRatio = new DoubleParam(this, "maxRejectRatio", "fail when more than this share of the rows is quarantined (etl.max-reject-ratio)",
+        ParamValidators.inRange(0.0, 1.0, true, true));
+    quarantinePath = new Param<>(this, "quarantinePath", "where the rows that cannot be used are written with their reason (Parquet: raw, reason, detail, source_file); empty: <workDir>/prepared/quarantine");
+    workDir = new Param<>(this, "workDir", "the workspace of the ETL and train jobs, on a file system every executor shares; empty: a new folder under java.io.tmpdir, whose prepared splits are removed after fit");
+    settings = new StringArrayParam(this, "settings", "any other dlpipe setting as key=value, as with --set (e.g. etl.clip.enabled=true)");
+    scoringBatchSize = new IntParam(this, "scoringBatchSize", "rows per forward pass when the model scores (evaluate.batch-size)", ParamValidators.gtEq(1));
+    errorCol = new Param<>(this, "errorCol", "the model's output column with the reason a row could not be scored; empty: none");
+
+    setDefault(featuresCols, new String[0]);
+    setDefault(classes, new String[0]);
+    setDefault(epochs, DEFAULTS.getInt("train.epochs"));
+    setDefault(batchSize, DEFAULTS.getInt("train.batch-size-per-worker"));
+    setDefault(hiddenLayers, DEFAULTS.getIntList("train.model.hidden-layers").stream().mapToInt(Integer::intValue).toArray());
+    setDefault(learningRate, DEFAULTS.getDouble("train.updater.learning-rate"));
+    setDefault(seed, DEFAULTS.getLong("train.seed"));
+    setDefault(patience, DEFAULTS.getInt("train.early-stopping.patience"));
+    setDefault(workers, DEFAULTS.getInt("train.workers"));
+    setDefault(validationFraction, DEFAULTS.getDouble("etl.split.validation"));
+    setDefault(maxRejectRatio, DEFAULTS.getDouble("etl.max-reject-ratio"));
+    setDefault(quarantinePath, "");
+    setDefault(workDir, "");
+    setDefault(settings, new String[0]);
+    setDefault(scoringBatchSize, DEFAULTS.getInt("evaluate.batch-size"));
+    setDefault(errorCol, "dlpipe_error");
+  }
+
+  /** The CLI's built-in defaults (dlpipe-defaults.conf), the one source of every param's default. */
+  static Config defaults() {
+    return DEFAULTS;
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  // Params: Spark ML discovers them through these public no-argument methods.
+  public Param<String> labelCol() { return labelCol; }
+  public Param<String> task() { return task; }
+  public StringArrayParam featuresCols() { return featuresCols; }
+  public StringArrayParam classes() { return classes; }
+  public IntParam epochs() { return epochs; }
+  public IntParam batchSize() { return batchSize; }
+  public IntArrayParam hiddenLayers() { return hiddenLayers; }
+  public DoubleParam learningRate() { return learningRate; }
+  public LongParam seed() { return seed; }
+  public IntParam patience() { return patience; }
+  public IntParam workers() { return workers; }
+  public DoubleParam validationFraction() { return validationFraction; }
+  public DoubleParam maxRejectRatio() { return maxRejectRatio; }
+  public Param<String> quarantinePath() { return quarantinePath; }
+  public Param<String> workDir() { return workDir; }
+  public StringArrayParam settings() { return settings; }
+  public IntParam scoringBatchSize() { return scoringBatchSize; }
+  public Param<String> errorCol() { return errorCol; }
+
+  public DlpipeEstimator setLabelCol(String v) { set(labelCol, v); return this; }
+  public DlpipeEstimator setTask(String v) { set(task, v); return this; }
+  public DlpipeEstimator setFeaturesCols(String... v) { set(featuresCols, v); return this; }
+  public DlpipeEstimator setClasses(String... v) { set(classes, v); return this; }
+  public DlpipeEstimator setEpochs(int v) { set(epochs, v); return this; }
+  public DlpipeEstimator setBatchSize(int v) { set(batchSize, v); return this; }
+  public DlpipeEstimator setHiddenLayers(int... v) { set(hiddenLayers, v); return this; }
+  public DlpipeEstimator setLearningRate(double v) { set(learningRate, v); return this; }
+  public DlpipeEstimator setSeed(long v) { set(seed, v); return this; }
+  public DlpipeEstimator setPatience(int v) { set(patience, v); return this; }
+  public DlpipeEstimator setWorkers(int v) { set(workers, v); return this; }
+  public DlpipeEstimator setValidationFraction(double v) { set(validationFraction, v); return this; }
+  public DlpipeEstimator setMaxRejectRatio(double v) { set(maxRejectRatio, v); return this; }
+  public DlpipeEstimator setQuarantinePath(String v) { set(quarantinePath, v); return this; }
+  public DlpipeEstimator setWorkDir(String v) { set(workDir, v); return this; }
+  public DlpipeEstimator setSettings(String... v) { set(settings, v); return this; }
+  public DlpipeEstimator setScoringBatchSize(int v) { set(scoringBatchSize, v); return this; }
+  public DlpipeEstimator setErrorCol(String v) { set(errorCol, v); return this; }
+
+  public String getLabelCol() { return $(labelCol); }
+  public String getTask() { return $(task); }
+  public String[] getFeaturesCols() { return $(featuresCols); }
+  public String[] getClasses() { return $(classes); }
+  public int getEpochs() { return (Integer) $(epochs); }
+  public int getBatchSize() { return (Integer) $(batchSize); }
+  public int[] getHiddenLayers() { return $(hiddenLayers); }
+  public double getLearningRate() { return (Double) $(learningRate); }
+  public long getSeed() { return (Long) $(seed); }
+  public int getPatience() { return (Integer) $(patience); }
+  public int getWorkers() { return (Integer) $(workers); }
+  public double getValidationFraction() { return (Double) $(validationFraction); }
+  public double getMaxRejectRatio() { return (Double) $(maxRejectRatio); }
+  public String getQuarantinePath() { return $(quarantinePath); }
+  public String getWorkDir() { return $(workDir); }
+  public String[] getSettings() { return $(settings); }
+  public int getScoringBatchSize() { return (Integer) $(scoringBatchSize); }
+  public String getErrorCol() { return $(errorCol); }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    if (!isDefined(labelCol) || !isDefined(task)) {
+      throw new IllegalArgumentException("DlpipeEstimator needs labelCol and task: setLabelCol(\"price\").setTask(\"regression\")");
+    }
+    List<String> names = Arrays.asList(schema.fieldNames());
+    if (!names.contains(getLabelCol())) {
+      throw new IllegalArgumentException("Label column " + getLabelCol() + " does not exist. Available: " + String.join(", ", names));
+    }
+    for (String c : getFeaturesCols()) {
+      if (!names.contains(c)) {
+        throw new IllegalArgumentException("Feature column " + c + " does not exist. Available: " + String.join(", ", names));
+      }
+      if (c.equals(getLabelCol())) {
+        throw new IllegalArgumentException("Feature column " + c + " is the label column; a model cannot learn from its own target");
+      }
+    }
+    for (String c : names) {
+      if (c.startsWith(Columns.INTERNAL_PREFIX)) {
+        throw new IllegalArgumentException("Input column " + c + " uses the prefix " + Columns.INTERNAL_PREFIX + " that dlpipe reserves; rename it");
+      }
+    }
+    // The probability columns are known only after fit, when the classes are.
+    boolean regression = getTask().equals("regression");
+    StructType out = schema.add(DataTypes.createStructField(Scoring.PREDICTION, regression ? DataTypes.DoubleType : DataTypes.StringType, true))
+        .add(DataTypes.createStructField(PredictJob.MODEL_ID, DataTypes.StringType, false));
+    return getErrorCol().isEmpty() ? out : out.add(DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true));
+  }
+
+  @Override
+  public DlpipeModel fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema(), true);
+    SparkSession spark = dataset.sparkSession();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    HadoopFiles files = new HadoopFiles(hadoop);
+    boolean temporary = getWorkDir().isEmpty();
+    String ws = temporary ? Path.of(System.getProperty("java.io.tmpdir"), "dlpipe-estimator", uid + "-" + UUID.randomUUID()).toString() : getWorkDir();
+    DlpipeConfig cfg = config(ws);
+    Dataset<Row> frame = dataset.toDF();
+    if (getFeaturesCols().length > 0) {
+      Set<String> keep = new LinkedHashSet<>(Arrays.asList(getFeaturesCols()));
+      keep.add(getLabelCol());
+      frame = frame.select(keep.stream().map(Columns::col).toArray(Column[]::new));
+    }
+    LOG.info("DlpipeEstimator {}: fitting on {} columns in workspace {}", uid, frame.columns().length, ws);
+    PreparedLayout prepared = new PreparedLayout(cfg.output().preparedDir());
+    EtlResult etl;
+    try {
+      etl = new EtlJob(spark, cfg, frame).run();
+    } finally {
+      moveQuarantine(hadoop, files, prepared);
+    }
+    if (etl.summary().rowsQuarantined() > 0) {
+      LOG.warn("DlpipeEstimator {}: {} of {} rows quarantined {} -> {}", uid, etl.summary().rowsQuarantined(), etl.summary().rowsRead(),
+          etl.summary().quarantinedByReason(), quarantineOf(prepared));
+    }
+    new TrainJob(spark, cfg).run(true);
+    ModelLayout model = new ModelLayout(ws);
+    DlpipeModel fitted = DlpipeModel.open(uid + "-model", hadoop, model.root());
+    if (temporary) {
+      // The model is in memory now; the prepared data and checkpoints would only fill the disk.
+      for (String split : List.of(Columns.TRAIN, Columns.VALIDATION, Columns.TEST)) {
+        files.deleteRecursively(prepared.split(split));
+      }
+      files.deleteRecursively(model.checkpoints());
+    }
+    copyValues(fitted, extractParamMap());
+    return fitted.setParent(this);
+  }
+
+  private String quarantineOf(PreparedLayout prepared) {
+    return getQuarantinePath().isEmpty() ? prepared.quarantine() : getQuarantinePath();
+  }
+
+  /** Moves etl's quarantine to {@link #quarantinePath()} when one is set, replacing what was there. */
+  private void moveQuarantine(Configuration hadoop, HadoopFiles files, PreparedLayout prepared) {
+    if (getQuarantinePath().isEmpty() || !files.exists(prepared.quarantine())) {
+      return;
+    }
+    files.deleteRecursively(getQuarantinePath());
+    try {
+      org.apache.hadoop.fs.Path from = new org.apache.hadoop.fs.Path(prepared.quarantine());
+      org.apache.hadoop.fs.Path to = new org.apache.hadoop.fs.Path(getQuarantinePath());
+      FileSystem fs = to.getFileSystem(hadoop);
+      if (to.getParent() != null) {
+        fs.mkdirs(to.getParent());
+      }
+      if (!fs.rename(from, to)) {
+        throw new IOException("rename returned false");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move the quarantine " + prepared.quarantine() + " to " + getQuarantinePath() + " (quarantinePath)", e);
+    }
+  }
+
+  /** The params as the CLI's configuration: the same validation, the same defaults. */
+  DlpipeConfig config(String ws) {
+    double validation = getValidationFraction();
+    List<String> sets = new ArrayList<>(List.of(
+        "input.path=" + quoted("spark-frame:" + uid),
+        "input.format=parquet",
+        "target.column=" + quoted(getLabelCol()),
+        "target.task=" + getTask(),
+        "target.classes=" + json(getClasses()),
+        "output.dir=" + quoted(ws),
+        "etl.max-reject-ratio=" + getMaxRejectRatio(),
+        "etl.split.train=" + (1 - validation),
+        "etl.split.validation=" + validation,
+        "etl.split.test=0",
+        "train.epochs=" + getEpochs(),
+        "train.seed=" + getSeed(),
+        "train.batch-size-per-worker=" + getBatchSize(),
+        "train.model.hidden-layers=" + json(getHiddenLayers()),
+        "train.updater.learning-rate=" + getLearningRate(),
+        "train.early-stopping.patience=" + getPatience(),
+        "train.workers=" + getWorkers(),
+        "evaluate.batch-size=" + getScoringBatchSize()));
+    sets.addAll(Arrays.asList(getSettings()));
+    try {
+      return ConfigLoader.load(null, sets);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage().replace("--set ", "DlpipeEstimator setting "), e);
+    }
+  }
+
+  private static String quoted(String s) {
+    return json(s);
+  }
+
+  private static String json(Object o) {
+    try {
+      return Json.MAPPER.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public DlpipeEstimator copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  /** Reads an estimator saved with {@code write().save(path)} (its params only). */
+  public static MLReader<DlpipeEstimator> read() {
+    return new DefaultParamsReadable<DlpipeEstimator>() {}.read();
+  }
+
+  public static DlpipeEstimator load(String path) {
+    return read().load(path);
+  }
+
+  @Override
+  public String toString() {
+    return "DlpipeEstimator: uid=" + uid + (isDefined(task) ? ", task=" + getTask().toLowerCase(Locale.ROOT) : "")
+        + (isDefined(labelCol) ? ", labelCol=" + getLabelCol() : "");
+  }
+}

@@ -1,0 +1,323 @@
+package io.dlpipe.ml;
+
+import io.dlpipe.DataException;
+import io.dlpipe.config.Task;
+import io.dlpipe.etl.ColumnSpec;
+import io.dlpipe.etl.FittedTransform;
+import io.dlpipe.etl.RowValidator;
+import io.dlpipe.eval.ModelBundle;
+import io.dlpipe.eval.PredictJob;
+import io.dlpipe.eval.Scoring;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.ModelLayout;
+import io.dlpipe.spark.Columns;
+import io.dlpipe.task.TaskKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+
+/**
+ * A trained dlpipe network as a Spark ML {@code Model}: {@link #transform} appends {@code
+ * prediction} (in the target's units, or the class label), {@code probability_<class>} per class,
+ * {@code model_id} and the error column to any frame holding the training columns, on the
+ * executors and lazily (it works on streaming frames too). It runs the code of {@code jobs/dlpipe
+ * predict}: {@link PredictJob#checkSchema} for schema drift, {@link RowValidator} and {@link
+ * FittedTransform#apply} for the features, {@link Scoring} for the network, {@link
+ * PredictJob#predictionColumns} for the output. Unlike predict, a row that cannot be transformed is
+ * kept (a Transformer must not drop rows), with null predictions and its reason in {@link
+ * #errorCol()}.
+ *
+ * <p>{@link #load} reads what {@link #write()} saved and also a {@code model/} folder written by
+ * {@code jobs/dlpipe train}, so a model trained by a scheduled CLI job can be used in a Pipeline.
+ */
+public final class DlpipeModel extends Model<DlpipeModel> implements MLWritable {
+  private static final long serialVersionUID = 1L;
+  /** Holds the input row while the features are computed from text copies of its cells. */
+  private static final String KEEP = Columns.INTERNAL_PREFIX + "input";
+  /** Bundle files beside the network and the transform that travel with a saved model when present. */
+  private static final List<String> EXTRA_FILES = List.of(ModelLayout.PROVENANCE, ModelLayout.HISTORY);
+
+  private final String uid;
+  private final transient ModelBundle bundle;
+  private final transient Map<String, String> extraFiles;
+  private transient Broadcast<byte[]> network;
+  private transient String networkApp;
+
+  private final IntParam scoringBatchSize;
+  private final Param<String> errorCol;
+
+  DlpipeModel(String uid, ModelBundle bundle, Map<String, String> extraFiles) {
+    this.uid = uid;
+    this.bundle = bundle;
+    this.extraFiles = Map.copyOf(extraFiles);
+    scoringBatchSize = new IntParam(this, "scoringBatchSize", "rows per forward pass of the network on the executors (evaluate.batch-size)",
+        ParamValidators.gtEq(1));
+    errorCol = new Param<>(this, "errorCol", "output column with the reason a row could not be scored (null when it was); empty: no such column");
+    setDefault(scoringBatchSize, DlpipeEstimator.defaults().getInt("evaluate.batch-size"));
+    setDefault(errorCol, "dlpipe_error");
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  public IntParam scoringBatchSize() {
+    return scoringBatchSize;
+  }
+
+  public Param<String> errorCol() {
+    return errorCol;
+  }
+
+  public int getScoringBatchSize() {
+    return (Integer) $(scoringBatchSize);
+  }
+
+  public String getErrorCol() {
+    return $(errorCol);
+  }
+
+  public DlpipeModel setScoringBatchSize(int value) {
+    set(scoringBatchSize, value);
+    return this;
+  }
+
+  public DlpipeModel setErrorCol(String value) {
+    set(errorCol, value);
+    return this;
+  }
+
+  /** The id written with every prediction: a digest of the network's configuration and parameters. */
+  public String modelId() {
+    return bundle.modelId();
+  }
+
+  /** {@code regression} or {@code classification}. */
+  public String task() {
+    return io.dlpipe.config.EnumNames.kebab(bundle.transform().task());
+  }
+
+  /** Classification: the class labels in index order (the suffixes of the probability columns); empty for regression. */
+  public List<String> classes() {
+    return bundle.head().classes();
+  }
+
+  /** The transform the network was trained on: roles, fitted statistics, vocabularies. */
+  public FittedTransform fittedTransform() {
+    return bundle.transform();
+  }
+
+  ModelBundle bundle() {
+    return bundle;
+  }
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    features(schema);
+    for (StructField f : schema.fields()) {
+      if (f.name().startsWith(Columns.INTERNAL_PREFIX)) {
+        throw new IllegalArgumentException("Input column " + f.name() + " uses the prefix " + Columns.INTERNAL_PREFIX + " that dlpipe reserves; rename it");
+      }
+    }
+    StructType out = schema;
+    for (StructField f : outputFields()) {
+      if (Arrays.asList(schema.fieldNames()).contains(f.name())) {
+        throw new IllegalArgumentException("Output column " + f.name() + " already exists.");
+      }
+      out = out.add(f);
+    }
+    return out;
+  }
+
+  /** The training columns the input must carry, checked by predict's schema-drift rules. */
+  private List<ColumnSpec> features(StructType schema) {
+    try {
+      return PredictJob.checkSchema(schema, bundle.transform(), "frame");
+    } catch (DataException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  private List<StructField> outputFields() {
+    List<StructField> out = new ArrayList<>();
+    boolean regression = bundle.head().kind() == TaskKind.REGRESSION;
+    out.add(DataTypes.createStructField(Scoring.PREDICTION, regression ? DataTypes.DoubleType : DataTypes.StringType, true));
+    for (String c : classes()) {
+      out.add(DataTypes.createStructField(PredictJob.PROBABILITY_PREFIX + c, DataTypes.DoubleType, true));
+    }
+    out.add(DataTypes.createStructField(PredictJob.MODEL_ID, DataTypes.StringType, false));
+    if (!getErrorCol().isEmpty()) {
+      out.add(DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true));
+    }
+    return out;
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType schema = dataset.schema();
+    transformSchema(schema);
+    List<ColumnSpec> features = features(schema);
+    FittedTransform transform = bundle.transform();
+    // The transform reads text cells (the CLI reads every input as text); the input row rides along
+    // untouched in one struct, so the output keeps the caller's columns and types exactly.
+    List<Column> cols = new ArrayList<>();
+    List<Column> all = new ArrayList<>();
+    for (String name : schema.fieldNames()) {
+      all.add(Columns.col(name));
+    }
+    cols.add(functions.struct(all.toArray(new Column[0])).as(KEEP));
+    for (ColumnSpec f : features) {
+      DataType t = schema.apply(f.name()).dataType();
+      Column c = Columns.col(f.name());
+      cols.add((t.equals(DataTypes.StringType) ? c : c.cast(DataTypes.StringType)).as(f.name()));
+    }
+    cols.add(functions.lit(null).cast(DataTypes.StringType).as(Columns.CORRUPT));
+    Dataset<Row> text = dataset.toDF().select(cols.toArray(new Column[0]));
+
+    Task task = transform.task().equals("regression") ? Task.REGRESSION : Task.CLASSIFICATION;
+    // As in predict: the target is not checked, new data usually lacks it.
+    Dataset<Row> validated = RowValidator.validate(text, features, task, List.of(), false, transform.nullValues());
+    // Rows with a reason are scored too (their features are imputed) and their scores blanked below:
+    // one pass, no union, so the plan stays a plain map that streaming queries accept.
+    Dataset<Row> applied = transform.apply(validated).select(KEEP, Columns.FEATURES, Columns.REASON, Columns.DETAIL);
+    Dataset<Row> scored = Scoring.score(applied, network(dataset.sparkSession()), bundle.head(), getScoringBatchSize());
+    List<Column> predictions = new ArrayList<>(PredictJob.predictionColumns(bundle.head(), bundle.modelId()));
+    predictions.add(0, functions.col(KEEP));
+    predictions.add(functions.col(Columns.REASON));
+    predictions.add(functions.col(Columns.DETAIL));
+    Dataset<Row> decoded = scored.select(predictions.toArray(new Column[0]));
+
+    List<Column> out = new ArrayList<>();
+    out.add(functions.col(KEEP + ".*"));
+    Column good = functions.col(Columns.REASON).isNull();
+    for (StructField f : outputFields()) {
+      String name = f.name();
+      if (name.equals(PredictJob.MODEL_ID)) {
+        out.add(functions.col(name));
+      } else if (name.equals(getErrorCol())) {
+        out.add(functions.concat(functions.col(Columns.REASON), functions.lit(": "), functions.col(Columns.DETAIL)).as(name));
+      } else {
+        out.add(functions.when(good, Columns.col(name)).as(name));
+      }
+    }
+    return decoded.select(out.toArray(new Column[0]));
+  }
+
+  /** The network broadcast once per SparkContext and model, for every transform and streaming batch. */
+  private synchronized Broadcast<byte[]> network(SparkSession spark) {
+    SparkContext sc = spark.sparkContext();
+    if (network == null || !sc.applicationId().equals(networkApp) || sc.isStopped()) {
+      network = JavaSparkContext.fromSparkContext(sc).broadcast(bundle.network());
+      networkApp = sc.applicationId();
+    }
+    return network;
+  }
+
+  @Override
+  public DlpipeModel copy(ParamMap extra) {
+    DlpipeModel copied = new DlpipeModel(uid, bundle, extraFiles);
+    copyValues(copied, extra);
+    return copied.setParent(parent());
+  }
+
+  @Override
+  public MLWriter write() {
+    return new Writer(this);
+  }
+
+  /** Reads a model saved by {@link #write()}, a {@code jobs/dlpipe train} model/ folder, or the output.dir above it. */
+  public static MLReader<DlpipeModel> read() {
+    return new Reader();
+  }
+
+  /** {@code read().load(path)}. */
+  public static DlpipeModel load(String path) {
+    return read().load(path);
+  }
+
+  /** A model over the bundle at {@code bundleDir}, with the bundle's extra files kept for saving. */
+  static DlpipeModel open(String uid, Configuration hadoop, String bundleDir) {
+    HadoopFiles files = new HadoopFiles(hadoop);
+    ModelBundle bundle = ModelBundle.open(files, hadoop, ModelLayout.of(bundleDir), null);
+    Map<String, String> extra = new LinkedHashMap<>();
+    for (String name : EXTRA_FILES) {
+      String p = HadoopFiles.join(bundleDir, name);
+      if (files.exists(p)) {
+        extra.put(name, files.readText(p));
+      }
+    }
+    return new DlpipeModel(uid, bundle, extra);
+  }
+
+  /** Spark ML's metadata (class, uid, params) in metadata/, the bundle in the layout train writes in bundle/. */
+  private static final class Writer extends MLWriter {
+    private final DlpipeModel model;
+
+    Writer(DlpipeModel model) {
+      this.model = model;
+    }
+
+    @Override
+    public void saveImpl(String path) {
+      DefaultParamsWriter.saveMetadata(model, path, sc(), Option.empty(), Option.empty());
+      Configuration hadoop = sc().hadoopConfiguration();
+      HadoopFiles files = new HadoopFiles(hadoop);
+      ModelLayout layout = ModelLayout.of(HadoopFiles.join(path, Bundles.BUNDLE));
+      // The files as train wrote them, byte for byte: model_id is the SHA-256 of model.zip, and
+      // model.json records the SHA-256 of transform.json; a re-serialized copy would fail both checks.
+      ModelLayout source = model.bundle.layout();
+      Bundles.writeBytes(hadoop, layout.model(), io.dlpipe.io.ModelStore.readBytes(hadoop, source.model()));
+      files.writeText(layout.transform(), files.readText(source.transform()));
+      for (Map.Entry<String, String> e : model.extraFiles.entrySet()) {
+        files.writeText(HadoopFiles.join(layout.root(), e.getKey()), e.getValue());
+      }
+      files.writeText(layout.success(), "");
+    }
+  }
+
+  private static final class Reader extends MLReader<DlpipeModel> {
+    @Override
+    public DlpipeModel load(String path) {
+      SparkContext sc = sparkSession().sparkContext();
+      Configuration hadoop = sc.hadoopConfiguration();
+      HadoopFiles files = new HadoopFiles(hadoop);
+      String bundleDir = Bundles.resolve(files, path);
+      if (!Bundles.isSparkMl(files, path)) {
+        return open(Identifiable.randomUID("dlpipeModel"), hadoop, bundleDir);
+      }
+      DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc, DlpipeModel.class.getName());
+      DlpipeModel model = open(metadata.uid(), hadoop, bundleDir);
+      metadata.getAndSetParams(model, Option.empty());
+      return model;
+    }
+  }
+}

@@ -86,7 +86,7 @@ class DriverKillTest {
     assertTrue(Files.exists(ws.resolve("evaluation/_SUCCESS")));
     CliRun.Outcome rerun = CliRun.run(evaluate.toArray(new String[0]));
     assertEquals(ExitCodes.OK, rerun.code(), rerun.err());
-    // The model's metrics and the counts equal the undisturbed run's; the MLlib baseline's last digits may differ between any two runs.
+    // The counts equal the undisturbed run's and the model's metrics agree to 1e-3; the last digits differ between any two runs.
     JsonNode before = Json.MAPPER.readTree(metrics);
     JsonNode after = Json.MAPPER.readTree(ws.resolve("evaluation/metrics.json").toFile());
     assertEquals(before.get("counts"), after.get("counts"));
@@ -94,7 +94,9 @@ class DriverKillTest {
     for (var it = before.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (key.startsWith("model.") && before.get(key).isNumber()) {
-        assertEquals(before.get(key).asDouble(), after.get(key).asDouble(), 1e-9 * Math.max(1, Math.abs(before.get(key).asDouble())), key);
+        // Two undisturbed evaluations of the same model differ by up to ~1e-4 in AUC (seen: 0.456986 vs 0.456925): Spark's binned
+        // curves depend on task order. 1e-3 is far below anything a damaged result would show.
+        assertEquals(before.get(key).asDouble(), after.get(key).asDouble(), 1e-3 * Math.max(1, Math.abs(before.get(key).asDouble())), key);
         compared++;
       }
     }

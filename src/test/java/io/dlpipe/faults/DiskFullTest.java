@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real full disk: the workspace lives on a 2 MiB tmpfs. A first etl (credit, 4,454 rows) fits;
@@ -27,12 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Needs root (mount); skipped, saying why, where mounting is not allowed.
  */
 class DiskFullTest {
-  @TempDir static Path tmp;
+  private static Path tmp;
   private static Path disk;
   private static boolean mounted;
 
   @BeforeAll
   static void mountASmallDisk() throws Exception {
+    // Not a @TempDir: its cleanup could run while the mount is still busy and fail the class.
+    tmp = Files.createTempDirectory("dlpipe-disk-full");
     disk = tmp.resolve("small");
     Files.createDirectories(disk);
     Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", disk.toString()).redirectErrorStream(true).start();
@@ -47,6 +48,9 @@ class DiskFullTest {
     if (mounted) {
       // Lazy: Spark may still hold a file of the aborted write open, and the folder must be deletable at once.
       new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+    }
+    try (var paths = Files.walk(tmp)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

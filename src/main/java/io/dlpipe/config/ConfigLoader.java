@@ -485,7 +485,8 @@ public final class ConfigLoader {
   /** {@code tune}: the trial count and the space, each key a list of the values to draw from. */
   private static TuneConfig tune(ConfigReader r, Config c) {
     int trials = (int) r.integer("tune.trials", 0, 10_000);
-    Map<String, List<Object>> space = new java.util.LinkedHashMap<>();
+    // Sorted: HOCON objects do not keep their order, and tuning.csv columns must not move between runs.
+    Map<String, List<Object>> space = new java.util.TreeMap<>();
     Config defaults = defaults();
     ConfigValue root = c.getValue("tune.space");
     if (!(root instanceof ConfigObject)) {

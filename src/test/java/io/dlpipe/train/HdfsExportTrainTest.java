@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.TrainConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.testing.TestData;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class HdfsExportTrainTest {
   void exportsCheckpointsAndResumesOnHdfs() throws Exception {
     new EtlJob(spark, config()).run();
     TrainResult first = new TrainJob(spark, config("train.epochs=2", "train.early-stopping.patience=0")).run(false);
-    assertEquals("export", first.provenance().approach());
+    assertEquals(TrainConfig.Approach.EXPORT, first.provenance().approach());
     assertEquals(LocalClusters.EXECUTORS, first.provenance().executors());
 
     FileSystem fs = hdfs.getFileSystem();
@@ -83,7 +84,7 @@ class HdfsExportTrainTest {
     TrainResult second = new TrainJob(spark, config("train.epochs=3", "train.early-stopping.patience=0")).run(false);
     assertEquals(2, second.provenance().resumedFromEpoch());
     assertEquals(3, second.provenance().epochsRun());
-    assertEquals("export", second.provenance().approach());
+    assertEquals(TrainConfig.Approach.EXPORT, second.provenance().approach());
     assertTrue(second.provenance().bestValidation().auc() > 0.78, "validation AUC " + second.provenance().bestValidation().auc());
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/model/_SUCCESS")));
   }

@@ -174,7 +174,13 @@ public final class PredictJob {
       s.rows(read);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
-    checkRejects(read, quarantined, byReason, quarantine);
+    try {
+      checkRejects(read, quarantined, byReason, quarantine);
+    } catch (DataException e) {
+      // The quarantine is complete and is what tells the user why: it becomes visible, the output does not.
+      stagedQuarantine.commit();
+      throw e;
+    }
     Map<String, Long> unseen = UnseenLevels.count(validated.where(functions.col(Columns.REASON).isNull()), transform);
 
     long scored;

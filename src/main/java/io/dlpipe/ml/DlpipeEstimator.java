@@ -105,7 +105,7 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
     featuresCols = new StringArrayParam(this, "featuresCols", "the input columns to learn from; empty: every column but the label (roles are inferred as in the CLI)");
     classes = new StringArrayParam(this, "classes", "classification: the labels in index order (target.classes); empty: the sorted distinct labels");
     epochs = new IntParam(this, "epochs", "the most passes over the data (train.epochs); early stopping may end sooner", ParamValidators.gtEq(1));
-    batchSize = new IntParam(this, "batchSize", "rows per minibatch each worker fits (train.batch-size-per-worker)", ParamValidators.gtEq(1));
+    batchSize = new IntParam(this, "batchSize", "rows per minibatch each worker fits (train.batch-size-per-worker; 0: automatic, as in the CLI)", ParamValidators.gtEq(0));
     hiddenLayers = new IntArrayParam(this, "hiddenLayers", "the width of each hidden layer, input side first (train.model.hidden-layers); empty: a linear model");
     learningRate = new DoubleParam(this, "learningRate", "the optimizer's initial learning rate (train.updater.learning-rate)", ParamValidators.gt(0.0));
     seed = new LongParam(this, "seed", "seeds weight initialization and DL4J's data splitting (train.seed)");

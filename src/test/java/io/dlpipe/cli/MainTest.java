@@ -113,7 +113,8 @@ class MainTest {
 
     Outcome host = run(etl("hdfs://no-such-host.invalid:8020/raw/x.csv", "csv"));
     assertEquals(ExitCodes.DATA, host.code());
-    assertEquals("dlpipe: Input not reachable: hdfs://no-such-host.invalid:8020/raw/x.csv (input.path): unknown host no-such-host.invalid\n", host.err());
+    // The output-safety check resolves input.path before anything is read, so it meets the host first.
+    assertEquals("dlpipe: Unknown host no-such-host.invalid: the file system named in the path cannot be reached (check the host name in input.path and output.dir)\n", host.err());
 
     Path pq = tmp.resolve("pq");
     Files.createDirectories(pq);

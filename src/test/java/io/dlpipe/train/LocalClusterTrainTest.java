@@ -3,6 +3,7 @@ package io.dlpipe.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlpipe.config.TrainConfig;
 import io.dlpipe.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class LocalClusterTrainTest {
     assertTrue(p.master().startsWith("local-cluster["), p.master());
     assertEquals(LocalClusters.EXECUTORS, p.executors());
     assertEquals(LocalClusters.EXECUTORS, p.workers());
-    assertEquals("direct", p.approach(), "export needs a shared file system; the local one is not");
+    assertEquals(TrainConfig.Approach.DIRECT, p.approach(), "export needs a shared file system; the local one is not");
     assertEquals(4, p.epochsRun());
     assertTrue(p.bestValidation().auc() > 0.78, "validation AUC " + p.bestValidation().auc());
     assertTrue(p.executorSeconds() > 0);

@@ -71,7 +71,7 @@ class TunerTest {
     List<String> csv = Files.readAllLines(ws.resolve("model/tuning.csv"));
     assertEquals(3, csv.size());
     assertEquals("trial,train.updater.learning-rate,epochs,best_epoch,val_loss,val_auc,seconds", csv.get(0));
-    JsonNode best = Json.MAPPER.readTree(ws.resolve("model/tuning-best.json").toFile());
+    JsonNode best = Json.MAPPER.readTree(ws.resolve("checkpoints/tuning-best.json").toFile());
     double lr = best.get("train.updater.learning-rate").asDouble();
     JsonNode model = Json.MAPPER.readTree(ws.resolve("model/model.json").toFile());
     assertEquals(lr, model.get("config").get("train").get("updater").get("learning-rate").asDouble());

@@ -79,6 +79,9 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
   private final StringArrayParam featuresCols;
   private final StringArrayParam classes;
   private final IntParam epochs;
+  /** The test share of the split behind {@link #fit}; see {@code config}. */
+  static final double ESTIMATOR_TEST_SHARE = 1e-6;
+
   private final IntParam batchSize;
   private final IntArrayParam hiddenLayers;
   private final DoubleParam learningRate;
@@ -313,9 +316,11 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
         "target.classes=" + json(getClasses()),
         "output.dir=" + quoted(ws),
         "etl.max-reject-ratio=" + getMaxRejectRatio(),
-        "etl.split.train=" + (1 - validation),
+        // No test split: a Spark ML user evaluates on data of their own. The CLI's config demands a
+        // non-empty one, so a vanishing share (one row in a million, never read) stands in for it.
+        "etl.split.train=" + (1 - validation - ESTIMATOR_TEST_SHARE),
         "etl.split.validation=" + validation,
-        "etl.split.test=0",
+        "etl.split.test=" + ESTIMATOR_TEST_SHARE,
         "train.epochs=" + getEpochs(),
         "train.seed=" + getSeed(),
         "train.batch-size-per-worker=" + getBatchSize(),

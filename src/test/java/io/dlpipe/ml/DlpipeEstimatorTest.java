@@ -197,7 +197,7 @@ class DlpipeEstimatorTest {
   void paramsDefaultToTheCliDefaultsAndAreValidated() {
     DlpipeEstimator est = new DlpipeEstimator();
     assertEquals(100, est.getEpochs());
-    assertEquals(32, est.getBatchSize());
+    assertEquals(0, est.getBatchSize(), "0: automatic, as in the CLI");
     assertArrayEquals(new int[] {128, 64}, est.getHiddenLayers());
     assertEquals(0.001, est.getLearningRate());
     assertEquals(12345L, est.getSeed());

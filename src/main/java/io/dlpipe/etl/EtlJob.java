@@ -89,8 +89,10 @@ public final class EtlJob {
     List<String> nullValues = cfg.input().nullValues();
     StageTimer timer = new StageTimer(spark, "etl", 7);
     // Before anything is read or written: prepared/ must be etl's, and the input must not lie inside it.
-    OutputGuard.requireDisjoint(files.conf(), cfg.input().path(), "input.path", layout.root(), "the etl output folder",
-        "etl replaces that folder, so it would destroy its own input. Move the input out of it");
+    if (source == null) { // a frame handed over by the Spark ML estimator has no path to overlap with
+      OutputGuard.requireDisjoint(files.conf(), cfg.input().path(), "input.path", layout.root(), "the etl output folder",
+          "etl replaces that folder, so it would destroy its own input. Move the input out of it");
+    }
     OutputGuard.requireReplaceable(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
 
     Dataset<Row> raw;

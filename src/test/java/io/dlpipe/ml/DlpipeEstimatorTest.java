@@ -54,7 +54,7 @@ class DlpipeEstimatorTest {
     assertEquals(DataTypes.IntegerType, scored.schema().apply("id").dataType(), "the input's columns keep their types");
     assertEquals(MlFixtures.ROWS, scored.count());
     assertEquals(0, scored.where(functions.col("prediction").isNull().or(functions.col("dlpipe_error").isNotNull())).count());
-    assertTrue(model.modelId().matches("sha256:[0-9a-f]{16}"), model.modelId());
+    assertTrue(model.modelId().matches("sha256:[0-9a-f]{64}"), model.modelId());
     assertEquals(List.of(model.modelId()), scored.select("model_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     double r2 = new RegressionEvaluator().setLabelCol("price").setMetricName("r2").evaluate(scored);
     assertTrue(r2 > 0.8, "ten epochs learn most of a linear target: r2 " + r2);

@@ -142,8 +142,11 @@ public final class StagedOutput {
       }
       OutputMarker m = OutputMarker.read(files, path);
       if (m == null || m.outputKind() != kind) {
-        if (files.list(path).isEmpty()) {
-          files.deleteRecursively(path); // created, then killed before its marker was written
+        List<String> inside = files.list(path);
+        // Created, then killed before its marker was written, or while writing it: nothing but our own half-written marker.
+        boolean onlyAHalfWrittenMarker = m == null && inside.stream().allMatch(n -> n.equals(OutputMarker.FILE) || n.equals("." + OutputMarker.FILE + ".crc"));
+        if (inside.isEmpty() || onlyAHalfWrittenMarker) {
+          files.deleteRecursively(path);
         }
         continue;
       }

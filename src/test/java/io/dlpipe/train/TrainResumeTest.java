@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.ExitCodes;
-import io.dlpipe.cli.Main;
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.io.Json;
+import io.dlpipe.testing.CliRun;
 import io.dlpipe.testing.TestSpark;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,13 +89,13 @@ class TrainResumeTest {
   void unusableInputExitsWithCodeThreeAndSaysWhatToDo() throws Exception {
     Path ws = tmp.resolve("ws");
     String set = "output.dir=" + ws;
-    Outcome missing = run("train", "--conf", example("credit.conf"), "--set", set, "--set", "spark.master=local[2]");
+    CliRun.Outcome missing = CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, missing.code(), missing.err());
     assertEquals("dlpipe: No finished etl output in " + ws + "/prepared: _SUCCESS is missing (etl never ran there, failed, or is "
         + "still running); run `dlpipe etl` with this config first\n", missing.err());
 
     TrainFixtures.prepare("credit", ws);
-    Outcome contradiction = run("train", "--conf", example("credit.conf"), "--set", set, "--set", "target.task=regression",
+    CliRun.Outcome contradiction = CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "target.task=regression",
         "--set", "target.classes=[]", "--set", "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, contradiction.code(), contradiction.err());
     assertEquals("dlpipe: The config says target.task = regression, but the prepared data in " + ws + "/prepared was made for "
@@ -107,19 +104,19 @@ class TrainResumeTest {
     Path transform = ws.resolve("prepared/transform.json");
     String original = Files.readString(transform);
     Files.writeString(transform, original.replace("\"format_version\" : " + FittedTransform.FORMAT_VERSION, "\"format_version\" : 99"));
-    Outcome version = run("train", "--conf", example("credit.conf"), "--set", set, "--set", "spark.master=local[2]");
+    CliRun.Outcome version = CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, version.code(), version.err());
     assertEquals("dlpipe: Transform " + transform + " has format_version 99, but this dlpipe reads versions 1 to " + FittedTransform.FORMAT_VERSION + "; rerun etl with this version\n", version.err());
     Files.writeString(transform, original);
 
-    assertEquals(ExitCodes.OK, run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=1", "--set", "spark.master=local[2]").code());
-    Outcome changed = run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=2", "--set", "train.model.hidden-layers=[16]",
+    assertEquals(ExitCodes.OK, CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=1", "--set", "spark.master=local[2]").code());
+    CliRun.Outcome changed = CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=2", "--set", "train.model.hidden-layers=[16]",
         "--set", "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, changed.code(), changed.err());
     assertEquals("dlpipe: The checkpoints in " + ws + "/checkpoints were trained for another network or other prepared data "
         + "(train.model, train.updater, train.class-weights, train.target-transform or transform.json changed since); run train with --fresh to start over, or restore the "
         + "settings they were made with\n", changed.err());
-    assertEquals(ExitCodes.OK, run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=1", "--set", "train.model.hidden-layers=[16]",
+    assertEquals(ExitCodes.OK, CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=1", "--set", "train.model.hidden-layers=[16]",
         "--set", "spark.master=local[2]", "--fresh").code());
   }
 
@@ -147,23 +144,5 @@ class TrainResumeTest {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return pb.start();
-  }
-
-  private record Outcome(int code, String err) {}
-
-  /** Runs the command line in this JVM, capturing what it prints on stderr itself (not the log). */
-  private static Outcome run(String... args) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = Main.execute(args);
-    } finally {
-      System.setErr(old);
-    }
-    // Only dlpipe's own message; log lines would land here too if logging started during the capture.
-    String own = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("dlpipe: ")).map(l -> l + "\n").reduce("", String::concat);
-    return new Outcome(code, own);
   }
 }

@@ -19,7 +19,9 @@ public enum OutputKind {
   /** The scored Parquet of {@code predict --output}. */
   PREDICTIONS("predict"),
   /** The {@code <output>_quarantine} folder beside a prediction output. */
-  PREDICT_QUARANTINE("predict");
+  PREDICT_QUARANTINE("predict"),
+  /** The Spark ML estimator's {@code quarantinePath}: the bad rows of a fit. */
+  FIT_QUARANTINE("fit");
 
   private final String stage;
 

@@ -13,6 +13,9 @@ import io.dlpipe.eval.Scoring;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelLayout;
+import io.dlpipe.io.OutputGuard;
+import io.dlpipe.io.OutputKind;
+import io.dlpipe.io.OutputMarker;
 import io.dlpipe.io.PreparedLayout;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.train.TrainJob;
@@ -242,6 +245,11 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
   @Override
   public DlpipeModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
+    if (!getQuarantinePath().isEmpty()) {
+      // Before any work: the path must be free or an earlier fit's quarantine, never a user's folder.
+      OutputGuard.requireReplaceable(new HadoopFiles(dataset.sparkSession().sparkContext().hadoopConfiguration()), getQuarantinePath(),
+          OutputKind.FIT_QUARANTINE, "quarantinePath");
+    }
     SparkSession spark = dataset.sparkSession();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     HadoopFiles files = new HadoopFiles(hadoop);
@@ -289,6 +297,8 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
     if (getQuarantinePath().isEmpty() || !files.exists(prepared.quarantine())) {
       return;
     }
+    // Only an earlier fit's quarantine is replaced (checked by its marker, again now that the fit is done).
+    OutputGuard.requireReplaceable(files, getQuarantinePath(), OutputKind.FIT_QUARANTINE, "quarantinePath");
     files.deleteRecursively(getQuarantinePath());
     try {
       org.apache.hadoop.fs.Path from = new org.apache.hadoop.fs.Path(prepared.quarantine());
@@ -300,6 +310,7 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
       if (!fs.rename(from, to)) {
         throw new IOException("rename returned false");
       }
+      OutputMarker.of(OutputKind.FIT_QUARANTINE).writeTo(files, getQuarantinePath());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move the quarantine " + prepared.quarantine() + " to " + getQuarantinePath() + " (quarantinePath)", e);
     }

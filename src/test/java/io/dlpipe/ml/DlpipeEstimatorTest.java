@@ -130,6 +130,20 @@ class DlpipeEstimatorTest {
   }
 
   @Test
+  void aUsersFolderAtQuarantinePathIsRefusedBeforeFitAndSurvives() throws Exception {
+    Path mine = tmp.resolve("users-folder");
+    Files.createDirectories(mine);
+    Files.writeString(mine.resolve("notes.txt"), "keep me");
+    DlpipeEstimator est = MlFixtures.regression().setEpochs(1).setQuarantinePath(mine.toString());
+    RuntimeException e = assertThrows(RuntimeException.class, () -> est.fit(MlFixtures.frame(spark)));
+    assertTrue(e.getMessage().contains(mine.toString()), e.getMessage());
+    assertEquals("keep me", Files.readString(mine.resolve("notes.txt")));
+    try (var left = Files.list(mine)) {
+      assertEquals(List.of("notes.txt"), left.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
   void aJobsDlpipeTrainModelFolderLoadsAndScoresExactlyAsPredict() {
     Path ws = tmp.resolve("cli");
     Path csv = MlFixtures.csv(tmp.resolve("cli-input"));

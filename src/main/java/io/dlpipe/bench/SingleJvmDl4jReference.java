@@ -4,7 +4,6 @@ import io.dlpipe.config.TrainConfig;
 import io.dlpipe.task.OutputHead;
 import io.dlpipe.train.NetworkSpec;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,7 +34,7 @@ public final class SingleJvmDl4jReference {
 
   public static Result run(Dataset<Row> split, long maxRows, int featureCount, TrainConfig train, OutputHead codec, int epochs) {
     int batch = train.master().batchSizePerWorker();
-    List<DataSet> batches = load(split, maxRows, featureCount, batch, codec);
+    List<DataSet> batches = SingleJvmReference.minibatches(split.limit((int) Math.min(Integer.MAX_VALUE, maxRows)).toLocalIterator(), maxRows, featureCount, batch, codec);
     long rows = batches.stream().mapToLong(DataSet::numExamples).sum();
     MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, codec);
     List<Double> rates = new ArrayList<>();
@@ -53,30 +52,5 @@ public final class SingleJvmDl4jReference {
     }
     List<Double> steady = rates.size() > 1 ? rates.subList(1, rates.size()) : rates;
     return new Result(rows, net.numParams(), rates, Timing.median(steady));
-  }
-
-  private static List<DataSet> load(Dataset<Row> split, long maxRows, int featureCount, int batch, OutputHead codec) {
-    List<DataSet> out = new ArrayList<>();
-    Iterator<Row> it = split.limit((int) Math.min(Integer.MAX_VALUE, maxRows)).toLocalIterator();
-    float[] f = new float[batch * featureCount];
-    float[] l = new float[batch * codec.width()];
-    int n = 0;
-    while (it.hasNext()) {
-      Row r = it.next();
-      List<Float> v = r.getList(0);
-      for (int i = 0; i < featureCount; i++) {
-        f[n * featureCount + i] = v.get(i);
-      }
-      codec.encode(r.getDouble(1), l, n * codec.width());
-      if (++n == batch) {
-        out.add(new DataSet(Nd4j.create(f, new long[] {n, featureCount}, 'c'), Nd4j.create(l, new long[] {n, codec.width()}, 'c')));
-        n = 0;
-      }
-    }
-    if (n > 0) {
-      out.add(new DataSet(Nd4j.create(java.util.Arrays.copyOf(f, n * featureCount), new long[] {n, featureCount}, 'c'),
-          Nd4j.create(java.util.Arrays.copyOf(l, n * codec.width()), new long[] {n, codec.width()}, 'c')));
-    }
-    return out;
   }
 }

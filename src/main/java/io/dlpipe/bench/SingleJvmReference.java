@@ -88,15 +88,24 @@ public final class SingleJvmReference {
     OutputHead codec = OutputHeads.forTraining(in.transform(), cfg.train(), in.read(spark, Columns.TRAIN), in.layout().transform());
     int workers = cfg.train().master().workers() > 0 ? cfg.train().master().workers() : spark.sparkContext().defaultParallelism();
     TrainConfig train = TrainingMasters.resolveBatchSize(cfg.train(), workers, in.rows(Columns.TRAIN));
-    int batch = train.master().batchSizePerWorker();
+    List<DataSet> batches = minibatches(in.read(spark, Columns.TRAIN).toLocalIterator(), Long.MAX_VALUE, featureCount, train.master().batchSizePerWorker(), codec);
+    long rows = batches.stream().mapToLong(DataSet::numExamples).sum();
+    return new SingleJvmReference(train, in, codec, batches, rows, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Packs up to {@code maxRows} prepared rows ({@code features}, {@code label}) into in-memory
+   * minibatches of {@code batch} rows, the last one shorter: the input of both single-JVM
+   * references, so that they train on exactly what the Spark trainer's workers would.
+   */
+  static List<DataSet> minibatches(Iterator<Row> it, long maxRows, int featureCount, int batch, OutputHead codec) {
     int width = codec.width();
-    List<DataSet> batches = new ArrayList<>();
+    List<DataSet> out = new ArrayList<>();
     float[] features = new float[batch * featureCount];
     float[] labels = new float[batch * width];
     int n = 0;
     long rows = 0;
-    Iterator<Row> it = in.read(spark, Columns.TRAIN).toLocalIterator();
-    while (it.hasNext()) {
+    while (it.hasNext() && rows < maxRows) {
       Row row = it.next();
       List<Float> vector = row.getList(0);
       for (int i = 0; i < featureCount; i++) {
@@ -106,14 +115,14 @@ public final class SingleJvmReference {
       n++;
       rows++;
       if (n == batch) {
-        batches.add(batch(features, labels, n, featureCount, width));
+        out.add(batch(features, labels, n, featureCount, width));
         n = 0;
       }
     }
     if (n > 0) {
-      batches.add(batch(features, labels, n, featureCount, width));
+      out.add(batch(features, labels, n, featureCount, width));
     }
-    return new SingleJvmReference(train, in, codec, batches, rows, (System.nanoTime() - start) / 1e9);
+    return out;
   }
 
   private static DataSet batch(float[] f, float[] l, int n, int featureCount, int width) {

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  */
 public final class RawParsing implements Serializable {
   private static final long serialVersionUID = 1L;
-  /** Decimal numbers with an optional exponent; no hex, no type suffixes, no thousands separators. */
-  private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+  /** The grammar {@link #isDecimal} implements, as a regular expression: the tests' reference. */
+  static final Pattern NUMBER = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
   /** Spellings of non-finite numbers that Java, Spark, pandas or R write (compared lower-case). */
   private static final Set<String> NON_FINITE = Set.of("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
@@ -34,21 +34,76 @@ public final class RawParsing implements Serializable {
 
   /** The stripped cell, or null when missing. */
   public String text(String cell) {
-    return isMissing(cell) ? null : cell.strip();
+    if (cell == null) {
+      return null;
+    }
+    String s = cell.strip();
+    return nullValues.contains(s) ? null : s;
   }
 
   /** The cell as a finite double, or null when missing or not a number. */
   public Double number(String cell) {
-    if (isMissing(cell)) {
+    if (cell == null) {
       return null;
     }
     String s = cell.strip();
-    if (!NUMBER.matcher(s).matches()) {
+    if (nullValues.contains(s) || !isDecimal(s)) {
       return null;
     }
     double d = Double.parseDouble(s);
     // -0 is 0: the sign of zero must not make two equal cells different features.
     return Double.isFinite(d) ? (d == 0 ? 0.0 : d) : null;
+  }
+
+  /**
+   * True when {@code s} matches {@code [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?} (ASCII digits):
+   * the decimal grammar, without hex, type suffixes or thousands separators, which {@code
+   * Double.parseDouble} alone would accept or reject differently. A hand-written scan rather than a
+   * regular expression: it runs for every cell of every numeric column in several stages, and a
+   * {@code Matcher} per cell was a measurable share of etl's time ({@code NUMBER} in the tests is
+   * the reference it is checked against).
+   */
+  static boolean isDecimal(String s) {
+    int n = s.length();
+    int i = 0;
+    if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+      i++;
+    }
+    int intDigits = 0;
+    while (i < n && isDigit(s.charAt(i))) {
+      i++;
+      intDigits++;
+    }
+    int fracDigits = 0;
+    if (i < n && s.charAt(i) == '.') {
+      i++;
+      while (i < n && isDigit(s.charAt(i))) {
+        i++;
+        fracDigits++;
+      }
+    }
+    if (intDigits == 0 && fracDigits == 0) {
+      return false;
+    }
+    if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+        i++;
+      }
+      int expDigits = 0;
+      while (i < n && isDigit(s.charAt(i))) {
+        i++;
+        expDigits++;
+      }
+      if (expDigits == 0) {
+        return false;
+      }
+    }
+    return i == n;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** True when the cell is present and a number, but not a finite one (Infinity, NaN, 1e400). */
@@ -57,7 +112,7 @@ public final class RawParsing implements Serializable {
       return false;
     }
     String s = cell.strip();
-    return NON_FINITE.contains(s.toLowerCase(java.util.Locale.ROOT)) || (NUMBER.matcher(s).matches() && !Double.isFinite(Double.parseDouble(s)));
+    return NON_FINITE.contains(s.toLowerCase(java.util.Locale.ROOT)) || (isDecimal(s) && !Double.isFinite(Double.parseDouble(s)));
   }
 
   /**

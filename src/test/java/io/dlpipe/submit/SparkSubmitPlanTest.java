@@ -72,7 +72,7 @@ class SparkSubmitPlanTest {
     String pom = Files.readString(root.resolve("pom.xml"));
     String flags = pom.substring(pom.indexOf("<dlpipe.jvm.flags>") + "<dlpipe.jvm.flags>".length(), pom.indexOf("</dlpipe.jvm.flags>"));
     assertEquals(JavaModuleOptions.FLAGS, List.of(flags.trim().split("\\s+")));
-    String launcher = Files.readString(root.resolve("jobs/dlpipe"));
+    String launcher = Files.readString(root.resolve("jobs/lib/java17.sh")); // sourced by jobs/dlpipe and jobs/bench
     String block = launcher.substring(launcher.indexOf("java17_flags=(") + "java17_flags=(".length(), launcher.indexOf("\n)", launcher.indexOf("java17_flags=(")));
     assertEquals(JavaModuleOptions.FLAGS, List.of(block.trim().split("\\s+")));
   }

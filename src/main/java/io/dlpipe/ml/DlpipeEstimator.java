@@ -8,8 +8,7 @@ import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.etl.EtlResult;
-import io.dlpipe.eval.PredictJob;
-import io.dlpipe.eval.Scoring;
+import io.dlpipe.eval.BundleScorer;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelLayout;
@@ -237,8 +236,8 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
     }
     // The probability columns are known only after fit, when the classes are.
     boolean regression = getTask().equals("regression");
-    StructType out = schema.add(DataTypes.createStructField(Scoring.PREDICTION, regression ? DataTypes.DoubleType : DataTypes.StringType, true))
-        .add(DataTypes.createStructField(PredictJob.MODEL_ID, DataTypes.StringType, false));
+    StructType out = schema.add(DataTypes.createStructField(BundleScorer.PREDICTION, regression ? DataTypes.DoubleType : DataTypes.StringType, true))
+        .add(DataTypes.createStructField(BundleScorer.MODEL_ID, DataTypes.StringType, false));
     return getErrorCol().isEmpty() ? out : out.add(DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true));
   }
 

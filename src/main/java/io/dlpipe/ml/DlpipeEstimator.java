@@ -16,6 +16,7 @@ import io.dlpipe.io.OutputGuard;
 import io.dlpipe.io.OutputKind;
 import io.dlpipe.io.OutputMarker;
 import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.io.WorkspaceLock;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.train.TrainJob;
 import java.io.IOException;
@@ -263,17 +264,21 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
     }
     LOG.info("DlpipeEstimator {}: fitting on {} columns in workspace {}", uid, frame.columns().length, ws);
     PreparedLayout prepared = new PreparedLayout(cfg.output().preparedDir());
-    EtlResult etl;
-    try {
-      etl = new EtlJob(spark, cfg, frame).run();
-    } finally {
-      moveQuarantine(hadoop, files, prepared);
+    // As every jobs/dlpipe command on its output.dir: one writer per workspace, so two fits given the
+    // same workDir (a CrossValidator fitting in parallel) fail at once rather than overwrite each other.
+    try (WorkspaceLock lock = WorkspaceLock.acquire(hadoop, ws, "fit", cfg.output().lockStaleAfter())) {
+      EtlResult etl;
+      try {
+        etl = new EtlJob(spark, cfg, frame).run();
+      } finally {
+        moveQuarantine(hadoop, files, prepared);
+      }
+      if (etl.summary().rowsQuarantined() > 0) {
+        LOG.warn("DlpipeEstimator {}: {} of {} rows quarantined {} -> {}", uid, etl.summary().rowsQuarantined(), etl.summary().rowsRead(),
+            etl.summary().quarantinedByReason(), quarantineOf(prepared));
+      }
+      new TrainJob(spark, cfg).run(true);
     }
-    if (etl.summary().rowsQuarantined() > 0) {
-      LOG.warn("DlpipeEstimator {}: {} of {} rows quarantined {} -> {}", uid, etl.summary().rowsQuarantined(), etl.summary().rowsRead(),
-          etl.summary().quarantinedByReason(), quarantineOf(prepared));
-    }
-    new TrainJob(spark, cfg).run(true);
     ModelLayout model = new ModelLayout(ws);
     DlpipeModel fitted = DlpipeModel.open(uid + "-model", hadoop, model.root());
     if (temporary) {

@@ -106,6 +106,15 @@ public final class Privacy {
     }
   }
 
+  /**
+   * The per-cell hash of {@link #apply} as a function, for code that hashes only some cells: the
+   * features a model reads in {@code eval.BundleScorer} and the SQL function. Missing cells pass
+   * through. Serializable: the salt travels inside it, never as a literal of the plan.
+   */
+  public static UDF1<String, String> hasher(String salt, List<String> nullValues) {
+    return new Cells(salt, nullValues);
+  }
+
   /** Recorded in model.json: tells whether predict hashes with the salt etl used, without revealing it. */
   public static String saltCheck(String salt) {
     return hash(salt, "dlpipe salt check");

@@ -163,6 +163,36 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
     }
   }
 
+  /**
+   * The privacy settings this model was trained with (model.json's {@code config.privacy}) and
+   * {@code salt}, for callers with no config of their own (the Spark ML API): the columns it hashed
+   * must be hashed the same way before it reads them. A model that hashed columns needs the salt,
+   * and a recorded salt check must match it; otherwise a {@link ConfigException} naming {@value
+   * PrivacyConfig#SALT_ENV}, as predict gives (exit code 2).
+   *
+   * @param salt the salt to hash with; null or empty when none is at hand
+   */
+  public PrivacyConfig trainedPrivacy(String salt) {
+    JsonNode trained = provenance.config() == null ? Json.MAPPER.createObjectNode() : provenance.config().path("privacy");
+    List<String> drop = new ArrayList<>();
+    List<String> hash = new ArrayList<>();
+    trained.path("drop-columns").forEach(n -> drop.add(n.asText()));
+    trained.path("hash-columns").forEach(n -> hash.add(n.asText()));
+    String s = salt == null ? "" : salt;
+    if (!hash.isEmpty()) {
+      if (s.isEmpty()) {
+        throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + ": expected the salt the model in " + layout.provenance()
+            + " was trained with (it hashes privacy.hash-columns " + hash + "), found it unset");
+      }
+      String check = provenance.saltCheck();
+      if (check != null && !check.isEmpty() && !check.equals(Privacy.saltCheck(s))) {
+        throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + " is not the salt the model in " + layout.provenance()
+            + " was trained with: every hashed value would differ; set the same salt as for etl");
+      }
+    }
+    return new PrivacyConfig(drop, hash, hash.isEmpty() ? "" : s);
+  }
+
   /** ModelSerializer's zip always holds the network's configuration and its parameters. */
   private static void requireEntries(byte[] zip, String where) {
     Set<String> names = new HashSet<>();

@@ -4,11 +4,8 @@ import io.dlpipe.ConfigException;
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.InputConfig;
-import io.dlpipe.config.Task;
-import io.dlpipe.etl.ColumnSpec;
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.etl.Privacy;
-import io.dlpipe.etl.RowValidator;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.InputReader;
 import io.dlpipe.io.Json;
@@ -19,8 +16,6 @@ import io.dlpipe.io.OutputMarker;
 import io.dlpipe.io.StagedOutput;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
-import io.dlpipe.task.OutputHead;
-import io.dlpipe.task.TaskKind;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -41,7 +36,6 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -51,7 +45,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Batch prediction: new raw data in the input format, transformed by exactly the fitted transform
  * the model was trained with (through {@link FittedTransform#apply}, the code etl used), scored on
- * Spark. Writes the input's columns plus {@code prediction}, the class probabilities,
+ * Spark. The scoring itself is {@link BundleScorer}, the same code as the Spark ML model's; this
+ * job adds the I/O around it: reading, privacy, the output guards, staging, the quarantine, the
+ * reject ratio, the unseen-level counts and the summary. Writes the input's columns plus {@code prediction}, the class probabilities,
  * {@code model_id} and {@code scored_at}. Rows that cannot be transformed go to
  * {@code <output>_quarantine} with a reason; the counts reconcile. Schema drift stops the job
  * before anything is scored.
@@ -63,9 +59,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class PredictJob {
   private static final Logger LOG = LoggerFactory.getLogger(PredictJob.class);
-  public static final String MODEL_ID = "model_id";
+  public static final String MODEL_ID = BundleScorer.MODEL_ID;
   public static final String SCORED_AT = "scored_at";
-  public static final String PROBABILITY_PREFIX = "probability_";
+  public static final String PROBABILITY_PREFIX = BundleScorer.PROBABILITY_PREFIX;
   /** Beside the Parquet files; Spark's readers skip names that start with an underscore. */
   public static final String SUMMARY = "_dlpipe-predict-summary.json";
 
@@ -139,24 +135,23 @@ public final class PredictJob {
   private Map<String, Long> execute(HadoopFiles files) {
     ModelBundle bundle = ModelBundle.open(files, spark.sparkContext().hadoopConfiguration(), cfg);
     FittedTransform transform = bundle.transform();
+    // Predict applies privacy to everything it reads (below), because it writes the rows back out.
+    BundleScorer scorer = new BundleScorer(bundle, null);
     InputConfig in = cfg.input();
     InputConfig source = in.withPath(input);
     StageTimer timer = new StageTimer(spark, "predict", 3);
     Instant scoredAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     Dataset<Row> typed;
-    List<ColumnSpec> features;
     try (StageTimer.Stage s = timer.start("check", "read the input and check its schema against training")) {
       // The same privacy rules as etl, so the model sees the same hashed values it was trained on.
       typed = Privacy.apply(InputReader.readTyped(spark, source), cfg.privacy(), source, false);
-      features = checkSchema(typed.schema(), transform, input);
+      BundleScorer.checkSchema(typed.schema(), transform, input);
       checkOutputNames(typed.schema(), input);
     }
     Dataset<Row> raw = InputReader.asText(typed);
     List<String> inputColumns = InputReader.columnNames(raw);
-    Task task = transform.task();
-    // The target is not checked: new data usually lacks it, and a stale value must not block scoring.
-    Dataset<Row> validated = RowValidator.validate(raw, features, task, List.of(), false, transform.nullValues()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> validated = scorer.validate(raw, input).persist(StorageLevel.MEMORY_AND_DISK());
     String quarantine = quarantineOf(output);
     stagedQuarantine = StagedOutput.begin(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of --output");
     stagedOutput = StagedOutput.begin(files, output, OutputKind.PREDICTIONS, "--output");
@@ -169,8 +164,7 @@ public final class PredictJob {
           byReason.put(r.getString(0), r.getLong(1));
         }
       }
-      // Append into the fresh staging folder: Overwrite would delete it, marker and all.
-      RowValidator.quarantine(validated, inputColumns).write().mode(SaveMode.Append).parquet(stagedQuarantine.path());
+      writeQuarantine(scorer.quarantine(validated));
       s.rows(read);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
@@ -181,15 +175,15 @@ public final class PredictJob {
       stagedQuarantine.commit();
       throw e;
     }
-    Map<String, Long> unseen = UnseenLevels.count(validated.where(functions.col(Columns.REASON).isNull()), transform);
+    Dataset<Row> good = validated.where(functions.col(Columns.REASON).isNull());
+    Map<String, Long> unseen = UnseenLevels.count(good, transform);
 
     long scored;
     try (StageTimer.Stage s = timer.start("score", "transform and score")) {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       Broadcast<byte[]> network = jsc.broadcast(bundle.network());
-      Dataset<Row> good = transform.apply(validated.where(functions.col(Columns.REASON).isNull()));
-      Dataset<Row> result = Scoring.score(good, network, bundle.head(), cfg.evaluate().batchSize());
-      result.select(outputColumns(typed.schema(), inputColumns, bundle, scoredAt).toArray(new Column[0])).write().mode(SaveMode.Append).parquet(stagedOutput.path());
+      Dataset<Row> result = scorer.score(good, network, cfg.evaluate().batchSize());
+      writeOutput(result.select(outputColumns(typed.schema(), inputColumns, scorer, scoredAt).toArray(new Column[0])));
       scored = spark.read().parquet(stagedOutput.path()).count();
       network.destroy();
       s.rows(scored);
@@ -218,6 +212,17 @@ public final class PredictJob {
     stagedOutput.commit();
     LOG.info("Predict done: read {}, scored {}, quarantined {} {} -> {}", read, scored, quarantined, byReason, output);
     return counts;
+  }
+
+  /** The rejected rows, with their reasons, into the quarantine's staging folder. */
+  private void writeQuarantine(Dataset<Row> rows) {
+    // Append into the fresh staging folder: Overwrite would delete it, marker and all.
+    rows.write().mode(SaveMode.Append).parquet(stagedQuarantine.path());
+  }
+
+  /** The scored rows into the output's staging folder. */
+  private void writeOutput(Dataset<Row> rows) {
+    rows.write().mode(SaveMode.Append).parquet(stagedOutput.path());
   }
 
   /**
@@ -253,35 +258,8 @@ public final class PredictJob {
     }
   }
 
-  /**
-   * The feature columns of training, checked against the input: each must be present, and a
-   * numeric one must arrive as numbers or text. Stops with exit code 3 naming the column. The
-   * Spark ML model and the SQL function check with the same rules.
-   */
-  public static List<ColumnSpec> checkSchema(StructType schema, FittedTransform transform, String where) {
-    List<ColumnSpec> features = new ArrayList<>();
-    for (ColumnSpec c : transform.columns()) {
-      if (!c.isFeature()) {
-        continue;
-      }
-      if (!java.util.Arrays.asList(schema.fieldNames()).contains(c.name())) {
-        throw new DataException("Schema drift: training column '" + c.name() + "' (" + c.role() + ") is missing from the input " + where + "; the model needs it");
-      }
-      DataType type = schema.apply(c.name()).dataType();
-      boolean nested = type instanceof StructType || type instanceof ArrayType || type instanceof MapType;
-      boolean compatible = c.isNumeric() ? type instanceof NumericType || type.equals(DataTypes.StringType)
-          : c.isDate() ? type.equals(DataTypes.StringType) || type.equals(DataTypes.DateType) || type.equals(DataTypes.TimestampType) : !nested;
-      if (!compatible) {
-        throw new DataException("Schema drift: training column '" + c.name() + "' was " + c.role() + " in training, but is " + type.simpleString()
-            + " in the input " + where + "; the model cannot score it");
-      }
-      features.add(c);
-    }
-    return features;
-  }
-
-  /** The input's columns with their original types, then the prediction columns. */
-  private static List<Column> outputColumns(StructType typed, List<String> inputColumns, ModelBundle bundle, Instant scoredAt) {
+  /** The input's columns with their original types, then the prediction columns, then {@code scored_at}. */
+  private static List<Column> outputColumns(StructType typed, List<String> inputColumns, BundleScorer scorer, Instant scoredAt) {
     List<Column> out = new ArrayList<>();
     for (String name : inputColumns) {
       StructField f = typed.apply(name);
@@ -290,31 +268,10 @@ public final class PredictJob {
       // Text was only the reading format: numbers and booleans go out as they came in.
       out.add(atomic && !t.equals(DataTypes.StringType) ? Columns.col(name).cast(t).as(name) : Columns.col(name));
     }
-    out.addAll(predictionColumns(bundle.head(), bundle.modelId()));
-    out.add(functions.lit(java.sql.Timestamp.from(scoredAt)).as(SCORED_AT));
-    return out;
-  }
-
-  /**
-   * The prediction columns of a frame {@link Scoring#score} produced: {@code prediction} (in the
-   * target's units, or the class label), {@code probability_<class>} per class, {@code model_id}.
-   * Predict, the Spark ML model and the streaming path all name and decode them here.
-   */
-  public static List<Column> predictionColumns(OutputHead codec, String modelId) {
-    List<Column> out = new ArrayList<>();
-    if (codec.kind() == TaskKind.REGRESSION) {
-      out.add(functions.col(Scoring.PREDICTION));
-    } else {
-      Column label = functions.lit(null).cast(DataTypes.StringType);
-      for (int i = codec.classes().size() - 1; i >= 0; i--) {
-        label = functions.when(functions.col(Scoring.PREDICTION).equalTo((double) i), codec.classes().get(i)).otherwise(label);
-      }
-      out.add(label.as(Scoring.PREDICTION));
-      for (int i = 0; i < codec.classes().size(); i++) {
-        out.add(functions.element_at(functions.col(Scoring.PROBABILITIES), i + 1).as(PROBABILITY_PREFIX + codec.classes().get(i)));
-      }
+    for (StructField f : scorer.predictionFields()) {
+      out.add(Columns.col(f.name()));
     }
-    out.add(functions.lit(modelId).as(MODEL_ID));
+    out.add(functions.lit(java.sql.Timestamp.from(scoredAt)).as(SCORED_AT));
     return out;
   }
 }

@@ -8,8 +8,7 @@ import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.etl.EtlResult;
-import io.dlpipe.eval.PredictJob;
-import io.dlpipe.eval.Scoring;
+import io.dlpipe.eval.BundleScorer;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelLayout;
@@ -17,6 +16,7 @@ import io.dlpipe.io.OutputGuard;
 import io.dlpipe.io.OutputKind;
 import io.dlpipe.io.OutputMarker;
 import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.io.WorkspaceLock;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.train.TrainJob;
 import java.io.IOException;
@@ -237,8 +237,8 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
     }
     // The probability columns are known only after fit, when the classes are.
     boolean regression = getTask().equals("regression");
-    StructType out = schema.add(DataTypes.createStructField(Scoring.PREDICTION, regression ? DataTypes.DoubleType : DataTypes.StringType, true))
-        .add(DataTypes.createStructField(PredictJob.MODEL_ID, DataTypes.StringType, false));
+    StructType out = schema.add(DataTypes.createStructField(BundleScorer.PREDICTION, regression ? DataTypes.DoubleType : DataTypes.StringType, true))
+        .add(DataTypes.createStructField(BundleScorer.MODEL_ID, DataTypes.StringType, false));
     return getErrorCol().isEmpty() ? out : out.add(DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true));
   }
 
@@ -264,17 +264,21 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
     }
     LOG.info("DlpipeEstimator {}: fitting on {} columns in workspace {}", uid, frame.columns().length, ws);
     PreparedLayout prepared = new PreparedLayout(cfg.output().preparedDir());
-    EtlResult etl;
-    try {
-      etl = new EtlJob(spark, cfg, frame).run();
-    } finally {
-      moveQuarantine(hadoop, files, prepared);
+    // As every jobs/dlpipe command on its output.dir: one writer per workspace, so two fits given the
+    // same workDir (a CrossValidator fitting in parallel) fail at once rather than overwrite each other.
+    try (WorkspaceLock lock = WorkspaceLock.acquire(hadoop, ws, "fit", cfg.output().lockStaleAfter())) {
+      EtlResult etl;
+      try {
+        etl = new EtlJob(spark, cfg, frame).run();
+      } finally {
+        moveQuarantine(hadoop, files, prepared);
+      }
+      if (etl.summary().rowsQuarantined() > 0) {
+        LOG.warn("DlpipeEstimator {}: {} of {} rows quarantined {} -> {}", uid, etl.summary().rowsQuarantined(), etl.summary().rowsRead(),
+            etl.summary().quarantinedByReason(), quarantineOf(prepared));
+      }
+      new TrainJob(spark, cfg).run(true);
     }
-    if (etl.summary().rowsQuarantined() > 0) {
-      LOG.warn("DlpipeEstimator {}: {} of {} rows quarantined {} -> {}", uid, etl.summary().rowsQuarantined(), etl.summary().rowsRead(),
-          etl.summary().quarantinedByReason(), quarantineOf(prepared));
-    }
-    new TrainJob(spark, cfg).run(true);
     ModelLayout model = new ModelLayout(ws);
     DlpipeModel fitted = DlpipeModel.open(uid + "-model", hadoop, model.root());
     if (temporary) {

@@ -1,5 +1,7 @@
 package io.dlpipe.ml;
 
+import io.dlpipe.ConfigException;
+import io.dlpipe.config.PrivacyConfig;
 import io.dlpipe.eval.ModelBundle;
 import io.dlpipe.task.OutputHead;
 import io.dlpipe.task.TaskKind;
@@ -34,16 +36,34 @@ public final class DlpipeFunctions {
   /**
    * Registers {@code name} as a SQL function scoring with the model at {@code modelPath}: a folder
    * saved by {@link DlpipeModel#write()}, a {@code jobs/dlpipe train} model/ folder, or the output.dir
-   * above it. The model is opened once here, to fix the result type and the model id.
+   * above it. The model is opened once here, to fix the result type and the model id. A model
+   * trained with {@code privacy.hash-columns} hashes those cells with the salt in the driver's
+   * {@value PrivacyConfig#SALT_ENV}.
    */
   public static void register(SparkSession spark, String name, String modelPath) {
+    register(spark, name, modelPath, System.getenv(PrivacyConfig.SALT_ENV));
+  }
+
+  /**
+   * As {@link #register(SparkSession, String, String)}, with the salt of {@code privacy.hash-columns}
+   * given rather than read from {@value PrivacyConfig#SALT_ENV}. It travels to the executors inside
+   * the function, never as a literal of the plan. A model that hashed columns refuses a missing or
+   * different salt here, with an {@link IllegalArgumentException}.
+   */
+  public static void register(SparkSession spark, String name, String modelPath, String piiSalt) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String qualified = Bundles.qualify(hadoop, modelPath);
     String bundleDir = Bundles.resolve(new io.dlpipe.io.HadoopFiles(hadoop), qualified);
     ModelBundle bundle = Bundles.open(hadoop, qualified);
+    PrivacyConfig privacy;
+    try {
+      privacy = bundle.trainedPrivacy(piiSalt);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
     // Executors read the bundle with the driver's Hadoop settings (credentials, HDFS addresses).
     Broadcast<SerializableConfiguration> conf = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new SerializableConfiguration(hadoop));
-    spark.udf().register(name, new PredictUdf(bundleDir, bundle.modelId(), conf), resultType(bundle.head()));
+    spark.udf().register(name, new PredictUdf(bundleDir, bundle.modelId(), conf, privacy.salt()), resultType(bundle.head()));
   }
 
   /** {@code struct<prediction, probabilities, model_id, error>} for the model's task. */

@@ -1,17 +1,14 @@
 package io.dlpipe.ml;
 
+import io.dlpipe.ConfigException;
 import io.dlpipe.DataException;
-import io.dlpipe.config.Task;
-import io.dlpipe.etl.ColumnSpec;
+import io.dlpipe.config.PrivacyConfig;
 import io.dlpipe.etl.FittedTransform;
-import io.dlpipe.etl.RowValidator;
+import io.dlpipe.eval.BundleScorer;
 import io.dlpipe.eval.ModelBundle;
-import io.dlpipe.eval.PredictJob;
-import io.dlpipe.eval.Scoring;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.ModelLayout;
 import io.dlpipe.spark.Columns;
-import io.dlpipe.task.TaskKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,7 +35,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -48,20 +44,19 @@ import scala.Option;
  * A trained dlpipe network as a Spark ML {@code Model}: {@link #transform} appends {@code
  * prediction} (in the target's units, or the class label), {@code probability_<class>} per class,
  * {@code model_id} and the error column to any frame holding the training columns, on the
- * executors and lazily (it works on streaming frames too). It runs the code of {@code jobs/dlpipe
- * predict}: {@link PredictJob#checkSchema} for schema drift, {@link RowValidator} and {@link
- * FittedTransform#apply} for the features, {@link Scoring} for the network, {@link
- * PredictJob#predictionColumns} for the output. Unlike predict, a row that cannot be transformed is
- * kept (a Transformer must not drop rows), with null predictions and its reason in {@link
- * #errorCol()}.
+ * executors and lazily (it works on streaming frames too). It runs the scoring code of {@code
+ * jobs/dlpipe predict}, {@link BundleScorer}: schema drift, validation, the privacy hashing of
+ * what the model reads, the fitted transform, the network and the decoding. Unlike predict, a row
+ * that cannot be transformed is kept (a Transformer must not drop rows), with null predictions and
+ * its reason in {@link #errorCol()}; and the caller's columns pass through as they are (predict
+ * hashes its {@code privacy.hash-columns} in the files it writes; here the caller holds its own
+ * data, and only the copies the model reads are hashed).
  *
  * <p>{@link #load} reads what {@link #write()} saved and also a {@code model/} folder written by
  * {@code jobs/dlpipe train}, so a model trained by a scheduled CLI job can be used in a Pipeline.
  */
 public final class DlpipeModel extends Model<DlpipeModel> implements MLWritable {
   private static final long serialVersionUID = 1L;
-  /** Holds the input row while the features are computed from text copies of its cells. */
-  private static final String KEEP = Columns.INTERNAL_PREFIX + "input";
   /** Bundle files beside the network and the transform that travel with a saved model when present. */
   private static final List<String> EXTRA_FILES = List.of(ModelLayout.PROVENANCE, ModelLayout.HISTORY);
 
@@ -70,6 +65,8 @@ public final class DlpipeModel extends Model<DlpipeModel> implements MLWritable 
   private final transient Map<String, String> extraFiles;
   private transient Broadcast<byte[]> network;
   private transient String networkApp;
+  /** Not a Param: params are saved in metadata/, and the salt must never be written. */
+  private transient String piiSalt;
 
   private final IntParam scoringBatchSize;
   private final Param<String> errorCol;
@@ -116,6 +113,16 @@ public final class DlpipeModel extends Model<DlpipeModel> implements MLWritable 
     return this;
   }
 
+  /**
+   * The salt of {@code privacy.hash-columns} for a model trained with hashed columns, when the
+   * driver's environment has no {@value PrivacyConfig#SALT_ENV} (a notebook, a secret from a
+   * vault). Kept in memory only: never saved with the model, never shown in a plan.
+   */
+  public DlpipeModel setPiiSalt(String salt) {
+    this.piiSalt = salt;
+    return this;
+  }
+
   /** The id written with every prediction: a digest of the network's configuration and parameters. */
   public String modelId() {
     return bundle.modelId();
@@ -159,77 +166,53 @@ public final class DlpipeModel extends Model<DlpipeModel> implements MLWritable 
   }
 
   /** The training columns the input must carry, checked by predict's schema-drift rules. */
-  private List<ColumnSpec> features(StructType schema) {
+  private void features(StructType schema) {
     try {
-      return PredictJob.checkSchema(schema, bundle.transform(), "frame");
+      BundleScorer.checkSchema(schema, bundle.transform(), "frame");
     } catch (DataException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
   }
 
   private List<StructField> outputFields() {
-    List<StructField> out = new ArrayList<>();
-    boolean regression = bundle.head().kind() == TaskKind.REGRESSION;
-    out.add(DataTypes.createStructField(Scoring.PREDICTION, regression ? DataTypes.DoubleType : DataTypes.StringType, true));
-    for (String c : classes()) {
-      out.add(DataTypes.createStructField(PredictJob.PROBABILITY_PREFIX + c, DataTypes.DoubleType, true));
-    }
-    out.add(DataTypes.createStructField(PredictJob.MODEL_ID, DataTypes.StringType, false));
+    List<StructField> out = new ArrayList<>(new BundleScorer(bundle, null).predictionFields());
     if (!getErrorCol().isEmpty()) {
       out.add(DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true));
     }
     return out;
   }
 
+  /**
+   * The privacy settings the model was trained with: the columns it read as salted hashes are
+   * hashed the same way here, with {@link #setPiiSalt the salt given} or the driver's {@value
+   * PrivacyConfig#SALT_ENV}. Without the salt, or with another, the model would see values it never
+   * saw: refused.
+   */
+  PrivacyConfig privacy() {
+    try {
+      return bundle.trainedPrivacy(piiSalt != null ? piiSalt : System.getenv(PrivacyConfig.SALT_ENV));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage() + (piiSalt == null ? " (or pass it to DlpipeModel.setPiiSalt)" : ""), e);
+    }
+  }
+
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    StructType schema = dataset.schema();
-    transformSchema(schema);
-    List<ColumnSpec> features = features(schema);
-    FittedTransform transform = bundle.transform();
-    // The transform reads text cells (the CLI reads every input as text); the input row rides along
-    // untouched in one struct, so the output keeps the caller's columns and types exactly.
-    List<Column> cols = new ArrayList<>();
-    List<Column> all = new ArrayList<>();
-    for (String name : schema.fieldNames()) {
-      all.add(Columns.col(name));
-    }
-    cols.add(functions.struct(all.toArray(new Column[0])).as(KEEP));
-    for (ColumnSpec f : features) {
-      DataType t = schema.apply(f.name()).dataType();
-      Column c = Columns.col(f.name());
-      cols.add((t.equals(DataTypes.StringType) ? c : c.cast(DataTypes.StringType)).as(f.name()));
-    }
-    cols.add(functions.lit(null).cast(DataTypes.StringType).as(Columns.CORRUPT));
-    Dataset<Row> text = dataset.toDF().select(cols.toArray(new Column[0]));
-
-    Task task = transform.task().equals("regression") ? Task.REGRESSION : Task.CLASSIFICATION;
-    // As in predict: the target is not checked, new data usually lacks it.
-    Dataset<Row> validated = RowValidator.validate(text, features, task, List.of(), false, transform.nullValues());
-    // Rows with a reason are scored too (their features are imputed) and their scores blanked below:
-    // one pass, no union, so the plan stays a plain map that streaming queries accept.
-    Dataset<Row> applied = transform.apply(validated).select(KEEP, Columns.FEATURES, Columns.REASON, Columns.DETAIL);
-    Dataset<Row> scored = Scoring.score(applied, network(dataset.sparkSession()), bundle.head(), getScoringBatchSize());
-    List<Column> predictions = new ArrayList<>(PredictJob.predictionColumns(bundle.head(), bundle.modelId()));
-    predictions.add(0, functions.col(KEEP));
-    predictions.add(functions.col(Columns.REASON));
-    predictions.add(functions.col(Columns.DETAIL));
-    Dataset<Row> decoded = scored.select(predictions.toArray(new Column[0]));
-
+    transformSchema(dataset.schema());
+    // The scoring code of jobs/dlpipe predict; rows it rejects are kept with their reason.
+    BundleScorer scorer = new BundleScorer(bundle, privacy());
+    Dataset<Row> scored = scorer.score(scorer.validate(dataset.toDF(), "frame"), network(dataset.sparkSession()), getScoringBatchSize());
     List<Column> out = new ArrayList<>();
-    out.add(functions.col(KEEP + ".*"));
-    Column good = functions.col(Columns.REASON).isNull();
-    for (StructField f : outputFields()) {
-      String name = f.name();
-      if (name.equals(PredictJob.MODEL_ID)) {
-        out.add(functions.col(name));
-      } else if (name.equals(getErrorCol())) {
-        out.add(functions.concat(functions.col(Columns.REASON), functions.lit(": "), functions.col(Columns.DETAIL)).as(name));
-      } else {
-        out.add(functions.when(good, Columns.col(name)).as(name));
-      }
+    for (String name : dataset.schema().fieldNames()) {
+      out.add(Columns.col(name));
     }
-    return decoded.select(out.toArray(new Column[0]));
+    for (StructField f : scorer.predictionFields()) {
+      out.add(Columns.col(f.name()));
+    }
+    if (!getErrorCol().isEmpty()) {
+      out.add(functions.concat(functions.col(Columns.REASON), functions.lit(": "), functions.col(Columns.DETAIL)).as(getErrorCol()));
+    }
+    return scored.select(out.toArray(new Column[0]));
   }
 
   /** The network broadcast once per SparkContext and model, for every transform and streaming batch. */
@@ -245,6 +228,7 @@ public final class DlpipeModel extends Model<DlpipeModel> implements MLWritable 
   @Override
   public DlpipeModel copy(ParamMap extra) {
     DlpipeModel copied = new DlpipeModel(uid, bundle, extraFiles);
+    copied.piiSalt = piiSalt;
     copyValues(copied, extra);
     return copied.setParent(parent());
   }

@@ -1,11 +1,13 @@
 package io.dlpipe.ml;
 
 import io.dlpipe.DataException;
+import io.dlpipe.config.PrivacyConfig;
 import io.dlpipe.etl.ColumnSpec;
 import io.dlpipe.etl.FittedTransform;
+import io.dlpipe.etl.Privacy;
 import io.dlpipe.etl.RowValidator;
 import io.dlpipe.eval.ModelBundle;
-import io.dlpipe.eval.PredictJob;
+import io.dlpipe.eval.BundleScorer;
 import io.dlpipe.eval.Scoring;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.ModelLayout;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
@@ -50,11 +53,14 @@ final class PredictUdf implements UDF1<Row, Row> {
   private final String bundleDir;
   private final String modelId;
   private final Broadcast<SerializableConfiguration> hadoop;
+  /** The salt of privacy.hash-columns (checked on the driver at registration); empty when the model hashed nothing. */
+  private final String salt;
 
-  PredictUdf(String bundleDir, String modelId, Broadcast<SerializableConfiguration> hadoop) {
+  PredictUdf(String bundleDir, String modelId, Broadcast<SerializableConfiguration> hadoop, String salt) {
     this.bundleDir = bundleDir;
     this.modelId = modelId;
     this.hadoop = hadoop;
+    this.salt = salt;
   }
 
   /** How often this JVM loaded the model at {@code bundleDir} with {@code modelId}. */
@@ -84,7 +90,7 @@ final class PredictUdf implements UDF1<Row, Row> {
         return new Loaded("model_changed: the model at " + bundleDir + " is now " + bundle.modelId() + ", not " + modelId
             + " as when the function was registered; register it again");
       }
-      return new Loaded(bundle);
+      return new Loaded(bundle, bundle.trainedPrivacy(salt));
     } catch (RuntimeException e) {
       return new Loaded("model_unreadable: " + e.getMessage());
     }
@@ -98,6 +104,9 @@ final class PredictUdf implements UDF1<Row, Row> {
     private final UDF1<Row, Row> checker;
     private final UDF1<Row, float[]> encoder;
     private final List<String> encoderOrder;
+    /** The cells the model read as salted hashes, and the hash; as predict and the Spark ML model hash them. */
+    private final Set<String> hashed;
+    private final UDF1<String, String> hasher;
     /** The last argument schema and what checking it gave: one query passes one schema, so this is checked once. */
     private volatile SchemaCheck lastCheck;
 
@@ -108,9 +117,11 @@ final class PredictUdf implements UDF1<Row, Row> {
       this.checker = null;
       this.encoder = null;
       this.encoderOrder = null;
+      this.hashed = null;
+      this.hasher = null;
     }
 
-    Loaded(ModelBundle bundle) {
+    Loaded(ModelBundle bundle, PrivacyConfig privacy) {
       this.error = null;
       this.bundle = bundle;
       this.net = Evaluator.fromBytes(bundle.network());
@@ -123,6 +134,8 @@ final class PredictUdf implements UDF1<Row, Row> {
       t.dates().forEach(f -> order.add(f.name()));
       t.categorical().forEach(f -> order.add(f.name()));
       this.encoderOrder = List.copyOf(order);
+      this.hashed = Set.copyOf(privacy.hashColumns());
+      this.hasher = Privacy.hasher(privacy.salt(), t.nullValues());
     }
 
     private record SchemaCheck(StructType schema, List<ColumnSpec> features, Map<String, Integer> index, String error) {}
@@ -134,7 +147,7 @@ final class PredictUdf implements UDF1<Row, Row> {
       }
       SchemaCheck c;
       try {
-        List<ColumnSpec> features = PredictJob.checkSchema(schema, bundle.transform(), "struct");
+        List<ColumnSpec> features = BundleScorer.checkSchema(schema, bundle.transform(), "struct");
         Map<String, Integer> index = new HashMap<>();
         for (ColumnSpec f : features) {
           index.put(f.name(), schema.fieldIndex(f.name()));
@@ -162,6 +175,9 @@ final class PredictUdf implements UDF1<Row, Row> {
         for (int i = 0; i < schema.features().size(); i++) {
           String name = schema.features().get(i).name();
           String cell = text(input.get(schema.index().get(name)));
+          if (hashed.contains(name)) {
+            cell = hasher.call(cell);
+          }
           text.put(name, cell);
           cells[i] = cell;
         }

@@ -5,15 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.eval.PredictJob;
+import io.dlpipe.io.WorkspaceLock;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import io.dlpipe.train.TrainJob;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -140,6 +143,18 @@ class DlpipeEstimatorTest {
     assertEquals("keep me", Files.readString(mine.resolve("notes.txt")));
     try (var left = Files.list(mine)) {
       assertEquals(List.of("notes.txt"), left.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
+  void aWorkDirInUseByAnotherDlpipeRunIsRefusedBeforeFitWritesAnything() throws Exception {
+    Path ws = tmp.resolve("busy-workspace");
+    try (WorkspaceLock held = WorkspaceLock.acquire(spark.sparkContext().hadoopConfiguration(), ws.toString(), "train", Duration.ofMinutes(10))) {
+      DataException e = assertThrows(DataException.class, () -> MlFixtures.regression().setEpochs(1).setWorkDir(ws.toString()).fit(MlFixtures.frame(spark)));
+      assertTrue(e.getMessage().startsWith("Workspace " + ws + " is in use by another dlpipe command (" + held.path() + "): "), e.getMessage());
+      try (var left = Files.list(ws)) {
+        assertEquals(List.of(WorkspaceLock.FILE), left.map(p -> p.getFileName().toString()).toList());
+      }
     }
   }
 

@@ -77,6 +77,8 @@ public final class PredictJob {
   private final String quarantine;
   /** A partition of the workspace (run --date), not the user's path: it lies inside output.dir by design. */
   private final boolean workspacePartition;
+  /** How messages name the output: "--output", or the day's partition of run --date. */
+  private final String outputRole;
   private StagedOutput stagedOutput;
   private StagedOutput stagedQuarantine;
 
@@ -86,10 +88,12 @@ public final class PredictJob {
 
   /** @param overwrite replace an earlier prediction output at {@code output} (never anything else) */
   public PredictJob(SparkSession spark, DlpipeConfig cfg, String input, String output, boolean overwrite) {
-    this(spark, cfg, input, output, quarantineOf(output), overwrite, false);
+    this(spark, cfg, input, output, quarantineOf(output), overwrite, false, "--output");
   }
 
-  private PredictJob(SparkSession spark, DlpipeConfig cfg, String input, String output, String quarantine, boolean overwrite, boolean workspacePartition) {
+  private PredictJob(SparkSession spark, DlpipeConfig cfg, String input, String output, String quarantine, boolean overwrite, boolean workspacePartition,
+      String outputRole) {
+    this.outputRole = outputRole;
     this.spark = spark;
     this.cfg = cfg;
     this.input = input;
@@ -104,8 +108,13 @@ public final class PredictJob {
    * output} and {@code quarantine} lie inside output.dir, and an earlier prediction output there
    * (the same day run again) is replaced; anything dlpipe did not write there is still refused.
    */
-  public static PredictJob partition(SparkSession spark, DlpipeConfig cfg, String input, String output, String quarantine) {
-    return new PredictJob(spark, cfg, input, output, quarantine, true, true);
+  public static PredictJob partition(SparkSession spark, DlpipeConfig cfg, String input, String output, String quarantine, String role) {
+    return new PredictJob(spark, cfg, input, output, quarantine, true, true, role);
+  }
+
+  /** How messages name the predictions partition of a run date. */
+  public static String partitionRole(java.time.LocalDate date) {
+    return "the predictions of " + date;
   }
 
   /** The quarantine folder beside an output folder. */
@@ -135,15 +144,15 @@ public final class PredictJob {
     String model = new ModelLayout(cfg.output().dir()).root();
     String why = "predict replaces its output folders, so it could destroy the data there, or read what it writes. "
         + "Choose an --output outside the input, output.dir and the model";
-    for (String[] out : new String[][] {{output, "--output"}, {quarantine, "the quarantine of --output"}}) {
+    for (String[] out : new String[][] {{output, outputRole}, {quarantine, "the quarantine of " + outputRole}}) {
       OutputGuard.requireDisjoint(files.conf(), out[0], out[1], input, "--input", why);
       OutputGuard.requireDisjoint(files.conf(), out[0], out[1], model, "the model", why);
       if (!workspacePartition) {
         OutputGuard.requireDisjoint(files.conf(), out[0], out[1], cfg.output().dir(), "output.dir", why);
       }
     }
-    OutputGuard.requireReplaceable(files, output, OutputKind.PREDICTIONS, "--output");
-    OutputGuard.requireReplaceable(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of --output");
+    OutputGuard.requireReplaceable(files, output, OutputKind.PREDICTIONS, outputRole);
+    OutputGuard.requireReplaceable(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of " + outputRole);
     if (!overwrite) {
       for (String path : List.of(output, quarantine)) {
         if (files.status(path) != null) {
@@ -176,8 +185,8 @@ public final class PredictJob {
     Task task = transform.task();
     // The target is not checked: new data usually lacks it, and a stale value must not block scoring.
     Dataset<Row> validated = RowValidator.validate(raw, features, task, List.of(), false, transform.nullValues()).persist(StorageLevel.MEMORY_AND_DISK());
-    stagedQuarantine = StagedOutput.begin(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of --output");
-    stagedOutput = StagedOutput.begin(files, output, OutputKind.PREDICTIONS, "--output");
+    stagedQuarantine = StagedOutput.begin(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of " + outputRole);
+    stagedOutput = StagedOutput.begin(files, output, OutputKind.PREDICTIONS, outputRole);
     long read = 0;
     Map<String, Long> byReason = new TreeMap<>();
     try (StageTimer.Stage s = timer.start("validate", "validate rows and write the quarantine")) {

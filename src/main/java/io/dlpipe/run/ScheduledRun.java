@@ -13,6 +13,7 @@ import io.dlpipe.io.EvaluationLayout;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelLayout;
+import io.dlpipe.io.OutputGuard;
 import io.dlpipe.io.OutputKind;
 import io.dlpipe.io.ScheduleLayout;
 import io.dlpipe.io.StagedOutput;
@@ -63,6 +64,11 @@ final class ScheduledRun {
     summary.put("input", cfg.input().path());
     summary.put("schedule", EnumNames.kebab(cfg.schedule().retrain()));
     List<Map<String, Object>> ran = new ArrayList<>();
+    // Before any work: a day's folder that dlpipe did not write would otherwise stop the run after a retrain.
+    OutputGuard.requireReplaceable(files, day.predictions(), OutputKind.PREDICTIONS, PredictJob.partitionRole(date));
+    OutputGuard.requireReplaceable(files, day.quarantine(), OutputKind.PREDICT_QUARANTINE, "the quarantine of " + PredictJob.partitionRole(date));
+    OutputGuard.requireReplaceable(files, day.driftDir(), OutputKind.DRIFT, "the drift of " + date);
+    OutputGuard.requireReplaceable(files, day.runDir(), OutputKind.RUN_DAY, "the run summary of " + date);
     try {
       ModelLayout model = new ModelLayout(cfg.output().dir());
       boolean hasModel = files.exists(model.success());
@@ -81,7 +87,7 @@ final class ScheduledRun {
         stages.runStages(force, stages.state(), ran);
         summary.put("metrics", stages.keyMetrics(new EvaluationLayout(cfg.output().dir())));
       }
-      Map<String, Long> counts = PredictJob.partition(spark, cfg, cfg.input().path(), day.predictions(), day.quarantine()).run();
+      Map<String, Long> counts = PredictJob.partition(spark, cfg, cfg.input().path(), day.predictions(), day.quarantine(), PredictJob.partitionRole(date)).run();
       Map<String, Object> predictions = new LinkedHashMap<>(counts);
       predictions.put("path", day.predictions());
       predictions.put("model_id", ModelBundle.open(files, spark.sparkContext().hadoopConfiguration(), cfg).modelId());

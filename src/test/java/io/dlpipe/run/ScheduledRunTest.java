@@ -132,6 +132,26 @@ class ScheduledRunTest {
   }
 
   @Test
+  void aDayFolderDlpipeDidNotWriteIsRefusedBeforeAnyWork() throws Exception {
+    writeDay("2026-11-30", 1, 300, 1.0);
+    Path mine = tmp.resolve("ws/predictions/dt=2026-11-30");
+    Files.createDirectories(mine);
+    Files.writeString(mine.resolve("notes.txt"), "mine");
+    List<String> args = new ArrayList<>(List.of("run", "--date", "2026-11-30", "--set", "input.path=" + tmp.resolve("raw") + "/dt={date}", "--set", "input.format=csv",
+        "--set", "target.column=Status", "--set", "target.task=classification", "--set", "output.dir=" + tmp.resolve("ws")));
+    for (String f : FAST) {
+      args.add("--set");
+      args.add(f);
+    }
+    io.dlpipe.testing.CliRun.Outcome out = io.dlpipe.testing.CliRun.run(args.toArray(new String[0]));
+    assertEquals(2, out.code());
+    assertEquals("dlpipe: Refusing to write the predictions of 2026-11-30 " + mine + ": the folder exists and was not written by dlpipe (no _dlpipe.json); "
+        + "dlpipe only replaces folders it wrote itself (they carry a _dlpipe.json marker). Move it away or choose another path\n", out.err());
+    assertEquals("mine", Files.readString(mine.resolve("notes.txt")));
+    assertFalse(Files.exists(tmp.resolve("ws/model")), "nothing was trained");
+  }
+
+  @Test
   void onDriftRetrainsWhenAColumnShiftsAndNotOtherwise() throws Exception {
     // Every third line for each day: the file's order (its later lines differ in Expenses) must not look like drift.
     writeDay(DAYS[0], 1, 4454, 3, 1, 1.0);

@@ -1,8 +1,12 @@
-"""Daily dlpipe run in Airflow: etl, then train, then evaluate, on the day's raw partition.
+"""Daily dlpipe run in Airflow: one `run --date {{ ds }}` per day, one config for every day.
+
+Each run measures the day's drift against the current model, retrains when the config's
+schedule.retrain says so (daily.conf: on drift), and scores the day's raw partition into
+hdfs:///dlpipe/ames/predictions/dt={{ ds }}/ (see docs/scheduling.md).
 
 Put this file in the DAGs folder of an Airflow 2 installation with the Apache Spark provider
 (apache-airflow-providers-apache-spark) and a Spark connection `spark_dlpipe` whose host is the
-cluster's master (yarn, spark://..., k8s://...). The jar and the config must be readable where
+cluster's master (yarn, spark://..., k8s://...). The jar and the configs must be readable where
 spark-submit runs: DLPIPE_HOME below.
 
 SPARK_CONF is what `jobs/dlpipe <command> --master yarn` computes for conf/examples/cluster.conf;
@@ -15,7 +19,8 @@ from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOpe
 
 DLPIPE_HOME = "/opt/dlpipe"
 APP_JAR = DLPIPE_HOME + "/dlpipe-spark.jar"
-CONFIG = DLPIPE_HOME + "/conf/cluster.conf"
+# daily.conf includes cluster.conf: both travel with the job.
+CONFIGS = DLPIPE_HOME + "/conf/daily.conf," + DLPIPE_HOME + "/conf/cluster.conf"
 MAIN_CLASS = "io.dlpipe.cli.Main"
 
 SPARK_CONF = {
@@ -30,33 +35,30 @@ SPARK_CONF = {
     "spark.executor.instances": "4",
 }
 
-# The day's partition; every later stage reads the same workspace.
-PARTITION_SETS = ["--set", "input.path=hdfs:///data/ames/raw/dt={{ ds }}", "--set", "output.dir=hdfs:///dlpipe/ames/dt={{ ds }}"]
-
-
-def dlpipe_task(command):
-    return SparkSubmitOperator(
-        task_id="dlpipe_" + command,
-        conn_id="spark_dlpipe",
-        application=APP_JAR,
-        java_class=MAIN_CLASS,
-        conf=SPARK_CONF,
-        files=CONFIG,
-        application_args=[command, "--conf", "cluster.conf"] + PARTITION_SETS,
-        name="dlpipe-" + command + "-{{ ds_nodash }}",
-        verbose=False,
-    )
+# The only thing that changes from day to day is the date; daily.conf turns it into the input partition.
+RUN_ARGS = ["run", "--conf", "daily.conf", "--date", "{{ ds }}"]
 
 
 with DAG(
     dag_id="dlpipe_ames_daily",
-    description="dlpipe etl -> train -> evaluate on the day's partition",
+    description="dlpipe run --date: drift, retrain when due, score the day's partition",
     schedule="0 3 * * *",
     start_date=datetime(2026, 11, 1),
     catchup=False,
+    # Days run one after another: each one's retrain decision depends on the model the day before left.
     max_active_runs=1,
     default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
     tags=["dlpipe"],
 ) as dag:
     # Exit code 2 (configuration) and 3 (data) fail the task; retrying cannot fix them, 1 may be transient.
-    dlpipe_task("etl") >> dlpipe_task("train") >> dlpipe_task("evaluate")
+    SparkSubmitOperator(
+        task_id="dlpipe_run",
+        conn_id="spark_dlpipe",
+        application=APP_JAR,
+        java_class=MAIN_CLASS,
+        conf=SPARK_CONF,
+        files=CONFIGS,
+        application_args=RUN_ARGS,
+        name="dlpipe-run-{{ ds_nodash }}",
+        verbose=False,
+    )

@@ -47,6 +47,19 @@ public final class ConfigLoader {
 
   /** As {@link #load(Path, List)}, reading environment settings ({@code DLPIPE_PII_SALT}) from {@code env}. */
   public static DlpipeConfig load(Path confFile, List<String> sets, Map<String, String> env) {
+    return load(confFile, sets, null, env);
+  }
+
+  /**
+   * As {@link #load(Path, List)}, with the run date of {@code --date} (null: none) set as
+   * {@code run.date} over every layer, before substitutions resolve.
+   */
+  public static DlpipeConfig load(Path confFile, List<String> sets, String date) {
+    return load(confFile, sets, date, System.getenv());
+  }
+
+  /** As {@link #load(Path, List, String)}, reading environment settings from {@code env}. */
+  public static DlpipeConfig load(Path confFile, List<String> sets, String date, Map<String, String> env) {
     Config defaults = defaults();
     Config file = ConfigFactory.empty();
     if (confFile != null) {
@@ -65,15 +78,14 @@ public final class ConfigLoader {
     for (String set : sets) {
       overrides = parseSet(set, early).withFallback(overrides);
     }
+    if (date != null) {
+      overrides = RunDates.fromOption(date).withFallback(overrides);
+    }
     Config user = overrides.withFallback(file);
     checkKnownKeys(user, defaults);
-    Config resolved;
-    try {
-      resolved = user.withFallback(defaults).resolve();
-    } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
-    }
-    return build(resolved, env);
+    Config resolved = RunDates.resolve(user, defaults);
+    // Validated before the tokens are replaced, so a bad --date is reported as itself.
+    return build(RunDates.substituteTokens(resolved, RunDates.date(resolved)), env);
   }
 
   /** security.secret-keys from the file and the --set arguments, before either is validated. */
@@ -153,7 +165,7 @@ public final class ConfigLoader {
       throw new ConfigException("Invalid --set '" + set + "': '" + key + "' is not a valid key path", e);
     }
     String origin = "--set " + set;
-    if (SCALAR_LITERAL.matcher(value).matches()) {
+    if (SCALAR_LITERAL.matcher(value).matches() && !RunDates.isToken(value)) {
       try {
         return ConfigFactory.parseString(key + " = " + value, ConfigParseOptions.defaults().setOriginDescription(origin));
       } catch (com.typesafe.config.ConfigException e) {
@@ -221,7 +233,7 @@ public final class ConfigLoader {
   }
 
   /** Leaf paths, including null and unresolved values (entrySet() skips or rejects those). */
-  private static void leafPaths(String prefix, ConfigObject obj, List<String> out) {
+  static void leafPaths(String prefix, ConfigObject obj, List<String> out) {
     for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
       String path = prefix.isEmpty() ? ConfigUtil.joinPath(e.getKey()) : prefix + "." + ConfigUtil.joinPath(e.getKey());
       ConfigValue v = e.getValue();
@@ -313,7 +325,7 @@ public final class ConfigLoader {
         new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"), memorySize(r, c, "spark.executor-offheap"));
     EvaluateConfig evaluate = evaluate(r, c);
     PrivacyConfig privacy = privacy(r, c, env, target, etl);
-    return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, security, privacy, tune(r, c), c);
+    return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, security, privacy, tune(r, c), schedule(r, c), c);
   }
 
   /**
@@ -618,6 +630,17 @@ public final class ConfigLoader {
         (int) r.integer("train.eval-batch-size", 1, 1_000_000),
         classWeights(r, c, target, model),
         r.enumValue("train.target-transform", TrainConfig.TargetTransform.class));
+  }
+
+  /** {@code run.date} and {@code schedule}: what {@code run --date} does. */
+  private static ScheduleConfig schedule(ConfigReader r, Config c) {
+    return new ScheduleConfig(
+        RunDates.date(c),
+        r.enumValue("schedule.retrain", ScheduleConfig.Retrain.class),
+        r.enumValue("schedule.weekday", java.time.DayOfWeek.class),
+        new ScheduleConfig.Drift(
+            r.number("schedule.drift.psi-threshold", 0, 100, false, true),
+            r.number("schedule.drift.unseen-threshold", 0, 1, false, true)));
   }
 
   /** {@code tune}: the trial count and the space, each key a list of the values to draw from. */

@@ -16,6 +16,7 @@ import com.typesafe.config.Config;
  * @param security which values are secrets
  * @param privacy columns dropped or hashed before anything is written
  * @param tune the optional hyper-parameter search before training
+ * @param schedule the run date and what {@code run --date} does with it
  * @param resolved the resolved HOCON tree, kept for logging and provenance
  */
 public record DlpipeConfig(
@@ -29,6 +30,7 @@ public record DlpipeConfig(
     SecurityConfig security,
     PrivacyConfig privacy,
     TuneConfig tune,
+    ScheduleConfig schedule,
     Config resolved) {
 
   /** The resolved configuration as HOCON, secrets masked: safe for logs and provenance files. */

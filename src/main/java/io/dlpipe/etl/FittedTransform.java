@@ -37,6 +37,8 @@ import org.apache.spark.sql.types.DataTypes;
  * @param categorical fitted vocabulary of each categorical feature, in input order
  * @param dates the derivation of each date column, in input order (absent before format 2)
  * @param featureNames the name of each dimension of the feature vector, in vector order
+ * @param driftReference the train distribution of each numeric and categorical feature, for drift
+ *     measurement; absent (null) in transforms written before it existed
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FittedTransform(
@@ -51,7 +53,8 @@ public record FittedTransform(
     List<NumericFeature> numeric,
     List<CategoricalFeature> categorical,
     List<DateFeature> dates,
-    List<String> featureNames) {
+    List<String> featureNames,
+    DriftReference driftReference) {
 
   /**
    * The version this build writes. Bump it when the meaning of a field changes. Version 2 added
@@ -186,6 +189,18 @@ public record FittedTransform(
 
   /** Statistics of the regression target on train. */
   public record LabelStats(double mean, double std, double min, double max) {}
+
+  /** A transform without a drift reference, as written before drift measurement existed. */
+  public FittedTransform(int formatVersion, String inputFingerprint, Task task, String targetColumn, List<String> classes, LabelStats labelStats,
+      List<String> nullValues, List<ColumnSpec> columns, List<NumericFeature> numeric, List<CategoricalFeature> categorical,
+      List<DateFeature> dates, List<String> featureNames) {
+    this(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames, null);
+  }
+
+  /** This transform with another drift reference (null: none). */
+  public FittedTransform withDriftReference(DriftReference reference) {
+    return new FittedTransform(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames, reference);
+  }
 
   public FittedTransform {
     classes = List.copyOf(classes);

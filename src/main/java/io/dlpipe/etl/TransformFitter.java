@@ -143,7 +143,8 @@ public final class TransformFitter {
     for (int j = 0; j < dateSpecs.size(); j++) {
       dates.add(dateFeature(dateSpecs.get(j).name(), stats.years[j], stats.withTime[j]));
     }
-    List<FittedTransform.CategoricalFeature> categorical = vocabularies(train, categoricalSpecs, etl, nullValues);
+    Map<String, List<Long>> levelCounts = new LinkedHashMap<>();
+    List<FittedTransform.CategoricalFeature> categorical = vocabularies(train, categoricalSpecs, etl, nullValues, levelCounts);
 
     FittedTransform.LabelStats label = null;
     if (target.task() == Task.REGRESSION) {
@@ -163,7 +164,8 @@ public final class TransformFitter {
         numeric,
         categorical,
         dates,
-        FittedTransform.featureNames(numeric, dates, categorical));
+        FittedTransform.featureNames(numeric, dates, categorical),
+        DriftReferenceFitter.fit(train, stats, numericSpecs.stream().map(ColumnSpec::name).toList(), categorical, levelCounts, nullValues));
   }
 
   /**
@@ -341,7 +343,8 @@ public final class TransformFitter {
    * Top-k levels of every categorical column by train frequency (ties broken by the level's
    * text), in one shuffle over (column, level) pairs rather than one job per column.
    */
-  private static List<FittedTransform.CategoricalFeature> vocabularies(Dataset<Row> train, List<ColumnSpec> specs, EtlConfig etl, List<String> nullValues) {
+  private static List<FittedTransform.CategoricalFeature> vocabularies(Dataset<Row> train, List<ColumnSpec> specs, EtlConfig etl, List<String> nullValues,
+      Map<String, List<Long>> countsOut) {
     if (specs.isEmpty()) {
       return List.of();
     }
@@ -361,8 +364,13 @@ public final class TransformFitter {
       levels.put(s.name(), new ArrayList<>());
     }
     // Bounded: at most top-k rows per categorical column.
+    for (ColumnSpec s : specs) {
+      countsOut.put(s.name(), new ArrayList<>());
+    }
     for (Row r : counts.orderBy("c", "rank").collectAsList()) {
       levels.get(names.get(r.getInt(0))).add(r.getString(1));
+      // The train counts of the vocabulary: the drift reference's level shares.
+      countsOut.get(names.get(r.getInt(0))).add(r.getLong(2));
     }
     EtlConfig.CategoricalEncoding encoding = etl.categorical().encoding();
     List<FittedTransform.CategoricalFeature> out = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.dlpipe.io.OutputGuard;
 import io.dlpipe.io.OutputKind;
 import io.dlpipe.io.StagedOutput;
 import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.io.ScheduleLayout;
 import io.dlpipe.report.ReportWriter;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
@@ -166,8 +167,10 @@ public final class EvaluateJob {
       files.writeText(out.metrics(), metricsJson);
       files.writeText(out.curves(), curvesJson);
       if (cfg.evaluate().report()) {
+        // A dated run that retrains measured the day's drift first: the report says why it retrained.
+        String drift = cfg.schedule().runDate().map(d -> readOrNull(new ScheduleLayout(cfg.output().dir(), d).driftJson())).orElse(null);
         files.writeText(out.report(), ReportWriter.html(metricsJson, curvesJson, readOrNull(bundle.layout().history()),
-            readOrNull(prepared.summary()), readOrNull(bundle.layout().provenance())));
+            readOrNull(prepared.summary()), readOrNull(bundle.layout().provenance()), drift));
       }
       files.writeText(out.success(), "");
       staged.commit();

@@ -70,6 +70,11 @@ public final class PredictJob {
   private final String input;
   private final String output;
   private final boolean overwrite;
+  private final String quarantine;
+  /** A partition of the workspace (run --date), not the user's path: it lies inside output.dir by design. */
+  private final boolean workspacePartition;
+  /** How messages name the output: "--output", or the day's partition of run --date. */
+  private final String outputRole;
   private StagedOutput stagedOutput;
   private StagedOutput stagedQuarantine;
 
@@ -79,11 +84,33 @@ public final class PredictJob {
 
   /** @param overwrite replace an earlier prediction output at {@code output} (never anything else) */
   public PredictJob(SparkSession spark, DlpipeConfig cfg, String input, String output, boolean overwrite) {
+    this(spark, cfg, input, output, quarantineOf(output), overwrite, false, "--output");
+  }
+
+  private PredictJob(SparkSession spark, DlpipeConfig cfg, String input, String output, String quarantine, boolean overwrite, boolean workspacePartition,
+      String outputRole) {
+    this.outputRole = outputRole;
     this.spark = spark;
     this.cfg = cfg;
     this.input = input;
     this.output = output;
+    this.quarantine = quarantine;
     this.overwrite = overwrite;
+    this.workspacePartition = workspacePartition;
+  }
+
+  /**
+   * Scores {@code input} into one day's partition of the workspace ({@code run --date}): {@code
+   * output} and {@code quarantine} lie inside output.dir, and an earlier prediction output there
+   * (the same day run again) is replaced; anything dlpipe did not write there is still refused.
+   */
+  public static PredictJob partition(SparkSession spark, DlpipeConfig cfg, String input, String output, String quarantine, String role) {
+    return new PredictJob(spark, cfg, input, output, quarantine, true, true, role);
+  }
+
+  /** How messages name the predictions partition of a run date. */
+  public static String partitionRole(java.time.LocalDate date) {
+    return "the predictions of " + date;
   }
 
   /** The quarantine folder beside an output folder. */
@@ -110,17 +137,18 @@ public final class PredictJob {
 
   /** Refuses, before anything is read or written, an output that could destroy data (exit code 2). */
   private void checkOutputs(HadoopFiles files) {
-    String quarantine = quarantineOf(output);
     String model = new ModelLayout(cfg.output().dir()).root();
     String why = "predict replaces its output folders, so it could destroy the data there, or read what it writes. "
         + "Choose an --output outside the input, output.dir and the model";
-    for (String[] out : new String[][] {{output, "--output"}, {quarantine, "the quarantine of --output"}}) {
+    for (String[] out : new String[][] {{output, outputRole}, {quarantine, "the quarantine of " + outputRole}}) {
       OutputGuard.requireDisjoint(files.conf(), out[0], out[1], input, "--input", why);
       OutputGuard.requireDisjoint(files.conf(), out[0], out[1], model, "the model", why);
-      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], cfg.output().dir(), "output.dir", why);
+      if (!workspacePartition) {
+        OutputGuard.requireDisjoint(files.conf(), out[0], out[1], cfg.output().dir(), "output.dir", why);
+      }
     }
-    OutputGuard.requireReplaceable(files, output, OutputKind.PREDICTIONS, "--output");
-    OutputGuard.requireReplaceable(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of --output");
+    OutputGuard.requireReplaceable(files, output, OutputKind.PREDICTIONS, outputRole);
+    OutputGuard.requireReplaceable(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of " + outputRole);
     if (!overwrite) {
       for (String path : List.of(output, quarantine)) {
         if (files.status(path) != null) {
@@ -152,9 +180,8 @@ public final class PredictJob {
     Dataset<Row> raw = InputReader.asText(typed);
     List<String> inputColumns = InputReader.columnNames(raw);
     Dataset<Row> validated = scorer.validate(raw, input).persist(StorageLevel.MEMORY_AND_DISK());
-    String quarantine = quarantineOf(output);
-    stagedQuarantine = StagedOutput.begin(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of --output");
-    stagedOutput = StagedOutput.begin(files, output, OutputKind.PREDICTIONS, "--output");
+    stagedQuarantine = StagedOutput.begin(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of " + outputRole);
+    stagedOutput = StagedOutput.begin(files, output, OutputKind.PREDICTIONS, outputRole);
     long read = 0;
     Map<String, Long> byReason = new TreeMap<>();
     try (StageTimer.Stage s = timer.start("validate", "validate rows and write the quarantine")) {

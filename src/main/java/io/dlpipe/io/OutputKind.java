@@ -21,7 +21,11 @@ public enum OutputKind {
   /** The {@code <output>_quarantine} folder beside a prediction output. */
   PREDICT_QUARANTINE("predict"),
   /** The Spark ML estimator's {@code quarantinePath}: the bad rows of a fit. */
-  FIT_QUARANTINE("fit");
+  FIT_QUARANTINE("fit"),
+  /** {@code <output.dir>/drift/dt=<date>/} of {@code run --date}: drift.json and drift.html. */
+  DRIFT("run"),
+  /** {@code <output.dir>/runs/dt=<date>/} of {@code run --date}: the day's run-summary.json. */
+  RUN_DAY("run");
 
   private final String stage;
 

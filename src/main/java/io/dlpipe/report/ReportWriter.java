@@ -35,6 +35,26 @@ public final class ReportWriter {
     return html(metricsJson, curvesJson, historyCsv, etlSummaryJson, modelJson, Instant.now());
   }
 
+  /**
+   * As {@link #html(String, String, String, String, String)}, with a drift section from the
+   * drift.json of the day that retrained ({@code run --date}); {@code driftJson} may be null.
+   */
+  public static String html(String metricsJson, String curvesJson, String historyCsv, String etlSummaryJson, String modelJson, String driftJson) {
+    String page = html(metricsJson, curvesJson, historyCsv, etlSummaryJson, modelJson, Instant.now());
+    if (driftJson == null) {
+      return page;
+    }
+    // After the summary: the reason the model was retrained is the first thing a reader of a scheduled run asks.
+    String section = DriftSection.render(Metrics.tree(driftJson, "drift.json"));
+    int at = page.indexOf("<section id=\"comparison\">");
+    return at < 0 ? page.replace("</main>", section + "</main>") : page.substring(0, at) + section + page.substring(at);
+  }
+
+  /** A self-contained page of one day's drift.json. */
+  public static String driftPage(String driftJson) {
+    return DriftSection.page(Metrics.tree(driftJson, "drift.json"));
+  }
+
   /** As {@link #html(String, String, String, String, String)}, stamped with the given time (tests compare exact pages). */
   static String html(String metricsJson, String curvesJson, String historyCsv, String etlSummaryJson, String modelJson, Instant generatedAt) {
     Metrics metrics = Metrics.parse(metricsJson);

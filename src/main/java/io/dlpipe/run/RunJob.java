@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code dlpipe run}: etl, then train, then evaluate: the one command a scheduler calls. A stage
  * is skipped when its {@code _SUCCESS} is newer than its inputs and its part of the configuration
  * is unchanged since it last ran; {@code --force} redoes everything. Writes
- * {@code <output.dir>/run-summary.json} at the end, also when a stage fails.
+ * {@code <output.dir>/run-summary.json} at the end, also when a stage fails. With a run date
+ * ({@code --date}) the run is one day of a schedule instead: see {@link ScheduledRun}.
  */
 public final class RunJob {
   private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
@@ -58,6 +59,9 @@ public final class RunJob {
 
   /** Runs the pipeline; returns the summary written to run-summary.json. */
   public Map<String, Object> run(boolean force) {
+    if (cfg.schedule().runDate().isPresent()) {
+      return new ScheduledRun(spark, cfg, this).run(force);
+    }
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Map<String, String> state = readState();
     List<Map<String, Object>> stages = new ArrayList<>();
@@ -65,19 +69,9 @@ public final class RunJob {
     summary.put("started_at", started.toString());
     summary.put("force", force);
     summary.put("stages", stages);
-    PreparedLayout prepared = new PreparedLayout(cfg.output().preparedDir());
-    ModelLayout model = new ModelLayout(cfg.output().dir());
     EvaluationLayout evaluation = new EvaluationLayout(cfg.output().dir());
-    boolean upstreamRan = false;
     try {
-      StageDecision etl = decide("etl", force, false, prepared.success(), newestInput(), state);
-      upstreamRan |= execute(etl, stages, state, () -> new EtlJob(spark, cfg).run());
-      StageDecision train = decide("train", force, upstreamRan, model.success(), mtime(prepared.success()), state);
-      // Resume from checkpoints only when they were made from the same prepared data and settings.
-      boolean fresh = force || upstreamRan || (state.containsKey("train") && !fingerprint("train").equals(state.get("train")));
-      upstreamRan |= execute(train, stages, state, () -> new TrainJob(spark, cfg).run(fresh));
-      StageDecision evaluate = decide("evaluate", force, upstreamRan, evaluation.success(), mtime(model.success()), state);
-      execute(evaluate, stages, state, () -> new EvaluateJob(spark, cfg).run());
+      runStages(force, state, stages);
       summary.put("status", "succeeded");
       summary.put("exit_code", ExitCodes.OK);
       summary.put("metrics", keyMetrics(evaluation));
@@ -91,6 +85,30 @@ public final class RunJob {
       summary.put("finished_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
       files.writeText(HadoopFiles.join(cfg.output().dir(), SUMMARY), Json.write(summary));
     }
+  }
+
+  /** The state of run-state.json, for a caller that runs the stages itself ({@link ScheduledRun}). */
+  Map<String, String> state() {
+    return readState();
+  }
+
+  /**
+   * etl, train, evaluate, each run or skipped by {@link #decide}; appends one entry per stage to
+   * {@code stages} and records each stage that ran in {@code state}.
+   */
+  void runStages(boolean force, Map<String, String> state, List<Map<String, Object>> stages) {
+    PreparedLayout prepared = new PreparedLayout(cfg.output().preparedDir());
+    ModelLayout model = new ModelLayout(cfg.output().dir());
+    EvaluationLayout evaluation = new EvaluationLayout(cfg.output().dir());
+    boolean upstreamRan = false;
+    StageDecision etl = decide("etl", force, false, prepared.success(), newestInput(), state);
+    upstreamRan |= execute(etl, stages, state, () -> new EtlJob(spark, cfg).run());
+    StageDecision train = decide("train", force, upstreamRan, model.success(), mtime(prepared.success()), state);
+    // Resume from checkpoints only when they were made from the same prepared data and settings.
+    boolean fresh = force || upstreamRan || (state.containsKey("train") && !fingerprint("train").equals(state.get("train")));
+    upstreamRan |= execute(train, stages, state, () -> new TrainJob(spark, cfg).run(fresh));
+    StageDecision evaluate = decide("evaluate", force, upstreamRan, evaluation.success(), mtime(model.success()), state);
+    execute(evaluate, stages, state, () -> new EvaluateJob(spark, cfg).run());
   }
 
   /** Runs or skips one stage, recording it; returns whether it ran. */
@@ -205,7 +223,7 @@ public final class RunJob {
     }
   }
 
-  private Map<String, Object> keyMetrics(EvaluationLayout evaluation) {
+  Map<String, Object> keyMetrics(EvaluationLayout evaluation) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (!files.exists(evaluation.metrics())) {
       return out;

@@ -45,7 +45,7 @@ class MainTest {
     }
     Outcome etl = run("etl", "--help");
     assertEquals(ExitCodes.OK, etl.code());
-    for (String option : new String[] {"--conf", "--set", "--master"}) {
+    for (String option : new String[] {"--conf", "--set", "--date", "--master"}) {
       assertTrue(etl.out().contains(option), etl.out());
     }
   }

@@ -114,15 +114,16 @@ class DeployRecipesTest {
     assertEquals(expected(), dag);
     assertEquals(SparkSubmitPlan.MAIN_CLASS, constants.get("MAIN_CLASS").asText());
 
-    // The --set overrides the DAG passes are keys dlpipe knows, once the template is rendered.
-    List<String> sets = new ArrayList<>();
-    JsonNode args = constants.get("PARTITION_SETS");
-    for (int i = 0; i + 1 < args.size(); i += 2) {
-      assertEquals("--set", args.get(i).asText());
-      sets.add(args.get(i + 1).asText().replace("{{ ds }}", "2026-11-28"));
-    }
-    DlpipeConfig cfg = ConfigLoader.load(ROOT.resolve("conf/examples/cluster.conf"), sets);
+    // One config for every day: the DAG passes only the rendered date, and daily.conf turns it into the day's partition.
+    List<String> args = new ArrayList<>();
+    constants.get("RUN_ARGS").forEach(a -> args.add(a.asText().replace("{{ ds }}", "2026-11-28")));
+    assertEquals(List.of("run", "--conf", "daily.conf", "--date", "2026-11-28"), args);
+    DlpipeConfig cfg = ConfigLoader.load(ROOT.resolve("conf/examples/daily.conf"), List.of(), args.get(4));
     assertEquals("hdfs:///data/ames/raw/dt=2026-11-28", cfg.input().path());
-    assertEquals("hdfs:///dlpipe/ames/dt=2026-11-28", cfg.output().dir());
+    assertEquals("hdfs:///dlpipe/ames", cfg.output().dir());
+    assertEquals(java.time.LocalDate.of(2026, 11, 28), cfg.schedule().date());
+    assertEquals(io.dlpipe.config.ScheduleConfig.Retrain.ON_DRIFT, cfg.schedule().retrain());
+    assertTrue(Files.readString(ROOT.resolve("deploy/airflow/dlpipe_daily.py")).contains("CONFIGS = DLPIPE_HOME + \"/conf/daily.conf,\" + DLPIPE_HOME + \"/conf/cluster.conf\""),
+        "daily.conf's include travels with it");
   }
 }

@@ -1,0 +1,53 @@
+package io.dlpipe.io;
+
+import java.time.LocalDate;
+
+/**
+ * The per-day folders of {@code run --date} inside the workspace. Each is a {@code dt=<date>}
+ * partition, so {@code <output.dir>/predictions/} reads as one Parquet table partitioned by
+ * {@code dt}; staging folders beside a partition start with an underscore, which Spark's partition
+ * discovery skips. A rerun of a date replaces that date's folders only.
+ */
+public final class ScheduleLayout {
+  public static final String PREDICTIONS = "predictions";
+  public static final String PREDICTIONS_QUARANTINE = "predictions-quarantine";
+  public static final String DRIFT = "drift";
+  public static final String RUNS = "runs";
+  public static final String DRIFT_JSON = "drift.json";
+  public static final String DRIFT_HTML = "drift.html";
+  public static final String RUN_SUMMARY = "run-summary.json";
+  /** The partition column of every per-day folder. */
+  public static final String PARTITION_COLUMN = "dt";
+
+  private final String dir;
+  private final String partition;
+
+  public ScheduleLayout(String outputDir, LocalDate date) {
+    this.dir = outputDir;
+    this.partition = PARTITION_COLUMN + "=" + date;
+  }
+
+  /** The scored Parquet of the day. */
+  public String predictions() {
+    return HadoopFiles.join(HadoopFiles.join(dir, PREDICTIONS), partition);
+  }
+
+  /** The day's rows that could not be scored, with their reasons. */
+  public String quarantine() {
+    return HadoopFiles.join(HadoopFiles.join(dir, PREDICTIONS_QUARANTINE), partition);
+  }
+
+  /** The folder of the day's drift.json and drift.html. */
+  public String driftDir() {
+    return HadoopFiles.join(HadoopFiles.join(dir, DRIFT), partition);
+  }
+
+  public String driftJson() {
+    return HadoopFiles.join(driftDir(), DRIFT_JSON);
+  }
+
+  /** The folder of the day's run-summary.json. */
+  public String runDir() {
+    return HadoopFiles.join(HadoopFiles.join(dir, RUNS), partition);
+  }
+}

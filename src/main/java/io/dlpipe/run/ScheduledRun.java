@@ -1,0 +1,180 @@
+package io.dlpipe.run;
+
+import io.dlpipe.DlpipeException;
+import io.dlpipe.ExitCodes;
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.EnumNames;
+import io.dlpipe.config.ScheduleConfig;
+import io.dlpipe.drift.DriftMeasure;
+import io.dlpipe.drift.DriftReport;
+import io.dlpipe.eval.ModelBundle;
+import io.dlpipe.eval.PredictJob;
+import io.dlpipe.io.EvaluationLayout;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.Json;
+import io.dlpipe.io.ModelLayout;
+import io.dlpipe.io.OutputGuard;
+import io.dlpipe.io.OutputKind;
+import io.dlpipe.io.ScheduleLayout;
+import io.dlpipe.io.StagedOutput;
+import io.dlpipe.report.ReportWriter;
+import io.dlpipe.spark.StageTimer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One day of a schedule: {@code run --date}. It measures the day's drift against the current
+ * model (when there is one), decides from {@code schedule.retrain} whether to retrain, retrains
+ * with the stage-skipping chain of {@link RunJob} if so, and scores the day's input with the
+ * current model. Every output of the day goes into its own {@code dt=<date>} partition ({@link
+ * ScheduleLayout}), written beside and renamed into place, so rerunning a date replaces that date
+ * only.
+ */
+final class ScheduledRun {
+  private static final Logger LOG = LoggerFactory.getLogger(ScheduledRun.class);
+
+  private final SparkSession spark;
+  private final DlpipeConfig cfg;
+  private final RunJob stages;
+  private final HadoopFiles files;
+
+  ScheduledRun(SparkSession spark, DlpipeConfig cfg, RunJob stages) {
+    this.spark = spark;
+    this.cfg = cfg;
+    this.stages = stages;
+    this.files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+  }
+
+  Map<String, Object> run(boolean force) {
+    LocalDate date = cfg.schedule().date();
+    ScheduleLayout day = new ScheduleLayout(cfg.output().dir(), date);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("date", date.toString());
+    summary.put("started_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    summary.put("force", force);
+    summary.put("input", cfg.input().path());
+    summary.put("schedule", EnumNames.kebab(cfg.schedule().retrain()));
+    List<Map<String, Object>> ran = new ArrayList<>();
+    // Before any work: a day's folder that dlpipe did not write would otherwise stop the run after a retrain.
+    OutputGuard.requireReplaceable(files, day.predictions(), OutputKind.PREDICTIONS, PredictJob.partitionRole(date));
+    OutputGuard.requireReplaceable(files, day.quarantine(), OutputKind.PREDICT_QUARANTINE, "the quarantine of " + PredictJob.partitionRole(date));
+    OutputGuard.requireReplaceable(files, day.driftDir(), OutputKind.DRIFT, "the drift of " + date);
+    OutputGuard.requireReplaceable(files, day.runDir(), OutputKind.RUN_DAY, "the run summary of " + date);
+    try {
+      ModelLayout model = new ModelLayout(cfg.output().dir());
+      boolean hasModel = files.exists(model.success());
+      DriftReport drift = null;
+      if (hasModel) {
+        drift = measureDrift(day, date);
+        summary.put("drift", driftSummary(drift, day));
+      } else {
+        summary.put("drift", Map.of("measured", false, "reason", "no model yet"));
+      }
+      StageDecision retrain = decide(cfg.schedule(), date, hasModel, force, drift, model.success());
+      summary.put("retrain", Map.of("retrain", retrain.run(), "reason", retrain.reason()));
+      summary.put("stages", ran);
+      LOG.info("run {}: {} ({})", date, retrain.run() ? "retraining" : "not retraining", retrain.reason());
+      if (retrain.run()) {
+        stages.runStages(force, stages.state(), ran);
+        summary.put("metrics", stages.keyMetrics(new EvaluationLayout(cfg.output().dir())));
+      }
+      Map<String, Long> counts = PredictJob.partition(spark, cfg, cfg.input().path(), day.predictions(), day.quarantine(), PredictJob.partitionRole(date)).run();
+      Map<String, Object> predictions = new LinkedHashMap<>(counts);
+      predictions.put("path", day.predictions());
+      predictions.put("model_id", ModelBundle.open(files, spark.sparkContext().hadoopConfiguration(), cfg).modelId());
+      summary.put("predictions", predictions);
+      summary.put("status", "succeeded");
+      summary.put("exit_code", ExitCodes.OK);
+      return summary;
+    } catch (RuntimeException e) {
+      summary.put("status", "failed");
+      summary.put("exit_code", e instanceof DlpipeException d ? d.exitCode() : ExitCodes.FAILURE);
+      summary.put("error", cfg.masker().scrub(String.valueOf(e.getMessage())));
+      throw e;
+    } finally {
+      summary.put("finished_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+      String json = Json.write(summary);
+      files.writeText(HadoopFiles.join(cfg.output().dir(), RunJob.SUMMARY), json);
+      StagedOutput staged = StagedOutput.begin(files, day.runDir(), OutputKind.RUN_DAY, "the run summary of " + date);
+      files.writeText(HadoopFiles.join(staged.path(), ScheduleLayout.RUN_SUMMARY), json);
+      staged.commit();
+    }
+  }
+
+  /**
+   * The day's drift against the current model, written to drift/dt=&lt;date&gt;/; null when the
+   * model's transform has no drift reference (a model trained before drift existed).
+   */
+  private DriftReport measureDrift(ScheduleLayout day, LocalDate date) {
+    ModelBundle bundle = ModelBundle.open(files, spark.sparkContext().hadoopConfiguration(), cfg);
+    if (bundle.transform().driftReference() == null) {
+      LOG.warn("run {}: the model's transform.json has no drift reference (it was fitted before dlpipe measured drift); drift is not measured", date);
+      return null;
+    }
+    DriftReport report;
+    StageTimer timer = new StageTimer(spark, "drift", 1);
+    try (StageTimer.Stage s = timer.start("measure", "measure the day's drift against the model's training data")) {
+      report = DriftMeasure.measure(DriftMeasure.dayRows(spark, cfg, bundle.transform()), bundle.transform(), bundle.modelId(), cfg.schedule().drift(), date.toString());
+      s.rows(report.rows());
+    }
+    StagedOutput staged = StagedOutput.begin(files, day.driftDir(), OutputKind.DRIFT, "the drift of " + date);
+    try {
+      String json = Json.write(report);
+      files.writeText(HadoopFiles.join(staged.path(), ScheduleLayout.DRIFT_JSON), json);
+      files.writeText(HadoopFiles.join(staged.path(), ScheduleLayout.DRIFT_HTML), ReportWriter.driftPage(json));
+      staged.commit();
+    } catch (RuntimeException e) {
+      throw staged.failed(e);
+    }
+    LOG.info("run {}: {}", date, report.verdict());
+    return report;
+  }
+
+  private static Map<String, Object> driftSummary(DriftReport drift, ScheduleLayout day) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("measured", drift != null);
+    if (drift == null) {
+      out.put("reason", "the model's transform.json has no drift reference");
+      return out;
+    }
+    out.put("drifted", drift.drifted());
+    out.put("verdict", drift.verdict());
+    out.put("crossed", drift.crossed());
+    out.put("path", day.driftJson());
+    return out;
+  }
+
+  /** Whether this day retrains, and why, in words for the log and the run summary. */
+  static StageDecision decide(ScheduleConfig schedule, LocalDate date, boolean hasModel, boolean force, DriftReport drift, String modelSuccess) {
+    String stage = "retrain";
+    if (!hasModel) {
+      return new StageDecision(stage, true, "no model yet (no " + modelSuccess + ")");
+    }
+    if (force) {
+      return new StageDecision(stage, true, "--force");
+    }
+    String weekday = date.getDayOfWeek().name().toLowerCase(Locale.ROOT);
+    String wanted = schedule.weekday().name().toLowerCase(Locale.ROOT);
+    return switch (schedule.retrain()) {
+      case DAILY -> new StageDecision(stage, true, "schedule.retrain = daily");
+      case WEEKLY -> schedule.weekday() == date.getDayOfWeek()
+          ? new StageDecision(stage, true, "schedule.retrain = weekly and " + date + " is a " + weekday)
+          : new StageDecision(stage, false, "schedule.retrain = weekly: " + date + " is a " + weekday + ", not a " + wanted);
+      case NEVER -> new StageDecision(stage, false, "schedule.retrain = never and a model exists");
+      case ON_DRIFT -> drift == null
+          ? new StageDecision(stage, true, "schedule.retrain = on-drift and the model has no drift reference to measure against; retraining gives it one")
+          : drift.drifted()
+              ? new StageDecision(stage, true, "schedule.retrain = on-drift and the day drifted: " + drift.verdict().substring("drift: ".length()))
+              : new StageDecision(stage, false, "schedule.retrain = on-drift and " + drift.verdict());
+    };
+  }
+}

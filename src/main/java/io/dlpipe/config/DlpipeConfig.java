@@ -36,6 +36,37 @@ public record DlpipeConfig(
     return masker().render(resolved);
   }
 
+  /**
+   * {@code run.date}: the date this run stands for (the partition {@code predict --output-table}
+   * writes); empty when unset, and the caller takes today's date in UTC. Validated when the config
+   * is loaded.
+   */
+  public java.util.Optional<java.time.LocalDate> runDate() {
+    String key = "run.date";
+    String expected = "empty, or a date YYYY-MM-DD";
+    String text = new ConfigReader(resolved, masker()).string(key, expected).trim();
+    if (text.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(java.time.LocalDate.parse(text, java.time.format.DateTimeFormatter.ISO_LOCAL_DATE));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw ConfigReader.invalid(key, expected, resolved.getValue(key));
+    }
+  }
+
+  /** {@code predict.table.*}: the layout of the tables {@code predict --output-table} writes. Validated when the config is loaded. */
+  public PredictTableConfig predictTable() {
+    ConfigReader r = new ConfigReader(resolved, masker());
+    String key = "predict.table.partition-column";
+    String expected = "a column name of letters, digits and underscores, not starting with a digit";
+    String column = r.string(key, expected).trim();
+    if (!column.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw ConfigReader.invalid(key, expected, resolved.getValue(key));
+    }
+    return new PredictTableConfig(column, r.enumValue("predict.table.format", TableFormat.class));
+  }
+
   /** The masker for this configuration: built-in and user patterns, and the secret values it holds. */
   public SecretMasker masker() {
     return SecretMasker.of(security.secretKeys(), resolved);

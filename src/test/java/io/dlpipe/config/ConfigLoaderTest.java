@@ -214,7 +214,7 @@ class ConfigLoaderTest {
     assertTrue(files.size() >= 2, "conf/ holds the examples: " + files);
     for (Path f : files) {
       DlpipeConfig c = ConfigLoader.load(f, List.of());
-      assertFalse(c.input().path().isBlank(), f.toString());
+      assertFalse(c.input().isTable() ? c.input().table().isBlank() : c.input().path().isBlank(), f.toString());
     }
   }
 }

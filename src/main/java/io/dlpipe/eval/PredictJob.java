@@ -17,6 +17,7 @@ import io.dlpipe.io.OutputGuard;
 import io.dlpipe.io.OutputKind;
 import io.dlpipe.io.OutputMarker;
 import io.dlpipe.io.StagedOutput;
+import io.dlpipe.io.TableSink;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import io.dlpipe.task.OutputHead;
@@ -74,6 +75,8 @@ public final class PredictJob {
   private final String input;
   private final String output;
   private final boolean overwrite;
+  /** Set when the rows go into tables ({@code --output-table}) instead of the folder {@code output}. */
+  private final TableSink tables;
   private StagedOutput stagedOutput;
   private StagedOutput stagedQuarantine;
 
@@ -88,6 +91,17 @@ public final class PredictJob {
     this.input = input;
     this.output = output;
     this.overwrite = overwrite;
+    this.tables = null;
+  }
+
+  /** Scores into tables: this run's partition of the output table and of its quarantine table ({@link TableSink}). */
+  public PredictJob(SparkSession spark, DlpipeConfig cfg, String input, TableSink tables) {
+    this.spark = spark;
+    this.cfg = cfg;
+    this.input = input;
+    this.output = tables.table();
+    this.overwrite = false;
+    this.tables = tables;
   }
 
   /** The quarantine folder beside an output folder. */
@@ -98,7 +112,11 @@ public final class PredictJob {
   /** Runs the prediction; returns rows read, scored and quarantined. */
   public Map<String, Long> run() {
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
-    checkOutputs(files);
+    if (tables == null) {
+      checkOutputs(files);
+    } else {
+      tables.check();
+    }
     try {
       return execute(files);
     } catch (Exception e) {
@@ -140,7 +158,7 @@ public final class PredictJob {
     ModelBundle bundle = ModelBundle.open(files, spark.sparkContext().hadoopConfiguration(), cfg);
     FittedTransform transform = bundle.transform();
     InputConfig in = cfg.input();
-    InputConfig source = in.withPath(input);
+    InputConfig source = in.withSource(input);
     StageTimer timer = new StageTimer(spark, "predict", 3);
     Instant scoredAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
@@ -157,9 +175,11 @@ public final class PredictJob {
     Task task = transform.task();
     // The target is not checked: new data usually lacks it, and a stale value must not block scoring.
     Dataset<Row> validated = RowValidator.validate(raw, features, task, List.of(), false, transform.nullValues()).persist(StorageLevel.MEMORY_AND_DISK());
-    String quarantine = quarantineOf(output);
-    stagedQuarantine = StagedOutput.begin(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of --output");
-    stagedOutput = StagedOutput.begin(files, output, OutputKind.PREDICTIONS, "--output");
+    String quarantine = tables == null ? quarantineOf(output) : tables.quarantineTable();
+    if (tables == null) {
+      stagedQuarantine = StagedOutput.begin(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of --output");
+      stagedOutput = StagedOutput.begin(files, output, OutputKind.PREDICTIONS, "--output");
+    }
     long read = 0;
     Map<String, Long> byReason = new TreeMap<>();
     try (StageTimer.Stage s = timer.start("validate", "validate rows and write the quarantine")) {
@@ -170,7 +190,11 @@ public final class PredictJob {
         }
       }
       // Append into the fresh staging folder: Overwrite would delete it, marker and all.
-      RowValidator.quarantine(validated, inputColumns).write().mode(SaveMode.Append).parquet(stagedQuarantine.path());
+      if (tables == null) {
+        RowValidator.quarantine(validated, inputColumns).write().mode(SaveMode.Append).parquet(stagedQuarantine.path());
+      } else {
+        tables.writeQuarantine(RowValidator.quarantine(validated, inputColumns));
+      }
       s.rows(read);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
@@ -178,7 +202,9 @@ public final class PredictJob {
       checkRejects(read, quarantined, byReason, quarantine);
     } catch (DataException e) {
       // The quarantine is complete and is what tells the user why: it becomes visible, the output does not.
-      stagedQuarantine.commit();
+      if (stagedQuarantine != null) {
+        stagedQuarantine.commit();
+      }
       throw e;
     }
     Map<String, Long> unseen = UnseenLevels.count(validated.where(functions.col(Columns.REASON).isNull()), transform);
@@ -189,8 +215,14 @@ public final class PredictJob {
       Broadcast<byte[]> network = jsc.broadcast(bundle.network());
       Dataset<Row> good = transform.apply(validated.where(functions.col(Columns.REASON).isNull()));
       Dataset<Row> result = Scoring.score(good, network, bundle.head(), cfg.evaluate().batchSize());
-      result.select(outputColumns(typed.schema(), inputColumns, bundle, scoredAt).toArray(new Column[0])).write().mode(SaveMode.Append).parquet(stagedOutput.path());
-      scored = spark.read().parquet(stagedOutput.path()).count();
+      Dataset<Row> rows = result.select(outputColumns(typed.schema(), inputColumns, bundle, scoredAt).toArray(new Column[0]));
+      if (tables == null) {
+        rows.write().mode(SaveMode.Append).parquet(stagedOutput.path());
+        scored = spark.read().parquet(stagedOutput.path()).count();
+      } else {
+        // Counted in the partition after the write: a rerun that duplicated rows would not reconcile below.
+        scored = tables.writeScored(rows);
+      }
       network.destroy();
       s.rows(scored);
     }
@@ -212,10 +244,16 @@ public final class PredictJob {
     summary.put("scored_at", scoredAt.toString());
     summary.put("input", input);
     summary.put("quarantine", quarantine);
-    files.writeText(HadoopFiles.join(stagedOutput.path(), SUMMARY), Json.write(summary));
-    // The quarantine first: an output that is visible always has its quarantine beside it.
-    stagedQuarantine.commit();
-    stagedOutput.commit();
+    if (tables == null) {
+      files.writeText(HadoopFiles.join(stagedOutput.path(), SUMMARY), Json.write(summary));
+      // The quarantine first: an output that is visible always has its quarantine beside it.
+      stagedQuarantine.commit();
+      stagedOutput.commit();
+    } else {
+      // A table has no folder of dlpipe's to hold the summary file; the log keeps it.
+      summary.put("partition", tables.partition());
+      LOG.info("Predict summary: {}", Json.write(summary).replaceAll("\\s*\\R\\s*", " "));
+    }
     LOG.info("Predict done: read {}, scored {}, quarantined {} {} -> {}", read, scored, quarantined, byReason, output);
     return counts;
   }

@@ -148,6 +148,15 @@ class TablesTest {
       assertEquals("predict-quarantine", TableRef.resolve(spark, quarantine, "test").load().orElseThrow().properties().get(TableSink.KIND_PROPERTY), quarantine);
     }
     assertEquals("delta", TableRef.resolve(spark, "lake.scores_delta", "test").load().orElseThrow().properties().get("provider"));
+
+    // A table of the same shape that dlpipe did not create: written only with --allow-foreign-table,
+    // and then only this run's partition; its other date keeps its one row.
+    spark.sql("CREATE TABLE lake.theirs_fit USING parquet PARTITIONED BY (dt) AS SELECT * FROM lake.scores_parquet WHERE dt = '2026-11-27' LIMIT 1");
+    CliRun.Outcome allowed = predict("lake.theirs_fit", "2026-11-28", "--allow-foreign-table");
+    assertEquals(ExitCodes.OK, allowed.code(), allowed.err());
+    assertEquals(1, rows("lake.theirs_fit", "2026-11-27"));
+    assertEquals(SCORED, rows("lake.theirs_fit", "2026-11-28"));
+    assertEquals(null, TableRef.resolve(spark, "lake.theirs_fit", "test").load().orElseThrow().properties().get(TableSink.KIND_PROPERTY));
     assertEquals("parquet", TableRef.resolve(spark, "lake.scores_parquet", "test").load().orElseThrow().properties().get("provider"));
   }
 

@@ -281,10 +281,11 @@ public final class ConfigLoader {
     SecurityConfig security = new SecurityConfig(new ConfigReader(c, SecretMasker.builtIn()).stringList("security.secret-keys"));
     ConfigReader r = new ConfigReader(c, SecretMasker.of(security.secretKeys()));
 
+    InputFormat format = r.enumValue("input.format", InputFormat.class);
     InputConfig input =
         new InputConfig(
-            r.requiredString("input.path", "a path to the raw data"),
-            r.enumValue("input.format", InputFormat.class),
+            inputPath(r, c, format),
+            format,
             r.bool("input.header"),
             String.valueOf(r.character("input.delimiter")),
             String.valueOf(r.character("input.quote")),
@@ -294,7 +295,9 @@ public final class ConfigLoader {
             r.enumMap("input.columns", ColumnRole.class),
             r.bool("input.infer-roles"),
             r.stringMap("input.options"),
-            multiLine(c));
+            multiLine(c),
+            inputTable(r, c, format),
+            inputWhere(r, c));
     checkReaderOptions(input, c);
 
     TargetConfig target =
@@ -325,7 +328,56 @@ public final class ConfigLoader {
         new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"), memorySize(r, c, "spark.executor-offheap"));
     EvaluateConfig evaluate = evaluate(r, c);
     PrivacyConfig privacy = privacy(r, c, env, target, etl);
-    return new DlpipeConfig(input, target, output, etl, train, evaluate, spark, security, privacy, tune(r, c), schedule(r, c), c);
+    DlpipeConfig built = new DlpipeConfig(input, target, output, etl, train, evaluate, spark, security, privacy, tune(r, c), schedule(r, c), c);
+    // Read on demand by predict; validated here so that a bad value stops every command before Spark starts.
+    built.predictTable();
+    return built;
+  }
+
+  /** input.path: required for the file formats; a table's location comes from the catalog, so none with format table. */
+  private static String inputPath(ConfigReader r, Config c, InputFormat format) {
+    if (format != InputFormat.TABLE) {
+      return r.requiredString("input.path", "a path to the raw data");
+    }
+    if (!c.getIsNull("input.path") && !String.valueOf(c.getValue("input.path").unwrapped()).isBlank()) {
+      throw ConfigReader.invalid("input.path", "no value when input.format = table (input.table names the table)", c.getValue("input.path"));
+    }
+    return "";
+  }
+
+  /** input.table: a table name the SQL parser accepts, required with format table and refused otherwise. */
+  private static String inputTable(ConfigReader r, Config c, InputFormat format) {
+    String key = "input.table";
+    String expected = "a table of the session's catalog such as db.name when input.format = table";
+    if (format != InputFormat.TABLE) {
+      if (!r.string(key, expected).isBlank()) {
+        throw ConfigReader.invalid(key, "no value unless input.format = table (found input.format = " + EnumNames.kebab(format) + ")", c.getValue(key));
+      }
+      return "";
+    }
+    String table = r.requiredString(key, expected);
+    try {
+      org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseMultipartIdentifier(table);
+    } catch (Exception e) { // Scala throws ParseException undeclared
+      throw ConfigReader.invalid(key, expected + " (a name the SQL parser accepts; quote parts with backticks)", c.getValue(key));
+    }
+    return table;
+  }
+
+  /** input.where: empty, or a SQL predicate; parsed here so that a typo stops before Spark starts. */
+  private static String inputWhere(ConfigReader r, Config c) {
+    String key = "input.where";
+    String expected = "empty, or a SQL predicate on the input's columns such as dt = '2026-11-28'";
+    String where = r.string(key, expected).trim();
+    if (where.isEmpty()) {
+      return where;
+    }
+    try {
+      org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(where);
+    } catch (Exception e) { // Scala throws ParseException undeclared
+      throw ConfigReader.invalid(key, expected, c.getValue(key));
+    }
+    return where;
   }
 
   /**

@@ -19,6 +19,10 @@ import java.util.Map;
  * @param inferRoles whether undeclared columns get an inferred role, or are a schema error
  * @param options extra Spark reader options, passed through unchanged
  * @param multiLine csv: whether a quoted field may hold a newline (see {@link CsvMultiLine})
+ * @param table format table: the table of the session's catalog ({@code db.name}, {@code catalog.db.name},
+ *     {@code delta.`/path`}); empty otherwise, when {@code path} is empty instead
+ * @param where a SQL predicate on the input's columns, or empty: a partition filter for a table,
+ *     pushed down to the Parquet reader, applied to the parsed text cells of csv and json
  */
 public record InputConfig(
     String path,
@@ -32,22 +36,51 @@ public record InputConfig(
     Map<String, ColumnRole> columns,
     boolean inferRoles,
     Map<String, String> options,
-    CsvMultiLine multiLine) {
+    CsvMultiLine multiLine,
+    String table,
+    String where) {
 
   /** The configuration before {@code input.csv.multi-line} existed: {@link CsvMultiLine#AUTO}. */
   public InputConfig(String path, InputFormat format, boolean header, String delimiter, String quote, String escape, String encoding,
       List<String> nullValues, Map<String, ColumnRole> columns, boolean inferRoles, Map<String, String> options) {
-    this(path, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, CsvMultiLine.AUTO);
+    this(path, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, CsvMultiLine.AUTO, "", "");
   }
 
   public InputConfig {
     nullValues = List.copyOf(nullValues);
     columns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
     options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(options));
+    table = table == null ? "" : table;
+    where = where == null ? "" : where;
   }
 
   /** The same settings for another path (batch prediction reads new data the way etl read the old). */
   public InputConfig withPath(String otherPath) {
-    return new InputConfig(otherPath, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, multiLine);
+    return new InputConfig(otherPath, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, multiLine, table, where);
+  }
+
+  /**
+   * The same settings for another source: a table name when the format is {@link InputFormat#TABLE},
+   * else a path ({@code predict --input} names either, like the configuration it runs with).
+   */
+  public InputConfig withSource(String source) {
+    return isTable()
+        ? new InputConfig(path, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, multiLine, source, where)
+        : withPath(source);
+  }
+
+  /** Whether the input is a table of the session's catalog rather than files under a path. */
+  public boolean isTable() {
+    return format == InputFormat.TABLE;
+  }
+
+  /** The input as messages and summaries name it: the path, or "table NAME", plus the filter. */
+  public String describe() {
+    return (isTable() ? "table " + table : path) + (where.isEmpty() ? "" : " where " + where);
+  }
+
+  /** The key that names the input, for messages: input.table or input.path. */
+  public String sourceKey() {
+    return isTable() ? "input.table" : "input.path";
   }
 }

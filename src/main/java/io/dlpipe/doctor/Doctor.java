@@ -185,9 +185,9 @@ public final class Doctor {
       if (!columns.contains(cfg.target().column())) {
         return Finding.error("input", "target column '" + cfg.target().column() + "' is not among the " + columns.size() + " input columns", "fix target.column or input.path");
       }
-      return Finding.ok("input", cfg.input().path() + " is readable: " + columns.size() + " columns, target " + cfg.target().column() + " present");
+      return Finding.ok("input", cfg.input().describe() + " is readable: " + columns.size() + " columns, target " + cfg.target().column() + " present");
     } catch (RuntimeException e) {
-      return Finding.error("input", cfg.input().path() + " is not readable: " + e.getMessage(), "fix input.path, or the credentials of its file system (spark.hadoop.*)");
+      return Finding.error("input", cfg.input().describe() + " is not readable: " + e.getMessage(), "fix input.path, or the credentials of its file system (spark.hadoop.*)");
     }
   }
 

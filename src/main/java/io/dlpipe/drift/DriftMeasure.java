@@ -7,7 +7,7 @@ import io.dlpipe.etl.DriftReference;
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.etl.Privacy;
 import io.dlpipe.etl.RawParsing;
-import io.dlpipe.eval.PredictJob;
+import io.dlpipe.eval.BundleScorer;
 import io.dlpipe.io.InputReader;
 import io.dlpipe.spark.Columns;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class DriftMeasure {
    */
   public static Dataset<Row> dayRows(SparkSession spark, DlpipeConfig cfg, FittedTransform transform) {
     Dataset<Row> typed = Privacy.apply(InputReader.readTyped(spark, cfg.input()), cfg.privacy(), cfg.input(), false);
-    PredictJob.checkSchema(typed.schema(), transform, cfg.input().path());
+    BundleScorer.checkSchema(typed.schema(), transform, cfg.input().path());
     return InputReader.asText(typed);
   }
 

@@ -79,7 +79,7 @@ public final class EtlJob {
       if (failure instanceof io.dlpipe.DlpipeException d) {
         throw d;
       }
-      throw InputReader.explain(failure, cfg.input().path());
+      throw InputReader.explain(failure, cfg.input().describe());
     }
   }
 
@@ -90,8 +90,15 @@ public final class EtlJob {
     StageTimer timer = new StageTimer(spark, "etl", 7);
     // Before anything is read or written: prepared/ must be etl's, and the input must not lie inside it.
     if (source == null) { // a frame handed over by the Spark ML estimator has no path to overlap with
-      OutputGuard.requireDisjoint(files.conf(), cfg.input().path(), "input.path", layout.root(), "the etl output folder",
-          "etl replaces that folder, so it would destroy its own input. Move the input out of it");
+      String why = "etl replaces that folder, so it would destroy its own input. Move the input out of it";
+      if (!cfg.input().isTable()) {
+        OutputGuard.requireDisjoint(files.conf(), cfg.input().path(), "input.path", layout.root(), "the etl output folder", why);
+      } else {
+        // A table's files are where its catalog says; a table without a location (JDBC, in-memory) has no files etl could replace.
+        String table = cfg.input().table();
+        io.dlpipe.io.TableRef.resolve(spark, table, "input.table").location().ifPresent(location ->
+            OutputGuard.requireDisjoint(files.conf(), location, "the location of input.table " + table, layout.root(), "the etl output folder", why));
+      }
     }
     OutputGuard.requireReplaceable(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
 
@@ -102,7 +109,7 @@ public final class EtlJob {
       raw = Privacy.apply(source == null ? InputReader.read(spark, cfg.input()) : InputReader.fromFrame(source), cfg.privacy(), cfg.input(), true);
       inputColumns = InputReader.columnNames(raw);
       RoleInference.checkSchema(inputColumns, cfg.input(), cfg.target().column(), etl.split().idColumn(), etl.dedup().keyColumns());
-      LOG.info("Input {} ({}): {} columns", cfg.input().path(), cfg.input().format().name().toLowerCase(Locale.ROOT), inputColumns.size());
+      LOG.info("Input {} ({}): {} columns", cfg.input().describe(), cfg.input().format().name().toLowerCase(Locale.ROOT), inputColumns.size());
     }
     staged = StagedOutput.begin(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
     PreparedLayout out = new PreparedLayout(staged.path());
@@ -132,7 +139,7 @@ public final class EtlJob {
     }
     parsed.unpersist();
     if (rowsRead == 0) {
-      throw new DataException("Input is empty: " + cfg.input().path() + " (input.path) has no data rows");
+      throw new DataException("Input is empty: " + cfg.input().describe() + " (" + cfg.input().sourceKey() + (cfg.input().where().isEmpty() ? "" : ", input.where") + ") has no data rows");
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
     double rejectRatio = (double) quarantined / rowsRead;
@@ -179,7 +186,7 @@ public final class EtlJob {
     if (splitCounts.get(Columns.TRAIN) == 0) {
       checked.unpersist();
       splitted.unpersist();
-      throw new DataException("The train split is empty: no good row was left after cleaning " + cfg.input().path());
+      throw new DataException("The train split is empty: no good row was left after cleaning " + cfg.input().describe());
     }
 
     FittedTransform transform;
@@ -239,7 +246,7 @@ public final class EtlJob {
 
   private EtlSummary summary(String status, String error, long read, long quarantined, Map<String, Long> byReason, long duplicates, long removed,
       Map<String, Long> written, int features, StageTimer timer, Instant started) {
-    return new EtlSummary(status, error, cfg.input().path(), cfg.input().format().name().toLowerCase(Locale.ROOT), read, quarantined, byReason,
+    return new EtlSummary(status, error, cfg.input().describe(), cfg.input().format().name().toLowerCase(Locale.ROOT), read, quarantined, byReason,
         read == 0 ? 0 : TransformFitter.round((double) quarantined / read), cfg.etl().maxRejectRatio(), duplicates, removed, written, features,
         timer.seconds(), started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
   }

@@ -69,7 +69,7 @@ public final class Privacy {
         for (String c : key.endsWith("drop-columns") ? privacy.dropColumns() : privacy.hashColumns()) {
           if (!names.contains(c)) {
             throw new ConfigException("Invalid configuration: " + key + ": expected columns of the input, found '" + c + "', which "
-                + input.path() + " does not have (its columns: " + dataColumns + ")");
+                + input.describe() + " does not have (its columns: " + dataColumns + ")");
           }
         }
       }

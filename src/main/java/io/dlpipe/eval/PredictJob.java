@@ -14,6 +14,7 @@ import io.dlpipe.io.OutputGuard;
 import io.dlpipe.io.OutputKind;
 import io.dlpipe.io.OutputMarker;
 import io.dlpipe.io.StagedOutput;
+import io.dlpipe.io.TableSink;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import java.time.Instant;
@@ -75,6 +76,8 @@ public final class PredictJob {
   private final boolean workspacePartition;
   /** How messages name the output: "--output", or the day's partition of run --date. */
   private final String outputRole;
+  /** Set when the rows go into tables ({@code --output-table}) instead of the folder {@code output}. */
+  private final TableSink tables;
   private StagedOutput stagedOutput;
   private StagedOutput stagedQuarantine;
 
@@ -84,11 +87,16 @@ public final class PredictJob {
 
   /** @param overwrite replace an earlier prediction output at {@code output} (never anything else) */
   public PredictJob(SparkSession spark, DlpipeConfig cfg, String input, String output, boolean overwrite) {
-    this(spark, cfg, input, output, quarantineOf(output), overwrite, false, "--output");
+    this(spark, cfg, input, output, quarantineOf(output), overwrite, false, "--output", null);
+  }
+
+  /** Scores into tables: this run's partition of the output table and of its quarantine table ({@link TableSink}). */
+  public PredictJob(SparkSession spark, DlpipeConfig cfg, String input, TableSink tables) {
+    this(spark, cfg, input, tables.table(), tables.quarantineTable(), false, false, "--output-table", tables);
   }
 
   private PredictJob(SparkSession spark, DlpipeConfig cfg, String input, String output, String quarantine, boolean overwrite, boolean workspacePartition,
-      String outputRole) {
+      String outputRole, TableSink tables) {
     this.outputRole = outputRole;
     this.spark = spark;
     this.cfg = cfg;
@@ -97,6 +105,7 @@ public final class PredictJob {
     this.quarantine = quarantine;
     this.overwrite = overwrite;
     this.workspacePartition = workspacePartition;
+    this.tables = tables;
   }
 
   /**
@@ -105,7 +114,7 @@ public final class PredictJob {
    * (the same day run again) is replaced; anything dlpipe did not write there is still refused.
    */
   public static PredictJob partition(SparkSession spark, DlpipeConfig cfg, String input, String output, String quarantine, String role) {
-    return new PredictJob(spark, cfg, input, output, quarantine, true, true, role);
+    return new PredictJob(spark, cfg, input, output, quarantine, true, true, role, null);
   }
 
   /** How messages name the predictions partition of a run date. */
@@ -121,7 +130,11 @@ public final class PredictJob {
   /** Runs the prediction; returns rows read, scored and quarantined. */
   public Map<String, Long> run() {
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
-    checkOutputs(files);
+    if (tables == null) {
+      checkOutputs(files);
+    } else {
+      tables.check();
+    }
     try {
       return execute(files);
     } catch (Exception e) {
@@ -166,7 +179,7 @@ public final class PredictJob {
     // Predict applies privacy to everything it reads (below), because it writes the rows back out.
     BundleScorer scorer = new BundleScorer(bundle, null);
     InputConfig in = cfg.input();
-    InputConfig source = in.withPath(input);
+    InputConfig source = in.withSource(input);
     StageTimer timer = new StageTimer(spark, "predict", 3);
     Instant scoredAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
@@ -180,8 +193,10 @@ public final class PredictJob {
     Dataset<Row> raw = InputReader.asText(typed);
     List<String> inputColumns = InputReader.columnNames(raw);
     Dataset<Row> validated = scorer.validate(raw, input).persist(StorageLevel.MEMORY_AND_DISK());
-    stagedQuarantine = StagedOutput.begin(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of " + outputRole);
-    stagedOutput = StagedOutput.begin(files, output, OutputKind.PREDICTIONS, outputRole);
+    if (tables == null) {
+      stagedQuarantine = StagedOutput.begin(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of " + outputRole);
+      stagedOutput = StagedOutput.begin(files, output, OutputKind.PREDICTIONS, outputRole);
+    }
     long read = 0;
     Map<String, Long> byReason = new TreeMap<>();
     try (StageTimer.Stage s = timer.start("validate", "validate rows and write the quarantine")) {
@@ -191,7 +206,11 @@ public final class PredictJob {
           byReason.put(r.getString(0), r.getLong(1));
         }
       }
-      writeQuarantine(scorer.quarantine(validated));
+      if (tables == null) {
+        writeQuarantine(scorer.quarantine(validated));
+      } else {
+        tables.writeQuarantine(scorer.quarantine(validated));
+      }
       s.rows(read);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
@@ -199,7 +218,9 @@ public final class PredictJob {
       checkRejects(read, quarantined, byReason, quarantine);
     } catch (DataException e) {
       // The quarantine is complete and is what tells the user why: it becomes visible, the output does not.
-      stagedQuarantine.commit();
+      if (stagedQuarantine != null) {
+        stagedQuarantine.commit();
+      }
       throw e;
     }
     Dataset<Row> good = validated.where(functions.col(Columns.REASON).isNull());
@@ -210,8 +231,14 @@ public final class PredictJob {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       Broadcast<byte[]> network = jsc.broadcast(bundle.network());
       Dataset<Row> result = scorer.score(good, network, cfg.evaluate().batchSize());
-      writeOutput(result.select(outputColumns(typed.schema(), inputColumns, scorer, scoredAt).toArray(new Column[0])));
-      scored = spark.read().parquet(stagedOutput.path()).count();
+      Dataset<Row> rows = result.select(outputColumns(typed.schema(), inputColumns, scorer, scoredAt).toArray(new Column[0]));
+      if (tables == null) {
+        writeOutput(rows);
+        scored = spark.read().parquet(stagedOutput.path()).count();
+      } else {
+        // Counted in the partition after the write: a rerun that duplicated rows would not reconcile below.
+        scored = tables.writeScored(rows);
+      }
       network.destroy();
       s.rows(scored);
     }
@@ -233,10 +260,16 @@ public final class PredictJob {
     summary.put("scored_at", scoredAt.toString());
     summary.put("input", input);
     summary.put("quarantine", quarantine);
-    files.writeText(HadoopFiles.join(stagedOutput.path(), SUMMARY), Json.write(summary));
-    // The quarantine first: an output that is visible always has its quarantine beside it.
-    stagedQuarantine.commit();
-    stagedOutput.commit();
+    if (tables == null) {
+      files.writeText(HadoopFiles.join(stagedOutput.path(), SUMMARY), Json.write(summary));
+      // The quarantine first: an output that is visible always has its quarantine beside it.
+      stagedQuarantine.commit();
+      stagedOutput.commit();
+    } else {
+      // A table has no folder of dlpipe's to hold the summary file; the log keeps it.
+      summary.put("partition", tables.partition());
+      LOG.info("Predict summary: {}", Json.write(summary).replaceAll("\\s*\\R\\s*", " "));
+    }
     LOG.info("Predict done: read {}, scored {}, quarantined {} {} -> {}", read, scored, quarantined, byReason, output);
     return counts;
   }

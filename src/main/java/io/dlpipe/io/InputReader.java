@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads raw CSV, JSON or Parquet into one uniform frame: every input column as text (exactly as it
+ * Reads raw CSV, JSON, Parquet or a table of the session's catalog into one uniform frame: every input column as text (exactly as it
  * appeared, so that parsing and quarantine decisions are dlpipe's, not the reader's), plus
  * {@link Columns#CORRUPT} holding the raw line of a row malformed for the format and {@link
  * Columns#SOURCE} naming its file. Text keeps the door open for 100x-memory data: nothing here is
@@ -52,18 +52,75 @@ public final class InputReader {
    * batch prediction checks these types against training before anything is scored.
    */
   public static Dataset<Row> readTyped(SparkSession spark, InputConfig input) {
+    if (input.isTable()) {
+      return where(readTable(spark, input), input);
+    }
     requireExists(spark, input.path());
     try {
-      return switch (input.format()) {
+      return where(switch (input.format()) {
         case CSV -> readCsv(spark, input);
         case JSON -> readJson(spark, input);
         case PARQUET -> readParquet(spark, input);
-      };
+        case TABLE -> throw new IllegalStateException("tables are read above");
+      }, input);
     } catch (io.dlpipe.DlpipeException e) {
       throw e;
     } catch (Exception e) {
       // Schema reads run Spark jobs: a corrupt footer or a duplicate name fails here, for every caller.
       throw explain(e, input.path());
+    }
+  }
+
+  /**
+   * A table of the session's catalog, as Parquet input is read: the columns with their types, no
+   * row is malformed for a format. A table the catalog does not have is like a missing input path
+   * (exit code 3).
+   */
+  private static Dataset<Row> readTable(SparkSession spark, InputConfig input) {
+    TableRef ref = TableRef.resolve(spark, input.table(), "input.table");
+    if (ref.load().isEmpty()) {
+      throw new DataException("Input not found: table " + input.table() + " (input.table) does not exist in the session's catalog");
+    }
+    try {
+      // Reader options go to the table's source (e.g. Delta's versionAsOf), as input.options do for files.
+      Dataset<Row> df = spark.read().options(input.options()).table(input.table());
+      return df.withColumn(Columns.CORRUPT, functions.lit(null).cast(DataTypes.StringType));
+    } catch (io.dlpipe.DlpipeException e) {
+      throw e;
+    } catch (Exception e) {
+      DataException known = dataError(e);
+      if (known != null) {
+        throw known;
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * input.where on the typed frame. For a table or Parquet, Spark pushes it into the scan (a
+   * partition filter prunes partitions). A row malformed for its format (csv, json) is kept
+   * whatever the predicate says: its cells cannot be trusted to decide, and it must still reach
+   * the quarantine rather than vanish outside the accounting.
+   */
+  private static Dataset<Row> where(Dataset<Row> typed, InputConfig input) {
+    if (input.where().isEmpty()) {
+      return typed;
+    }
+    Column predicate = functions.expr(input.where());
+    if (input.format() == io.dlpipe.config.InputFormat.CSV || input.format() == io.dlpipe.config.InputFormat.JSON) {
+      predicate = predicate.or(functions.col(Columns.CORRUPT).isNotNull());
+    }
+    try {
+      return typed.where(predicate);
+    } catch (Exception e) {
+      // Spark analyses the predicate at once: a column the input lacks fails here.
+      if (e instanceof org.apache.spark.sql.AnalysisException) {
+        List<String> names = new ArrayList<>(Arrays.asList(typed.columns()));
+        names.remove(Columns.CORRUPT);
+        throw new DataException("Schema mismatch: input.where \"" + input.where() + "\" does not apply to " + (input.isTable() ? "table " + input.table() : input.path())
+            + ": " + firstLine(((org.apache.spark.sql.AnalysisException) e).getSimpleMessage()) + " (its columns: " + names + ")", e);
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
   }
 

@@ -199,8 +199,18 @@ public final class RunJob {
 
   /** The newest modification time of any raw input file: metadata only, no data is read. */
   private long newestInput() {
+    String input = cfg.input().path();
+    if (cfg.input().isTable()) {
+      // Every write to a Hive, Delta or Iceberg table adds files under its location (data, log or
+      // metadata), so their newest time says when it changed; without a location, assume it did.
+      java.util.Optional<String> location = io.dlpipe.io.TableRef.resolve(spark, cfg.input().table(), "input.table").location();
+      if (location.isEmpty()) {
+        return Long.MAX_VALUE;
+      }
+      input = location.get();
+    }
     try {
-      Path p = new Path(cfg.input().path());
+      Path p = new Path(input);
       FileSystem fs = p.getFileSystem(hadoop);
       FileStatus[] matches = fs.globStatus(p);
       long newest = 0;
@@ -219,7 +229,7 @@ public final class RunJob {
       }
       return newest;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + cfg.input().path(), e);
+      throw new UncheckedIOException("cannot list " + input, e);
     }
   }
 

@@ -215,7 +215,7 @@ class ConfigLoaderTest {
     for (Path f : files) {
       // With a date, as a scheduler runs them: daily.conf takes its input partition from it; the others ignore it.
       DlpipeConfig c = ConfigLoader.load(f, List.of(), "2026-11-28");
-      assertFalse(c.input().path().isBlank(), f.toString());
+      assertFalse(c.input().isTable() ? c.input().table().isBlank() : c.input().path().isBlank(), f.toString());
     }
   }
 }

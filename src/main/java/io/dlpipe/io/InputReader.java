@@ -63,7 +63,7 @@ public final class InputReader {
       throw e;
     } catch (Exception e) {
       // Schema reads run Spark jobs: a corrupt footer or a duplicate name fails here, for every caller.
-      throw explain(e, input.path());
+      throw explain(spark, e, input);
     }
   }
 
@@ -84,6 +84,25 @@ public final class InputReader {
       }
     }
     return names;
+  }
+
+  /**
+   * As {@link #explain(Exception, String)}; for Parquet input, a column name that the schema
+   * repeats is traced to the file whose footer repeats it (Spark's message names only the column).
+   */
+  public static RuntimeException explain(SparkSession spark, Exception e, InputConfig input) {
+    if (input.format() == io.dlpipe.config.InputFormat.PARQUET) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (DUPLICATE.matcher(String.valueOf(c.getMessage())).find()) {
+          DataException named = duplicateInParquetSchema(spark, input.path(), e);
+          if (named != null) {
+            return named;
+          }
+          break;
+        }
+      }
+    }
+    return explain(e, input.path());
   }
 
   /**
@@ -110,7 +129,8 @@ public final class InputReader {
       Matcher dup = DUPLICATE.matcher(m);
       if (dup.find()) {
         String name = dup.group(1) != null ? dup.group(1) : dup.group(2);
-        return new DataException("Duplicate column name " + oneLine(name).replace("`", "'") + " in the input " + path + " (input.path); every column needs its own name", e);
+        // Quoted like the CSV and Parquet messages, whichever of Spark's two spellings named it.
+        return new DataException("Duplicate column name '" + oneLine(name).replace("`", "") + "' in the input " + path + " (input.path); every column needs its own name", e);
       }
     }
     DataException unknownHost = HadoopFiles.unknownHost(e, path, "input.path");
@@ -294,19 +314,8 @@ public final class InputReader {
   }
 
   private static Dataset<Row> readParquet(SparkSession spark, InputConfig input) {
-    try {
-      // withColumn analyses the schema: a name the files repeat fails here, not in parquet().
-      return spark.read().options(input.options()).parquet(input.path()).withColumn(Columns.CORRUPT, functions.lit(null).cast(DataTypes.StringType));
-    } catch (RuntimeException e) {
-      // Spark names the column but not the file: find the file whose schema repeats a name.
-      if (DUPLICATE.matcher(String.valueOf(e.getMessage())).find() || (e.getCause() != null && DUPLICATE.matcher(String.valueOf(e.getCause().getMessage())).find())) {
-        DataException named = duplicateInParquetSchema(spark, input.path(), e);
-        if (named != null) {
-          throw named;
-        }
-      }
-      throw e;
-    }
+    Dataset<Row> df = spark.read().options(input.options()).parquet(input.path());
+    return df.withColumn(Columns.CORRUPT, functions.lit(null).cast(DataTypes.StringType));
   }
 
   /** At most this many Parquet footers are read to name the file with a repeated column name. */

@@ -2,6 +2,9 @@ package io.dlpipe.cli;
 
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.SecretMasker;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.spark.SparkSessions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +36,16 @@ public final class CommonOptions {
     return command.commandLine().getParseResult().originalArgs();
   }
 
-  /** Loads and validates the configuration; nothing Spark-related has started yet. */
+  /**
+   * Loads and validates the configuration; nothing Spark-related has started yet. Installs the
+   * masker of this command ({@link SecretMasker#current()}): the secret values of the configuration
+   * and of the Hadoop configuration Spark will use, which every error message, trace and log line
+   * of the command passes through.
+   */
   DlpipeConfig load() {
-    return ConfigLoader.load(conf, sets, date);
+    DlpipeConfig cfg = ConfigLoader.load(conf, sets, date);
+    String resolvedMaster = SparkSessions.resolveMaster(master, cfg.spark());
+    SecretMasker.use(cfg.masker().withValuesOf(HadoopFiles.explicitSettings(Runs.hadoopConf(resolvedMaster, cfg))));
+    return cfg;
   }
 }

@@ -2,6 +2,7 @@ package io.dlpipe.cli;
 
 import io.dlpipe.ExitCodes;
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.SecretMasker;
 import io.dlpipe.doctor.Doctor;
 import io.dlpipe.doctor.Finding;
 import java.util.List;
@@ -26,7 +27,8 @@ final class DoctorCommand implements Callable<Integer> {
     DlpipeConfig cfg = options.load();
     return Runs.withSpark("doctor", cfg, options, spark -> {
       List<Finding> findings = new Doctor(spark, cfg).run();
-      findings.forEach(f -> System.out.println(f.render()));
+      // A finding may quote an exception of the file system, with a path or URL that holds a secret.
+      findings.forEach(f -> System.out.println(SecretMasker.current().scrub(f.render())));
       long errors = findings.stream().filter(f -> f.level() == Finding.Level.ERROR).count();
       long warnings = findings.stream().filter(f -> f.level() == Finding.Level.WARN).count();
       System.out.println(errors == 0 ? "doctor: the run would work (" + warnings + " warning(s))" : "doctor: " + errors + " problem(s) would stop the run");

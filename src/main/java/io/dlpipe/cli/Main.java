@@ -2,7 +2,10 @@ package io.dlpipe.cli;
 
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
+import io.dlpipe.config.SecretMasker;
 import io.dlpipe.io.InputReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -64,6 +67,9 @@ public final class Main implements Runnable {
         });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
+          // Whatever the exception says passes the running command's masker: Hadoop and Spark put
+          // paths, URLs and settings into their messages, and this line goes to a scheduler's log.
+          SecretMasker masker = SecretMasker.current();
           DlpipeException known = find(e);
           if (known == null) {
             // A Spark or Hadoop exception about the data files (corrupt Parquet, unknown host) is a data error too.
@@ -71,17 +77,31 @@ public final class Main implements Runnable {
           }
           if (known != null) {
             // One line, so that a scheduler's alert shows the whole message; the trace only on request.
-            commandLine.getErr().println("dlpipe: " + String.valueOf(known.getMessage()).strip().replaceAll("\\s*\\R\\s*", " "));
+            commandLine.getErr().println("dlpipe: " + masker.scrub(String.valueOf(known.getMessage())).strip().replaceAll("\\s*\\R\\s*", " "));
             if (verbose(parseResult)) {
-              e.printStackTrace(commandLine.getErr());
+              commandLine.getErr().print(masker.scrub(trace(e)));
+              commandLine.getErr().flush(); // print() does not flush an auto-flushing PrintWriter; exit follows
             }
             return known.exitCode();
           }
-          commandLine.getErr().println("dlpipe: failed: " + e);
-          e.printStackTrace(commandLine.getErr());
+          commandLine.getErr().println("dlpipe: failed: " + masker.scrub(String.valueOf(e)));
+          commandLine.getErr().print(masker.scrub(trace(e)));
+          commandLine.getErr().flush();
           return ExitCodes.FAILURE;
         });
-    return cli.execute(args);
+    // The masker a command installs (see CommonOptions#load) lives as long as the command.
+    SecretMasker before = SecretMasker.current();
+    try {
+      return cli.execute(args);
+    } finally {
+      SecretMasker.use(before);
+    }
+  }
+
+  private static String trace(Throwable e) {
+    StringWriter text = new StringWriter();
+    e.printStackTrace(new PrintWriter(text, true));
+    return text.toString();
   }
 
   /** --verbose on the top command or any subcommand. */

@@ -52,7 +52,7 @@ final class Runs {
    * The Hadoop configuration Spark will use (spark.hadoop.* of the config and of spark-submit's
    * system properties), built without starting Spark; a running session's own when one is reused.
    */
-  private static Configuration hadoopConf(String master, DlpipeConfig cfg) {
+  static Configuration hadoopConf(String master, DlpipeConfig cfg) {
     if (SparkSession.getDefaultSession().isDefined()) {
       return SparkSession.getDefaultSession().get().sparkContext().hadoopConfiguration();
     }

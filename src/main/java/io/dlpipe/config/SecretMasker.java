@@ -62,6 +62,8 @@ public final class SecretMasker {
       Pattern.compile(String.join("|", BUILT_IN.stream().map(p -> "(" + p + ")").toList()), Pattern.CASE_INSENSITIVE);
   /** {@code scheme://user:password@host}: credentials written into a URL. */
   private static final Pattern URL_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s:\"]+:[^/@\\s\"]+@");
+  /** The user and password of {@code scheme://user:password@}, captured (an s3a user is an access key). */
+  private static final Pattern URL_PASSWORD = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://([^/@\\s:\"]+):([^/@\\s\"]+)@");
   /** dlpipe's own keys whose names look secret but whose values are not. */
   private static final Set<String> NOT_SECRET = Set.of("security.secret-keys");
   /** Prefixes under which users put other systems' settings. */
@@ -70,6 +72,8 @@ public final class SecretMasker {
   private static final int MIN_SCRUB_LENGTH = 4;
 
   private static final SecretMasker BUILT_IN_ONLY = new SecretMasker(List.of(), List.of());
+  /** The masker of the command running in this JVM: see {@link #current()}. */
+  private static volatile SecretMasker current = BUILT_IN_ONLY;
 
   private final List<String> userGlobs;
   private final List<Pattern> user;
@@ -92,7 +96,12 @@ public final class SecretMasker {
     return new SecretMasker(userGlobs, List.of());
   }
 
-  /** A masker that also knows the secret values of {@code resolved}, to scrub them from free text. */
+  /**
+   * A masker that also knows the secret values of {@code resolved}, to scrub them from free text:
+   * the values of secret keys, and the user and password of any {@code scheme://user:password@} in any
+   * value, as written and URL-decoded (Hadoop decodes it, and an error may then quote the decoded
+   * form, which no longer looks like a URL).
+   */
   public static SecretMasker of(List<String> userGlobs, Config resolved) {
     SecretMasker keys = of(userGlobs);
     List<String> found = new ArrayList<>();
@@ -100,9 +109,46 @@ public final class SecretMasker {
       ConfigValue v = e.getValue();
       if (keys.isSecret(e.getKey()) && v.valueType() != ConfigValueType.NULL) {
         collect(v, found);
+      } else if (v.valueType() == ConfigValueType.STRING) {
+        urlPasswords((String) v.unwrapped(), found);
       }
     }
     return new SecretMasker(userGlobs, found);
+  }
+
+  /**
+   * This masker plus the values of the secret keys among {@code settings} (for example the Hadoop
+   * configuration's credential keys from core-site.xml or {@code spark.hadoop.*} system
+   * properties, which the dlpipe configuration never saw).
+   */
+  public SecretMasker withValuesOf(Map<String, String> settings) {
+    List<String> more = new ArrayList<>(values);
+    settings.forEach((k, v) -> {
+      if (v != null && isSecret(k)) {
+        more.add(v);
+      } else if (v != null) {
+        urlPasswords(v, more);
+      }
+    });
+    return new SecretMasker(userGlobs, more);
+  }
+
+  /**
+   * The masker of the command that runs in this JVM, with the secret values of its configuration
+   * and of its Hadoop configuration; the built-in patterns before a configuration is loaded. The
+   * command line installs it ({@link #use}) once the configuration is valid, and everything that
+   * prints or logs an error goes through it: the log layout ({@code %scrub}), the error line and
+   * its {@code --verbose} trace, doctor's findings.
+   */
+  public static SecretMasker current() {
+    return current;
+  }
+
+  /** Makes {@code masker} the {@link #current()} one and returns the one it replaces. */
+  public static SecretMasker use(SecretMasker masker) {
+    SecretMasker before = current;
+    current = masker;
+    return before;
   }
 
   /** The user's globs, as given. */
@@ -206,6 +252,20 @@ public final class SecretMasker {
   private static Pattern glob(String glob) {
     String[] parts = glob.trim().split("\\*", -1);
     return Pattern.compile(java.util.Arrays.stream(parts).map(Pattern::quote).collect(java.util.stream.Collectors.joining(".*")), Pattern.CASE_INSENSITIVE);
+  }
+
+  private static void urlPasswords(String text, List<String> out) {
+    Matcher m = URL_PASSWORD.matcher(text);
+    while (m.find()) {
+      for (String part : new String[] {m.group(1), m.group(2)}) {
+        out.add(part);
+        try {
+          out.add(java.net.URLDecoder.decode(part, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          // not valid percent-encoding: the text as written is all an error can quote
+        }
+      }
+    }
   }
 
   private static void collect(ConfigValue v, List<String> out) {

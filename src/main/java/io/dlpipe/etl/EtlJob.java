@@ -79,7 +79,7 @@ public final class EtlJob {
       if (failure instanceof io.dlpipe.DlpipeException d) {
         throw d;
       }
-      throw InputReader.explain(failure, cfg.input().describe());
+      throw InputReader.explain(spark, failure, cfg.input());
     }
   }
 

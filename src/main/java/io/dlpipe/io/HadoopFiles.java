@@ -139,6 +139,46 @@ public final class HadoopFiles {
     }
   }
 
+  /**
+   * The settings of {@code conf} that someone set (core-site.xml, {@code spark.hadoop.*}, code),
+   * leaving out Hadoop's built-in defaults (the *-default.xml files): for finding the credential
+   * values to scrub from messages. Defaults hold no secrets, and values such as "false" or "600"
+   * under token-like names would otherwise be masked in every message.
+   */
+  public static java.util.Map<String, String> explicitSettings(Configuration conf) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    for (java.util.Map.Entry<String, String> e : conf) {
+      String[] sources = conf.getPropertySources(e.getKey());
+      boolean builtIn = sources != null && sources.length > 0 && java.util.Arrays.stream(sources).allMatch(s -> s.endsWith("-default.xml"));
+      if (!builtIn) {
+        String value = conf.get(e.getKey());
+        out.put(e.getKey(), value == null ? e.getValue() : value);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A data error naming the host, the path and how the configuration or command line names it,
+   * when {@code e} has an unknown host anywhere in its cause chain; null otherwise. The exception
+   * itself names only the host, so this is for the places that know which path they were opening.
+   */
+  public static io.dlpipe.DataException unknownHost(Throwable e, String path, String role) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof java.net.UnknownHostException u) {
+        String host = null;
+        try {
+          host = new Path(path).toUri().getHost();
+        } catch (IllegalArgumentException notAPath) {
+          // the exception's own words below
+        }
+        return new io.dlpipe.DataException("Unknown host " + (host != null ? host : u.getMessage()) + ": " + path + " (" + role
+            + ") cannot be reached; check the host name", e);
+      }
+    }
+    return null;
+  }
+
   /** Joins a folder and a child name without doubling slashes. */
   public static String join(String dir, String child) {
     return dir.endsWith("/") ? dir + child : dir + "/" + child;

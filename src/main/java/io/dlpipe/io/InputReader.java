@@ -67,7 +67,7 @@ public final class InputReader {
       throw e;
     } catch (Exception e) {
       // Schema reads run Spark jobs: a corrupt footer or a duplicate name fails here, for every caller.
-      throw explain(e, input.path());
+      throw explain(spark, e, input);
     }
   }
 
@@ -144,6 +144,25 @@ public final class InputReader {
   }
 
   /**
+   * As {@link #explain(Exception, String)}; for Parquet input, a column name that the schema
+   * repeats is traced to the file whose footer repeats it (Spark's message names only the column).
+   */
+  public static RuntimeException explain(SparkSession spark, Exception e, InputConfig input) {
+    if (input.format() == io.dlpipe.config.InputFormat.PARQUET) {
+      for (Throwable c = e; c != null; c = c.getCause()) {
+        if (DUPLICATE.matcher(String.valueOf(c.getMessage())).find()) {
+          DataException named = duplicateInParquetSchema(spark, input.path(), e);
+          if (named != null) {
+            return named;
+          }
+          break;
+        }
+      }
+    }
+    return explain(e, input.describe());
+  }
+
+  /**
    * Turns a failure raised while Spark scanned the input into a {@link DataException} when it is
    * a problem of the data (a file whose header differs, a file that vanished, a corrupt Parquet
    * file, an unknown host); anything else is returned unchanged.
@@ -167,8 +186,13 @@ public final class InputReader {
       Matcher dup = DUPLICATE.matcher(m);
       if (dup.find()) {
         String name = dup.group(1) != null ? dup.group(1) : dup.group(2);
-        return new DataException("Duplicate column name " + oneLine(name).replace("`", "'") + " in the input " + path + " (input.path); every column needs its own name", e);
+        // Quoted like the CSV and Parquet messages, whichever of Spark's two spellings named it.
+        return new DataException("Duplicate column name '" + oneLine(name).replace("`", "") + "' in the input " + path + " (input.path); every column needs its own name", e);
       }
+    }
+    DataException unknownHost = HadoopFiles.unknownHost(e, path, "input.path");
+    if (unknownHost != null) {
+      return unknownHost;
     }
     DataException known = dataError(e);
     if (known != null) {
@@ -349,6 +373,54 @@ public final class InputReader {
   private static Dataset<Row> readParquet(SparkSession spark, InputConfig input) {
     Dataset<Row> df = spark.read().options(input.options()).parquet(input.path());
     return df.withColumn(Columns.CORRUPT, functions.lit(null).cast(DataTypes.StringType));
+  }
+
+  /** At most this many Parquet footers are read to name the file with a repeated column name. */
+  private static final int MAX_FOOTERS = 1000;
+
+  /**
+   * Reads the footers of the Parquet files under {@code path} (a few bytes each, no Spark job) for
+   * the first file whose schema repeats a column name (case-insensitively, as Spark compares them);
+   * null when none does (the repetition then comes from merging files).
+   */
+  private static DataException duplicateInParquetSchema(SparkSession spark, String path, Exception cause) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(conf);
+      FileStatus[] matches = fs.globStatus(p);
+      int read = 0;
+      for (FileStatus m : matches == null ? new FileStatus[0] : matches) {
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(m.getPath(), true);
+        while (files.hasNext() && read < MAX_FOOTERS) {
+          FileStatus f = files.next();
+          String name = f.getPath().getName();
+          if (name.startsWith("_") || name.startsWith(".") || f.getLen() == 0) {
+            continue;
+          }
+          read++;
+          List<org.apache.parquet.schema.Type> fields;
+          try (org.apache.parquet.hadoop.ParquetFileReader reader =
+              org.apache.parquet.hadoop.ParquetFileReader.open(org.apache.parquet.hadoop.util.HadoopInputFile.fromStatus(f, conf))) {
+            fields = reader.getFileMetaData().getSchema().getFields();
+          } catch (IOException | RuntimeException unreadable) {
+            continue; // a corrupt footer has its own error when Spark reads it
+          }
+          Map<String, Integer> seen = new HashMap<>();
+          for (int i = 0; i < fields.size(); i++) {
+            String column = fields.get(i).getName();
+            Integer before = seen.putIfAbsent(column.toLowerCase(java.util.Locale.ROOT), i);
+            if (before != null) {
+              return new DataException("Duplicate column name '" + column + "' in the schema of the Parquet file " + f.getPath() + " (columns " + (before + 1) + " and "
+                  + (i + 1) + "; names compare case-insensitively) under " + path + " (input.path); every column needs its own name", cause);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      cause.addSuppressed(e);
+    }
+    return null;
   }
 
   /** Every data column as text; nested values as JSON text; adds the source file. */

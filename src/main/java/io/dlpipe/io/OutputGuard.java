@@ -56,8 +56,8 @@ public final class OutputGuard {
    * @param why what would go wrong, and what to do instead, for the message
    */
   public static void requireDisjoint(Configuration conf, String a, String aRole, String b, String bRole, String why) {
-    String qa = normalize(conf, a);
-    String qb = normalize(conf, b);
+    String qa = normalize(conf, a, aRole);
+    String qb = normalize(conf, b, bRole);
     String relation = null;
     if (qa.equals(qb)) {
       relation = "is the same path as";
@@ -76,7 +76,7 @@ public final class OutputGuard {
    * folder above its first wildcard (everything the glob can match lies inside it); a local path is
    * resolved through symbolic links as far as it exists.
    */
-  static String normalize(Configuration conf, String path) {
+  static String normalize(Configuration conf, String path, String role) {
     String plain = path;
     int glob = firstGlobChar(path);
     if (glob >= 0) {
@@ -92,8 +92,16 @@ public final class OutputGuard {
       }
       String s = q.toString();
       return s.endsWith("/") && s.length() > 1 ? s.substring(0, s.length() - 1) : s;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot resolve " + path, e);
+    } catch (IOException | IllegalArgumentException e) {
+      // The first look at a path meets an unknown host (HDFS wraps it in an IllegalArgumentException).
+      io.dlpipe.DataException unknown = HadoopFiles.unknownHost(e, path, role);
+      if (unknown != null) {
+        throw unknown;
+      }
+      if (e instanceof IllegalArgumentException i) {
+        throw i;
+      }
+      throw new UncheckedIOException("cannot resolve " + path, (IOException) e);
     }
   }
 

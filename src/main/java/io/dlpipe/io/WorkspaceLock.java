@@ -103,8 +103,15 @@ public final class WorkspaceLock implements AutoCloseable {
         takeOver(fs, path, holder, why);
       }
       throw new DataException("Workspace " + outputDir + ": could not take the lock " + path + " after 3 attempts; other dlpipe commands keep taking it");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot take the workspace lock " + path + ": " + e.getMessage(), e);
+    } catch (IOException | IllegalArgumentException e) {
+      DataException unknown = HadoopFiles.unknownHost(e, outputDir, "output.dir");
+      if (unknown != null) {
+        throw unknown;
+      }
+      if (e instanceof IllegalArgumentException i) {
+        throw i;
+      }
+      throw new UncheckedIOException("cannot take the workspace lock " + path + ": " + e.getMessage(), (IOException) e);
     }
   }
 

@@ -79,7 +79,8 @@ public final class RunJob {
     } catch (RuntimeException e) {
       summary.put("status", "failed");
       summary.put("exit_code", e instanceof DlpipeException d ? d.exitCode() : ExitCodes.FAILURE);
-      summary.put("error", cfg.masker().scrub(String.valueOf(e.getMessage())));
+      // The same values the command line scrubs: the configuration's and the Hadoop configuration's secrets.
+      summary.put("error", cfg.masker().withValuesOf(HadoopFiles.explicitSettings(spark.sparkContext().hadoopConfiguration())).scrub(String.valueOf(e.getMessage())));
       throw e;
     } finally {
       summary.put("finished_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());

@@ -114,7 +114,11 @@ class MainTest {
     Outcome host = run(etl("hdfs://no-such-host.invalid:8020/raw/x.csv", "csv"));
     assertEquals(ExitCodes.DATA, host.code());
     // The output-safety check resolves input.path before anything is read, so it meets the host first.
-    assertEquals("dlpipe: Unknown host no-such-host.invalid: the file system named in the path cannot be reached (check the host name in input.path and output.dir)\n", host.err());
+    assertEquals("dlpipe: Unknown host no-such-host.invalid: hdfs://no-such-host.invalid:8020/raw/x.csv (input.path) cannot be reached; check the host name\n", host.err());
+    // The workspace lock is the first to open output.dir.
+    Outcome outputHost = run(etl(TestData.credit().toString(), "csv", "--set", "output.dir=hdfs://no-such-host.invalid:8020/dlpipe/ws"));
+    assertEquals(ExitCodes.DATA, outputHost.code());
+    assertEquals("dlpipe: Unknown host no-such-host.invalid: hdfs://no-such-host.invalid:8020/dlpipe/ws (output.dir) cannot be reached; check the host name\n", outputHost.err());
 
     Path pq = tmp.resolve("pq");
     Files.createDirectories(pq);
@@ -128,5 +132,63 @@ class MainTest {
     assertEquals(ExitCodes.DATA, verbose.code());
     assertTrue(verbose.err().startsWith(corrupt.err()), verbose.err());
     assertTrue(verbose.err().contains("\n\tat org.apache.spark."), verbose.err());
+  }
+
+  @Test
+  void duplicateColumnNamesInParquetAndJsonAreOneLineNamingTheColumnAndTheParquetFile() throws Exception {
+    org.apache.spark.sql.SparkSession spark = TestSpark.get();
+    // A session that compares names case-sensitively (or pandas) writes Parquet whose schema repeats a name.
+    Path pq = tmp.resolve("dup-pq");
+    String before = spark.conf().get("spark.sql.caseSensitive");
+    spark.conf().set("spark.sql.caseSensitive", "true");
+    try {
+      spark.sql("SELECT 1.0 AS y, 2 AS x, 3 AS X").coalesce(1).write().parquet(pq.toString());
+    } finally {
+      spark.conf().set("spark.sql.caseSensitive", before);
+    }
+    Path part;
+    try (java.util.stream.Stream<Path> files = Files.list(pq)) {
+      part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    Outcome p = run(etl(pq.toString(), "parquet"));
+    assertEquals(ExitCodes.DATA, p.code());
+    assertEquals("dlpipe: Duplicate column name 'X' in the schema of the Parquet file file:" + part + " (columns 2 and 3; names compare case-insensitively) under "
+        + pq + " (input.path); every column needs its own name\n", p.err());
+
+    // Keys that differ only in case, in one record or in two: the inferred schema repeats a name.
+    Path json = tmp.resolve("dup.json");
+    Files.writeString(json, "{\"y\":1,\"x\":2,\"X\":3}\n{\"y\":2,\"x\":4,\"X\":5}\n");
+    Outcome j = run(etl(json.toString(), "json"));
+    assertEquals(ExitCodes.DATA, j.code());
+    assertEquals("dlpipe: Duplicate column name 'x' in the input " + json + " (input.path); every column needs its own name\n", j.err());
+
+    Path sameKey = tmp.resolve("same-key.json");
+    Files.writeString(sameKey, "{\"y\":1,\"x\":2,\"x\":3}\n");
+    Outcome k = run(etl(sameKey.toString(), "json"));
+    assertEquals(ExitCodes.DATA, k.code());
+    assertEquals("dlpipe: Duplicate column name 'x' in the input " + sameKey + " (input.path); every column needs its own name\n", k.err());
+  }
+
+  @Test
+  void everyCommandThatWritesTheWorkspaceExitsThreeAtOnceWhileAnotherHoldsItsLock() {
+    Path ws = tmp.resolve("busy");
+    try (io.dlpipe.io.WorkspaceLock held = io.dlpipe.io.WorkspaceLock.acquire(new org.apache.hadoop.conf.Configuration(), ws.toString(), "test-holder",
+        java.time.Duration.ofSeconds(120))) {
+      for (String command : new String[] {"run", "etl", "train", "evaluate", "predict"}) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command, "--set", "input.path=" + TestData.credit(), "--set", "target.column=Status",
+            "--set", "target.task=classification", "--set", "output.dir=" + ws));
+        if (command.equals("predict")) {
+          args.addAll(java.util.List.of("--input", TestData.credit().toString(), "--output", tmp.resolve("scores").toString()));
+        }
+        Outcome o = run(args.toArray(new String[0]));
+        assertEquals(ExitCodes.DATA, o.code(), command + ": " + o.err());
+        assertTrue(o.err().startsWith("dlpipe: Workspace " + ws + " is in use by another dlpipe command (" + ws + "/_dlpipe.lock): host "), command + ": " + o.err());
+        assertTrue(o.err().contains(", pid " + ProcessHandle.current().pid() + ", run "), o.err());
+        assertTrue(o.err().contains(", command test-holder, started "), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+      }
+      assertEquals(java.util.List.of("_dlpipe.lock"), java.util.Arrays.stream(ws.toFile().list()).toList(), "nothing but the holder's lock was written");
+      assertTrue(!Files.exists(tmp.resolve("scores")));
+    }
   }
 }

@@ -151,6 +151,42 @@ class OutputSafetyTest {
   }
 
   @Test
+  void theLockIsRefreshedWhileHeldAndAHolderThatLostItCommitsNothingAndLeavesTheNewLock() throws Exception {
+    Configuration conf = new Configuration();
+    String ws = tmp.resolve("ws").toString();
+    Path lockFile = tmp.resolve("ws").resolve(WorkspaceLock.FILE);
+    String other = "{\"host\":\"elsewhere\",\"pid\":1,\"run_id\":\"r9\",\"command\":\"train\",\"started_at\":\"2026-01-01T00:00:00Z\"}";
+    // stale-after 1 s: refreshed every 250 ms.
+    try (WorkspaceLock lock = WorkspaceLock.acquire(conf, ws, "etl", Duration.ofSeconds(1))) {
+      long backdated = System.currentTimeMillis() - 600_000;
+      assertTrue(lockFile.toFile().setLastModified(backdated));
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (Files.getLastModifiedTime(lockFile).toMillis() <= backdated && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(Files.getLastModifiedTime(lockFile).toMillis() > backdated, "the holder refreshed its lock");
+      WorkspaceLock.requireNotLost();
+
+      // Paused past stale-after, the holder lost its lock to another run, which wrote its own.
+      Files.writeString(lockFile, other);
+      DataException lost = null;
+      while (lost == null && System.nanoTime() < deadline) {
+        try {
+          WorkspaceLock.requireNotLost();
+          Thread.sleep(50);
+        } catch (DataException e) {
+          lost = e;
+        }
+      }
+      assertTrue(lost != null, "the holder noticed it lost the lock");
+      assertEquals(ExitCodes.DATA, lost.exitCode());
+      assertEquals("This command lost the workspace lock " + lockFile + " to another dlpipe command (host elsewhere, pid 1, run r9, command train, started "
+          + "2026-01-01T00:00:00Z); nothing was committed. Run it again once the other one has finished", lost.getMessage());
+    }
+    assertEquals(other, Files.readString(lockFile), "the new holder's lock stays");
+  }
+
+  @Test
   void theStaleAfterKeyIsADuration() {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, List.of("input.path=/x", "target.column=y",
         "target.task=regression", "output.dir=/w", "output.lock.stale-after=soon")));

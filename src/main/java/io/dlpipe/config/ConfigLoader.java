@@ -557,8 +557,13 @@ public final class ConfigLoader {
             r.enumValue("train.model.weight-init", TrainConfig.WeightInit.class),
             r.number("train.model.dropout", 0, 1, true, false),
             r.number("train.model.l2", 0, 1, true, true),
+            r.number("train.model.weight-decay", 0, 1, true, true),
             r.bool("train.model.batch-normalization"),
             r.enumValue("train.model.classification-output", TrainConfig.ClassificationOutput.class));
+    if (model.weightDecay() > 0 && model.l2() > 0) {
+      // DL4J drops L2 with a warning when weight decay is set: one must be chosen.
+      throw ConfigReader.invalid("train.model.weight-decay", "0 while train.model.l2 is above 0 (set l2 = 0 to use weight decay)", c.getValue("train.model.weight-decay"));
+    }
     if (model.classificationOutput() == TrainConfig.ClassificationOutput.SIGMOID) {
       if (target.task() != Task.CLASSIFICATION) {
         throw ConfigReader.invalid(
@@ -617,7 +622,8 @@ public final class ConfigLoader {
         master,
         (int) r.integer("train.eval-batch-size", 1, 1_000_000),
         classWeights(r, c, target, model),
-        r.enumValue("train.target-transform", TrainConfig.TargetTransform.class));
+        r.enumValue("train.target-transform", TrainConfig.TargetTransform.class),
+        (int) r.integer("train.average-epochs", 1, 1_000));
   }
 
   /** {@code tune}: the trial count and the space, each key a list of the values to draw from. */

@@ -93,7 +93,21 @@ class TrainQualityTest {
     assertEquals(state.epoch(), json.get("epochs_run").asInt());
     assertEquals(state.bestEpoch(), json.get("best_epoch").asInt());
     assertEquals(metric, json.get("main_metric").asText());
-    assertEquals(state.best().valLoss(), json.get("best_validation").get("loss").asDouble());
+    List<Integer> averaged = result.provenance().averagedEpochs();
+    io.dlpipe.config.TrainConfig.EarlyStoppingMetric watched = "main".equals(json.get("config").get("train").get("early-stopping").get("metric").asText())
+        ? io.dlpipe.config.TrainConfig.EarlyStoppingMetric.MAIN : io.dlpipe.config.TrainConfig.EarlyStoppingMetric.LOSS;
+    if (averaged == null) {
+      assertEquals(state.best().valLoss(), json.get("best_validation").get("loss").asDouble());
+      assertTrue(!json.has("averaged_epochs"), json.toString());
+    } else {
+      // The average was kept because it scored at least as well on validation as the best epoch alone.
+      int k = result.provenance().config().get("train").get("average-epochs").asInt();
+      assertEquals(Checkpoints.best(state, k, watched), averaged);
+      assertEquals(averaged.toString(), json.get("averaged_epochs").toString().replace(",", ", "));
+      double score = watched == io.dlpipe.config.TrainConfig.EarlyStoppingMetric.LOSS ? json.get("best_validation").get("loss").asDouble()
+          : -json.get("best_validation").get(metric).asDouble();
+      assertTrue(score <= state.bestScore(), json.get("best_validation") + " against the best epoch's " + state.bestScore());
+    }
     for (String key : List.of("config", "transform_fingerprint", "rows", "versions", "master", "executors", "wall_seconds",
         "samples_per_s", "executor_seconds", "conversion_seconds")) {
       assertTrue(json.has(key), "model.json has no " + key + ": " + json);
@@ -106,13 +120,14 @@ class TrainQualityTest {
     assertEquals("epoch,train_loss,val_loss,val_" + metric + ",samples_per_s,seconds", csv.get(0));
     assertEquals(state.epoch() + 1, csv.size());
     assertTrue(csv.get(1).startsWith("1,"), csv.get(1));
-    // the newest checkpoint and the best one are kept, no other (beside model/, so that model/ is replaced whole)
+    // the newest checkpoint and those of the train.average-epochs best epochs are kept, no other
+    // (beside model/, so that model/ is replaced whole)
+    int keep = result.provenance().config().get("train").get("average-epochs").asInt();
     try (var dirs = Files.list(model.resolveSibling("checkpoints"))) {
       List<String> names = dirs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("epoch-")).sorted().toList();
-      List<String> expected = state.bestEpoch() == state.epoch()
-          ? List.of(String.format("epoch-%06d", state.epoch()))
-          : List.of(String.format("epoch-%06d", state.bestEpoch()), String.format("epoch-%06d", state.epoch()));
-      assertEquals(expected, names);
+      java.util.TreeSet<Integer> expected = new java.util.TreeSet<>(Checkpoints.best(state, keep, watched));
+      expected.add(state.epoch());
+      assertEquals(expected.stream().map(e -> String.format("epoch-%06d", e)).toList(), names);
     }
     if (state.stoppedEarly()) {
       assertEquals(state.bestEpoch() + 10, state.epoch(), "patience 10");

@@ -652,7 +652,8 @@ public final class ConfigLoader {
     if (trials > 0 && space.isEmpty()) {
       throw ConfigReader.invalid("tune.trials", "0 while tune.space is empty", c.getValue("tune.trials"));
     }
-    return new TuneConfig(trials, r.integer("tune.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2), space);
+    return new TuneConfig(trials, r.integer("tune.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2), space,
+        r.integer("tune.parallel-max-values", 0, Long.MAX_VALUE / 2));
   }
 
   /** {@code train.class-weights}: auto, none, or an object of class label to a positive weight. */

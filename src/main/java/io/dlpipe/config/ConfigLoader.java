@@ -621,8 +621,13 @@ public final class ConfigLoader {
             r.enumValue("train.model.weight-init", TrainConfig.WeightInit.class),
             r.number("train.model.dropout", 0, 1, true, false),
             r.number("train.model.l2", 0, 1, true, true),
+            r.number("train.model.weight-decay", 0, 1, true, true),
             r.bool("train.model.batch-normalization"),
             r.enumValue("train.model.classification-output", TrainConfig.ClassificationOutput.class));
+    if (model.weightDecay() > 0 && model.l2() > 0) {
+      // DL4J drops L2 with a warning when weight decay is set: one must be chosen.
+      throw ConfigReader.invalid("train.model.weight-decay", "0 while train.model.l2 is above 0 (set l2 = 0 to use weight decay)", c.getValue("train.model.weight-decay"));
+    }
     if (model.classificationOutput() == TrainConfig.ClassificationOutput.SIGMOID) {
       if (target.task() != Task.CLASSIFICATION) {
         throw ConfigReader.invalid(
@@ -681,7 +686,8 @@ public final class ConfigLoader {
         master,
         (int) r.integer("train.eval-batch-size", 1, 1_000_000),
         classWeights(r, c, target, model),
-        r.enumValue("train.target-transform", TrainConfig.TargetTransform.class));
+        r.enumValue("train.target-transform", TrainConfig.TargetTransform.class),
+        (int) r.integer("train.average-epochs", 1, 1_000));
   }
 
   /** {@code run.date} and {@code schedule}: what {@code run --date} does. */
@@ -721,7 +727,8 @@ public final class ConfigLoader {
     if (trials > 0 && space.isEmpty()) {
       throw ConfigReader.invalid("tune.trials", "0 while tune.space is empty", c.getValue("tune.trials"));
     }
-    return new TuneConfig(trials, r.integer("tune.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2), space);
+    return new TuneConfig(trials, r.integer("tune.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2), space,
+        r.integer("tune.parallel-max-values", 0, Long.MAX_VALUE / 2));
   }
 
   /** {@code train.class-weights}: auto, none, or an object of class label to a positive weight. */

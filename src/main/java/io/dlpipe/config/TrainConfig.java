@@ -16,6 +16,7 @@ import java.util.List;
  * @param evalBatchSize rows per forward pass when evaluating on the executors
  * @param classWeights classification: how the loss weighs each class
  * @param targetTransform regression: how the target is transformed for training
+ * @param averageEpochs how many of the best epochs' parameters are averaged into the kept model (1: the best epoch alone)
  */
 public record TrainConfig(
     int epochs,
@@ -26,7 +27,8 @@ public record TrainConfig(
     Master master,
     int evalBatchSize,
     ClassWeights classWeights,
-    TargetTransform targetTransform) {
+    TargetTransform targetTransform,
+    int averageEpochs) {
 
   /**
    * Class weights of the classification loss.
@@ -70,7 +72,7 @@ public record TrainConfig(
 
   /** This configuration with other training-master options. */
   public TrainConfig withMaster(Master m) {
-    return new TrainConfig(epochs, seed, earlyStopping, model, updater, m, evalBatchSize, classWeights, targetTransform);
+    return new TrainConfig(epochs, seed, earlyStopping, model, updater, m, evalBatchSize, classWeights, targetTransform, averageEpochs);
   }
 
   /**
@@ -90,6 +92,8 @@ public record TrainConfig(
    * @param weightInit the weight initialization scheme
    * @param dropout the probability of dropping a hidden unit's output in training (0 = off)
    * @param l2 the L2 penalty on weights (not biases)
+   * @param weightDecay decoupled weight decay on weights (AdamW-style: the weights shrink by
+   *     learning rate times this each step, apart from the updater's adaptive scaling); 0 = off
    * @param batchNormalization whether each hidden layer normalizes its pre-activations
    * @param classificationOutput softmax (any number of classes) or sigmoid (two classes only)
    * @param architecture which network spec builds the network
@@ -101,6 +105,7 @@ public record TrainConfig(
       WeightInit weightInit,
       double dropout,
       double l2,
+      double weightDecay,
       boolean batchNormalization,
       ClassificationOutput classificationOutput) {
     public Model {

@@ -2,6 +2,7 @@ package io.dlpipe.train;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.dlpipe.DataException;
+import io.dlpipe.config.TrainConfig.EarlyStoppingMetric;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelStore;
@@ -29,7 +30,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * Per-epoch checkpoints in {@code <output.dir>/checkpoints/epoch-NNNNNN/}: {@code network.zip} (parameters
  * and updater state), {@code state.json} ({@link TrainState}), and {@code _SUCCESS} written last,
  * so a driver killed while writing leaves an incomplete folder that is ignored, never a damaged
- * checkpoint that is trusted. Only the newest complete checkpoint and the best epoch's are kept.
+ * checkpoint that is trusted. Only the newest complete checkpoint and the best epochs' are kept (the
+ * best one, or the {@code train.average-epochs} best, whose parameters are averaged at the end).
  * Works on any Hadoop file system; no rename is needed, which S3A does not make atomic. The folder
  * carries train's {@link OutputMarker}; one without it is refused, never deleted.
  */
@@ -96,8 +98,11 @@ final class Checkpoints {
     }
   }
 
-  /** Writes the checkpoint of {@code state.epoch()}, then drops every other one but {@code state.bestEpoch()}'s. */
-  void write(MultiLayerNetwork net, TrainState state) {
+  /**
+   * Writes the checkpoint of {@code state.epoch()}, then drops every other one but those of the
+   * {@code keepBest} best epochs by {@code metric} (at least {@code state.bestEpoch()}'s).
+   */
+  void write(MultiLayerNetwork net, TrainState state, int keepBest, EarlyStoppingMetric metric) {
     mark();
     String path = path(state.epoch());
     files.deleteRecursively(path);
@@ -105,12 +110,28 @@ final class Checkpoints {
     files.writeText(HadoopFiles.join(path, STATE), Json.write(state));
     files.writeText(HadoopFiles.join(path, SUCCESS), "");
     Set<Integer> keep = new java.util.HashSet<>(List.of(state.epoch(), state.bestEpoch()));
+    keep.addAll(best(state, keepBest, metric));
     for (String name : names()) {
       Matcher m = NAME.matcher(name);
       if (m.matches() && !keep.contains(Integer.parseInt(m.group(1)))) {
         files.deleteRecursively(HadoopFiles.join(dir, name));
       }
     }
+  }
+
+  /** The {@code k} best epochs of the history by the watched value, best first; the earlier of equals first. */
+  static List<Integer> best(TrainState state, int k, EarlyStoppingMetric metric) {
+    return state.history().stream()
+        .filter(r -> Double.isFinite(TrainState.score(r, metric)))
+        .sorted(Comparator.comparingDouble((EpochRecord r) -> TrainState.score(r, metric)).thenComparingInt(EpochRecord::epoch))
+        .limit(k)
+        .map(EpochRecord::epoch)
+        .toList();
+  }
+
+  /** Whether a complete checkpoint of {@code epoch} is kept. */
+  boolean has(int epoch) {
+    return complete().contains(epoch);
   }
 
   /** The network of a kept checkpoint, with its updater state when asked. */

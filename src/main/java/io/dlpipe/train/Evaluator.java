@@ -53,11 +53,12 @@ public final class Evaluator {
   }
 
   static HeadStats evaluatePartition(Iterator<InternalRow> rows, byte[] model, OutputHead head, int featureCount, int batchSize) {
+    return rows.hasNext() ? evaluateRows(rows, fromBytes(model), head, featureCount, batchSize) : head.newStats();
+  }
+
+  /** The statistics of {@code net} on prepared rows (features at 0, label at 1), on this JVM. */
+  static HeadStats evaluateRows(Iterator<InternalRow> rows, MultiLayerNetwork net, OutputHead head, int featureCount, int batchSize) {
     HeadStats s = head.newStats();
-    if (!rows.hasNext()) {
-      return s;
-    }
-    MultiLayerNetwork net = fromBytes(model);
     while (rows.hasNext()) {
       // Labels are read as prepared, not as encoded targets: the head decodes outputs itself.
       List<InternalRow> batch = new ArrayList<>(batchSize);

@@ -26,13 +26,17 @@ public final class MlpSpec implements NetworkSpec {
   @Override
   public MultiLayerConfiguration configuration(TrainConfig train, int featureCount, OutputHead head) {
     TrainConfig.Model m = train.model();
-    NeuralNetConfiguration.ListBuilder list =
+    NeuralNetConfiguration.Builder builder =
         new NeuralNetConfiguration.Builder()
             .seed(train.seed())
             .updater(updater(train.updater(), train.updater().learningRate(0)))
             .weightInit(weightInit(m.weightInit()))
-            .l2(m.l2())
-            .list();
+            .l2(m.l2());
+    if (m.weightDecay() > 0) {
+      // DL4J's WeightDecay scales by the learning rate (AdamW); weights only, like l2, which the config keeps at 0 beside it.
+      builder.weightDecay(m.weightDecay());
+    }
+    NeuralNetConfiguration.ListBuilder list = builder.list();
     Activation act = activation(m.activation());
     double retain = 1.0 - m.dropout();
     int nIn = featureCount;

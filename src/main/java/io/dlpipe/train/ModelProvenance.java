@@ -58,6 +58,8 @@ import java.util.Map;
  * @param head the output head: target transform, class weights, decision threshold (format 2; a
  *     format 1 file has none and is read as regression standardized with labelMean and labelStd,
  *     or classification at threshold 0.5)
+ * @param averagedEpochs the epochs whose parameters model.zip averages (train.average-epochs), best
+ *     first; null when it holds the best epoch's own (bestValidation is then the average's)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelProvenance(
@@ -96,7 +98,8 @@ public record ModelProvenance(
     String startedAt,
     String finishedAt,
     String saltCheck,
-    HeadSpec head) {
+    HeadSpec head,
+    List<Integer> averagedEpochs) {
 
   /** 2 added {@code model_id}, {@code head} and {@code salt_check}; 1 is still read. */
   public static final int FORMAT_VERSION = 2;

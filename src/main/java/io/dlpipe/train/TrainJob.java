@@ -227,7 +227,7 @@ public final class TrainJob {
               + "train.updater.learning-rate (now " + record.learningRate() + ") and run train with --fresh");
         }
         state = state.after(record, train.earlyStopping().minDelta(), train.earlyStopping().patience(), train.earlyStopping().metric());
-        checkpoints.write(net, state);
+        checkpoints.write(net, state, train.averageEpochs(), train.earlyStopping().metric());
         files.writeText(out.history(), historyCsv(state));
         sessionSeconds += record.seconds();
         sessionEpochs++;
@@ -246,6 +246,23 @@ public final class TrainJob {
     }
 
     MultiLayerNetwork best = state.bestEpoch() == state.epoch() && sessionEpochs > 0 ? net : checkpoints.network(state.bestEpoch(), true);
+    List<Integer> averaged = null;
+    if (train.averageEpochs() > 1) {
+      List<Integer> epochs = Checkpoints.best(state, train.averageEpochs(), train.earlyStopping().metric()).stream().filter(checkpoints::has).toList();
+      if (epochs.size() > 1) {
+        MultiLayerNetwork mean = average(checkpoints, epochs);
+        EvalMetrics v = Evaluator.evaluate(validationRows, mean, head, featureCount, train.evalBatchSize());
+        double score = train.earlyStopping().metric() == TrainConfig.EarlyStoppingMetric.LOSS ? v.loss() : -v.value(head.mainMetric());
+        // Chosen on validation like the best epoch itself: an average that scores worse is not kept.
+        boolean keep = score <= state.bestScore();
+        LOG.info("Average of epochs {}: validation {} {}, val_loss {}; best epoch {} alone: {}; keeping {}", epochs, head.mainMetric().key(),
+            fmt(v.value(head.mainMetric())), fmt(v.loss()), state.bestEpoch(), fmt(state.best().metric()), keep ? "the average" : "the best epoch");
+        if (keep) {
+          best = mean;
+          averaged = epochs;
+        }
+      }
+    }
     HeadStats bestValidation = Evaluator.stats(validationRows, best, head, featureCount, train.evalBatchSize());
     head = head.chooseThreshold(bestValidation, cfg.evaluate().threshold(), cfg.evaluate().costs());
     if (head.spec().threshold() != null) {
@@ -263,7 +280,7 @@ public final class TrainJob {
       if (m.collectStats()) {
         writeStats(sparkNet, jsc, out);
       }
-      ModelProvenance provenance = provenance(modelId, in, head, head.summary(bestValidation), best, state, resumedFrom, workers, approach, started, startNanos);
+      ModelProvenance provenance = provenance(modelId, in, head, head.summary(bestValidation), best, state, averaged, resumedFrom, workers, approach, started, startNanos);
       files.writeText(out.provenance(), Json.write(provenance));
       files.writeText(out.success(), "");
       staged.commit();
@@ -272,6 +289,23 @@ public final class TrainJob {
           state.stoppedEarly() ? "stopped early" : "all epochs run", b.metricName().key(), fmt(b.metric()), fmt(b.valLoss()), layout.root());
       return new TrainResult(provenance, best, head, state);
     }
+  }
+
+  /**
+   * The mean of the parameters of the given epochs' checkpoints, on the first one's network (its
+   * updater state too). Epochs of one training run lie in one basin of the loss, where the mean of
+   * a few good points generalizes better than any of them (Izmailov et al., "Averaging Weights
+   * Leads to Wider Optima and Better Generalization", 2018); batch normalization's running
+   * statistics are parameters too and are averaged with the rest.
+   */
+  static MultiLayerNetwork average(Checkpoints checkpoints, List<Integer> epochs) {
+    MultiLayerNetwork first = checkpoints.network(epochs.get(0), true);
+    org.nd4j.linalg.api.ndarray.INDArray sum = first.params().dup();
+    for (int e : epochs.subList(1, epochs.size())) {
+      sum.addi(checkpoints.network(e, false).params());
+    }
+    first.setParams(sum.divi(epochs.size()));
+    return first;
   }
 
   private static Map<String, Object> readTuned(String json) {
@@ -303,7 +337,8 @@ public final class TrainJob {
     }
   }
 
-  private ModelProvenance provenance(String modelId, PreparedInput in, OutputHead head, EvalMetrics bestValidation, MultiLayerNetwork best, TrainState state, Integer resumedFrom,
+  private ModelProvenance provenance(String modelId, PreparedInput in, OutputHead head, EvalMetrics bestValidation, MultiLayerNetwork best, TrainState state,
+      List<Integer> averaged, Integer resumedFrom,
       int workers, TrainConfig.Approach approach, Instant started, long startNanos) {
     double trainingSeconds = 0;
     double fitSeconds = 0;
@@ -332,7 +367,7 @@ public final class TrainJob {
         spark.sparkContext().master(), executors, workers, approach, round(seconds(startNanos)), round(trainingSeconds),
         round(trainRows * (double) state.history().size() / Math.max(fitSeconds, 1e-9)), round(executorSeconds), round(conversionSeconds),
         started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-        cfg.privacy().hashColumns().isEmpty() ? null : io.dlpipe.etl.Privacy.saltCheck(cfg.privacy().salt()), spec);
+        cfg.privacy().hashColumns().isEmpty() ? null : io.dlpipe.etl.Privacy.saltCheck(cfg.privacy().salt()), spec, averaged);
   }
 
   private JsonNode configJson() {

@@ -22,18 +22,28 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.dataset.DataSet;
+import java.util.Iterator;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * Random search over {@code tune.space} on validation: each trial trains a fresh network on the
- * train split with the same spec, head, schedule and epoch loop as the real training, stops early
- * as configured, and is scored by its best validation main metric. Trials run one after another
- * on the whole cluster, so data of any size works; the result is every trial (tuning.csv) and the
- * settings of the best one.
+ * train split with the same spec, head, schedule and early stopping as the real training, and is
+ * scored by its best validation main metric. When the train and validation splits are small
+ * enough for one executor ({@code tune.parallel-max-values}), the trials run at once, each as one
+ * Spark task training on a single JVM ({@link TrialTask}): a search of N trials then takes about
+ * N / cores trainings instead of N. Larger data trains trial after trial on the whole cluster,
+ * with the real training's epoch loop. The result is every trial (tuning.csv) and the settings of
+ * the best one.
  */
 public final class Tuner {
   private static final Logger LOG = LoggerFactory.getLogger(Tuner.class);
+  /** Marks each row's split (0 train, 1 validation) where a trial task receives both. */
+  private static final String SPLIT = "_dlpipe_split";
 
   private Tuner() {}
 
@@ -58,8 +68,16 @@ public final class Tuner {
     return values;
   }
 
+  /** Whether the trials run in parallel as Spark tasks: more than one, on splits of at most {@code tune.parallel-max-values} values. */
+  static boolean parallel(TuneConfig tune, long trainRows, long validationRows, int featureCount) {
+    return tune.trials() > 1 && (double) (trainRows + validationRows) * featureCount <= tune.parallelMaxValues();
+  }
+
   /** Runs every trial; returns them in order. */
   public static List<Trial> run(DlpipeConfig cfg, PreparedInput in, Dataset<Row> train, Dataset<Row> validation) {
+    if (parallel(cfg.tune(), in.rows(Columns.TRAIN), in.rows(Columns.VALIDATION), in.transform().featureCount())) {
+      return runParallel(cfg, in, train, validation);
+    }
     List<Trial> trials = new ArrayList<>();
     for (int t = 1; t <= cfg.tune().trials(); t++) {
       Map<String, Object> values = draw(cfg.tune(), t);
@@ -69,6 +87,70 @@ public final class Tuner {
       trials.add(trial);
       LOG.info(String.format(Locale.ROOT, "tune trial %d/%d %s: validation main metric %.4f at epoch %d of %d, %.1f s", t, cfg.tune().trials(), values,
           trial.main(), trial.bestEpoch(), trial.epochs(), trial.seconds()));
+    }
+    return trials;
+  }
+
+  /**
+   * Every trial at once, one Spark task each: the plans are made on the driver, and each task
+   * receives the whole of both splits by pairing its plan with their single partition.
+   */
+  static List<Trial> runParallel(DlpipeConfig cfg, PreparedInput in, Dataset<Row> train, Dataset<Row> validation) {
+    int featureCount = in.transform().featureCount();
+    List<TrialTask> plans = new ArrayList<>();
+    List<Map<String, Object>> drawn = new ArrayList<>();
+    for (int t = 1; t <= cfg.tune().trials(); t++) {
+      Map<String, Object> values = draw(cfg.tune(), t);
+      TrainConfig trial = ConfigLoader.withValues(cfg, values).train();
+      OutputHead head = OutputHeads.forTraining(in.transform(), trial, train, in.layout().transform());
+      plans.add(TrialTask.of(t, TrainingMasters.resolveBatchSize(trial, 1, in.rows(Columns.TRAIN)), featureCount, head));
+      drawn.add(values);
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
+    jsc.setJobDescription("tune: " + plans.size() + " trials in parallel, one task each");
+    Dataset<Row> both = train.withColumn(SPLIT, functions.lit(0)).union(validation.withColumn(SPLIT, functions.lit(1))).coalesce(1);
+    JavaRDD<InternalRow> rows = both.queryExecution().toRdd().toJavaRDD();
+    // The plans travel in the closure (Java serialization) and the results as Java-serialized bytes:
+    // Spark's Kryo, which carries RDD elements and task results, cannot serialize records.
+    List<TrialTask> shipped = List.copyOf(plans);
+    FlatMapFunction<Iterator<Tuple2<Integer, InternalRow>>, byte[]> perTask = it -> {
+      List<byte[]> out = new ArrayList<>();
+      int number = 0;
+      List<InternalRow> trainRows = new ArrayList<>();
+      List<InternalRow> validationRows = new ArrayList<>();
+      while (it.hasNext()) {
+        Tuple2<Integer, InternalRow> pair = it.next();
+        if (number != 0 && number != pair._1()) {
+          out.add(TrialTask.bytes(shipped.get(number - 1).run(trainRows, validationRows)));
+          trainRows = new ArrayList<>();
+          validationRows = new ArrayList<>();
+        }
+        number = pair._1();
+        InternalRow row = pair._2().copy(); // the reader reuses its row object
+        (row.getInt(2) == 0 ? trainRows : validationRows).add(row);
+      }
+      if (number != 0) {
+        out.add(TrialTask.bytes(shipped.get(number - 1).run(trainRows, validationRows)));
+      }
+      return out.iterator();
+    };
+    List<Integer> numbers = new ArrayList<>();
+    plans.forEach(p -> numbers.add(p.number()));
+    List<TrialTask.Result> results = new ArrayList<>();
+    try {
+      for (byte[] bytes : jsc.parallelize(numbers, numbers.size()).cartesian(rows).mapPartitions(perTask).collect()) {
+        results.add(TrialTask.result(bytes));
+      }
+    } finally {
+      jsc.setJobDescription(null);
+    }
+    results.sort(java.util.Comparator.comparingInt(TrialTask.Result::number));
+    List<Trial> trials = new ArrayList<>();
+    for (TrialTask.Result r : results) {
+      Trial trial = new Trial(r.number(), drawn.get(r.number() - 1), r.epochs(), r.bestEpoch(), r.validation(), r.main(), r.seconds());
+      trials.add(trial);
+      LOG.info(String.format(Locale.ROOT, "tune trial %d/%d %s (parallel task): validation main metric %.4f at epoch %d of %d, %.1f s", r.number(),
+          plans.size(), trial.values(), trial.main(), trial.bestEpoch(), trial.epochs(), trial.seconds()));
     }
     return trials;
   }

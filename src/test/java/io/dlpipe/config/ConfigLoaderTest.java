@@ -174,7 +174,7 @@ class ConfigLoaderTest {
     assertEquals(16, c.etl().normalize().bins());
     assertFalse(c.etl().infer().dates());
     assertTrue(load().etl().infer().dates());
-    assertEquals(EtlConfig.NumericEncoding.STANDARDIZE, load().etl().normalize().numericEncoding());
+    assertEquals(EtlConfig.NumericEncoding.PIECEWISE_LINEAR, load().etl().normalize().numericEncoding());
     assertEquals("Invalid configuration: etl.normalize.numeric-encoding: expected one of standardize | piecewise-linear | periodic, found string \"ple\" (--set etl.normalize.numeric-encoding=ple)",
         error("etl.normalize.numeric-encoding=ple"));
     assertEquals("Invalid configuration: etl.normalize.numeric-encoding-columns.x: expected one of standardize | piecewise-linear | periodic, found string \"log\" (--set etl.normalize.numeric-encoding-columns.x=log)",

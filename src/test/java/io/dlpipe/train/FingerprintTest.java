@@ -29,7 +29,8 @@ class FingerprintTest {
         "train.updater.schedule.warmup-epochs=2", "train.updater.momentum=0.5", "train.target-transform=none")) {
       assertNotEquals(base, fingerprint(changed), changed);
     }
-    for (String same : List.of("train.batch-size-per-worker=256", "train.averaging-frequency=20", "train.workers=4", "train.epochs=7")) {
+    for (String same : List.of("train.batch-size-per-worker=256", "train.averaging-frequency=20", "train.workers=4", "train.epochs=7",
+        "train.average-epochs=3")) {
       assertEquals(base, fingerprint(same), same);
     }
     assertNotEquals(base, TrainJob.fingerprint(ConfigLoader.load(null, List.of("input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws")),

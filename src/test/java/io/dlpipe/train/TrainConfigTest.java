@@ -48,7 +48,7 @@ class TrainConfigTest {
     assertEquals(0.001, t.updater().learningRate());
     TrainConfig.Master m = t.master();
     assertEquals(new TrainConfig.Master(TrainConfig.MasterType.PARAMETER_AVERAGING, 0, 20, 2, 0, TrainConfig.Approach.EXPORT, "",
-        TrainConfig.Repartition.NUM_PARTITIONS_WORKERS_DIFFERS, TrainConfig.RepartitionStrategy.BALANCED, TrainConfig.StorageLevelName.MEMORY_ONLY_SER, false,
+        TrainConfig.Repartition.ALWAYS, TrainConfig.RepartitionStrategy.BALANCED, TrainConfig.StorageLevelName.MEMORY_ONLY_SER, false,
         1, TrainConfig.BatchScaling.SQRT, 32, 100, ""), m);
   }
 
@@ -117,6 +117,10 @@ class TrainConfigTest {
         error("train.model.dropout=1"));
     assertEquals("Invalid configuration: train.epochs: expected an integer in [1, 100000], found number 0 (--set train.epochs=0)",
         error("train.epochs=0"));
+    assertEquals("Invalid configuration: train.model.weight-decay: expected 0 while train.model.l2 is above 0 (set l2 = 0 to use weight decay), found number 0.05 (--set train.model.weight-decay=0.05)",
+        error("train.model.l2=0.0001", "train.model.weight-decay=0.05"));
+    assertEquals("Invalid configuration: train.average-epochs: expected an integer in [1, 1000], found number 0 (--set train.average-epochs=0)",
+        error("train.average-epochs=0"));
     assertEquals("Invalid configuration: train.approach: expected one of export | direct, found string \"shared\" (--set train.approach=shared)",
         error("train.approach=shared"));
     assertEquals("Invalid configuration: train.model.classification-output: expected softmax unless target.task = classification, found string \"sigmoid\" (--set train.model.classification-output=sigmoid)",

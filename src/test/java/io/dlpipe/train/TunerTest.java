@@ -1,6 +1,7 @@
 package io.dlpipe.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.spark.Columns;
+import io.dlpipe.task.OutputHead;
+import io.dlpipe.task.OutputHeads;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,5 +86,50 @@ class TunerTest {
     JsonNode model = Json.MAPPER.readTree(ws.resolve("model/model.json").toFile());
     assertEquals(lr, model.get("config").get("train").get("updater").get("learning-rate").asDouble());
     assertEquals(2, result.history().epoch());
+  }
+
+  @Test
+  void smallDataTrainsEachTrialInOneTaskOnBothWholeSplits() {
+    Path ws = tmp.resolve("credit-parallel");
+    TrainFixtures.prepare("credit", ws);
+    DlpipeConfig cfg = TrainFixtures.credit(ws, "train.epochs=3", "train.model.hidden-layers=[16]", "tune.trials=3",
+        "tune.space={train.updater.learning-rate = [0.0001, 0.001, 0.003]}");
+    SparkSession spark = TestSpark.get();
+    PreparedInput in = PreparedInput.open(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
+    Dataset<Row> train = in.read(spark, Columns.TRAIN);
+    Dataset<Row> validation = in.read(spark, Columns.VALIDATION);
+    int features = in.transform().featureCount();
+    long values = (in.rows(Columns.TRAIN) + in.rows(Columns.VALIDATION)) * features;
+    assertTrue(Tuner.parallel(cfg.tune(), in.rows(Columns.TRAIN), in.rows(Columns.VALIDATION), features));
+    assertFalse(Tuner.parallel(ConfigLoader.withValues(cfg, Map.of("tune.parallel-max-values", values - 1)).tune(),
+        in.rows(Columns.TRAIN), in.rows(Columns.VALIDATION), features), "one value too many for one executor");
+
+    List<Tuner.Trial> trials = Tuner.run(cfg, in, train, validation);
+    assertEquals(List.of(1, 2, 3), trials.stream().map(Tuner.Trial::number).toList());
+    // Trial 2 again on this JVM, from the same plan and every row of both splits: the task saw exactly these.
+    Map<String, Object> drawn = Tuner.draw(cfg.tune(), 2);
+    TrainConfig t = ConfigLoader.withValues(cfg, drawn).train();
+    OutputHead head = OutputHeads.forTraining(in.transform(), t, train, in.layout().transform());
+    TrialTask.Result local = TrialTask.of(2, TrainingMasters.resolveBatchSize(t, 1, in.rows(Columns.TRAIN)), features, head)
+        .run(rows(train), rows(validation));
+    Tuner.Trial second = trials.get(1);
+    assertEquals(drawn, second.values());
+    assertEquals(in.rows(Columns.VALIDATION), second.validation().rows());
+    assertEquals(local.validation(), second.validation());
+    assertEquals(local.bestEpoch(), second.bestEpoch());
+    assertEquals(local.epochs(), second.epochs());
+
+    // Above the threshold the same search trains trial after trial on the cluster.
+    DlpipeConfig sequential = ConfigLoader.withValues(cfg, Map.of("tune.parallel-max-values", 0));
+    List<Tuner.Trial> onCluster = Tuner.run(sequential, in, train, validation);
+    assertEquals(List.of(1, 2, 3), onCluster.stream().map(Tuner.Trial::number).toList());
+    for (Tuner.Trial trial : onCluster) {
+      assertEquals(in.rows(Columns.VALIDATION), trial.validation().rows());
+      assertEquals(3, trial.epochs());
+    }
+  }
+
+  private static List<InternalRow> rows(Dataset<Row> split) {
+    return split.queryExecution().toRdd().toJavaRDD().map(InternalRow::copy).collect();
   }
 }

@@ -1,0 +1,101 @@
+package io.dlpipe.train;
+
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.config.TrainConfig.EarlyStoppingMetric;
+import io.dlpipe.task.EvalMetrics;
+import io.dlpipe.task.OutputHead;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.schedule.ISchedule;
+
+/**
+ * One tuning trial trained inside one Spark task on a single JVM, for data small enough to hold in
+ * one executor: everything the task needs is decided on the driver (the network's JSON, the head,
+ * each epoch's learning-rate schedule, early stopping), so the trial trains as the real training
+ * would with one worker. {@link Tuner} runs one of these per trial, all at once.
+ *
+ * @param number the 1-based trial number
+ * @param network the network configuration as JSON (seeded: the same trial gives the same network)
+ * @param head the output head of the trial's settings
+ * @param schedules the learning-rate schedule of each 0-based epoch, one per epoch at most trained
+ * @param batchSize rows per minibatch
+ * @param patience early stopping's patience (0: never stop early)
+ * @param minDelta the smallest improvement that counts
+ * @param metric what early stopping watches
+ * @param featureCount the width of the feature vector
+ * @param evalBatchSize rows per forward pass on validation
+ */
+record TrialTask(int number, String network, OutputHead head, List<ISchedule> schedules, int batchSize, int patience, double minDelta,
+    EarlyStoppingMetric metric, int featureCount, int evalBatchSize, int threads) implements Serializable {
+
+  /** What a trial task sends back: a few numbers, never rows. */
+  record Result(int number, int epochs, int bestEpoch, EvalMetrics validation, double main, double seconds) implements Serializable {}
+
+  /** A result as Java-serialized bytes, the form a task sends it back in. */
+  static byte[] bytes(Result r) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(out)) {
+      o.writeObject(r);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot serialize a trial result", e);
+    }
+    return out.toByteArray();
+  }
+
+  static Result result(byte[] bytes) {
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+      return (Result) in.readObject();
+    } catch (java.io.IOException | ClassNotFoundException e) {
+      throw new IllegalStateException("cannot read a trial result", e);
+    }
+  }
+
+  /** The plan of a trial with {@code train} (its minibatch size resolved for one worker). */
+  static TrialTask of(int number, TrainConfig train, int featureCount, OutputHead head) {
+    MultiLayerConfiguration conf = NetworkSpec.of(train).configuration(train, featureCount, head);
+    List<ISchedule> schedules = new ArrayList<>();
+    for (int e = 0; e < train.epochs(); e++) {
+      schedules.add(LearningRates.schedule(train, e));
+    }
+    return new TrialTask(number, conf.toJson(), head, schedules, train.master().batchSizePerWorker(), train.earlyStopping().patience(),
+        train.earlyStopping().minDelta(), train.earlyStopping().metric(), featureCount, train.evalBatchSize(), train.master().threadsPerWorker());
+  }
+
+  /**
+   * Trains on {@code train} and scores each epoch on {@code validation} (prepared rows: features at
+   * 0, label at 1), stopping early as configured; a diverging trial ends at its last finite epoch.
+   */
+  Result run(List<InternalRow> train, List<InternalRow> validation) {
+    long start = System.nanoTime();
+    WorkerThreads.apply(threads);
+    MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(network));
+    net.init();
+    List<DataSet> batches = new ArrayList<>();
+    new MinibatchIterator(train.iterator(), featureCount, batchSize, head, null, null).forEachRemaining(batches::add);
+    TrainState state = TrainState.initial("tune");
+    while (!state.stoppedEarly() && state.epoch() < schedules.size()) {
+      int epoch = state.epoch() + 1;
+      net.setLearningRate(schedules.get(epoch - 1));
+      for (DataSet b : batches) {
+        net.fit(b);
+      }
+      EvalMetrics val = head.summary(Evaluator.evaluateRows(validation.iterator(), net, head, featureCount, evalBatchSize));
+      if (!Double.isFinite(val.loss())) {
+        break; // a diverging trial is a bad trial, not a failed search
+      }
+      EpochRecord r = new EpochRecord(epoch, Double.NaN, val.loss(), head.mainMetric(), val.value(head.mainMetric()), 0, 0, 0, 0, 0, val);
+      state = state.after(r, minDelta, patience, metric);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (state.epoch() == 0 || state.bestEpoch() == 0) {
+      return new Result(number, state.epoch(), 0, null, Double.NaN, seconds);
+    }
+    EpochRecord best = state.best();
+    return new Result(number, state.epoch(), best.epoch(), best.validation(), best.metric(), seconds);
+  }
+}

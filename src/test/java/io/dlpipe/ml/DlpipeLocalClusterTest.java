@@ -21,10 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +68,9 @@ class DlpipeLocalClusterTest {
     model.write().overwrite().save(saved);
     DlpipeModel loaded = DlpipeModel.load(saved);
     Dataset<Row> again = loaded.transform(frame).select(functions.col("id"), functions.col("prediction").as("again"));
-    assertEquals(0, scored.join(again, "id").where(functions.not(functions.col("prediction").equalTo(functions.col("again")))).count());
+    // repartition(4) deals rows out anew on each recomputation, so a row may meet other rows in its
+    // minibatch, and a GEMM of another height may round the last float bit differently.
+    assertEquals(0, scored.join(again, "id").where(functions.abs(functions.col("prediction").minus(functions.col("again"))).gt(1e-6)).count());
 
     DlpipeFunctions.register(spark, "dlpipe_predict", saved);
     frame.createOrReplaceTempView("houses");
@@ -103,16 +102,8 @@ class DlpipeLocalClusterTest {
     Path in = tmp.resolve("stream-in");
     Path csv = MlFixtures.csv(in);
     Files.writeString(csv, "300,abc,0.5,red,11.0,high\n", StandardOpenOption.APPEND);
-    StructType text = new StructType();
-    for (String c : List.of("id", "x1", "x2", "color", "price", "band")) {
-      text = text.add(c, DataTypes.StringType);
-    }
-    Dataset<Row> stream = spark.readStream().schema(text).option("header", true).csv(in.toString());
     String out = tmp.resolve("stream-out").toString();
-    StreamingQuery query = model.transform(stream).writeStream().format("parquet").option("checkpointLocation", tmp.resolve("stream-checkpoint").toString())
-        .trigger(Trigger.AvailableNow()).start(out);
-    query.awaitTermination();
-    assertEquals(null, query.exception().isDefined() ? query.exception().get() : null);
+    MlFixtures.scoreStream(spark, model, in, Path.of(out), tmp.resolve("stream-checkpoint"));
 
     DlpipeConfig cfg = TestData.config(csv.toString(), "csv", "price", "regression", workspace);
     String predicted = tmp.resolve("batch-predicted").toString();

@@ -16,10 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,16 +86,8 @@ class DlpipeScoringTest {
     DlpipeModel model = MlFixtures.model();
     Path in = tmp.resolve("stream-in");
     Path csv = csvWithABadRow(in);
-    StructType text = new StructType();
-    for (String c : List.of("id", "x1", "x2", "color", "price", "band")) {
-      text = text.add(c, DataTypes.StringType);
-    }
-    Dataset<Row> stream = spark.readStream().schema(text).option("header", true).csv(in.toString());
     String out = tmp.resolve("stream-out").toString();
-    StreamingQuery query = model.transform(stream).writeStream().format("parquet").option("checkpointLocation", tmp.resolve("stream-checkpoint").toString())
-        .trigger(Trigger.AvailableNow()).start(out);
-    query.awaitTermination();
-    assertEquals(null, query.exception().isDefined() ? query.exception().get() : null);
+    MlFixtures.scoreStream(spark, model, in, Path.of(out), tmp.resolve("stream-checkpoint"));
 
     DlpipeConfig cfg = TestData.config(csv.toString(), "csv", "price", "regression", MlFixtures.modelWorkspace());
     String predicted = tmp.resolve("batch-predicted").toString();

@@ -14,6 +14,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -75,6 +77,23 @@ final class MlFixtures {
   }
 
   /** A small, quickly trained regression estimator. */
+  /**
+   * Scores the fixture's CSV files under {@code in} as a file-source stream (every column text, as
+   * a stream of raw files arrives) with {@code model}, once ({@code Trigger.AvailableNow}), into
+   * Parquet at {@code out}; fails the test on a query error.
+   */
+  static void scoreStream(SparkSession spark, DlpipeModel model, Path in, Path out, Path checkpoint) throws Exception {
+    StructType text = new StructType();
+    for (String c : List.of("id", "x1", "x2", "color", "price", "band")) {
+      text = text.add(c, DataTypes.StringType);
+    }
+    Dataset<Row> stream = spark.readStream().schema(text).option("header", true).csv(in.toString());
+    StreamingQuery query = model.transform(stream).writeStream().format("parquet").option("checkpointLocation", checkpoint.toString())
+        .trigger(Trigger.AvailableNow()).start(out.toString());
+    query.awaitTermination();
+    org.junit.jupiter.api.Assertions.assertEquals(null, query.exception().isDefined() ? query.exception().get() : null);
+  }
+
   static DlpipeEstimator regression() {
     return new DlpipeEstimator().setLabelCol("price").setTask("regression").setFeaturesCols("x1", "x2", "color")
         .setEpochs(2).setHiddenLayers(8).setLearningRate(0.01).setValidationFraction(0.2);

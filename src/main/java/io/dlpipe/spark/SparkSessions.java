@@ -44,8 +44,9 @@ public final class SparkSessions {
     conf.set("spark.hadoop.mapreduce.outputcommitter.factory.scheme.s3a", "org.apache.hadoop.fs.s3a.commit.S3ACommitterFactory");
     conf.set("spark.hadoop.fs.s3a.committer.name", "magic");
     conf.set("spark.hadoop.fs.s3a.committer.magic.enabled", "true");
-    // Spark's UI, event log and --verbose then hide the same credential keys dlpipe masks.
-    conf.set("spark.redaction.regex", io.dlpipe.config.SecretMasker.builtIn().sparkRedactionRegex());
+    // Spark's UI, event log and --verbose then hide the same credential keys dlpipe masks: the
+    // command's masker (built-in patterns plus security.secret-keys), installed when its config loaded.
+    conf.set("spark.redaction.regex", io.dlpipe.config.SecretMasker.current().sparkRedactionRegex());
     if (master.startsWith("local")) {
       // On a laptop or CI box the host name may resolve to a non-loopback address.
       conf.set("spark.driver.host", "127.0.0.1");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.ConfigException;
 import io.dlpipe.DataException;
+import io.dlpipe.testing.MiniHdfs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,16 +35,8 @@ class HdfsOutputSafetyTest {
 
   @BeforeAll
   static void start() throws Exception {
-    conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-    conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    conf.setBoolean("dfs.permissions.enabled", false);
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
-    hdfs.waitActive();
+    hdfs = MiniHdfs.start(tmp.resolve("hdfs"));
+    conf = hdfs.getConfiguration(0);
     root = hdfs.getURI().toString();
     fs = hdfs.getFileSystem();
   }

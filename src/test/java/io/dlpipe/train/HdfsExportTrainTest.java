@@ -8,12 +8,12 @@ import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.etl.EtlJob;
+import io.dlpipe.testing.MiniHdfs;
 import io.dlpipe.testing.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.SparkSession;
@@ -37,16 +37,7 @@ class HdfsExportTrainTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-    conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    conf.setBoolean("dfs.permissions.enabled", false);
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(true).build();
-    hdfs.waitActive();
+    hdfs = MiniHdfs.start(tmp.resolve("hdfs"));
     root = hdfs.getURI().toString();
     spark = LocalClusters.start(Map.of("spark.hadoop.fs.defaultFS", root));
   }

@@ -659,7 +659,7 @@ public final class ConfigLoader {
         new TrainConfig.Master(
             r.enumValue("train.master.type", TrainConfig.MasterType.class),
             (int) r.integer("train.batch-size-per-worker", 0, 1_000_000),
-            (int) r.integer("train.averaging-frequency", 1, 100_000),
+            (int) r.integer("train.averaging-frequency", 0, 100_000),
             (int) r.integer("train.worker-prefetch-batches", 0, 1_000),
             (int) r.integer("train.workers", 0, 1_000_000),
             r.enumValue("train.approach", TrainConfig.Approach.class),

@@ -215,9 +215,11 @@ public record TrainConfig(
    * @param type parameter averaging (DL4J's {@code ParameterAveragingTrainingMaster}) or gradient
    *     sharing ({@code SharedTrainingMaster})
    * @param batchSizePerWorker rows in each minibatch a worker fits; 0 = chosen from the data (auto)
-   * @param averagingFrequency minibatches each worker fits between two parameter averagings
+   * @param averagingFrequency minibatches each worker fits between two parameter averagings; 0
+   *     means chosen for the data ({@code TrainingMasters.resolveAuto})
    * @param workerPrefetchBatches minibatches each worker prefetches asynchronously (0 = off)
-   * @param workers parallel workers; 0 means Spark's default parallelism (the cluster's cores)
+   * @param workers parallel workers; 0 means chosen for the data, up to Spark's default
+   *     parallelism ({@code TrainingMasters.resolveAuto})
    * @param approach export (minibatches saved once to a shared file system) or direct (RDD persisted)
    * @param exportDir where export writes minibatches; empty means {@code <output.dir>/model/_export}
    * @param repartition when DL4J repartitions each averaging round's data
@@ -248,6 +250,20 @@ public record TrainConfig(
       int lrBaseBatchSize,
       int lrWarmupIterations,
       String gradientSharingNetworkMask) {
+
+    /** These options with the worker count resolved (see {@code train.workers = 0}). */
+    public Master withWorkers(int count) {
+      return new Master(type, batchSizePerWorker, averagingFrequency, workerPrefetchBatches, count, approach, exportDir, repartition,
+          repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
+          gradientSharingNetworkMask);
+    }
+
+    /** These options with the averaging frequency resolved (see {@code train.averaging-frequency = 0}). */
+    public Master withAveragingFrequency(int minibatches) {
+      return new Master(type, batchSizePerWorker, minibatches, workerPrefetchBatches, workers, approach, exportDir, repartition,
+          repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
+          gradientSharingNetworkMask);
+    }
 
     /** These options with the minibatch size resolved (see {@code train.batch-size-per-worker = 0}). */
     public Master withBatchSizePerWorker(int rows) {

@@ -29,22 +29,21 @@ public final class FoldTrainer {
   public static MultiLayerNetwork fit(Dataset<Row> rows, TrainConfig train, OutputHead head, int featureCount, int epochs) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
     MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, head);
-    int workers = train.master().workers() > 0 ? train.master().workers() : jsc.defaultParallelism();
-    train = TrainingMasters.resolveBatchSize(train, workers, rows.count());
+    train = TrainingMasters.resolveAuto(train, jsc.defaultParallelism(), rows.count());
+    int workers = train.master().workers();
     // Direct: the folds are small next to the data, and nothing has to be exported per fold.
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
     sparkNet.setListeners(List.of());
-    JavaRDD<DataSet> minibatches = TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), head, null, null);
+    EpochRunner runner = EpochRunner.direct(sparkNet, TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), head, null, null), train);
     try {
-      EpochRunner runner = new EpochRunner(sparkNet, minibatches, train);
       for (int epoch = 1; epoch <= epochs; epoch++) {
         runner.run(epoch);
       }
       return runner.network();
     } finally {
       master.deleteTempFiles(jsc);
-      minibatches.unpersist(false);
+      runner.close();
     }
   }
 }

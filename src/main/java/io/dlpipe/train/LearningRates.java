@@ -33,7 +33,7 @@ public final class LearningRates {
   public static double batchFactor(TrainConfig train) {
     TrainConfig.Master m = train.master();
     if (m.batchSizePerWorker() < 1) {
-      throw new IllegalStateException("train.batch-size-per-worker = 0 must be resolved first (TrainingMasters.resolveBatchSize)");
+      throw new IllegalStateException("train.batch-size-per-worker = 0 must be resolved first (TrainingMasters.resolveAuto)");
     }
     double growth = (double) m.batchSizePerWorker() / m.lrBaseBatchSize();
     return switch (m.lrBatchScaling()) {

@@ -63,6 +63,39 @@ public final class MinibatchIterator implements Iterator<DataSet> {
   @Override
   public DataSet next() {
     long start = System.nanoTime();
+    int n = fill();
+    float[] f = n == batchSize ? features : Arrays.copyOf(features, n * featureCount);
+    float[] l = n == batchSize ? labels : Arrays.copyOf(labels, n * codec.width());
+    // Nd4j.create copies into off-heap memory, so the buffers are free for the next minibatch.
+    DataSet ds = new DataSet(Nd4j.create(f, new long[] {n, featureCount}, 'c'), Nd4j.create(l, new long[] {n, codec.width()}, 'c'));
+    count(start, n);
+    return ds;
+  }
+
+  /**
+   * Fills the next minibatch into {@link #features()} and {@link #labels()} (row-major, the first
+   * {@code n} rows valid) without creating ND4J arrays, for writers that only need the floats.
+   *
+   * @return n, the rows filled: {@code batchSize}, or fewer for the partition's last minibatch
+   */
+  public int fillNext() {
+    long start = System.nanoTime();
+    int n = fill();
+    count(start, n);
+    return n;
+  }
+
+  /** The reused feature buffer: {@code batchSize × featureCount} floats, row-major. */
+  public float[] features() {
+    return features;
+  }
+
+  /** The reused label buffer: {@code batchSize × codec.width()} floats, row-major. */
+  public float[] labels() {
+    return labels;
+  }
+
+  private int fill() {
     if (!rows.hasNext()) {
       throw new NoSuchElementException();
     }
@@ -85,16 +118,15 @@ public final class MinibatchIterator implements Iterator<DataSet> {
       codec.encode(row.getDouble(1), labels, n * width);
       n++;
     }
-    float[] f = n == batchSize ? features : Arrays.copyOf(features, n * featureCount);
-    float[] l = n == batchSize ? labels : Arrays.copyOf(labels, n * width);
-    // Nd4j.create copies into off-heap memory, so the buffers are free for the next minibatch.
-    DataSet ds = new DataSet(Nd4j.create(f, new long[] {n, featureCount}, 'c'), Nd4j.create(l, new long[] {n, width}, 'c'));
+    return n;
+  }
+
+  private void count(long start, int n) {
     if (nanos != null) {
       nanos.add(System.nanoTime() - start);
     }
     if (rowCount != null) {
       rowCount.add(n);
     }
-    return ds;
   }
 }

@@ -165,9 +165,9 @@ public final class TrainJob {
       // DL4J's stats default to asking pool.ntp.org for the time, and fail training where it cannot be reached.
       System.setProperty(STATS_CLOCK, "org.deeplearning4j.spark.time.SystemClockTimeSource");
     }
-    int workers = m.workers() > 0 ? m.workers() : jsc.defaultParallelism();
-    train = TrainingMasters.resolveBatchSize(train, workers, in.rows(Columns.TRAIN));
+    train = TrainingMasters.resolveAuto(train, jsc.defaultParallelism(), in.rows(Columns.TRAIN));
     m = train.master();
+    int workers = m.workers();
     String exportDir = m.exportDir().isEmpty() ? out.export() : m.exportDir();
     TrainConfig.Approach approach = TrainingMasters.usableApproach(jsc, m.approach(), exportDir);
     TrainingMasters.checkGradientSharing(jsc, m);
@@ -178,7 +178,12 @@ public final class TrainJob {
     LongAccumulator conversionNanos = jsc.sc().longAccumulator("dlpipe.train.conversion-nanos");
     LongAccumulator conversionRows = jsc.sc().longAccumulator("dlpipe.train.conversion-rows");
     sparkNet.setListeners(List.of(new EpochLossListener(lossSum, lossRows)));
-    JavaRDD<DataSet> minibatches = minibatches(TrainingMasters.onePartitionPerWorker(trainRows, workers, approach), featureCount, m.batchSizePerWorker(), head, conversionNanos, conversionRows);
+    Dataset<Row> toTrain = TrainingMasters.onePartitionPerWorker(trainRows, workers, approach);
+    int batchSize = m.batchSizePerWorker();
+    OutputHead codec = head;
+    EpochRunner runner = approach == TrainConfig.Approach.EXPORT
+        ? EpochRunner.exported(sparkNet, () -> ExportedMinibatches.write(toTrain, exportDir, featureCount, batchSize, codec, conversionNanos, conversionRows), train)
+        : EpochRunner.direct(sparkNet, minibatches(toTrain, featureCount, batchSize, head, conversionNanos, conversionRows), train);
     LOG.info("Training master: {}, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
         + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}, threads per worker {}", EnumNames.kebab(m.type()), workers,
         m.batchSizePerWorker(), m.averagingFrequency(),
@@ -196,7 +201,6 @@ public final class TrainJob {
     StageTimer timer = new StageTimer(spark, "train", remaining + 1);
     double sessionSeconds = 0;
     int sessionEpochs = 0;
-    EpochRunner runner = new EpochRunner(sparkNet, minibatches, train);
     try {
       while (!state.stoppedEarly() && state.epoch() < train.epochs()) {
         int epoch = state.epoch() + 1;
@@ -239,7 +243,7 @@ public final class TrainJob {
       if (m.exportDir().isEmpty()) {
         files.deleteRecursively(out.export());
       }
-      minibatches.unpersist(false);
+      runner.close();
     }
     if (state.epoch() == 0) {
       throw new IllegalStateException("no epoch was trained"); // train.epochs >= 1 is validated

@@ -114,6 +114,9 @@ public final class TrainingMasters {
 
   static ParameterAveragingTrainingMaster parameterAveraging(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
     TrainConfig.Master m = train.master();
+    if (m.averagingFrequency() == 0) {
+      throw new IllegalStateException("train.averaging-frequency = 0 must be resolved first (TrainingMasters.resolveAuto)");
+    }
     return new ParameterAveragingTrainingMaster.Builder(workers, m.batchSizePerWorker())
         .batchSizePerWorker(m.batchSizePerWorker())
         .averagingFrequency(m.averagingFrequency())
@@ -181,25 +184,62 @@ public final class TrainingMasters {
   }
 
   /** The largest minibatch {@code train.batch-size-per-worker = 0} chooses. */
-  static final int AUTO_MAX_BATCH = 256;
+  static final int AUTO_MAX_BATCH = 512;
   /** The fewest minibatch updates per worker and epoch that the automatic choice keeps. */
   static final int AUTO_MIN_STEPS = 50;
+  /** Rows each worker fits per averaging round under {@code train.averaging-frequency = 0}. */
+  static final int AUTO_ROUND_ROWS = 32_768;
+  /** The fewest minibatches per round the automatic choice takes (the fixed setting of earlier releases). */
+  static final int AUTO_MIN_AVERAGING = 20;
+  /** The fewest averaging rounds per epoch the automatic choice keeps, where the data allows it. */
+  static final int AUTO_MIN_ROUNDS = 2;
+
+  /** Train rows per worker below which {@code train.workers = 0} uses fewer workers: 2 automatic rounds. */
+  static final long AUTO_ROWS_PER_WORKER = (long) AUTO_ROUND_ROWS * AUTO_MIN_ROUNDS;
 
   /**
-   * The configuration with {@code train.batch-size-per-worker = 0} resolved for this data: 256
-   * rows, the fastest size at tabular widths, or the largest power of two that still gives each
-   * worker {@value #AUTO_MIN_STEPS} updates per epoch, but not below {@code train.lr-base-batch-size}.
-   * A small split thus keeps enough steps per epoch to learn, and a large one gets the big
-   * minibatches that make the trainer fast. A set size is kept as it is.
+   * The configuration with its automatic settings resolved for this data.
+   *
+   * <p>{@code train.workers = 0}: one worker per {@value #AUTO_ROWS_PER_WORKER} train rows, at least
+   * one and at most {@code parallelism} (Spark's default parallelism, the cluster's cores). On
+   * small data more workers only add averaging rounds that cost more than they compute, and
+   * averaging models that each saw a few hundred rows loses accuracy: one worker trained Ames and
+   * credit both faster and better than two (docs/QUALITY.md).
+   *
+   * <p>{@code train.batch-size-per-worker = 0}: {@value #AUTO_MAX_BATCH} rows, or the largest power
+   * of two that still gives each worker {@value #AUTO_MIN_STEPS} updates per epoch, but not below
+   * {@code train.lr-base-batch-size}. A small split thus keeps enough steps per epoch to learn, and
+   * a large one gets the big minibatches that make the trainer fast: DL4J's cost per op, not per
+   * row, dominates at tabular widths, and 512 rows trained 1.3x faster than 256 to the same
+   * validation R² with the learning rate √-scaled (1,024: 1.6x, 0.001 lower; BENCHMARKS.md).
+   *
+   * <p>{@code train.averaging-frequency = 0}: enough minibatches that each round fits {@value
+   * #AUTO_ROUND_ROWS} rows per worker, but at least {@value #AUTO_MIN_AVERAGING} and, where the
+   * epoch is long enough, at most half of it. Every round pays a fixed cost (a Spark job,
+   * the network broadcast and rebuilt on each worker, the results collected and averaged: about
+   * 100 ms on two cores), which at 20 minibatches of 256 rows was four times the round's compute
+   * (BENCHMARKS.md, "Trainer"). Set values are kept as they are.
    */
-  public static TrainConfig resolveBatchSize(TrainConfig train, int workers, long trainRows) {
+  public static TrainConfig resolveAuto(TrainConfig train, int parallelism, long trainRows) {
     TrainConfig.Master m = train.master();
-    if (m.batchSizePerWorker() > 0) {
-      return train;
+    if (m.workers() == 0) {
+      m = m.withWorkers((int) Math.max(1, Math.min(parallelism, trainRows / AUTO_ROWS_PER_WORKER)));
     }
-    long fit = trainRows / Math.max(1, workers) / AUTO_MIN_STEPS;
-    int batch = Integer.highestOneBit((int) Math.max(1, Math.min(AUTO_MAX_BATCH, fit)));
-    return train.withMaster(m.withBatchSizePerWorker(Math.max(batch, Math.min(m.lrBaseBatchSize(), AUTO_MAX_BATCH))));
+    int workers = m.workers();
+    int batch = m.batchSizePerWorker();
+    long rowsPerWorker = trainRows / Math.max(1, workers);
+    if (batch == 0) {
+      long fit = rowsPerWorker / AUTO_MIN_STEPS;
+      int pow = Integer.highestOneBit((int) Math.max(1, Math.min(AUTO_MAX_BATCH, fit)));
+      batch = Math.max(pow, Math.min(m.lrBaseBatchSize(), AUTO_MAX_BATCH));
+      m = m.withBatchSizePerWorker(batch);
+    }
+    if (m.averagingFrequency() == 0) {
+      long stepsPerWorker = Math.max(1, rowsPerWorker / batch);
+      long perRound = Math.min((AUTO_ROUND_ROWS + batch - 1) / batch, stepsPerWorker / AUTO_MIN_ROUNDS);
+      m = m.withAveragingFrequency((int) Math.max(AUTO_MIN_AVERAGING, perRound));
+    }
+    return train.withMaster(m);
   }
 
   static RDDTrainingApproach approach(TrainConfig.Approach a) {

@@ -103,7 +103,7 @@ public final class Tuner {
       Map<String, Object> values = draw(cfg.tune(), t);
       TrainConfig trial = ConfigLoader.withValues(cfg, values).train();
       OutputHead head = OutputHeads.forTraining(in.transform(), trial, train, in.layout().transform());
-      plans.add(TrialTask.of(t, TrainingMasters.resolveBatchSize(trial, 1, in.rows(Columns.TRAIN)), featureCount, head));
+      plans.add(TrialTask.of(t, TrainingMasters.resolveAuto(trial, 1, in.rows(Columns.TRAIN)), featureCount, head));
       drawn.add(values);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
@@ -160,15 +160,14 @@ public final class Tuner {
     int featureCount = in.transform().featureCount();
     OutputHead head = OutputHeads.forTraining(in.transform(), train, rows, in.layout().transform());
     MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, head);
-    int workers = train.master().workers() > 0 ? train.master().workers() : jsc.defaultParallelism();
-    train = TrainingMasters.resolveBatchSize(train, workers, in.rows(Columns.TRAIN));
+    train = TrainingMasters.resolveAuto(train, jsc.defaultParallelism(), in.rows(Columns.TRAIN));
+    int workers = train.master().workers();
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
     sparkNet.setListeners(List.of());
-    JavaRDD<DataSet> minibatches = TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), head, null, null);
+    EpochRunner runner = EpochRunner.direct(sparkNet, TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), head, null, null), train);
     TrainState state = TrainState.initial("tune");
     try {
-      EpochRunner runner = new EpochRunner(sparkNet, minibatches, train);
       while (!state.stoppedEarly() && state.epoch() < train.epochs()) {
         int epoch = state.epoch() + 1;
         double lr = runner.run(epoch);
@@ -181,7 +180,7 @@ public final class Tuner {
       }
     } finally {
       master.deleteTempFiles(jsc);
-      minibatches.unpersist(false);
+      runner.close();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     if (state.epoch() == 0 || state.bestEpoch() == 0) {

@@ -80,7 +80,7 @@ class GradientSharingClusterTest {
         "train.master.gradient-sharing-network-mask=127.0.0.0/8");
     PreparedInput in = PreparedInput.open(new io.dlpipe.io.HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
     int features = in.transform().featureCount();
-    TrainConfig train = TrainingMasters.resolveBatchSize(cfg.train(), LocalClusters.EXECUTORS, in.rows(Columns.TRAIN));
+    TrainConfig train = TrainingMasters.resolveAuto(cfg.train(), LocalClusters.EXECUTORS, in.rows(Columns.TRAIN));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     OutputHead head = OutputHeads.forTraining(in.transform(), train, in.read(spark, Columns.TRAIN), in.layout().transform());
     MultiLayerNetwork net = NetworkSpec.of(train).create(train, features, head);

@@ -42,7 +42,9 @@ class LocalClusterTrainTest {
   void trainsCreditOnTwoExecutorJvmsWithDirectFallbackAndStatsHtml() throws Exception {
     Path ws = tmp.resolve("credit");
     new io.dlpipe.etl.EtlJob(spark, TestData.creditConfig(TestData.credit(), ws)).run();
-    TrainResult result = new TrainJob(spark, TestData.creditConfig(TestData.credit(), ws, "train.epochs=4", "train.collect-stats=true")).run(false);
+    // train.workers set: on data this small the automatic choice is one worker.
+    TrainResult result = new TrainJob(spark, TestData.creditConfig(TestData.credit(), ws, "train.epochs=4", "train.collect-stats=true",
+        "train.workers=" + LocalClusters.EXECUTORS)).run(false);
 
     ModelProvenance p = result.provenance();
     assertTrue(p.master().startsWith("local-cluster["), p.master());

@@ -47,8 +47,8 @@ class TrainConfigTest {
     assertEquals(TrainConfig.UpdaterType.ADAM, t.updater().type());
     assertEquals(0.001, t.updater().learningRate());
     TrainConfig.Master m = t.master();
-    assertEquals(new TrainConfig.Master(TrainConfig.MasterType.PARAMETER_AVERAGING, 0, 20, 2, 0, TrainConfig.Approach.EXPORT, "",
-        TrainConfig.Repartition.ALWAYS, TrainConfig.RepartitionStrategy.BALANCED, TrainConfig.StorageLevelName.MEMORY_ONLY_SER, false,
+    assertEquals(new TrainConfig.Master(TrainConfig.MasterType.PARAMETER_AVERAGING, 0, 0, 2, 0, TrainConfig.Approach.EXPORT, "",
+        TrainConfig.Repartition.NUM_PARTITIONS_WORKERS_DIFFERS, TrainConfig.RepartitionStrategy.BALANCED, TrainConfig.StorageLevelName.MEMORY_ONLY_SER, false,
         1, TrainConfig.BatchScaling.SQRT, 32, 100, ""), m);
   }
 

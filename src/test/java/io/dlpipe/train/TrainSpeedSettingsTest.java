@@ -45,17 +45,51 @@ class TrainSpeedSettingsTest {
   }
 
   @Test
-  void autoBatchIs256UnlessAWorkerWouldGetFewerThan50UpdatesAnEpoch() {
+  void autoBatchIs512UnlessAWorkerWouldGetFewerThan50UpdatesAnEpoch() {
     TrainConfig auto = train();
+    TrainConfig two = train("train.workers=2");
     assertEquals(0, auto.master().batchSizePerWorker());
-    assertEquals(256, TrainingMasters.resolveBatchSize(auto, 2, 158_034).master().batchSizePerWorker());
-    assertEquals(256, TrainingMasters.resolveBatchSize(auto, 2, 25_600).master().batchSizePerWorker());
-    assertEquals(128, TrainingMasters.resolveBatchSize(auto, 2, 25_599).master().batchSizePerWorker());
-    assertEquals(32, TrainingMasters.resolveBatchSize(auto, 4, 3_500).master().batchSizePerWorker(), "never below lr-base-batch-size");
-    assertEquals(16, TrainingMasters.resolveBatchSize(train("train.lr-base-batch-size=16"), 4, 3_500).master().batchSizePerWorker());
-    assertEquals(64, TrainingMasters.resolveBatchSize(train("train.batch-size-per-worker=64"), 2, 10_000_000).master().batchSizePerWorker());
+    assertEquals(512, TrainingMasters.resolveAuto(auto, 2, 158_034).master().batchSizePerWorker());
+    assertEquals(512, TrainingMasters.resolveAuto(two, 2, 51_200).master().batchSizePerWorker());
+    assertEquals(256, TrainingMasters.resolveAuto(two, 2, 51_199).master().batchSizePerWorker());
+    assertEquals(256, TrainingMasters.resolveAuto(two, 2, 25_600).master().batchSizePerWorker());
+    assertEquals(128, TrainingMasters.resolveAuto(two, 2, 25_599).master().batchSizePerWorker());
+    assertEquals(256, TrainingMasters.resolveAuto(auto, 2, 25_599).master().batchSizePerWorker(), "one worker for this few rows");
+    assertEquals(32, TrainingMasters.resolveAuto(train("train.workers=4"), 4, 3_500).master().batchSizePerWorker(), "never below lr-base-batch-size");
+    assertEquals(16, TrainingMasters.resolveAuto(train("train.lr-base-batch-size=16", "train.workers=4"), 4, 3_500).master().batchSizePerWorker());
+    assertEquals(64, TrainingMasters.resolveAuto(train("train.batch-size-per-worker=64"), 2, 10_000_000).master().batchSizePerWorker());
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> LearningRates.rate(auto, 0));
-    assertEquals("train.batch-size-per-worker = 0 must be resolved first (TrainingMasters.resolveBatchSize)", e.getMessage());
+    assertEquals("train.batch-size-per-worker = 0 must be resolved first (TrainingMasters.resolveAuto)", e.getMessage());
+  }
+
+  @Test
+  void autoAveragingFrequencyFits32768RowsPerWorkerARoundWithinLimits() {
+    TrainConfig auto = train();
+    assertEquals(0, auto.master().averagingFrequency());
+    // 512-row minibatches: 64 per round (32,768 rows), once an epoch has at least 2 rounds of them.
+    assertEquals(64, TrainingMasters.resolveAuto(auto, 2, 10_000_000).master().averagingFrequency());
+    assertEquals(64, TrainingMasters.resolveAuto(auto, 2, 158_034).master().averagingFrequency());
+    // 100,000 rows on 2 workers: 97 minibatches of 512 each, half of that per round.
+    assertEquals(48, TrainingMasters.resolveAuto(train("train.workers=2"), 2, 100_000).master().averagingFrequency());
+    // 2,344 rows: one worker, 73 minibatches of 32, half of them per round.
+    assertEquals(36, TrainingMasters.resolveAuto(auto, 2, 2_344).master().averagingFrequency());
+    // Never below the fixed 20 of earlier releases.
+    assertEquals(20, TrainingMasters.resolveAuto(train("train.workers=2"), 2, 2_344).master().averagingFrequency());
+    assertEquals(1024, TrainingMasters.resolveAuto(train("train.batch-size-per-worker=32"), 2, 10_000_000).master().averagingFrequency());
+    assertEquals(7, TrainingMasters.resolveAuto(train("train.averaging-frequency=7"), 2, 10_000_000).master().averagingFrequency());
+  }
+
+  @Test
+  void autoWorkersAreOnePer65536TrainRowsUpToTheParallelism() {
+    TrainConfig auto = train();
+    assertEquals(0, auto.master().workers());
+    assertEquals(1, TrainingMasters.resolveAuto(auto, 2, 2_344).master().workers());
+    assertEquals(1, TrainingMasters.resolveAuto(auto, 2, 131_071).master().workers());
+    assertEquals(2, TrainingMasters.resolveAuto(auto, 2, 131_072).master().workers());
+    assertEquals(2, TrainingMasters.resolveAuto(auto, 2, 10_000_000).master().workers());
+    assertEquals(15, TrainingMasters.resolveAuto(auto, 100, 1_000_000).master().workers());
+    assertEquals(1, TrainingMasters.resolveAuto(auto, 8, 0).master().workers());
+    assertEquals(3, TrainingMasters.resolveAuto(train("train.workers=3"), 2, 2_344).master().workers());
   }
 
   @Test
@@ -110,7 +144,7 @@ class TrainSpeedSettingsTest {
 
   @Test
   void masterTypeChoosesDl4jsTrainingMaster() {
-    TrainingMaster<?, ?> pa = TrainingMasters.create(train("train.batch-size-per-worker=64"), 2, TrainConfig.Approach.DIRECT, "");
+    TrainingMaster<?, ?> pa = TrainingMasters.create(train("train.batch-size-per-worker=64", "train.averaging-frequency=20"), 2, TrainConfig.Approach.DIRECT, "");
     assertInstanceOf(ParameterAveragingTrainingMaster.class, pa);
     TrainingMaster<?, ?> gs = TrainingMasters.create(train("train.master.type=gradient-sharing", "train.batch-size-per-worker=64"), 2, TrainConfig.Approach.DIRECT, "");
     SharedTrainingMaster shared = assertInstanceOf(SharedTrainingMaster.class, gs);

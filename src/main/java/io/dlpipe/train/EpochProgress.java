@@ -39,6 +39,7 @@ final class EpochProgress implements AutoCloseable {
   private final String label;
   private final long totalRows;
   private final LongSupplier rowsDone;
+  private final LongSupplier fitStartNanos;
   private final long startNanos;
   private final Deque<long[]> samples = new ArrayDeque<>();
   private ScheduledFuture<?> tick;
@@ -50,16 +51,26 @@ final class EpochProgress implements AutoCloseable {
    * @param startNanos {@link System#nanoTime} when the epoch started
    */
   EpochProgress(String label, long totalRows, LongSupplier rowsDone, long startNanos) {
+    this(label, totalRows, rowsDone, () -> 0L, startNanos);
+  }
+
+  /**
+   * @param fitStartNanos when the fit itself began ({@link System#nanoTime}), or 0 while the
+   *     epoch is still preparing (the first epoch writes the minibatch files before any row
+   *     trains); the rate is never measured over that preparation
+   */
+  EpochProgress(String label, long totalRows, LongSupplier rowsDone, LongSupplier fitStartNanos, long startNanos) {
     this.label = label;
     this.totalRows = totalRows;
     this.rowsDone = rowsDone;
+    this.fitStartNanos = fitStartNanos;
     this.startNanos = startNanos;
     samples.add(new long[] {startNanos, 0});
   }
 
   /** Starts printing a line every {@link #INTERVAL_SECONDS}; close it when the epoch's fit ends. */
-  static EpochProgress start(String label, long totalRows, LongSupplier rowsDone) {
-    EpochProgress p = new EpochProgress(label, totalRows, rowsDone, System.nanoTime());
+  static EpochProgress start(String label, long totalRows, LongSupplier rowsDone, LongSupplier fitStartNanos) {
+    EpochProgress p = new EpochProgress(label, totalRows, rowsDone, fitStartNanos, System.nanoTime());
     p.tick = TICKER.scheduleAtFixedRate(() -> LOG.info(p.line(System.nanoTime())), INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
     return p;
   }
@@ -68,6 +79,13 @@ final class EpochProgress implements AutoCloseable {
   synchronized String line(long nowNanos) {
     long done = Math.min(rowsDone.getAsLong(), totalRows);
     samples.addLast(new long[] {nowNanos, done});
+    long fitStart = fitStartNanos.getAsLong();
+    if (fitStart > 0 && samples.peekFirst()[0] < fitStart) {
+      // Samples from before the fit began (0 rows, the minibatch export) would count the
+      // preparation as slow training; the window starts at the fit instead.
+      samples.removeIf(sample -> sample[0] < fitStart);
+      samples.addFirst(new long[] {fitStart, 0});
+    }
     while (samples.size() > WINDOW) {
       samples.removeFirst();
     }

@@ -22,6 +22,7 @@ public final class EpochRunner implements AutoCloseable {
   private ExportedMinibatches exported;
   private JavaRDD<String> dealt;
   private double learningRate = Double.NaN;
+  private volatile long fitStartNanos;
 
   private EpochRunner(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, Supplier<ExportedMinibatches> export, TrainConfig train) {
     this.sparkNet = sparkNet;
@@ -58,10 +59,12 @@ public final class EpochRunner implements AutoCloseable {
       network().setLearningRate(LearningRates.schedule(train, epoch - 1));
       learningRate = lr;
     }
+    fitStartNanos = 0;
     if (export != null) {
       if (exported == null) {
         exported = export.get();
       }
+      fitStartNanos = System.nanoTime();
       JavaRDD<String> previous = dealt;
       dealt = exported.dealt(epoch, train.master().workers(), train.seed());
       sparkNet.fitPaths(dealt, new MinibatchFileLoader());
@@ -69,9 +72,18 @@ public final class EpochRunner implements AutoCloseable {
         previous.unpersist(false);
       }
     } else {
+      fitStartNanos = System.nanoTime();
       sparkNet.fit(minibatches);
     }
     return lr;
+  }
+
+  /**
+   * When the current epoch's fit began ({@link System#nanoTime}), after any export; 0 before it
+   * (and while the first epoch writes the minibatch files). Read by the progress line's thread.
+   */
+  public long fitStartNanos() {
+    return fitStartNanos;
   }
 
   /** Whether the minibatches were already converted before this epoch (files written, or none to write). */

@@ -213,7 +213,8 @@ public final class TrainJob {
         EpochRecord record;
         try (StageTimer.Stage s = timer.start("epoch-" + epoch, "epoch " + epoch + " of " + train.epochs() + ": fit, then evaluate on validation")) {
           double lr;
-          try (EpochProgress progress = EpochProgress.start("train epoch " + epoch + "/" + train.epochs(), in.rows(Columns.TRAIN), lossRows::value)) {
+          try (EpochProgress progress = EpochProgress.start("train epoch " + epoch + "/" + train.epochs(), in.rows(Columns.TRAIN), lossRows::value,
+              runner::fitStartNanos)) {
             lr = runner.run(epoch);
           }
           double fitSeconds = seconds(epochStart);

@@ -199,4 +199,21 @@ class TrainSpeedSettingsTest {
         p.line(180 * sec));
     p.close();
   }
+
+  @Test
+  void progressRateStartsWhenTheFitStartsNotDuringTheExport() {
+    AtomicLong done = new AtomicLong();
+    AtomicLong fitStart = new AtomicLong();
+    long sec = 1_000_000_000L;
+    EpochProgress p = new EpochProgress("train epoch 1/1", 40_000_000, done::get, fitStart::get, sec); // epoch starts at 1 s
+    p.line(31 * sec); // exporting: nothing trained
+    p.line(61 * sec);
+    fitStart.set(81 * sec); // the export ended and the fit began at 81 s
+    done.set(2_000_000);
+    // 2,000,000 rows in the 10 s since the fit began: 200,000/s, not 2,000,000 / 90 s
+    assertEquals("train epoch 1/1: 2,000,000 of 40,000,000 rows (5.0%) in 1m30s, 200,000 samples/s, ETA 3m10s for this epoch", p.line(91 * sec));
+    done.set(8_000_000);
+    assertEquals("train epoch 1/1: 8,000,000 of 40,000,000 rows (20.0%) in 2m00s, 200,000 samples/s, ETA 2m40s for this epoch", p.line(121 * sec));
+    p.close();
+  }
 }

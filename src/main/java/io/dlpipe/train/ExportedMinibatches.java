@@ -4,6 +4,7 @@ import io.dlpipe.task.OutputHead;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -76,7 +77,7 @@ public final class ExportedMinibatches {
     String target = dir.toString();
     Function2<Integer, Iterator<InternalRow>, Iterator<String>> export = (partition, it) -> {
       if (!it.hasNext()) {
-        return java.util.Collections.emptyIterator();
+        return Collections.emptyIterator();
       }
       MinibatchIterator batches = new MinibatchIterator(it, featureCount, batchSize, codec, nanos, rowCount);
       Path base = new Path(target);

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -65,7 +66,7 @@ public final class MinibatchFile {
     }
     byte[] body = new byte[size(rows, featureCount, labelWidth) - HEADER_BYTES];
     readFully(data, body, path);
-    java.nio.FloatBuffer floats = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    FloatBuffer floats = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     float[] features = new float[rows * featureCount];
     float[] labels = new float[rows * labelWidth];
     floats.get(features).get(labels);

@@ -94,7 +94,9 @@ class StandaloneClusterIT {
   void runTrainsOnTwoExecutorJvmsEachBoundToItsOwnGpu() throws Exception {
     Path ws = tmp.resolve("ws");
     List<String> args = new ArrayList<>(List.of("run", "--conf", "conf/examples/credit.conf", "--master", master, "--set", "output.dir=" + ws,
-        "--set", "train.epochs=2", "--set", "train.approach=direct", "--set", "evaluate.importance.sample-rows=200"));
+        "--set", "train.epochs=2", "--set", "train.approach=direct", "--set", "evaluate.importance.sample-rows=200",
+        // Two workers, one per executor JVM: on data this small the automatic choice is one.
+        "--set", "train.workers=2"));
     args.addAll(GPU);
     List<Path> before1 = executorLogs(1);
     List<Path> before2 = executorLogs(2);

@@ -122,6 +122,7 @@ class BenchQuickTest {
     assertEquals(6.0 * bigParams, compute.get("flops_per_sample").asDouble(), 0);
     assertEquals(128, compute.get("gemm").get("n").asInt());
     assertEquals(5, compute.get("gemm").get("runs").size());
+    assertEquals(Runtime.getRuntime().availableProcessors(), compute.get("gemm").get("threads").asInt(), "the GEMM rate is the machine's, every core");
     double gemm = positive(compute.get("gemm").get("gflops"));
     assertEquals(6.0 * bigParams * positive(compute.get("spark").get("samples_per_s")) / (gemm * 1e9), compute.get("compute_efficiency").asDouble(), EPS);
     assertEquals(6.0 * bigParams * positive(compute.get("single_jvm").get("samples_per_s")) / (gemm * 1e9),

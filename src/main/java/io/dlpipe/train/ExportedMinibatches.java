@@ -131,7 +131,9 @@ public final class ExportedMinibatches {
    */
   public JavaRDD<String> dealt(int epoch, int workers, long seed) {
     long epochSeed = mix(seed + 0x9E3779B97F4A7C15L * epoch);
-    JavaPairRDD<Long, String> keyed = paths.mapToPair(p -> new Tuple2<>(mix(epochSeed ^ p.hashCode()), p));
+    // Keyed by the file's name (partition and position), not its path: the folder's name is
+    // new in every run, and train.seed must deal the same way each time.
+    JavaPairRDD<Long, String> keyed = paths.mapToPair(p -> new Tuple2<>(mix(epochSeed ^ p.substring(p.lastIndexOf('/') + 1).hashCode()), p));
     return keyed.repartitionAndSortWithinPartitions(new HashPartitioner(workers)).values();
   }
 

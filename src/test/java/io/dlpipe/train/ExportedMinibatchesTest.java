@@ -41,6 +41,10 @@ class ExportedMinibatchesTest {
     return spark.createDataFrame(rows, schema).repartition(partitions);
   }
 
+  private static List<List<String>> names(List<List<String>> dealt) {
+    return dealt.stream().map(part -> part.stream().map(p -> Path.of(p).getFileName().toString()).toList()).toList();
+  }
+
   @Test
   void writesEveryRowOnceDealsEachEpochAnewAndDeletesOnlyItsFolder() throws IOException {
     SparkSession spark = TestSpark.get();
@@ -81,6 +85,11 @@ class ExportedMinibatchesTest {
       assertEquals(new HashSet<>(paths), new HashSet<>(all));
       assertEquals(paths.size(), all.size());
     }
+
+    // A second export of the same rows (another folder, as every run has) deals them the same way.
+    ExportedMinibatches again = ExportedMinibatches.write(rows(spark, 103, 3), tmp.toString(), 3, 10, new RegressionHead(TrainConfig.TargetTransform.NONE, 0, 1), null, null);
+    assertEquals(names(epoch1), names(again.dealt(1, 2, 12345).glom().collect()));
+    again.delete();
 
     Path dir = Path.of(paths.get(0)).getParent();
     assertTrue(dir.getFileName().toString().startsWith("minibatches-"));

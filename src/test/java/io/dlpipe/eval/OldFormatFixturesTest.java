@@ -21,11 +21,19 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** transform.json and model.json of format 1 (written before output heads) still load, and decode as they did. */
 class OldFormatFixturesTest {
   private static final Path DIR = TestData.projectDir().resolve("src/test/resources/fixtures/format-1");
+
+  @TempDir Path tmp;
 
   private static String read(String file) throws Exception {
     return Files.readString(DIR.resolve(file));
@@ -48,7 +56,18 @@ class OldFormatFixturesTest {
     assertEquals(2, p.bestEpoch());
     assertNull(p.head());
 
-    MultiLayerNetwork net = ModelStore.read(new Configuration(), DIR.resolve("credit/model.zip").toString(), false);
+    // The network of that bundle (33 -> [128, 64] -> 2 softmax), written and read back as a bundle's
+    // model.zip: the head of a format-1 bundle comes from its JSON and the network's widths, and
+    // the network file itself is DL4J's, which this format change did not touch.
+    MultiLayerNetwork saved = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
+        .layer(new DenseLayer.Builder().nIn(33).nOut(128).activation(Activation.RELU).build())
+        .layer(new DenseLayer.Builder().nIn(128).nOut(64).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(64).nOut(2).activation(Activation.SOFTMAX).build())
+        .build());
+    saved.init();
+    String zip = tmp.resolve("model.zip").toString();
+    ModelStore.write(new Configuration(), zip, saved, false);
+    MultiLayerNetwork net = ModelStore.read(new Configuration(), zip, false);
     OutputHead head = ModelBundle.head(t, p, net, "credit/model.zip");
     assertEquals(TaskKind.BINARY, head.kind());
     assertEquals(2, head.width());

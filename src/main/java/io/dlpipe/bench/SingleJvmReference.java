@@ -86,8 +86,7 @@ public final class SingleJvmReference {
     PreparedInput in = PreparedInput.open(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
     int featureCount = in.transform().featureCount();
     OutputHead codec = OutputHeads.forTraining(in.transform(), cfg.train(), in.read(spark, Columns.TRAIN), in.layout().transform());
-    int workers = cfg.train().master().workers() > 0 ? cfg.train().master().workers() : spark.sparkContext().defaultParallelism();
-    TrainConfig train = TrainingMasters.resolveAuto(cfg.train(), workers, in.rows(Columns.TRAIN));
+    TrainConfig train = TrainingMasters.resolveAuto(cfg.train(), spark.sparkContext().defaultParallelism(), in.rows(Columns.TRAIN));
     List<DataSet> batches = minibatches(in.read(spark, Columns.TRAIN).toLocalIterator(), Long.MAX_VALUE, featureCount, train.master().batchSizePerWorker(), codec);
     long rows = batches.stream().mapToLong(DataSet::numExamples).sum();
     return new SingleJvmReference(train, in, codec, batches, rows, (System.nanoTime() - start) / 1e9);

@@ -86,11 +86,6 @@ public final class EpochRunner implements AutoCloseable {
     return fitStartNanos;
   }
 
-  /** Whether the minibatches were already converted before this epoch (files written, or none to write). */
-  public boolean reused() {
-    return exported != null;
-  }
-
   public MultiLayerNetwork network() {
     return sparkNet.getNetwork();
   }

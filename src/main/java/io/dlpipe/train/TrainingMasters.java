@@ -171,11 +171,9 @@ public final class TrainingMasters {
   }
 
   /**
-   * The train rows in at most one partition per worker when export is used, so that the exported
-   * minibatch paths come in one partition per worker and, with {@code train.repartition =
-   * num-partitions-workers-differs}, no averaging round needs DL4J's balanced repartition (a
-   * count job and a shuffle per round, about a sixth of an epoch at 32-row minibatches). Each
-   * round's random split then leaves every partition about the same number of minibatches.
+   * The train rows in at most one partition per worker when export is used: each partition ends
+   * in one short minibatch, so fewer partitions mean fewer of them. (The export's paths are dealt
+   * into one partition per worker every epoch anyway: {@link ExportedMinibatches#dealt}.)
    * Coalescing is narrow (no shuffle), and export streams each partition to files, so partition
    * size does not matter; direct keeps Spark's partitions, whose cached blocks must stay small.
    */

@@ -371,6 +371,11 @@ public final class ReportWriter {
         } else {
           boolean binary = curves.has("roc") || m.model("auc").isPresent();
           if (binary) {
+            String positive = m.text("positive_class");
+            if (positive != null) {
+              out.append("<p class=\"note\">Positive class: <b>").append(esc(positive))
+                  .append("</b>. ROC, precision–recall, the decision threshold and the precision, recall and F1 without a class name are for it.</p>");
+            }
             double threshold = curves.path("threshold").asDouble(Double.NaN);
             grid(Charts.roc(curves.get("roc"), curves.get("baseline_roc"), formatted(m.model("auc")), formatted(m.baseline("auc")), baselineName(), threshold),
                 Charts.pr(curves.get("pr"), formatted(m.model("pr_auc")), positiveRate(), threshold), "curves.json has no roc points.", "curves.json has no pr points.");

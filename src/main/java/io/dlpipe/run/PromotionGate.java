@@ -65,10 +65,13 @@ final class PromotionGate {
     FittedTransform next = candidate.transform();
     if (current.head().kind() != head.kind() || !now.targetColumn().equals(next.targetColumn())
         || !new HashSet<>(now.classes()).equals(new HashSet<>(next.classes()))) {
-      return Promotion.without(false, String.format(Locale.ROOT, "the candidate (%s of target %s%s) and the current model (%s of target %s%s) answer different "
-          + "questions and cannot be compared; the current model stays (an undated `run` replaces it unconditionally)",
+      String why = String.format(Locale.ROOT, "the candidate (%s of target %s%s) and the current model (%s of target %s%s) answer different questions and cannot be compared",
           head.kind().name().toLowerCase(Locale.ROOT), next.targetColumn(), next.classes().isEmpty() ? "" : ", classes " + next.classes(),
-          current.head().kind().name().toLowerCase(Locale.ROOT), now.targetColumn(), now.classes().isEmpty() ? "" : ", classes " + now.classes()), margin);
+          current.head().kind().name().toLowerCase(Locale.ROOT), now.targetColumn(), now.classes().isEmpty() ? "" : ", classes " + now.classes());
+      // The operator's way to accept a changed task: the largest margin promotes any candidate whose test metric is finite.
+      boolean accept = margin >= 1 && Double.isFinite(candidateTest);
+      return Promotion.without(accept, why + (accept ? "; schedule.promotion.max-regression = 1 promotes any candidate with a finite test " + main.key()
+          : "; the current model stays (schedule.promotion.max-regression = 1 promotes any candidate with finite metrics)"), margin);
     }
     StageTimer timer = new StageTimer(spark, "promotion", 1);
     try (StageTimer.Stage s = timer.start("compare", "score the current model and the candidate on the day's validation split")) {

@@ -146,11 +146,11 @@ public final class BinaryHead extends ClassificationHead {
     m.put("pr_auc", h.prAuc());
     m.put("ks", h.ks());
     m.put("threshold", threshold);
-    // The positive class's own precision, recall and F1 under plain names: what the threshold was chosen for.
-    m.put("precision", at.tp() + at.fp() == 0 ? 0.0 : (double) at.tp() / (at.tp() + at.fp()));
-    m.put("recall", at.tp() + at.fn() == 0 ? 0.0 : (double) at.tp() / (at.tp() + at.fn()));
-    m.put("f1", 2 * at.tp() + at.fp() + at.fn() == 0 ? 0.0 : 2.0 * at.tp() / (2 * at.tp() + at.fp() + at.fn()));
     perClass(m, matrix(at), "");
+    // The positive class's own precision, recall and F1 under plain names: what the threshold was chosen for.
+    for (String k : List.of("precision", "recall", "f1")) {
+      m.put(k, m.get(k + "." + positiveClass()));
+    }
     ScoreHistogram.Confusion half = h.confusion(0.5);
     m.put("accuracy_at_0_5", half.accuracy());
     perClass(m, matrix(half), "_at_0_5");

@@ -67,16 +67,26 @@ class PromotionGateTest {
    * @return the ids of the day's validation rows
    */
   private Set<String> writeDay(String date, int from, int to, boolean noisy) throws IOException {
-    List<String> lines = Files.readAllLines(TestData.credit());
-    List<String> ids = new ArrayList<>();
+    List<Integer> numbers = new ArrayList<>();
     for (int i = from; i <= to; i++) {
-      ids.add(String.valueOf(i));
+      numbers.add(i);
     }
-    Set<String> validation = TestSpark.get().createDataset(ids, Encoders.STRING()).toDF("Id")
+    return writeDay(date, numbers, noisy);
+  }
+
+  /** The ids among {@code ids} that the split sends to {@code split}. */
+  private Set<String> inSplit(String date, List<String> ids, String split) {
+    return TestSpark.get().createDataset(ids, Encoders.STRING()).toDF("Id")
         .transform(df -> Splitter.split(df, config(date).etl().split(), List.of()))
-        .where(functions.col(Columns.SPLIT).equalTo(Columns.VALIDATION)).select("Id").as(Encoders.STRING()).collectAsList().stream().collect(Collectors.toSet());
+        .where(functions.col(Columns.SPLIT).equalTo(split)).select("Id").as(Encoders.STRING()).collectAsList().stream().collect(Collectors.toSet());
+  }
+
+  /** As {@link #writeDay(String, int, int, boolean)}, with the given line numbers. */
+  private Set<String> writeDay(String date, List<Integer> numbers, boolean noisy) throws IOException {
+    List<String> lines = Files.readAllLines(TestData.credit());
+    Set<String> validation = inSplit(date, numbers.stream().map(String::valueOf).toList(), Columns.VALIDATION);
     List<String> shuffled = new ArrayList<>();
-    for (int i = from; i <= to; i++) {
+    for (int i : numbers) {
       if (!validation.contains(String.valueOf(i))) {
         shuffled.add(lines.get(i).substring(0, lines.get(i).indexOf(',')));
       }
@@ -85,7 +95,7 @@ class PromotionGateTest {
     List<String> out = new ArrayList<>();
     out.add("\"Id\"," + lines.get(0));
     int next = 0;
-    for (int i = from; i <= to; i++) {
+    for (int i : numbers) {
       String line = lines.get(i);
       if (noisy && !validation.contains(String.valueOf(i))) {
         line = shuffled.get(next++) + line.substring(line.indexOf(','));
@@ -185,6 +195,33 @@ class PromotionGateTest {
     // The promoted stages are up to date for an undated run of the same input.
     JsonNode state = Json.MAPPER.readTree(Files.readString(tmp.resolve("ws/run-state.json")));
     assertEquals(new HashSet<>(List.of("etl", "train", "evaluate")), iterable(state.fieldNames()));
+
+    // A day of one class (target.classes declared, a daily schedule): exit 3 in one line, the model stays.
+    String oneClass = "2026-11-26";
+    List<String> credit = Files.readAllLines(TestData.credit());
+    List<Integer> goodOnly = new ArrayList<>();
+    for (int i = 1; i <= 1500; i++) {
+      if (credit.get(i).startsWith("\"good\"")) {
+        goodOnly.add(i);
+      }
+    }
+    writeDay(oneClass, goodOnly, false);
+    long trainRows = inSplit(oneClass, goodOnly.stream().map(String::valueOf).toList(), Columns.TRAIN).size();
+    byte[] promotedJson = Files.readAllBytes(tmp.resolve("ws/model/model.json"));
+    List<String> args = new ArrayList<>(List.of("run", "--date", oneClass, "--set", "input.path=" + tmp.resolve("raw") + "/dt={date}", "--set", "input.format=csv",
+        "--set", "target.column=Status", "--set", "target.task=classification", "--set", "target.classes=[good, bad]", "--set", "input.columns.Id=ignore",
+        "--set", "etl.split.id-column=Id", "--set", "output.dir=" + tmp.resolve("ws"), "--set", "schedule.retrain=daily"));
+    for (String f : FAST) {
+      args.add("--set");
+      args.add(f);
+    }
+    io.dlpipe.testing.CliRun.Outcome out = io.dlpipe.testing.CliRun.run(args.toArray(new String[0]));
+    assertEquals(3, out.code(), out.err());
+    assertEquals("dlpipe: Target column 'Status' holds one class on the train split, 'good' (" + trainRows + " rows): a classifier needs at least 2; "
+        + "check that the input holds every class (1 other(s) declared or seen: [bad])\n", out.err());
+    assertArrayEquals(promotedJson, Files.readAllBytes(tmp.resolve("ws/model/model.json")));
+    assertFalse(Files.exists(tmp.resolve("ws/predictions/dt=" + oneClass)), "a day that failed is not scored");
+    assertEquals("failed", daySummary(oneClass).get("status").asText());
   }
 
   private static Set<String> iterable(java.util.Iterator<String> it) {

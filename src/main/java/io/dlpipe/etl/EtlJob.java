@@ -141,6 +141,9 @@ public final class EtlJob {
     if (rowsRead == 0) {
       throw new DataException("Input is empty: " + cfg.input().describe() + " (" + cfg.input().sourceKey() + (cfg.input().where().isEmpty() ? "" : ", input.where") + ") has no data rows");
     }
+    if (etl.split().idColumn().isEmpty()) {
+      FeatureRows.requireFeatures(specs);
+    }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
     double rejectRatio = (double) quarantined / rowsRead;
 

@@ -15,6 +15,7 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * What identifies a row without its target, and what the data's repeated feature rows imply.
@@ -51,18 +52,26 @@ public final class FeatureRows {
 
   private FeatureRows() {}
 
-  /** The feature columns, in input order: the columns of the feature vector's source. */
+  /**
+   * The feature columns in name order: the columns of the feature vector's source. Name order, not
+   * input order, so that the same data gives the same split whatever order its columns come in
+   * (a JSON reader sorts them, a re-export may not).
+   */
   public static List<String> featureColumns(List<ColumnSpec> specs) {
-    return specs.stream().filter(ColumnSpec::isFeature).map(ColumnSpec::name).toList();
+    return specs.stream().filter(ColumnSpec::isFeature).map(ColumnSpec::name).sorted().toList();
+  }
+
+  /** Stops a split by features when there is no feature column: every row would land in one split. */
+  public static void requireFeatures(List<ColumnSpec> specs) {
+    if (featureColumns(specs).isEmpty()) {
+      throw new DataException("No feature column to split by: every input column other than the target is ignored ("
+          + String.join(", ", specs.stream().map(s -> s.name() + ": " + s.role()).toList()) + "); declare roles in input.columns or set etl.split.id-column");
+    }
   }
 
   /** Adds {@link Columns#FEATURE_HASH64} and {@link Columns#FEATURE_HASH32} from the feature columns of {@code specs}. */
   public static Dataset<Row> fingerprint(Dataset<Row> rows, List<ColumnSpec> specs, List<String> nullValues) {
     List<String> names = featureColumns(specs);
-    if (names.isEmpty()) {
-      throw new DataException("No feature column: every input column other than the target is ignored ("
-          + String.join(", ", specs.stream().map(s -> s.name() + ": " + s.role()).toList()) + "); declare roles in input.columns");
-    }
     boolean[] numeric = new boolean[names.size()];
     for (int i = 0; i < names.size(); i++) {
       String n = names.get(i);
@@ -133,7 +142,17 @@ public final class FeatureRows {
               functions.when(functions.min("first").lt(functions.max("last")), 2L).otherwise(1L).as("splits"))
           .select(functions.lit(ALL).as(PART), functions.col("n"), functions.col("top"), functions.col("labels"), functions.col("pos"), functions.col("splits"));
     }
-    Dataset<Row> groups = perSplit.unionByName(pooled);
+    // Read twice (the facts, and the AUC bound): kept rather than shuffled again. Its size is the distinct feature rows.
+    Dataset<Row> groups = perSplit.unionByName(pooled).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return facts(groups, rows, regression, positiveClass != null, splitRule, splitOrder);
+    } finally {
+      groups.unpersist();
+    }
+  }
+
+  /** The per-split and overall facts from the per-group rows ({@code part, n, labels, splits} and {@code top, pos} or {@code m2}). */
+  private static FeatureRowStats facts(Dataset<Row> groups, Dataset<Row> rows, boolean regression, boolean binary, String splitRule, List<String> splitOrder) {
     Column several = functions.col("labels").gt(1);
     List<Column> aggs = new ArrayList<>(List.of(
         functions.sum("n").as("rows"),
@@ -148,7 +167,7 @@ public final class FeatureRows {
       facts.put(r.getString(0), r);
     }
     Map<String, Double> totals = regression ? sumsOfSquares(rows) : Map.of();
-    Map<String, Double> aucs = positiveClass == null ? Map.of() : bestAuc(groups);
+    Map<String, Double> aucs = binary ? bestAuc(groups) : Map.of();
 
     Map<String, FeatureRowStats.Part> parts = new LinkedHashMap<>();
     long straddling = 0;
@@ -196,11 +215,10 @@ public final class FeatureRows {
     Column y = functions.col(Columns.TARGET);
     Column ss = functions.var_pop(y).multiply(functions.count(functions.lit(1)));
     Map<String, Double> out = new LinkedHashMap<>();
-    for (Row r : rows.groupBy(Columns.SPLIT).agg(ss).collectAsList()) {
-      out.put(r.getString(0), r.isNullAt(1) ? 0.0 : r.getDouble(1));
+    // The rollup's grand total (split null) is the sum of squares over all rows.
+    for (Row r : rows.rollup(Columns.SPLIT).agg(ss).collectAsList()) {
+      out.put(r.isNullAt(0) ? ALL : r.getString(0), r.isNullAt(1) ? 0.0 : r.getDouble(1));
     }
-    Row all = rows.agg(ss).first();
-    out.put(ALL, all.isNullAt(0) ? 0.0 : all.getDouble(0));
     return out;
   }
 

@@ -46,6 +46,8 @@ class OldFormatFixturesTest {
     FittedTransform t = FittedTransform.fromJson(read("credit/transform.json"), "credit/transform.json");
     assertEquals(Task.CLASSIFICATION, t.task());
     assertEquals(List.of("good", "bad"), t.classes());
+    // Written before the split rule was recorded: run re-prepares such a workspace, predict reads it as it is.
+    assertEquals(null, t.splitRule());
     assertEquals(33, t.featureCount());
     assertEquals(CategoricalEncoding.ONE_HOT, t.categorical().get(0).encoding());
 

@@ -54,6 +54,19 @@ class RunJobTest {
     assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(trainChanged, false));
 
     assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(trainChanged, true));
+
+    // A workspace prepared before issue 21 has no split_rule in transform.json: its splits hashed
+    // the target too. The next run prepares it again, and says why, rather than mixing two splits.
+    Path transform = tmp.resolve("ws/prepared/transform.json");
+    com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(Files.readString(transform));
+    assertEquals("features-v2", old.remove("split_rule").path("rule").asText());
+    Files.writeString(transform, Json.write(old));
+    assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(trainChanged, false));
+    JsonNode etl = Json.MAPPER.readTree(Files.readString(tmp.resolve("ws/run-summary.json"))).get("stages").get(0);
+    assertEquals(trainChanged.output().preparedDir() + " was split by the old rule, a hash of the whole row with its target, which makes the test split depend on the label;"
+        + " re-preparing with split rule features-v2", etl.get("reason").asText());
+    assertEquals("features-v2", Json.MAPPER.readTree(Files.readString(transform)).path("split_rule").path("rule").asText());
+    assertEquals(List.of("etl:skipped", "train:skipped", "evaluate:skipped"), statuses(trainChanged, false));
   }
 
   private static String[] concat(String[] a, String... b) {

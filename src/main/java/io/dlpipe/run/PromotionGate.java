@@ -140,7 +140,7 @@ final class PromotionGate {
     Dataset<Row> raw = Privacy.apply(InputReader.read(spark, cfg.input()), cfg.privacy(), cfg.input(), true);
     List<String> inputColumns = InputReader.columnNames(raw);
     Dataset<Row> checked = Splitter.split(RowValidator.validate(raw, next.columns(), next.task(), cfg.target().classes(), true, next.nullValues()),
-        cfg.etl().split(), inputColumns);
+        cfg.etl().split(), next.columns(), next.nullValues());
     Dataset<Row> good = Deduplicator.remove(checked.where(functions.col(Columns.REASON).isNull()), cfg.etl().dedup(), inputColumns);
     return good.where(functions.col(Columns.SPLIT).equalTo(Columns.VALIDATION));
   }

@@ -77,7 +77,7 @@ class PromotionGateTest {
   /** The ids among {@code ids} that the split sends to {@code split}. */
   private Set<String> inSplit(String date, List<String> ids, String split) {
     return TestSpark.get().createDataset(ids, Encoders.STRING()).toDF("Id")
-        .transform(df -> Splitter.split(df, config(date).etl().split(), List.of()))
+        .transform(df -> Splitter.split(df, config(date).etl().split()))
         .where(functions.col(Columns.SPLIT).equalTo(split)).select("Id").as(Encoders.STRING()).collectAsList().stream().collect(Collectors.toSet());
   }
 

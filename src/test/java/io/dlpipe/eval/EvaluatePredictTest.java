@@ -74,7 +74,7 @@ class EvaluatePredictTest {
         "gbt.mse", "gbt.rmse", "gbt.mae", "gbt.r2", "gbt.training_seconds", "gbt_name", "verdict", "importance", "cv", "counts"), keys(m));
     assertEquals("Spark MLlib GBTRegressor", m.get("gbt_name").asText());
     assertEquals("r2", m.get("main_metric").asText());
-    assertEquals(308, m.get("counts").get("test_rows").asLong());
+    assertEquals(275, m.get("counts").get("test_rows").asLong());
     assertEquals(300, m.get("counts").get("importance_rows").asLong());
     double rmse = m.get("model.rmse").asDouble();
     assertEquals(Math.sqrt(m.get("model.mse").asDouble()), rmse, 1e-9);
@@ -86,13 +86,13 @@ class EvaluatePredictTest {
     assertEquals(73, m.get("importance").size(), "one entry per input feature column (33 numeric + 40 categorical)");
     assertTrue(m.get("importance").get(0).get("drop").asDouble() >= m.get("importance").get(72).get("drop").asDouble());
     JsonNode curves = json(dir.resolve("curves.json"));
-    assertEquals(308, curves.get("predicted_vs_actual").size());
+    assertEquals(275, curves.get("predicted_vs_actual").size());
     long histogram = 0;
     for (JsonNode c : curves.get("residual_histogram").get("counts")) {
       histogram += c.asLong();
     }
-    assertEquals(308, histogram);
-    assertEquals(308, spark.read().parquet(dir.resolve("predictions").toString()).count());
+    assertEquals(275, histogram);
+    assertEquals(275, spark.read().parquet(dir.resolve("predictions").toString()).count());
     String html = Files.readString(dir.resolve("report.html"));
     assertTrue(html.contains("data-chart=") && !html.contains("src=\"http"), "self-contained report");
     assertTrue(Files.exists(dir.resolve("_SUCCESS")));

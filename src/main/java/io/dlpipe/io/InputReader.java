@@ -367,7 +367,22 @@ public final class InputReader {
     if (!Arrays.asList(inferred.fieldNames()).contains(Columns.CORRUPT)) {
       inferred = inferred.add(Columns.CORRUPT, DataTypes.StringType, true);
     }
-    return baseReader(spark, input).schema(inferred).json(input.path());
+    // Spark infers a field holding "" beside numbers as a number, and then rejects the "" as a
+    // malformed record. Top-level scalars are read as their JSON text instead ("" stays "", which
+    // dlpipe reads as missing, like an empty CSV cell) and cast back to the inferred type, so that
+    // predict writes numbers and booleans out as they came in. The cast cannot fail: inference
+    // chose the type because every non-empty value of the field is of it.
+    StructType text = new StructType();
+    List<Column> typed = new ArrayList<>();
+    for (StructField f : inferred.fields()) {
+      boolean atomic = !(f.dataType() instanceof StructType || f.dataType() instanceof org.apache.spark.sql.types.ArrayType
+          || f.dataType() instanceof org.apache.spark.sql.types.MapType);
+      boolean recast = atomic && !f.dataType().equals(DataTypes.StringType);
+      text = text.add(f.name(), recast ? DataTypes.StringType : f.dataType(), true);
+      Column c = Columns.col(f.name());
+      typed.add(recast ? functions.when(c.equalTo(""), functions.lit(null).cast(f.dataType())).otherwise(c.cast(f.dataType())).as(f.name()) : c);
+    }
+    return baseReader(spark, input).schema(text).json(input.path()).select(typed.toArray(new Column[0]));
   }
 
   private static Dataset<Row> readParquet(SparkSession spark, InputConfig input) {

@@ -178,6 +178,29 @@ class BadInputCorpusTest {
   }
 
   @Test
+  void aJsonEmptyStringInAnOtherwiseNumericFieldIsMissingAndTheTypesStay() throws IOException {
+    Path dir = tmp.resolve("json-empty");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 1; i <= 20; i++) {
+      // Every x is a number but two: Spark infers x as a number and would reject "" as a malformed record.
+      String x = i % 7 == 0 ? "\"\"" : String.valueOf(i * 3);
+      lines.append("{\"y\": ").append(i).append(".5, \"x\": ").append(x).append(", \"c\": \"").append("ab".charAt(i % 2)).append("\"}\n");
+    }
+    write(dir, "rows.json", utf8(lines.toString()));
+    DlpipeConfig cfg = config(dir, "json");
+
+    Dataset<Row> typed = InputReader.readTyped(spark, cfg.input());
+    assertEquals("struct<c:string,x:bigint,y:double," + io.dlpipe.spark.Columns.CORRUPT + ":string>", typed.schema().simpleString());
+    assertEquals(List.of(7.5, 14.5), typed.where("x is null").orderBy("y").collectAsList().stream().map(r -> r.getDouble(r.fieldIndex("y"))).toList());
+
+    EtlSummary s = new EtlJob(spark, cfg).run().summary();
+    assertEquals(20, s.rowsRead());
+    assertEquals(Map.of(), s.quarantinedByReason());
+    assertEquals(20, s.totalWritten());
+    assertTrue(s.reconciles());
+  }
+
+  @Test
   void mixedOrDuplicateHeadersAndTruncatedParquetAreDataErrorsNamingTheFileOrColumn() throws IOException {
     Path mixed = tmp.resolve("mixed");
     // a.csv is the larger file, so Spark takes the header from it (files are packed by size).

@@ -79,6 +79,7 @@ public final class ConfigLoader {
       overrides = parseSet(set, early).withFallback(overrides);
     }
     if (date != null) {
+      RunDates.requireOneDate(overrides, file, date);
       overrides = RunDates.fromOption(date).withFallback(overrides);
     }
     Config user = overrides.withFallback(file);

@@ -373,10 +373,15 @@ public final class ConfigLoader {
     if (where.isEmpty()) {
       return where;
     }
+    org.apache.spark.sql.catalyst.expressions.Expression parsed;
     try {
-      org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(where);
+      parsed = org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(where);
     } catch (Exception e) { // Scala throws ParseException undeclared
       throw ConfigReader.invalid(key, expected, c.getValue(key));
+    }
+    String refused = WhereFunctions.firstRefused(parsed);
+    if (refused != null) {
+      throw ConfigReader.invalid(key, "a SQL predicate that calls only Spark's built-in functions and no Java method (" + refused + ")", c.getValue(key));
     }
     return where;
   }

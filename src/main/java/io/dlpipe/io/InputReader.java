@@ -148,6 +148,19 @@ public final class InputReader {
    * repeats is traced to the file whose footer repeats it (Spark's message names only the column).
    */
   public static RuntimeException explain(SparkSession spark, Exception e, InputConfig input) {
+    if (input.format() == io.dlpipe.config.InputFormat.CSV && input.header()) {
+      List<String> expected = null;
+      try {
+        // The same file Spark took the columns from (the largest): cheap, and only on this failure.
+        expected = Arrays.asList(csvReader(spark, input).csv(input.path()).schema().fieldNames());
+      } catch (RuntimeException unreadable) {
+        e.addSuppressed(unreadable);
+      }
+      DataException header = HeaderMismatch.explain(e, input.describe(), expected, spark.sparkContext().hadoopConfiguration());
+      if (header != null) {
+        return header;
+      }
+    }
     if (input.format() == io.dlpipe.config.InputFormat.PARQUET) {
       for (Throwable c = e; c != null; c = c.getCause()) {
         if (DUPLICATE.matcher(String.valueOf(c.getMessage())).find()) {
@@ -168,14 +181,9 @@ public final class InputReader {
    * file, an unknown host); anything else is returned unchanged.
    */
   public static RuntimeException explain(Exception e, String path) {
-    String header = null;
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (String.valueOf(c.getMessage()).contains("CSV header does not conform to the schema")) {
-        header = c.getMessage(); // the innermost one: Spark's wrappers add their stack trace to it
-      }
-    }
+    DataException header = HeaderMismatch.explain(e, path, null, activeHadoopConf());
     if (header != null) {
-      return new DataException("Schema mismatch: the files under " + path + " (input.path) do not all have the same header: " + oneLine(header), e);
+      return header;
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
@@ -212,6 +220,10 @@ public final class InputReader {
    * chain is a fault of the data files, whichever stage read them; null otherwise.
    */
   public static DataException dataError(Throwable e) {
+    DataException header = HeaderMismatch.explain(e, null, null, activeHadoopConf());
+    if (header != null) {
+      return header;
+    }
     for (Throwable c = e; c != null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
       Matcher file = NOT_PARQUET.matcher(m);
@@ -223,6 +235,11 @@ public final class InputReader {
       }
     }
     return null;
+  }
+
+  /** The running session's Hadoop configuration (the credentials of the input's file system), else a default one. */
+  private static Configuration activeHadoopConf() {
+    return SparkSession.getDefaultSession().isDefined() ? SparkSession.getDefaultSession().get().sparkContext().hadoopConfiguration() : new Configuration();
   }
 
   private static String innermost(Throwable t) {

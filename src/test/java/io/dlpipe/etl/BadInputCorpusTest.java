@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.io.InputReader;
+import io.dlpipe.testing.CliRun;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
@@ -200,6 +201,11 @@ class BadInputCorpusTest {
     assertTrue(s.reconciles());
   }
 
+  private static String mixedHeaders(Path dir, String header) {
+    return "Schema mismatch: the files under " + dir + " (input.path) do not all have the same header: file://" + dir.resolve("b.csv") + " has the header line \"" + header
+        + "\", but the input's columns are y,x,c (3 columns); give every file the same header, or read the files separately";
+  }
+
   @Test
   void mixedOrDuplicateHeadersAndTruncatedParquetAreDataErrorsNamingTheFileOrColumn() throws IOException {
     Path mixed = tmp.resolve("mixed");
@@ -207,8 +213,16 @@ class BadInputCorpusTest {
     write(mixed, "a.csv", utf8(HEADER + "1,2,a\n3,4,b\n"));
     write(mixed, "b.csv", utf8("y,c,x\n1,a,2\n"));
     DataException m = assertThrows(DataException.class, () -> new EtlJob(spark, config(mixed, "csv")).run());
-    assertEquals("Schema mismatch: the files under " + mixed + " (input.path) do not all have the same header: CSV header does not conform to the schema."
-        + " Header: y, c, x Schema: y, x, c Expected: x but found: c CSV file: file://" + mixed.resolve("b.csv"), m.getMessage());
+    assertEquals(mixedHeaders(mixed, "y,c,x"), m.getMessage());
+    // A missing name, fewer and more columns: the header as the file has it, never the reader's internal null marker.
+    for (String other : List.of("y,,c", "y,x", "y,x,c,d", "y,\"\",c")) {
+      write(mixed, "b.csv", utf8(other + "\n1,2,a\n"));
+      DataException e = assertThrows(DataException.class, () -> new EtlJob(spark, config(mixed, "csv")).run());
+      assertEquals(mixedHeaders(mixed, other), e.getMessage());
+    }
+    CliRun.Outcome cli = CliRun.run("etl", "--set", "input.path=" + mixed, "--set", "target.column=y", "--set", "target.task=regression", "--set", "output.dir=" + tmp.resolve("ws-cli"));
+    assertEquals(3, cli.code());
+    assertEquals("dlpipe: " + mixedHeaders(mixed, "y,\"\",c") + "\n", cli.err());
 
     Path dup = write(tmp.resolve("dup"), "dup.csv", utf8("y,x,X\n1,2,3\n"));
     DataException d = assertThrows(DataException.class, () -> new EtlJob(spark, config(dup, "csv")).run());

@@ -298,7 +298,8 @@ public final class ConfigLoader {
             r.stringMap("input.options"),
             multiLine(c),
             inputTable(r, c, format),
-            inputWhere(r, c));
+            inputWhere(r, c),
+            (int) r.integer("input.csv.max-record-lines", 1, 1_000_000));
     checkReaderOptions(input, c);
 
     TargetConfig target =

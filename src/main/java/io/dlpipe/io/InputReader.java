@@ -348,6 +348,26 @@ public final class InputReader {
     return byLine.isEmpty() ? multi : reader.apply(false).csv(byLine.toArray(new String[0])).unionByName(multi);
   }
 
+  /**
+   * Where in {@code file} (a CSV file of {@code input}) the first record spanning more than {@code
+   * maxLines} lines starts: {line, lines spanned}, or null. Reads the file once on the driver, so it
+   * is for naming the line in an error, not for every run.
+   */
+  public static long[] firstLongRecord(SparkSession spark, InputConfig input, String file, int maxLines) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path p = new Path(java.net.URI.create(file));
+    try {
+      org.apache.hadoop.io.compress.CompressionCodec codec = new org.apache.hadoop.io.compress.CompressionCodecFactory(conf).getCodec(p);
+      try (java.io.InputStream raw = p.getFileSystem(conf).open(p);
+          java.io.Reader text = new java.io.BufferedReader(new java.io.InputStreamReader(codec == null ? raw : codec.createInputStream(raw), input.encoding()), 1 << 16)) {
+        return QuotedNewlines.firstLongRecord(text, input.delimiter().charAt(0), input.quote().charAt(0), input.escape().charAt(0), maxLines);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot read {} to find its long record: {}", file, e.toString());
+      return null;
+    }
+  }
+
   /** Multi-byte code units (UTF-16, UTF-32) hide the quote byte from a line scan; read those whole. */
   private static boolean asciiCompatible(String encoding) {
     return !encoding.toUpperCase(java.util.Locale.ROOT).startsWith("UTF-16") && !encoding.toUpperCase(java.util.Locale.ROOT).startsWith("UTF-32");

@@ -66,6 +66,68 @@ final class QuotedNewlines {
   }
 
   /**
+   * The first record of {@code text} that spans more than {@code maxLines} lines, as {start line
+   * (1-based, the header counted), lines spanned}; null when none does. The same tokenizing as
+   * {@link #endsInsideQuotes}, carried across lines: a line break inside an open quoted field
+   * continues the record.
+   */
+  static long[] firstLongRecord(java.io.Reader text, char delimiter, char quote, char escape, int maxLines) throws java.io.IOException {
+    boolean quoted = false;
+    boolean fieldStart = true;
+    long line = 1;
+    long start = 1;
+    int prev = -1;
+    int c;
+    while ((c = text.read()) >= 0) {
+      if (quoted && escape != quote && c == escape) {
+        c = text.read(); // the escaped character, whatever it is
+        if (c < 0) {
+          break;
+        }
+        if (c == '\n') {
+          line++;
+        }
+        prev = c;
+        continue;
+      }
+      if (c == '\n' || c == '\r') {
+        if (c == '\n' && prev == '\r') {
+          prev = c;
+          continue; // CRLF: one line break
+        }
+        line++;
+        if (!quoted) {
+          if (line - start > maxLines) {
+            return new long[] {start, line - start};
+          }
+          start = line;
+          fieldStart = true;
+        }
+      } else if (quoted) {
+        if (c == quote) {
+          text.mark(1);
+          int next = text.read();
+          if (escape == quote && next == quote) {
+            prev = next;
+            continue;
+          }
+          text.reset();
+          quoted = false;
+        }
+      } else if (c == delimiter) {
+        fieldStart = true;
+      } else {
+        quoted = fieldStart && c == quote;
+        fieldStart = false;
+      }
+      prev = c;
+    }
+    // The last record, which may run to the end of the file without a closing quote.
+    long end = prev == '\n' || prev == '\r' ? line : line + 1;
+    return end - start > maxLines ? new long[] {start, end - start} : null;
+  }
+
+  /**
    * One spelling for a file URI, so that Spark's listing ({@code file:/a}) and {@code
    * input_file_name()} ({@code file:///a}) compare equal; decoded, as Hadoop paths are given.
    */

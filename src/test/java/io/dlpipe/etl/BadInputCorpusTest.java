@@ -178,6 +178,56 @@ class BadInputCorpusTest {
         q.where("reason = 'unparseable_numeric'").orderBy("detail").select("detail").collectAsList().stream().map(r -> r.getString(0)).toList());
   }
 
+  /** 600 data rows; line 52 (row 51) opens a quote that is never closed, and no other line has one. */
+  private Path strayQuote() throws IOException {
+    StringBuilder text = new StringBuilder(HEADER);
+    for (int i = 1; i <= 600; i++) {
+      text.append(i).append(',').append(i == 51 ? "\"" : "").append(i * 2).append(',').append("ab".charAt(i % 2)).append('\n');
+    }
+    return write(tmp.resolve("stray"), "rows.csv", utf8(text.toString()));
+  }
+
+  private EtlSummary stagedSummary(Path ws) throws IOException {
+    return io.dlpipe.io.Json.MAPPER.readValue(Files.readString(ws.resolve("_prepared.staging-" + io.dlpipe.io.RunId.current() + "/etl-summary.json")), EtlSummary.class);
+  }
+
+  @Test
+  void aStrayQuoteThatFoldsLinesIsARecordTooLongNamingTheLineAndTheRatioCountsLines() throws IOException {
+    Path file = strayQuote();
+    Path ws = tmp.resolve("ws-csv");
+    DataException tooLong = assertThrows(DataException.class, () -> new EtlJob(spark, config(file.getParent(), "csv")).run());
+    assertEquals("Record too long: 1 record(s) span more than input.csv.max-record-lines = 100 lines, the first at file://" + file + " line 52 (550 lines): a quote that is never"
+        + " closed, or closed far below, folds the lines after it into one record. Fix the quoting there (or raise input.csv.max-record-lines for cells that really hold"
+        + " that many lines); the records are in " + ws.resolve("_prepared.staging-" + io.dlpipe.io.RunId.current() + "/quarantine"), tooLong.getMessage());
+    EtlSummary failed = stagedSummary(ws);
+    // Records reconcile (51 read: 50 good, 1 quarantined); lines say what was lost: 550 of 600.
+    assertEquals(List.of(51L, 1L, 600L, 550L), List.of(failed.rowsRead(), failed.rowsQuarantined(), failed.linesRead(), failed.linesQuarantined()));
+    assertEquals(Map.of("record_too_long", 1L), failed.quarantinedByReason());
+
+    // With a limit above the fold, the record is malformed, and the reject ratio weighs its 550 lines, not one row.
+    DataException ratio = assertThrows(DataException.class, () -> new EtlJob(spark, config(file.getParent(), "csv", "input.csv.max-record-lines=1000", "etl.max-reject-ratio=0.05")).run());
+    assertEquals("Too many bad rows: 550 of 600 rows (91.67%) were quarantined, more than etl.max-reject-ratio = 0.05; reasons: {malformed_row=1}; see "
+        + ws.resolve("_prepared.staging-" + io.dlpipe.io.RunId.current() + "/quarantine") + " (rows counted as the physical lines of the records: 1 of 51 records)", ratio.getMessage());
+
+    CliRun.Outcome cli = CliRun.run("etl", "--set", "input.path=" + file, "--set", "target.column=y", "--set", "target.task=regression", "--set", "output.dir=" + tmp.resolve("ws-cli"));
+    assertEquals(3, cli.code());
+    assertTrue(cli.err().startsWith("dlpipe: Record too long: 1 record(s) span more than input.csv.max-record-lines = 100 lines, the first at file://" + file + " line 52 (550 lines)"),
+        cli.err());
+    assertEquals(1, cli.err().lines().count());
+  }
+
+  @Test
+  void quotedNewlinesCountTheirLinesAndPass() throws IOException {
+    StringBuilder text = new StringBuilder(HEADER);
+    for (int i = 1; i <= 10; i++) {
+      text.append(i).append(',').append(i).append(',').append(i == 4 ? "\"two\r\nmore\nlines\"" : "a").append('\n');
+    }
+    Path file = write(tmp.resolve("quoted-lines"), "rows.csv", utf8(text.toString()));
+    EtlSummary s = new EtlJob(spark, config(file.getParent(), "csv", "input.columns.c=categorical")).run().summary();
+    assertEquals(List.of(10L, 0L, 12L, 0L, 10L), List.of(s.rowsRead(), s.rowsQuarantined(), s.linesRead(), s.linesQuarantined(), s.totalWritten()));
+    assertTrue(s.reconciles());
+  }
+
   @Test
   void aJsonEmptyStringInAnOtherwiseNumericFieldIsMissingAndTheTypesStay() throws IOException {
     Path dir = tmp.resolve("json-empty");

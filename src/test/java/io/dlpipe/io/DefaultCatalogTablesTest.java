@@ -43,14 +43,7 @@ class DefaultCatalogTablesTest {
     DlpipeConfig cfg = TestData.creditConfig(TestData.credit(), ws, "train.epochs=1", "train.model.hidden-layers=[8]", "etl.max-reject-ratio=0.5");
     new EtlJob(spark, cfg).run();
     new TrainJob(spark, cfg).run(true);
-    List<String> lines = Files.readAllLines(TestData.credit());
-    List<String> rows = new ArrayList<>(lines.subList(0, (int) SCORED + 1));
-    for (int i = 0; i < BAD; i++) {
-      rows.add("\"good\",9,\"rent\",60,thirty,\"married\",\"no\",\"freelance\",73,129,0,0,800,846");
-    }
-    newRows = tmp.resolve("new/rows.csv");
-    Files.createDirectories(newRows.getParent());
-    Files.write(newRows, rows);
+    newRows = TestData.creditRowsToScore(tmp.resolve("new/rows.csv"), (int) SCORED, (int) BAD);
   }
 
   @AfterAll

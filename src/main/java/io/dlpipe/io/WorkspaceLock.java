@@ -173,6 +173,10 @@ public final class WorkspaceLock implements AutoCloseable {
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
       return false;
     } catch (IOException e) {
+      if (StagedOutput.isNoSpace(e)) {
+        fs.delete(path, false); // created but not written: an empty lock would block every later run
+        throw e;
+      }
       if (fs.exists(path)) {
         return false; // some file systems report the conflict as a plain IOException
       }

@@ -118,14 +118,25 @@ public final class StagedOutput {
         e.addSuppressed(cleanup);
       }
     }
-    return noSpace(e, target, staging);
+    boolean previous;
+    try {
+      previous = files.status(target) != null;
+    } catch (RuntimeException unknown) {
+      previous = true; // say less rather than claim nothing was there
+    }
+    return noSpace(e, target, staging, previous);
   }
 
   /** {@code e} as a one-line "No space left on device" failure naming the path, when that is its cause; else {@code e}. */
   public static RuntimeException noSpace(Exception e, String target, String staging) {
+    return noSpace(e, target, staging, true);
+  }
+
+  private static RuntimeException noSpace(Exception e, String target, String staging, boolean previous) {
     if (isNoSpace(e)) {
-      return new DlpipeException(ExitCodes.FAILURE, NO_SPACE + " while writing " + staging + " (staged for " + target
-          + "); the previous result at " + target + " is untouched. Free space on that file system, or point the output elsewhere", e);
+      return new DlpipeException(ExitCodes.FAILURE, NO_SPACE + " while writing " + staging + " (staged for " + target + "); "
+          + (previous ? "the previous result at " + target + " is untouched" : "nothing was written to " + target)
+          + ". Free space on that file system, or point the output elsewhere", e);
     }
     // Scala code throws checked exceptions (SparkException) undeclared.
     return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);

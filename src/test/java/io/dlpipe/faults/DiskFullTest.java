@@ -103,8 +103,8 @@ class DiskFullTest {
           "--set", "etl.max-reject-ratio=0.5", "--set", "spark.master=local[2]");
       assertEquals(ExitCodes.FAILURE, predict.code(), predict.err());
       String staging = disk.resolve("_scores_quarantine.staging-" + RunId.current()).toString();
-      assertEquals("dlpipe: No space left on device while writing " + staging + " (staged for " + out + "_quarantine); the previous result at " + out
-          + "_quarantine is untouched. Free space on that file system, or point the output elsewhere\n", predict.err());
+      assertEquals("dlpipe: No space left on device while writing " + staging + " (staged for " + out + "_quarantine); nothing was written to " + out
+          + "_quarantine. Free space on that file system, or point the output elsewhere\n", predict.err());
 
       Path full = disk.resolve("ws-full");
       CliRun.Outcome etl = etl(TestData.credit().toString(), List.of("--set", "target.column=Status", "--set", "target.task=classification", "--set", "output.dir=" + full));

@@ -57,7 +57,9 @@ public final class MllibPipelineJob {
       }
     }
     typed.add(functions.col(shape.target()));
-    Column bucket = functions.pmod(functions.xxhash64(cols(raw.columns())), functions.lit(100));
+    // The split hashes the row without its target, as etl's does: a split that depends on the label is adversarial.
+    String[] features = java.util.Arrays.stream(raw.columns()).filter(c -> !c.equals(shape.target())).toArray(String[]::new);
+    Column bucket = functions.pmod(functions.xxhash64(cols(features)), functions.lit(100));
     Dataset<Row> parsed = raw.withColumn("_bucket", bucket).select(withBucket(typed)).persist(StorageLevel.MEMORY_AND_DISK());
 
     List<PipelineStage> stages = new ArrayList<>();

@@ -307,7 +307,8 @@ public final class ConfigLoader {
             r.requiredString("target.column", "the name of the column to predict"),
             r.enumValue("target.task", Task.class),
             r.stringList("target.classes"),
-            (int) r.integer("target.max-classes", 2, 100_000));
+            (int) r.integer("target.max-classes", 2, 100_000),
+            positiveClass(r, c));
     if (input.columns().containsKey(target.column())) {
       throw ConfigReader.invalid(
           "input.columns." + ConfigReader.quoteKey(target.column()),
@@ -320,6 +321,7 @@ public final class ConfigLoader {
     if (target.classes().size() == 1 || new TreeSet<>(target.classes()).size() != target.classes().size()) {
       throw ConfigReader.invalid("target.classes", "at least 2 distinct class labels", c.getValue("target.classes"));
     }
+    checkPositiveClass(target, c);
 
     OutputConfig output = new OutputConfig(r.requiredString("output.dir", "a path for the workspace"),
         r.duration("output.lock.stale-after", java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(1)));
@@ -697,6 +699,39 @@ public final class ConfigLoader {
         (int) r.integer("train.average-epochs", 1, 1_000));
   }
 
+  /** {@code target.positive-class}: null, or a label as text (a number such as 1 is the label "1"). */
+  private static String positiveClass(ConfigReader r, Config c) {
+    String key = "target.positive-class";
+    if (c.getIsNull(key)) {
+      return null;
+    }
+    String label = r.string(key, "a class label of the target, or null").trim();
+    if (label.isEmpty()) {
+      throw ConfigReader.invalid(key, "a class label of the target, or null", c.getValue(key));
+    }
+    return label;
+  }
+
+  /**
+   * {@code target.positive-class} names a class of a binary task: one of two declared classes when
+   * they are declared (otherwise etl checks it against the data).
+   */
+  private static void checkPositiveClass(TargetConfig target, Config c) {
+    if (target.positive().isEmpty()) {
+      return;
+    }
+    String key = "target.positive-class";
+    if (target.task() != Task.CLASSIFICATION) {
+      throw ConfigReader.invalid(key, "null (unset) for task = regression", c.getValue(key));
+    }
+    if (!target.classes().isEmpty() && target.classes().size() != 2) {
+      throw ConfigReader.invalid(key, "null (unset) unless target.classes lists exactly 2 classes (a positive class belongs to a binary task)", c.getValue(key));
+    }
+    if (!target.classes().isEmpty() && !target.classes().contains(target.positiveClass())) {
+      throw ConfigReader.invalid(key, "one of target.classes " + target.classes(), c.getValue(key));
+    }
+  }
+
   /** {@code run.date} and {@code schedule}: what {@code run --date} does. */
   private static ScheduleConfig schedule(ConfigReader r, Config c) {
     return new ScheduleConfig(
@@ -705,7 +740,8 @@ public final class ConfigLoader {
         r.enumValue("schedule.weekday", java.time.DayOfWeek.class),
         new ScheduleConfig.Drift(
             r.number("schedule.drift.psi-threshold", 0, 100, false, true),
-            r.number("schedule.drift.unseen-threshold", 0, 1, false, true)));
+            r.number("schedule.drift.unseen-threshold", 0, 1, false, true)),
+        new ScheduleConfig.Promotion(r.number("schedule.promotion.max-regression", 0, 1, true, true)));
   }
 
   /** {@code tune}: the trial count and the space, each key a list of the values to draw from. */

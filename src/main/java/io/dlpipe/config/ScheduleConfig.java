@@ -13,8 +13,27 @@ import java.util.Optional;
  * @param retrain when a dated run refits the transform and retrains
  * @param weekday the day a {@link Retrain#WEEKLY} schedule retrains on
  * @param drift the thresholds of {@link Retrain#ON_DRIFT}, also reported in every drift.json
+ * @param promotion when a model retrained on a scheduled day replaces the current one
  */
-public record ScheduleConfig(LocalDate date, Retrain retrain, DayOfWeek weekday, Drift drift) {
+public record ScheduleConfig(LocalDate date, Retrain retrain, DayOfWeek weekday, Drift drift, Promotion promotion) {
+  /** With the default promotion margin, {@link Promotion#DEFAULT_MAX_REGRESSION}. */
+  public ScheduleConfig(LocalDate date, Retrain retrain, DayOfWeek weekday, Drift drift) {
+    this(date, retrain, weekday, drift, new Promotion(Promotion.DEFAULT_MAX_REGRESSION));
+  }
+
+  /**
+   * The promotion gate of a scheduled retrain: the candidate replaces the current model only when
+   * its metrics are finite and its main metric on the new validation split is at least the current
+   * model's on the same rows minus {@code maxRegression}.
+   *
+   * @param maxRegression how much worse, in the main metric's own units (AUC, accuracy or R²), a
+   *     candidate may score and still be promoted; 0 demands at least a tie
+   */
+  public record Promotion(double maxRegression) {
+    /** The default of {@code schedule.promotion.max-regression}, as dlpipe-defaults.conf declares it. */
+    public static final double DEFAULT_MAX_REGRESSION = 0.01;
+  }
+
   /** {@code schedule.retrain}. */
   public enum Retrain {
     /** Every dated run retrains on its day's input. */

@@ -17,7 +17,12 @@ import org.apache.spark.sql.functions;
 public final class Deduplicator {
   private Deduplicator() {}
 
-  /** The columns that define "the same row" for a mode: all input columns, or the key columns. */
+  /**
+   * The columns that define "the same row" for a mode: all input columns, the target included, or
+   * the key columns. A duplicate is one observation recorded twice; a feature row repeated with
+   * another label is two observations that disagree, label noise that the split keeps together
+   * ({@link Splitter}) and {@link FeatureRows} reports, never removes.
+   */
   public static List<String> identity(EtlConfig.Dedup dedup, List<String> inputColumns) {
     return dedup.mode() == EtlConfig.DedupMode.KEYS ? dedup.keyColumns() : inputColumns;
   }
@@ -31,7 +36,9 @@ public final class Deduplicator {
    * removal ({@link #remove}) compares the values themselves.
    */
   public static long countDuplicates(Dataset<Row> rows, List<String> identity) {
-    Column[] cols = refs(identity);
+    // Spark's hashes skip nulls, so (missing, "a") and ("a", missing) would share a fingerprint:
+    // a missing cell hashes as NUL, which a good row's cell cannot hold (it is quarantined).
+    Column[] cols = identity.stream().map(n -> functions.coalesce(Columns.col(n), functions.lit("\u0000"))).toArray(Column[]::new);
     Row r =
         rows.select(functions.xxhash64(cols).as("h64"), functions.hash(cols).as("h32"))
             .groupBy("h64", "h32")

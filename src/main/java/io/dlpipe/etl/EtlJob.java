@@ -88,7 +88,7 @@ public final class EtlJob {
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     EtlConfig etl = cfg.etl();
     List<String> nullValues = cfg.input().nullValues();
-    StageTimer timer = new StageTimer(spark, "etl", 7);
+    StageTimer timer = new StageTimer(spark, "etl", 8);
     // Before anything is read or written: prepared/ must be etl's, and the input must not lie inside it.
     if (source == null) { // a frame handed over by the Spark ML estimator has no path to overlap with
       String why = "etl replaces that folder, so it would destroy its own input. Move the input out of it";
@@ -129,7 +129,7 @@ public final class EtlJob {
     // Validation, the split and every statistic of the fit come from one aggregation over this.
     boolean csv = source == null && cfg.input().format() == io.dlpipe.config.InputFormat.CSV;
     int maxLines = csv ? cfg.input().maxRecordLines() : Integer.MAX_VALUE;
-    Dataset<Row> checked = Splitter.split(RowValidator.validate(parsed, specs, cfg.target().task(), cfg.target().classes(), true, nullValues, maxLines), etl.split(), inputColumns)
+    Dataset<Row> checked = Splitter.split(RowValidator.validate(parsed, specs, cfg.target().task(), cfg.target().classes(), true, nullValues, maxLines), etl.split(), specs, nullValues)
         .persist(StorageLevel.MEMORY_AND_DISK());
     FitStatistics stats;
     long rowsRead;
@@ -143,6 +143,9 @@ public final class EtlJob {
     parsed.unpersist();
     if (rowsRead == 0) {
       throw new DataException("Input is empty: " + cfg.input().describe() + " (" + cfg.input().sourceKey() + (cfg.input().where().isEmpty() ? "" : ", input.where") + ") has no data rows");
+    }
+    if (etl.split().idColumn().isEmpty()) {
+      FeatureRows.requireFeatures(specs);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
     long[] lines = csv ? lines(checked) : new long[] {rowsRead, quarantined};
@@ -158,7 +161,7 @@ public final class EtlJob {
       String error = tooLong != null ? tooLong : String.format(Locale.ROOT, "%d of %d rows (%.2f%%) were quarantined, more than etl.max-reject-ratio = %s; reasons: %s; see %s",
           lines[1], lines[0], 100.0 * rejectRatio, etl.maxRejectRatio(), byReason, out.quarantine())
           + (lines[0] == rowsRead ? "" : " (rows counted as the physical lines of the records: " + quarantined + " of " + rowsRead + " records)");
-      files.writeText(out.summary(), Json.write(summary("failed", error, rowsRead, quarantined, byReason, lines, 0, 0, Map.of(), 0, timer, started)));
+      files.writeText(out.summary(), Json.write(summary("failed", error, rowsRead, quarantined, byReason, lines, 0, 0, Map.of(), 0, null, timer, started)));
       checked.unpersist();
       // The previous prepared/ stays; this run's quarantine and summary stay in the staging folder until the next etl.
       staged.keepForInspection();
@@ -188,18 +191,29 @@ public final class EtlJob {
     for (String name : SPLITS) {
       splitCounts.put(name, stats.splits.getOrDefault(name, 0L));
     }
-    LOG.info("Split by {}: {}", etl.split().idColumn().isEmpty() ? "row content hash" : "hash of " + etl.split().idColumn(), splitCounts);
+    String splitRule = Splitter.rule(etl.split());
+    LOG.info("Split by {} ({}): {}", etl.split().idColumn().isEmpty() ? "a hash of the feature columns, never the target" : "a hash of " + etl.split().idColumn(),
+        splitRule, splitCounts);
     if (splitCounts.get(Columns.TRAIN) == 0) {
       checked.unpersist();
       splitted.unpersist();
       throw new DataException("The train split is empty: no good row was left after cleaning " + cfg.input().describe());
     }
 
+    List<String> classes = cfg.target().task() == io.dlpipe.config.Task.CLASSIFICATION ? TransformFitter.classes(stats, cfg.target()) : List.of();
+    FeatureRowStats featureRows;
+    try (StageTimer.Stage s = timer.start("feature-rows", "count distinct feature rows and conflicting labels")) {
+      // The positive class of a binary task is the last one, as the output head decides.
+      featureRows = FeatureRows.measure(splitted, cfg.target().task(), classes.size() == 2 ? classes.get(1) : null, splitRule, SPLITS);
+      s.rows(rowsRead - quarantined - removed);
+      logFeatureRows(featureRows);
+    }
+
     FittedTransform transform;
     try (StageTimer.Stage s = timer.start("fit", "fit the transform on train")) {
       Dataset<Row> train = splitted.where(functions.col(Columns.SPLIT).equalTo(Columns.TRAIN));
-      List<String> classes = cfg.target().task() == io.dlpipe.config.Task.CLASSIFICATION ? TransformFitter.classes(stats, cfg.target()) : List.of();
-      transform = TransformFitter.fit(stats, train, specs, classes, cfg.target(), etl, nullValues);
+      transform = TransformFitter.fit(stats, train, specs, classes, cfg.target(), etl, nullValues)
+          .withSplitRule(new FittedTransform.SplitRule(splitRule, etl.split().idColumn().isEmpty() ? FeatureRows.featureColumns(specs) : List.of(etl.split().idColumn())));
       s.rows(splitCounts.get(Columns.TRAIN));
       LOG.info("Transform fitted on {} train rows: {} features ({} numeric, {} date, {} categorical columns){}", splitCounts.get(Columns.TRAIN), transform.featureCount(),
           transform.numeric().size(), transform.dates().size(), transform.categorical().size(), classes.isEmpty() ? "" : ", classes " + classes);
@@ -215,7 +229,7 @@ public final class EtlJob {
     splitted.unpersist();
     checked.unpersist();
 
-    EtlSummary summary = summary("succeeded", null, rowsRead, quarantined, byReason, lines, duplicates, removed, written, transform.featureCount(), timer, started);
+    EtlSummary summary = summary("succeeded", null, rowsRead, quarantined, byReason, lines, duplicates, removed, written, transform.featureCount(), featureRows, timer, started);
     if (!summary.reconciles()) {
       throw new IllegalStateException(String.format(Locale.ROOT, "Counts do not reconcile: read %d != written %d + duplicates removed %d + quarantined %d",
           rowsRead, summary.totalWritten(), removed, quarantined));
@@ -251,10 +265,24 @@ public final class EtlJob {
   }
 
   private EtlSummary summary(String status, String error, long read, long quarantined, Map<String, Long> byReason, long[] lines, long duplicates, long removed,
-      Map<String, Long> written, int features, StageTimer timer, Instant started) {
+      Map<String, Long> written, int features, FeatureRowStats featureRows, StageTimer timer, Instant started) {
     return new EtlSummary(status, error, cfg.input().describe(), cfg.input().format().name().toLowerCase(Locale.ROOT), read, quarantined, byReason, lines[0], lines[1],
         lines[0] == 0 ? 0 : TransformFitter.round((double) lines[1] / lines[0]), cfg.etl().maxRejectRatio(), duplicates, removed, written, features,
-        timer.seconds(), started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+        timer.seconds(), started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), featureRows);
+  }
+
+  private static void logFeatureRows(FeatureRowStats f) {
+    for (Map.Entry<String, FeatureRowStats.Part> e : f.bySplit().entrySet()) {
+      FeatureRowStats.Part p = e.getValue();
+      Double bound = p.maxAuc() != null ? p.maxAuc() : p.maxAccuracy() != null ? p.maxAccuracy() : p.maxR2();
+      String metric = p.maxAuc() != null ? "AUC" : p.maxAccuracy() != null ? "accuracy" : "R²";
+      LOG.info("Feature rows of {}: {} rows, {} distinct feature rows, {} of them ({} rows) with more than one label; no model exceeds {} {} on these rows",
+          e.getKey(), p.rows(), p.distinct(), p.withSeveralLabels(), p.rowsWithSeveralLabels(), metric, bound);
+    }
+    if (f.inSeveralSplits() > 0) {
+      LOG.info("{} distinct feature rows occur in more than one split (etl.split.id-column decides the split)", f.inSeveralSplits());
+    }
+    f.warnings().forEach(w -> LOG.warn("{}", w));
   }
 
   /**

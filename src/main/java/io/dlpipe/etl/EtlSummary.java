@@ -28,6 +28,8 @@ import java.util.Map;
  * @param secondsPerStage wall-clock seconds of each stage, in order
  * @param startedAt ISO-8601 UTC
  * @param finishedAt ISO-8601 UTC
+ * @param featureRows distinct and conflicting feature rows per split and the bound they put on the
+ *     metrics; null when the run failed before the split was measured
  */
 public record EtlSummary(
     String status,
@@ -47,7 +49,8 @@ public record EtlSummary(
     int featureCount,
     Map<String, Double> secondsPerStage,
     String startedAt,
-    String finishedAt) {
+    String finishedAt,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) FeatureRowStats featureRows) {
 
   /** Total rows in the three prepared splits. */
   public long totalWritten() {

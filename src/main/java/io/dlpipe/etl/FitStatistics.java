@@ -22,6 +22,11 @@ final class FitStatistics implements Serializable {
   final Map<String, Long> reasons = new TreeMap<>();
   final Map<String, Long> splits = new TreeMap<>();
   final TreeSet<String> labels = new TreeSet<>();
+  /**
+   * Good train rows per class label (as many labels as {@link #labels} keeps): what the default
+   * positive class of a binary task and the one-class check are decided on.
+   */
+  final Map<String, Long> trainLabels = new TreeMap<>();
   private final int maxLabels;
   long trainRows;
   final Moments[] numeric;
@@ -70,6 +75,13 @@ final class FitStatistics implements Serializable {
     }
   }
 
+  /** Counts a good train row's class label (bounded like {@link #label}). */
+  void trainLabel(String text) {
+    if (text != null && (trainLabels.containsKey(text) || trainLabels.size() <= maxLabels)) {
+      trainLabels.merge(text, 1L, Long::sum);
+    }
+  }
+
   /** Measures one good train row: its parsed numeric cells, parsed date cells and target. */
   void measure(Double[] numbers, LocalDateTime[] dates, boolean[] dateHasTime, Double target) {
     trainRows++;
@@ -100,6 +112,11 @@ final class FitStatistics implements Serializable {
     for (String l : o.labels) {
       label(l);
     }
+    o.trainLabels.forEach((k, v) -> {
+      if (trainLabels.containsKey(k) || trainLabels.size() <= maxLabels) {
+        trainLabels.merge(k, v, Long::sum);
+      }
+    });
     trainRows += o.trainRows;
     for (int i = 0; i < numeric.length; i++) {
       numeric[i].merge(o.numeric[i]);

@@ -39,6 +39,8 @@ import org.apache.spark.sql.types.DataTypes;
  * @param featureNames the name of each dimension of the feature vector, in vector order
  * @param driftReference the train distribution of each numeric and categorical feature, for drift
  *     measurement; absent (null) in transforms written before it existed
+ * @param splitRule how etl assigned rows to train, validation and test; absent (null) in transforms
+ *     written by the rule that hashed the target too, whose prepared splits {@code run} re-prepares
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FittedTransform(
@@ -54,7 +56,8 @@ public record FittedTransform(
     List<CategoricalFeature> categorical,
     List<DateFeature> dates,
     List<String> featureNames,
-    DriftReference driftReference) {
+    DriftReference driftReference,
+    SplitRule splitRule) {
 
   /**
    * The version this build writes. Bump it when the meaning of a field changes. Version 2 added
@@ -190,16 +193,43 @@ public record FittedTransform(
   /** Statistics of the regression target on train. */
   public record LabelStats(double mean, double std, double min, double max) {}
 
+  /**
+   * The rule that split the rows this transform was fitted on.
+   *
+   * @param rule {@code features-v2} (a seeded hash of the feature values) or {@code id-column-v2}
+   *     (of etl.split.id-column); see {@link Splitter}
+   * @param columns the columns hashed
+   */
+  public record SplitRule(String rule, List<String> columns) {
+    public SplitRule {
+      columns = List.copyOf(columns);
+    }
+  }
+
   /** A transform without a drift reference, as written before drift measurement existed. */
   public FittedTransform(int formatVersion, String inputFingerprint, Task task, String targetColumn, List<String> classes, LabelStats labelStats,
       List<String> nullValues, List<ColumnSpec> columns, List<NumericFeature> numeric, List<CategoricalFeature> categorical,
       List<DateFeature> dates, List<String> featureNames) {
-    this(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames, null);
+    this(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames, null, null);
+  }
+
+  /** A transform without a recorded split rule, as written before the rule was recorded. */
+  public FittedTransform(int formatVersion, String inputFingerprint, Task task, String targetColumn, List<String> classes, LabelStats labelStats,
+      List<String> nullValues, List<ColumnSpec> columns, List<NumericFeature> numeric, List<CategoricalFeature> categorical,
+      List<DateFeature> dates, List<String> featureNames, DriftReference driftReference) {
+    this(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames, driftReference, null);
   }
 
   /** This transform with another drift reference (null: none). */
   public FittedTransform withDriftReference(DriftReference reference) {
-    return new FittedTransform(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames, reference);
+    return new FittedTransform(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames, reference,
+        splitRule);
+  }
+
+  /** This transform with the split rule its train rows were chosen by. */
+  public FittedTransform withSplitRule(SplitRule rule) {
+    return new FittedTransform(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames,
+        driftReference, rule);
   }
 
   public FittedTransform {

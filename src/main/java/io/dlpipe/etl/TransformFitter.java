@@ -57,6 +57,10 @@ public final class TransformFitter {
    * Columns#REASON} column count as good, rows without a {@link Columns#SPLIT} column as train.
    */
   static FitStatistics measure(Dataset<Row> rows, List<ColumnSpec> specs, TargetConfig target, EtlConfig etl, List<String> nullValues) {
+    return measure(rows, specs, target, etl.quantileRelativeError(), nullValues);
+  }
+
+  private static FitStatistics measure(Dataset<Row> rows, List<ColumnSpec> specs, TargetConfig target, double quantileRelativeError, List<String> nullValues) {
     List<String> present = Arrays.asList(rows.columns());
     List<String> numericNames = specs.stream().filter(ColumnSpec::isNumeric).map(ColumnSpec::name).toList();
     List<String> dateNames = specs.stream().filter(ColumnSpec::isDate).map(ColumnSpec::name).toList();
@@ -71,7 +75,7 @@ public final class TransformFitter {
     boolean regression = target.task() == Task.REGRESSION;
     RawParsing parsing = new RawParsing(nullValues);
     DateParsing dateParsing = new DateParsing();
-    FitStatistics zero = new FitStatistics(n, d, etl.quantileRelativeError(), target.maxClasses());
+    FitStatistics zero = new FitStatistics(n, d, quantileRelativeError, target.maxClasses());
     return rows.select(cols.toArray(new Column[0])).javaRDD().treeAggregate(
         zero,
         (acc, r) -> {
@@ -86,6 +90,9 @@ public final class TransformFitter {
           }
           if (!Columns.TRAIN.equals(split)) {
             return acc;
+          }
+          if (!regression) {
+            acc.trainLabel(r.getString(2));
           }
           Double[] numbers = new Double[n];
           for (int i = 0; i < n; i++) {
@@ -149,6 +156,7 @@ public final class TransformFitter {
     FittedTransform.LabelStats label = null;
     if (target.task() == Task.REGRESSION) {
       Moments y = stats.label;
+      checkRegressionTarget(y, target);
       double std = Double.isNaN(y.stddev()) ? 0.0 : y.stddev();
       label = y.n == 0 ? new FittedTransform.LabelStats(0, 0, 0, 0) : new FittedTransform.LabelStats(round(y.mean), round(std), round(y.min), round(y.max));
     }
@@ -169,25 +177,60 @@ public final class TransformFitter {
   }
 
   /**
-   * The class labels in index order: the declared target.classes, or the distinct labels of all
-   * good rows sorted (labels are not features, so reading them from every split leaks nothing,
-   * and a class absent from train still gets an index).
+   * The class labels in index order, as {@link #classes(FitStatistics, TargetConfig)} decides them,
+   * from validated rows (labels are not features, so reading them from every split leaks nothing,
+   * and a class absent from train still gets an index; rows without a split column count as train).
    */
   public static List<String> classes(Dataset<Row> good, TargetConfig target) {
-    if (!target.classes().isEmpty()) {
-      return target.classes();
-    }
-    List<Row> distinct = good.select(Columns.TARGET).where(functions.col(Columns.TARGET).isNotNull()).distinct().limit(target.maxClasses() + 1).collectAsList();
-    TreeSet<String> sorted = new TreeSet<>();
-    for (Row r : distinct) {
-      sorted.add(r.getString(0));
-    }
-    return checkClasses(sorted, target);
+    return classes(measure(good, List.of(), target, 0.01, List.of()), target);
   }
 
-  /** The class labels from the labels {@link #measure} collected (at most target.max-classes + 1). */
+  /**
+   * The class labels from the labels {@link #measure} collected (at most target.max-classes + 1),
+   * in index order: declared or sorted, except that a binary task's positive class ({@link
+   * #positiveClass}) is put at index 1, where every head, metric and threshold looks for it. Train
+   * must hold at least two classes: a model fitted on one class predicts it for every row and has
+   * no AUC (a scheduled day with one class used to replace a good model that way).
+   */
   static List<String> classes(FitStatistics stats, TargetConfig target) {
-    return target.classes().isEmpty() ? checkClasses(stats.labels, target) : target.classes();
+    List<String> classes = target.classes().isEmpty() ? checkClasses(stats.labels, target) : target.classes();
+    List<String> inTrain = classes.stream().filter(c -> stats.trainLabels.getOrDefault(c, 0L) > 0).toList();
+    if (inTrain.size() == 1) {
+      String only = inTrain.get(0);
+      throw new DataException("Target column '" + target.column() + "' holds one class on the train split, '" + only + "' (" + stats.trainLabels.get(only)
+          + " rows): a classifier needs at least 2; check that the input holds every class (" + (classes.size() - 1) + " other(s) declared or seen: "
+          + classes.stream().filter(c -> !c.equals(only)).toList() + ")");
+    }
+    if (classes.size() != 2) {
+      if (target.positive().isPresent()) {
+        throw new DataException("target.positive-class = '" + target.positiveClass() + "' needs a binary task, but target column '" + target.column()
+            + "' has " + classes.size() + " classes " + classes + "; unset target.positive-class");
+      }
+      return classes;
+    }
+    String positive = positiveClass(classes, stats.trainLabels, target);
+    LOG.info("Positive class: '{}' ({}; train rows per class {})", positive,
+        target.positive().isPresent() ? "target.positive-class" : "the minority class of train", stats.trainLabels);
+    return classes.get(1).equals(positive) ? classes : List.of(classes.get(1), classes.get(0));
+  }
+
+  /**
+   * The positive class of a binary task: {@code target.positive-class} when given, else the class
+   * with fewer train rows (the event a credit, fraud or failure model is for, as Spark's
+   * StringIndexer orders it too), and on a tie the second of {@code classes} (declared, or sorted),
+   * the rule before positive-class existed, so a balanced task keeps its meaning.
+   */
+  static String positiveClass(List<String> classes, Map<String, Long> trainCounts, TargetConfig target) {
+    if (target.positive().isPresent()) {
+      if (!classes.contains(target.positiveClass())) {
+        throw new DataException("target.positive-class = '" + target.positiveClass() + "' is not a class of target column '" + target.column()
+            + "', whose classes are " + classes + "; fix target.positive-class");
+      }
+      return target.positiveClass();
+    }
+    long first = trainCounts.getOrDefault(classes.get(0), 0L);
+    long second = trainCounts.getOrDefault(classes.get(1), 0L);
+    return first < second ? classes.get(0) : classes.get(1);
   }
 
   private static List<String> checkClasses(TreeSet<String> sorted, TargetConfig target) {
@@ -198,6 +241,27 @@ public final class TransformFitter {
       throw new DataException("Target column '" + target.column() + "' has " + sorted.size() + " distinct label(s) " + sorted + "; classification needs at least 2");
     }
     return List.copyOf(sorted);
+  }
+
+  /**
+   * A regression target must vary on train, and its spread must be a finite double: a constant
+   * target leaves nothing to learn (R² is undefined: exit 0 with R² NaN before this check), and one
+   * whose variance overflows (values beyond about 1e154) cannot be standardized, so training
+   * diverged and blamed the learning rate. Both are facts of the data, so a data error.
+   */
+  static void checkRegressionTarget(Moments y, TargetConfig target) {
+    if (y.n == 0) {
+      return;
+    }
+    if (y.min == y.max) {
+      throw new DataException("Target column '" + target.column() + "' is constant on the train split (all " + y.n + " rows are " + y.min
+          + "): there is nothing to learn and R² is undefined; check target.column and the input");
+    }
+    double largest = Math.max(Math.abs(y.min), Math.abs(y.max));
+    if (!Double.isFinite(y.mean) || !Double.isFinite(y.stddev())) {
+      throw new DataException("Target column '" + target.column() + "' is too large to train on: its largest absolute value on the train split is " + largest
+          + ", and its variance overflows a double (values must stay below about 1e154); rescale the target (divide it by a power of ten) in the input");
+    }
   }
 
   private static void checkLogColumns(EtlConfig.Normalize normalize, List<ColumnSpec> numericSpecs) {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * k-fold cross-validation on Spark over the prepared train and validation rows (the test split
  * stays untouched): each fold is held out once while a fresh network and the linear baseline are
  * trained on the others, and every metric is reported as mean and standard deviation over the
- * folds. Folds are a seeded hash of the feature vector, so they do not depend on partitioning.
+ * folds. Folds are a seeded hash of the feature vector alone ({@link #fold}), so they do not
+ * depend on partitioning or on the label.
  */
 public final class CrossValidation {
   private static final Logger LOG = LoggerFactory.getLogger(CrossValidation.class);
@@ -34,13 +35,22 @@ public final class CrossValidation {
   private CrossValidation() {}
 
   /**
+   * The fold of a prepared row, in [0, folds): a seeded hash of its feature vector, never its
+   * label. Rows with the same features share a fold, so a feature row is never trained on and
+   * held out at once; hashing the label too sent the two labels of a repeated feature row to
+   * different folds, which made every held-out fold adversarial.
+   */
+  public static Column fold(long seed, int folds) {
+    return functions.pmod(functions.xxhash64(functions.lit(seed), functions.col(Columns.FEATURES)), functions.lit(folds));
+  }
+
+  /**
    * @param rows prepared train and validation rows (features, label)
    * @param epochs the epochs each fold trains, normally the main training's best epoch
    * @return {@code folds}, {@code epochs} and, per metric, {@code {mean, std, values}}
    */
   public static Map<String, Object> run(Dataset<Row> rows, DlpipeConfig cfg, OutputHead codec, int featureCount, int folds, int epochs, long seed) {
-    Column fold = functions.pmod(functions.xxhash64(functions.lit(seed), functions.col(Columns.FEATURES), functions.col(Columns.LABEL)), functions.lit(folds));
-    Dataset<Row> assigned = rows.withColumn(FOLD, fold).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> assigned = rows.withColumn(FOLD, fold(seed, folds)).persist(StorageLevel.MEMORY_AND_DISK());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
     Map<String, List<Double>> values = new LinkedHashMap<>();
     try {

@@ -93,6 +93,9 @@ public final class EvaluateJob {
     metrics.put("task", bundle.transform().task());
     metrics.put("main_metric", main);
     metrics.put("model_id", bundle.modelId());
+    if (head instanceof io.dlpipe.task.BinaryHead binary) {
+      metrics.put("positive_class", binary.positiveClass());
+    }
     long testRows;
     Metrics.Result model;
     try (StageTimer.Stage s = timer.start("score", "score the test split")) {

@@ -25,7 +25,12 @@ public enum OutputKind {
   /** {@code <output.dir>/drift/dt=<date>/} of {@code run --date}: drift.json and drift.html. */
   DRIFT("run"),
   /** {@code <output.dir>/runs/dt=<date>/} of {@code run --date}: the day's run-summary.json. */
-  RUN_DAY("run");
+  RUN_DAY("run"),
+  /**
+   * {@code <output.dir>/model-candidates/dt=<date>/} of {@code run --date}: a model retrained on
+   * the day, laid out like a workspace, until the promotion gate promotes it or keeps it there.
+   */
+  MODEL_CANDIDATE("run");
 
   private final String stage;
 

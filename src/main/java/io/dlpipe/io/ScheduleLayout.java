@@ -13,6 +13,9 @@ public final class ScheduleLayout {
   public static final String PREDICTIONS_QUARANTINE = "predictions-quarantine";
   public static final String DRIFT = "drift";
   public static final String RUNS = "runs";
+  public static final String MODEL_CANDIDATES = "model-candidates";
+  /** The promotion gate's decision, in a candidate's folder. */
+  public static final String PROMOTION_JSON = "promotion.json";
   public static final String DRIFT_JSON = "drift.json";
   public static final String DRIFT_HTML = "drift.html";
   public static final String RUN_SUMMARY = "run-summary.json";
@@ -44,6 +47,15 @@ public final class ScheduleLayout {
 
   public String driftJson() {
     return HadoopFiles.join(driftDir(), DRIFT_JSON);
+  }
+
+  /**
+   * The day's retrained model before the promotion gate: a workspace of its own (prepared/,
+   * checkpoints/, model/, evaluation/). Promoted, its folders replace the workspace's and it is
+   * removed; kept back, it stays for inspection with its promotion.json.
+   */
+  public String candidateDir() {
+    return HadoopFiles.join(HadoopFiles.join(dir, MODEL_CANDIDATES), partition);
   }
 
   /** The folder of the day's run-summary.json. */

@@ -35,11 +35,33 @@ public final class StagedOutput {
   private boolean committed;
 
   private StagedOutput(HadoopFiles files, String target, OutputKind kind, String role) {
+    this(files, target, kind, role, null);
+  }
+
+  /** {@code staging} null: the usual sibling of the target. */
+  private StagedOutput(HadoopFiles files, String target, OutputKind kind, String role, String staging) {
     this.files = files;
     this.target = absolute(files, strip(target));
     this.kind = kind;
     this.role = role;
-    this.staging = sibling(this.target, "staging");
+    this.staging = staging == null ? sibling(this.target, "staging") : absolute(files, strip(staging));
+  }
+
+  /**
+   * A finished folder written elsewhere, such as a scheduled day's promoted model candidate, to be
+   * {@link #commit() committed} to {@code target} as if it had been staged there. The folder must
+   * carry this kind's marker, and the target must be replaceable; both are on one file system, so
+   * the commit is still two renames.
+   */
+  public static StagedOutput adopt(HadoopFiles files, String folder, String target, OutputKind kind, String role) {
+    StagedOutput out = new StagedOutput(files, target, kind, role, folder);
+    OutputMarker m = OutputMarker.read(files, out.staging);
+    if (m == null || m.outputKind() != kind) {
+      throw new IllegalStateException("Refusing to move " + out.staging + " to " + out.target + ": it does not carry the marker of " + role);
+    }
+    OutputGuard.requireReplaceable(files, out.target, kind, role);
+    out.recover();
+    return out;
   }
 
   /**

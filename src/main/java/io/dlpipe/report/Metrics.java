@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class Metrics {
   /** The order metrics appear in the comparison table; others follow alphabetically. */
-  private static final List<String> ORDER = List.of("r2", "rmse", "mae", "mse", "auc", "pr_auc", "ks", "accuracy", "log_loss",
+  private static final List<String> ORDER = List.of("r2", "rmse", "mae", "mse", "auc", "pr_auc", "ks", "accuracy", "f1", "precision", "recall", "log_loss",
       "precision_macro", "recall_macro", "f1_macro");
   private static final Set<String> LOWER_IS_BETTER = Set.of("mse", "rmse", "mae", "log_loss", "loss", "brier", "training_seconds");
   private static final Map<String, String> LABELS = Map.ofEntries(Map.entry("r2", "R²"), Map.entry("rmse", "RMSE"),
@@ -27,7 +27,8 @@ final class Metrics {
       Map.entry("ks", "KS statistic"), Map.entry("accuracy", "Accuracy"), Map.entry("log_loss", "Log loss"),
       Map.entry("precision_macro", "Precision (macro)"), Map.entry("recall_macro", "Recall (macro)"), Map.entry("f1_macro", "F1 (macro)"),
       Map.entry("loss", "Loss"), Map.entry("brier", "Brier score"), Map.entry("threshold", "Decision threshold"),
-      Map.entry("training_seconds", "Training seconds"), Map.entry("accuracy_at_0_5", "Accuracy at 0.5"));
+      Map.entry("training_seconds", "Training seconds"), Map.entry("accuracy_at_0_5", "Accuracy at 0.5"),
+      Map.entry("precision", "Precision (positive class)"), Map.entry("recall", "Recall (positive class)"), Map.entry("f1", "F1 (positive class)"));
 
   final JsonNode root;
   final String task;

@@ -371,6 +371,11 @@ public final class ReportWriter {
         } else {
           boolean binary = curves.has("roc") || m.model("auc").isPresent();
           if (binary) {
+            String positive = m.text("positive_class");
+            if (positive != null) {
+              out.append("<p class=\"note\">Positive class: <b>").append(esc(positive))
+                  .append("</b>. ROC, precision–recall, the decision threshold and the precision, recall and F1 without a class name are for it.</p>");
+            }
             double threshold = curves.path("threshold").asDouble(Double.NaN);
             grid(Charts.roc(curves.get("roc"), curves.get("baseline_roc"), formatted(m.model("auc")), formatted(m.baseline("auc")), baselineName(), threshold),
                 Charts.pr(curves.get("pr"), formatted(m.model("pr_auc")), positiveRate(), threshold), "curves.json has no roc points.", "curves.json has no pr points.");
@@ -459,6 +464,7 @@ public final class ReportWriter {
               + (parts.length() == 0 ? "" : " (" + parts + ")") + " + duplicates removed " + Fmt.count(dupRemoved) + " + quarantined "
               + Fmt.count(quarantined)))
           .append(reconciles ? "" : " — the counts do not reconcile").append("</p>");
+      featureRows(etl.path("feature_rows"));
       out.append("</div><div>");
       String chart = Charts.quarantine(longs(etl.path("quarantined_by_reason")));
       out.append(chart == null ? "<p class=\"note\">No row was quarantined.</p>" : chart);
@@ -476,6 +482,39 @@ public final class ReportWriter {
         out.append("<tr class=\"total\"><td>total</td><td></td><td>").append(esc(Fmt.seconds(total))).append("</td></tr></tbody></table>");
       }
       out.append("</div></div>\n</section>\n");
+    }
+
+    /**
+     * Distinct feature rows per split, those with conflicting labels, and the best score any model
+     * of these features can reach on them: a metric near that bound has nothing left to learn.
+     */
+    private void featureRows(JsonNode f) {
+      JsonNode bySplit = f.path("by_split");
+      if (bySplit.isMissingNode() || bySplit.isEmpty()) {
+        return;
+      }
+      out.append("<h3>Feature rows</h3><table class=\"metrics\"><thead><tr><th></th><th>rows</th><th>distinct feature rows</th>"
+          + "<th>with several labels (rows)</th><th>best any model can reach</th></tr></thead><tbody>");
+      for (Iterator<Map.Entry<String, JsonNode>> it = bySplit.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode p = e.getValue();
+        StringBuilder bound = new StringBuilder();
+        for (String[] k : new String[][] {{"max_auc", "AUC"}, {"max_accuracy", "accuracy"}, {"max_r2", "R²"}}) {
+          if (p.has(k[0])) {
+            bound.append(bound.length() == 0 ? "" : ", ").append(k[1]).append(' ').append(Fmt.num(p.path(k[0]).asDouble()));
+          }
+        }
+        out.append("<tr><td>").append(esc(e.getKey())).append("</td><td>").append(esc(Fmt.count(p.path("rows").asLong()))).append("</td><td>")
+            .append(esc(Fmt.count(p.path("distinct").asLong()))).append("</td><td>").append(esc(Fmt.count(p.path("with_several_labels").asLong())))
+            .append(" (").append(esc(Fmt.count(p.path("rows_with_several_labels").asLong()))).append(")</td><td>").append(esc(bound.length() == 0 ? "–" : bound.toString()))
+            .append("</td></tr>");
+      }
+      out.append("</tbody></table>");
+      out.append("<p class=\"note\">").append(esc("Split by " + text(f.get("split_rule")) + ": rows with the same features share a split unless etl.split.id-column decides; "
+          + Fmt.count(f.path("in_several_splits").asLong()) + " feature rows are in more than one split.")).append("</p>");
+      for (JsonNode w : f.path("warnings")) {
+        out.append("<p class=\"verdict warn\">").append(esc(w.asText())).append("</p>");
+      }
     }
 
     private void row(String label, String value) {

@@ -1,12 +1,14 @@
 package io.dlpipe.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigRenderOptions;
 import io.dlpipe.Digests;
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
+import io.dlpipe.etl.Splitter;
 import io.dlpipe.eval.EvaluateJob;
 import io.dlpipe.io.EvaluationLayout;
 import io.dlpipe.io.HadoopFiles;
@@ -114,6 +116,7 @@ public final class RunJob {
     if (!etl.run() && recorded && !input.digest().equals(state.get(INPUT_DIGEST))) {
       etl = new StageDecision("etl", true, "its input changed since it last ran (the lengths or checksums of its files differ)");
     }
+    etl = splitRuleChanged(etl, prepared);
     Map<String, String> before = new LinkedHashMap<>(state);
     if (input != null) {
       // Recorded with what etl reads now; written to run-state.json when etl succeeds, or below when it is skipped.
@@ -159,6 +162,32 @@ public final class RunJob {
     state.put(d.stage(), fingerprint(d.stage()));
     files.writeText(HadoopFiles.join(cfg.output().dir(), STATE), Json.write(state));
     return true;
+  }
+
+  /**
+   * An etl that would be skipped runs anyway when {@code prepared/} was split by another rule than
+   * this build's: a model trained on the old splits and evaluated on new ones would mix two
+   * splits, and the old rule (a hash of the whole row, the target included) made the test set
+   * depend on the label.
+   */
+  StageDecision splitRuleChanged(StageDecision etl, PreparedLayout prepared) {
+    if (etl.run() || !files.exists(prepared.transform())) {
+      return etl;
+    }
+    String wanted = Splitter.rule(cfg.etl().split());
+    String found;
+    try {
+      JsonNode rule = Json.MAPPER.readTree(files.readText(prepared.transform())).path("split_rule").path("rule");
+      found = rule.isTextual() ? rule.asText() : null;
+    } catch (IOException e) {
+      return new StageDecision("etl", true, prepared.transform() + " is unreadable (" + e.getMessage() + ")");
+    }
+    if (wanted.equals(found)) {
+      return etl;
+    }
+    return new StageDecision("etl", true, found == null
+        ? prepared.root() + " was split by the old rule, a hash of the whole row with its target, which makes the test split depend on the label; re-preparing with split rule " + wanted
+        : prepared.root() + " was split by rule " + found + "; re-preparing with split rule " + wanted);
   }
 
   StageDecision decide(String stage, boolean force, boolean upstreamRan, String success, long inputsModified, Map<String, String> state) {

@@ -2,6 +2,7 @@ package io.dlpipe.run;
 
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
+import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.EnumNames;
 import io.dlpipe.config.ScheduleConfig;
@@ -15,9 +16,12 @@ import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelLayout;
 import io.dlpipe.io.OutputGuard;
 import io.dlpipe.io.OutputKind;
+import io.dlpipe.io.OutputMarker;
+import io.dlpipe.io.PreparedLayout;
 import io.dlpipe.io.ScheduleLayout;
 import io.dlpipe.io.StagedOutput;
 import io.dlpipe.report.ReportWriter;
+import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -69,6 +73,7 @@ final class ScheduledRun {
     OutputGuard.requireReplaceable(files, day.quarantine(), OutputKind.PREDICT_QUARANTINE, "the quarantine of " + PredictJob.partitionRole(date));
     OutputGuard.requireReplaceable(files, day.driftDir(), OutputKind.DRIFT, "the drift of " + date);
     OutputGuard.requireReplaceable(files, day.runDir(), OutputKind.RUN_DAY, "the run summary of " + date);
+    OutputGuard.requireReplaceable(files, day.candidateDir(), OutputKind.MODEL_CANDIDATE, "the model candidate of " + date);
     try {
       ModelLayout model = new ModelLayout(cfg.output().dir());
       boolean hasModel = files.exists(model.success());
@@ -83,9 +88,12 @@ final class ScheduledRun {
       summary.put("retrain", Map.of("retrain", retrain.run(), "reason", retrain.reason()));
       summary.put("stages", ran);
       LOG.info("run {}: {} ({})", date, retrain.run() ? "retraining" : "not retraining", retrain.reason());
-      if (retrain.run()) {
+      if (retrain.run() && !hasModel) {
         stages.runStages(force, stages.state(), ran);
+        summary.put("promotion", Promotion.without(true, "no current model to compare with: the first model is promoted as it is", cfg.schedule().promotion().maxRegression()));
         summary.put("metrics", stages.keyMetrics(new EvaluationLayout(cfg.output().dir())));
+      } else if (retrain.run()) {
+        retrainBehindTheGate(force, day, date, drift, ran, summary);
       }
       Map<String, Long> counts = PredictJob.partition(spark, cfg, cfg.input().path(), day.predictions(), day.quarantine(), PredictJob.partitionRole(date)).run();
       Map<String, Object> predictions = new LinkedHashMap<>(counts);
@@ -111,6 +119,55 @@ final class ScheduledRun {
   }
 
   /**
+   * Retrains on the day into {@code model-candidates/dt=<date>/} (a workspace of its own, with a
+   * copy of the day's drift so that the candidate's report shows it), then lets the {@link
+   * PromotionGate} decide. Promoted, the candidate's folders replace the workspace's and its
+   * folder goes; kept back, the current model stays and scores the day, and the candidate's folder
+   * stays for inspection with its model, evaluation, transform and {@code promotion.json} (its
+   * prepared splits and checkpoints, the size of the data, are removed).
+   */
+  private void retrainBehindTheGate(boolean force, ScheduleLayout day, LocalDate date, DriftReport drift, List<Map<String, Object>> ran, Map<String, Object> summary) {
+    String dir = day.candidateDir();
+    if (files.exists(dir)) {
+      files.deleteRecursively(dir); // an earlier run of this date left it; its marker was checked before any work
+    }
+    OutputMarker.of(OutputKind.MODEL_CANDIDATE).writeTo(files, dir);
+    if (drift != null) {
+      writeDrift(new ScheduleLayout(dir, date).driftDir(), Json.write(drift), date);
+    }
+    DlpipeConfig candidateCfg = ConfigLoader.withValues(cfg, Map.of("output.dir", dir));
+    RunJob candidate = new RunJob(spark, candidateCfg);
+    Map<String, String> candidateState = candidate.state();
+    candidate.runStages(force, candidateState, ran);
+    Map<String, Object> candidateMetrics = candidate.keyMetrics(new EvaluationLayout(dir));
+
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    ModelBundle current = ModelBundle.open(files, hadoop, cfg);
+    ModelBundle next = ModelBundle.open(files, hadoop, new ModelLayout(dir), cfg.privacy());
+    Object test = candidateMetrics.get("model." + next.head().mainMetric().key());
+    PromotionGate gate = new PromotionGate(spark, cfg);
+    Promotion promotion = gate.judge(current, next, test instanceof Number n ? n.doubleValue() : Double.NaN);
+    summary.put("promotion", promotion);
+    if (promotion.promoted()) {
+      gate.publish(dir);
+      Map<String, String> state = stages.state();
+      state.putAll(candidateState);
+      files.writeText(HadoopFiles.join(cfg.output().dir(), RunJob.STATE), Json.write(state));
+      files.deleteRecursively(dir);
+      summary.put("metrics", stages.keyMetrics(new EvaluationLayout(cfg.output().dir())));
+      LOG.info("run {}: promoted the retrained model {} ({})", date, next.modelId(), promotion.reason());
+    } else {
+      files.deleteRecursively(new ModelLayout(dir).checkpoints());
+      for (String split : List.of(Columns.TRAIN, Columns.VALIDATION, Columns.TEST)) {
+        files.deleteRecursively(new PreparedLayout(candidateCfg.output().preparedDir()).split(split));
+      }
+      files.writeText(HadoopFiles.join(dir, ScheduleLayout.PROMOTION_JSON), Json.write(promotion));
+      summary.put("candidate", Map.of("path", dir, "model_id", next.modelId(), "metrics", candidateMetrics));
+      LOG.info("run {}: kept the current model {}, not the retrained one kept in {}: {}", date, current.modelId(), dir, promotion.reason());
+    }
+  }
+
+  /**
    * The day's drift against the current model, written to drift/dt=&lt;date&gt;/; null when the
    * model's transform has no drift reference (a model trained before drift existed).
    */
@@ -126,17 +183,21 @@ final class ScheduledRun {
       report = DriftMeasure.measure(DriftMeasure.dayRows(spark, cfg, bundle.transform()), bundle.transform(), bundle.modelId(), cfg.schedule().drift(), date.toString());
       s.rows(report.rows());
     }
-    StagedOutput staged = StagedOutput.begin(files, day.driftDir(), OutputKind.DRIFT, "the drift of " + date);
+    writeDrift(day.driftDir(), Json.write(report), date);
+    LOG.info("run {}: {}", date, report.verdict());
+    return report;
+  }
+
+  /** drift.json and drift.html of a day into {@code dir}, staged. */
+  private void writeDrift(String dir, String json, LocalDate date) {
+    StagedOutput staged = StagedOutput.begin(files, dir, OutputKind.DRIFT, "the drift of " + date);
     try {
-      String json = Json.write(report);
       files.writeText(HadoopFiles.join(staged.path(), ScheduleLayout.DRIFT_JSON), json);
       files.writeText(HadoopFiles.join(staged.path(), ScheduleLayout.DRIFT_HTML), ReportWriter.driftPage(json));
       staged.commit();
     } catch (RuntimeException e) {
       throw staged.failed(e);
     }
-    LOG.info("run {}: {}", date, report.verdict());
-    return report;
   }
 
   private static Map<String, Object> driftSummary(DriftReport drift, ScheduleLayout day) {

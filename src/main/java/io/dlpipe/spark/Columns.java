@@ -23,6 +23,12 @@ public final class Columns {
   public static final String LINES = "_dlp_lines";
   /** train | validation | test. */
   public static final String SPLIT = "_dlp_split";
+  /**
+   * A 96-bit fingerprint of a row's feature cells (never its target), in two columns: xxHash64
+   * and Murmur3 of the same key. Rows with the same feature values share it; etl splits by it.
+   */
+  public static final String FEATURE_HASH64 = "_dlp_feature_h64";
+  public static final String FEATURE_HASH32 = "_dlp_feature_h32";
 
   /** Output columns of the prepared Parquet, read by the trainer. */
   public static final String FEATURES = "features";

@@ -8,7 +8,8 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Two classes, the second (index 1) positive. The network outputs the positive class's probability
+ * Two classes, the second (index 1) positive: etl puts the positive class there (the declared
+ * {@code target.positive-class}, else the minority class of train), and {@code model.json} names it. The network outputs the positive class's probability
  * (one sigmoid unit, or the second of two softmax units); a row is predicted positive from the
  * head's threshold on, which training chooses on validation. Metrics are reported at that
  * threshold and at 0.5, beside the threshold-free ROC AUC, PR AUC, KS, log loss and Brier score.
@@ -38,6 +39,11 @@ public final class BinaryHead extends ClassificationHead {
 
   public double threshold() {
     return threshold;
+  }
+
+  /** The class whose probability, threshold, precision, recall and F1 are reported. */
+  public String positiveClass() {
+    return classes.get(1);
   }
 
   @Override
@@ -141,6 +147,10 @@ public final class BinaryHead extends ClassificationHead {
     m.put("ks", h.ks());
     m.put("threshold", threshold);
     perClass(m, matrix(at), "");
+    // The positive class's own precision, recall and F1 under plain names: what the threshold was chosen for.
+    for (String k : List.of("precision", "recall", "f1")) {
+      m.put(k, m.get(k + "." + positiveClass()));
+    }
     ScoreHistogram.Confusion half = h.confusion(0.5);
     m.put("accuracy_at_0_5", half.accuracy());
     perClass(m, matrix(half), "_at_0_5");
@@ -176,6 +186,6 @@ public final class BinaryHead extends ClassificationHead {
 
   @Override
   public HeadSpec spec() {
-    return new HeadSpec(TaskKind.BINARY, output(), classes, null, null, null, threshold, rule, weightMap());
+    return new HeadSpec(TaskKind.BINARY, output(), classes, null, null, null, threshold, rule, weightMap(), positiveClass());
   }
 }

@@ -11,13 +11,16 @@ import java.util.Map;
  *
  * @param kind regression, binary or multiclass
  * @param output the output layer and loss
- * @param classes classification: labels in index order (the last is the positive class of a binary task)
+ * @param classes classification: labels in index order (a binary task's positive class is the second)
  * @param targetTransform regression: none, log1p or standardize (never auto: the choice made)
  * @param targetCenter regression: subtracted after the transform (train mean, in transformed units)
  * @param targetScale regression: divided by after that (train standard deviation, in transformed units)
  * @param threshold binary: the probability of the positive class from which a row is predicted positive
  * @param thresholdRule binary: how the threshold was chosen (max-f1, min-cost or fixed)
  * @param classWeights classification: the loss weight of each class (all 1 when unweighted)
+ * @param positiveClass binary: the positive class, always {@code classes[1]}, written so that
+ *     model.json says it in words; absent from bundles written before target.positive-class,
+ *     whose positive class was {@code classes[1]} too
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HeadSpec(
@@ -29,7 +32,8 @@ public record HeadSpec(
     Double targetScale,
     Double threshold,
     ThresholdRule thresholdRule,
-    Map<String, Double> classWeights) {
+    Map<String, Double> classWeights,
+    String positiveClass) {
 
   /** How a binary threshold was chosen. */
   public enum ThresholdRule {
@@ -41,7 +45,14 @@ public record HeadSpec(
     FIXED
   }
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public HeadSpec {
     classes = classes == null ? List.of() : List.copyOf(classes);
+  }
+
+  /** A head without a named positive class: regression, multi-class, or a fingerprint that leaves it out. */
+  public HeadSpec(TaskKind kind, OutputKind output, List<String> classes, TrainConfig.TargetTransform targetTransform, Double targetCenter,
+      Double targetScale, Double threshold, ThresholdRule thresholdRule, Map<String, Double> classWeights) {
+    this(kind, output, classes, targetTransform, targetCenter, targetScale, threshold, thresholdRule, classWeights, null);
   }
 }

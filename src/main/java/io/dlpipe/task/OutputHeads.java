@@ -129,9 +129,19 @@ public final class OutputHeads {
     }
     return switch (s.kind()) {
       case REGRESSION -> new RegressionHead(s.targetTransform(), s.targetCenter(), s.targetScale());
-      case BINARY -> new BinaryHead(s.classes(), weights(s), s.output() == OutputKind.SIGMOID_XENT, s.threshold() == null ? 0.5 : s.threshold(), s.thresholdRule());
+      case BINARY -> binary(s, where);
       case MULTICLASS -> new MulticlassHead(s.classes(), weights(s));
     };
+  }
+
+  /** A binary head of model.json; one that names a positive class other than its second class was edited by hand. */
+  private static OutputHead binary(HeadSpec s, String where) {
+    BinaryHead head = new BinaryHead(s.classes(), weights(s), s.output() == OutputKind.SIGMOID_XENT, s.threshold() == null ? 0.5 : s.threshold(), s.thresholdRule());
+    if (s.positiveClass() != null && !s.positiveClass().equals(head.positiveClass())) {
+      throw new DataException("Model " + where + " names positive class '" + s.positiveClass() + "', but its class order " + s.classes()
+          + " makes '" + head.positiveClass() + "' positive; the model bundle is inconsistent, retrain");
+    }
+    return head;
   }
 
   private static double[] weights(HeadSpec s) {

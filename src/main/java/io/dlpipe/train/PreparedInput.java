@@ -66,6 +66,11 @@ public record PreparedInput(PreparedLayout layout, FittedTransform transform, St
     if (transform.featureCount() < 1) {
       throw new DataException("Transform " + layout.transform() + " declares no features; nothing to train on. Check input.columns and rerun etl");
     }
+    if (transform.splitRule() == null) {
+      // run re-prepares such a workspace itself; train alone says so and goes on, as the user asked.
+      org.slf4j.LoggerFactory.getLogger(PreparedInput.class).warn("{} was split by the old rule, a hash of the whole row with its target, which makes the test split "
+          + "depend on the label when feature rows repeat; rerun etl", layout.root());
+    }
     PreparedInput in = new PreparedInput(layout, transform, json, summary);
     if (in.rows(Columns.TRAIN) == 0) {
       throw new DataException("The train split in " + layout.root() + " is empty; nothing to train on");

@@ -161,6 +161,23 @@ class ConfigLoaderTest {
         error("input.columns.price=numeric"));
   }
 
+  @Test
+  void positiveClassAndPromotionMarginAreTypedAndChecked() {
+    assertEquals(null, load().target().positiveClass());
+    assertEquals(0.01, load().schedule().promotion().maxRegression());
+    assertEquals("1", load("target.task=classification", "target.positive-class=1").target().positiveClass(), "a number is the label's text");
+    assertEquals("bad", load("target.task=classification", "target.classes=[good, bad]", "target.positive-class=bad").target().positiveClass());
+    assertEquals("Invalid configuration: target.positive-class: expected null (unset) for task = regression, found string \"bad\" (--set target.positive-class=bad)",
+        error("target.positive-class=bad"));
+    assertEquals("Invalid configuration: target.positive-class: expected one of target.classes [good, bad], found string \"Bad\" (--set target.positive-class=Bad)",
+        error("target.task=classification", "target.classes=[good, bad]", "target.positive-class=Bad"));
+    assertEquals("Invalid configuration: target.positive-class: expected null (unset) unless target.classes lists exactly 2 classes (a positive class belongs to a binary task), "
+        + "found string \"a\" (--set target.positive-class=a)", error("target.task=classification", "target.classes=[a, b, c]", "target.positive-class=a"));
+    assertEquals(0.0, load("schedule.promotion.max-regression=0").schedule().promotion().maxRegression());
+    assertEquals("Invalid configuration: schedule.promotion.max-regression: expected a number in [0, 1], found number -0.1 (--set schedule.promotion.max-regression=-0.1)",
+        error("schedule.promotion.max-regression=-0.1"));
+  }
+
   private static String defaultsUrl() {
     return ConfigLoader.class.getClassLoader().getResource(ConfigLoader.DEFAULTS_RESOURCE).toString();
   }

@@ -25,6 +25,19 @@ class DeduplicatorTest {
   }
 
   @Test
+  void aMissingCellIsNoWildcard() {
+    // Two different rows whose cells differ only in where the missing one is; and one repeat of a row with a missing cell.
+    Dataset<Row> rows = Frames.raw(COLS, new String[] {null, "a"}, new String[] {"a", null}, new String[] {"a", null});
+    assertEquals(1, Deduplicator.countDuplicates(rows, ALL));
+  }
+
+  @Test
+  void theSameFeaturesWithAnotherLabelAreNoDuplicate() {
+    // k is the feature and v the label here: (1, a) and (1, b) disagree, they do not repeat.
+    assertEquals(2, Deduplicator.countDuplicates(frame(), Deduplicator.identity(new EtlConfig.Dedup(EtlConfig.DedupMode.EXACT, List.of()), ALL)));
+  }
+
+  @Test
   void exactRemovesIdenticalRows() {
     EtlConfig.Dedup exact = new EtlConfig.Dedup(EtlConfig.DedupMode.EXACT, List.of());
     assertEquals(3, Deduplicator.remove(frame(), exact, ALL).count());

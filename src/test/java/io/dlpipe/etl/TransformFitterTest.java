@@ -100,7 +100,7 @@ class TransformFitterTest {
     assertArrayEquals(new float[] {-1f / 3, 1f}, features(t, "1", "0", "b"));
     assertArrayEquals(new float[] {-1f / 3, 2f}, features(t, "1", "0", "c"));
 
-    Dataset<Row> skewed = validated(Frames.raw(COLS, new String[] {"1", "0", "a"}, new String[] {"1", "0", "a"}, new String[] {"1", "0", "a"}, new String[] {"1", "1", "a"}, new String[] {"1", "1000", "a"}));
+    Dataset<Row> skewed = validated(Frames.raw(COLS, new String[] {"1", "0", "a"}, new String[] {"2", "0", "a"}, new String[] {"3", "0", "a"}, new String[] {"4", "1", "a"}, new String[] {"5", "1000", "a"}));
     EtlConfig logged = etl(EtlConfig.NormalizeMethod.NONE, EtlConfig.LogMode.AUTO, false, 50, EtlConfig.CategoricalImpute.MISSING_LEVEL, EtlConfig.CategoricalEncoding.INDEX);
     FittedTransform l = TransformFitter.fit(skewed, SPECS, List.of(), REGRESSION, logged, NULLS);
     assertEquals(true, l.numeric().get(0).log1p());

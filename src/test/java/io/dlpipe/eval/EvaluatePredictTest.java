@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
+import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.etl.Splitter;
 import io.dlpipe.io.InputReader;
 import io.dlpipe.io.Json;
@@ -103,13 +104,14 @@ class EvaluatePredictTest {
     // The raw rows of the test split, found with the same hash as etl, written back as CSV.
     Dataset<Row> raw = InputReader.read(spark, ames.input());
     List<String> columns = InputReader.columnNames(raw);
-    Dataset<Row> testRows = Splitter.split(raw, ames.etl().split(), columns).where(functions.col(Columns.SPLIT).equalTo(Columns.TEST));
+    FittedTransform transform = FittedTransform.fromJson(Files.readString(tmp.resolve("ames/prepared/transform.json")), "prepared/transform.json");
+    Dataset<Row> testRows = Splitter.split(raw, ames.etl().split(), transform.columns(), ames.input().nullValues()).where(functions.col(Columns.SPLIT).equalTo(Columns.TEST));
     Path rawTest = tmp.resolve("ames-test-raw");
     testRows.selectExpr(columns.stream().map(c -> "`" + c + "`").toArray(String[]::new)).coalesce(1).write().mode(SaveMode.Overwrite).option("header", true).csv(rawTest.toString());
 
     Path out = tmp.resolve("ames-predictions");
     Map<String, Long> counts = new PredictJob(spark, ames, rawTest.toString(), out.toString()).run();
-    assertEquals(Map.of("rows_read", 308L, "rows_scored", 308L, "rows_quarantined", 0L), counts);
+    assertEquals(Map.of("rows_read", 275L, "rows_scored", 275L, "rows_quarantined", 0L), counts);
 
     List<Row> predicted = spark.read().parquet(out.toString()).selectExpr("cast(Sale_Price as double) as y", "prediction").orderBy("y", "prediction").collectAsList();
     List<Row> evaluated = spark.read().parquet(tmp.resolve("ames/evaluation/predictions").toString()).select(Columns.LABEL, Scoring.PREDICTION)

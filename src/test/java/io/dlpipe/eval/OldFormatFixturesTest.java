@@ -1,6 +1,8 @@
 package io.dlpipe.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.dlpipe.config.EtlConfig.CategoricalEncoding;
@@ -44,6 +46,8 @@ class OldFormatFixturesTest {
     FittedTransform t = FittedTransform.fromJson(read("credit/transform.json"), "credit/transform.json");
     assertEquals(Task.CLASSIFICATION, t.task());
     assertEquals(List.of("good", "bad"), t.classes());
+    // Written before the split rule was recorded: run re-prepares such a workspace, predict reads it as it is.
+    assertEquals(null, t.splitRule());
     assertEquals(33, t.featureCount());
     assertEquals(CategoricalEncoding.ONE_HOT, t.categorical().get(0).encoding());
 
@@ -90,5 +94,46 @@ class OldFormatFixturesTest {
     assertEquals(179122.405124 + 78301.4299083, head.inverse(1), 1e-6);
     assertEquals(p.labelMean(), head.inverse(0), 1e-6);
     assertEquals(TrainConfig.TargetTransform.STANDARDIZE, head.spec().targetTransform());
+  }
+
+  @Test
+  void creditFormat2BundleWithoutPositiveClassLoadsWithItsSecondClassPositive() throws Exception {
+    Path dir = DIR.resolveSibling("format-2");
+    String json = Files.readString(dir.resolve("credit/model.json"));
+    assertFalse(json.contains("positive_class"), "written before target.positive-class");
+    FittedTransform t = FittedTransform.fromJson(Files.readString(dir.resolve("credit/transform.json")), "credit/transform.json");
+    assertEquals(List.of("good", "bad"), t.classes());
+    ModelProvenance p = ModelBundle.readProvenance(json, "credit/model.json");
+    assertEquals(2, p.formatVersion());
+    assertNull(p.head().positiveClass());
+    assertEquals(0.3205, p.head().threshold());
+
+    MultiLayerNetwork saved = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
+        .layer(new DenseLayer.Builder().nIn(124).nOut(128).activation(Activation.RELU).build())
+        .layer(new DenseLayer.Builder().nIn(128).nOut(64).activation(Activation.RELU).build())
+        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(64).nOut(2).activation(Activation.SOFTMAX).build())
+        .build());
+    saved.init();
+    BinaryHead head = (BinaryHead) ModelBundle.head(t, p, saved, "credit/model.zip");
+    assertEquals("bad", head.positiveClass());
+    assertEquals(0.3205, head.threshold());
+    // bad's probability is the second output; from the threshold's bin on a row is bad.
+    assertEquals("bad", head.label(head.prediction(new float[] {0.6f, 0.4f})));
+    assertEquals("good", head.label(head.prediction(new float[] {0.7f, 0.3f})));
+    // Written again, the head names its positive class.
+    assertEquals("bad", head.spec().positiveClass());
+    assertTrue(io.dlpipe.io.Json.write(head.spec()).contains("\"positive_class\" : \"bad\""), io.dlpipe.io.Json.write(head.spec()));
+  }
+
+  @Test
+  void aHeadNamingAPositiveClassItsOrderContradictsIsRefused() throws Exception {
+    Path dir = DIR.resolveSibling("format-2");
+    String json = Files.readString(dir.resolve("credit/model.json")).replace("\"threshold_rule\"", "\"positive_class\" : \"good\", \"threshold_rule\"");
+    ModelProvenance p = ModelBundle.readProvenance(json, "credit/model.json");
+    assertEquals("good", p.head().positiveClass());
+    io.dlpipe.DataException e = org.junit.jupiter.api.Assertions.assertThrows(io.dlpipe.DataException.class,
+        () -> io.dlpipe.task.OutputHeads.fromSpec(p.head(), "credit/model.json"));
+    assertEquals("Model credit/model.json names positive class 'good', but its class order [good, bad] makes 'bad' positive; the model bundle is inconsistent, retrain",
+        e.getMessage());
   }
 }

@@ -197,6 +197,23 @@ class ReportWriterTest {
   }
 
   @Test
+  void featureRowsShowTheLabelNoiseAndTheBoundItSets() {
+    String etl = """
+        {"status": "succeeded", "rows_read": 100, "rows_quarantined": 0, "quarantined_by_reason": {}, "duplicates_removed": 0,
+         "rows_written": {"train": 80, "validation": 10, "test": 10}, "reject_ratio": 0.0, "max_reject_ratio": 0.05,
+         "feature_rows": {"split_rule": "features-v2", "in_several_splits": 0,
+           "by_split": {"train": {"rows": 80, "distinct": 20, "with_several_labels": 15, "rows_with_several_labels": 70, "max_accuracy": 0.7125, "max_auc": 0.69},
+                        "test": {"rows": 10, "distinct": 2, "with_several_labels": 2, "rows_with_several_labels": 10, "max_accuracy": 0.6, "max_auc": 0.55}},
+           "warnings": ["The test split holds 10 rows but only 2 distinct feature rows: <careful>"]}}
+        """;
+    String html = ReportWriter.html(ReportFixtures.regression().metrics(), null, null, etl, null, T);
+    assertTrue(html.contains("<tr><td>train</td><td>80</td><td>20</td><td>15 (70)</td><td>AUC 0.6900, accuracy 0.7125</td></tr>"), html);
+    assertTrue(html.contains("<tr><td>test</td><td>10</td><td>2</td><td>2 (10)</td><td>AUC 0.5500, accuracy 0.6000</td></tr>"));
+    assertTrue(html.contains("Split by features-v2: rows with the same features share a split unless etl.split.id-column decides; 0 feature rows are in more than one split."));
+    assertTrue(html.contains("<p class=\"verdict warn\">The test split holds 10 rows but only 2 distinct feature rows: &lt;careful&gt;</p>"));
+  }
+
+  @Test
   void historyIsReadByColumnNameAsTheTrainerWritesIt() {
     History h = History.parse("epoch,train_loss,val_loss,val_auc,samples_per_s,seconds\n1,0.7,0.69,0.61,1000.0,2.5\n2,0.6,0.65,0.66,1100.0,2.4\n3,0.5,0.66,0.64,1050.0,2.6\n");
     assertEquals("auc", h.metricName());

@@ -61,8 +61,8 @@ class RunJobTest {
     Files.write(raw, lines.subList(0, lines.size() - 100));
     Files.setLastModifiedTime(raw, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(tmp.resolve("ws/prepared/_SUCCESS")).toMillis() - 86_400_000L));
     assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(trainChanged, false));
-    JsonNode etl = Json.MAPPER.readTree(Files.readString(tmp.resolve("ws/run-summary.json"))).get("stages").get(0);
-    assertEquals("its input changed since it last ran (the lengths or checksums of its files differ)", etl.get("reason").asText());
+    JsonNode changed = Json.MAPPER.readTree(Files.readString(tmp.resolve("ws/run-summary.json"))).get("stages").get(0);
+    assertEquals("its input changed since it last ran (the lengths or checksums of its files differ)", changed.get("reason").asText());
     assertTrue(Files.readString(tmp.resolve("ws/prepared/etl-summary.json")).contains("\"rows_read\" : 4354"));
     // The same bytes again under a new inode and time (a second cp -p of the same file): read, found equal, skipped.
     Path copy = tmp.resolve("copy.csv");
@@ -71,6 +71,19 @@ class RunJobTest {
     assertEquals(List.of("etl:skipped", "train:skipped", "evaluate:skipped"), statuses(trainChanged, false));
 
     assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(trainChanged, true));
+
+    // A workspace prepared before issue 21 has no split_rule in transform.json: its splits hashed
+    // the target too. The next run prepares it again, and says why, rather than mixing two splits.
+    Path transform = tmp.resolve("ws/prepared/transform.json");
+    com.fasterxml.jackson.databind.node.ObjectNode old = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(Files.readString(transform));
+    assertEquals("features-v2", old.remove("split_rule").path("rule").asText());
+    Files.writeString(transform, Json.write(old));
+    assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(trainChanged, false));
+    JsonNode etl = Json.MAPPER.readTree(Files.readString(tmp.resolve("ws/run-summary.json"))).get("stages").get(0);
+    assertEquals(trainChanged.output().preparedDir() + " was split by the old rule, a hash of the whole row with its target, which makes the test split depend on the label;"
+        + " re-preparing with split rule features-v2", etl.get("reason").asText());
+    assertEquals("features-v2", Json.MAPPER.readTree(Files.readString(transform)).path("split_rule").path("rule").asText());
+    assertEquals(List.of("etl:skipped", "train:skipped", "evaluate:skipped"), statuses(trainChanged, false));
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -92,6 +92,11 @@ class OutputHeadsTest {
     assertEquals(0.75, m.get("precision.bad"));
     assertEquals(1.0, m.get("recall.bad"));
     assertEquals(6.0 / 7, m.get("f1.bad"), 1e-12);
+    // Without a class name: the positive class's, bad (the second class).
+    assertEquals("bad", head.positiveClass());
+    assertEquals(0.75, m.get("precision"));
+    assertEquals(1.0, m.get("recall"));
+    assertEquals(6.0 / 7, m.get("f1"), 1e-12);
     assertEquals(1.0, m.get("precision.good"));
     assertEquals(0.75, m.get("recall.good"));
     assertEquals(6.0 / 7, m.get("accuracy"), 1e-12);
@@ -172,7 +177,7 @@ class OutputHeadsTest {
     BinaryHead head = (BinaryHead) new BinaryHead(List.of("good", "bad"), new double[] {1, 3}, false, 0.5, null).withThreshold(0.31, HeadSpec.ThresholdRule.MAX_F1);
     String json = Json.write(head.spec());
     assertEquals("{\n  \"kind\" : \"binary\",\n  \"output\" : \"softmax-mcxent\",\n  \"classes\" : [ \"good\", \"bad\" ],\n  \"threshold\" : 0.31,\n"
-        + "  \"threshold_rule\" : \"max-f1\",\n  \"class_weights\" : {\n    \"good\" : 1.0,\n    \"bad\" : 3.0\n  }\n}\n", json);
+        + "  \"threshold_rule\" : \"max-f1\",\n  \"class_weights\" : {\n    \"good\" : 1.0,\n    \"bad\" : 3.0\n  },\n  \"positive_class\" : \"bad\"\n}\n", json);
     HeadSpec back = Json.MAPPER.readValue(json, HeadSpec.class);
     assertEquals(head.spec(), back);
     assertEquals(0.31, ((BinaryHead) OutputHeads.fromSpec(back, "model.json")).threshold());

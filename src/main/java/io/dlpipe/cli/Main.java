@@ -3,11 +3,14 @@ package io.dlpipe.cli;
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.config.SecretMasker;
+import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.InputReader;
+import io.dlpipe.io.StagedOutput;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.hadoop.fs.FSError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -47,13 +50,13 @@ public final class Main implements Runnable {
     cli.setExecutionStrategy(
         parseResult -> {
           if (!verbose(parseResult)) {
-            return new CommandLine.RunLast().execute(parseResult);
+            return runLast(parseResult);
           }
           Map<String, String> before = new HashMap<>();
           VERBOSE_LOGGING.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
           reconfigureLogging();
           try {
-            return new CommandLine.RunLast().execute(parseResult);
+            return runLast(parseResult);
           } finally {
             before.forEach((k, v) -> {
               if (v == null) {
@@ -75,6 +78,10 @@ public final class Main implements Runnable {
             // A Spark or Hadoop exception about the data files (corrupt Parquet, unknown host) is a data error too.
             known = InputReader.dataError(e);
           }
+          if (known == null) {
+            // A full disk wherever it struck (the lock, a summary): one line naming the path, not a trace.
+            known = StagedOutput.noSpace(e);
+          }
           if (known != null) {
             // One line, so that a scheduler's alert shows the whole message; the trace only on request.
             commandLine.getErr().println("dlpipe: " + masker.scrub(String.valueOf(known.getMessage())).strip().replaceAll("\\s*\\R\\s*", " "));
@@ -95,6 +102,18 @@ public final class Main implements Runnable {
       return cli.execute(args);
     } finally {
       SecretMasker.use(before);
+    }
+  }
+
+  /**
+   * Runs the command. The local file system reports a full disk as {@link FSError}, an {@link
+   * Error} that picocli would let escape as a raw trace; it becomes an exception for the handler.
+   */
+  private static int runLast(CommandLine.ParseResult parseResult) {
+    try {
+      return new CommandLine.RunLast().execute(parseResult);
+    } catch (FSError e) {
+      throw new CommandLine.ExecutionException(parseResult.commandSpec().commandLine(), String.valueOf(e.getMessage()), HadoopFiles.writeFailure("write failed", e));
     }
   }
 

@@ -52,6 +52,13 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = TableSink.FOREIGN_FLAG, description = "Write into an existing --output-table (and its _quarantine) that dlpipe did not create; only this run's partition is replaced.")
   boolean allowForeignTable;
 
+  /** An empty value (a scheduler's unset variable) would reach Hadoop's Path as a trace; it is a usage error. */
+  private static void requireValue(String option, String value, String expected) {
+    if (value.isBlank()) {
+      throw new io.dlpipe.ConfigException("Invalid " + option + ": expected " + expected + ", found an empty value");
+    }
+  }
+
   @Override
   public Integer call() {
     if (target.table != null && overwrite) {
@@ -59,6 +66,13 @@ final class PredictCommand implements Callable<Integer> {
     }
     if (target.output != null && allowForeignTable) {
       throw new CommandLine.ParameterException(spec.commandLine(), TableSink.FOREIGN_FLAG + " applies to --output-table only");
+    }
+    requireValue("--input", input, "a path, or a table when input.format = table");
+    if (target.output != null) {
+      requireValue("--output", target.output, "a path");
+    }
+    if (target.table != null) {
+      requireValue("--output-table", target.table, "a table name");
     }
     DlpipeConfig cfg = options.load();
     return Runs.withWorkspace("predict", cfg, options, spark -> {

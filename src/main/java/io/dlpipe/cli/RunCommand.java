@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     description = {
-      "Run etl -> train -> evaluate. A stage is skipped when its _SUCCESS is newer than its inputs and its part of the config is unchanged.",
+      "Run etl -> train -> evaluate. A stage is skipped when its inputs (for etl: the raw files' content) and its part of the config are unchanged.",
       "Writes <output.dir>/run-summary.json: stages run or skipped, seconds per stage, key metrics, exit status.",
       "With --date: one day of a schedule. Measures the day's drift against the model, retrains when schedule.retrain says so (or there is no model),",
       "and scores the day's input into <output.dir>/predictions/dt=<date>/ (drift/dt=<date>/drift.json, runs/dt=<date>/run-summary.json beside it)."

@@ -79,6 +79,7 @@ public final class ConfigLoader {
       overrides = parseSet(set, early).withFallback(overrides);
     }
     if (date != null) {
+      RunDates.requireOneDate(overrides, file, date);
       overrides = RunDates.fromOption(date).withFallback(overrides);
     }
     Config user = overrides.withFallback(file);
@@ -297,7 +298,8 @@ public final class ConfigLoader {
             r.stringMap("input.options"),
             multiLine(c),
             inputTable(r, c, format),
-            inputWhere(r, c));
+            inputWhere(r, c),
+            (int) r.integer("input.csv.max-record-lines", 1, 1_000_000));
     checkReaderOptions(input, c);
 
     TargetConfig target =
@@ -374,10 +376,15 @@ public final class ConfigLoader {
     if (where.isEmpty()) {
       return where;
     }
+    org.apache.spark.sql.catalyst.expressions.Expression parsed;
     try {
-      org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(where);
+      parsed = org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(where);
     } catch (Exception e) { // Scala throws ParseException undeclared
       throw ConfigReader.invalid(key, expected, c.getValue(key));
+    }
+    String refused = WhereFunctions.firstRefused(parsed);
+    if (refused != null) {
+      throw ConfigReader.invalid(key, "a SQL predicate that calls only Spark's built-in functions and no Java method (" + refused + ")", c.getValue(key));
     }
     return where;
   }

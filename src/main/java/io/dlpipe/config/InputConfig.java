@@ -23,6 +23,7 @@ import java.util.Map;
  *     {@code delta.`/path`}); empty otherwise, when {@code path} is empty instead
  * @param where a SQL predicate on the input's columns, or empty: a partition filter for a table,
  *     pushed down to the Parquet reader, applied to the parsed text cells of csv and json
+ * @param maxRecordLines csv: the most physical lines one record may span; a longer one is a data error
  */
 public record InputConfig(
     String path,
@@ -38,12 +39,16 @@ public record InputConfig(
     Map<String, String> options,
     CsvMultiLine multiLine,
     String table,
-    String where) {
+    String where,
+    int maxRecordLines) {
+
+  /** The default of {@code input.csv.max-record-lines}. */
+  public static final int DEFAULT_MAX_RECORD_LINES = 100;
 
   /** The configuration before {@code input.csv.multi-line} existed: {@link CsvMultiLine#AUTO}. */
   public InputConfig(String path, InputFormat format, boolean header, String delimiter, String quote, String escape, String encoding,
       List<String> nullValues, Map<String, ColumnRole> columns, boolean inferRoles, Map<String, String> options) {
-    this(path, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, CsvMultiLine.AUTO, "", "");
+    this(path, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, CsvMultiLine.AUTO, "", "", DEFAULT_MAX_RECORD_LINES);
   }
 
   public InputConfig {
@@ -56,7 +61,7 @@ public record InputConfig(
 
   /** The same settings for another path (batch prediction reads new data the way etl read the old). */
   public InputConfig withPath(String otherPath) {
-    return new InputConfig(otherPath, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, multiLine, table, where);
+    return new InputConfig(otherPath, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, multiLine, table, where, maxRecordLines);
   }
 
   /**
@@ -65,7 +70,7 @@ public record InputConfig(
    */
   public InputConfig withSource(String source) {
     return isTable()
-        ? new InputConfig(path, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, multiLine, source, where)
+        ? new InputConfig(path, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, multiLine, source, where, maxRecordLines)
         : withPath(source);
   }
 

@@ -30,6 +30,9 @@ final class RunDates {
   /** The sections whose string values may carry the tokens: every key a scheduled run's date may reach. */
   static final List<String> TOKEN_SECTIONS = List.of("input", "output");
   private static final String GIVE = "give --date YYYY-MM-DD";
+  /** The run dates accepted: any day a schedule of today's data can mean, with room either side. */
+  static final LocalDate EARLIEST = LocalDate.of(1900, 1, 1);
+  static final LocalDate LATEST = LocalDate.of(2999, 12, 31);
 
   private RunDates() {}
 
@@ -75,11 +78,41 @@ final class RunDates {
       throw ConfigReader.invalid(KEY, expected, v);
     }
     String text = ((String) v.unwrapped()).trim();
+    LocalDate date;
     try {
       // ISO_LOCAL_DATE is strict about the shape (2026-1-5 is refused) and the calendar (2026-02-30 too).
-      return LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE.withResolverStyle(java.time.format.ResolverStyle.STRICT));
+      date = LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE.withResolverStyle(java.time.format.ResolverStyle.STRICT));
     } catch (DateTimeParseException e) {
       throw ConfigReader.invalid(KEY, expected, v);
+    }
+    // 0000-01-01 parses, and would name a partition no scheduler meant: a slip of the template, not a day of data.
+    if (date.isBefore(EARLIEST) || date.isAfter(LATEST)) {
+      throw ConfigReader.invalid(KEY, expected + " from " + EARLIEST + " to " + LATEST, v);
+    }
+    return date;
+  }
+
+  /**
+   * Refuses a {@code run.date} set in the file or by {@code --set} that differs from {@code
+   * --date}: a scheduler that passes both means one of them, and silently taking either could
+   * score the wrong day's partition.
+   */
+  static void requireOneDate(Config sets, Config file, String date) {
+    for (Config layer : List.of(sets, file)) {
+      ConfigValue other;
+      try {
+        if (!layer.hasPath(KEY)) {
+          continue;
+        }
+        other = layer.getValue(KEY);
+      } catch (com.typesafe.config.ConfigException e) {
+        continue; // a ${...} substitution: it resolves against the --date and is checked as run.date
+      }
+      if (other.valueType() != ConfigValueType.STRING || !((String) other.unwrapped()).trim().equals(date.trim())) {
+        String origin = ConfigReader.origin(other);
+        throw new ConfigException("Invalid configuration: " + KEY + ": --date " + date + " and " + (origin.startsWith("--set ") ? origin : KEY + " = "
+            + other.render(com.typesafe.config.ConfigRenderOptions.concise()) + " (" + origin + ")") + " name different dates; give the date once");
+      }
     }
   }
 

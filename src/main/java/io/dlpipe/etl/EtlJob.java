@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -126,7 +127,9 @@ public final class EtlJob {
     }
 
     // Validation, the split and every statistic of the fit come from one aggregation over this.
-    Dataset<Row> checked = Splitter.split(RowValidator.validate(parsed, specs, cfg.target().task(), cfg.target().classes(), true, nullValues), etl.split(), specs, nullValues)
+    boolean csv = source == null && cfg.input().format() == io.dlpipe.config.InputFormat.CSV;
+    int maxLines = csv ? cfg.input().maxRecordLines() : Integer.MAX_VALUE;
+    Dataset<Row> checked = Splitter.split(RowValidator.validate(parsed, specs, cfg.target().task(), cfg.target().classes(), true, nullValues, maxLines), etl.split(), specs, nullValues)
         .persist(StorageLevel.MEMORY_AND_DISK());
     FitStatistics stats;
     long rowsRead;
@@ -145,21 +148,24 @@ public final class EtlJob {
       FeatureRows.requireFeatures(specs);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
-    double rejectRatio = (double) quarantined / rowsRead;
+    long[] lines = csv ? lines(checked) : new long[] {rowsRead, quarantined};
+    double rejectRatio = (double) lines[1] / lines[0];
 
     try (StageTimer.Stage s = timer.start("quarantine", "write the quarantine")) {
       int qFiles = (int) Math.max(1, Math.min(checked.rdd().getNumPartitions(), quarantined / QUARANTINE_ROWS_PER_FILE + 1));
       RowValidator.quarantine(checked, inputColumns).coalesce(qFiles).write().mode(SaveMode.Overwrite).parquet(out.quarantine());
       s.rows(quarantined);
     }
-    if (rejectRatio > etl.maxRejectRatio()) {
-      String error = String.format(Locale.ROOT, "%d of %d rows (%.2f%%) were quarantined, more than etl.max-reject-ratio = %s; reasons: %s; see %s",
-          quarantined, rowsRead, 100.0 * rejectRatio, etl.maxRejectRatio(), byReason, out.quarantine());
-      files.writeText(out.summary(), Json.write(summary("failed", error, rowsRead, quarantined, byReason, 0, 0, Map.of(), 0, null, timer, started)));
+    String tooLong = byReason.containsKey(QuarantineReason.RECORD_TOO_LONG.code()) ? tooLong(checked, byReason.get(QuarantineReason.RECORD_TOO_LONG.code()), out) : null;
+    if (tooLong != null || rejectRatio > etl.maxRejectRatio()) {
+      String error = tooLong != null ? tooLong : String.format(Locale.ROOT, "%d of %d rows (%.2f%%) were quarantined, more than etl.max-reject-ratio = %s; reasons: %s; see %s",
+          lines[1], lines[0], 100.0 * rejectRatio, etl.maxRejectRatio(), byReason, out.quarantine())
+          + (lines[0] == rowsRead ? "" : " (rows counted as the physical lines of the records: " + quarantined + " of " + rowsRead + " records)");
+      files.writeText(out.summary(), Json.write(summary("failed", error, rowsRead, quarantined, byReason, lines, 0, 0, Map.of(), 0, null, timer, started)));
       checked.unpersist();
       // The previous prepared/ stays; this run's quarantine and summary stay in the staging folder until the next etl.
       staged.keepForInspection();
-      throw new DataException("Too many bad rows: " + error);
+      throw new DataException(tooLong != null ? "Record too long: " + error : "Too many bad rows: " + error);
     }
 
     Dataset<Row> good = checked.where(functions.col(Columns.REASON).isNull());
@@ -223,7 +229,7 @@ public final class EtlJob {
     splitted.unpersist();
     checked.unpersist();
 
-    EtlSummary summary = summary("succeeded", null, rowsRead, quarantined, byReason, duplicates, removed, written, transform.featureCount(), featureRows, timer, started);
+    EtlSummary summary = summary("succeeded", null, rowsRead, quarantined, byReason, lines, duplicates, removed, written, transform.featureCount(), featureRows, timer, started);
     if (!summary.reconciles()) {
       throw new IllegalStateException(String.format(Locale.ROOT, "Counts do not reconcile: read %d != written %d + duplicates removed %d + quarantined %d",
           rowsRead, summary.totalWritten(), removed, quarantined));
@@ -258,10 +264,10 @@ public final class EtlJob {
     return spark.read().parquet(out.split(name)).count();
   }
 
-  private EtlSummary summary(String status, String error, long read, long quarantined, Map<String, Long> byReason, long duplicates, long removed,
+  private EtlSummary summary(String status, String error, long read, long quarantined, Map<String, Long> byReason, long[] lines, long duplicates, long removed,
       Map<String, Long> written, int features, FeatureRowStats featureRows, StageTimer timer, Instant started) {
-    return new EtlSummary(status, error, cfg.input().describe(), cfg.input().format().name().toLowerCase(Locale.ROOT), read, quarantined, byReason,
-        read == 0 ? 0 : TransformFitter.round((double) quarantined / read), cfg.etl().maxRejectRatio(), duplicates, removed, written, features,
+    return new EtlSummary(status, error, cfg.input().describe(), cfg.input().format().name().toLowerCase(Locale.ROOT), read, quarantined, byReason, lines[0], lines[1],
+        lines[0] == 0 ? 0 : TransformFitter.round((double) lines[1] / lines[0]), cfg.etl().maxRejectRatio(), duplicates, removed, written, features,
         timer.seconds(), started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), featureRows);
   }
 
@@ -277,6 +283,32 @@ public final class EtlJob {
       LOG.info("{} distinct feature rows occur in more than one split (etl.split.id-column decides the split)", f.inSeveralSplits());
     }
     f.warnings().forEach(w -> LOG.warn("{}", w));
+  }
+
+  /**
+   * Physical lines read and quarantined: one pass over the cached validated rows, for CSV only
+   * (a record of the other formats is one line).
+   */
+  private static long[] lines(Dataset<Row> checked) {
+    Column l = functions.col(Columns.LINES).cast("long");
+    Row r = checked.agg(functions.sum(l), functions.sum(functions.when(functions.col(Columns.REASON).isNotNull(), l).otherwise(0L))).head();
+    return new long[] {r.isNullAt(0) ? 0 : r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1)};
+  }
+
+  /**
+   * The error for records longer than input.csv.max-record-lines: the first such file, and the
+   * line where its first such record starts (one read of that file on the driver, on this failure only).
+   */
+  private String tooLong(Dataset<Row> checked, long records, PreparedLayout out) {
+    Row first = checked.where(functions.col(Columns.REASON).equalTo(QuarantineReason.RECORD_TOO_LONG.code()))
+        .groupBy(Columns.SOURCE).agg(functions.max(Columns.LINES)).orderBy(Columns.SOURCE).head();
+    String file = first.getString(0);
+    int max = cfg.input().maxRecordLines();
+    long[] at = InputReader.firstLongRecord(spark, cfg.input(), file, max);
+    String where = at == null ? file : file + " line " + at[0] + " (" + at[1] + " lines)";
+    return String.format(Locale.ROOT, "%d record(s) span more than input.csv.max-record-lines = %d lines, the first at %s: a quote that is never closed, or closed far"
+        + " below, folds the lines after it into one record. Fix the quoting there (or raise input.csv.max-record-lines for cells that really hold that many lines);"
+        + " the records are in %s", records, max, where, out.quarantine());
   }
 
   private static void logRoles(List<ColumnSpec> specs) {

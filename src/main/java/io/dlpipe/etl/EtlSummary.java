@@ -3,8 +3,10 @@ package io.dlpipe.etl;
 import java.util.Map;
 
 /**
- * What {@code etl-summary.json} reports. The counts reconcile: {@code rowsRead = sum(rowsWritten) +
- * duplicatesRemoved + rowsQuarantined}, and the job checks this before writing {@code _SUCCESS}.
+ * What {@code etl-summary.json} reports. The counts reconcile in records: {@code rowsRead =
+ * sum(rowsWritten) + duplicatesRemoved + rowsQuarantined}, and the job checks this before writing
+ * {@code _SUCCESS}. The reject ratio is measured in physical lines ({@code linesRead},
+ * {@code linesQuarantined}), which equal the records unless a record spans lines.
  *
  * @param status {@code succeeded}, or {@code failed} with {@code error} set
  * @param error why the run failed, or null
@@ -13,7 +15,11 @@ import java.util.Map;
  * @param rowsRead every record the reader produced, malformed ones included
  * @param rowsQuarantined records written to the quarantine
  * @param quarantinedByReason the quarantine split by reason code
- * @param rejectRatio rowsQuarantined / rowsRead
+ * @param linesRead the physical lines of those records (csv: a record with quoted newlines spans
+ *     several; one per record for the other formats)
+ * @param linesQuarantined the physical lines of the quarantined records
+ * @param rejectRatio linesQuarantined / linesRead: a stray quote that folds 450 lines into one
+ *     record weighs 450 lines, not one row
  * @param maxRejectRatio the configured limit
  * @param duplicatesFound rows repeating an earlier row (all columns, or the dedup keys)
  * @param duplicatesRemoved the duplicates dropped (0 unless etl.dedup.mode removes them)
@@ -33,6 +39,8 @@ public record EtlSummary(
     long rowsRead,
     long rowsQuarantined,
     Map<String, Long> quarantinedByReason,
+    long linesRead,
+    long linesQuarantined,
     double rejectRatio,
     double maxRejectRatio,
     long duplicatesFound,

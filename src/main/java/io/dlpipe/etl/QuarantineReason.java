@@ -19,7 +19,9 @@ public enum QuarantineReason {
   /** A numeric column holds text that is neither a number nor a null value. */
   UNPARSEABLE_NUMERIC,
   /** A numeric column holds a number that is not finite: Infinity, NaN (unless a null value), or beyond the double range such as 1e400. */
-  NON_FINITE_NUMERIC;
+  NON_FINITE_NUMERIC,
+  /** A CSV record spanning more physical lines than input.csv.max-record-lines: most likely a stray quote that folded the lines after it into it. */
+  RECORD_TOO_LONG;
 
   /** The code written to the quarantine and the summary, e.g. {@code missing_target}. */
   public String code() {

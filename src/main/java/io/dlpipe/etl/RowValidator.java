@@ -27,7 +27,8 @@ public final class RowValidator {
           .add("reason", DataTypes.StringType)
           .add("detail", DataTypes.StringType)
           .add("number", DataTypes.DoubleType)
-          .add("text", DataTypes.StringType);
+          .add("text", DataTypes.StringType)
+          .add("lines", DataTypes.IntegerType);
 
   private RowValidator() {}
 
@@ -42,17 +43,28 @@ public final class RowValidator {
    * @param nullValues cell texts that mean missing
    */
   public static Dataset<Row> validate(Dataset<Row> raw, List<ColumnSpec> specs, Task task, List<String> declaredClasses, boolean targetRequired, List<String> nullValues) {
+    return validate(raw, specs, task, declaredClasses, targetRequired, nullValues, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #validate(Dataset, List, Task, List, boolean, List)}, also adding {@link
+   * Columns#LINES}, and quarantining a record that spans more than {@code maxRecordLines} lines
+   * (input.csv.max-record-lines) as {@link QuarantineReason#RECORD_TOO_LONG}, ahead of any other reason.
+   */
+  public static Dataset<Row> validate(Dataset<Row> raw, List<ColumnSpec> specs, Task task, List<String> declaredClasses, boolean targetRequired, List<String> nullValues,
+      int maxRecordLines) {
     List<Column> cells = new ArrayList<>();
     for (ColumnSpec s : specs) {
       cells.add(Columns.col(s.name()));
     }
     cells.add(functions.col(Columns.CORRUPT));
-    Check check = new Check(specs, task, declaredClasses, targetRequired, new RawParsing(nullValues));
+    Check check = new Check(specs, task, declaredClasses, targetRequired, new RawParsing(nullValues), maxRecordLines);
     Column result = functions.udf(check, RESULT).asNonNullable().apply(functions.struct(cells.toArray(new Column[0])));
     return raw.withColumn(CHECK, result)
         .withColumn(Columns.REASON, functions.col(CHECK + ".reason"))
         .withColumn(Columns.DETAIL, functions.col(CHECK + ".detail"))
         .withColumn(Columns.TARGET, functions.col(CHECK + (task == Task.REGRESSION ? ".number" : ".text")))
+        .withColumn(Columns.LINES, functions.col(CHECK + ".lines"))
         .drop(CHECK);
   }
 
@@ -62,7 +74,38 @@ public final class RowValidator {
    * scores one row at a time (the SQL function in {@code io.dlpipe.ml}).
    */
   public static UDF1<Row, Row> checker(List<ColumnSpec> specs, Task task, List<String> declaredClasses, boolean targetRequired, List<String> nullValues) {
-    return new Check(specs, task, declaredClasses, targetRequired, new RawParsing(nullValues));
+    return new Check(specs, task, declaredClasses, targetRequired, new RawParsing(nullValues), Integer.MAX_VALUE);
+  }
+
+  /**
+   * The physical lines a record spans: one, plus every line break inside it. A malformed record's
+   * raw text holds its breaks (a trailing one is the record's own end); a parsed record keeps the
+   * breaks of its quoted cells. CRLF, LF and a lone CR each end one line.
+   */
+  static int lines(Row cells, int corrupt) {
+    if (!cells.isNullAt(corrupt)) {
+      String raw = cells.getString(corrupt);
+      int end = raw.endsWith("\r\n") ? raw.length() - 2 : raw.endsWith("\n") || raw.endsWith("\r") ? raw.length() - 1 : raw.length();
+      return 1 + breaks(raw, end);
+    }
+    int lines = 1;
+    for (int i = 0; i < corrupt; i++) {
+      if (!cells.isNullAt(i)) {
+        lines += breaks(cells.getString(i), cells.getString(i).length());
+      }
+    }
+    return lines;
+  }
+
+  private static int breaks(String s, int end) {
+    int n = 0;
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      if (c == '\n' || (c == '\r' && (i + 1 >= end || s.charAt(i + 1) != '\n'))) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The checks of one row, in order of precedence: the first failing one names the reason. */
@@ -78,8 +121,9 @@ public final class RowValidator {
     private final String classList;
     private final boolean targetRequired;
     private final RawParsing parsing;
+    private final int maxRecordLines;
 
-    Check(List<ColumnSpec> specs, Task task, List<String> declaredClasses, boolean targetRequired, RawParsing parsing) {
+    Check(List<ColumnSpec> specs, Task task, List<String> declaredClasses, boolean targetRequired, RawParsing parsing, int maxRecordLines) {
       names = new String[specs.size()];
       numeric = new boolean[specs.size()];
       int t = -1;
@@ -96,10 +140,22 @@ public final class RowValidator {
       this.classList = declaredClasses.toString();
       this.targetRequired = targetRequired;
       this.parsing = parsing;
+      this.maxRecordLines = maxRecordLines;
     }
 
     @Override
     public Row call(Row cells) {
+      int lines = lines(cells, names.length);
+      if (lines > maxRecordLines) {
+        return RowFactory.create(QuarantineReason.RECORD_TOO_LONG.code(), "the record spans " + lines + " lines, more than input.csv.max-record-lines = " + maxRecordLines
+            + " (a stray quote folds the lines after it into one record)", null, null, lines);
+      }
+      Row verdict = verdict(cells);
+      return RowFactory.create(verdict.get(0), verdict.get(1), verdict.get(2), verdict.get(3), lines);
+    }
+
+    /** Reason, detail, number and text of the row: the checks in order of precedence. */
+    private Row verdict(Row cells) {
       String targetCell = target < 0 ? null : cells.getString(target);
       Double number = regression ? parsing.number(targetCell) : null;
       String text = regression ? null : parsing.text(targetCell);

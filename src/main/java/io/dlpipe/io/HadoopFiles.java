@@ -119,9 +119,19 @@ public final class HadoopFiles {
       try (OutputStream out = fs.create(p, true)) {
         out.write(text.getBytes(StandardCharsets.UTF_8));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + path, e);
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
+      throw writeFailure("cannot write " + path, e);
     }
+  }
+
+  /**
+   * A failed write as an exception that names what was written. The local file system reports a
+   * full disk as {@link org.apache.hadoop.fs.FSError}, an {@link Error} that no {@code catch
+   * (Exception)} sees: it would skip every clean-up and reach the console as a raw trace.
+   */
+  public static UncheckedIOException writeFailure(String what, Throwable e) {
+    IOException io = e instanceof IOException i ? i : e.getCause() instanceof IOException i ? i : new IOException(e.getMessage(), e);
+    return new UncheckedIOException(what + ": " + io.getMessage(), io);
   }
 
   public Configuration conf() {

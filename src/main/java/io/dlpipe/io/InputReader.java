@@ -148,6 +148,19 @@ public final class InputReader {
    * repeats is traced to the file whose footer repeats it (Spark's message names only the column).
    */
   public static RuntimeException explain(SparkSession spark, Exception e, InputConfig input) {
+    if (input.format() == io.dlpipe.config.InputFormat.CSV && input.header()) {
+      List<String> expected = null;
+      try {
+        // The same file Spark took the columns from (the largest): cheap, and only on this failure.
+        expected = Arrays.asList(csvReader(spark, input).csv(input.path()).schema().fieldNames());
+      } catch (RuntimeException unreadable) {
+        e.addSuppressed(unreadable);
+      }
+      DataException header = HeaderMismatch.explain(e, input.describe(), expected, spark.sparkContext().hadoopConfiguration());
+      if (header != null) {
+        return header;
+      }
+    }
     if (input.format() == io.dlpipe.config.InputFormat.PARQUET) {
       for (Throwable c = e; c != null; c = c.getCause()) {
         if (DUPLICATE.matcher(String.valueOf(c.getMessage())).find()) {
@@ -168,14 +181,9 @@ public final class InputReader {
    * file, an unknown host); anything else is returned unchanged.
    */
   public static RuntimeException explain(Exception e, String path) {
-    String header = null;
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (String.valueOf(c.getMessage()).contains("CSV header does not conform to the schema")) {
-        header = c.getMessage(); // the innermost one: Spark's wrappers add their stack trace to it
-      }
-    }
+    DataException header = HeaderMismatch.explain(e, path, null, activeHadoopConf());
     if (header != null) {
-      return new DataException("Schema mismatch: the files under " + path + " (input.path) do not all have the same header: " + oneLine(header), e);
+      return header;
     }
     for (Throwable c = e; c != null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
@@ -212,6 +220,10 @@ public final class InputReader {
    * chain is a fault of the data files, whichever stage read them; null otherwise.
    */
   public static DataException dataError(Throwable e) {
+    DataException header = HeaderMismatch.explain(e, null, null, activeHadoopConf());
+    if (header != null) {
+      return header;
+    }
     for (Throwable c = e; c != null; c = c.getCause()) {
       String m = String.valueOf(c.getMessage());
       Matcher file = NOT_PARQUET.matcher(m);
@@ -223,6 +235,11 @@ public final class InputReader {
       }
     }
     return null;
+  }
+
+  /** The running session's Hadoop configuration (the credentials of the input's file system), else a default one. */
+  private static Configuration activeHadoopConf() {
+    return SparkSession.getDefaultSession().isDefined() ? SparkSession.getDefaultSession().get().sparkContext().hadoopConfiguration() : new Configuration();
   }
 
   private static String innermost(Throwable t) {
@@ -331,6 +348,26 @@ public final class InputReader {
     return byLine.isEmpty() ? multi : reader.apply(false).csv(byLine.toArray(new String[0])).unionByName(multi);
   }
 
+  /**
+   * Where in {@code file} (a CSV file of {@code input}) the first record spanning more than {@code
+   * maxLines} lines starts: {line, lines spanned}, or null. Reads the file once on the driver, so it
+   * is for naming the line in an error, not for every run.
+   */
+  public static long[] firstLongRecord(SparkSession spark, InputConfig input, String file, int maxLines) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path p = new Path(java.net.URI.create(file));
+    try {
+      org.apache.hadoop.io.compress.CompressionCodec codec = new org.apache.hadoop.io.compress.CompressionCodecFactory(conf).getCodec(p);
+      try (java.io.InputStream raw = p.getFileSystem(conf).open(p);
+          java.io.Reader text = new java.io.BufferedReader(new java.io.InputStreamReader(codec == null ? raw : codec.createInputStream(raw), input.encoding()), 1 << 16)) {
+        return QuotedNewlines.firstLongRecord(text, input.delimiter().charAt(0), input.quote().charAt(0), input.escape().charAt(0), maxLines);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot read {} to find its long record: {}", file, e.toString());
+      return null;
+    }
+  }
+
   /** Multi-byte code units (UTF-16, UTF-32) hide the quote byte from a line scan; read those whole. */
   private static boolean asciiCompatible(String encoding) {
     return !encoding.toUpperCase(java.util.Locale.ROOT).startsWith("UTF-16") && !encoding.toUpperCase(java.util.Locale.ROOT).startsWith("UTF-32");
@@ -367,7 +404,22 @@ public final class InputReader {
     if (!Arrays.asList(inferred.fieldNames()).contains(Columns.CORRUPT)) {
       inferred = inferred.add(Columns.CORRUPT, DataTypes.StringType, true);
     }
-    return baseReader(spark, input).schema(inferred).json(input.path());
+    // Spark infers a field holding "" beside numbers as a number, and then rejects the "" as a
+    // malformed record. Top-level scalars are read as their JSON text instead ("" stays "", which
+    // dlpipe reads as missing, like an empty CSV cell) and cast back to the inferred type, so that
+    // predict writes numbers and booleans out as they came in. The cast cannot fail: inference
+    // chose the type because every non-empty value of the field is of it.
+    StructType text = new StructType();
+    List<Column> typed = new ArrayList<>();
+    for (StructField f : inferred.fields()) {
+      boolean atomic = !(f.dataType() instanceof StructType || f.dataType() instanceof org.apache.spark.sql.types.ArrayType
+          || f.dataType() instanceof org.apache.spark.sql.types.MapType);
+      boolean recast = atomic && !f.dataType().equals(DataTypes.StringType);
+      text = text.add(f.name(), recast ? DataTypes.StringType : f.dataType(), true);
+      Column c = Columns.col(f.name());
+      typed.add(recast ? functions.when(c.equalTo(""), functions.lit(null).cast(f.dataType())).otherwise(c.cast(f.dataType())).as(f.name()) : c);
+    }
+    return baseReader(spark, input).schema(text).json(input.path()).select(typed.toArray(new Column[0]));
   }
 
   private static Dataset<Row> readParquet(SparkSession spark, InputConfig input) {

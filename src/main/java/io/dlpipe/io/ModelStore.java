@@ -23,8 +23,8 @@ public final class ModelStore {
       try (OutputStream out = fs.create(p, true)) {
         ModelSerializer.writeModel(net, out, withUpdater);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the network to " + path, e);
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
+      throw HadoopFiles.writeFailure("cannot write the network to " + path, e);
     }
   }
 

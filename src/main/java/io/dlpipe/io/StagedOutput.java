@@ -73,7 +73,12 @@ public final class StagedOutput {
     StagedOutput out = new StagedOutput(files, target, kind, role);
     OutputGuard.requireReplaceable(files, out.target, kind, role);
     out.recover();
-    OutputMarker.of(kind).writeTo(files, out.staging);
+    try {
+      OutputMarker.of(kind).writeTo(files, out.staging);
+    } catch (RuntimeException e) {
+      // A full disk fails the very first file: the empty staging folder must not stay behind.
+      throw out.failed(e);
+    }
     return out;
   }
 
@@ -135,19 +140,58 @@ public final class StagedOutput {
         e.addSuppressed(cleanup);
       }
     }
-    return noSpace(e, target, staging);
+    boolean previous;
+    try {
+      previous = files.status(target) != null;
+    } catch (RuntimeException unknown) {
+      previous = true; // say less rather than claim nothing was there
+    }
+    return noSpace(e, target, staging, previous);
   }
 
   /** {@code e} as a one-line "No space left on device" failure naming the path, when that is its cause; else {@code e}. */
   public static RuntimeException noSpace(Exception e, String target, String staging) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c.getMessage() != null && c.getMessage().contains(NO_SPACE)) {
-        return new DlpipeException(ExitCodes.FAILURE, NO_SPACE + " while writing " + staging + " (staged for " + target
-            + "); the previous result at " + target + " is untouched. Free space on that file system, or point the output elsewhere", e);
-      }
+    return noSpace(e, target, staging, true);
+  }
+
+  private static RuntimeException noSpace(Exception e, String target, String staging, boolean previous) {
+    if (isNoSpace(e)) {
+      return new DlpipeException(ExitCodes.FAILURE, NO_SPACE + " while writing " + staging + " (staged for " + target + "); "
+          + (previous ? "the previous result at " + target + " is untouched" : "nothing was written to " + target)
+          + ". Free space on that file system, or point the output elsewhere", e);
     }
     // Scala code throws checked exceptions (SparkException) undeclared.
     return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+  }
+
+  /** Whether a full disk is the cause of {@code e}. */
+  public static boolean isNoSpace(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c.getMessage() != null && c.getMessage().contains(NO_SPACE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A full disk outside any staged output (the workspace lock, run-summary.json) as one line that
+   * names the path: the outermost message of the cause chain that mentions it. Null when {@code e}
+   * is not a full disk.
+   */
+  public static DlpipeException noSpace(Throwable e) {
+    if (!isNoSpace(e)) {
+      return null;
+    }
+    String what = NO_SPACE;
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && m.contains(NO_SPACE) && !m.strip().equals(NO_SPACE)) {
+        what = m.strip();
+        break;
+      }
+    }
+    return new DlpipeException(ExitCodes.FAILURE, (what.startsWith(NO_SPACE) ? what : NO_SPACE + ": " + what) + ". Free space on that file system, or point the output elsewhere", e);
   }
 
   /** Restores a result a killed commit moved aside, and deletes staging folders of earlier runs. */

@@ -125,6 +125,38 @@ public final class TableRef {
   }
 
   /**
+   * Refuses, before anything is written, a table the session catalog could not create: a name
+   * other than letters, digits and _ (Spark's own rule for that catalog, checked only when it
+   * creates the table, after the rows were computed), or a database it does not have.
+   */
+  public void requireCreatable(String role) {
+    if (!inSessionCatalog || isDeltaPath()) {
+      return;
+    }
+    for (String part : ident.namespace().length == 0 ? new String[] {ident.name()} : new String[] {ident.namespace()[ident.namespace().length - 1], ident.name()}) {
+      if (!part.matches("\\w+")) {
+        throw new ConfigException("Invalid " + role + " '" + name + "': the session catalog takes only letters, digits and _ in database and table names, found '" + part + "'");
+      }
+    }
+    if (catalog instanceof org.apache.spark.sql.connector.catalog.SupportsNamespaces spaces && ident.namespace().length > 0 && !spaces.namespaceExists(ident.namespace())) {
+      throw new ConfigException("Invalid " + role + " '" + name + "': the database " + String.join(".", ident.namespace()) + " does not exist in the session catalog"
+          + " (predict creates tables, not databases); create it, or name a table of an existing database");
+    }
+  }
+
+  /**
+   * Where the session catalog puts this table when it creates it (its managed location), for a
+   * table it does not know; empty for other catalogs and Delta paths.
+   */
+  public Optional<String> defaultLocation() {
+    if (!inSessionCatalog || isDeltaPath() || ident.namespace().length > 1) {
+      return Optional.empty();
+    }
+    scala.Option<String> db = ident.namespace().length == 0 ? scala.Option.empty() : scala.Option.apply(ident.namespace()[0]);
+    return Optional.of(spark.sessionState().catalog().defaultTablePath(new org.apache.spark.sql.catalyst.TableIdentifier(ident.name(), db)).toString());
+  }
+
+  /**
    * Where the table's files are, when its catalog says (Hive, Delta and Iceberg tables do): the
    * place {@link OutputGuard} compares with what dlpipe replaces.
    */

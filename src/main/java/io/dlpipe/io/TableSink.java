@@ -88,8 +88,56 @@ public final class TableSink {
    */
   public void check() {
     for (Target t : targets()) {
-      t.ref.load().ifPresent(existing -> checkExisting(existing, t));
+      Optional<Table> existing = t.ref.load();
+      if (existing.isPresent()) {
+        checkExisting(existing.get(), t);
+      } else {
+        t.ref.requireCreatable("--output-table");
+        leftover(t);
+      }
     }
+  }
+
+  /**
+   * The files of a table this session catalog does not know, at the place it would create it:
+   * the default build's in-memory catalog forgets every table when the JVM ends, but the table's
+   * folder stays in the warehouse, and creating it again fails. Such a folder is dlpipe's table of
+   * an earlier run when it carries this kind's marker (written when predict created it); it is
+   * registered again with its partitions, and this run replaces only its own partition. Anything
+   * else there is refused (exit code 2). Empty when nothing is there.
+   */
+  private Optional<String> leftover(Target target) {
+    Optional<String> location = target.ref.defaultLocation();
+    if (location.isEmpty()) {
+      return Optional.empty();
+    }
+    HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+    if (!files.exists(location.get()) || files.list(location.get()).isEmpty()) {
+      return Optional.empty();
+    }
+    OutputMarker marker = OutputMarker.read(files, location.get());
+    if (marker == null || marker.outputKind() != target.kind) {
+      throw new ConfigException("Refusing to write " + target.role + ": the session catalog has no such table, but its location " + location.get() + " holds files that "
+          + (marker == null ? "dlpipe did not write as a table (no " + OutputMarker.FILE + ")" : "are dlpipe's " + marker.outputKind().id() + ", not " + target.kind.id())
+          + "; move them away, or choose another --output-table");
+    }
+    return location;
+  }
+
+  /** Registers the table of an earlier run at {@code location} again, as {@link #create} made it, and finds its partitions. */
+  private void register(String location, Target target) {
+    String column = layout.partitionColumn();
+    List<String> columns = new ArrayList<>();
+    for (StructField f : spark.read().parquet(location).schema().fields()) {
+      if (!f.name().equalsIgnoreCase(column)) {
+        columns.add(quote(f.name()) + " " + f.dataType().sql());
+      }
+    }
+    columns.add(quote(column) + " STRING");
+    LOG.info("Table {}: registering the table of an earlier run at {} again (the session catalog does not keep tables between runs)", target.ref.name(), location);
+    spark.sql("CREATE TABLE " + target.ref.name() + " (" + String.join(", ", columns) + ") USING parquet PARTITIONED BY (" + quote(column) + ") LOCATION '"
+        + location.replace("\\", "\\\\").replace("'", "\\'") + "' TBLPROPERTIES ('" + KIND_PROPERTY + "' = '" + target.kind.id() + "')");
+    spark.sql("ALTER TABLE " + target.ref.name() + " RECOVER PARTITIONS");
   }
 
   /** Replaces this run's partition of the quarantine table with {@code rows}; returns the rows it now holds. */
@@ -122,6 +170,13 @@ public final class TableSink {
     }
     Optional<Table> existing = target.ref.load();
     String name = target.ref.name();
+    if (existing.isEmpty()) {
+      Optional<String> earlier = leftover(target);
+      if (earlier.isPresent()) {
+        register(earlier.get(), target);
+        existing = target.ref.load();
+      }
+    }
     if (existing.isEmpty()) {
       create(rows.withColumn(column, functions.lit(date.toString())), target);
     } else {
@@ -165,6 +220,12 @@ public final class TableSink {
       writer.create();
     } catch (org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException e) {
       throw new IllegalStateException("table " + target.ref.name() + " was created by someone else while predict wrote it; run predict again", e);
+    }
+    // The mark a later run needs when the catalog forgets the table but its folder stays (see leftover).
+    Optional<String> location = target.ref.defaultLocation();
+    Optional<String> actual = target.ref.location();
+    if (location.isPresent() && actual.isPresent() && layout.format() == io.dlpipe.config.TableFormat.PARQUET) {
+      OutputMarker.of(target.kind).writeTo(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), actual.get());
     }
   }
 

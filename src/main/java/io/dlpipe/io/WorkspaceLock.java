@@ -111,6 +111,10 @@ public final class WorkspaceLock implements AutoCloseable {
       if (e instanceof IllegalArgumentException i) {
         throw i;
       }
+      if (StagedOutput.isNoSpace(e)) {
+        throw new io.dlpipe.DlpipeException(io.dlpipe.ExitCodes.FAILURE, StagedOutput.NO_SPACE + " while taking the workspace lock " + path
+            + "; nothing was written. Free space on that file system, or point output.dir elsewhere", e);
+      }
       throw new UncheckedIOException("cannot take the workspace lock " + path + ": " + e.getMessage(), (IOException) e);
     }
   }
@@ -150,8 +154,14 @@ public final class WorkspaceLock implements AutoCloseable {
     if ("file".equals(fs.getUri().getScheme())) {
       // Hadoop's local create(path, false) checks and then creates: two processes can both win. O_EXCL cannot.
       java.nio.file.Path local = Paths.get(fs.makeQualified(path).toUri());
-      try {
-        Files.write(local, bytes, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+      try (OutputStream out = Files.newOutputStream(local, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+        try {
+          out.write(bytes);
+        } catch (IOException e) {
+          // Created but not written (a full disk): an empty lock names no holder and would block every later run.
+          Files.deleteIfExists(local);
+          throw e;
+        }
         return true;
       } catch (FileAlreadyExistsException e) {
         return false;
@@ -163,6 +173,10 @@ public final class WorkspaceLock implements AutoCloseable {
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
       return false;
     } catch (IOException e) {
+      if (StagedOutput.isNoSpace(e)) {
+        fs.delete(path, false); // created but not written: an empty lock would block every later run
+        throw e;
+      }
       if (fs.exists(path)) {
         return false; // some file systems report the conflict as a plain IOException
       }

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code dlpipe run}: etl, then train, then evaluate: the one command a scheduler calls. A stage
- * is skipped when its {@code _SUCCESS} is newer than its inputs and its part of the configuration
+ * is skipped when its inputs are unchanged (etl: the content of the raw input, {@link
+ * InputFingerprint}; train and evaluate: an upstream {@code _SUCCESS} older than its own) and its part of the configuration
  * is unchanged since it last ran; {@code --force} redoes everything. Writes
  * {@code <output.dir>/run-summary.json} at the end, also when a stage fails. With a run date
  * ({@code --date}) the run is one day of a schedule instead: see {@link ScheduledRun}.
@@ -46,6 +47,10 @@ public final class RunJob {
   /** The configuration fingerprint each stage last succeeded with. */
   public static final String STATE = "run-state.json";
   public static final String SUMMARY = "run-summary.json";
+  /** run-state.json: the digest of the input's content etl last succeeded on ({@link InputFingerprint}). */
+  static final String INPUT_DIGEST = "etl.input";
+  /** run-state.json: the local files' checksums by (length, mtime, ctime, inode), so an unchanged file is not read again. */
+  static final String INPUT_CHECKSUMS = "etl.input.local-checksums";
 
   private final SparkSession spark;
   private final DlpipeConfig cfg;
@@ -104,8 +109,24 @@ public final class RunJob {
     ModelLayout model = new ModelLayout(cfg.output().dir());
     EvaluationLayout evaluation = new EvaluationLayout(cfg.output().dir());
     boolean upstreamRan = false;
-    StageDecision etl = splitRuleChanged(decide("etl", force, false, prepared.success(), newestInput(), state), prepared);
+    InputFingerprint.Result input = inputFingerprint(state);
+    boolean recorded = input != null && state.containsKey(INPUT_DIGEST);
+    // The recorded content decides; a workspace from before it was recorded falls back to file times once.
+    StageDecision etl = decide("etl", force, false, prepared.success(), recorded ? Long.MIN_VALUE : newestInput(), state);
+    if (!etl.run() && recorded && !input.digest().equals(state.get(INPUT_DIGEST))) {
+      etl = new StageDecision("etl", true, "its input changed since it last ran (the lengths or checksums of its files differ)");
+    }
+    etl = splitRuleChanged(etl, prepared);
+    Map<String, String> before = new LinkedHashMap<>(state);
+    if (input != null) {
+      // Recorded with what etl reads now; written to run-state.json when etl succeeds, or below when it is skipped.
+      state.put(INPUT_DIGEST, input.digest());
+      state.put(INPUT_CHECKSUMS, Json.write(input.localChecksums()));
+    }
     upstreamRan |= execute(etl, stages, state, () -> new EtlJob(spark, cfg).run());
+    if (!etl.run() && !state.equals(before)) {
+      files.writeText(HadoopFiles.join(cfg.output().dir(), STATE), Json.write(state));
+    }
     StageDecision train = decide("train", force, upstreamRan, model.success(), mtime(prepared.success()), state);
     // Resume from checkpoints only when they were made from the same prepared data and settings.
     boolean fresh = force || upstreamRan || (state.containsKey("train") && !fingerprint("train").equals(state.get("train")));
@@ -224,6 +245,52 @@ public final class RunJob {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot stat " + path, e);
     }
+  }
+
+  /**
+   * The fingerprint of the raw input's content (see {@link InputFingerprint} for what it reads and
+   * costs); null for a table without a location, whose changes cannot be seen.
+   */
+  private InputFingerprint.Result inputFingerprint(Map<String, String> state) {
+    String input = inputLocation();
+    if (input == null) {
+      return null;
+    }
+    Map<String, String> cached = new LinkedHashMap<>();
+    if (state.containsKey(INPUT_CHECKSUMS)) {
+      try {
+        cached = Json.MAPPER.readValue(state.get(INPUT_CHECKSUMS), new TypeReference<LinkedHashMap<String, String>>() {});
+      } catch (IOException e) {
+        LOG.warn("Ignoring the unreadable checksum cache in {}: {}", STATE, e.getMessage());
+      }
+    }
+    try {
+      Path p = new Path(input);
+      FileSystem fs = p.getFileSystem(hadoop);
+      List<FileStatus> listed = new ArrayList<>();
+      FileStatus[] matches = fs.globStatus(p);
+      for (FileStatus m : matches == null ? new FileStatus[0] : matches) {
+        if (m.isDirectory()) {
+          RemoteIterator<LocatedFileStatus> it = fs.listFiles(m.getPath(), true);
+          while (it.hasNext()) {
+            listed.add(it.next());
+          }
+        } else {
+          listed.add(m);
+        }
+      }
+      return InputFingerprint.of(fs, listed, cached);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + input, e);
+    }
+  }
+
+  /** The input's path, or a table's location; null for a table without one. */
+  private String inputLocation() {
+    if (!cfg.input().isTable()) {
+      return cfg.input().path();
+    }
+    return io.dlpipe.io.TableRef.resolve(spark, cfg.input().table(), "input.table").location().orElse(null);
   }
 
   /** The newest modification time of any raw input file: metadata only, no data is read. */

@@ -19,6 +19,8 @@ public final class Columns {
   public static final String DETAIL = "_dlp_detail";
   /** The parsed label: a double for regression, the label text for classification. */
   public static final String TARGET = "_dlp_target";
+  /** The physical lines a record spans in its file: 1, more for quoted newlines (or a stray quote's fold). */
+  public static final String LINES = "_dlp_lines";
   /** train | validation | test. */
   public static final String SPLIT = "_dlp_split";
   /**

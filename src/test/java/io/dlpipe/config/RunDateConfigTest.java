@@ -107,4 +107,38 @@ class RunDateConfigTest {
     assertEquals("dlpipe: Invalid configuration: input.path: expected a run date for its {date} token (give --date YYYY-MM-DD), found no date set "
         + "(--set input.path=/raw/dt={date})\n", missing.err());
   }
+
+  @Test
+  void aDateOutsideTheYears1900To2999IsRefused() {
+    ConfigException zero = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, sets("input.path=/raw", "output.dir=/ws"), "0000-01-01"));
+    assertEquals("Invalid configuration: run.date: expected a date YYYY-MM-DD from 1900-01-01 to 2999-12-31, found string \"0000-01-01\" (--date 0000-01-01)", zero.getMessage());
+    ConfigException late = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, sets("input.path=/raw", "output.dir=/ws", "run.date=3000-01-01"), (String) null));
+    assertEquals("Invalid configuration: run.date: expected a date YYYY-MM-DD from 1900-01-01 to 2999-12-31, found string \"3000-01-01\" (--set run.date=3000-01-01)", late.getMessage());
+    assertEquals(LocalDate.of(1900, 1, 1), ConfigLoader.load(null, sets("input.path=/raw", "output.dir=/ws"), "1900-01-01").schedule().date());
+    assertEquals(LocalDate.of(2999, 12, 31), ConfigLoader.load(null, sets("input.path=/raw", "output.dir=/ws"), "2999-12-31").schedule().date());
+  }
+
+  @Test
+  void dateAndADifferentRunDateAreRefusedNamingBoth() throws IOException {
+    ConfigException set = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, sets("input.path=/raw", "output.dir=/ws", "run.date=2026-11-27"), "2026-11-28"));
+    assertEquals("Invalid configuration: run.date: --date 2026-11-28 and --set run.date=2026-11-27 name different dates; give the date once", set.getMessage());
+    Path conf = dir.resolve("day.conf");
+    Files.writeString(conf, "input.path = /raw\noutput.dir = /ws\nrun.date = \"2026-11-01\"\n");
+    ConfigException file = assertThrows(ConfigException.class, () -> ConfigLoader.load(conf, REQUIRED, "2026-11-28"));
+    assertEquals("Invalid configuration: run.date: --date 2026-11-28 and run.date = \"2026-11-01\" (" + conf.toFile().getName() + ": 3) name different dates; give the date once",
+        file.getMessage().replace(conf.toString(), conf.toFile().getName()));
+    // The same date twice is one date; a file that takes the date from the environment is not a second one.
+    assertEquals(LocalDate.of(2026, 11, 28), ConfigLoader.load(null, sets("input.path=/raw", "output.dir=/ws", "run.date=2026-11-28"), "2026-11-28").schedule().date());
+    Files.writeString(conf, "input.path = /raw\noutput.dir = /ws\nrun.date = ${?DLPIPE_TEST_NO_SUCH_VARIABLE}\n");
+    assertEquals(LocalDate.of(2026, 11, 28), ConfigLoader.load(conf, REQUIRED, "2026-11-28").schedule().date());
+
+    CliRun.Outcome both = CliRun.run("config", "--set", "input.path=/raw", "--set", "output.dir=/ws", "--set", "target.column=y", "--set", "target.task=regression",
+        "--set", "run.date=2026-11-27", "--date", "2026-11-28");
+    assertEquals(2, both.code());
+    assertEquals("dlpipe: Invalid configuration: run.date: --date 2026-11-28 and --set run.date=2026-11-27 name different dates; give the date once\n", both.err());
+    CliRun.Outcome zero = CliRun.run("config", "--set", "input.path=/raw", "--set", "output.dir=/ws", "--set", "target.column=y", "--set", "target.task=regression",
+        "--date", "0000-01-01");
+    assertEquals(2, zero.code());
+    assertEquals("dlpipe: Invalid configuration: run.date: expected a date YYYY-MM-DD from 1900-01-01 to 2999-12-31, found string \"0000-01-01\" (--date 0000-01-01)\n", zero.err());
+  }
 }

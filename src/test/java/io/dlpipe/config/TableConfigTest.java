@@ -47,6 +47,23 @@ class TableConfigTest {
   }
 
   @Test
+  void whereMayCallBuiltInFunctionsButNoJavaMethodUserFunctionOrSubquery() {
+    String ok = "cast(price as double) > 100 and lower(trim(city)) in ('a', 'b') and exists(array(1, 2), v -> v > 1)";
+    assertEquals(ok, load("input.path=/raw", "input.where=" + ok).input().where());
+    String expected = "Invalid configuration: input.where: expected a SQL predicate that calls only Spark's built-in functions and no Java method (";
+    assertEquals(expected + "it calls java_method), found string \"x = java_method('java.lang.System', 'exit', 0)\" (--set input.where=x = java_method('java.lang.System', 'exit', 0))",
+        refusal("input.path=/raw", "input.where=x = java_method('java.lang.System', 'exit', 0)"));
+    assertEquals(expected + "it calls REFLECT), found string \"upper(REFLECT('java.lang.Runtime', 'getRuntime')) is not null\" "
+        + "(--set input.where=upper(REFLECT('java.lang.Runtime', 'getRuntime')) is not null)", refusal("input.path=/raw", "input.where=upper(REFLECT('java.lang.Runtime', 'getRuntime')) is not null"));
+    assertEquals(expected + "it calls my_udf, which is not one of Spark's built-in functions), found string \"my_udf(x) > 1\" (--set input.where=my_udf(x) > 1)",
+        refusal("input.path=/raw", "input.where=my_udf(x) > 1"));
+    assertEquals(expected + "it calls db.f, which is not one of Spark's built-in functions), found string \"db.f(x)\" (--set input.where=db.f(x))",
+        refusal("input.path=/raw", "input.where=db.f(x)"));
+    assertEquals(expected + "it holds a subquery), found string \"x in (select id from other)\" (--set input.where=x in (select id from other))",
+        refusal("input.path=/raw", "input.where=x in (select id from other)"));
+  }
+
+  @Test
   void runDateAndThePredictTableLayout() {
     assertEquals(Optional.empty(), load("input.path=/raw").schedule().runDate());
     assertEquals(Optional.of(LocalDate.of(2026, 11, 28)), load("input.path=/raw", "run.date=2026-11-28").schedule().runDate());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.io.InputReader;
+import io.dlpipe.testing.CliRun;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
@@ -177,6 +178,84 @@ class BadInputCorpusTest {
         q.where("reason = 'unparseable_numeric'").orderBy("detail").select("detail").collectAsList().stream().map(r -> r.getString(0)).toList());
   }
 
+  /** 600 data rows; line 52 (row 51) opens a quote that is never closed, and no other line has one. */
+  private Path strayQuote() throws IOException {
+    StringBuilder text = new StringBuilder(HEADER);
+    for (int i = 1; i <= 600; i++) {
+      text.append(i).append(',').append(i == 51 ? "\"" : "").append(i * 2).append(',').append("ab".charAt(i % 2)).append('\n');
+    }
+    return write(tmp.resolve("stray"), "rows.csv", utf8(text.toString()));
+  }
+
+  private EtlSummary stagedSummary(Path ws) throws IOException {
+    return io.dlpipe.io.Json.MAPPER.readValue(Files.readString(ws.resolve("_prepared.staging-" + io.dlpipe.io.RunId.current() + "/etl-summary.json")), EtlSummary.class);
+  }
+
+  @Test
+  void aStrayQuoteThatFoldsLinesIsARecordTooLongNamingTheLineAndTheRatioCountsLines() throws IOException {
+    Path file = strayQuote();
+    Path ws = tmp.resolve("ws-csv");
+    DataException tooLong = assertThrows(DataException.class, () -> new EtlJob(spark, config(file.getParent(), "csv")).run());
+    assertEquals("Record too long: 1 record(s) span more than input.csv.max-record-lines = 100 lines, the first at file://" + file + " line 52 (550 lines): a quote that is never"
+        + " closed, or closed far below, folds the lines after it into one record. Fix the quoting there (or raise input.csv.max-record-lines for cells that really hold"
+        + " that many lines); the records are in " + ws.resolve("_prepared.staging-" + io.dlpipe.io.RunId.current() + "/quarantine"), tooLong.getMessage());
+    EtlSummary failed = stagedSummary(ws);
+    // Records reconcile (51 read: 50 good, 1 quarantined); lines say what was lost: 550 of 600.
+    assertEquals(List.of(51L, 1L, 600L, 550L), List.of(failed.rowsRead(), failed.rowsQuarantined(), failed.linesRead(), failed.linesQuarantined()));
+    assertEquals(Map.of("record_too_long", 1L), failed.quarantinedByReason());
+
+    // With a limit above the fold, the record is malformed, and the reject ratio weighs its 550 lines, not one row.
+    DataException ratio = assertThrows(DataException.class, () -> new EtlJob(spark, config(file.getParent(), "csv", "input.csv.max-record-lines=1000", "etl.max-reject-ratio=0.05")).run());
+    assertEquals("Too many bad rows: 550 of 600 rows (91.67%) were quarantined, more than etl.max-reject-ratio = 0.05; reasons: {malformed_row=1}; see "
+        + ws.resolve("_prepared.staging-" + io.dlpipe.io.RunId.current() + "/quarantine") + " (rows counted as the physical lines of the records: 1 of 51 records)", ratio.getMessage());
+
+    CliRun.Outcome cli = CliRun.run("etl", "--set", "input.path=" + file, "--set", "target.column=y", "--set", "target.task=regression", "--set", "output.dir=" + tmp.resolve("ws-cli"));
+    assertEquals(3, cli.code());
+    assertTrue(cli.err().startsWith("dlpipe: Record too long: 1 record(s) span more than input.csv.max-record-lines = 100 lines, the first at file://" + file + " line 52 (550 lines)"),
+        cli.err());
+    assertEquals(1, cli.err().lines().count());
+  }
+
+  @Test
+  void quotedNewlinesCountTheirLinesAndPass() throws IOException {
+    StringBuilder text = new StringBuilder(HEADER);
+    for (int i = 1; i <= 10; i++) {
+      text.append(i).append(',').append(i).append(',').append(i == 4 ? "\"two\r\nmore\nlines\"" : "a").append('\n');
+    }
+    Path file = write(tmp.resolve("quoted-lines"), "rows.csv", utf8(text.toString()));
+    EtlSummary s = new EtlJob(spark, config(file.getParent(), "csv", "input.columns.c=categorical")).run().summary();
+    assertEquals(List.of(10L, 0L, 12L, 0L, 10L), List.of(s.rowsRead(), s.rowsQuarantined(), s.linesRead(), s.linesQuarantined(), s.totalWritten()));
+    assertTrue(s.reconciles());
+  }
+
+  @Test
+  void aJsonEmptyStringInAnOtherwiseNumericFieldIsMissingAndTheTypesStay() throws IOException {
+    Path dir = tmp.resolve("json-empty");
+    StringBuilder lines = new StringBuilder();
+    for (int i = 1; i <= 20; i++) {
+      // Every x is a number but two: Spark infers x as a number and would reject "" as a malformed record.
+      String x = i % 7 == 0 ? "\"\"" : String.valueOf(i * 3);
+      lines.append("{\"y\": ").append(i).append(".5, \"x\": ").append(x).append(", \"c\": \"").append("ab".charAt(i % 2)).append("\"}\n");
+    }
+    write(dir, "rows.json", utf8(lines.toString()));
+    DlpipeConfig cfg = config(dir, "json");
+
+    Dataset<Row> typed = InputReader.readTyped(spark, cfg.input());
+    assertEquals("struct<c:string,x:bigint,y:double," + io.dlpipe.spark.Columns.CORRUPT + ":string>", typed.schema().simpleString());
+    assertEquals(List.of(7.5, 14.5), typed.where("x is null").orderBy("y").collectAsList().stream().map(r -> r.getDouble(r.fieldIndex("y"))).toList());
+
+    EtlSummary s = new EtlJob(spark, cfg).run().summary();
+    assertEquals(20, s.rowsRead());
+    assertEquals(Map.of(), s.quarantinedByReason());
+    assertEquals(20, s.totalWritten());
+    assertTrue(s.reconciles());
+  }
+
+  private static String mixedHeaders(Path dir, String header) {
+    return "Schema mismatch: the files under " + dir + " (input.path) do not all have the same header: file://" + dir.resolve("b.csv") + " has the header line \"" + header
+        + "\", but the input's columns are y,x,c (3 columns); give every file the same header, or read the files separately";
+  }
+
   @Test
   void mixedOrDuplicateHeadersAndTruncatedParquetAreDataErrorsNamingTheFileOrColumn() throws IOException {
     Path mixed = tmp.resolve("mixed");
@@ -184,8 +263,16 @@ class BadInputCorpusTest {
     write(mixed, "a.csv", utf8(HEADER + "1,2,a\n3,4,b\n"));
     write(mixed, "b.csv", utf8("y,c,x\n1,a,2\n"));
     DataException m = assertThrows(DataException.class, () -> new EtlJob(spark, config(mixed, "csv")).run());
-    assertEquals("Schema mismatch: the files under " + mixed + " (input.path) do not all have the same header: CSV header does not conform to the schema."
-        + " Header: y, c, x Schema: y, x, c Expected: x but found: c CSV file: file://" + mixed.resolve("b.csv"), m.getMessage());
+    assertEquals(mixedHeaders(mixed, "y,c,x"), m.getMessage());
+    // A missing name, fewer and more columns: the header as the file has it, never the reader's internal null marker.
+    for (String other : List.of("y,,c", "y,x", "y,x,c,d", "y,\"\",c")) {
+      write(mixed, "b.csv", utf8(other + "\n1,2,a\n"));
+      DataException e = assertThrows(DataException.class, () -> new EtlJob(spark, config(mixed, "csv")).run());
+      assertEquals(mixedHeaders(mixed, other), e.getMessage());
+    }
+    CliRun.Outcome cli = CliRun.run("etl", "--set", "input.path=" + mixed, "--set", "target.column=y", "--set", "target.task=regression", "--set", "output.dir=" + tmp.resolve("ws-cli"));
+    assertEquals(3, cli.code());
+    assertEquals("dlpipe: " + mixedHeaders(mixed, "y,\"\",c") + "\n", cli.err());
 
     Path dup = write(tmp.resolve("dup"), "dup.csv", utf8("y,x,X\n1,2,3\n"));
     DataException d = assertThrows(DataException.class, () -> new EtlJob(spark, config(dup, "csv")).run());

@@ -82,4 +82,56 @@ class DiskFullTest {
     args.addAll(common);
     return CliRun.run(args.toArray(new String[0]));
   }
+
+  /**
+   * A disk with no byte left: the first file a command writes fails. The workspace lock and a
+   * staging folder's marker are such first files; neither may stay behind (an empty lock would
+   * block every later run, a staging folder keeps the disk full), and neither is a raw trace.
+   */
+  @Test
+  void aDiskWithNoSpaceLeftIsOneLineAndKeepsNoLockOrStagingFolder() throws Exception {
+    Path ws = tmp.resolve("ws-model");
+    io.dlpipe.config.DlpipeConfig cfg = TestData.creditConfig(TestData.credit(), ws, "train.epochs=1", "etl.max-reject-ratio=0.5");
+    new io.dlpipe.etl.EtlJob(TestSpark.get(), cfg).run();
+    new io.dlpipe.train.TrainJob(TestSpark.get(), cfg).run(true);
+    Path filler = disk.resolve("filler");
+    try {
+      fill(filler);
+      Path out = disk.resolve("scores");
+      CliRun.Outcome predict = CliRun.run("predict", "--input", TestData.credit().toString(), "--output", out.toString(), "--set", "input.path=" + TestData.credit(),
+          "--set", "target.column=Status", "--set", "target.task=classification", "--set", "target.classes=[good, bad]", "--set", "output.dir=" + ws,
+          "--set", "etl.max-reject-ratio=0.5", "--set", "spark.master=local[2]");
+      assertEquals(ExitCodes.FAILURE, predict.code(), predict.err());
+      String staging = disk.resolve("_scores_quarantine.staging-" + RunId.current()).toString();
+      assertEquals("dlpipe: No space left on device while writing " + staging + " (staged for " + out + "_quarantine); nothing was written to " + out
+          + "_quarantine. Free space on that file system, or point the output elsewhere\n", predict.err());
+
+      Path full = disk.resolve("ws-full");
+      CliRun.Outcome etl = etl(TestData.credit().toString(), List.of("--set", "target.column=Status", "--set", "target.task=classification", "--set", "output.dir=" + full));
+      assertEquals(ExitCodes.FAILURE, etl.code(), etl.err());
+      assertEquals("dlpipe: No space left on device while taking the workspace lock " + full.resolve("_dlpipe.lock") + "; nothing was written. Free space on that file "
+          + "system, or point output.dir elsewhere\n", etl.err());
+      try (var left = Files.walk(disk)) {
+        // Only the filler, the first test's workspace and the folder the lock would have gone into.
+        assertEquals(List.of(), left.filter(p -> !p.equals(disk) && !p.equals(filler) && !p.startsWith(disk.resolve("ws")) && !p.equals(full)).map(Path::toString).toList());
+      }
+      assertEquals(List.of(), Files.list(full).toList(), "no empty lock is left to block the next run");
+    } finally {
+      Files.deleteIfExists(filler);
+    }
+  }
+
+  /** Writes {@code file} until the disk is full. */
+  private static void fill(Path file) throws java.io.IOException {
+    byte[] block = new byte[64 * 1024];
+    try (var out = Files.newOutputStream(file)) {
+      while (true) {
+        out.write(block);
+      }
+    } catch (java.io.IOException full) {
+      if (!String.valueOf(full.getMessage()).contains("No space left on device")) {
+        throw full;
+      }
+    }
+  }
 }

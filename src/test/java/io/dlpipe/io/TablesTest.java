@@ -78,14 +78,7 @@ class TablesTest {
     new TrainJob(spark, config("train.epochs=1", "train.model.hidden-layers=[8]")).run(false);
 
     // New raw rows to score: the first 200 data lines of the CSV and 3 with a word in a numeric column.
-    List<String> lines = Files.readAllLines(TestData.credit());
-    List<String> rows = new ArrayList<>(lines.subList(0, (int) SCORED + 1));
-    for (int i = 0; i < BAD; i++) {
-      rows.add("\"good\",9,\"rent\",60,thirty,\"married\",\"no\",\"freelance\",73,129,0,0,800,846");
-    }
-    newRows = tmp.resolve("new/rows.csv");
-    Files.createDirectories(newRows.getParent());
-    Files.write(newRows, rows);
+    newRows = TestData.creditRowsToScore(tmp.resolve("new/rows.csv"), (int) SCORED, (int) BAD);
   }
 
   @AfterAll

@@ -15,7 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** run: every stage the first time, none when nothing changed, exactly the stale ones otherwise. */
+/**
+ * run: every stage the first time, none when nothing changed, exactly the stale ones otherwise;
+ * the input is stale when its content changed, whatever its modification time says.
+ */
 class RunJobTest {
   @TempDir Path tmp;
 
@@ -50,8 +53,22 @@ class RunJobTest {
     DlpipeConfig trainChanged = TestData.creditConfig(raw, tmp.resolve("ws"), concat(FAST, "evaluate.importance.repeats=2", "train.epochs=3"));
     assertEquals(List.of("etl:skipped", "train:ran", "evaluate:ran"), statuses(trainChanged, false));
 
+    // Content decides, not the clock: a touch changes no data, so nothing reruns ...
     assertTrue(raw.toFile().setLastModified(System.currentTimeMillis() + 60_000), "touch the raw input");
+    assertEquals(List.of("etl:skipped", "train:skipped", "evaluate:skipped"), statuses(trainChanged, false));
+    // ... while other data with an older modification time, as cp -p and rsync -a leave it, reruns everything.
+    List<String> lines = Files.readAllLines(TestData.credit());
+    Files.write(raw, lines.subList(0, lines.size() - 100));
+    Files.setLastModifiedTime(raw, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(tmp.resolve("ws/prepared/_SUCCESS")).toMillis() - 86_400_000L));
     assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(trainChanged, false));
+    JsonNode changed = Json.MAPPER.readTree(Files.readString(tmp.resolve("ws/run-summary.json"))).get("stages").get(0);
+    assertEquals("its input changed since it last ran (the lengths or checksums of its files differ)", changed.get("reason").asText());
+    assertTrue(Files.readString(tmp.resolve("ws/prepared/etl-summary.json")).contains("\"rows_read\" : 4354"));
+    // The same bytes again under a new inode and time (a second cp -p of the same file): read, found equal, skipped.
+    Path copy = tmp.resolve("copy.csv");
+    Files.copy(raw, copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    Files.move(copy, raw, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertEquals(List.of("etl:skipped", "train:skipped", "evaluate:skipped"), statuses(trainChanged, false));
 
     assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), statuses(trainChanged, true));
 

@@ -29,6 +29,20 @@ public final class TestData {
     return ConfigLoader.load(null, sets);
   }
 
+  /**
+   * New raw credit rows to score, at {@code file}: the header and the first {@code good} data lines
+   * of the bundled CSV, then {@code bad} lines with a word in a numeric column (quarantined).
+   */
+  public static Path creditRowsToScore(Path file, int good, int bad) throws java.io.IOException {
+    List<String> lines = java.nio.file.Files.readAllLines(credit());
+    List<String> rows = new ArrayList<>(lines.subList(0, good + 1));
+    for (int i = 0; i < bad; i++) {
+      rows.add("\"good\",9,\"rent\",60,thirty,\"married\",\"no\",\"freelance\",73,129,0,0,800,846");
+    }
+    java.nio.file.Files.createDirectories(file.getParent());
+    return java.nio.file.Files.write(file, rows);
+  }
+
   public static DlpipeConfig amesConfig(Path outputDir, String... extra) {
     return config(ames().toString(), "csv", "Sale_Price", "regression", outputDir, extra);
   }

@@ -55,6 +55,9 @@ public final class ResourceManagerClient implements AutoCloseable {
     if (dirs.isEmpty()) {
       throw new io.dlpipe.ConfigException("--master yarn needs the cluster's client configuration: set HADOOP_CONF_DIR to the folder with yarn-site.xml");
     }
+    // The resource types (yarn.io/gpu) the cluster declares: Hadoop reads them once per JVM from
+    // the class path, where this configuration folder is not.
+    org.apache.hadoop.yarn.util.resource.ResourceUtils.resetResourceTypes(conf);
     conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_MAX_WAIT_MS, CONNECT_WAIT_MS);
     conf.setLong(YarnConfiguration.RESOURCEMANAGER_CONNECT_RETRY_INTERVAL_MS, 1_000);
     YarnClient client = YarnClient.createYarnClient();

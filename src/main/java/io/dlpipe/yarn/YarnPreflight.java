@@ -76,6 +76,25 @@ public final class YarnPreflight {
         : Finding.error("memory", amLine + " exceeds the largest container YARN grants, " + largest.getMemorySize() + " MiB",
             "lower spark.conf.\"" + heapKey + "\""));
 
+    if (Boolean.parseBoolean(conf.getOrDefault("spark.dynamicAllocation.enabled", "false"))) {
+      out.add(Finding.warn("width", "spark.dynamicAllocation.enabled: executors may leave or join mid-epoch; parameter averaging then reruns a lost executor's tasks "
+          + "on those left, and each averaging round trains as many workers as train.workers asks for, whatever the executors",
+          "set spark.conf.\"spark.dynamicAllocation.enabled\" = false and spark.executor.instances, to train on a fixed width"));
+    }
+    queue.ifPresent(q -> {
+      long clusterMb = nodes.stream().mapToLong(n -> n.getCapability().getMemorySize()).sum();
+      long guaranteedMb = Math.round(q.getCapacity() * clusterMb);
+      int instances = Integer.parseInt(conf.getOrDefault("spark.executor.instances", "2"));
+      long askedMb = amHeap + amOverhead + instances * executor.containerMb();
+      if (askedMb > guaranteedMb) {
+        // Above its capacity a queue grows only into idle capacity, and the CapacityScheduler's
+        // user-limit-factor (1 by default) stops one user at the capacity: executors then wait.
+        out.add(Finding.warn("queue", String.format(Locale.ROOT,
+            "this run asks for %d MiB (application master %d + %d executors x %d), more than queue %s's guaranteed %d MiB of %d MiB; the rest comes only from idle capacity, "
+                + "and not at all if the queue's user-limit-factor is 1", askedMb, amHeap + amOverhead, instances, executor.containerMb(), queueName, guaranteedMb, clusterMb),
+            "use a larger queue, or fewer or smaller executors (spark.executor.instances, spark.executor.memory)"));
+      }
+    });
     long gpus = Long.parseLong(conf.getOrDefault("spark.executor.resource.gpu.amount", "0"));
     if (gpus > 0) {
       long offered = gpusOf(largest);

@@ -46,6 +46,7 @@ public final class YarnSubmission {
     try (ResourceManagerClient rm = ResourceManagerClient.connect(env)) {
       List<Finding> findings = YarnPreflight.check(rm, cfg, plan.deployMode());
       YarnPreflight.requireOk(findings);
+      findings.stream().filter(f -> f.level() == Finding.Level.WARN).forEach(f -> LOG.warn("{}; {}", f.message(), f.fix()));
       // In client mode the driver is this machine's spark-submit: it reports its own failures, and
       // its session takes spark.yarn.tags from the config again. In cluster mode the driver's line
       // and exit code come back through the application, found by this tag.

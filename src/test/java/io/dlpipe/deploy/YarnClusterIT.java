@@ -137,10 +137,25 @@ class YarnClusterIT {
     Map<String, String> env = env(deployMode);
     // --set, not yarn.conf's ${?DLPIPE_OUTPUT}: in cluster mode the config is read again in the
     // application master, whose environment is not the launcher's.
-    Processes.Result run = dlpipe(env, List.of("run", "--conf", CONF, "--master", "yarn", "--set", "output.dir=hdfs://" + ws,
+    boolean cluster = deployMode.equals("cluster");
+    List<String> args = new ArrayList<>(List.of("run", "--conf", CONF, "--master", "yarn", "--set", "output.dir=hdfs://" + ws,
         "--set", "train.epochs=2", "--set", "evaluate.importance.sample-rows=200", "--set", "evaluate.baselines=[linear]",
         // Two workers, one per executor: on data this small the automatic choice is one.
         "--set", "train.workers=2", "--set", "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=" + SECRET));
+    if (cluster) {
+      // GPU containers: one yarn.io/gpu per executor, and each NodeManager has one, so YARN must
+      // place the two executors on different nodes; the discovery script names the address.
+      args.addAll(List.of("--set", "spark.conf.\"spark.executor.resource.gpu.amount\"=1", "--set", "spark.conf.\"spark.task.resource.gpu.amount\"=1",
+          "--set", "spark.conf.\"spark.executor.resource.gpu.discoveryScript\"=" + ROOT.resolve("src/test/resources/fake-gpu-discovery.sh")));
+    }
+    // In client mode one executor's container is killed (SIGKILL, as when its node is lost) while
+    // the first epoch trains: YARN starts a replacement, Spark reruns the lost tasks, the run ends.
+    java.util.concurrent.atomic.AtomicReference<String> killed = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread killer = cluster ? null : killOneExecutorWhenTrainingStarts(ws, killed);
+    Processes.Result run = dlpipe(env, args);
+    if (killer != null) {
+      killer.interrupt();
+    }
     assertEquals(0, run.code(), run.output());
     assertTrue(!run.output().contains(SECRET), run.output());
     assertTrue(run.output().contains("Submitting to yarn (" + deployMode + " mode)"), run.output());
@@ -166,7 +181,20 @@ class YarnClusterIT {
     assertEquals(org.apache.hadoop.yarn.api.records.FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus());
     // The application master and two executors, each in its own container.
     List<Path> containers = containers(apps.get(0));
-    assertEquals(3, containers.size(), containers.toString());
+    if (cluster) {
+      // The application master and two executors, each in its own container, the executors on different nodes (one GPU each).
+      assertEquals(3, containers.size(), containers.toString());
+      List<Path> executors = containers.stream().filter(c -> !c.getFileName().toString().endsWith("_000001")).toList();
+      assertEquals(2, executors.stream().map(c -> c.getParent().getParent()).distinct().count(), executors.toString());
+      for (Path e : executors) {
+        assertEquals(java.util.Set.of("0"), boundGpus(e.resolve("stderr")), e.toString());
+      }
+    } else {
+      assertTrue(killed.get() != null, "no executor was killed: training was not seen starting");
+      assertTrue(Pattern.compile("Lost executor \\d+ on").matcher(run.output()).find(), run.output());
+      // The application master, two executors and the one YARN started in place of the killed one.
+      assertEquals(4, containers.size(), containers.toString());
+    }
     for (Path c : containers) {
       // launch_container.sh holds the container's whole environment and command line.
       String launch = Files.readString(c.resolve("launch_container.sh"));
@@ -194,6 +222,9 @@ class YarnClusterIT {
     assertTrue(r.output().contains("\nOK    queue    queue nightly: capacity " + MiniYarn.NIGHTLY_PERCENT + "% of the cluster (at most 100%), 0% of it in use, running\n"), r.output());
     assertTrue(r.output().contains("\nOK    memory   executor container 1920 MiB (spark.executor.memory 1024 MiB + memoryOverhead 896 MiB, which holds ND4J's off-heap cap of 512 MiB) fits the largest container, 3072 MiB\n"), r.output());
     assertTrue(r.output().contains("\nOK    memory   application master container 896 MiB (spark.yarn.am.memory 512 MiB + 384 MiB overhead) fits\n"), r.output());
+    // 896 + 2 x 1920 MiB against 40% of 2 x 4096 MiB.
+    assertTrue(r.output().contains("\nWARN  queue    this run asks for 4736 MiB (application master 896 + 2 executors x 1920), more than queue nightly's guaranteed 3277 MiB of 8192 MiB; "
+        + "the rest comes only from idle capacity, and not at all if the queue's user-limit-factor is 1\n"), r.output());
     assertTrue(r.output().contains("org.apache.spark.deploy.SparkSubmit \\\n  --master yarn \\\n  --deploy-mode client \\\n"), r.output());
   }
 
@@ -232,6 +263,51 @@ class YarnClusterIT {
     assertEquals(org.apache.hadoop.yarn.api.records.FinalApplicationStatus.FAILED, app.getFinalApplicationStatus());
     // One attempt: YARN does not rerun a driver whose error would only repeat.
     assertEquals(1, app.getCurrentApplicationAttemptId().getAttemptId());
+  }
+
+  /** The GPU addresses an executor's training tasks logged ({@code io.dlpipe.train.GpuBinding}). */
+  private static java.util.Set<String> boundGpus(Path executorLog) throws IOException {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    Matcher m = Pattern.compile("bound to GPU (\\d+)").matcher(Files.readString(executorLog));
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
+  /**
+   * Kills one executor JVM of this test's YARN (its container's process, by pid) as soon as the
+   * training of workspace {@code ws} has begun exporting its minibatches; records its command line.
+   */
+  private static Thread killOneExecutorWhenTrainingStarts(String ws, java.util.concurrent.atomic.AtomicReference<String> killed) {
+    Thread t = new Thread(() -> {
+      try {
+        FileSystem fs = cluster.fileSystem();
+        while (!Thread.currentThread().isInterrupted()) {
+          org.apache.hadoop.fs.FileStatus[] export = fs.globStatus(new org.apache.hadoop.fs.Path(ws + "/_model.staging-*/_export"));
+          if (export != null && export.length > 0) {
+            java.util.Optional<ProcessHandle> executor = ProcessHandle.allProcesses()
+                // The executor's JVM itself, not the shell of the container's launch script.
+                .filter(p -> p.info().command().orElse("").endsWith("/java") && p.info().commandLine().orElse("").contains("YarnCoarseGrainedExecutorBackend"))
+                .filter(p -> p.info().commandLine().orElse("").contains(ROOT.resolve("target/test/data/dlpipe-yarn-it").toString()))
+                .findFirst();
+            if (executor.isPresent()) {
+              killed.set(executor.get().info().commandLine().orElse(""));
+              executor.get().destroyForcibly();
+              return;
+            }
+          }
+          Thread.sleep(200);
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "kill-one-executor");
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
+import io.dlpipe.yarn.YarnPreflight;
 
 /**
  * A real YARN on this machine for the integration tests: a MiniDFSCluster, one ResourceManager with
@@ -17,7 +18,7 @@ import org.apache.hadoop.yarn.server.MiniYARNCluster;
  * to {@link #confDir()}. Containers are real processes launched by the NodeManagers.
  *
  * <p>Sizes are small because the machine is shared: each NodeManager offers {@link #NODE_MB} MiB
- * and one fake GPU, and the largest container is {@link #MAX_CONTAINER_MB} MiB.
+ * and one {@code yarn.io/gpu}, and the largest container is {@link #MAX_CONTAINER_MB} MiB.
  */
 public final class MiniYarn implements AutoCloseable {
   /** Memory each NodeManager offers. */
@@ -60,8 +61,17 @@ public final class MiniYarn implements AutoCloseable {
       conf.set("yarn.scheduler.capacity.root.nightly.capacity", String.valueOf(NIGHTLY_PERCENT));
       conf.set("yarn.scheduler.capacity.root.nightly.maximum-capacity", "100");
       conf.set("yarn.scheduler.capacity.root.default.maximum-capacity", "100");
+      // One user may grow the queue to the whole cluster when it is idle (the default, 1, stops a
+      // user at the queue's 40%, and the second executor would wait for ever).
+      conf.set("yarn.scheduler.capacity.root.nightly.user-limit-factor", String.valueOf(100.0 / NIGHTLY_PERCENT));
       // One small test application may take the whole queue for its application masters.
       conf.set("yarn.scheduler.capacity.maximum-am-resource-percent", "1.0");
+      // GPUs as YARN 3.1+ schedules them: the yarn.io/gpu resource type, one per NodeManager,
+      // and a scheduler that counts more than memory. Without the NodeManagers' GPU plugin there
+      // is no device isolation: Spark's discovery script names the address, as on the standalone test.
+      conf.set("yarn.resource-types", YarnPreflight.GPU);
+      conf.set("yarn.nodemanager.resource-type." + YarnPreflight.GPU, "1");
+      conf.set("yarn.scheduler.capacity.resource-calculator", "org.apache.hadoop.yarn.util.resource.DominantResourceCalculator");
       yarn = new MiniYARNCluster("dlpipe-yarn-it", 2, 1, 1);
       yarn.init(conf);
       yarn.start();
@@ -83,6 +93,8 @@ public final class MiniYarn implements AutoCloseable {
           site.set(e.getKey(), e.getValue());
         }
       }
+      // Clients must know the resource types too, or a request for yarn.io/gpu is refused.
+      site.set("yarn.resource-types", YarnPreflight.GPU);
       write(site, confDir.resolve("yarn-site.xml"));
       return new MiniYarn(hdfs, yarn, confDir);
     } catch (IOException | RuntimeException e) {

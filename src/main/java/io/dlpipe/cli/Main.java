@@ -6,6 +6,7 @@ import io.dlpipe.config.SecretMasker;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.InputReader;
 import io.dlpipe.io.StagedOutput;
+import io.dlpipe.yarn.YarnSubmission;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
@@ -40,8 +41,27 @@ public final class Main implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: give one of " + commands + " (see dlpipe --help)");
   }
 
+  /** The one line the last failed command printed, for a driver that cannot exit with its code. */
+  private static volatile String lastError = "";
+
   public static void main(String[] args) {
-    System.exit(execute(args));
+    int code = execute(args);
+    if (isYarnClusterDriver()) {
+      // Spark's application master runs this method in a thread: System.exit would end it as
+      // FAILED whatever the code ("Shutdown hook called before final status was reported"), and
+      // the code would be lost. Returning ends it SUCCEEDED; an exception ends it FAILED with its
+      // message in the diagnostics, where the submitting launcher reads code and line back.
+      if (code != ExitCodes.OK) {
+        throw new IllegalStateException(YarnSubmission.DRIVER_EXIT_PREFIX + code + ": " + lastError);
+      }
+      return;
+    }
+    System.exit(code);
+  }
+
+  /** True in the driver that spark-submit started inside a YARN application master (cluster mode). */
+  static boolean isYarnClusterDriver() {
+    return "yarn".equals(System.getProperty("spark.master")) && "cluster".equals(System.getProperty("spark.submit.deployMode"));
   }
 
   /** Runs a command line and returns its exit code; used by main and by tests. */
@@ -84,14 +104,16 @@ public final class Main implements Runnable {
           }
           if (known != null) {
             // One line, so that a scheduler's alert shows the whole message; the trace only on request.
-            commandLine.getErr().println("dlpipe: " + masker.scrub(String.valueOf(known.getMessage())).strip().replaceAll("\\s*\\R\\s*", " "));
+            lastError = masker.scrub(String.valueOf(known.getMessage())).strip().replaceAll("\\s*\\R\\s*", " ");
+            commandLine.getErr().println("dlpipe: " + lastError);
             if (verbose(parseResult)) {
               commandLine.getErr().print(masker.scrub(trace(e)));
               commandLine.getErr().flush(); // print() does not flush an auto-flushing PrintWriter; exit follows
             }
             return known.exitCode();
           }
-          commandLine.getErr().println("dlpipe: failed: " + masker.scrub(String.valueOf(e)));
+          lastError = "failed: " + masker.scrub(String.valueOf(e)).strip().replaceAll("\\s*\\R\\s*", " ");
+          commandLine.getErr().println("dlpipe: " + lastError);
           commandLine.getErr().print(masker.scrub(trace(e)));
           commandLine.getErr().flush();
           return ExitCodes.FAILURE;

@@ -3,7 +3,9 @@ package io.dlpipe.cli;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.io.WorkspaceLock;
 import io.dlpipe.spark.SparkSessions;
+import io.dlpipe.submit.SparkSubmitPlan;
 import io.dlpipe.submit.SparkSubmitter;
+import io.dlpipe.yarn.YarnSubmission;
 import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -38,7 +40,8 @@ final class Runs {
   private static int withSpark(String command, DlpipeConfig cfg, CommonOptions options, boolean lock, Function<SparkSession, Integer> body) {
     String master = SparkSessions.resolveMaster(options.master, cfg.spark());
     if (SparkSubmitter.shouldHandOff(master)) {
-      return SparkSubmitter.run(SparkSubmitter.plan(cfg, master, options.conf, options.originalArgs(), System.getenv()));
+      SparkSubmitPlan plan = SparkSubmitter.plan(cfg, master, options.conf, options.originalArgs(), System.getenv());
+      return YarnSubmission.isYarn(master) ? YarnSubmission.run(plan, cfg, System.getenv(), System.err) : SparkSubmitter.run(plan);
     }
     if (lock) {
       try (WorkspaceLock held = WorkspaceLock.acquire(hadoopConf(master, cfg), cfg.output().dir(), command, cfg.output().lockStaleAfter())) {
@@ -71,6 +74,10 @@ final class Runs {
     // running; one this command started is stopped when it ends.
     boolean reused = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = SparkSessions.getOrCreate(master, cfg.spark());
+    if (!reused && !master.startsWith("local")) {
+      // On a cluster manager this is the id its tools know the run by (yarn logs -applicationId ...).
+      LOG.info("Spark application {} on {}", spark.sparkContext().applicationId(), master);
+    }
     try {
       return body.apply(spark);
     } finally {

@@ -34,7 +34,8 @@ public final class SparkSubmitter {
   public static SparkSubmitPlan plan(DlpipeConfig cfg, String master, Path confFile, List<String> originalArgs, Map<String, String> env) {
     String home = System.getProperty("dlpipe.home", ".");
     String appJar = env.getOrDefault("DLPIPE_APP_JAR", Path.of(home, "target", "dlpipe-spark.jar").toString());
-    if (!Files.isRegularFile(Path.of(appJar))) {
+    // local:PATH is Spark's "already on every node" (YARN then uploads nothing); the path is checked here too.
+    if (!Files.isRegularFile(Path.of(appJar.startsWith("local:") ? appJar.substring("local:".length()) : appJar))) {
       throw new ConfigException("Application jar not found: " + appJar + "; build it with mvn -DskipTests package (or set DLPIPE_APP_JAR)");
     }
     String deployMode = env.getOrDefault("DLPIPE_DEPLOY_MODE", "client");
@@ -103,7 +104,18 @@ public final class SparkSubmitter {
       // dlpipe's quiet console logging for the driver, as in local runs.
       cmd.add("-Dlog4j2.configurationFile=" + logging.toAbsolutePath());
     }
-    cmd.addAll(List.of("-cp", jars + File.separator + "*", "org.apache.spark.deploy.SparkSubmit"));
+    // As bin/spark-class does: the Hadoop client configuration (core-site.xml, yarn-site.xml) is
+    // found on the class path, which is how --master yarn finds the ResourceManager and HDFS.
+    StringBuilder cp = new StringBuilder(jars + File.separator + "*");
+    for (String dir : List.of("HADOOP_CONF_DIR", "YARN_CONF_DIR")) {
+      if (env.get(dir) != null && !env.get(dir).isBlank()) {
+        cp.append(File.pathSeparator).append(env.get(dir));
+      }
+    }
+    // The application jar too, after Spark's: log4j finds dlpipe's %scrub converter only on the
+    // class path it starts with, before SparkSubmit loads the jar for the client-mode driver.
+    cp.append(File.pathSeparator).append(env.getOrDefault("DLPIPE_APP_JAR", Path.of(home, "target", "dlpipe-spark.jar").toString()).replaceFirst("^local:", ""));
+    cmd.addAll(List.of("-cp", cp.toString(), "org.apache.spark.deploy.SparkSubmit"));
     return cmd;
   }
 

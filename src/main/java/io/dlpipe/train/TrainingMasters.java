@@ -237,7 +237,68 @@ public final class TrainingMasters {
       long perRound = Math.min((AUTO_ROUND_ROWS + batch - 1) / batch, stepsPerWorker / AUTO_MIN_ROUNDS);
       m = m.withAveragingFrequency((int) Math.max(AUTO_MIN_AVERAGING, perRound));
     }
+    TrainConfig.Averaging a = m.averaging();
+    if (Double.isNaN(a.blockMomentum()) || Double.isNaN(a.blockLearningRate())) {
+      a = a.withBlock(Double.isNaN(a.blockMomentum()) ? autoBlockMomentum(workers) : a.blockMomentum(),
+          Double.isNaN(a.blockLearningRate()) ? 1.0 : a.blockLearningRate());
+      m = m.withAveraging(a);
+    }
     return train.withMaster(m);
+  }
+
+  /**
+   * Train rows per worker below which the scale-out suite measured a loss of validation quality
+   * (bench/scale-out.json, BENCHMARKS.md "Scale-out"); train warns below it.
+   */
+  static final long SAFE_ROWS_PER_WORKER = 8_192;
+
+  /** Why {@code train.workers} resolved to its width, for the train log and {@code doctor}. */
+  public static String widthReason(TrainConfig.Master requested, int workers, int parallelism, long trainRows) {
+    if (requested.workers() > 0) {
+      return String.format(Locale.ROOT, "train.workers = %d as set", requested.workers());
+    }
+    long byRows = trainRows / AUTO_ROWS_PER_WORKER;
+    String why = byRows >= parallelism
+        ? String.format(Locale.ROOT, "capped at Spark's default parallelism %d (the cluster's cores)", parallelism)
+        : byRows < 1 ? "at least 1" : "no more than the data allows";
+    return String.format(Locale.ROOT, "train.workers = 0: one per %,d train rows (%,d rows: %,d), %s", AUTO_ROWS_PER_WORKER, trainRows,
+        Math.max(1, byRows), why);
+  }
+
+  /**
+   * Logs the width the run trains at and why, the averaging it resolved to, and a warning when
+   * each worker gets fewer rows than the scale-out suite measured as safe.
+   */
+  static void logWidth(TrainConfig.Master requested, TrainConfig resolved, int parallelism, long trainRows) {
+    TrainConfig.Master m = resolved.master();
+    if (m.type() != TrainConfig.MasterType.PARAMETER_AVERAGING) {
+      LOG.info("Width: {} workers ({})", m.workers(), widthReason(requested, m.workers(), parallelism, trainRows));
+      return;
+    }
+    long perWorker = trainRows / Math.max(1, m.workers());
+    long rounds = Math.max(1, (perWorker / Math.max(1, m.batchSizePerWorker())) / Math.max(1, m.averagingFrequency()));
+    TrainConfig.Averaging a = m.averaging();
+    String averaging = a.method() == TrainConfig.AveragingMethod.SIMPLE ? "simple averaging"
+        : String.format(Locale.ROOT, "block momentum %.4g, block learning rate %.4g%s", a.blockMomentum(), a.blockLearningRate(), a.nesterov() ? ", Nesterov" : "");
+    LOG.info(String.format(Locale.ROOT, "Width: %d workers (%s); %,d train rows per worker, about %d averaging rounds per epoch, %s",
+        m.workers(), widthReason(requested, m.workers(), parallelism, trainRows), perWorker, rounds, averaging));
+    if (m.workers() > 1 && perWorker < SAFE_ROWS_PER_WORKER) {
+      LOG.warn(String.format(Locale.ROOT, "Only %,d train rows per worker at %d workers: below %,d, the scale-out suite measured a loss of "
+          + "validation quality from averaging (BENCHMARKS.md, \"Scale-out\"). Set train.workers lower (0 chooses from the data), or give it more rows",
+          perWorker, m.workers(), SAFE_ROWS_PER_WORKER));
+    }
+  }
+
+  /** The largest block momentum {@code train.averaging.block-momentum = auto} chooses. */
+  static final double AUTO_MAX_BLOCK_MOMENTUM = 0.9;
+
+  /**
+   * BMUF's block momentum for {@code workers}: 1 - 1/W, so that at steady state the buffer scales
+   * each round's averaged step by about W, the progress averaging divided away; capped at
+   * {@value #AUTO_MAX_BLOCK_MOMENTUM}. One worker: 0, plain averaging.
+   */
+  static double autoBlockMomentum(int workers) {
+    return Math.min(AUTO_MAX_BLOCK_MOMENTUM, 1.0 - 1.0 / Math.max(1, workers));
   }
 
   static RDDTrainingApproach approach(TrainConfig.Approach a) {

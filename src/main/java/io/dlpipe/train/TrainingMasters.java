@@ -193,7 +193,7 @@ public final class TrainingMasters {
   static final int AUTO_MIN_ROUNDS = 2;
 
   /** Train rows per worker below which {@code train.workers = 0} uses fewer workers: 2 automatic rounds. */
-  static final long AUTO_ROWS_PER_WORKER = (long) AUTO_ROUND_ROWS * AUTO_MIN_ROUNDS;
+  public static final long AUTO_ROWS_PER_WORKER = (long) AUTO_ROUND_ROWS * AUTO_MIN_ROUNDS;
 
   /**
    * The configuration with its automatic settings resolved for this data.
@@ -266,26 +266,45 @@ public final class TrainingMasters {
   }
 
   /**
-   * Logs the width the run trains at and why, the averaging it resolved to, and a warning when
-   * each worker gets fewer rows than the scale-out suite measured as safe.
+   * The width a run resolves to and why, its rows per worker, rounds per epoch and averaging: the
+   * train log's line and {@code doctor}'s finding. {@code resolved} is {@code requested}'s config
+   * after {@link #resolveAuto}.
    */
-  static void logWidth(TrainConfig.Master requested, TrainConfig resolved, int parallelism, long trainRows) {
+  public static String describeWidth(TrainConfig.Master requested, TrainConfig resolved, int parallelism, long trainRows) {
     TrainConfig.Master m = resolved.master();
+    String width = String.format(Locale.ROOT, "%d worker%s (%s)", m.workers(), m.workers() == 1 ? "" : "s", widthReason(requested, m.workers(), parallelism, trainRows));
     if (m.type() != TrainConfig.MasterType.PARAMETER_AVERAGING) {
-      LOG.info("Width: {} workers ({})", m.workers(), widthReason(requested, m.workers(), parallelism, trainRows));
-      return;
+      return width;
     }
     long perWorker = trainRows / Math.max(1, m.workers());
     long rounds = Math.max(1, (perWorker / Math.max(1, m.batchSizePerWorker())) / Math.max(1, m.averagingFrequency()));
     TrainConfig.Averaging a = m.averaging();
     String averaging = a.method() == TrainConfig.AveragingMethod.SIMPLE ? "simple averaging"
         : String.format(Locale.ROOT, "block momentum %.4g, block learning rate %.4g%s", a.blockMomentum(), a.blockLearningRate(), a.nesterov() ? ", Nesterov" : "");
-    LOG.info(String.format(Locale.ROOT, "Width: %d workers (%s); %,d train rows per worker, about %d averaging rounds per epoch, %s",
-        m.workers(), widthReason(requested, m.workers(), parallelism, trainRows), perWorker, rounds, averaging));
+    return String.format(Locale.ROOT, "%s; %,d train rows per worker, minibatches of %d, averaging every %d, about %d round%s per epoch, %s",
+        width, perWorker, m.batchSizePerWorker(), m.averagingFrequency(), rounds, rounds == 1 ? "" : "s", averaging);
+  }
+
+  /**
+   * Why a resolved width would learn less per epoch than one worker, or null: fewer train rows
+   * per worker than the scale-out suite measured as safe.
+   */
+  public static String widthProblem(TrainConfig resolved, long trainRows) {
+    TrainConfig.Master m = resolved.master();
+    long perWorker = trainRows / Math.max(1, m.workers());
     if (m.workers() > 1 && perWorker < SAFE_ROWS_PER_WORKER) {
-      LOG.warn(String.format(Locale.ROOT, "Only %,d train rows per worker at %d workers: below %,d, the scale-out suite measured a loss of "
-          + "validation quality from averaging (BENCHMARKS.md, \"Scale-out\"). Set train.workers lower (0 chooses from the data), or give it more rows",
-          perWorker, m.workers(), SAFE_ROWS_PER_WORKER));
+      return String.format(Locale.ROOT, "only %,d train rows per worker at %d workers: below %,d, the scale-out suite measured a loss of "
+          + "validation quality from averaging (BENCHMARKS.md, \"Scale-out\")", perWorker, m.workers(), SAFE_ROWS_PER_WORKER);
+    }
+    return null;
+  }
+
+  /** Logs the width the run trains at and why, and a warning when {@link #widthProblem} finds one. */
+  static void logWidth(TrainConfig.Master requested, TrainConfig resolved, int parallelism, long trainRows) {
+    LOG.info("Width: {}", describeWidth(requested, resolved, parallelism, trainRows));
+    String problem = widthProblem(resolved, trainRows);
+    if (problem != null) {
+      LOG.warn("{}{}. Set train.workers lower (0 chooses from the data), or train on more rows", Character.toUpperCase(problem.charAt(0)), problem.substring(1));
     }
   }
 

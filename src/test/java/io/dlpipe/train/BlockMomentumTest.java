@@ -118,7 +118,7 @@ class BlockMomentumTest {
         assertThrows(ConfigException.class, () -> train("train.averaging.block-momentum=1")).getMessage());
     assertEquals("Invalid configuration: train.averaging.block-learning-rate: expected auto or a number in (0, 10], found string \"fast\" (--set train.averaging.block-learning-rate=fast)",
         assertThrows(ConfigException.class, () -> train("train.averaging.block-learning-rate=fast")).getMessage());
-    assertEquals("Invalid configuration: train.averaging.method: expected one of simple, block-momentum, found quoted string \"bmuf\" (--set train.averaging.method=bmuf)",
+    assertEquals("Invalid configuration: train.averaging.method: expected one of simple | block-momentum, found string \"bmuf\" (--set train.averaging.method=bmuf)",
         assertThrows(ConfigException.class, () -> train("train.averaging.method=bmuf")).getMessage());
     assertEquals(0.25, train("train.averaging.block-momentum=0.25").master().averaging().blockMomentum());
   }

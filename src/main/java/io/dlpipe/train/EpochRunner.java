@@ -57,7 +57,8 @@ public final class EpochRunner implements AutoCloseable {
    */
   public void restoreMomentum(INDArray buffer) {
     if (blocks != null && buffer != null) {
-      blocks = new BlockMomentum(train.master().averaging(), buffer);
+      // A copy: the runner updates its buffer in place every round.
+      blocks = new BlockMomentum(train.master().averaging(), buffer.dup());
     }
   }
 

@@ -113,7 +113,13 @@ public final class ScaleOutBench {
 
   static Run train(SparkSession spark, BenchWorkspace ws, BenchShape shape, String network, String averaging, String mode, int workers, int epochs) {
     List<String> sets = new ArrayList<>(List.of("train.workers=" + workers, "train.epochs=" + epochs, "train.early-stopping.patience=0",
-        "train.average-epochs=1", "train.averaging.method=" + averaging, "evaluate.baseline=false"));
+        "train.average-epochs=1", "evaluate.baseline=false"));
+    // simple: the trainer as it was before width was taken into account (plain averaging, the
+    // rate scaled for the per-worker minibatch only); block-momentum: today's defaults.
+    sets.add("train.averaging.method=" + averaging);
+    if (averaging.equals("simple")) {
+      sets.add("train.averaging.scale-learning-rate=false");
+    }
     if (network.equals("2x512")) {
       sets.add("train.model.hidden-layers=[512, 512]");
     }

@@ -705,7 +705,8 @@ public final class ConfigLoader {
                 autoNumber(r, c, "train.averaging.block-momentum", 0, 1, false),
                 autoNumber(r, c, "train.averaging.block-learning-rate", 0, 10, true),
                 r.bool("train.averaging.nesterov"),
-                r.enumValue("train.averaging.updater-state", TrainConfig.UpdaterState.class)));
+                r.enumValue("train.averaging.updater-state", TrainConfig.UpdaterState.class),
+                r.bool("train.averaging.scale-learning-rate")));
 
     return new TrainConfig(
         (int) r.integer("train.epochs", 1, 100_000),

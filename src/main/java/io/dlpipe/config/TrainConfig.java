@@ -299,16 +299,19 @@ public record TrainConfig(
    *     step it is about to take (BMUF's Nesterov variant), not from the global model
    * @param updaterState what the updater's state (Adam's moments) is after each round: the
    *     workers' average, or reset to zero
+   * @param scaleLearningRate whether the learning rate follows the global minibatch (the
+   *     per-worker minibatch times the workers) rather than the per-worker one
    */
-  public record Averaging(AveragingMethod method, double blockMomentum, double blockLearningRate, boolean nesterov, UpdaterState updaterState) {
+  public record Averaging(AveragingMethod method, double blockMomentum, double blockLearningRate, boolean nesterov, UpdaterState updaterState,
+      boolean scaleLearningRate) {
     /** These settings with the automatic values resolved. */
     public Averaging withBlock(double momentum, double learningRate) {
-      return new Averaging(method, momentum, learningRate, nesterov, updaterState);
+      return new Averaging(method, momentum, learningRate, nesterov, updaterState, scaleLearningRate);
     }
 
     /** With another method (a run that cannot drive its own rounds falls back to simple). */
     public Averaging withMethod(AveragingMethod m) {
-      return new Averaging(m, blockMomentum, blockLearningRate, nesterov, updaterState);
+      return new Averaging(m, blockMomentum, blockLearningRate, nesterov, updaterState, scaleLearningRate);
     }
   }
 

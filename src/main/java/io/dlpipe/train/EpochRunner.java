@@ -46,7 +46,9 @@ public final class EpochRunner implements AutoCloseable {
     this.export = export;
     this.train = train;
     TrainConfig.Averaging a = train.master().averaging();
-    if (a.method() == TrainConfig.AveragingMethod.BLOCK_MOMENTUM && train.master().type() == TrainConfig.MasterType.PARAMETER_AVERAGING) {
+    // Momentum 0 with rate 1 is plain averaging: DL4J's own loop does that without a job per round.
+    boolean plain = a.blockMomentum() == 0 && a.blockLearningRate() == 1;
+    if (a.method() == TrainConfig.AveragingMethod.BLOCK_MOMENTUM && train.master().type() == TrainConfig.MasterType.PARAMETER_AVERAGING && !plain) {
       this.blocks = new BlockMomentum(a, null);
     }
   }

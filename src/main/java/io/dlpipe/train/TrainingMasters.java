@@ -309,7 +309,7 @@ public final class TrainingMasters {
   }
 
   /** The largest block momentum {@code train.averaging.block-momentum = auto} chooses. */
-  static final double AUTO_MAX_BLOCK_MOMENTUM = 0.9;
+  static final double AUTO_MAX_BLOCK_MOMENTUM = 0.5;
 
   /**
    * BMUF's block momentum for {@code workers}: 1 - 1/W, so that at steady state the buffer scales

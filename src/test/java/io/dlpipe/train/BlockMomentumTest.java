@@ -34,7 +34,7 @@ class BlockMomentumTest {
   }
 
   private static TrainConfig.Averaging averaging(double momentum, double learningRate, boolean nesterov) {
-    return new TrainConfig.Averaging(TrainConfig.AveragingMethod.BLOCK_MOMENTUM, momentum, learningRate, nesterov, TrainConfig.UpdaterState.AVERAGED);
+    return new TrainConfig.Averaging(TrainConfig.AveragingMethod.BLOCK_MOMENTUM, momentum, learningRate, nesterov, TrainConfig.UpdaterState.AVERAGED, true);
   }
 
   @Test
@@ -99,17 +99,31 @@ class BlockMomentumTest {
   }
 
   @Test
-  void autoBlockMomentumIsOneMinusOneOverTheWidthCappedAndTheRateOne() {
+  void autoBlockMomentumIsOneMinusOneOverTheWidthCappedAtOneHalfAndTheRateOne() {
     TrainConfig auto = train("train.averaging.method=block-momentum");
     assertEquals(Double.NaN, auto.master().averaging().blockMomentum());
     assertEquals(0.0, TrainingMasters.resolveAuto(auto, 2, 10_000).master().averaging().blockMomentum(), "one worker: plain averaging");
     assertEquals(0.5, TrainingMasters.resolveAuto(train("train.averaging.method=block-momentum", "train.workers=2"), 2, 1_000_000).master().averaging().blockMomentum());
-    assertEquals(0.875, TrainingMasters.resolveAuto(train("train.averaging.method=block-momentum", "train.workers=8"), 2, 1_000_000).master().averaging().blockMomentum());
-    assertEquals(0.9, TrainingMasters.resolveAuto(train("train.averaging.method=block-momentum", "train.workers=64"), 2, 1_000_000).master().averaging().blockMomentum());
+    assertEquals(0.5, TrainingMasters.resolveAuto(train("train.averaging.method=block-momentum", "train.workers=8"), 2, 1_000_000).master().averaging().blockMomentum());
+    assertEquals(0.5, TrainingMasters.resolveAuto(train("train.averaging.method=block-momentum", "train.workers=64"), 2, 1_000_000).master().averaging().blockMomentum());
     assertEquals(1.0, TrainingMasters.resolveAuto(auto, 2, 10_000).master().averaging().blockLearningRate());
     TrainConfig set = train("train.averaging.block-momentum=0.7", "train.averaging.block-learning-rate=1.5", "train.workers=64");
     assertEquals(0.7, TrainingMasters.resolveAuto(set, 2, 1_000_000).master().averaging().blockMomentum());
     assertEquals(1.5, TrainingMasters.resolveAuto(set, 2, 1_000_000).master().averaging().blockLearningRate());
+  }
+
+  @Test
+  void theLearningRateFollowsTheGlobalMinibatchUpToEightTimesTheConfiguredRate() {
+    // 32 workers of 64 rows: a global minibatch of 2,048 = 64 x lr-base-batch-size, sqrt: 8.
+    assertEquals(8.0, LearningRates.batchFactor(train("train.workers=32", "train.batch-size-per-worker=64")), 1e-12);
+    assertEquals(Math.sqrt(2), LearningRates.batchFactor(train("train.workers=32", "train.batch-size-per-worker=64",
+        "train.averaging.scale-learning-rate=false")), 1e-12);
+    assertEquals(Math.sqrt(32), LearningRates.batchFactor(train("train.workers=2", "train.batch-size-per-worker=512")), 1e-12);
+    assertEquals(8.0, LearningRates.batchFactor(train("train.workers=64", "train.batch-size-per-worker=512")), "capped at 8");
+    assertEquals(16.0, LearningRates.batchFactor(train("train.workers=64", "train.batch-size-per-worker=8192")), "the per-worker minibatch alone may ask for more");
+    assertEquals(4.0, LearningRates.batchFactor(train("train.workers=1", "train.batch-size-per-worker=512")));
+    assertEquals(4.0, LearningRates.batchFactor(train("train.workers=8", "train.batch-size-per-worker=512", "train.master.type=gradient-sharing")),
+        "gradient sharing applies every worker's update: no averaging to make up for");
   }
 
   @Test

@@ -68,7 +68,7 @@ class ScaleOutTrainTest {
     TrainJob job = new TrainJob(TestSpark.get(), config(ws16, "train.workers=16", "train.epochs=" + EPOCHS, "train.averaging.method=block-momentum"));
     TrainResult sixteen = job.run(true);
     assertEquals(16, sixteen.provenance().workers());
-    assertEquals(0.9, job.resolved().master().averaging().blockMomentum(), "auto: 1 - 1/16, capped");
+    assertEquals(0.5, job.resolved().master().averaging().blockMomentum(), "auto: 1 - 1/16, capped at 0.5");
     assertEquals(EPOCHS, sixteen.history().epoch());
     double b1 = best(one);
     double b16 = best(sixteen);
@@ -100,7 +100,7 @@ class ScaleOutTrainTest {
 
     // A checkpoint trained with simple averaging has no buffer.
     Path plain = workspace(tmp.resolve("plain"));
-    new TrainJob(TestSpark.get(), config(plain, "train.workers=4", "train.epochs=1")).run(true);
+    new TrainJob(TestSpark.get(), config(plain, "train.workers=4", "train.epochs=1", "train.averaging.method=simple")).run(true);
     assertTrue(new Checkpoints(new Configuration(), plain.resolve("checkpoints").toString()).momentum(1).isEmpty());
   }
 

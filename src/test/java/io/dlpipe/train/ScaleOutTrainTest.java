@@ -25,11 +25,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Quality per epoch, never time, is asserted.
  */
 class ScaleOutTrainTest {
-  /** Raw rows of the fixture: 16,000 train rows, 1,000 per worker at 16 workers. */
-  static final int ROWS = 20_000;
+  /**
+   * Raw rows of the fixture: about 80,000 train rows, 5,000 per worker at 16 workers, where the
+   * scale-out suite measured 32 workers 0.005 below one worker's best R² in three epochs. (At 1,000
+   * rows per worker, 16 workers ended at 0.695 against 0.856: too few rows per worker to average,
+   * which train warns about.)
+   */
+  static final int ROWS = 100_000;
   /** Epochs both widths train. */
   static final int EPOCHS = 3;
-  /** How far below the one-worker validation R² the 16-worker model may end. */
+  /** How far below the one-worker best validation R² the 16-worker best may end. */
   static final double MARGIN = 0.01;
 
   @TempDir static Path shared;

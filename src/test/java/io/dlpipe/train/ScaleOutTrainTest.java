@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.TrainConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.synth.Shape;
 import io.dlpipe.synth.SyntheticData;
@@ -107,6 +108,20 @@ class ScaleOutTrainTest {
     Path plain = workspace(tmp.resolve("plain"));
     new TrainJob(TestSpark.get(), config(plain, "train.workers=4", "train.epochs=1", "train.averaging.method=simple")).run(true);
     assertTrue(new Checkpoints(new Configuration(), plain.resolve("checkpoints").toString()).momentum(1).isEmpty());
+  }
+
+  @Test
+  void blockMomentumAlsoDrivesTheRoundsOfTheDirectApproach(@TempDir Path tmp) throws Exception {
+    Path ws = workspace(tmp);
+    TrainJob job = new TrainJob(TestSpark.get(), config(ws, "train.workers=4", "train.epochs=2", "train.approach=direct"));
+    TrainResult r = job.run(true);
+    assertEquals(TrainConfig.AveragingMethod.BLOCK_MOMENTUM, job.resolved().master().averaging().method(), "the default");
+    assertEquals(2, job.rounds().size());
+    for (long[] epoch : job.rounds()) {
+      assertTrue(epoch[1] >= 2, "rounds in epoch " + epoch[0] + ": " + epoch[1]);
+    }
+    assertTrue(best(r) > 0.5, "direct block momentum learns: R² " + best(r));
+    assertTrue(new Checkpoints(new Configuration(), ws.resolve("checkpoints").toString()).momentum(2).isPresent());
   }
 
   private static String[] concat(String[] a, String... b) {

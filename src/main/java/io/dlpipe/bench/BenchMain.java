@@ -23,8 +23,34 @@ import picocli.CommandLine.Option;
     "Benchmark dlpipe against the floor and the alternatives, in one run on the same data.",
     "quick and full write bench/results.json; scale adds one row count to bench/scale.json."})
 public final class BenchMain implements Callable<Integer> {
-  @Option(names = "--suite", required = true, description = "quick | full | scale")
+  @Option(names = "--suite", required = true, converter = SuiteName.class, description = "quick | full | scale | scale-out")
   Suite suite;
+
+  @Option(names = "--widths", split = ",", description = "scale-out: worker counts (default 1,2,4,8,16,32,64).")
+  List<Integer> widths = List.of(1, 2, 4, 8, 16, 32, 64);
+
+  @Option(names = "--shapes", split = ",", description = "scale-out: ames, credit (default both).")
+  List<BenchShape> shapes = List.of(BenchShape.AMES, BenchShape.CREDIT);
+
+  @Option(names = "--networks", split = ",", description = "scale-out: default, 2x512 (default both).")
+  List<String> networks = List.of("default", "2x512");
+
+  @Option(names = "--averagings", split = ",", description = "scale-out: train.averaging.method values (default simple,block-momentum).")
+  List<String> averagings = List.of("simple", "block-momentum");
+
+  @Option(names = "--modes", split = ",", description = "scale-out: fixed (one dataset at every width), per-worker (rows per worker held constant) (default both).")
+  List<String> modes = List.of("fixed", "per-worker");
+
+  @Option(names = "--rows-per-worker", defaultValue = "4096", description = "scale-out, mode per-worker: train rows per worker (default ${DEFAULT-VALUE}).")
+  long rowsPerWorker;
+
+  /** Suite names as typed: scale-out for SCALE_OUT. */
+  static final class SuiteName implements CommandLine.ITypeConverter<Suite> {
+    @Override
+    public Suite convert(String value) {
+      return Suite.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+  }
 
   @Option(names = "--out", paramLabel = "FILE", description = "Results file (default bench/results.json, or bench/scale.json for scale).")
   String out;
@@ -77,6 +103,19 @@ public final class BenchMain implements Callable<Integer> {
         String path = out != null ? out : Path.of(home, "bench", "scale.json").toString();
         ScaleBench.Entry entry = ScaleBench.run(spark, workDir, rows, !noTrain, sets, this.files);
         System.out.print(ScaleBench.render(ScaleBench.merge(files, path, entry)));
+        System.out.println("written: " + path);
+        return 0;
+      }
+      if (suite == Suite.SCALE_OUT) {
+        String path = out != null ? out : Path.of(home, "bench", "scale-out.json").toString();
+        ScaleOutBench.Plan plan = new ScaleOutBench.Plan(shapes, widths, rows == null ? 300_000 : rows, epochs == null ? 5 : epochs, networks,
+            averagings, modes, rowsPerWorker, sets);
+        ScaleOutBench.Results results = ScaleOutBench.run(spark, workDir, plan, files, path);
+        System.out.print(ScaleOutBench.render(results));
+        for (Map.Entry<String, String> chart : ScaleOutBench.svg(results).entrySet()) {
+          String svg = Path.of(path).resolveSibling("scale-out-" + chart.getKey() + ".svg").toString();
+          files.writeText(svg, chart.getValue());
+        }
         System.out.println("written: " + path);
         return 0;
       }

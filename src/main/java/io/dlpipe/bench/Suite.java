@@ -7,5 +7,7 @@ public enum Suite {
   /** The sizes the figures in BENCHMARKS.md come from; up to an hour. */
   FULL,
   /** ETL plus one training epoch at one row count, with time per row and the driver's peak memory. */
-  SCALE
+  SCALE,
+  /** One dataset trained at 1 to 64 workers: quality per sample seen against width (bench/scale-out.json). */
+  SCALE_OUT
 }

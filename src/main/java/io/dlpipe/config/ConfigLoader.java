@@ -606,6 +606,33 @@ public final class ConfigLoader {
     return mask;
   }
 
+  /**
+   * A number in [min, max) (or (min, max] when {@code positive}), or the string auto, read as NaN:
+   * the trainer resolves it once the width is known.
+   */
+  private static double autoNumber(ConfigReader r, Config c, String key, double min, double max, boolean positive) {
+    ConfigValue v = c.getValue(key);
+    if (v.valueType() == ConfigValueType.STRING && "auto".equals(((String) v.unwrapped()).trim())) {
+      return Double.NaN;
+    }
+    String range = positive ? "(" + fmtBound(min) + ", " + fmtBound(max) + "]" : "[" + fmtBound(min) + ", " + fmtBound(max) + ")";
+    double d;
+    try {
+      d = v.valueType() == ConfigValueType.NUMBER ? ((Number) v.unwrapped()).doubleValue()
+          : v.valueType() == ConfigValueType.STRING ? Double.parseDouble(((String) v.unwrapped()).trim()) : Double.NaN;
+    } catch (NumberFormatException e) {
+      d = Double.NaN;
+    }
+    if (positive ? !(d > min && d <= max) : !(d >= min && d < max)) {
+      throw ConfigReader.invalid(key, "auto or a number in " + range, v);
+    }
+    return d;
+  }
+
+  private static String fmtBound(double d) {
+    return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+  }
+
   private static TrainConfig train(ConfigReader r, Config c, TargetConfig target) {
     String hiddenKey = "train.model.hidden-layers";
     List<Integer> hidden = new ArrayList<>();
@@ -681,7 +708,14 @@ public final class ConfigLoader {
             r.enumValue("train.lr-batch-scaling", TrainConfig.BatchScaling.class),
             (int) r.integer("train.lr-base-batch-size", 1, 1_000_000),
             (int) r.integer("train.lr-warmup-iterations", 0, 100_000_000),
-            gradientSharingMask(r, c));
+            gradientSharingMask(r, c),
+            new TrainConfig.Averaging(
+                r.enumValue("train.averaging.method", TrainConfig.AveragingMethod.class),
+                autoNumber(r, c, "train.averaging.block-momentum", 0, 1, false),
+                autoNumber(r, c, "train.averaging.block-learning-rate", 0, 10, true),
+                r.bool("train.averaging.nesterov"),
+                r.enumValue("train.averaging.updater-state", TrainConfig.UpdaterState.class),
+                r.bool("train.averaging.scale-learning-rate")));
 
     return new TrainConfig(
         (int) r.integer("train.epochs", 1, 100_000),

@@ -232,6 +232,8 @@ public record TrainConfig(
    * @param lrWarmupIterations minibatch updates over which the learning rate ramps up linearly (0 = none)
    * @param gradientSharingNetworkMask gradient sharing: the network (CIDR) whose address each node
    *     uses; empty means the environment variable DL4J_VOID_IP on every node
+   * @param averaging parameter averaging: how the driver turns each round's average into the next
+   *     global model (plain averaging, or block momentum over rounds)
    */
   public record Master(
       MasterType type,
@@ -249,28 +251,84 @@ public record TrainConfig(
       BatchScaling lrBatchScaling,
       int lrBaseBatchSize,
       int lrWarmupIterations,
-      String gradientSharingNetworkMask) {
+      String gradientSharingNetworkMask,
+      Averaging averaging) {
 
     /** These options with the worker count resolved (see {@code train.workers = 0}). */
     public Master withWorkers(int count) {
       return new Master(type, batchSizePerWorker, averagingFrequency, workerPrefetchBatches, count, approach, exportDir, repartition,
           repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
-          gradientSharingNetworkMask);
+          gradientSharingNetworkMask, averaging);
     }
 
     /** These options with the averaging frequency resolved (see {@code train.averaging-frequency = 0}). */
     public Master withAveragingFrequency(int minibatches) {
       return new Master(type, batchSizePerWorker, minibatches, workerPrefetchBatches, workers, approach, exportDir, repartition,
           repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
-          gradientSharingNetworkMask);
+          gradientSharingNetworkMask, averaging);
+    }
+
+    /** These options with the averaging settings resolved (see {@code train.averaging}). */
+    public Master withAveraging(Averaging a) {
+      return new Master(type, batchSizePerWorker, averagingFrequency, workerPrefetchBatches, workers, approach, exportDir, repartition,
+          repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
+          gradientSharingNetworkMask, a);
     }
 
     /** These options with the minibatch size resolved (see {@code train.batch-size-per-worker = 0}). */
     public Master withBatchSizePerWorker(int rows) {
       return new Master(type, rows, averagingFrequency, workerPrefetchBatches, workers, approach, exportDir, repartition,
           repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
-          gradientSharingNetworkMask);
+          gradientSharingNetworkMask, averaging);
     }
+  }
+
+  /**
+   * How each averaging round's result becomes the next global model (parameter averaging only).
+   * Plain averaging divides each round's progress by the width: W workers that each step the same
+   * way move the average as far as one of them does, having used W times the data. Block momentum
+   * (BMUF: Chen and Huo, ICASSP 2016; SlowMo: Wang et al., ICLR 2020) filters the rounds' steps
+   * through a momentum buffer on the driver, which gives back most of that progress.
+   *
+   * @param method simple (the average is the next model) or block-momentum
+   * @param blockMomentum block-momentum: the momentum of the rounds' steps, in [0, 1); NaN means
+   *     auto, resolved from the width ({@code TrainingMasters.resolveAuto})
+   * @param blockLearningRate block-momentum: the scale of each round's step before it enters the
+   *     buffer; NaN means auto
+   * @param nesterov block-momentum: each round starts from the global model plus the momentum
+   *     step it is about to take (BMUF's Nesterov variant), not from the global model
+   * @param updaterState what the updater's state (Adam's moments) is after each round: the
+   *     workers' average, or reset to zero
+   * @param scaleLearningRate whether the learning rate follows the global minibatch (the
+   *     per-worker minibatch times the workers) rather than the per-worker one
+   */
+  public record Averaging(AveragingMethod method, double blockMomentum, double blockLearningRate, boolean nesterov, UpdaterState updaterState,
+      boolean scaleLearningRate) {
+    /** These settings with the automatic values resolved. */
+    public Averaging withBlock(double momentum, double learningRate) {
+      return new Averaging(method, momentum, learningRate, nesterov, updaterState, scaleLearningRate);
+    }
+
+    /** With another method (a run that cannot drive its own rounds falls back to simple). */
+    public Averaging withMethod(AveragingMethod m) {
+      return new Averaging(m, blockMomentum, blockLearningRate, nesterov, updaterState, scaleLearningRate);
+    }
+  }
+
+  /** How the driver combines an averaging round's result with the global model. */
+  public enum AveragingMethod {
+    /** The workers' average is the next global model (DL4J's parameter averaging). */
+    SIMPLE,
+    /** The round's step (average minus the previous global model) is filtered with block momentum. */
+    BLOCK_MOMENTUM
+  }
+
+  /** The updater's state after an averaging round. */
+  public enum UpdaterState {
+    /** The workers' states averaged, as their parameters are (DL4J's saveUpdater). */
+    AVERAGED,
+    /** Zeroed: every round's workers start their moments afresh. */
+    RESET
   }
 
   /** DL4J's Spark training masters. */

@@ -50,6 +50,7 @@ public final class Doctor {
     out.addAll(memory(executors));
     out.add(gpus(executors));
     out.add(export());
+    out.add(width());
     out.add(input());
     out.add(output());
     return out;
@@ -177,6 +178,30 @@ public final class Doctor {
           "point spark.hadoop.fs.defaultFS and output.dir (or train.export-dir) at HDFS or S3A, or set train.approach = direct");
     }
     return Finding.ok("export", "train.approach = export to " + dir + ", which every executor reaches");
+  }
+
+  /**
+   * The width train would use on this master: exact when etl has prepared the data (its train row
+   * count), else the rule and the cap this master sets.
+   */
+  private Finding width() {
+    int parallelism = spark.sparkContext().defaultParallelism();
+    TrainConfig.Master requested = cfg.train().master();
+    HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+    long trainRows;
+    try {
+      trainRows = io.dlpipe.train.PreparedInput.open(files, cfg).rows(io.dlpipe.spark.Columns.TRAIN);
+    } catch (RuntimeException e) {
+      String rule = requested.workers() > 0 ? "train.workers = " + requested.workers() + " as set"
+          : String.format(Locale.ROOT, "train.workers = 0: one worker per %,d train rows, at most %d on %s (Spark's default parallelism)",
+              TrainingMasters.AUTO_ROWS_PER_WORKER, parallelism, spark.sparkContext().master());
+      return Finding.ok("width", rule + "; run etl first for the exact width");
+    }
+    TrainConfig resolved = TrainingMasters.resolveAuto(cfg.train(), parallelism, trainRows);
+    String described = "train would use " + TrainingMasters.describeWidth(requested, resolved, parallelism, trainRows) + " on " + spark.sparkContext().master();
+    String problem = TrainingMasters.widthProblem(resolved, trainRows);
+    return problem == null ? Finding.ok("width", described)
+        : Finding.warn("width", described + "; " + problem, "set train.workers lower (0 chooses from the data), or train on more rows");
   }
 
   private Finding input() {

@@ -9,6 +9,8 @@ import io.dlpipe.io.ModelStore;
 import io.dlpipe.io.OutputGuard;
 import io.dlpipe.io.OutputKind;
 import io.dlpipe.io.OutputMarker;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,10 +27,13 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Per-epoch checkpoints in {@code <output.dir>/checkpoints/epoch-NNNNNN/}: {@code network.zip} (parameters
- * and updater state), {@code state.json} ({@link TrainState}), and {@code _SUCCESS} written last,
+ * and updater state), {@code state.json} ({@link TrainState}), {@code momentum.bin} under block
+ * momentum (the driver's buffer, {@link BlockMomentum}), and {@code _SUCCESS} written last,
  * so a driver killed while writing leaves an incomplete folder that is ignored, never a damaged
  * checkpoint that is trusted. Only the newest complete checkpoint and the best epochs' are kept (the
  * best one, or the {@code train.average-epochs} best, whose parameters are averaged at the end).
@@ -39,6 +44,8 @@ final class Checkpoints {
   private static final Pattern NAME = Pattern.compile("epoch-(\\d+)");
   private static final String NETWORK = "network.zip";
   private static final String STATE = "state.json";
+  /** The block-momentum buffer ({@link BlockMomentum}), in ND4J's binary format; absent under plain averaging. */
+  private static final String MOMENTUM = "momentum.bin";
   private static final String SUCCESS = "_SUCCESS";
 
   private final Configuration conf;
@@ -103,10 +110,23 @@ final class Checkpoints {
    * {@code keepBest} best epochs by {@code metric} (at least {@code state.bestEpoch()}'s).
    */
   void write(MultiLayerNetwork net, TrainState state, int keepBest, EarlyStoppingMetric metric) {
+    write(net, null, state, keepBest, metric);
+  }
+
+  /** As {@link #write(MultiLayerNetwork, TrainState, int, EarlyStoppingMetric)}, with the block-momentum buffer when not null. */
+  void write(MultiLayerNetwork net, INDArray momentum, TrainState state, int keepBest, EarlyStoppingMetric metric) {
     mark();
     String path = path(state.epoch());
     files.deleteRecursively(path);
     ModelStore.write(conf, HadoopFiles.join(path, NETWORK), net, true);
+    if (momentum != null) {
+      Path file = new Path(HadoopFiles.join(path, MOMENTUM));
+      try (DataOutputStream out = file.getFileSystem(conf).create(file, true)) {
+        Nd4j.write(momentum, out);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the momentum buffer to " + file, e);
+      }
+    }
     files.writeText(HadoopFiles.join(path, STATE), Json.write(state));
     files.writeText(HadoopFiles.join(path, SUCCESS), "");
     Set<Integer> keep = new java.util.HashSet<>(List.of(state.epoch(), state.bestEpoch()));
@@ -132,6 +152,20 @@ final class Checkpoints {
   /** Whether a complete checkpoint of {@code epoch} is kept. */
   boolean has(int epoch) {
     return complete().contains(epoch);
+  }
+
+  /** The block-momentum buffer of a kept checkpoint, empty when it was trained with plain averaging. */
+  Optional<INDArray> momentum(int epoch) {
+    String file = HadoopFiles.join(path(epoch), MOMENTUM);
+    if (!files.exists(file)) {
+      return Optional.empty();
+    }
+    Path p = new Path(file);
+    try (DataInputStream in = p.getFileSystem(conf).open(p)) {
+      return Optional.of(Nd4j.read(in));
+    } catch (IOException | RuntimeException e) {
+      throw new DataException("Checkpoint momentum buffer " + file + " is not readable: " + e.getMessage() + "; run train with --fresh to start over", e);
+    }
   }
 
   /** The network of a kept checkpoint, with its updater state when asked. */

@@ -3,9 +3,14 @@ package io.dlpipe.train;
 import io.dlpipe.config.TrainConfig;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.util.SparkUtils;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pass of data-parallel training over the minibatches at the learning rate the schedule gives
@@ -13,8 +18,15 @@ import org.nd4j.linalg.dataset.DataSet;
  * epoch loop that {@link TrainJob} and the cross-validation folds ({@link FoldTrainer}) share, so a
  * fold trains exactly as the main model does. Closing it releases the minibatches: the persisted
  * RDD, or the exported files.
+ *
+ * <p>With {@code train.averaging.method = simple}, one DL4J fit per epoch: DL4J's training master
+ * splits the epoch into averaging rounds itself. With {@code block-momentum}, the runner splits
+ * the epoch the same way ({@code SparkUtils.balancedRandomSplit}, DL4J's own split, into rounds
+ * of {@code workers x averaging-frequency} minibatches) and fits one round per DL4J call, so that
+ * the driver can take the block-momentum step ({@link BlockMomentum}) between rounds.
  */
 public final class EpochRunner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EpochRunner.class);
   private final SparkDl4jMultiLayer sparkNet;
   private final JavaRDD<DataSet> minibatches;
   private final Supplier<ExportedMinibatches> export;
@@ -23,12 +35,48 @@ public final class EpochRunner implements AutoCloseable {
   private JavaRDD<String> dealt;
   private double learningRate = Double.NaN;
   private volatile long fitStartNanos;
+  private BlockMomentum blocks;
+  private long roundsRun;
+  private long stepNanos;
+  private long directCount = -1;
 
   private EpochRunner(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, Supplier<ExportedMinibatches> export, TrainConfig train) {
     this.sparkNet = sparkNet;
     this.minibatches = minibatches;
     this.export = export;
     this.train = train;
+    TrainConfig.Averaging a = train.master().averaging();
+    // Momentum 0 with rate 1 is plain averaging: DL4J's own loop does that without a job per round.
+    boolean plain = a.blockMomentum() == 0 && a.blockLearningRate() == 1;
+    if (a.method() == TrainConfig.AveragingMethod.BLOCK_MOMENTUM && train.master().type() == TrainConfig.MasterType.PARAMETER_AVERAGING && !plain) {
+      this.blocks = new BlockMomentum(a, null);
+    }
+  }
+
+  /**
+   * Carries on with a momentum buffer restored from a checkpoint (block momentum only; ignored
+   * otherwise, and null leaves the buffer at zero).
+   */
+  public void restoreMomentum(INDArray buffer) {
+    if (blocks != null && buffer != null) {
+      // A copy: the runner updates its buffer in place every round.
+      blocks = new BlockMomentum(train.master().averaging(), buffer.dup());
+    }
+  }
+
+  /** The block-momentum buffer to checkpoint; null under plain averaging or before the first round. */
+  public INDArray momentum() {
+    return blocks == null ? null : blocks.buffer();
+  }
+
+  /** Averaging rounds fitted by this runner so far. */
+  public long rounds() {
+    return roundsRun;
+  }
+
+  /** Driver time of the block-momentum steps so far, in nanoseconds (0 under plain averaging). */
+  public long stepNanos() {
+    return stepNanos;
   }
 
   /**
@@ -60,22 +108,65 @@ public final class EpochRunner implements AutoCloseable {
       learningRate = lr;
     }
     fitStartNanos = 0;
+    int workers = train.master().workers();
+    int perRound = workers * train.master().averagingFrequency();
     if (export != null) {
       if (exported == null) {
         exported = export.get();
       }
       fitStartNanos = System.nanoTime();
       JavaRDD<String> previous = dealt;
-      dealt = exported.dealt(epoch, train.master().workers(), train.seed());
-      sparkNet.fitPaths(dealt, new MinibatchFileLoader());
+      dealt = exported.dealt(epoch, workers, train.seed());
+      if (blocks == null) {
+        sparkNet.fitPaths(dealt, new MinibatchFileLoader());
+        roundsRun += Math.max(1, exported.count() / perRound);
+      } else {
+        // Persisted here, not by DL4J: every round's split reads it.
+        dealt.persist(StorageLevel.MEMORY_ONLY());
+        for (JavaRDD<String> round : SparkUtils.balancedRandomSplit((int) exported.count(), perRound, dealt, train.seed() + epoch)) {
+          step(() -> sparkNet.fitPaths(round, new MinibatchFileLoader()));
+          round.unpersist(false);
+        }
+      }
       if (previous != null) {
         previous.unpersist(false);
       }
     } else {
       fitStartNanos = System.nanoTime();
-      sparkNet.fit(minibatches);
+      if (blocks == null) {
+        sparkNet.fit(minibatches);
+      } else {
+        if (directCount < 0) {
+          minibatches.persist(TrainingMasters.storageLevel(train.master().storageLevel()) == null
+              ? StorageLevel.MEMORY_ONLY_SER() : TrainingMasters.storageLevel(train.master().storageLevel()));
+          directCount = minibatches.count();
+        }
+        for (JavaRDD<DataSet> round : SparkUtils.balancedRandomSplit((int) directCount, perRound, minibatches, train.seed() + epoch)) {
+          step(() -> sparkNet.fit(round));
+          round.unpersist(false);
+        }
+      }
     }
     return lr;
+  }
+
+  /** One averaging round fitted by {@code fit}, with the block-momentum step around it. */
+  private void step(Runnable fit) {
+    MultiLayerNetwork net = network();
+    long t0 = System.nanoTime();
+    blocks.beforeRound(net);
+    long t1 = System.nanoTime();
+    fit.run();
+    long t2 = System.nanoTime();
+    blocks.afterRound(net);
+    if (train.master().averaging().updaterState() == TrainConfig.UpdaterState.RESET && net.getUpdater().getStateViewArray() != null) {
+      net.getUpdater().getStateViewArray().assign(0);
+    }
+    stepNanos += (t1 - t0) + (System.nanoTime() - t2);
+    roundsRun++;
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("round {}: fit {} ms, block-momentum step {} ms", roundsRun, (t2 - t1) / 1_000_000, (t1 - t0 + System.nanoTime() - t2) / 1_000_000);
+    }
   }
 
   /**

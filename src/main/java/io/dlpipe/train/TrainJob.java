@@ -74,6 +74,10 @@ public final class TrainJob {
   private final HadoopFiles files;
   private final ModelLayout layout;
   private StagedOutput staged;
+  private TrainConfig resolved;
+  private final List<long[]> rounds = new java.util.ArrayList<>();
+  /** The block-momentum buffer this run resumed with, as read from the checkpoint (for tests). */
+  org.nd4j.linalg.api.ndarray.INDArray restoredMomentum;
 
   public TrainJob(SparkSession spark, DlpipeConfig cfg) {
     this.spark = spark;
@@ -165,8 +169,11 @@ public final class TrainJob {
       // DL4J's stats default to asking pool.ntp.org for the time, and fail training where it cannot be reached.
       System.setProperty(STATS_CLOCK, "org.deeplearning4j.spark.time.SystemClockTimeSource");
     }
+    TrainConfig.Master requested = train.master();
     train = TrainingMasters.resolveAuto(train, jsc.defaultParallelism(), in.rows(Columns.TRAIN));
+    resolved = train;
     m = train.master();
+    TrainingMasters.logWidth(requested, train, jsc.defaultParallelism(), in.rows(Columns.TRAIN));
     int workers = m.workers();
     String exportDir = m.exportDir().isEmpty() ? out.export() : m.exportDir();
     TrainConfig.Approach approach = TrainingMasters.usableApproach(jsc, m.approach(), exportDir);
@@ -184,6 +191,12 @@ public final class TrainJob {
     EpochRunner runner = approach == TrainConfig.Approach.EXPORT
         ? EpochRunner.exported(sparkNet, () -> ExportedMinibatches.write(toTrain, exportDir, featureCount, batchSize, codec, conversionNanos, conversionRows), train)
         : EpochRunner.direct(sparkNet, minibatches(toTrain, featureCount, batchSize, head, conversionNanos, conversionRows), train);
+    if (resumedFrom != null && m.type() == TrainConfig.MasterType.PARAMETER_AVERAGING && m.averaging().method() == TrainConfig.AveragingMethod.BLOCK_MOMENTUM) {
+      Optional<org.nd4j.linalg.api.ndarray.INDArray> buffer = checkpoints.momentum(resumedFrom);
+      LOG.info(buffer.isPresent() ? "Block momentum: the momentum buffer of epoch {} restored" : "Block momentum: checkpoint {} has no momentum buffer (trained with simple averaging); starting it at zero", resumedFrom);
+      buffer.ifPresent(runner::restoreMomentum);
+      restoredMomentum = buffer.orElse(null);
+    }
     LOG.info("Training master: {}, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
         + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}, threads per worker {}", EnumNames.kebab(m.type()), workers,
         m.batchSizePerWorker(), m.averagingFrequency(),
@@ -210,6 +223,8 @@ public final class TrainJob {
         conversionRows.reset();
         long executorMillis = executorTime.millis();
         long epochStart = System.nanoTime();
+        long roundsBefore = runner.rounds();
+        long stepBefore = runner.stepNanos();
         EpochRecord record;
         try (StageTimer.Stage s = timer.start("epoch-" + epoch, "epoch " + epoch + " of " + train.epochs() + ": fit, then evaluate on validation")) {
           double lr;
@@ -218,6 +233,7 @@ public final class TrainJob {
             lr = runner.run(epoch);
           }
           double fitSeconds = seconds(epochStart);
+          rounds.add(new long[] {epoch, runner.rounds() - roundsBefore, runner.stepNanos() - stepBefore, System.nanoTime() - epochStart});
           EvalMetrics val = Evaluator.evaluate(validationRows, net, head, featureCount, train.evalBatchSize());
           double epochSeconds = seconds(epochStart);
           long trained = in.rows(Columns.TRAIN);
@@ -232,7 +248,7 @@ public final class TrainJob {
               + "train.updater.learning-rate (now " + record.learningRate() + ") and run train with --fresh");
         }
         state = state.after(record, train.earlyStopping().minDelta(), train.earlyStopping().patience(), train.earlyStopping().metric());
-        checkpoints.write(net, state, train.averageEpochs(), train.earlyStopping().metric());
+        checkpoints.write(net, runner.momentum(), state, train.averageEpochs(), train.earlyStopping().metric());
         files.writeText(out.history(), historyCsv(state));
         sessionSeconds += record.seconds();
         sessionEpochs++;
@@ -294,6 +310,19 @@ public final class TrainJob {
           state.stoppedEarly() ? "stopped early" : "all epochs run", b.metricName().key(), fmt(b.metric()), fmt(b.valLoss()), layout.root());
       return new TrainResult(provenance, best, head, state);
     }
+  }
+
+  /** The training settings with their automatic values resolved for this run; null before it resolved them. */
+  public TrainConfig resolved() {
+    return resolved;
+  }
+
+  /**
+   * Per epoch trained by this run: {epoch, averaging rounds, driver nanoseconds of the
+   * block-momentum steps, fit nanoseconds}. For the scale-out bench.
+   */
+  public List<long[]> rounds() {
+    return List.copyOf(rounds);
   }
 
   /**

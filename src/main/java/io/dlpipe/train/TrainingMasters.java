@@ -193,7 +193,7 @@ public final class TrainingMasters {
   static final int AUTO_MIN_ROUNDS = 2;
 
   /** Train rows per worker below which {@code train.workers = 0} uses fewer workers: 2 automatic rounds. */
-  static final long AUTO_ROWS_PER_WORKER = (long) AUTO_ROUND_ROWS * AUTO_MIN_ROUNDS;
+  public static final long AUTO_ROWS_PER_WORKER = (long) AUTO_ROUND_ROWS * AUTO_MIN_ROUNDS;
 
   /**
    * The configuration with its automatic settings resolved for this data.
@@ -237,7 +237,89 @@ public final class TrainingMasters {
       long perRound = Math.min((AUTO_ROUND_ROWS + batch - 1) / batch, stepsPerWorker / AUTO_MIN_ROUNDS);
       m = m.withAveragingFrequency((int) Math.max(AUTO_MIN_AVERAGING, perRound));
     }
+    TrainConfig.Averaging a = m.averaging();
+    if (Double.isNaN(a.blockMomentum()) || Double.isNaN(a.blockLearningRate())) {
+      a = a.withBlock(Double.isNaN(a.blockMomentum()) ? autoBlockMomentum(workers) : a.blockMomentum(),
+          Double.isNaN(a.blockLearningRate()) ? 1.0 : a.blockLearningRate());
+      m = m.withAveraging(a);
+    }
     return train.withMaster(m);
+  }
+
+  /**
+   * Train rows per worker below which the scale-out suite measured a loss of validation quality
+   * (bench/scale-out.json, BENCHMARKS.md "Scale-out"); train warns below it. Synthetic Ames, three
+   * epochs, defaults: 19,950 rows per worker (8 workers) ended within 0.001 of one worker's best
+   * R², 9,975 (16 workers) 0.004 below it, 2,493 (64 workers) 0.012 below.
+   */
+  static final long SAFE_ROWS_PER_WORKER = 20_000;
+
+  /** Why {@code train.workers} resolved to its width, for the train log and {@code doctor}. */
+  public static String widthReason(TrainConfig.Master requested, int workers, int parallelism, long trainRows) {
+    if (requested.workers() > 0) {
+      return String.format(Locale.ROOT, "train.workers = %d as set", requested.workers());
+    }
+    long byRows = trainRows / AUTO_ROWS_PER_WORKER;
+    String why = byRows >= parallelism
+        ? String.format(Locale.ROOT, "capped at Spark's default parallelism %d (the cluster's cores)", parallelism)
+        : byRows < 1 ? "at least 1" : "no more than the data allows";
+    return String.format(Locale.ROOT, "train.workers = 0: one per %,d train rows (%,d rows: %,d), %s", AUTO_ROWS_PER_WORKER, trainRows,
+        Math.max(1, byRows), why);
+  }
+
+  /**
+   * The width a run resolves to and why, its rows per worker, rounds per epoch and averaging: the
+   * train log's line and {@code doctor}'s finding. {@code resolved} is {@code requested}'s config
+   * after {@link #resolveAuto}.
+   */
+  public static String describeWidth(TrainConfig.Master requested, TrainConfig resolved, int parallelism, long trainRows) {
+    TrainConfig.Master m = resolved.master();
+    String width = String.format(Locale.ROOT, "%d worker%s (%s)", m.workers(), m.workers() == 1 ? "" : "s", widthReason(requested, m.workers(), parallelism, trainRows));
+    if (m.type() != TrainConfig.MasterType.PARAMETER_AVERAGING) {
+      return width;
+    }
+    long perWorker = trainRows / Math.max(1, m.workers());
+    long rounds = Math.max(1, (perWorker / Math.max(1, m.batchSizePerWorker())) / Math.max(1, m.averagingFrequency()));
+    TrainConfig.Averaging a = m.averaging();
+    String averaging = a.method() == TrainConfig.AveragingMethod.SIMPLE ? "simple averaging"
+        : String.format(Locale.ROOT, "block momentum %.4g, block learning rate %.4g%s", a.blockMomentum(), a.blockLearningRate(), a.nesterov() ? ", Nesterov" : "");
+    return String.format(Locale.ROOT, "%s; %,d train rows per worker, minibatches of %d, averaging every %d, about %d round%s per epoch, %s",
+        width, perWorker, m.batchSizePerWorker(), m.averagingFrequency(), rounds, rounds == 1 ? "" : "s", averaging);
+  }
+
+  /**
+   * Why a resolved width would learn less per epoch than one worker, or null: fewer train rows
+   * per worker than the scale-out suite measured as safe.
+   */
+  public static String widthProblem(TrainConfig resolved, long trainRows) {
+    TrainConfig.Master m = resolved.master();
+    long perWorker = trainRows / Math.max(1, m.workers());
+    if (m.workers() > 1 && perWorker < SAFE_ROWS_PER_WORKER) {
+      return String.format(Locale.ROOT, "only %,d train rows per worker at %d workers: below %,d, the scale-out suite measured a loss of "
+          + "validation quality from averaging (BENCHMARKS.md, \"Scale-out\")", perWorker, m.workers(), SAFE_ROWS_PER_WORKER);
+    }
+    return null;
+  }
+
+  /** Logs the width the run trains at and why, and a warning when {@link #widthProblem} finds one. */
+  static void logWidth(TrainConfig.Master requested, TrainConfig resolved, int parallelism, long trainRows) {
+    LOG.info("Width: {}", describeWidth(requested, resolved, parallelism, trainRows));
+    String problem = widthProblem(resolved, trainRows);
+    if (problem != null) {
+      LOG.warn("{}{}. Set train.workers lower (0 chooses from the data), or train on more rows", Character.toUpperCase(problem.charAt(0)), problem.substring(1));
+    }
+  }
+
+  /** The largest block momentum {@code train.averaging.block-momentum = auto} chooses. */
+  static final double AUTO_MAX_BLOCK_MOMENTUM = 0.5;
+
+  /**
+   * BMUF's block momentum for {@code workers}: 1 - 1/W, so that at steady state the buffer scales
+   * each round's averaged step by about W, the progress averaging divided away; capped at
+   * {@value #AUTO_MAX_BLOCK_MOMENTUM}. One worker: 0, plain averaging.
+   */
+  static double autoBlockMomentum(int workers) {
+    return Math.min(AUTO_MAX_BLOCK_MOMENTUM, 1.0 - 1.0 / Math.max(1, workers));
   }
 
   static RDDTrainingApproach approach(TrainConfig.Approach a) {

@@ -21,12 +21,26 @@ class DoctorTest {
   @Test
   void aWorkingSetupPassesEveryCheck() {
     List<Finding> findings = new Doctor(TestSpark.get(), TestData.creditConfig(TestData.credit(), tmp.resolve("ws"))).run();
-    assertEquals(List.of("versions", "backend", "backend", "memory", "gpu", "export", "input", "output"), findings.stream().map(Finding::topic).toList());
+    assertEquals(List.of("versions", "backend", "backend", "memory", "gpu", "export", "width", "input", "output"), findings.stream().map(Finding::topic).toList());
     assertTrue(findings.stream().allMatch(f -> f.level() == Finding.Level.OK), findings.toString());
     assertTrue(line(findings, "versions").matches("OK +versions +Java 17\\.\\S+, Spark 3\\.5\\.9, Scala 2\\.12\\.18, DL4J 1\\.0\\.0-M2"), line(findings, "versions"));
     assertEquals("OK    gpu      no GPU assigned to any task", line(findings, "gpu"));
+    assertEquals("OK    width    train.workers = 0: one worker per 65,536 train rows, at most 4 on local[2] (Spark's default parallelism); "
+        + "run etl first for the exact width", line(findings, "width"));
     assertEquals("OK    input    " + TestData.credit() + " is readable: 14 columns, target Status present", line(findings, "input"));
     assertEquals("OK    output   " + tmp.resolve("ws") + " is writable", line(findings, "output"));
+  }
+
+  @Test
+  void thePreparedTrainRowsGiveTheExactWidthAndTooFewPerWorkerWarn() {
+    Path ws = tmp.resolve("ws");
+    io.dlpipe.config.DlpipeConfig cfg = TestData.creditConfig(TestData.credit(), ws, "train.workers=4");
+    new io.dlpipe.etl.EtlJob(TestSpark.get(), cfg).run();
+    List<Finding> findings = new Doctor(TestSpark.get(), cfg).run();
+    assertEquals("WARN  width    train would use 4 workers (train.workers = 4 as set); 896 train rows per worker, minibatches of 32, averaging every 20, "
+        + "about 1 round per epoch, block momentum 0.5000, block learning rate 1.000, Nesterov on local[2]; only 896 train rows per worker at 4 workers: below 20,000, the scale-out suite "
+        + "measured a loss of validation quality from averaging (BENCHMARKS.md, \"Scale-out\")\n"
+        + "               fix: set train.workers lower (0 chooses from the data), or train on more rows", line(findings, "width"));
   }
 
   @Test

@@ -49,7 +49,8 @@ class TrainConfigTest {
     TrainConfig.Master m = t.master();
     assertEquals(new TrainConfig.Master(TrainConfig.MasterType.PARAMETER_AVERAGING, 0, 0, 2, 0, TrainConfig.Approach.EXPORT, "",
         TrainConfig.Repartition.NUM_PARTITIONS_WORKERS_DIFFERS, TrainConfig.RepartitionStrategy.BALANCED, TrainConfig.StorageLevelName.MEMORY_ONLY_SER, false,
-        1, TrainConfig.BatchScaling.SQRT, 32, 100, ""), m);
+        1, TrainConfig.BatchScaling.SQRT, 32, 100, "", new TrainConfig.Averaging(TrainConfig.AveragingMethod.BLOCK_MOMENTUM, Double.NaN, Double.NaN, true,
+        TrainConfig.UpdaterState.AVERAGED, true)), m);
   }
 
   @Test

@@ -287,6 +287,8 @@ public final class InputReader {
   }
 
   private static Dataset<Row> readCsv(SparkSession spark, InputConfig input) {
+    // Field counts are checked on the whole raw record, whatever columns a later stage keeps (also in a session dlpipe did not start).
+    spark.conf().set(io.dlpipe.spark.SparkSessions.CSV_COLUMN_PRUNING, false);
     // The header alone names the columns; inferSchema would cost a full pass over the data.
     StructType header = csvReader(spark, input).option("multiLine", input.multiLine() == CsvMultiLine.TRUE).csv(input.path()).schema();
     if (header.fields().length == 0) {

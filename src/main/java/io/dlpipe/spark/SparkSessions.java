@@ -7,6 +7,14 @@ import org.apache.spark.sql.SparkSession;
 
 /** Builds the one SparkSession a dlpipe command uses, with the settings every job relies on. */
 public final class SparkSessions {
+  /**
+   * Spark's CSV reader parses only the columns a query needs; a record is then malformed only when
+   * those columns are, so a row with too few or too many fields passes whenever a column is dropped
+   * (privacy.drop-columns) or a model reads fewer columns than the file has. dlpipe checks the field
+   * count of every raw record, so the reader must tokenize all of them.
+   */
+  public static final String CSV_COLUMN_PRUNING = "spark.sql.csv.parser.columnPruning.enabled";
+
   /** Used when neither --master, the config, nor spark-submit names a master. */
   public static final String DEFAULT_MASTER = "local[*]";
 
@@ -38,6 +46,7 @@ public final class SparkSessions {
     // Timestamps in outputs and summaries must not depend on the machine's zone.
     conf.set("spark.sql.session.timeZone", "UTC");
     conf.set("spark.sql.adaptive.enabled", "true");
+    conf.set(CSV_COLUMN_PRUNING, "false");
     // s3a:// output through an S3A committer (S3 has no rename; the magic committer needs no cluster
     // file system): see docs/RELIABILITY.md, "Object stores". Other schemes keep FileOutputCommitter.
     conf.set("spark.sql.sources.commitProtocolClass", "io.dlpipe.io.CloudCommitProtocol");

@@ -1,6 +1,7 @@
 package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.io.WorkspaceGuard;
 import io.dlpipe.io.WorkspaceLock;
 import io.dlpipe.spark.SparkSessions;
 import io.dlpipe.submit.SparkSubmitter;
@@ -22,7 +23,7 @@ final class Runs {
    * exit code.
    */
   static int withSpark(String command, DlpipeConfig cfg, CommonOptions options, Function<SparkSession, Integer> body) {
-    return withSpark(command, cfg, options, false, body);
+    return withSpark(command, cfg, options, null, body);
   }
 
   /**
@@ -31,17 +32,25 @@ final class Runs {
    * same workspace fails at once (exit code 3) instead of after Spark's start-up. On a cluster the
    * submitted driver takes it, not the process that hands off.
    */
-  static int withWorkspace(String command, DlpipeConfig cfg, CommonOptions options, Function<SparkSession, Integer> body) {
-    return withSpark(command, cfg, options, true, body);
+  static int withWorkspace(String command, DlpipeConfig cfg, CommonOptions options, Function<Configuration, WorkspaceGuard> outputs,
+      Function<SparkSession, Integer> body) {
+    return withSpark(command, cfg, options, outputs, body);
   }
 
-  private static int withSpark(String command, DlpipeConfig cfg, CommonOptions options, boolean lock, Function<SparkSession, Integer> body) {
+  /**
+   * @param outputs what the command writes or replaces, checked as a whole before its first byte
+   *     (the workspace's marker, then its lock); null for a command that writes no workspace
+   */
+  private static int withSpark(String command, DlpipeConfig cfg, CommonOptions options, Function<Configuration, WorkspaceGuard> outputs,
+      Function<SparkSession, Integer> body) {
     String master = SparkSessions.resolveMaster(options.master, cfg.spark());
     if (SparkSubmitter.shouldHandOff(master)) {
       return SparkSubmitter.run(SparkSubmitter.plan(cfg, master, options.conf, options.originalArgs(), System.getenv()));
     }
-    if (lock) {
-      try (WorkspaceLock held = WorkspaceLock.acquire(hadoopConf(master, cfg), cfg.output().dir(), command, cfg.output().lockStaleAfter())) {
+    if (outputs != null) {
+      Configuration hadoop = hadoopConf(master, cfg);
+      outputs.apply(hadoop).claim(command);
+      try (WorkspaceLock held = WorkspaceLock.acquire(hadoop, cfg.output().dir(), command, cfg.output().lockStaleAfter())) {
         return run(command, master, cfg, body);
       }
     }

@@ -25,7 +25,11 @@ public enum OutputKind {
   /** {@code <output.dir>/drift/dt=<date>/} of {@code run --date}: drift.json and drift.html. */
   DRIFT("run"),
   /** {@code <output.dir>/runs/dt=<date>/} of {@code run --date}: the day's run-summary.json. */
-  RUN_DAY("run");
+  RUN_DAY("run"),
+  /** {@code <output.dir>} itself: marks a folder as a dlpipe workspace (stage: the first command that wrote it). */
+  WORKSPACE("run"),
+  /** The folder of {@code synth --out}. */
+  SYNTH("synth");
 
   private final String stage;
 

@@ -56,6 +56,8 @@ public final class SparkSessions {
     // Spark's UI, event log and --verbose then hide the same credential keys dlpipe masks: the
     // command's masker (built-in patterns plus security.secret-keys), installed when its config loaded.
     conf.set("spark.redaction.regex", io.dlpipe.config.SecretMasker.current().sparkRedactionRegex());
+    // ...and the query plans it prints (paths and options) without the passwords of URLs and connection strings.
+    conf.set("spark.redaction.string.regex", io.dlpipe.config.SecretMasker.sparkStringRedactionRegex());
     if (master.startsWith("local")) {
       // On a laptop or CI box the host name may resolve to a non-loopback address.
       conf.set("spark.driver.host", "127.0.0.1");

@@ -110,7 +110,7 @@ class SparkSubmitPlanTest {
   void aSecretThatOnlyTheCommandLineCouldCarryIsRefused() {
     List<String> args = List.of("etl", "--set", "input.options.password=pw-778899");
     ConfigException e = assertThrows(ConfigException.class, () -> SparkSubmitPlan.withoutSecretSets(args, io.dlpipe.config.SecretMasker.builtIn()));
-    assertEquals("--set input.options.password=**** holds a secret, which the hand-off to spark-submit would put on its command line, where ps shows it; "
+    assertEquals("--set input.options.password=**** holds a secret (by its key name or its value: URL credentials, a password parameter), which the hand-off to spark-submit would put on its command line, where ps shows it; "
         + "put it in the --conf file (or use ${?ENV} substitution there)", e.getMessage());
   }
 

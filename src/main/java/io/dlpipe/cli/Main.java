@@ -65,6 +65,16 @@ public final class Main implements Runnable {
             reconfigureLogging();
           }
         });
+    // A usage error is one line too, naming where the help is: a scheduler's alert shows it whole.
+    cli.setParameterExceptionHandler(
+        (e, args2) -> {
+          CommandLine failed = e.getCommandLine();
+          String command = failed.getCommandSpec().qualifiedName();
+          failed.getErr().println("dlpipe: " + SecretMasker.current().scrub(String.valueOf(e.getMessage())).strip().replaceAll("\\s*\\R\\s*", " ")
+              + " (see " + command + " --help)");
+          failed.getErr().flush();
+          return ExitCodes.USAGE;
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           // Whatever the exception says passes the running command's masker: Hadoop and Spark put

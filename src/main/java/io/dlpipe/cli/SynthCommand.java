@@ -47,7 +47,7 @@ final class SynthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (rows < 1 || files < 1 || malformedRatio < 0 || malformedRatio > 1 || columns < 2) {
+    if (rows < 1 || files < 1 || !(malformedRatio >= 0 && malformedRatio <= 1) || columns < 2) { // NaN is out of range
       throw new io.dlpipe.ConfigException("synth: expected --rows >= 1, --files >= 1, --malformed-ratio in [0, 1] and --columns >= 2, found " + rows + ", " + files + ", " + malformedRatio + ", " + columns);
     }
     SparkSettings settings = new SparkSettings("", "dlpipe-synth", Map.of(), "");

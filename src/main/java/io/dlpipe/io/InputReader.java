@@ -218,6 +218,10 @@ public final class InputReader {
       if (file.find() || (file = FOOTER.matcher(m)).find() || (file = DECODING.matcher(m)).find()) {
         return new DataException("Corrupt or truncated Parquet file " + file.group(1) + ": it cannot be read (" + firstLine(innermost(c)) + ")", e);
       }
+      if (m.startsWith("[UNABLE_TO_INFER_SCHEMA]")) {
+        // A folder that holds only folders, or only files Spark skips (names starting with _ or .).
+        return new DataException("Input has no data files: Spark found no file it reads under the input (" + firstLine(m) + ")", e);
+      }
       if (c instanceof java.net.UnknownHostException) {
         return new DataException("Unknown host " + m + ": the file system named in the path cannot be reached (check the host name in input.path and output.dir)", e);
       }

@@ -177,6 +177,17 @@ public final class WorkspaceGuard {
   /** Checks every declared path; writes nothing. */
   public WorkspaceGuard check() {
     if (workspace != null) {
+      requireUsablePath(files.conf(), workspace, "output.dir");
+    }
+    targets.forEach(t -> requireUsablePath(files.conf(), t.path, t.role));
+    for (Named in : inputs) {
+      requireUsablePath(files.conf(), in.path, in.role);
+      if (isRoot(files.conf(), in.path)) {
+        // Spark would list the whole file system (and /proc on Linux) before finding nothing to read.
+        throw new ConfigException("Refusing " + in.role + " " + in.path + ": it is the root of its file system; give the folder or files of the input");
+      }
+    }
+    if (workspace != null) {
       requireWorkspace(files, workspace);
     }
     for (Target t : targets) {
@@ -250,6 +261,46 @@ public final class WorkspaceGuard {
         + " (" + String.join(", ", entries.subList(0, Math.min(3, entries.size()))) + (entries.size() > 3 ? ", ..." : "") + ") and no "
         + OutputMarker.FILE + ", so it is not a dlpipe workspace; dlpipe writes run-summary.json, its lock and its folders there. " + rule);
   }
+
+  /**
+   * Refuses a path no file system could use, before anything looks at it: empty, holding a control
+   * character, a component longer than a file name may be, not a Hadoop path, or with a scheme no
+   * file system is configured for. Connects to nothing.
+   */
+  public static void requireUsablePath(Configuration conf, String path, String role) {
+    String problem = null;
+    if (path == null || path.isBlank()) {
+      problem = "it is empty";
+    } else if (path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      problem = "it holds a control character";
+    } else if (java.util.Arrays.stream(path.split("/")).anyMatch(part -> part.length() > MAX_NAME)) {
+      problem = "a part of it is longer than " + MAX_NAME + " characters, more than a file system allows in a name";
+    } else {
+      try {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        String scheme = p.toUri().getScheme();
+        if (scheme != null) {
+          org.apache.hadoop.fs.FileSystem.getFileSystemClass(scheme, conf);
+          URI defaultFs = org.apache.hadoop.fs.FileSystem.getDefaultUri(conf);
+          if (!scheme.equals("file") && p.toUri().getAuthority() == null && !(scheme.equals(defaultFs.getScheme()) && defaultFs.getAuthority() != null)) {
+            problem = "it names no host or bucket after " + scheme + "://";
+          }
+        }
+      } catch (org.apache.hadoop.fs.UnsupportedFileSystemException e) {
+        problem = "no file system is known for its scheme (" + e.getMessage() + ")";
+      } catch (IllegalArgumentException | java.io.IOException e) {
+        problem = "it is not a valid Hadoop path (" + e.getMessage() + ")";
+      }
+    }
+    if (problem != null) {
+      String shown = path == null ? "" : path.replaceAll("\\p{Cntrl}", "?");
+      throw new ConfigException("Invalid path for " + role + ": expected a Hadoop path, found '" + (shown.length() > 80 ? shown.substring(0, 80) + "..." : shown)
+          + "': " + problem);
+    }
+  }
+
+  /** The longest file name (one path component) of common file systems (NAME_MAX on Linux, HDFS's default limit). */
+  private static final int MAX_NAME = 255;
 
   /** Whether {@code dir} is the root of its file system ({@code /}, {@code hdfs://nn/}, {@code s3a://bucket/}). */
   static boolean isRoot(Configuration conf, String dir) {

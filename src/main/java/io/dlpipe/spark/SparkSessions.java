@@ -25,14 +25,27 @@ public final class SparkSessions {
    * spark-submit put into the {@code spark.master} system property, then {@link #DEFAULT_MASTER}.
    */
   public static String resolveMaster(String cliMaster, SparkSettings settings) {
-    if (cliMaster != null && !cliMaster.isBlank()) {
-      return cliMaster.trim();
+    if (cliMaster != null) {
+      return requireMasterUrl(cliMaster.trim(), "--master");
     }
     if (!settings.master().isBlank()) {
-      return settings.master().trim();
+      return requireMasterUrl(settings.master().trim(), "spark.master");
     }
     String submitted = System.getProperty("spark.master");
     return submitted == null || submitted.isBlank() ? DEFAULT_MASTER : submitted;
+  }
+
+  /** The master URLs Spark 3.5 accepts (its own check fails only when the context starts, with a stack trace). */
+  private static final java.util.regex.Pattern MASTER_URL =
+      java.util.regex.Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?\\])?|local-cluster\\[[1-9][0-9]*, *[1-9][0-9]*, *[1-9][0-9]*\\]|yarn"
+          + "|(spark|k8s|mesos)://\\S+");
+
+  private static String requireMasterUrl(String master, String source) {
+    if (!MASTER_URL.matcher(master).matches()) {
+      throw new io.dlpipe.ConfigException("Invalid Spark master (" + source + "): expected local, local[N], local[*], local-cluster[N,CORES,MB], "
+          + "spark://HOST:PORT, yarn, k8s://URL or mesos://URL, found '" + master + "'");
+    }
+    return master;
   }
 
   /** The Spark settings dlpipe needs, before the user's own {@code spark.conf} entries are applied. */

@@ -114,6 +114,33 @@ class SparkSubmitPlanTest {
         + "put it in the --conf file (or use ${?ENV} substitution there)", e.getMessage());
   }
 
+  /** Issue 19: a credential inside a value (an s3a:// URL's keys, a JDBC password parameter) stays off the command line as well. */
+  @Test
+  void credentialsInsideValuesStayOffTheCommandLineAndTheDryRun() throws Exception {
+    List<String> args = List.of("etl", "--set", "input.path=s3a://AKIAPLANT77:PlantS3aSecret77@bucket/raw.csv", "--set", "target.column=y");
+    ConfigException e = assertThrows(ConfigException.class, () -> SparkSubmitPlan.withoutSecretSets(args, io.dlpipe.config.SecretMasker.builtIn()));
+    assertEquals("--set input.path=**** holds a secret (by its key name or its value: URL credentials, a password parameter), which the hand-off to "
+        + "spark-submit would put on its command line, where ps shows it; put it in the --conf file (or use ${?ENV} substitution there)", e.getMessage());
+
+    String jdbc = "jdbc:mysql://db/metastore?user=hive&password=PlantJdbc88";
+    DlpipeConfig c = cfg("spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionURL\"=\"" + jdbc + "\"");
+    List<String> original = List.of("etl", "--set", "spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionURL\"=\"" + jdbc + "\"");
+    SparkSubmitPlan plan = SparkSubmitPlan.of(List.of("spark-submit"), "spark://127.0.0.1:7077", "client", "/app.jar", null, original, c);
+    assertEquals(Map.of("spark.hadoop.javax.jdo.option.ConnectionURL", jdbc), plan.secretConf(), "a secret by its value goes into the properties file");
+    assertEquals(List.of("etl"), plan.appArgs());
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    try {
+      System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(0, SparkSubmitter.run(plan, Map.of("DLPIPE_SUBMIT_DRY_RUN", "1")));
+    } finally {
+      System.setOut(old);
+    }
+    String dryRun = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(dryRun.contains("--properties-file"), dryRun);
+    assertFalse(dryRun.contains("PlantJdbc88") || dryRun.contains("password="), dryRun);
+  }
+
   @TempDir Path tmp;
 
   @Test

@@ -62,10 +62,14 @@ public final class SecretMasker {
 
   private static final Pattern BUILT_IN_PATTERN =
       Pattern.compile(String.join("|", BUILT_IN.stream().map(p -> "(" + p + ")").toList()), Pattern.CASE_INSENSITIVE);
-  /** {@code scheme://user:password@host}: credentials written into a URL. */
-  private static final Pattern URL_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s:\"]+:[^/@\\s\"]+@");
+  /**
+   * {@code scheme://user:password@host}: credentials written into a URL. A scheme starts where no
+   * scheme character precedes it, so the scan stays linear in a long value (every line of the log
+   * passes through it).
+   */
+  private static final Pattern URL_USER_INFO = Pattern.compile("(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*+://)[^/@\\s:\"]+:[^/@\\s\"]+@");
   /** The user and password of {@code scheme://user:password@}, captured (an s3a user is an access key). */
-  private static final Pattern URL_PASSWORD = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://([^/@\\s:\"]+):([^/@\\s\"]+)@");
+  private static final Pattern URL_PASSWORD = Pattern.compile("(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*+://([^/@\\s:\"]+):([^/@\\s\"]+)@");
   /** dlpipe's own keys whose names look secret but whose values are not. */
   private static final Set<String> NOT_SECRET = Set.of("security.secret-keys", "etl.dedup.key-columns");
   /**

@@ -70,8 +70,8 @@ public final class Main implements Runnable {
         (e, args2) -> {
           CommandLine failed = e.getCommandLine();
           String command = failed.getCommandSpec().qualifiedName();
-          failed.getErr().println("dlpipe: " + SecretMasker.current().scrub(String.valueOf(e.getMessage())).strip().replaceAll("\\s*\\R\\s*", " ")
-              + " (see " + command + " --help)");
+          String message = SecretMasker.current().scrub(String.valueOf(e.getMessage())).strip().replaceAll("\\s*\\R\\s*", " ");
+          failed.getErr().println("dlpipe: " + message + (message.contains("--help") ? "" : " (see " + command + " --help)"));
           failed.getErr().flush();
           return ExitCodes.USAGE;
         });

@@ -49,8 +49,9 @@ final class Runs {
     }
     if (outputs != null) {
       Configuration hadoop = hadoopConf(master, cfg);
-      outputs.apply(hadoop).claim(command);
+      WorkspaceGuard guard = outputs.apply(hadoop).check();
       try (WorkspaceLock held = WorkspaceLock.acquire(hadoop, cfg.output().dir(), command, cfg.output().lockStaleAfter())) {
+        guard.markWorkspace(command);
         return run(command, master, cfg, body);
       }
     }

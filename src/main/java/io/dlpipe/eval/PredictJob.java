@@ -250,7 +250,7 @@ public final class PredictJob {
     summary.put("unseen_levels", unseen);
     summary.put("model_id", bundle.modelId());
     summary.put("scored_at", scoredAt.toString());
-    summary.put("input", input);
+    summary.put("input", cfg.masker().scrub(input)); // an --input URL may carry credentials
     summary.put("quarantine", quarantine);
     if (tables == null) {
       files.writeText(HadoopFiles.join(stagedOutput.path(), SUMMARY), Json.write(summary));

@@ -20,7 +20,7 @@ import org.apache.hadoop.fs.FileStatus;
  *
  * <ul>
  *   <li>the workspace ({@code output.dir}) is absent, empty, or dlpipe's: it carries a {@link
- *       OutputMarker} of kind {@code workspace} (written by {@link #claim}), or, for a workspace
+ *       OutputMarker} of kind {@code workspace} (written by {@link #markWorkspace}), or, for a workspace
  *       of an earlier release, holds a folder with a dlpipe marker. A file system's root is never a
  *       workspace. A folder of the user's (a home folder) is refused before anything, not even the
  *       lock or {@code run-summary.json}, is written into it;
@@ -182,7 +182,7 @@ public final class WorkspaceGuard {
     targets.forEach(t -> requireUsablePath(files.conf(), t.path, t.role));
     for (Named in : inputs) {
       requireUsablePath(files.conf(), in.path, in.role);
-      if (isRoot(files.conf(), in.path)) {
+      if (isRoot(files.conf(), in.path, in.role)) {
         // Spark would list the whole file system (and /proc on Linux) before finding nothing to read.
         throw new ConfigException("Refusing " + in.role + " " + in.path + ": it is the root of its file system; give the folder or files of the input");
       }
@@ -211,11 +211,19 @@ public final class WorkspaceGuard {
   }
 
   /**
-   * {@link #check()}, then marks the workspace as dlpipe's (creating it when absent), so that the
-   * next command recognises it. The command's first write.
+   * {@link #check()}, then {@link #markWorkspace}: for a caller that holds no lock (tests, tools).
    */
   public void claim(String command) {
     check();
+    markWorkspace(command);
+  }
+
+  /**
+   * Marks the workspace as dlpipe's (creating it when absent), so that the next command recognises
+   * it; a command calls it once it holds the workspace lock, so a command that is refused the lock
+   * writes nothing.
+   */
+  public void markWorkspace(String command) {
     if (workspace != null && OutputMarker.read(files, workspace) == null) {
       files.mkdirs(workspace);
       OutputMarker.of(OutputKind.WORKSPACE, command).writeTo(files, workspace);
@@ -228,7 +236,7 @@ public final class WorkspaceGuard {
    */
   public static void requireWorkspace(HadoopFiles files, String dir) {
     String rule = "output.dir must be a new or empty folder, or a workspace dlpipe wrote (it carries " + OutputMarker.FILE + ")";
-    if (isRoot(files.conf(), dir)) {
+    if (isRoot(files.conf(), dir, "output.dir")) {
       throw new ConfigException("Refusing output.dir " + dir + ": it is the root of its file system; dlpipe creates and replaces folders inside the "
           + "workspace, so " + rule + ". Give a folder below it");
     }
@@ -252,6 +260,9 @@ public final class WorkspaceGuard {
       return;
     }
     for (String entry : entries) {
+      if (entry.equals(WorkspaceLock.FILE)) {
+        return; // held (or left by a killed holder) by a command of a release that did not mark the workspace
+      }
       OutputMarker inside = OutputMarker.read(files, HadoopFiles.join(dir, entry));
       if (inside != null && inside.outputKind() != null) {
         return; // a workspace of a release that did not mark the workspace itself
@@ -303,9 +314,9 @@ public final class WorkspaceGuard {
   private static final int MAX_NAME = 255;
 
   /** Whether {@code dir} is the root of its file system ({@code /}, {@code hdfs://nn/}, {@code s3a://bucket/}). */
-  static boolean isRoot(Configuration conf, String dir) {
+  static boolean isRoot(Configuration conf, String dir, String role) {
     // Qualified, without a trailing slash, symbolic links of local paths resolved: "file:/", "hdfs://nn:8020".
-    String path = URI.create(OutputGuard.normalize(conf, dir, "output.dir")).getPath();
+    String path = URI.create(OutputGuard.normalize(conf, dir, role)).getPath();
     return path == null || path.isEmpty() || path.equals("/");
   }
 }

@@ -66,7 +66,7 @@ final class ScheduledRun {
     summary.put("date", date.toString());
     summary.put("started_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     summary.put("force", force);
-    summary.put("input", cfg.input().path());
+    summary.put("input", cfg.masker().scrub(cfg.input().path())); // a URL may carry credentials
     summary.put("schedule", EnumNames.kebab(cfg.schedule().retrain()));
     List<Map<String, Object>> ran = new ArrayList<>();
     requireNoPartitionColumn(date);

@@ -39,7 +39,7 @@ final class Runs {
 
   /**
    * @param outputs what the command writes or replaces, checked as a whole before its first byte
-   *     (the workspace's marker, then its lock); null for a command that writes no workspace
+   *     (its lock and the workspace marker come after); null for a command that writes no workspace
    */
   private static int withSpark(String command, DlpipeConfig cfg, CommonOptions options, Function<Configuration, WorkspaceGuard> outputs,
       Function<SparkSession, Integer> body) {

@@ -2,6 +2,7 @@ package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
+import io.dlpipe.io.WorkspaceGuard;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +21,7 @@ final class EtlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withWorkspace("etl", cfg, options, spark -> {
+    return Runs.withWorkspace("etl", cfg, options, conf -> WorkspaceGuard.etl(conf, cfg), spark -> {
       new EtlJob(spark, cfg).run();
       return 0;
     });

@@ -2,6 +2,7 @@ package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.eval.EvaluateJob;
+import io.dlpipe.io.WorkspaceGuard;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +21,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withWorkspace("evaluate", cfg, options, spark -> {
+    return Runs.withWorkspace("evaluate", cfg, options, conf -> WorkspaceGuard.evaluate(conf, cfg), spark -> {
       new EvaluateJob(spark, cfg).run();
       return 0;
     });

@@ -88,6 +88,16 @@ public final class Main implements Runnable {
             reconfigureLogging();
           }
         });
+    // A usage error is one line too, naming where the help is: a scheduler's alert shows it whole.
+    cli.setParameterExceptionHandler(
+        (e, args2) -> {
+          CommandLine failed = e.getCommandLine();
+          String command = failed.getCommandSpec().qualifiedName();
+          String message = SecretMasker.current().scrub(String.valueOf(e.getMessage())).strip().replaceAll("\\s*\\R\\s*", " ");
+          failed.getErr().println("dlpipe: " + message + (message.contains("--help") ? "" : " (see " + command + " --help)"));
+          failed.getErr().flush();
+          return ExitCodes.USAGE;
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           // Whatever the exception says passes the running command's masker: Hadoop and Spark put

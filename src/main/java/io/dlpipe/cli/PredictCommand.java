@@ -3,6 +3,7 @@ package io.dlpipe.cli;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.eval.PredictJob;
 import io.dlpipe.io.TableSink;
+import io.dlpipe.io.WorkspaceGuard;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
@@ -75,7 +76,10 @@ final class PredictCommand implements Callable<Integer> {
       requireValue("--output-table", target.table, "a table name");
     }
     DlpipeConfig cfg = options.load();
-    return Runs.withWorkspace("predict", cfg, options, spark -> {
+    java.util.function.Function<org.apache.hadoop.conf.Configuration, WorkspaceGuard> outputs = target.table != null
+        ? conf -> WorkspaceGuard.predictTable(conf, cfg)
+        : conf -> WorkspaceGuard.predict(conf, cfg, input, target.output, PredictJob.quarantineOf(target.output), "--output", false);
+    return Runs.withWorkspace("predict", cfg, options, outputs, spark -> {
       if (target.table != null) {
         LocalDate date = cfg.schedule().runDate().orElse(LocalDate.now(ZoneOffset.UTC));
         new PredictJob(spark, cfg, input, new TableSink(spark, target.table, cfg.predictTable(), date, allowForeignTable)).run();

@@ -1,6 +1,7 @@
 package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.io.WorkspaceGuard;
 import io.dlpipe.run.RunJob;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withWorkspace("run", cfg, options, spark -> {
+    return Runs.withWorkspace("run", cfg, options, conf -> WorkspaceGuard.run(conf, cfg), spark -> {
       new RunJob(spark, cfg).run(force);
       return 0;
     });

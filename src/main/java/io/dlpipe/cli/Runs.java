@@ -1,6 +1,7 @@
 package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.io.WorkspaceGuard;
 import io.dlpipe.io.WorkspaceLock;
 import io.dlpipe.spark.SparkSessions;
 import io.dlpipe.submit.SparkSubmitPlan;
@@ -24,7 +25,7 @@ final class Runs {
    * exit code.
    */
   static int withSpark(String command, DlpipeConfig cfg, CommonOptions options, Function<SparkSession, Integer> body) {
-    return withSpark(command, cfg, options, false, body);
+    return withSpark(command, cfg, options, null, body);
   }
 
   /**
@@ -33,18 +34,27 @@ final class Runs {
    * same workspace fails at once (exit code 3) instead of after Spark's start-up. On a cluster the
    * submitted driver takes it, not the process that hands off.
    */
-  static int withWorkspace(String command, DlpipeConfig cfg, CommonOptions options, Function<SparkSession, Integer> body) {
-    return withSpark(command, cfg, options, true, body);
+  static int withWorkspace(String command, DlpipeConfig cfg, CommonOptions options, Function<Configuration, WorkspaceGuard> outputs,
+      Function<SparkSession, Integer> body) {
+    return withSpark(command, cfg, options, outputs, body);
   }
 
-  private static int withSpark(String command, DlpipeConfig cfg, CommonOptions options, boolean lock, Function<SparkSession, Integer> body) {
+  /**
+   * @param outputs what the command writes or replaces, checked as a whole before its first byte
+   *     (its lock and the workspace marker come after); null for a command that writes no workspace
+   */
+  private static int withSpark(String command, DlpipeConfig cfg, CommonOptions options, Function<Configuration, WorkspaceGuard> outputs,
+      Function<SparkSession, Integer> body) {
     String master = SparkSessions.resolveMaster(options.master, cfg.spark());
     if (SparkSubmitter.shouldHandOff(master)) {
       SparkSubmitPlan plan = SparkSubmitter.plan(cfg, master, options.conf, options.originalArgs(), System.getenv());
       return YarnSubmission.isYarn(master) ? YarnSubmission.run(plan, cfg, System.getenv(), System.err) : SparkSubmitter.run(plan);
     }
-    if (lock) {
-      try (WorkspaceLock held = WorkspaceLock.acquire(hadoopConf(master, cfg), cfg.output().dir(), command, cfg.output().lockStaleAfter())) {
+    if (outputs != null) {
+      Configuration hadoop = hadoopConf(master, cfg);
+      WorkspaceGuard guard = outputs.apply(hadoop).check();
+      try (WorkspaceLock held = WorkspaceLock.acquire(hadoop, cfg.output().dir(), command, cfg.output().lockStaleAfter())) {
+        guard.markWorkspace(command);
         return run(command, master, cfg, body);
       }
     }

@@ -1,11 +1,16 @@
 package io.dlpipe.cli;
 
 import io.dlpipe.config.SparkSettings;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.OutputKind;
+import io.dlpipe.io.StagedOutput;
+import io.dlpipe.io.WorkspaceGuard;
 import io.dlpipe.spark.SparkSessions;
 import io.dlpipe.synth.Shape;
 import io.dlpipe.synth.SyntheticData;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,13 +47,23 @@ final class SynthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (rows < 1 || files < 1 || malformedRatio < 0 || malformedRatio > 1 || columns < 2) {
+    if (rows < 1 || files < 1 || !(malformedRatio >= 0 && malformedRatio <= 1) || columns < 2) { // NaN is out of range
       throw new io.dlpipe.ConfigException("synth: expected --rows >= 1, --files >= 1, --malformed-ratio in [0, 1] and --columns >= 2, found " + rows + ", " + files + ", " + malformedRatio + ", " + columns);
     }
     SparkSettings settings = new SparkSettings("", "dlpipe-synth", Map.of(), "");
-    SparkSession spark = SparkSessions.getOrCreate(SparkSessions.resolveMaster(master, settings), settings);
+    String resolved = SparkSessions.resolveMaster(master, settings);
+    // A folder of the user's is never written into: only a new, empty or earlier synth folder, replaced as a whole.
+    WorkspaceGuard.synth(new Configuration(), out).check();
+    SparkSession spark = SparkSessions.getOrCreate(resolved, settings);
     try {
-      new SyntheticData(shape, seed, malformedRatio, columns, dateColumn).write(spark, out, rows, files);
+      HadoopFiles hadoopFiles = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
+      StagedOutput staged = StagedOutput.begin(hadoopFiles, out, OutputKind.SYNTH, "--out");
+      try {
+        new SyntheticData(shape, seed, malformedRatio, columns, dateColumn).write(spark, staged.path(), rows, files);
+        staged.commit();
+      } catch (RuntimeException e) {
+        throw staged.failed(e);
+      }
       System.out.println(out);
       return 0;
     } finally {

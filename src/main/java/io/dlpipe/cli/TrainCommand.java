@@ -1,6 +1,7 @@
 package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.io.WorkspaceGuard;
 import io.dlpipe.train.TrainJob;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +26,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withWorkspace("train", cfg, options, spark -> {
+    return Runs.withWorkspace("train", cfg, options, conf -> WorkspaceGuard.train(conf, cfg), spark -> {
       new TrainJob(spark, cfg).run(fresh);
       return 0;
     });

@@ -43,8 +43,10 @@ public final class SecretMasker {
           "access[._-]?key",
           // fs.s3a.session.token, fs.azure.account.oauth2.refresh.token, fs.azure.sas.fixed.token
           "token",
-          // *.password, spark.ssl.keyPassword, hadoop.security.credstore.*.password-file
-          "passw(or)?d",
+          // *.password, spark.ssl.keyPassword, hadoop.security.credstore.*.password-file, DB_PASS, *.passphrase
+          "pass",
+          // spark.executorEnv.DB_PWD, *.pwd
+          "pwd",
           // fs.adl.oauth2.credential, hadoop.security.credential.provider.path, *.credentials
           "credential",
           // fs.azure.account.key.ACCOUNT.blob.core.windows.net, fs.azure.account.key (one account)
@@ -55,17 +57,32 @@ public final class SecretMasker {
           "keyfile",
           // GCS: fs.gs.auth.service.account.private.key(.id), any *.private-key
           "private[._-]?key",
-          // fs.s3a.encryption.key, fs.s3a.server-side-encryption.key, any *.key / *-key / *_key / *apikey
-          "([._-]|api)key$");
+          // fs.s3a.encryption.key, DB_KEY, API_KEY_ID, *.keys, *apikey: "key" ending a word (not keySizeBits, keyStore, keytab)
+          "keys?([._-]|$)");
 
   private static final Pattern BUILT_IN_PATTERN =
       Pattern.compile(String.join("|", BUILT_IN.stream().map(p -> "(" + p + ")").toList()), Pattern.CASE_INSENSITIVE);
-  /** {@code scheme://user:password@host}: credentials written into a URL. */
-  private static final Pattern URL_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s:\"]+:[^/@\\s\"]+@");
+  /**
+   * {@code scheme://user:password@host}: credentials written into a URL. A scheme starts where no
+   * scheme character precedes it, so the scan stays linear in a long value (every line of the log
+   * passes through it).
+   */
+  private static final Pattern URL_USER_INFO = Pattern.compile("(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*+://)[^/@\\s:\"]+:[^/@\\s\"]+@");
   /** The user and password of {@code scheme://user:password@}, captured (an s3a user is an access key). */
-  private static final Pattern URL_PASSWORD = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://([^/@\\s:\"]+):([^/@\\s\"]+)@");
+  private static final Pattern URL_PASSWORD = Pattern.compile("(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*+://([^/@\\s:\"]+):([^/@\\s\"]+)@");
   /** dlpipe's own keys whose names look secret but whose values are not. */
-  private static final Set<String> NOT_SECRET = Set.of("security.secret-keys");
+  private static final Set<String> NOT_SECRET = Set.of("security.secret-keys", "etl.dedup.key-columns");
+  /**
+   * A parameter of a URL or connection string ({@code ?user=u&password=p}, {@code ;password=p}):
+   * its value is masked when its name is a secret key name ({@link #isSecret}).
+   */
+  private static final Pattern URL_PARAMETER = Pattern.compile("([?&;]\\s*)([A-Za-z][A-Za-z0-9_.-]*)=([^&;#\\s\"']*)");
+  /**
+   * What {@code spark.redaction.regex} adds to the key patterns: Spark matches it against the value
+   * too, so a setting whose value holds URL credentials is hidden whatever its key is called (a
+   * value with a password parameter already matches the key patterns: it contains "pass").
+   */
+  private static final String VALUE_PATTERNS = "://[^/@\\s:]+:[^/@\\s]+@";
   /** Prefixes under which users put other systems' settings. */
   private static final List<String> PREFIXES = List.of("spark.conf.", "input.options.", "spark.hadoop.");
   /** Secret values shorter than this are not scrubbed from free text: "1" would eat every digit. */
@@ -215,7 +232,30 @@ public final class SecretMasker {
       out = out.replace(v, MASK);
     }
     Matcher m = URL_USER_INFO.matcher(out);
-    return m.find() ? m.replaceAll("$1" + MASK + "@") : out;
+    out = m.find() ? m.replaceAll("$1" + MASK + "@") : out;
+    return maskParameters(out);
+  }
+
+  /** Whether a value carries a credential by what it is: {@code scheme://user:password@} or a secret URL parameter. */
+  public boolean holdsSecret(String value) {
+    return value != null && (URL_USER_INFO.matcher(value).find() || !maskParameters(value).equals(value));
+  }
+
+  /** {@code ?password=p} (any secret parameter name) as {@code ?password=****}. */
+  private String maskParameters(String text) {
+    Matcher p = URL_PARAMETER.matcher(text);
+    StringBuilder out = new StringBuilder();
+    boolean changed = false;
+    while (p.find()) {
+      boolean secret = !p.group(3).isEmpty() && !p.group(3).equals(MASK) && isSecret(p.group(2));
+      changed |= secret;
+      p.appendReplacement(out, Matcher.quoteReplacement(secret ? p.group(1) + p.group(2) + "=" + MASK : p.group()));
+    }
+    if (!changed) {
+      return text;
+    }
+    p.appendTail(out);
+    return out.toString();
   }
 
   /**
@@ -228,7 +268,18 @@ public final class SecretMasker {
     for (Pattern p : user) {
       parts.add(p.pattern());
     }
+    parts.add(VALUE_PATTERNS);
     return "(?i)" + String.join("|", parts);
+  }
+
+  /**
+   * A regular expression for {@code spark.redaction.string.regex}: Spark replaces what it matches in
+   * the text it generates (query plans in the UI, the event log and explain output), which quotes
+   * paths and options. It matches the {@code user:password} of {@code scheme://user:password@} and
+   * the value of a secret URL parameter, not the text around them.
+   */
+  public static String sparkStringRedactionRegex() {
+    return "(?i)(?<=://)[^/@\\s:]+:[^/@\\s]+(?=@)|(?<=[?&;][a-z0-9_.-]{0,64}(pass|pwd|secret|token|credential|key|signature)[a-z0-9_.-]{0,64}=)[^&;#\\s\"']+";
   }
 
   private static List<String> candidates(String key) {
@@ -255,6 +306,17 @@ public final class SecretMasker {
   }
 
   private static void urlPasswords(String text, List<String> out) {
+    Matcher q = URL_PARAMETER.matcher(text);
+    while (q.find()) {
+      if (BUILT_IN_PATTERN.matcher(q.group(2)).find() && !q.group(3).isEmpty()) {
+        out.add(q.group(3));
+        try {
+          out.add(java.net.URLDecoder.decode(q.group(3), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+          // not valid percent-encoding: the text as written is all an error can quote
+        }
+      }
+    }
     Matcher m = URL_PASSWORD.matcher(text);
     while (m.find()) {
       for (String part : new String[] {m.group(1), m.group(2)}) {

@@ -220,9 +220,13 @@ public final class Doctor {
     HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
     String probe = HadoopFiles.join(cfg.output().dir(), ".dlpipe-doctor-" + UUID.randomUUID());
     try {
+      // A folder the pipeline would refuse (a user's folder, a file system's root) is not probed: nothing is written into it.
+      io.dlpipe.io.WorkspaceGuard.requireWorkspace(files, cfg.output().dir());
       files.writeText(probe, "dlpipe doctor write probe\n");
       files.deleteRecursively(probe);
       return Finding.ok("output", cfg.output().dir() + " is writable");
+    } catch (io.dlpipe.ConfigException e) {
+      return Finding.error("output", e.getMessage(), "point output.dir at a new or empty folder, or at a dlpipe workspace");
     } catch (RuntimeException e) {
       return Finding.error("output", cfg.output().dir() + " is not writable: " + e.getMessage(), "fix output.dir, or its permissions");
     }

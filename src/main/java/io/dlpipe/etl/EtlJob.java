@@ -266,7 +266,8 @@ public final class EtlJob {
 
   private EtlSummary summary(String status, String error, long read, long quarantined, Map<String, Long> byReason, long[] lines, long duplicates, long removed,
       Map<String, Long> written, int features, FeatureRowStats featureRows, StageTimer timer, Instant started) {
-    return new EtlSummary(status, error, cfg.input().describe(), cfg.input().format().name().toLowerCase(Locale.ROOT), read, quarantined, byReason, lines[0], lines[1],
+    // Written to etl-summary.json: the one secret policy (URL credentials in the path, secret values in the error).
+    return new EtlSummary(status, cfg.masker().scrub(error), cfg.masker().scrub(cfg.input().describe()), cfg.input().format().name().toLowerCase(Locale.ROOT), read, quarantined, byReason, lines[0], lines[1],
         lines[0] == 0 ? 0 : TransformFitter.round((double) lines[1] / lines[0]), cfg.etl().maxRejectRatio(), duplicates, removed, written, features,
         timer.seconds(), started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), featureRows);
   }

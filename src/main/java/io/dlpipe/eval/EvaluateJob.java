@@ -171,7 +171,7 @@ public final class EvaluateJob {
       files.writeText(out.curves(), curvesJson);
       if (cfg.evaluate().report()) {
         // A dated run that retrains measured the day's drift first: the report says why it retrained.
-        String drift = cfg.schedule().runDate().map(d -> readOrNull(new ScheduleLayout(cfg.output().dir(), d).driftJson())).orElse(null);
+        String drift = cfg.schedule().runDate().map(d -> readOrNull(new ScheduleLayout(cfg.output().dir(), cfg.predictTable().partitionColumn(), d).driftJson())).orElse(null);
         files.writeText(out.report(), ReportWriter.html(metricsJson, curvesJson, readOrNull(bundle.layout().history()),
             readOrNull(prepared.summary()), readOrNull(bundle.layout().provenance()), drift));
       }

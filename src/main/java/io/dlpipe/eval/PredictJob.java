@@ -9,12 +9,11 @@ import io.dlpipe.etl.Privacy;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.InputReader;
 import io.dlpipe.io.Json;
-import io.dlpipe.io.ModelLayout;
-import io.dlpipe.io.OutputGuard;
 import io.dlpipe.io.OutputKind;
 import io.dlpipe.io.OutputMarker;
 import io.dlpipe.io.StagedOutput;
 import io.dlpipe.io.TableSink;
+import io.dlpipe.io.WorkspaceGuard;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import java.time.Instant;
@@ -150,18 +149,7 @@ public final class PredictJob {
 
   /** Refuses, before anything is read or written, an output that could destroy data (exit code 2). */
   private void checkOutputs(HadoopFiles files) {
-    String model = new ModelLayout(cfg.output().dir()).root();
-    String why = "predict replaces its output folders, so it could destroy the data there, or read what it writes. "
-        + "Choose an --output outside the input, output.dir and the model";
-    for (String[] out : new String[][] {{output, outputRole}, {quarantine, "the quarantine of " + outputRole}}) {
-      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], input, "--input", why);
-      OutputGuard.requireDisjoint(files.conf(), out[0], out[1], model, "the model", why);
-      if (!workspacePartition) {
-        OutputGuard.requireDisjoint(files.conf(), out[0], out[1], cfg.output().dir(), "output.dir", why);
-      }
-    }
-    OutputGuard.requireReplaceable(files, output, OutputKind.PREDICTIONS, outputRole);
-    OutputGuard.requireReplaceable(files, quarantine, OutputKind.PREDICT_QUARANTINE, "the quarantine of " + outputRole);
+    WorkspaceGuard.predict(files.conf(), cfg, input, output, quarantine, outputRole, workspacePartition).check();
     if (!overwrite) {
       for (String path : List.of(output, quarantine)) {
         if (files.status(path) != null) {
@@ -214,11 +202,15 @@ public final class PredictJob {
       s.rows(read);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
+    // An earlier output keeps the quarantine that belongs to it: a failed --overwrite leaves the new one in its staging folder.
+    boolean earlierOutput = stagedQuarantine != null && files.status(output) != null;
     try {
-      checkRejects(read, quarantined, byReason, quarantine);
+      checkRejects(read, quarantined, byReason, earlierOutput ? stagedQuarantine.path() + " (the earlier output " + output + " and its quarantine are kept)" : quarantine);
     } catch (DataException e) {
       // The quarantine is complete and is what tells the user why: it becomes visible, the output does not.
-      if (stagedQuarantine != null) {
+      if (earlierOutput) {
+        stagedQuarantine.keepForInspection();
+      } else if (stagedQuarantine != null) {
         stagedQuarantine.commit();
       }
       throw e;
@@ -258,7 +250,7 @@ public final class PredictJob {
     summary.put("unseen_levels", unseen);
     summary.put("model_id", bundle.modelId());
     summary.put("scored_at", scoredAt.toString());
-    summary.put("input", input);
+    summary.put("input", cfg.masker().scrub(input)); // an --input URL may carry credentials
     summary.put("quarantine", quarantine);
     if (tables == null) {
       files.writeText(HadoopFiles.join(stagedOutput.path(), SUMMARY), Json.write(summary));

@@ -24,6 +24,17 @@ public final class HadoopFiles {
     this.conf = conf;
   }
 
+  /** Whether {@code path} lies on this machine's file system (no scheme and a local default file system, or file:). */
+  public static boolean isLocal(Configuration conf, String path) {
+    try {
+      // By the scheme alone: opening the file system of an object store could already reach the network.
+      String scheme = new Path(path).toUri().getScheme();
+      return "file".equals(scheme == null ? FileSystem.getDefaultUri(conf).getScheme() : scheme);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   public boolean exists(String path) {
     try {
       Path p = new Path(path);

@@ -230,6 +230,10 @@ public final class InputReader {
       if (file.find() || (file = FOOTER.matcher(m)).find() || (file = DECODING.matcher(m)).find()) {
         return new DataException("Corrupt or truncated Parquet file " + file.group(1) + ": it cannot be read (" + firstLine(innermost(c)) + ")", e);
       }
+      if (m.startsWith("[UNABLE_TO_INFER_SCHEMA]")) {
+        // A folder that holds only folders, or only files Spark skips (names starting with _ or .).
+        return new DataException("Input has no data files: Spark found no file it reads under the input (" + firstLine(m) + ")", e);
+      }
       if (c instanceof java.net.UnknownHostException) {
         return new DataException("Unknown host " + m + ": the file system named in the path cannot be reached (check the host name in input.path and output.dir)", e);
       }
@@ -304,6 +308,8 @@ public final class InputReader {
   }
 
   private static Dataset<Row> readCsv(SparkSession spark, InputConfig input) {
+    // Field counts are checked on the whole raw record, whatever columns a later stage keeps (also in a session dlpipe did not start).
+    spark.conf().set(io.dlpipe.spark.SparkSessions.CSV_COLUMN_PRUNING, false);
     // The header alone names the columns; inferSchema would cost a full pass over the data.
     StructType header = csvReader(spark, input).option("multiLine", input.multiLine() == CsvMultiLine.TRUE).csv(input.path()).schema();
     if (header.fields().length == 0) {

@@ -30,7 +30,11 @@ public enum OutputKind {
    * {@code <output.dir>/model-candidates/dt=<date>/} of {@code run --date}: a model retrained on
    * the day, laid out like a workspace, until the promotion gate promotes it or keeps it there.
    */
-  MODEL_CANDIDATE("run");
+  MODEL_CANDIDATE("run"),
+  /** {@code <output.dir>} itself: marks a folder as a dlpipe workspace (stage: the first command that wrote it). */
+  WORKSPACE("run"),
+  /** The folder of {@code synth --out}. */
+  SYNTH("synth");
 
   private final String stage;
 

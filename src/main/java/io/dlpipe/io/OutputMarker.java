@@ -27,6 +27,11 @@ public record OutputMarker(int formatVersion, String kind, String stage, String 
     return new OutputMarker(FORMAT_VERSION, kind.id(), kind.stage(), RunId.current(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
   }
 
+  /** A marker for a folder this process starts now on behalf of {@code stage}, for kinds that several commands write. */
+  public static OutputMarker of(OutputKind kind, String stage) {
+    return new OutputMarker(FORMAT_VERSION, kind.id(), stage, RunId.current(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+  }
+
   /** The marker file inside {@code dir}. */
   public static String path(String dir) {
     return HadoopFiles.join(dir, FILE);

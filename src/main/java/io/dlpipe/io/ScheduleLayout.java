@@ -5,7 +5,7 @@ import java.time.LocalDate;
 /**
  * The per-day folders of {@code run --date} inside the workspace. Each is a {@code dt=<date>}
  * partition, so {@code <output.dir>/predictions/} reads as one Parquet table partitioned by
- * {@code dt}; staging folders beside a partition start with an underscore, which Spark's partition
+ * {@code dt} (or {@code predict.table.partition-column}); staging folders beside a partition start with an underscore, which Spark's partition
  * discovery skips. A rerun of a date replaces that date's folders only.
  */
 public final class ScheduleLayout {
@@ -19,15 +19,18 @@ public final class ScheduleLayout {
   public static final String DRIFT_JSON = "drift.json";
   public static final String DRIFT_HTML = "drift.html";
   public static final String RUN_SUMMARY = "run-summary.json";
-  /** The partition column of every per-day folder. */
-  public static final String PARTITION_COLUMN = "dt";
 
   private final String dir;
   private final String partition;
 
-  public ScheduleLayout(String outputDir, LocalDate date) {
+  /**
+   * @param partitionColumn the partition column of every per-day folder: {@code
+   *     predict.table.partition-column} ({@code dt} by default), the same name predict's tables use;
+   *     an input column of that name would read back as the run's date, so such an input is refused
+   */
+  public ScheduleLayout(String outputDir, String partitionColumn, LocalDate date) {
     this.dir = outputDir;
-    this.partition = PARTITION_COLUMN + "=" + date;
+    this.partition = partitionColumn + "=" + date;
   }
 
   /** The scored Parquet of the day. */

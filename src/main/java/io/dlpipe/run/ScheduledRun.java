@@ -1,5 +1,6 @@
 package io.dlpipe.run;
 
+import io.dlpipe.ConfigException;
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.config.ConfigLoader;
@@ -9,9 +10,11 @@ import io.dlpipe.config.ScheduleConfig;
 import io.dlpipe.drift.DriftMeasure;
 import io.dlpipe.drift.DriftReport;
 import io.dlpipe.eval.ModelBundle;
+import io.dlpipe.etl.Privacy;
 import io.dlpipe.eval.PredictJob;
 import io.dlpipe.io.EvaluationLayout;
 import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.InputReader;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelLayout;
 import io.dlpipe.io.OutputGuard;
@@ -31,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,14 +65,15 @@ final class ScheduledRun {
 
   Map<String, Object> run(boolean force) {
     LocalDate date = cfg.schedule().date();
-    ScheduleLayout day = new ScheduleLayout(cfg.output().dir(), date);
+    ScheduleLayout day = new ScheduleLayout(cfg.output().dir(), cfg.predictTable().partitionColumn(), date);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("date", date.toString());
     summary.put("started_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     summary.put("force", force);
-    summary.put("input", cfg.input().path());
+    summary.put("input", cfg.masker().scrub(cfg.input().path())); // a URL may carry credentials
     summary.put("schedule", EnumNames.kebab(cfg.schedule().retrain()));
     List<Map<String, Object>> ran = new ArrayList<>();
+    requireNoPartitionColumn(date);
     // Before any work: a day's folder that dlpipe did not write would otherwise stop the run after a retrain.
     OutputGuard.requireReplaceable(files, day.predictions(), OutputKind.PREDICTIONS, PredictJob.partitionRole(date));
     OutputGuard.requireReplaceable(files, day.quarantine(), OutputKind.PREDICT_QUARANTINE, "the quarantine of " + PredictJob.partitionRole(date));
@@ -133,7 +139,7 @@ final class ScheduledRun {
     }
     OutputMarker.of(OutputKind.MODEL_CANDIDATE).writeTo(files, dir);
     if (drift != null) {
-      writeDrift(new ScheduleLayout(dir, date).driftDir(), Json.write(drift), date);
+      writeDrift(new ScheduleLayout(dir, cfg.predictTable().partitionColumn(), date).driftDir(), Json.write(drift), date);
     }
     DlpipeConfig candidateCfg = ConfigLoader.withValues(cfg, Map.of("output.dir", dir));
     RunJob candidate = new RunJob(spark, candidateCfg);
@@ -164,6 +170,23 @@ final class ScheduledRun {
       files.writeText(HadoopFiles.join(dir, ScheduleLayout.PROMOTION_JSON), Json.write(promotion));
       summary.put("candidate", Map.of("path", dir, "model_id", next.modelId(), "metrics", candidateMetrics));
       LOG.info("run {}: kept the current model {}, not the retrained one kept in {}: {}", date, current.modelId(), dir, promotion.reason());
+    }
+  }
+
+  /**
+   * Refuses (exit code 2) an input with a column named like the partition column of the day's
+   * folders: predictions/ would read back with the run's date in place of the input's own values.
+   */
+  private void requireNoPartitionColumn(LocalDate date) {
+    String column = cfg.predictTable().partitionColumn();
+    // After privacy: a dropped column is not written, so it cannot collide.
+    Dataset<Row> typed = Privacy.apply(InputReader.readTyped(spark, cfg.input()), cfg.privacy(), cfg.input(), false);
+    for (String name : InputReader.columnNames(typed)) {
+      if (name.equalsIgnoreCase(column)) {
+        throw new ConfigException("Refusing the input " + cfg.input().describe() + " of run --date " + date + ": it has a column '" + name
+            + "', the partition column of <output.dir>/" + ScheduleLayout.PREDICTIONS + "/ (predict.table.partition-column = " + column
+            + "), which would read back as the run's date instead of its own values; set predict.table.partition-column to another name");
+      }
     }
   }
 

@@ -105,7 +105,8 @@ public record SparkSubmitPlan(
     SecretMasker masker = cfg.masker();
     Map<String, String> open = new LinkedHashMap<>();
     Map<String, String> secret = new LinkedHashMap<>();
-    sparkConf(cfg).forEach((k, v) -> (masker.isSecret(k) ? secret : open).put(k, v));
+    // By key name and by what the value is (URL credentials, a password parameter of a JDBC URL).
+    sparkConf(cfg).forEach((k, v) -> (masker.isSecret(k) || masker.holdsSecret(v) ? secret : open).put(k, v));
     return new SparkSubmitPlan(sparkSubmit, master, deployMode, appJar, confFile, withoutSecretSets(appArgs(originalArgs, deployMode), masker), open, secret);
   }
 
@@ -121,14 +122,15 @@ public record SparkSubmitPlan(
         set = a.substring("--set=".length());
       }
       String key = set == null ? null : keyOf(set);
-      if (key == null || !masker.isSecret(key)) {
+      if (key == null || !masker.isSecret(key) && !masker.holdsSecret(set.substring(set.indexOf('=', key.length()) + 1))) {
         out.add(a);
         continue;
       }
       String setting = key.replace("\"", "");
       if (!setting.startsWith("spark.conf.spark.")) {
-        throw new ConfigException("--set " + key + "=" + SecretMasker.MASK + " holds a secret, which the hand-off to spark-submit would put on its command line, "
-            + "where ps shows it; put it in the --conf file (or use ${?ENV} substitution there)");
+        throw new ConfigException("--set " + key + "=" + SecretMasker.MASK + " holds a secret (by its key name or its value: URL credentials, a password "
+            + "parameter), which the hand-off to spark-submit would put on its command line, where ps shows it; put it in the --conf file (or use ${?ENV} "
+            + "substitution there)");
       }
       if (a.equals("--set") || a.equals("-s")) {
         i++; // the value went into the properties file with the rest of spark.conf

@@ -148,20 +148,25 @@ public final class SparkSubmitter {
    */
   static int run(SparkSubmitPlan plan, Map<String, String> env) {
     Path properties = plan.secretConf().isEmpty() ? null : writeProperties(plan, env);
+    // SIGTERM or Ctrl-C (SIGINT) of this process runs the JVM's shutdown hooks: stop spark-submit
+    // (and whatever it started) and delete the file with the secrets, instead of leaving both behind.
+    Handoff handoff = new Handoff(properties);
+    Thread hook = new Thread(handoff::stop, "dlpipe-submit-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       List<String> cmd = plan.command(properties);
       if ("1".equals(env.get("DLPIPE_SUBMIT_DRY_RUN"))) {
-        System.out.println(shellQuoted(cmd));
+        // The one secret policy at this exit too: nothing secret is on the command line, and the text is scrubbed besides.
+        System.out.println(io.dlpipe.config.SecretMasker.current().scrub(shellQuoted(cmd)));
         return 0;
       }
-      LOG.info("Submitting to {} ({} mode): {}{}", plan.master(), plan.deployMode(), String.join(" ", cmd),
+      LOG.info("Submitting to {} ({} mode): {}{}", plan.master(), plan.deployMode(), io.dlpipe.config.SecretMasker.current().scrub(String.join(" ", cmd)),
           properties == null ? "" : " (secret settings " + plan.secretConf().keySet() + " in the properties file)");
       ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
       // Executors and the driver find Spark's scripts and jars here when no distribution is installed.
       pb.environment().putIfAbsent("SPARK_SCALA_VERSION", "2.12");
       try {
-        Process p = pb.start();
-        return p.waitFor();
+        return handoff.start(pb).waitFor();
       } catch (IOException e) {
         throw new ConfigException("Cannot start spark-submit (" + cmd.get(0) + "): " + e.getMessage(), e);
       } catch (InterruptedException e) {
@@ -169,6 +174,58 @@ public final class SparkSubmitter {
         throw new IllegalStateException("interrupted while waiting for spark-submit", e);
       }
     } finally {
+      handoff.stop();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook runs (or ran) anyway
+      }
+    }
+  }
+
+  /**
+   * The spark-submit child and the properties file of one hand-off, cleaned up once: when
+   * spark-submit exits, or when this process is asked to stop first.
+   */
+  private static final class Handoff {
+    /** How long spark-submit gets to stop its driver after SIGTERM before it is killed. */
+    private static final long GRACE_SECONDS = 10;
+    private final Path properties;
+    private Process child;
+    private boolean stopped;
+
+    Handoff(Path properties) {
+      this.properties = properties;
+    }
+
+    synchronized Process start(ProcessBuilder pb) throws IOException {
+      if (stopped) {
+        throw new IllegalStateException("dlpipe is stopping; spark-submit is not started");
+      }
+      child = pb.start();
+      return child;
+    }
+
+    synchronized void stop() {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      if (child != null && child.isAlive()) {
+        LOG.warn("Stopping spark-submit (pid {}): dlpipe was asked to stop", child.pid());
+        List<ProcessHandle> descendants = child.descendants().toList();
+        child.destroy();
+        descendants.forEach(ProcessHandle::destroy);
+        try {
+          if (!child.waitFor(GRACE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+            child.destroyForcibly();
+          }
+        } catch (InterruptedException e) {
+          child.destroyForcibly();
+          Thread.currentThread().interrupt();
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+      }
       if (properties != null) {
         try {
           Files.deleteIfExists(properties);

@@ -54,7 +54,7 @@ class MainTest {
   void usageErrorsExitWithTwo() {
     Outcome noCommand = run();
     assertEquals(ExitCodes.USAGE, noCommand.code());
-    assertTrue(noCommand.err().startsWith("Missing command: give one of run, etl, train, evaluate, predict, doctor, synth, config (see dlpipe --help)"), noCommand.err());
+    assertTrue(noCommand.err().startsWith("dlpipe: Missing command: give one of run, etl, train, evaluate, predict, doctor, synth, config (see dlpipe --help)"), noCommand.err());
     assertEquals(ExitCodes.USAGE, run("train-everything").code());
     assertEquals(ExitCodes.USAGE, run("etl", "--no-such-option").code());
   }

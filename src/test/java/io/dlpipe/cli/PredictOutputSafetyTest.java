@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,5 +114,44 @@ class PredictOutputSafetyTest {
     try (var s = Files.list(tmp)) {
       assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("_")).toList(), "no staging folder is left");
     }
+  }
+
+  /** Issue 19: a predict --overwrite that fails on too many bad rows leaves the earlier output and its own quarantine byte for byte. */
+  @Test
+  void aFailedOverwriteKeepsTheEarlierOutputAndItsQuarantine() throws Exception {
+    Path scores = tmp.resolve("failed/scores");
+    assertEquals(ExitCodes.OK, predict(scores).code());
+    Path quarantine = tmp.resolve("failed/scores_quarantine");
+    Map<String, String> before = snapshot(scores.getParent());
+
+    StringBuilder bad = new StringBuilder(Files.readAllLines(TestData.credit()).get(0)).append('\n');
+    for (int i = 0; i < 40; i++) {
+      bad.append("\"good\",").append(i).append(",\"rent\"\n"); // 3 of 14 fields
+    }
+    Path badInput = Files.writeString(tmp.resolve("bad-in.csv"), bad);
+    List<String> args = new ArrayList<>(List.of("predict", "--set", "input.path=" + TestData.credit(), "--set", "target.column=Status",
+        "--set", "target.task=classification", "--set", "target.classes=[good, bad]", "--set", "output.dir=" + ws, "--set", "spark.master=local[2]",
+        "--input", badInput.toString(), "--output", scores.toString(), "--overwrite"));
+    CliRun.Outcome failed = CliRun.run(args.toArray(new String[0]));
+    assertEquals(ExitCodes.DATA, failed.code(), failed.err());
+    String staging = tmp.resolve("failed/_scores_quarantine.staging-" + io.dlpipe.io.RunId.current()).toString();
+    assertTrue(failed.err().startsWith("dlpipe: Too many bad rows: 40 of 40 rows (100.00%) were quarantined"), failed.err());
+    assertTrue(failed.err().endsWith("; see " + staging + " (the earlier output " + scores + " and its quarantine are kept)\n"), failed.err());
+    Map<String, String> after = snapshot(scores.getParent());
+    after.keySet().removeIf(k -> k.startsWith(new java.io.File(staging).getName()));
+    assertEquals(before, after, "the earlier output and its quarantine are unchanged");
+    assertTrue(Files.isDirectory(quarantine));
+    assertEquals(40, TestSpark.get().read().parquet(staging).count(), "the failed run's quarantine is kept for inspection");
+  }
+
+  /** Every file under {@code root} by relative path, with its SHA-256. */
+  private static Map<String, String> snapshot(Path root) throws Exception {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var walk = Files.walk(root)) {
+      for (Path f : walk.filter(Files::isRegularFile).toList()) {
+        out.put(root.relativize(f).toString(), io.dlpipe.Digests.sha256(Files.readAllBytes(f)));
+      }
+    }
+    return out;
   }
 }

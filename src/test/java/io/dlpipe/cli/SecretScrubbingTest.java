@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,8 +115,78 @@ class SecretScrubbingTest {
     assertFalse(run.err().contains(secret) || run.err().contains(token));
   }
 
+  /**
+   * Issue 19.4: secrets planted through every channel (the config file, --set, environment
+   * substitution, a URL's user:password and a JDBC URL's password parameter, under key names that
+   * are secret and under names that are not) are in no file a whole run writes, not in its log or
+   * console, not in the output of {@code config}, and not in Spark's event log.
+   */
+  @Test
+  void secretsPlantedThroughEveryChannelReachNoFileNoLogAndNotSparksEventLog() throws Exception {
+    Map<String, String> planted = new java.util.LinkedHashMap<>();
+    planted.put("config file, secret key name", "PlantFilePwd-1a");
+    planted.put("--set, secret key name", "PlantSetPass-2b");
+    planted.put("config file, JDBC password parameter", "PlantJdbcPw-3c");
+    planted.put("environment, URL password", "PlantUrlPw-4d");
+    planted.put("environment, URL user", "plantmirroruser");
+    planted.put("environment, secret key name", "PlantEnvTok-5e");
+    Path events = Files.createDirectories(tmp.resolve("events"));
+    Path conf = tmp.resolve("job.conf");
+    Files.writeString(conf, "spark.conf {\n"
+        + "  \"spark.executorEnv.DB_PWD\" = \"PlantFilePwd-1a\"\n"
+        + "  \"spark.hadoop.javax.jdo.option.ConnectionURL\" = \"jdbc:mysql://db/metastore?user=hive&password=PlantJdbcPw-3c\"\n"
+        + "  \"spark.executorEnv.MIRROR_URL\" = ${?PLANT_MIRROR}\n"
+        + "  \"spark.executorEnv.API_TOKEN\" = ${?PLANT_TOKEN}\n"
+        + "  \"spark.eventLog.enabled\" = \"true\"\n"
+        + "  \"spark.eventLog.dir\" = \"" + events.toUri() + "\"\n"
+        + "}\n");
+    Map<String, String> env = Map.of("PLANT_MIRROR", "https://plantmirroruser:PlantUrlPw-4d@mirror.example.com/pkgs", "PLANT_TOKEN", "PlantEnvTok-5e");
+    Path ws = tmp.resolve("ws");
+    List<String> args = List.of("--conf", conf.toString(), "--set", "input.path=" + io.dlpipe.testing.TestData.credit(), "--set", "target.column=Status",
+        "--set", "target.task=classification", "--set", "output.dir=" + ws, "--set", "train.epochs=1", "--set", "train.model.hidden-layers=[8]",
+        "--set", "train.approach=direct", "--set", "evaluate.importance.sample-rows=200", "--set", "evaluate.importance.repeats=1",
+        "--set", "spark.conf.\"spark.executorEnv.DB_PASS\"=PlantSetPass-2b");
+    List<String> runArgs = new ArrayList<>(List.of("run"));
+    runArgs.addAll(args);
+    Outcome run = dlpipe(List.of(), env, runArgs.toArray(new String[0]));
+    assertEquals(ExitCodes.OK, run.code(), run.err());
+    List<String> configArgs = new ArrayList<>(List.of("config"));
+    configArgs.addAll(args);
+    Outcome config = dlpipe(List.of(), env, configArgs.toArray(new String[0]));
+    assertEquals(ExitCodes.OK, config.code(), config.err());
+    assertTrue(config.out().contains("\"jdbc:mysql://db/metastore?user=hive&password=****\""), config.out());
+    assertTrue(config.out().contains("\"https://****@mirror.example.com/pkgs\""), config.out());
+
+    List<Path> files = new ArrayList<>();
+    for (Path root : List.of(ws, events)) {
+      try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+        files.addAll(walk.filter(Files::isRegularFile).toList());
+      }
+    }
+    List<String> names = files.stream().map(f -> f.getFileName().toString()).toList();
+    for (String f : List.of("run-summary.json", "model.json", "report.html", "metrics.json", "etl-summary.json")) {
+      assertTrue(names.contains(f), f + " was written and is checked: " + names);
+    }
+    assertTrue(files.stream().anyMatch(f -> f.startsWith(events)), "Spark wrote an event log: " + names);
+    String eventLog = Files.readString(files.stream().filter(f -> f.startsWith(events)).findFirst().orElseThrow(), StandardCharsets.UTF_8);
+    assertTrue(eventLog.contains("\"spark.executorEnv.DB_PWD\":\"*********(redacted)\""), "the event log names the key, redacted");
+    assertTrue(eventLog.contains("\"spark.executorEnv.MIRROR_URL\":\"*********(redacted)\""), "redacted by its value");
+    for (Map.Entry<String, String> secret : planted.entrySet()) {
+      for (Path f : files) {
+        String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        assertFalse(bytes.contains(secret.getValue()), f + " holds the secret planted through " + secret.getKey());
+      }
+      assertFalse(run.all().contains(secret.getValue()), "the run's console or log holds the secret planted through " + secret.getKey());
+      assertFalse(config.all().contains(secret.getValue()), "dlpipe config prints the secret planted through " + secret.getKey());
+    }
+  }
+
   /** The command line in a JVM of its own on this test's class path; stdout and stderr to files. */
   private Outcome dlpipe(List<String> jvmOptions, String... args) throws Exception {
+    return dlpipe(jvmOptions, Map.of(), args);
+  }
+
+  private Outcome dlpipe(List<String> jvmOptions, Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("--add-opens")) {
@@ -130,6 +201,7 @@ class SecretScrubbingTest {
     Path err = Files.createTempFile(tmp, "stderr", ".txt");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().putAll(env);
     Process p = pb.start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.destroyForcibly();

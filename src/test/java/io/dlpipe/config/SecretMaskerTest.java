@@ -143,6 +143,39 @@ class SecretMaskerTest {
     assertEquals("input.path = jdbc:postgresql://****@db:5432/x", c.masker().scrub("input.path = jdbc:postgresql://u:p@db:5432/x"));
   }
 
+  /** Issue 19.4: names with pass, pwd or a trailing key, and values that are credentials whatever their key is called. */
+  @Test
+  void valuesAreMaskedByWhatTheyAreAsWellAsByTheirKeyName() {
+    SecretMasker m = SecretMasker.builtIn();
+    for (String key : List.of("spark.executorEnv.DB_PWD", "spark.executorEnv.DB_PASS", "spark.executorEnv.DB_KEY", "spark.executorEnv.API_KEY_ID",
+        "input.options.passphrase", "spark.executorEnv.SERVICE_CREDENTIALS")) {
+      assertTrue(m.isSecret(key), key);
+    }
+    DlpipeConfig c = load(List.of("spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionURL\"=\"jdbc:mysql://db/metastore?user=hive&password=Pw-7788&ssl=true\"",
+        "spark.conf.\"spark.executorEnv.MIRROR\"=\"https://mirroruser:Mirror-Pw-31@mirror.example.com/x\"",
+        "spark.conf.\"spark.executorEnv.DB_PWD\"=Env-Pwd-4411"));
+    String text = c.renderMasked();
+    assertTrue(text.contains("\"jdbc:mysql://db/metastore?user=hive&password=****&ssl=true\""), text);
+    assertTrue(text.contains("\"https://****@mirror.example.com/x\""), text);
+    for (String value : List.of("Pw-7788", "Mirror-Pw-31", "mirroruser", "Env-Pwd-4411")) {
+      assertFalse(text.contains(value), value + " in " + text);
+      assertEquals("lost: ****.", c.masker().scrub("lost: " + value + "."), "a known value is scrubbed from free text: " + value);
+    }
+    assertEquals("jdbc:sqlserver://db:1433;user=sa;password=****;encrypt=true", m.scrub("jdbc:sqlserver://db:1433;user=sa;password=Sa-Pw-1;encrypt=true"));
+    assertEquals("https://h/x?access_token=****&page=2", m.scrub("https://h/x?access_token=tok-123&page=2"));
+    assertEquals("https://h/x?user=u&page=2", m.scrub("https://h/x?user=u&page=2"));
+    assertTrue(m.holdsSecret("s3a://AK:SECRET@bucket/x"));
+    assertTrue(m.holdsSecret("jdbc:postgresql://db/x?password=p"));
+    assertFalse(m.holdsSecret("hdfs://nn:8020/raw?part=1"));
+
+    java.util.regex.Pattern keysAndValues = java.util.regex.Pattern.compile(m.sparkRedactionRegex());
+    assertTrue(keysAndValues.matcher("spark.executorEnv.DB_PWD").find());
+    assertTrue(keysAndValues.matcher("https://u:pw@mirror.example.com/x").find(), "Spark also matches values");
+    java.util.regex.Pattern strings = java.util.regex.Pattern.compile(SecretMasker.sparkStringRedactionRegex());
+    assertEquals("Location: InMemoryFileIndex[s3a://*********(redacted)@b/x], url jdbc:x://h/d?user=u&password=*********(redacted)&ssl=1",
+        strings.matcher("Location: InMemoryFileIndex[s3a://AK:SEC-1@b/x], url jdbc:x://h/d?user=u&password=pw1&ssl=1").replaceAll("*********(redacted)"));
+  }
+
   @Test
   void sparkRedactionRegexCoversTheSameKeys() {
     java.util.regex.Pattern p = java.util.regex.Pattern.compile(SecretMasker.of(List.of("*.apiid")).sparkRedactionRegex());

@@ -38,6 +38,8 @@ class OutputSafetyTest {
     Path ws = tmp.resolve("ws");
     Files.createDirectories(ws.resolve("prepared"));
     Files.writeString(ws.resolve("prepared/notes.txt"), "mine");
+    // A dlpipe workspace (marked) whose prepared/ is not dlpipe's: an unmarked workspace is refused before its folders are looked at.
+    OutputMarker.of(OutputKind.WORKSPACE, "etl").writeTo(new io.dlpipe.io.HadoopFiles(new org.apache.hadoop.conf.Configuration()), ws.toString());
     TestSpark.get();
     CliRun.Outcome out = CliRun.run("etl", "--set", "input.path=" + TestData.credit(), "--set", "target.column=Status", "--set", "target.task=classification",
         "--set", "output.dir=" + ws, "--set", "spark.master=local[2]");

@@ -137,6 +137,9 @@ class ScheduledRunTest {
     Path mine = tmp.resolve("ws/predictions/dt=2026-11-30");
     Files.createDirectories(mine);
     Files.writeString(mine.resolve("notes.txt"), "mine");
+    // A dlpipe workspace (marked) with a day folder it did not write: an unmarked workspace would be refused before its folders are looked at.
+    io.dlpipe.io.OutputMarker.of(io.dlpipe.io.OutputKind.WORKSPACE, "run").writeTo(new io.dlpipe.io.HadoopFiles(new org.apache.hadoop.conf.Configuration()),
+        tmp.resolve("ws").toString());
     List<String> args = new ArrayList<>(List.of("run", "--date", "2026-11-30", "--set", "input.path=" + tmp.resolve("raw") + "/dt={date}", "--set", "input.format=csv",
         "--set", "target.column=Status", "--set", "target.task=classification", "--set", "output.dir=" + tmp.resolve("ws")));
     for (String f : FAST) {

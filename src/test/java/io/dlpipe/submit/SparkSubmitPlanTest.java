@@ -110,8 +110,35 @@ class SparkSubmitPlanTest {
   void aSecretThatOnlyTheCommandLineCouldCarryIsRefused() {
     List<String> args = List.of("etl", "--set", "input.options.password=pw-778899");
     ConfigException e = assertThrows(ConfigException.class, () -> SparkSubmitPlan.withoutSecretSets(args, io.dlpipe.config.SecretMasker.builtIn()));
-    assertEquals("--set input.options.password=**** holds a secret, which the hand-off to spark-submit would put on its command line, where ps shows it; "
+    assertEquals("--set input.options.password=**** holds a secret (by its key name or its value: URL credentials, a password parameter), which the hand-off to spark-submit would put on its command line, where ps shows it; "
         + "put it in the --conf file (or use ${?ENV} substitution there)", e.getMessage());
+  }
+
+  /** Issue 19: a credential inside a value (an s3a:// URL's keys, a JDBC password parameter) stays off the command line as well. */
+  @Test
+  void credentialsInsideValuesStayOffTheCommandLineAndTheDryRun() throws Exception {
+    List<String> args = List.of("etl", "--set", "input.path=s3a://AKIAPLANT77:PlantS3aSecret77@bucket/raw.csv", "--set", "target.column=y");
+    ConfigException e = assertThrows(ConfigException.class, () -> SparkSubmitPlan.withoutSecretSets(args, io.dlpipe.config.SecretMasker.builtIn()));
+    assertEquals("--set input.path=**** holds a secret (by its key name or its value: URL credentials, a password parameter), which the hand-off to "
+        + "spark-submit would put on its command line, where ps shows it; put it in the --conf file (or use ${?ENV} substitution there)", e.getMessage());
+
+    String jdbc = "jdbc:mysql://db/metastore?user=hive&password=PlantJdbc88";
+    DlpipeConfig c = cfg("spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionURL\"=\"" + jdbc + "\"");
+    List<String> original = List.of("etl", "--set", "spark.conf.\"spark.hadoop.javax.jdo.option.ConnectionURL\"=\"" + jdbc + "\"");
+    SparkSubmitPlan plan = SparkSubmitPlan.of(List.of("spark-submit"), "spark://127.0.0.1:7077", "client", "/app.jar", null, original, c);
+    assertEquals(Map.of("spark.hadoop.javax.jdo.option.ConnectionURL", jdbc), plan.secretConf(), "a secret by its value goes into the properties file");
+    assertEquals(List.of("etl"), plan.appArgs());
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    try {
+      System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(0, SparkSubmitter.run(plan, Map.of("DLPIPE_SUBMIT_DRY_RUN", "1")));
+    } finally {
+      System.setOut(old);
+    }
+    String dryRun = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(dryRun.contains("--properties-file"), dryRun);
+    assertFalse(dryRun.contains("PlantJdbc88") || dryRun.contains("password="), dryRun);
   }
 
   @TempDir Path tmp;
@@ -165,5 +192,70 @@ class SparkSubmitPlanTest {
         "the fallback submits on target/spark-home/jars, which has them");
     Files.writeString(sparkHome.resolve("jars/hadoop-aws-3.3.6.jar"), "");
     assertEquals(List.of(), SparkSubmitter.s3aJars(env, home.toString(), cfg("output.dir=s3a://b/ws"), List.of("etl")), "the cluster's Spark has S3A");
+  }
+
+  /**
+   * Issue 19: a real dlpipe JVM hands off to a stand-in spark-submit (a shell that starts a
+   * grandchild and waits, as spark-submit waits for its driver) and gets a real SIGTERM, then in a
+   * second run a real SIGINT: both the child and the grandchild stop, and the properties file with
+   * the secret is gone.
+   */
+  @Test
+  void sigtermOrSigintDuringTheHandOffStopsSparkSubmitAndDeletesThePropertiesFile() throws Exception {
+    for (String signal : List.of("TERM", "INT")) {
+      Path dir = Files.createDirectories(tmp.resolve(signal));
+      Path sparkHome = Files.createDirectories(dir.resolve("spark/bin")).getParent();
+      Path record = dir.resolve("record.txt");
+      Path script = sparkHome.resolve("bin/spark-submit");
+      Files.writeString(script, "#!/bin/sh\nprops=''\nwhile [ $# -gt 0 ]; do [ \"$1\" = --properties-file ] && props=\"$2\"; shift; done\n"
+          + "sleep 600 &\necho \"$$ $! $props\" > '" + record + ".tmp'\nmv '" + record + ".tmp' '" + record + "'\nwait\n");
+      script.toFile().setExecutable(true);
+      Path jar = Files.writeString(dir.resolve("app.jar"), "stand-in");
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+          System.getProperty("java.class.path"), io.dlpipe.cli.Main.class.getName(), "etl", "--master", "spark://127.0.0.1:7077"));
+      for (String set : List.of("input.path=/in", "target.column=y", "target.task=regression", "output.dir=" + dir.resolve("ws"),
+          "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=" + SECRET)) {
+        cmd.addAll(List.of("--set", set));
+      }
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("dlpipe.log").toFile());
+      pb.environment().remove("DLPIPE_NO_SUBMIT");
+      pb.environment().remove("DLPIPE_SUBMIT_DRY_RUN");
+      pb.environment().put("SPARK_HOME", sparkHome.toString());
+      pb.environment().put("DLPIPE_APP_JAR", jar.toString());
+      Process dlpipe = pb.start();
+      try {
+        while (!Files.exists(record)) {
+          assertTrue(dlpipe.isAlive(), "dlpipe ended before spark-submit started: " + Files.readString(dir.resolve("dlpipe.log")));
+          Thread.sleep(100);
+        }
+        String[] started = Files.readString(record).strip().split(" ");
+        long child = Long.parseLong(started[0]);
+        long grandchild = Long.parseLong(started[1]);
+        Path properties = Path.of(started[2]);
+        assertTrue(Files.exists(properties), "the properties file exists while spark-submit runs");
+        assertEquals(child, dlpipe.children().findFirst().orElseThrow().pid());
+
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(dlpipe.pid())).start().waitFor());
+        int code = dlpipe.waitFor();
+        assertEquals(signal.equals("TERM") ? 143 : 130, code, "killed by the signal: " + Files.readString(dir.resolve("dlpipe.log")));
+        for (long pid : new long[] {child, grandchild}) {
+          ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+          if (h != null) {
+            try {
+              h.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS); // dlpipe's hook destroyed it; only the reaping may lag
+            } catch (java.util.concurrent.TimeoutException e) {
+              // still running: asserted below
+            }
+            assertFalse(h.isAlive(), "process " + pid + " was left running after SIG" + signal);
+          }
+        }
+        assertFalse(Files.exists(properties), properties + " is deleted on SIG" + signal);
+        assertTrue(Files.readString(dir.resolve("dlpipe.log")).contains("Stopping spark-submit (pid " + child + "): dlpipe was asked to stop"),
+            Files.readString(dir.resolve("dlpipe.log")));
+      } finally {
+        dlpipe.descendants().forEach(ProcessHandle::destroyForcibly);
+        dlpipe.destroyForcibly();
+      }
+    }
   }
 }

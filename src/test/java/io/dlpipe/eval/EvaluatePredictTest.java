@@ -70,7 +70,7 @@ class EvaluatePredictTest {
     JsonNode m = json(dir.resolve("metrics.json"));
     assertEquals(List.of("task", "main_metric", "model_id", "model.mse", "model.rmse", "model.mae", "model.r2", "model.training_seconds",
         "baseline.mse", "baseline.rmse", "baseline.mae", "baseline.r2", "baseline.training_seconds", "baseline_name",
-        "gbt.mse", "gbt.rmse", "gbt.mae", "gbt.r2", "gbt.training_seconds", "gbt_name", "verdict", "importance", "cv", "counts"), keys(m));
+        "gbt.mse", "gbt.rmse", "gbt.mae", "gbt.r2", "gbt.training_seconds", "gbt_name", "verdict", "best_rung", "findings", "importance", "cv", "counts"), keys(m));
     assertEquals("Spark MLlib GBTRegressor", m.get("gbt_name").asText());
     assertEquals("r2", m.get("main_metric").asText());
     assertEquals(308, m.get("counts").get("test_rows").asLong());

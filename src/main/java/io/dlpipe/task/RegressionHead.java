@@ -12,25 +12,51 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * Regression: one linear unit with MSE on a transformed target {@code (g(y) - center) / scale},
  * where {@code g} is log1p or the identity. A network fits a target of mean 0 and deviation 1 far
  * more easily than house prices in dollars, and log1p evens out a long right tail; predictions are
- * mapped back, so every metric is in the target's own units.
+ * mapped back, so every metric is in the target's own units. A count target may instead fit the
+ * Poisson deviance with one softplus unit on {@code y / scale} (scale: the train mean), whose
+ * minimum is the conditional mean itself, where MSE on log1p(y) finds something near a geometric
+ * mean.
  */
 public final class RegressionHead implements OutputHead {
   private final TargetTransform transform;
   private final double center;
   private final double scale;
+  private final OutputKind output;
 
   /**
+   * An MSE head.
+   *
    * @param transform none, log1p or standardize
    * @param center subtracted after g (0 for none)
    * @param scale divided by after that (1 for none; never 0)
    */
   public RegressionHead(TargetTransform transform, double center, double scale) {
+    this(transform, center, scale, OutputKind.LINEAR_MSE);
+  }
+
+  /**
+   * @param output {@link OutputKind#LINEAR_MSE} or {@link OutputKind#SOFTPLUS_POISSON} (transform none, center 0, scale the train mean)
+   */
+  public RegressionHead(TargetTransform transform, double center, double scale, OutputKind output) {
     if (transform == TargetTransform.AUTO) {
       throw new IllegalArgumentException("auto must be resolved before a head is built");
     }
+    if (output != OutputKind.LINEAR_MSE && output != OutputKind.SOFTPLUS_POISSON) {
+      throw new IllegalArgumentException("a regression head's output is linear-mse or softplus-poisson, not " + output);
+    }
+    boolean poisson = output == OutputKind.SOFTPLUS_POISSON;
+    if (poisson && transform != TargetTransform.NONE) {
+      throw new IllegalArgumentException("the Poisson loss fits the untransformed target, not " + transform);
+    }
     this.transform = transform;
+    this.output = output;
     this.center = transform == TargetTransform.NONE ? 0 : center;
-    this.scale = transform == TargetTransform.NONE || !(scale > 0) || !Double.isFinite(scale) ? 1 : scale;
+    this.scale = (transform == TargetTransform.NONE && !poisson) || !(scale > 0) || !Double.isFinite(scale) ? 1 : scale;
+  }
+
+  /** A Poisson head for a count target whose train mean is {@code mean}. */
+  public static RegressionHead poisson(double mean) {
+    return new RegressionHead(TargetTransform.NONE, 0, mean, OutputKind.SOFTPLUS_POISSON);
   }
 
   @Override
@@ -50,7 +76,7 @@ public final class RegressionHead implements OutputHead {
 
   @Override
   public OutputKind output() {
-    return OutputKind.LINEAR_MSE;
+    return output;
   }
 
   @Override
@@ -77,7 +103,9 @@ public final class RegressionHead implements OutputHead {
 
   @Override
   public OutputLayer.Builder outputLayer() {
-    return new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nOut(1);
+    return output == OutputKind.SOFTPLUS_POISSON
+        ? new OutputLayer.Builder(LossFunctions.LossFunction.POISSON).activation(Activation.SOFTPLUS).nOut(1)
+        : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nOut(1);
   }
 
   @Override
@@ -103,8 +131,14 @@ public final class RegressionHead implements OutputHead {
   @Override
   public void add(HeadStats s, double prediction, double[] probabilities, double y) {
     s.rows++;
-    double d = forward(prediction) - forward(y);
-    s.lossSum += d * d;
+    if (output == OutputKind.SOFTPLUS_POISSON) {
+      // DL4J's LossPoisson per row: yhat - y log(yhat), in the scaled units the network fits.
+      double yhat = Math.max(forward(prediction), 1e-12);
+      s.lossSum += yhat - forward(y) * Math.log(yhat);
+    } else {
+      double d = forward(prediction) - forward(y);
+      s.lossSum += d * d;
+    }
     double err = prediction - y;
     s.sumY += y;
     s.sumY2 += y * y;
@@ -143,6 +177,6 @@ public final class RegressionHead implements OutputHead {
 
   @Override
   public HeadSpec spec() {
-    return new HeadSpec(TaskKind.REGRESSION, OutputKind.LINEAR_MSE, List.of(), transform, center, scale, null, null, null);
+    return new HeadSpec(TaskKind.REGRESSION, output, List.of(), transform, center, scale, null, null, null);
   }
 }

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param threshold binary: the probability of the positive class from which a row is predicted positive
  * @param thresholdRule binary: how the threshold was chosen (max-f1, min-cost or fixed)
  * @param classWeights classification: the loss weight of each class (all 1 when unweighted)
+ * @param targetSmearing log1p regression: Duan's smearing factor, the mean of exp(residual) on the
+ *     log scale over validation, that predictions are multiplied by on the way back (null: 1, none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HeadSpec(
@@ -29,7 +31,14 @@ public record HeadSpec(
     Double targetScale,
     Double threshold,
     ThresholdRule thresholdRule,
-    Map<String, Double> classWeights) {
+    Map<String, Double> classWeights,
+    Double targetSmearing) {
+
+  /** A head without a smearing factor. */
+  public HeadSpec(TaskKind kind, OutputKind output, List<String> classes, TrainConfig.TargetTransform targetTransform, Double targetCenter,
+      Double targetScale, Double threshold, ThresholdRule thresholdRule, Map<String, Double> classWeights) {
+    this(kind, output, classes, targetTransform, targetCenter, targetScale, threshold, thresholdRule, classWeights, null);
+  }
 
   /** How a binary threshold was chosen. */
   public enum ThresholdRule {

@@ -197,7 +197,7 @@ public final class OutputHeads {
       throw new DataException("Model " + where + " has a head without kind or output; retrain");
     }
     return switch (s.kind()) {
-      case REGRESSION -> new RegressionHead(s.targetTransform(), s.targetCenter(), s.targetScale(), s.output());
+      case REGRESSION -> new RegressionHead(s.targetTransform(), s.targetCenter(), s.targetScale(), s.output(), s.targetSmearing() == null ? 1.0 : s.targetSmearing());
       case BINARY -> new BinaryHead(s.classes(), weights(s), s.output() == OutputKind.SIGMOID_XENT, s.threshold() == null ? 0.5 : s.threshold(), s.thresholdRule());
       case MULTICLASS -> new MulticlassHead(s.classes(), weights(s));
     };

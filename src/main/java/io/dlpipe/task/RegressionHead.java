@@ -22,6 +22,8 @@ public final class RegressionHead implements OutputHead {
   private final double center;
   private final double scale;
   private final OutputKind output;
+  /** log1p: Duan's smearing factor (1 until {@link #calibrate} sets it from validation). */
+  private final double smearing;
 
   /**
    * An MSE head.
@@ -38,6 +40,13 @@ public final class RegressionHead implements OutputHead {
    * @param output {@link OutputKind#LINEAR_MSE} or {@link OutputKind#SOFTPLUS_POISSON} (transform none, center 0, scale the train mean)
    */
   public RegressionHead(TargetTransform transform, double center, double scale, OutputKind output) {
+    this(transform, center, scale, output, 1.0);
+  }
+
+  /**
+   * @param smearing log1p: the factor predictions are multiplied by on the way back (Duan's smearing estimate; 1: none)
+   */
+  public RegressionHead(TargetTransform transform, double center, double scale, OutputKind output, double smearing) {
     if (transform == TargetTransform.AUTO) {
       throw new IllegalArgumentException("auto must be resolved before a head is built");
     }
@@ -52,6 +61,7 @@ public final class RegressionHead implements OutputHead {
     this.output = output;
     this.center = transform == TargetTransform.NONE ? 0 : center;
     this.scale = (transform == TargetTransform.NONE && !poisson) || !(scale > 0) || !Double.isFinite(scale) ? 1 : scale;
+    this.smearing = transform == TargetTransform.LOG1P && smearing > 0 && Double.isFinite(smearing) ? smearing : 1.0;
   }
 
   /** A Poisson head for a count target whose train mean is {@code mean}. */
@@ -90,10 +100,31 @@ public final class RegressionHead implements OutputHead {
     return (g - center) / scale;
   }
 
-  /** A network output in the target's own units. */
+  /**
+   * A network output in the target's own units. log1p: {@code exp(g) * smearing - 1}. expm1(g)
+   * alone is the back-transformed mean of the log, near a geometric mean, which is below the
+   * target's mean by as much as its tail is long; Duan's smearing factor, the mean of
+   * exp(residual), restores the mean without assuming the residuals normal (Duan, "Smearing
+   * Estimate: A Nonparametric Retransformation Method", JASA 1983).
+   */
   public double inverse(double out) {
     double g = out * scale + center;
-    return transform == TargetTransform.LOG1P ? Math.expm1(g) : g;
+    if (transform != TargetTransform.LOG1P) {
+      return g;
+    }
+    return smearing == 1.0 ? Math.expm1(g) : Math.exp(g) * smearing - 1;
+  }
+
+  /**
+   * log1p: this head with Duan's smearing factor estimated on {@code validation} statistics (the
+   * mean of exp of the log-scale residual of each row). Other heads return themselves.
+   */
+  @Override
+  public OutputHead calibrate(HeadStats validation) {
+    if (transform != TargetTransform.LOG1P || validation.rows == 0 || !(validation.smearSum > 0) || !Double.isFinite(validation.smearSum)) {
+      return this;
+    }
+    return new RegressionHead(transform, center, scale, output, validation.smearSum / validation.rows);
   }
 
   @Override
@@ -139,6 +170,11 @@ public final class RegressionHead implements OutputHead {
       double d = forward(prediction) - forward(y);
       s.lossSum += d * d;
     }
+    if (transform == TargetTransform.LOG1P) {
+      // The residual against the log prediction before smearing, so the estimate does not depend on the factor in use.
+      double g = Math.log1p(Math.max(prediction, -1 + 1e-12)) - Math.log(smearing);
+      s.smearSum += Math.exp(Math.log1p(Math.max(y, -1 + 1e-12)) - g);
+    }
     double err = prediction - y;
     s.sumY += y;
     s.sumY2 += y * y;
@@ -177,6 +213,6 @@ public final class RegressionHead implements OutputHead {
 
   @Override
   public HeadSpec spec() {
-    return new HeadSpec(TaskKind.REGRESSION, output, List.of(), transform, center, scale, null, null, null);
+    return new HeadSpec(TaskKind.REGRESSION, output, List.of(), transform, center, scale, null, null, null, smearing == 1.0 ? null : smearing);
   }
 }

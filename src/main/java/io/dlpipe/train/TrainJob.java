@@ -269,7 +269,14 @@ public final class TrainJob {
         }
       }
     }
-    HeadStats bestValidation = Evaluator.stats(validationRows, best, head, featureCount, train.evalBatchSize());
+    MultiLayerNetwork kept = best;
+    int evalBatch = train.evalBatchSize();
+    Evaluator.Calibrated calibrated = Evaluator.calibrated(head, h -> Evaluator.stats(validationRows, kept, h, featureCount, evalBatch));
+    head = calibrated.head();
+    HeadStats bestValidation = calibrated.stats();
+    if (calibrated.note() != null) {
+      LOG.info("{}", calibrated.note());
+    }
     head = head.chooseThreshold(bestValidation, cfg.evaluate().threshold(), cfg.evaluate().costs());
     if (head.spec().threshold() != null) {
       LOG.info("Decision threshold {} ({}) on {} validation rows", fmt(head.spec().threshold()), EnumNames.kebab(head.spec().thresholdRule()), bestValidation.rows());

@@ -162,6 +162,29 @@ class OutputHeadsTest {
   }
 
   @Test
+  void log1pSmearingRestoresTheMeanThatExpm1OfTheMeanLogMisses() {
+    // The network predicts log1p = log(2) for both rows (1 in target units); their targets are 0 and 3.
+    RegressionHead head = new RegressionHead(TrainConfig.TargetTransform.LOG1P, 0, 1);
+    HeadStats s = head.newStats();
+    head.add(s, 1, null, 0);
+    head.add(s, 1, null, 3);
+    // Duan: the mean of exp(log1p(y) - log(2)) = (1/2 + 4/2) / 2 = 1.25, so the prediction becomes 2 * 1.25 - 1 = 1.5, the mean of 0 and 3.
+    RegressionHead smeared = (RegressionHead) head.calibrate(s);
+    assertEquals(1.25, smeared.spec().targetSmearing(), 1e-12);
+    assertEquals(1.5, smeared.inverse(Math.log(2)), 1e-12);
+    assertEquals(1.0, head.inverse(Math.log(2)), 1e-12);
+    // The estimate does not depend on the factor in use when the statistics were taken.
+    HeadStats again = smeared.newStats();
+    smeared.add(again, 1.5, null, 0);
+    smeared.add(again, 1.5, null, 3);
+    assertEquals(1.25, smeared.calibrate(again).spec().targetSmearing(), 1e-12);
+    assertEquals(1.25, OutputHeads.fromSpec(smeared.spec(), "model.json").spec().targetSmearing(), 1e-12);
+    assertNull(head.spec().targetSmearing());
+    RegressionHead standardized = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 1, 2);
+    assertEquals(standardized, standardized.calibrate(s), "only log1p has a back-transform to correct");
+  }
+
+  @Test
   void log1pRegressionTrainsOnTheLogAndReportsInTargetUnits() {
     RegressionHead head = new RegressionHead(TrainConfig.TargetTransform.LOG1P, 11.0, 0.5);
     assertEquals((Math.log1p(100_000) - 11.0) / 0.5, head.forward(100_000), 1e-12);

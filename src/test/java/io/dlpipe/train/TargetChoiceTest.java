@@ -70,7 +70,7 @@ class TargetChoiceTest {
         TrainConfig.TargetTransform.LOG1P, "poisson", TrainConfig.TargetTransform.NONE);
     assertEquals(transforms.get(best), r.provenance().head().targetTransform());
     String modelJson = Files.readString(ws.resolve("model/model.json"));
-    assertEquals(Json.MAPPER.valueToTree(choice), Json.MAPPER.readTree(modelJson).get("target_choice"));
+    assertEquals(Json.MAPPER.readTree(Json.write(choice)), Json.MAPPER.readTree(modelJson).get("target_choice"));
 
     // The same prepared data with the choice made by hand: nothing to try, nothing recorded.
     TrainResult fixed = new TrainJob(TestSpark.get(), TestData.config(tmp.resolve("counts.csv").toString(), "csv", "visits", "regression", ws,

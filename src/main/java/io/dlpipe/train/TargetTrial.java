@@ -26,12 +26,18 @@ import org.slf4j.LoggerFactory;
  */
 final class TargetTrial {
   private static final Logger LOG = LoggerFactory.getLogger(TargetTrial.class);
+  /**
+   * How much validation R² another candidate must gain over the first (standardize) to replace it.
+   * A short trial on a sample is noisy: on Ames (skewness 1.7) a 4-epoch trial put log1p 0.0045
+   * above standardize, and the full log1p model then scored 0.8655 on test where standardized
+   * models reach 0.88-0.90. On randhie the gap the issue reported is 0.08.
+   */
+  static final double MARGIN = 0.01;
 
   private TargetTrial() {}
 
   /**
-   * Runs the trials and returns the choice; the first candidate wins ties and stays when every
-   * trial diverged.
+   * Runs the trials and returns the choice ({@link #choice}).
    *
    * @param candidates by name, the default (standardize) first
    * @param target what train showed of the target, for the log and model.json
@@ -50,21 +56,34 @@ final class TargetTrial {
     }
     List<TrialTask.Result> results = Tuner.runTasks(plans, t, v, "train.target-transform = auto: " + names + ", one short trial each");
     Map<String, Double> scores = new LinkedHashMap<>();
-    String chosen = names.get(0);
-    double best = Double.NEGATIVE_INFINITY;
     for (TrialTask.Result r : results) {
-      String name = names.get(r.number() - 1);
-      scores.put(name, Double.isFinite(r.main()) ? r.main() : null);
-      if (Double.isFinite(r.main()) && r.main() > best) {
-        best = r.main();
-        chosen = name;
-      }
+      scores.put(names.get(r.number() - 1), Double.isFinite(r.main()) ? r.main() : null);
     }
+    String chosen = choice(scores);
     List<String> figures = new ArrayList<>();
     scores.forEach((k, s) -> figures.add(k + " " + (s == null ? "diverged" : String.format(Locale.ROOT, "%.4f", s))));
     LOG.info("train.target-transform = auto: {} ({}; validation R² in the target's units after a trial of at most {} epochs on at most {} train rows: {})",
         chosen, target, short_.epochs(), rows, String.join(", ", figures));
     return new TargetChoice(chosen, scores, short_.epochs(), rows, target);
+  }
+
+  /**
+   * The candidate to train: the one with the best validation R², unless that is less than {@link
+   * #MARGIN} above the first candidate's (the default), which then stays; the first also stays when
+   * it is the only one that did not diverge, or when every trial diverged.
+   */
+  static String choice(Map<String, Double> scores) {
+    String first = scores.keySet().iterator().next();
+    Double base = scores.get(first);
+    String best = first;
+    double top = base == null ? Double.NEGATIVE_INFINITY : base;
+    for (Map.Entry<String, Double> e : scores.entrySet()) {
+      if (e.getValue() != null && e.getValue() > top) {
+        top = e.getValue();
+        best = e.getKey();
+      }
+    }
+    return base == null || top >= base + MARGIN ? best : first;
   }
 
   /** A seeded sample of about {@code max} of a split's {@code rows} rows; the split itself when it is no larger. */

@@ -717,6 +717,13 @@ public final class ConfigLoader {
                 r.enumValue("train.averaging.updater-state", TrainConfig.UpdaterState.class),
                 r.bool("train.averaging.scale-learning-rate")));
 
+    TrainConfig.TargetTransform targetTransform = r.enumValue("train.target-transform", TrainConfig.TargetTransform.class);
+    TrainConfig.Loss loss = r.enumValue("train.loss", TrainConfig.Loss.class);
+    if (loss == TrainConfig.Loss.POISSON && targetTransform != TrainConfig.TargetTransform.AUTO) {
+      // The Poisson loss fits the mean count in the target's own units: a log or a shift would change what it fits.
+      throw ConfigReader.invalid("train.target-transform", "auto with train.loss = poisson (the Poisson loss fits the target in its own units)",
+          c.getValue("train.target-transform"));
+    }
     return new TrainConfig(
         (int) r.integer("train.epochs", 1, 100_000),
         r.integer("train.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2),
@@ -729,8 +736,10 @@ public final class ConfigLoader {
         master,
         (int) r.integer("train.eval-batch-size", 1, 1_000_000),
         classWeights(r, c, target, model),
-        r.enumValue("train.target-transform", TrainConfig.TargetTransform.class),
-        (int) r.integer("train.average-epochs", 1, 1_000));
+        targetTransform,
+        (int) r.integer("train.average-epochs", 1, 1_000),
+        loss,
+        new TrainConfig.TargetTrial(r.integer("train.target-trial.rows", 100, 10_000_000), (int) r.integer("train.target-trial.epochs", 1, 1_000)));
   }
 
   /** {@code target.positive-class}: null, or a label as text (a number such as 1 is the label "1"). */

@@ -17,6 +17,8 @@ import java.util.List;
  * @param classWeights classification: how the loss weighs each class
  * @param targetTransform regression: how the target is transformed for training
  * @param averageEpochs how many of the best epochs' parameters are averaged into the kept model (1: the best epoch alone)
+ * @param loss regression: the loss the network fits (mse, poisson, or auto: chosen by a short trial on validation)
+ * @param targetTrial regression, auto: the short trials that choose the target transform and the loss
  */
 public record TrainConfig(
     int epochs,
@@ -28,7 +30,33 @@ public record TrainConfig(
     int evalBatchSize,
     ClassWeights classWeights,
     TargetTransform targetTransform,
-    int averageEpochs) {
+    int averageEpochs,
+    Loss loss,
+    TargetTrial targetTrial) {
+
+  /** The loss of a regression network. */
+  public enum Loss {
+    /**
+     * mse, or poisson for a count target (non-negative integers with many zeros) when a short
+     * trial scores it better on validation.
+     */
+    AUTO,
+    /** Mean squared error on the transformed target, one identity unit. */
+    MSE,
+    /** Poisson deviance on the target in its own units (scaled by its train mean), one softplus unit. */
+    POISSON
+  }
+
+  /**
+   * The short trials of {@code target-transform = auto} and {@code loss = auto}: each candidate
+   * trains on at most {@code rows} train rows (a seeded sample; validation likewise) for at most
+   * {@code epochs} epochs, with the real training's seed, network and early stopping, and the one
+   * with the best validation R² in the target's own units is trained for real.
+   *
+   * @param rows the most train rows (and validation rows) a trial sees
+   * @param epochs the most epochs a trial trains
+   */
+  public record TargetTrial(long rows, int epochs) {}
 
   /**
    * Class weights of the classification loss.
@@ -52,7 +80,10 @@ public record TrainConfig(
 
   /** How a regression target is transformed for training; predictions are mapped back. */
   public enum TargetTransform {
-    /** log1p when the target is non-negative and right-skewed on train, else standardize. */
+    /**
+     * standardize, or log1p for a non-negative, right-skewed target when a short trial scores it
+     * better on validation in the target's own units.
+     */
     AUTO,
     /** The raw target. */
     NONE,
@@ -70,9 +101,14 @@ public record TrainConfig(
     MAIN
   }
 
+  /** This configuration training at most {@code n} epochs. */
+  public TrainConfig withEpochs(int n) {
+    return new TrainConfig(n, seed, earlyStopping, model, updater, master, evalBatchSize, classWeights, targetTransform, averageEpochs, loss, targetTrial);
+  }
+
   /** This configuration with other training-master options. */
   public TrainConfig withMaster(Master m) {
-    return new TrainConfig(epochs, seed, earlyStopping, model, updater, m, evalBatchSize, classWeights, targetTransform, averageEpochs);
+    return new TrainConfig(epochs, seed, earlyStopping, model, updater, m, evalBatchSize, classWeights, targetTransform, averageEpochs, loss, targetTrial);
   }
 
   /**

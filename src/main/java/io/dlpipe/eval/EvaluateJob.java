@@ -114,7 +114,7 @@ public final class EvaluateJob {
     metrics.put("model.training_seconds", bundle.provenance().trainingSeconds());
     curves.putAll(model.curves());
 
-    List<Rung> ladder = new ArrayList<>();
+    List<Verdict.Rung> ladder = new ArrayList<>();
     try (StageTimer.Stage s = timer.start("baselines", "fit and score the baselines " + cfg.evaluate().rungs())) {
       Dataset<Row> train = spark.read().parquet(prepared.split(Columns.TRAIN));
       Dataset<Row> validation = spark.read().parquet(prepared.split(Columns.VALIDATION));
@@ -131,7 +131,7 @@ public final class EvaluateJob {
         base.values().forEach((k, v) -> metrics.put(prefix + "." + k, v));
         metrics.put(prefix + ".training_seconds", round(fitted.seconds()));
         metrics.put(prefix + "_name", Baseline.name(rung, head.kind() == TaskKind.REGRESSION));
-        ladder.add(new Rung(EnumNames.kebab(rung), base.values().get(main.key()), fitted.seconds()));
+        ladder.add(new Verdict.Rung(EnumNames.kebab(rung), base.values().get(main.key()), fitted.seconds()));
         if (base.curves().containsKey("roc")) {
           curves.put(prefix + "_roc", base.curves().get("roc"));
         }
@@ -140,7 +140,17 @@ public final class EvaluateJob {
     }
     double modelMain = model.values().get(main.key());
     boolean wins = ladder.stream().allMatch(r -> modelMain > r.main());
-    metrics.put("verdict", verdict(main, modelMain, bundle.provenance().trainingSeconds(), ladder));
+    String verdict = Verdict.sentence(main, modelMain, bundle.provenance().trainingSeconds(), ladder);
+    metrics.put("verdict", verdict);
+    Verdict.Rung bestRung = Verdict.bestRung(ladder);
+    metrics.put("best_rung", bestRung == null ? null : bestRung.name());
+    List<Verdict.Finding> findings = Verdict.findings(main, modelMain, ladder);
+    metrics.put("findings", findings);
+    // Said first, before anything else evaluate logs: a loss to a rung or a finding must not scroll by.
+    if (!wins && bestRung != null) {
+      LOG.warn("{}", verdict);
+    }
+    findings.forEach(f -> LOG.warn("Finding ({}): {}", f.kind(), f.message()));
 
     List<PermutationImportance.Importance> importance = List.of();
     try (StageTimer.Stage s = timer.start("importance", "permutation feature importance")) {
@@ -194,37 +204,8 @@ public final class EvaluateJob {
     return rung == EvaluateConfig.Rung.LINEAR ? "baseline" : EnumNames.kebab(rung);
   }
 
-  /** One fitted rung of the ladder, for the verdict. */
-  record Rung(String name, double main, double seconds) {}
-
   private String readOrNull(String path) {
     return files.exists(path) ? files.readText(path) : null;
-  }
-
-  /**
-   * One sentence: how the network compares with each rung on the main metric, and at what cost in
-   * training time, e.g. "The network beats linear by +0.0310 AUC (at 12.0x its training time) and
-   * trails gbt by 0.0040 AUC (at 0.6x its training time)."
-   */
-  static String verdict(MainMetric main, double model, double modelSeconds, List<Rung> ladder) {
-    if (ladder.isEmpty()) {
-      return "No baseline was fitted (evaluate.baseline = false or evaluate.baselines = []).";
-    }
-    String name = switch (main) {
-      case R2 -> "R²";
-      case AUC -> "AUC";
-      case ACCURACY -> "accuracy";
-    };
-    List<String> parts = new ArrayList<>();
-    for (Rung r : ladder) {
-      double d = model - r.main();
-      String cost = r.seconds() > 0 ? String.format(Locale.ROOT, " (at %.1f× its training time)", modelSeconds / r.seconds()) : "";
-      parts.add(d > 0
-          ? String.format(Locale.ROOT, "beats %s by +%.4f %s%s", r.name(), d, name, cost)
-          : d == 0 ? String.format(Locale.ROOT, "ties %s on %s%s", r.name(), name, cost)
-          : String.format(Locale.ROOT, "trails %s by %.4f %s%s", r.name(), -d, name, cost));
-    }
-    return "The network " + String.join(" and ", parts) + ".";
   }
 
   private static double round(double d) {

@@ -74,6 +74,14 @@ public final class ModelLayout {
     return HadoopFiles.join(checkpoints, "tuning-best.json");
   }
 
+  /**
+   * How train.target-transform = auto chose the target, beside the checkpoints: a resumed training
+   * fits the same target without trying again.
+   */
+  public String targetChoice() {
+    return HadoopFiles.join(checkpoints, "target-choice.json");
+  }
+
   /** {@link #tuning()}'s copy beside the checkpoints. */
   public String tuningTrials() {
     return HadoopFiles.join(checkpoints, "tuning.csv");

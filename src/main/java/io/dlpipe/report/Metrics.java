@@ -142,6 +142,17 @@ final class Metrics {
     return better(mainMetric, m.getAsDouble(), b.getAsDouble()) > 0;
   }
 
+  /** Whether metrics.json names a best rung that scores above the network on the main metric. */
+  boolean lostToRung() {
+    String rung = text("best_rung");
+    if (rung == null) {
+      return false;
+    }
+    OptionalDouble r = rung.equals("linear") ? baseline(mainMetric) : rung(rung, mainMetric);
+    OptionalDouble n = model(mainMetric);
+    return r.isPresent() && n.isPresent() && better(mainMetric, r.getAsDouble(), n.getAsDouble()) > 0;
+  }
+
   /** Positive when a is better than b for this metric, negative when worse, 0 when equal. */
   static int better(String metric, double a, double b) {
     int c = Double.compare(a, b);

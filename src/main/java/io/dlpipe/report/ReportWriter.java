@@ -147,6 +147,14 @@ public final class ReportWriter {
 
     private void summary() {
       section("summary", "Summary", null);
+      // First on the page: what is not normal, then whether a baseline does better than the network.
+      for (JsonNode f : m.root.path("findings")) {
+        out.append("<p class=\"verdict warn\"><b>Finding.</b> ").append(esc(f.path("message").asText())).append("</p>\n");
+      }
+      String verdict = m.text("verdict");
+      Boolean wins = m.lostToRung() ? Boolean.FALSE : m.networkWins();
+      out.append("<p class=\"verdict ").append(wins == null ? "neutral" : wins ? "good" : "warn").append("\"><b>Verdict.</b> ")
+          .append(esc(verdict == null ? "metrics.json gives no verdict." : verdict)).append("</p>\n");
       out.append("<div class=\"kpis\">");
       String main = m.mainMetric;
       kpi(Metrics.label(main) + " · network", m.model(main), baselineLine(main));
@@ -176,10 +184,6 @@ public final class ReportWriter {
         out.append(best > 0 ? "best epoch, kept in the bundle" : "no training history");
       }
       out.append("</div></div></div>\n");
-      String verdict = m.text("verdict");
-      Boolean wins = m.networkWins();
-      out.append("<p class=\"verdict ").append(wins == null ? "neutral" : wins ? "good" : "warn").append("\"><b>Verdict.</b> ")
-          .append(esc(verdict == null ? "metrics.json gives no verdict." : verdict)).append("</p>\n");
       out.append("</section>\n");
     }
 

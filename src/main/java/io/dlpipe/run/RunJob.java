@@ -337,7 +337,7 @@ public final class RunJob {
     try {
       Map<String, Object> all = Json.MAPPER.readValue(files.readText(evaluation.metrics()), new TypeReference<LinkedHashMap<String, Object>>() {});
       String main = String.valueOf(all.get("main_metric"));
-      for (String key : List.of("model." + main, "baseline." + main, "model.rmse", "model.accuracy", "model.ks", "verdict")) {
+      for (String key : List.of("model." + main, "baseline." + main, "model.rmse", "model.accuracy", "model.ks", "verdict", "best_rung", "findings")) {
         if (all.containsKey(key)) {
           out.put(key, all.get(key));
         }

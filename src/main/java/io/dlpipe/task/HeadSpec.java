@@ -21,6 +21,8 @@ import java.util.Map;
  * @param positiveClass binary: the positive class, always {@code classes[1]}, written so that
  *     model.json says it in words; absent from bundles written before target.positive-class,
  *     whose positive class was {@code classes[1]} too
+ * @param targetSmearing log1p regression: Duan's smearing factor, the mean of exp(residual) on the
+ *     log scale over validation, that predictions are multiplied by on the way back (null: 1, none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HeadSpec(
@@ -33,7 +35,17 @@ public record HeadSpec(
     Double threshold,
     ThresholdRule thresholdRule,
     Map<String, Double> classWeights,
-    String positiveClass) {
+    String positiveClass,
+    Double targetSmearing) {
+
+  /**
+   * A head without a smearing factor or a named positive class: multi-class, a regression without
+   * smearing, or a fingerprint that leaves them out.
+   */
+  public HeadSpec(TaskKind kind, OutputKind output, List<String> classes, TrainConfig.TargetTransform targetTransform, Double targetCenter,
+      Double targetScale, Double threshold, ThresholdRule thresholdRule, Map<String, Double> classWeights) {
+    this(kind, output, classes, targetTransform, targetCenter, targetScale, threshold, thresholdRule, classWeights, null, null);
+  }
 
   /** How a binary threshold was chosen. */
   public enum ThresholdRule {
@@ -48,11 +60,5 @@ public record HeadSpec(
   @com.fasterxml.jackson.annotation.JsonCreator
   public HeadSpec {
     classes = classes == null ? List.of() : List.copyOf(classes);
-  }
-
-  /** A head without a named positive class: regression, multi-class, or a fingerprint that leaves it out. */
-  public HeadSpec(TaskKind kind, OutputKind output, List<String> classes, TrainConfig.TargetTransform targetTransform, Double targetCenter,
-      Double targetScale, Double threshold, ThresholdRule thresholdRule, Map<String, Double> classWeights) {
-    this(kind, output, classes, targetTransform, targetCenter, targetScale, threshold, thresholdRule, classWeights, null);
   }
 }

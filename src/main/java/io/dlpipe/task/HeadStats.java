@@ -17,6 +17,8 @@ public final class HeadStats implements Serializable {
   double sumY2;
   double sse;
   double sae;
+  /** log1p regression: exp of each row's residual on the log scale, summed (Duan's smearing estimate). */
+  double smearSum;
   // classification
   double brierSum;
   long[][] confusion;
@@ -47,6 +49,7 @@ public final class HeadStats implements Serializable {
     sumY2 += o.sumY2;
     sse += o.sse;
     sae += o.sae;
+    smearSum += o.smearSum;
     brierSum += o.brierSum;
     if (confusion != null) {
       for (int i = 0; i < confusion.length; i++) {

@@ -83,6 +83,14 @@ public interface OutputHead extends Serializable {
     return this;
   }
 
+  /**
+   * This head with what it estimates from validation statistics after training besides a
+   * threshold (log1p regression: the smearing factor of its back-transform). Others return themselves.
+   */
+  default OutputHead calibrate(HeadStats validation) {
+    return this;
+  }
+
   /** This head deciding at another threshold; heads without one return themselves. */
   default OutputHead withThreshold(double threshold, HeadSpec.ThresholdRule rule) {
     return this;

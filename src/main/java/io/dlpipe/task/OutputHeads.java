@@ -20,12 +20,13 @@ import org.slf4j.LoggerFactory;
 public final class OutputHeads {
   private static final Logger LOG = LoggerFactory.getLogger(OutputHeads.class);
   /**
-   * target-transform = auto takes log1p above this skewness of a non-negative target. Metrics are in
-   * the target's units, where MSE training matches R²; log1p pays only on heavy tails. Ames sale
-   * prices (skewness 1.7 on train) reached test R² 0.856 with log1p against 0.88 standardized
-   * (TrainQualityTest), so moderate skew stays standardized.
+   * target-transform = auto tries log1p only above this skewness of a non-negative target: below
+   * it a long tail is too short for log1p to pay in the target's units. Ames sale prices (skewness
+   * 1.7 on train) reached test R² 0.856 with log1p against 0.88 standardized (TrainQualityTest).
    */
-  public static final double LOG_SKEWNESS = 2.0;
+  public static final double LOG_SKEWNESS = 1.0;
+  /** loss = auto tries poisson on a non-negative integer target with at least this share of zeros on train: a count. */
+  public static final double COUNT_ZERO_SHARE = 0.1;
 
   private OutputHeads() {}
 
@@ -40,7 +41,7 @@ public final class OutputHeads {
    */
   public static OutputHead forTraining(FittedTransform transform, TrainConfig cfg, Dataset<Row> train, String where) {
     if (transform.task() == Task.REGRESSION) {
-      return regression(transform, cfg.targetTransform(), train, where);
+      return regression(transform, cfg, train, where);
     }
     List<String> classes = transform.classes();
     if (classes.size() < 2) {
@@ -57,28 +58,96 @@ public final class OutputHeads {
     return classes.size() == 2 ? new BinaryHead(classes, weights, false, 0.5, null) : new MulticlassHead(classes, weights);
   }
 
-  private static OutputHead regression(FittedTransform transform, TargetTransform choice, Dataset<Row> train, String where) {
+  /**
+   * The regression head of explicit settings; {@code auto} resolves to mse on the standardized
+   * target here (the trial of {@link #targetCandidates} decides between candidates before training).
+   */
+  private static OutputHead regression(FittedTransform transform, TrainConfig cfg, Dataset<Row> train, String where) {
+    FittedTransform.LabelStats stats = labelStats(transform, where);
+    if (cfg.loss() == TrainConfig.Loss.POISSON) {
+      if (stats.min() < 0) {
+        throw new DataException("train.loss = poisson needs a non-negative target, but its train minimum is " + stats.min() + " (" + where + "); use mse");
+      }
+      return RegressionHead.poisson(stats.mean());
+    }
+    if (cfg.targetTransform() == TargetTransform.LOG1P) {
+      if (stats.min() <= -1) {
+        throw new DataException("train.target-transform = log1p needs a target above -1, but its train minimum is " + stats.min() + " (" + where + "); use standardize");
+      }
+      return log1p(target(train));
+    }
+    TargetTransform t = cfg.targetTransform() == TargetTransform.AUTO ? TargetTransform.STANDARDIZE : cfg.targetTransform();
+    return new RegressionHead(t, stats.mean(), stats.std());
+  }
+
+  private static FittedTransform.LabelStats labelStats(FittedTransform transform, String where) {
     FittedTransform.LabelStats stats = transform.labelStats();
     if (stats == null) {
       throw new DataException("Transform " + where + " has no label_stats for its regression target; rerun etl with this version");
     }
-    TargetTransform t = choice;
-    if (t == TargetTransform.AUTO || t == TargetTransform.LOG1P) {
-      Column y = functions.col(Columns.LABEL);
-      Row r = train.agg(functions.skewness(y), functions.avg(functions.log1p(y)), functions.stddev_pop(functions.log1p(y))).first();
-      double skew = r.isNullAt(0) ? 0 : r.getDouble(0);
-      if (t == TargetTransform.LOG1P && stats.min() <= -1) {
-        throw new DataException("train.target-transform = log1p needs a target above -1, but its train minimum is " + stats.min() + " (" + where + "); use standardize");
-      }
-      if (t == TargetTransform.AUTO) {
-        t = stats.min() >= 0 && skew > LOG_SKEWNESS ? TargetTransform.LOG1P : TargetTransform.STANDARDIZE;
-        LOG.info("train.target-transform = auto: {} (train minimum {}, skewness {})", t.name().toLowerCase(java.util.Locale.ROOT), stats.min(), String.format(java.util.Locale.ROOT, "%.3f", skew));
-      }
-      if (t == TargetTransform.LOG1P) {
-        return new RegressionHead(t, r.getDouble(1), r.getDouble(2));
-      }
+    return stats;
+  }
+
+  /**
+   * What the train split's target looks like, in one small aggregation: skewness, the moments of
+   * log1p(y) (where y > -1), the rows that are not whole numbers and the zeros.
+   */
+  record Target(double skewness, double logMean, double logStd, long nonIntegers, long zeros, long rows) {}
+
+  private static Target target(Dataset<Row> train) {
+    Column y = functions.col(Columns.LABEL);
+    Row r = train.agg(functions.skewness(y), functions.avg(functions.log1p(y)), functions.stddev_pop(functions.log1p(y)),
+        functions.sum(functions.when(y.notEqual(functions.floor(y)), 1).otherwise(0)), functions.sum(functions.when(y.equalTo(0), 1).otherwise(0)),
+        functions.count(functions.lit(1))).first();
+    return new Target(r.isNullAt(0) ? 0 : r.getDouble(0), r.isNullAt(1) ? 0 : r.getDouble(1), r.isNullAt(2) ? 1 : r.getDouble(2),
+        r.isNullAt(3) ? 0 : r.getLong(3), r.isNullAt(4) ? 0 : r.getLong(4), r.getLong(5));
+  }
+
+  private static RegressionHead log1p(Target t) {
+    return new RegressionHead(TargetTransform.LOG1P, t.logMean(), t.logStd());
+  }
+
+  /**
+   * The heads {@code target-transform = auto} and {@code loss = auto} choose between, by name
+   * (standardize, log1p, poisson), standardize first: log1p for a target >= 0 whose skewness on
+   * train is above {@link #LOG_SKEWNESS}; poisson (loss auto with target-transform auto only) for
+   * a count, non-negative integers with at least {@link #COUNT_ZERO_SHARE} zeros. One candidate:
+   * nothing to try. Empty for settings with nothing to choose.
+   *
+   * @param why filled with what was seen on train, for the log
+   */
+  public static Map<String, OutputHead> targetCandidates(FittedTransform transform, TrainConfig cfg, Dataset<Row> train, String where, StringBuilder why) {
+    Map<String, OutputHead> out = new java.util.LinkedHashMap<>();
+    if (transform.task() != Task.REGRESSION || cfg.targetTransform() != TargetTransform.AUTO || cfg.loss() == TrainConfig.Loss.POISSON) {
+      return out;
     }
-    return new RegressionHead(t, stats.mean(), stats.std());
+    FittedTransform.LabelStats stats = labelStats(transform, where);
+    out.put("standardize", new RegressionHead(TargetTransform.STANDARDIZE, stats.mean(), stats.std()));
+    if (stats.min() < 0) {
+      why.append(String.format(java.util.Locale.ROOT, "train minimum %s", stats.min()));
+      return out;
+    }
+    Target t = target(train);
+    boolean count = t.nonIntegers() == 0 && t.rows() > 0 && t.zeros() >= COUNT_ZERO_SHARE * t.rows();
+    why.append(String.format(java.util.Locale.ROOT, "train minimum %s, skewness %.3f, %s", stats.min(), t.skewness(),
+        count ? String.format(java.util.Locale.ROOT, "a count with %.1f%% zeros", 100.0 * t.zeros() / t.rows()) : "not a count"));
+    if (t.skewness() > LOG_SKEWNESS) {
+      out.put("log1p", log1p(t));
+    }
+    if (count && cfg.loss() == TrainConfig.Loss.AUTO) {
+      out.put("poisson", RegressionHead.poisson(stats.mean()));
+    }
+    return out;
+  }
+
+  /** The config values that make {@link #forTraining} build the candidate {@code name} of {@link #targetCandidates}. */
+  public static Map<String, Object> targetSettings(String name) {
+    return switch (name) {
+      case "standardize" -> Map.of("train.target-transform", "standardize", "train.loss", "mse");
+      case "log1p" -> Map.of("train.target-transform", "log1p", "train.loss", "mse");
+      case "poisson" -> Map.of("train.target-transform", "auto", "train.loss", "poisson");
+      default -> throw new IllegalArgumentException("no target candidate " + name);
+    };
   }
 
   /** Rows of each class index in a prepared split: one small aggregation. */
@@ -128,7 +197,7 @@ public final class OutputHeads {
       throw new DataException("Model " + where + " has a head without kind or output; retrain");
     }
     return switch (s.kind()) {
-      case REGRESSION -> new RegressionHead(s.targetTransform(), s.targetCenter(), s.targetScale());
+      case REGRESSION -> new RegressionHead(s.targetTransform(), s.targetCenter(), s.targetScale(), s.output(), s.targetSmearing() == null ? 1.0 : s.targetSmearing());
       case BINARY -> binary(s, where);
       case MULTICLASS -> new MulticlassHead(s.classes(), weights(s));
     };

@@ -85,6 +85,40 @@ public final class Evaluator {
     return s;
   }
 
+  /**
+   * The head as calibrated on a validation pass ({@link OutputHead#calibrate}: log1p's smearing
+   * factor) with the statistics it scores, kept only when it scores at least as well on the main
+   * metric as the head before; otherwise the head as it was. One pass for heads with nothing to
+   * calibrate, two for the others.
+   *
+   * @param score statistics of one pass over validation with the given head
+   */
+  static Calibrated calibrated(OutputHead head, java.util.function.Function<OutputHead, HeadStats> score) {
+    HeadStats plain = score.apply(head);
+    OutputHead c = head.calibrate(plain);
+    if (c == head) {
+      return new Calibrated(head, plain, null);
+    }
+    HeadStats smeared = score.apply(c);
+    double before = head.summary(plain).value(head.mainMetric());
+    double after = c.summary(smeared).value(head.mainMetric());
+    boolean keep = after >= before;
+    String note = String.format(java.util.Locale.ROOT, "log1p back-transform: Duan's smearing factor %.4f from validation; validation %s %.4f without it, %.4f with it; %s",
+        c.spec().targetSmearing(), head.mainMetric().key(), before, after, keep ? "kept" : "not kept");
+    return keep ? new Calibrated(c, smeared, note) : new Calibrated(head, plain, note);
+  }
+
+  /**
+   * A head and its validation statistics.
+   *
+   * @param note what calibration measured, for the log; null when there was nothing to calibrate
+   */
+  record Calibrated(OutputHead head, HeadStats stats, String note) {
+    EvalMetrics metrics() {
+      return head.summary(stats);
+    }
+  }
+
   /** The network (parameters only) as ModelSerializer bytes, for broadcasting. */
   public static byte[] toBytes(MultiLayerNetwork net) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -60,6 +60,8 @@ import java.util.Map;
  *     or classification at threshold 0.5)
  * @param averagedEpochs the epochs whose parameters model.zip averages (train.average-epochs), best
  *     first; null when it holds the best epoch's own (bestValidation is then the average's)
+ * @param targetChoice regression with train.target-transform = auto and more than one candidate:
+ *     each candidate's validation R² after its short trial and the one chosen; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelProvenance(
@@ -99,7 +101,8 @@ public record ModelProvenance(
     String finishedAt,
     String saltCheck,
     HeadSpec head,
-    List<Integer> averagedEpochs) {
+    List<Integer> averagedEpochs,
+    TargetChoice targetChoice) {
 
   /** 2 added {@code model_id}, {@code head} and {@code salt_check}; 1 is still read. */
   public static final int FORMAT_VERSION = 2;

@@ -114,6 +114,7 @@ public final class TrainJob {
       checkpoints.clear();
     }
     Optional<Checkpoints.Checkpoint> last = checkpoints.latest();
+    TargetChoice targetChoice = chooseTarget(in, trainRows, validationRows, checkpoints, last.isPresent());
     String tuning = null;
     Map<String, Object> tuned = null;
     if (cfg.tune().trials() > 0) {
@@ -284,7 +285,14 @@ public final class TrainJob {
         }
       }
     }
-    HeadStats bestValidation = Evaluator.stats(validationRows, best, head, featureCount, train.evalBatchSize());
+    MultiLayerNetwork kept = best;
+    int evalBatch = train.evalBatchSize();
+    Evaluator.Calibrated calibrated = Evaluator.calibrated(head, h -> Evaluator.stats(validationRows, kept, h, featureCount, evalBatch));
+    head = calibrated.head();
+    HeadStats bestValidation = calibrated.stats();
+    if (calibrated.note() != null) {
+      LOG.info("{}", calibrated.note());
+    }
     head = head.chooseThreshold(bestValidation, cfg.evaluate().threshold(), cfg.evaluate().costs());
     if (head.spec().threshold() != null) {
       LOG.info("Decision threshold {} ({}) on {} validation rows", fmt(head.spec().threshold()), EnumNames.kebab(head.spec().thresholdRule()), bestValidation.rows());
@@ -301,7 +309,7 @@ public final class TrainJob {
       if (m.collectStats()) {
         writeStats(sparkNet, jsc, out);
       }
-      ModelProvenance provenance = provenance(modelId, in, head, head.summary(bestValidation), best, state, averaged, resumedFrom, workers, approach, started, startNanos);
+      ModelProvenance provenance = provenance(modelId, in, head, head.summary(bestValidation), best, state, averaged, targetChoice, resumedFrom, workers, approach, started, startNanos);
       files.writeText(out.provenance(), Json.write(provenance));
       files.writeText(out.success(), "");
       staged.commit();
@@ -323,6 +331,38 @@ public final class TrainJob {
    */
   public List<long[]> rounds() {
     return List.copyOf(rounds);
+  }
+
+  /**
+   * Resolves train.target-transform = auto and train.loss = auto where the target has more than one
+   * candidate: a short trial of each ({@link TargetTrial}), or, when resuming, the choice the
+   * checkpoints were trained with. The job's config then names the choice, so that tuning, the head
+   * and the checkpoint fingerprint all see it. Null when there was nothing to choose.
+   */
+  private TargetChoice chooseTarget(PreparedInput in, Dataset<Row> trainRows, Dataset<Row> validationRows, Checkpoints checkpoints, boolean resuming) {
+    StringBuilder seen = new StringBuilder();
+    Map<String, OutputHead> candidates = OutputHeads.targetCandidates(in.transform(), cfg.train(), trainRows, in.layout().transform(), seen);
+    if (candidates.size() < 2) {
+      if (!candidates.isEmpty()) {
+        LOG.info("train.target-transform = auto: standardize ({}; no other candidate to try)", seen);
+      }
+      return null;
+    }
+    TargetChoice choice;
+    if (resuming && files.exists(layout.targetChoice())) {
+      try {
+        choice = Json.MAPPER.readValue(files.readText(layout.targetChoice()), TargetChoice.class);
+      } catch (IOException e) {
+        throw new DataException(layout.targetChoice() + " is not readable: " + e.getMessage() + "; run train with --fresh", e);
+      }
+      LOG.info("train.target-transform = auto: {}, as chosen before the checkpoints this run resumes from (validation R² {})", choice.chosen(), choice.validationR2());
+    } else {
+      choice = TargetTrial.choose(cfg.train(), in, trainRows, validationRows, candidates, seen.toString());
+      checkpoints.mark();
+      files.writeText(layout.targetChoice(), Json.write(choice));
+    }
+    cfg = io.dlpipe.config.ConfigLoader.withValues(cfg, OutputHeads.targetSettings(choice.chosen()));
+    return choice;
   }
 
   /**
@@ -372,7 +412,7 @@ public final class TrainJob {
   }
 
   private ModelProvenance provenance(String modelId, PreparedInput in, OutputHead head, EvalMetrics bestValidation, MultiLayerNetwork best, TrainState state,
-      List<Integer> averaged, Integer resumedFrom,
+      List<Integer> averaged, TargetChoice targetChoice, Integer resumedFrom,
       int workers, TrainConfig.Approach approach, Instant started, long startNanos) {
     double trainingSeconds = 0;
     double fitSeconds = 0;
@@ -401,7 +441,7 @@ public final class TrainJob {
         spark.sparkContext().master(), executors, workers, approach, round(seconds(startNanos)), round(trainingSeconds),
         round(trainRows * (double) state.history().size() / Math.max(fitSeconds, 1e-9)), round(executorSeconds), round(conversionSeconds),
         started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-        cfg.privacy().hashColumns().isEmpty() ? null : io.dlpipe.etl.Privacy.saltCheck(cfg.privacy().salt()), spec, averaged);
+        cfg.privacy().hashColumns().isEmpty() ? null : io.dlpipe.etl.Privacy.saltCheck(cfg.privacy().salt()), spec, averaged, targetChoice);
   }
 
   private JsonNode configJson() {

@@ -84,7 +84,7 @@ record TrialTask(int number, String network, OutputHead head, List<ISchedule> sc
       for (DataSet b : batches) {
         net.fit(b);
       }
-      EvalMetrics val = head.summary(Evaluator.evaluateRows(validation.iterator(), net, head, featureCount, evalBatchSize));
+      EvalMetrics val = Evaluator.calibrated(head, h -> Evaluator.evaluateRows(validation.iterator(), net, h, featureCount, evalBatchSize)).metrics();
       if (!Double.isFinite(val.loss())) {
         break; // a diverging trial is a bad trial, not a failed search
       }

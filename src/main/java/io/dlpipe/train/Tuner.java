@@ -106,8 +106,25 @@ public final class Tuner {
       plans.add(TrialTask.of(t, TrainingMasters.resolveAuto(trial, 1, in.rows(Columns.TRAIN)), featureCount, head));
       drawn.add(values);
     }
+    List<TrialTask.Result> results = runTasks(plans, train, validation, "tune: " + plans.size() + " trials in parallel, one task each");
+    List<Trial> trials = new ArrayList<>();
+    for (TrialTask.Result r : results) {
+      Trial trial = new Trial(r.number(), drawn.get(r.number() - 1), r.epochs(), r.bestEpoch(), r.validation(), r.main(), r.seconds());
+      trials.add(trial);
+      LOG.info(String.format(Locale.ROOT, "tune trial %d/%d %s (parallel task): validation main metric %.4f at epoch %d of %d, %.1f s", r.number(),
+          plans.size(), trial.values(), trial.main(), trial.bestEpoch(), trial.epochs(), trial.seconds()));
+    }
+    return trials;
+  }
+
+  /**
+   * Trains every plan at once, one Spark task each, and returns their results in plan order: each
+   * task receives the whole of both splits by pairing its plan with their single partition, so the
+   * splits must be small enough for one executor.
+   */
+  static List<TrialTask.Result> runTasks(List<TrialTask> plans, Dataset<Row> train, Dataset<Row> validation, String description) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext());
-    jsc.setJobDescription("tune: " + plans.size() + " trials in parallel, one task each");
+    jsc.setJobDescription(description);
     Dataset<Row> both = train.withColumn(SPLIT, functions.lit(0)).union(validation.withColumn(SPLIT, functions.lit(1))).coalesce(1);
     JavaRDD<InternalRow> rows = both.queryExecution().toRdd().toJavaRDD();
     // The plans travel in the closure (Java serialization) and the results as Java-serialized bytes:
@@ -145,14 +162,7 @@ public final class Tuner {
       jsc.setJobDescription(null);
     }
     results.sort(java.util.Comparator.comparingInt(TrialTask.Result::number));
-    List<Trial> trials = new ArrayList<>();
-    for (TrialTask.Result r : results) {
-      Trial trial = new Trial(r.number(), drawn.get(r.number() - 1), r.epochs(), r.bestEpoch(), r.validation(), r.main(), r.seconds());
-      trials.add(trial);
-      LOG.info(String.format(Locale.ROOT, "tune trial %d/%d %s (parallel task): validation main metric %.4f at epoch %d of %d, %.1f s", r.number(),
-          plans.size(), trial.values(), trial.main(), trial.bestEpoch(), trial.epochs(), trial.seconds()));
-    }
-    return trials;
+    return results;
   }
 
   private static Trial train(int number, Map<String, Object> values, TrainConfig train, PreparedInput in, Dataset<Row> rows, Dataset<Row> validation, long start) {

@@ -71,7 +71,7 @@ class EvaluatePredictTest {
     JsonNode m = json(dir.resolve("metrics.json"));
     assertEquals(List.of("task", "main_metric", "model_id", "model.mse", "model.rmse", "model.mae", "model.r2", "model.training_seconds",
         "baseline.mse", "baseline.rmse", "baseline.mae", "baseline.r2", "baseline.training_seconds", "baseline_name",
-        "gbt.mse", "gbt.rmse", "gbt.mae", "gbt.r2", "gbt.training_seconds", "gbt_name", "verdict", "importance", "cv", "counts"), keys(m));
+        "gbt.mse", "gbt.rmse", "gbt.mae", "gbt.r2", "gbt.training_seconds", "gbt_name", "verdict", "best_rung", "findings", "importance", "cv", "counts"), keys(m));
     assertEquals("Spark MLlib GBTRegressor", m.get("gbt_name").asText());
     assertEquals("r2", m.get("main_metric").asText());
     assertEquals(275, m.get("counts").get("test_rows").asLong());
@@ -82,8 +82,17 @@ class EvaluatePredictTest {
     // A sale price in dollars: errors in the tens of thousands, not in standardized units.
     assertTrue(rmse > 5_000 && rmse < 200_000, "rmse in dollars: " + rmse);
     assertEquals(r.networkWins(), m.get("model.r2").asDouble() > m.get("baseline.r2").asDouble() && m.get("model.r2").asDouble() > m.get("gbt.r2").asDouble());
-    assertTrue(m.get("verdict").asText().matches("The network (beats|trails) linear by \\+?[0-9.]+ R² \\(at [0-9.]+× its training time\\) and (beats|trails) gbt by \\+?[0-9.]+ R² \\(at [0-9.]+× its training time\\)\\."),
-        m.get("verdict").asText());
+    String comparison = "The network (beats|trails) linear by \\+?[0-9.]+ R² \\(at [0-9.]+× its training time\\) and (beats|trails) gbt by \\+?[0-9.]+ R² \\(at [0-9.]+× its training time\\)\\.";
+    double linear = m.get("baseline.r2").asDouble();
+    double gbt = m.get("gbt.r2").asDouble();
+    String best = linear >= gbt ? "linear" : "gbt";
+    assertEquals(best, m.get("best_rung").asText());
+    // A rung above the network is said first, with its figure.
+    String loss = Math.max(linear, gbt) > m.get("model.r2").asDouble()
+        ? String.format(java.util.Locale.ROOT, "The network loses to %s: R² %.4f against the network's %.4f. ", best, Math.max(linear, gbt), m.get("model.r2").asDouble())
+        : "";
+    assertTrue(m.get("verdict").asText().startsWith(loss) && m.get("verdict").asText().substring(loss.length()).matches(comparison), m.get("verdict").asText());
+    assertEquals(0, m.get("findings").size(), "Ames' R² is far above 0");
     assertEquals(73, m.get("importance").size(), "one entry per input feature column (33 numeric + 40 categorical)");
     assertTrue(m.get("importance").get(0).get("drop").asDouble() >= m.get("importance").get(72).get("drop").asDouble());
     JsonNode curves = json(dir.resolve("curves.json"));

@@ -116,6 +116,23 @@ class ReportWriterTest {
   }
 
   @Test
+  void findingsAndALossToTheBestRungOpenTheSummaryAsWarnings() {
+    String metrics = """
+        {"task": "regression", "main_metric": "r2", "model.r2": -0.02, "baseline.r2": -0.01, "gbt.r2": 0.03,
+         "verdict": "The network loses to gbt: R² 0.0300 against the network's -0.0200.", "best_rung": "gbt",
+         "findings": [{"kind": "r2-below-zero", "message": "Test R² below 0 <everywhere>."}]}
+        """;
+    String html = ReportWriter.html(metrics, null, null, null, null, T);
+    String summary = html.substring(html.indexOf("id=\"summary\""));
+    int finding = summary.indexOf("<p class=\"verdict warn\"><b>Finding.</b> Test R² below 0 &lt;everywhere&gt;.</p>");
+    int verdict = summary.indexOf("<p class=\"verdict warn\"><b>Verdict.</b> The network loses to gbt: R² 0.0300 against the network&#39;s -0.0200.</p>");
+    assertTrue(finding >= 0 && finding < verdict && verdict < summary.indexOf("class=\"kpis\""), summary);
+    // The network beats the linear baseline here, but gbt beats it: the verdict is still a warning.
+    String beatsLinearOnly = metrics.replace("\"baseline.r2\": -0.01", "\"baseline.r2\": -0.05");
+    assertTrue(ReportWriter.html(beatsLinearOnly, null, null, null, null, T).contains("<p class=\"verdict warn\"><b>Verdict.</b>"));
+  }
+
+  @Test
   void absentInputsBecomeNotesInTheirSections() {
     String metrics = ReportFixtures.regression().metrics();
     String html = ReportWriter.html(metrics, null, null, null, null, T);

@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossPoisson;
 
 /** The heads and the score histogram against hand-computed values. No Spark. */
 class OutputHeadsTest {
@@ -136,6 +139,54 @@ class OutputHeadsTest {
     LossMCXENT loss = (LossMCXENT) head.outputLayer().nIn(4).build().getLossFn();
     assertArrayEquals(new double[] {0.5, 5}, loss.getWeights().toDoubleVector());
     assertEquals(Map.of("good", 0.5, "bad", 5.0), head.spec().classWeights());
+  }
+
+  @Test
+  void poissonRegressionFitsTheCountOverItsMeanWithOneSoftplusUnit() {
+    RegressionHead head = RegressionHead.poisson(2.5);
+    OutputLayer layer = head.outputLayer().nIn(4).build();
+    assertEquals(new LossPoisson(), layer.getLossFn());
+    assertEquals(new ActivationSoftPlus(), layer.getActivationFn());
+    assertEquals(OutputKind.SOFTPLUS_POISSON, head.output());
+    assertEquals(2.0, head.forward(5), 1e-12);
+    assertEquals(5.0, head.inverse(2.0), 1e-12);
+    float[] out = new float[1];
+    head.encode(0, out, 0);
+    assertEquals(0f, out[0]);
+    HeadStats s = head.newStats();
+    head.add(s, 2.5, null, 0);
+    head.add(s, 5.0, null, 5);
+    // LossPoisson per row, yhat - y log(yhat), in the scaled units: (1 - 0) + (2 - 2 log 2).
+    assertEquals((1 + 2 - 2 * Math.log(2)) / 2, head.summary(s).loss(), 1e-12);
+    assertEquals(1 - (2.5 * 2.5) / 12.5, head.metrics(s).get("r2"), 1e-12);
+    HeadSpec spec = head.spec();
+    assertEquals(new HeadSpec(TaskKind.REGRESSION, OutputKind.SOFTPLUS_POISSON, List.of(), TrainConfig.TargetTransform.NONE, 0.0, 2.5, null, null, null), spec);
+    assertEquals(spec, OutputHeads.fromSpec(Json.MAPPER.convertValue(Json.MAPPER.valueToTree(spec), HeadSpec.class), "model.json").spec());
+    assertEquals("the Poisson loss fits the untransformed target, not LOG1P",
+        assertThrows(IllegalArgumentException.class, () -> new RegressionHead(TrainConfig.TargetTransform.LOG1P, 0, 1, OutputKind.SOFTPLUS_POISSON)).getMessage());
+  }
+
+  @Test
+  void log1pSmearingRestoresTheMeanThatExpm1OfTheMeanLogMisses() {
+    // The network predicts log1p = log(2) for both rows (1 in target units); their targets are 0 and 3.
+    RegressionHead head = new RegressionHead(TrainConfig.TargetTransform.LOG1P, 0, 1);
+    HeadStats s = head.newStats();
+    head.add(s, 1, null, 0);
+    head.add(s, 1, null, 3);
+    // Duan: the mean of exp(log1p(y) - log(2)) = (1/2 + 4/2) / 2 = 1.25, so the prediction becomes 2 * 1.25 - 1 = 1.5, the mean of 0 and 3.
+    RegressionHead smeared = (RegressionHead) head.calibrate(s);
+    assertEquals(1.25, smeared.spec().targetSmearing(), 1e-12);
+    assertEquals(1.5, smeared.inverse(Math.log(2)), 1e-12);
+    assertEquals(1.0, head.inverse(Math.log(2)), 1e-12);
+    // The estimate does not depend on the factor in use when the statistics were taken.
+    HeadStats again = smeared.newStats();
+    smeared.add(again, 1.5, null, 0);
+    smeared.add(again, 1.5, null, 3);
+    assertEquals(1.25, smeared.calibrate(again).spec().targetSmearing(), 1e-12);
+    assertEquals(1.25, OutputHeads.fromSpec(smeared.spec(), "model.json").spec().targetSmearing(), 1e-12);
+    assertNull(head.spec().targetSmearing());
+    RegressionHead standardized = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 1, 2);
+    assertEquals(standardized, standardized.calibrate(s), "only log1p has a back-transform to correct");
   }
 
   @Test

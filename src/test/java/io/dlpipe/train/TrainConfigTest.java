@@ -152,6 +152,9 @@ class TrainConfigTest {
     assertEquals(TrainConfig.ClassWeightMode.NONE, load().train().classWeights().mode());
     assertEquals(TrainConfig.TargetTransform.AUTO, load().train().targetTransform());
     assertEquals(TrainConfig.TargetTransform.LOG1P, load("train.target-transform=log1p").train().targetTransform());
+    assertEquals(TrainConfig.Loss.AUTO, load().train().loss());
+    assertEquals(new TrainConfig.TargetTrial(20_000, 10), load().train().targetTrial());
+    assertEquals(TrainConfig.Loss.POISSON, load("train.loss=poisson").train().loss());
   }
 
   @Test
@@ -167,6 +170,11 @@ class TrainConfigTest {
         error("target.task=classification", "train.model.classification-output=sigmoid", "train.class-weights=auto"));
     assertEquals("Invalid configuration: train.target-transform: expected one of auto | none | log1p | standardize, found string \"log\" (--set train.target-transform=log)",
         error("train.target-transform=log"));
+    assertEquals("Invalid configuration: train.target-transform: expected auto with train.loss = poisson (the Poisson loss fits the target in its own units), "
+        + "found string \"log1p\" (--set train.target-transform=log1p)", error("train.loss=poisson", "train.target-transform=log1p"));
+    assertEquals("Invalid configuration: train.loss: expected one of auto | mse | poisson, found string \"gamma\" (--set train.loss=gamma)", error("train.loss=gamma"));
+    assertEquals("Invalid configuration: train.target-trial.epochs: expected an integer in [1, 1000], found number 0 (--set train.target-trial.epochs=0)",
+        error("train.target-trial.epochs=0"));
     assertEquals("Invalid configuration: evaluate.threshold: expected auto or a number in (0, 1), found number 1.5 (--set evaluate.threshold=1.5)",
         error("evaluate.threshold=1.5"));
     assertEquals("Invalid configuration: evaluate.baselines: expected a list of linear | gbt, found list [\"linear\",\"xgb\"] (--set evaluate.baselines=[linear, xgb])",

@@ -1,0 +1,93 @@
+package io.dlpipe.train;
+
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.spark.Columns;
+import io.dlpipe.task.OutputHead;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the regression target of {@code train.target-transform = auto} and {@code train.loss =
+ * auto} by what it scores: each candidate head (standardize, log1p, poisson) trains a short trial,
+ * all at once as one Spark task each ({@link Tuner#runTasks}), on a seeded sample of at most
+ * {@code train.target-trial.rows} train and validation rows, with the real training's seed,
+ * network and early stopping; the candidate with the best validation R² in the target's own units
+ * is the one trained. A rule on the target's skewness cannot know this: log1p's back-transform
+ * estimates something near a geometric mean, which on a heavy-tailed count is far below the mean
+ * that R² (and MSE in the target's units) rewards, while on other skewed targets it is the better
+ * fit.
+ */
+final class TargetTrial {
+  private static final Logger LOG = LoggerFactory.getLogger(TargetTrial.class);
+  /**
+   * How much validation R² another candidate must gain over the first (standardize) to replace it.
+   * A short trial on a sample is noisy: on Ames (skewness 1.7) a 4-epoch trial put log1p 0.0045
+   * above standardize, and the full log1p model then scored 0.8655 on test where standardized
+   * models reach 0.88-0.90. On randhie the gap the issue reported is 0.08.
+   */
+  static final double MARGIN = 0.01;
+
+  private TargetTrial() {}
+
+  /**
+   * Runs the trials and returns the choice ({@link #choice}).
+   *
+   * @param candidates by name, the default (standardize) first
+   * @param target what train showed of the target, for the log and model.json
+   */
+  static TargetChoice choose(TrainConfig train, PreparedInput in, Dataset<Row> trainRows, Dataset<Row> validationRows,
+      Map<String, OutputHead> candidates, String target) {
+    TrainConfig.TargetTrial trial = train.targetTrial();
+    long rows = Math.min(trial.rows(), in.rows(Columns.TRAIN));
+    Dataset<Row> t = sample(trainRows, in.rows(Columns.TRAIN), trial.rows(), train.seed());
+    Dataset<Row> v = sample(validationRows, in.rows(Columns.VALIDATION), trial.rows(), train.seed());
+    TrainConfig short_ = TrainingMasters.resolveAuto(train.withEpochs(Math.min(train.epochs(), trial.epochs())), 1, rows);
+    List<TrialTask> plans = new ArrayList<>();
+    List<String> names = new ArrayList<>(candidates.keySet());
+    for (int i = 0; i < names.size(); i++) {
+      plans.add(TrialTask.of(i + 1, short_, in.transform().featureCount(), candidates.get(names.get(i))));
+    }
+    List<TrialTask.Result> results = Tuner.runTasks(plans, t, v, "train.target-transform = auto: " + names + ", one short trial each");
+    Map<String, Double> scores = new LinkedHashMap<>();
+    for (TrialTask.Result r : results) {
+      scores.put(names.get(r.number() - 1), Double.isFinite(r.main()) ? r.main() : null);
+    }
+    String chosen = choice(scores);
+    List<String> figures = new ArrayList<>();
+    scores.forEach((k, s) -> figures.add(k + " " + (s == null ? "diverged" : String.format(Locale.ROOT, "%.4f", s))));
+    LOG.info("train.target-transform = auto: {} ({}; validation R² in the target's units after a trial of at most {} epochs on at most {} train rows: {})",
+        chosen, target, short_.epochs(), rows, String.join(", ", figures));
+    return new TargetChoice(chosen, scores, short_.epochs(), rows, target);
+  }
+
+  /**
+   * The candidate to train: the one with the best validation R², unless that is less than {@link
+   * #MARGIN} above the first candidate's (the default), which then stays; the first also stays when
+   * it is the only one that did not diverge, or when every trial diverged.
+   */
+  static String choice(Map<String, Double> scores) {
+    String first = scores.keySet().iterator().next();
+    Double base = scores.get(first);
+    String best = first;
+    double top = base == null ? Double.NEGATIVE_INFINITY : base;
+    for (Map.Entry<String, Double> e : scores.entrySet()) {
+      if (e.getValue() != null && e.getValue() > top) {
+        top = e.getValue();
+        best = e.getKey();
+      }
+    }
+    return base == null || top >= base + MARGIN ? best : first;
+  }
+
+  /** A seeded sample of about {@code max} of a split's {@code rows} rows; the split itself when it is no larger. */
+  static Dataset<Row> sample(Dataset<Row> split, long rows, long max, long seed) {
+    return rows <= max ? split : split.sample(false, (double) max / rows, seed);
+  }
+}

@@ -1,0 +1,104 @@
+package io.dlpipe.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.etl.EtlJob;
+import io.dlpipe.io.Json;
+import io.dlpipe.task.OutputKind;
+import io.dlpipe.testing.TestData;
+import io.dlpipe.testing.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * train.target-transform = auto and train.loss = auto on a seeded count target: a short trial of
+ * every candidate, the one with the best validation R² trained, both recorded in model.json.
+ */
+class TargetChoiceTest {
+  @TempDir Path tmp;
+
+  /**
+   * Doctor-visit-like counts: a Poisson count whose log-mean is linear in x1 and x2, times a
+   * gamma-like heavy tail, so most rows are 0 and a few are large. Seeded.
+   */
+  static Path counts(Path dir, int rows) throws Exception {
+    Random rnd = new Random(7);
+    StringBuilder csv = new StringBuilder("x1,x2,visits\n");
+    for (int i = 0; i < rows; i++) {
+      double x1 = rnd.nextGaussian();
+      double x2 = rnd.nextDouble();
+      double mean = Math.exp(-0.5 + 0.8 * x1 + x2) * -Math.log(1 - rnd.nextDouble());
+      int k = 0;
+      for (double p = Math.exp(-mean), u = rnd.nextDouble(), c = p; u > c && k < 500; ) {
+        k++;
+        p *= mean / k;
+        c += p;
+      }
+      csv.append(String.format(Locale.ROOT, "%.4f,%.4f,%d%n", x1, x2, k));
+    }
+    Path file = dir.resolve("counts.csv");
+    Files.writeString(file, csv);
+    return file;
+  }
+
+  private static Map<String, Double> round(Map<String, Double> m) {
+    Map<String, Double> out = new java.util.HashMap<>();
+    m.forEach((k, v) -> out.put(k, Math.round(v * 10_000) / 10_000.0));
+    return out;
+  }
+
+  @Test
+  void theDefaultStaysUnlessAnotherCandidateScoresAMarginAboveIt() {
+    Map<String, Double> close = new java.util.LinkedHashMap<>();
+    close.put("standardize", 0.8839);
+    close.put("log1p", 0.8884);
+    assertEquals("standardize", TargetTrial.choice(close), "0.0045 is within a short trial's noise");
+    close.put("poisson", 0.8940);
+    assertEquals("poisson", TargetTrial.choice(close));
+    Map<String, Double> diverged = new java.util.LinkedHashMap<>();
+    diverged.put("standardize", null);
+    diverged.put("log1p", 0.1);
+    assertEquals("log1p", TargetTrial.choice(diverged));
+    diverged.put("log1p", null);
+    assertEquals("standardize", TargetTrial.choice(diverged));
+  }
+
+  @Test
+  void aCountTargetTriesStandardizeLog1pAndPoissonAndTrainsTheBestOnValidation() throws Exception {
+    Path ws = tmp.resolve("ws");
+    DlpipeConfig cfg = TestData.config(counts(tmp, 3000).toString(), "csv", "visits", "regression", ws, "spark.master=local[2]",
+        "train.epochs=3", "train.target-trial.epochs=2", "train.target-trial.rows=1000", "evaluate.baselines=[]");
+    new EtlJob(TestSpark.get(), cfg).run();
+    TrainResult r = new TrainJob(TestSpark.get(), cfg).run(true);
+    TargetChoice choice = r.provenance().targetChoice();
+    assertEquals(List.of("standardize", "log1p", "poisson"), List.copyOf(choice.validationR2().keySet()));
+    assertEquals(Map.of("standardize", 0.1743, "log1p", 0.1474, "poisson", 0.1355), round(choice.validationR2()));
+    String best = "standardize";
+    assertEquals(best, choice.chosen());
+    assertEquals(2, choice.trialEpochs());
+    assertEquals(1000, choice.trialRows());
+    assertEquals("train minimum 0.0, skewness 4.936, a count with 48.9% zeros", choice.target());
+    Map<String, OutputKind> outputs = Map.of("standardize", OutputKind.LINEAR_MSE, "log1p", OutputKind.LINEAR_MSE, "poisson", OutputKind.SOFTPLUS_POISSON);
+    assertEquals(outputs.get(best), r.provenance().head().output());
+    Map<String, TrainConfig.TargetTransform> transforms = Map.of("standardize", TrainConfig.TargetTransform.STANDARDIZE, "log1p",
+        TrainConfig.TargetTransform.LOG1P, "poisson", TrainConfig.TargetTransform.NONE);
+    assertEquals(transforms.get(best), r.provenance().head().targetTransform());
+    String modelJson = Files.readString(ws.resolve("model/model.json"));
+    assertEquals(Json.MAPPER.readTree(Json.write(choice)), Json.MAPPER.readTree(modelJson).get("target_choice"));
+
+    // The same prepared data with the choice made by hand: nothing to try, nothing recorded.
+    TrainResult fixed = new TrainJob(TestSpark.get(), TestData.config(tmp.resolve("counts.csv").toString(), "csv", "visits", "regression", ws,
+        "spark.master=local[2]", "train.epochs=1", "train.loss=poisson", "evaluate.baselines=[]")).run(true);
+    assertNull(fixed.provenance().targetChoice());
+    assertEquals(OutputKind.SOFTPLUS_POISSON, fixed.provenance().head().output());
+  }
+}

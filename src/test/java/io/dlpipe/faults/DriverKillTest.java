@@ -57,7 +57,8 @@ class DriverKillTest {
 
     CliRun.Outcome rerun = CliRun.run(args.toArray(new String[0]));
     assertEquals(ExitCodes.OK, rerun.code(), rerun.err());
-    assertEquals(List.of("prepared"), visible(ws), "the rerun deleted the killed run's staging folder");
+    // The workspace marker, written once the lock was held, and the prepared data: nothing else.
+    assertEquals(List.of("_dlpipe.json", "prepared"), visible(ws), "the rerun deleted the killed run's staging folder");
 
     Path undisturbed = tmp.resolve("etl-undisturbed");
     new EtlJob(TestSpark.get(), TestData.config(big.toString(), "csv", "Status", "classification", undisturbed, "target.classes=[good, bad]",

@@ -81,12 +81,13 @@ class TargetChoiceTest {
     TrainResult r = new TrainJob(TestSpark.get(), cfg).run(true);
     TargetChoice choice = r.provenance().targetChoice();
     assertEquals(List.of("standardize", "log1p", "poisson"), List.copyOf(choice.validationR2().keySet()));
-    assertEquals(Map.of("standardize", 0.1743, "log1p", 0.1474, "poisson", 0.1355), round(choice.validationR2()));
-    String best = "standardize";
+    assertEquals(Map.of("standardize", 0.0773, "log1p", 0.1324, "poisson", 0.1261), round(choice.validationR2()));
+    // log1p scores 0.0551 above standardize on validation, more than the 0.01 margin: it is trained.
+    String best = "log1p";
     assertEquals(best, choice.chosen());
     assertEquals(2, choice.trialEpochs());
     assertEquals(1000, choice.trialRows());
-    assertEquals("train minimum 0.0, skewness 4.936, a count with 48.9% zeros", choice.target());
+    assertEquals("train minimum 0.0, skewness 5.963, a count with 49.3% zeros", choice.target());
     Map<String, OutputKind> outputs = Map.of("standardize", OutputKind.LINEAR_MSE, "log1p", OutputKind.LINEAR_MSE, "poisson", OutputKind.SOFTPLUS_POISSON);
     assertEquals(outputs.get(best), r.provenance().head().output());
     Map<String, TrainConfig.TargetTransform> transforms = Map.of("standardize", TrainConfig.TargetTransform.STANDARDIZE, "log1p",

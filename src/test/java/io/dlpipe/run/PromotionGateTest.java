@@ -192,9 +192,10 @@ class PromotionGateTest {
           entries.map(p -> p.getFileName().toString()).filter(n -> !n.equals("_dlpipe.lock") && !n.equals("_dlpipe.json") && !n.startsWith(".")).sorted().toList(),
           "no staging or old folder is left");
     }
-    // The promoted stages are up to date for an undated run of the same input.
+    // The promoted stages are up to date for an undated run of the same input (beside them, the
+    // input's content fingerprint and the cache of its local files' checksums).
     JsonNode state = Json.MAPPER.readTree(Files.readString(tmp.resolve("ws/run-state.json")));
-    assertEquals(new HashSet<>(List.of("etl", "train", "evaluate")), iterable(state.fieldNames()));
+    assertEquals(new HashSet<>(List.of("etl", "train", "evaluate", "etl.input", "etl.input.local-checksums")), iterable(state.fieldNames()));
 
     // A day of one class (target.classes declared, a daily schedule): exit 3 in one line, the model stays.
     String oneClass = "2026-11-26";

@@ -96,7 +96,7 @@ class TrainResumeTest {
 
     TrainFixtures.prepare("credit", ws);
     CliRun.Outcome contradiction = CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "target.task=regression",
-        "--set", "target.classes=[]", "--set", "spark.master=local[2]");
+        "--set", "target.classes=[]", "--set", "target.positive-class=null", "--set", "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, contradiction.code(), contradiction.err());
     assertEquals("dlpipe: The config says target.task = regression, but the prepared data in " + ws + "/prepared was made for "
         + "classification; rerun etl with this config, or fix target.task\n", contradiction.err());

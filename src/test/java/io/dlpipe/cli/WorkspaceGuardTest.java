@@ -88,6 +88,22 @@ class WorkspaceGuardTest {
   }
 
   @Test
+  void aUsersFolderWhereTheDaysModelCandidateGoesSurvivesRunDate() throws Exception {
+    Path ws = tmp.resolve("ws");
+    mark(ws.resolve("model"), OutputKind.MODEL);
+    Path users = ws.resolve("model-candidates/dt=2026-11-30");
+    Files.createDirectories(users);
+    Files.writeString(users.resolve("notes.txt"), "mine");
+    Map<String, String> before = snapshot(ws);
+    CliRun.Outcome o = cli("run", keys(TestData.credit(), ws), "--date", "2026-11-30");
+    assertEquals(ExitCodes.USAGE, o.code(), o.err());
+    assertEquals("dlpipe: Refusing to write the model retrained on 2026-11-30, before the promotion gate " + users + ": the folder exists and was not "
+        + "written by dlpipe (no _dlpipe.json); dlpipe only replaces folders it wrote itself (they carry a _dlpipe.json marker). Move it away or choose "
+        + "another path\n", o.err());
+    assertEquals(before, snapshot(ws), "the user's folder and everything else are as they were");
+  }
+
+  @Test
   void theRootAUsersFolderAndAFileAreRefusedAsWorkspaceByConfigAndEveryCommand() throws Exception {
     Path home = tmp.resolve("home");
     Files.createDirectories(home.resolve("Documents"));

@@ -1,6 +1,6 @@
 package io.dlpipe.bench;
 
-import io.dlpipe.task.OutputHead;
+import io.dlpipe.head.OutputHead;
 import io.dlpipe.train.MinibatchIterator;
 import java.util.ArrayList;
 import java.util.Iterator;

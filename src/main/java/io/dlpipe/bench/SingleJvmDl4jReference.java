@@ -1,7 +1,7 @@
 package io.dlpipe.bench;
 
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.task.OutputHead;
+import io.dlpipe.head.OutputHead;
 import io.dlpipe.train.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;

@@ -18,12 +18,12 @@ final class ConfigCommand implements Callable<Integer> {
     // A workspace on this machine's disk is checked as the pipeline commands check it (root, a user's folder);
     // a cluster's file system is left to them, so that config works where HDFS or S3 cannot be reached.
     org.apache.hadoop.conf.Configuration hadoop = Runs.hadoopConf(io.dlpipe.spark.SparkSessions.resolveMaster(options.master, cfg.spark()), cfg);
-    io.dlpipe.io.WorkspaceGuard.requireUsablePath(hadoop, cfg.output().dir(), "output.dir");
+    io.dlpipe.workspace.WorkspaceGuard.requireUsablePath(hadoop, cfg.output().dir(), "output.dir");
     if (!cfg.input().isTable()) {
-      io.dlpipe.io.WorkspaceGuard.requireUsablePath(hadoop, cfg.input().path(), "input.path");
+      io.dlpipe.workspace.WorkspaceGuard.requireUsablePath(hadoop, cfg.input().path(), "input.path");
     }
     if (io.dlpipe.io.HadoopFiles.isLocal(hadoop, cfg.output().dir())) {
-      io.dlpipe.io.WorkspaceGuard.requireWorkspace(new io.dlpipe.io.HadoopFiles(hadoop), cfg.output().dir());
+      io.dlpipe.workspace.WorkspaceGuard.requireWorkspace(new io.dlpipe.io.HadoopFiles(hadoop), cfg.output().dir());
     }
     System.out.print(cfg.renderMasked());
     return 0;

@@ -2,7 +2,7 @@ package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.eval.EvaluateJob;
-import io.dlpipe.io.WorkspaceGuard;
+import io.dlpipe.workspace.WorkspaceGuard;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -2,8 +2,8 @@ package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.eval.PredictJob;
-import io.dlpipe.io.TableSink;
-import io.dlpipe.io.WorkspaceGuard;
+import io.dlpipe.input.TableSink;
+import io.dlpipe.workspace.WorkspaceGuard;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.concurrent.Callable;

@@ -1,8 +1,8 @@
 package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
-import io.dlpipe.io.WorkspaceGuard;
-import io.dlpipe.io.WorkspaceLock;
+import io.dlpipe.workspace.WorkspaceGuard;
+import io.dlpipe.workspace.WorkspaceLock;
 import io.dlpipe.spark.SparkSessions;
 import io.dlpipe.submit.SparkSubmitPlan;
 import io.dlpipe.submit.SparkSubmitter;

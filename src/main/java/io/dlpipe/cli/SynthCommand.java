@@ -2,9 +2,9 @@ package io.dlpipe.cli;
 
 import io.dlpipe.config.SparkSettings;
 import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.io.OutputKind;
-import io.dlpipe.io.StagedOutput;
-import io.dlpipe.io.WorkspaceGuard;
+import io.dlpipe.workspace.OutputKind;
+import io.dlpipe.workspace.StagedOutput;
+import io.dlpipe.workspace.WorkspaceGuard;
 import io.dlpipe.spark.SparkSessions;
 import io.dlpipe.synth.Shape;
 import io.dlpipe.synth.SyntheticData;

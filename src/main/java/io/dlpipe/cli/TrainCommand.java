@@ -1,7 +1,7 @@
 package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
-import io.dlpipe.io.WorkspaceGuard;
+import io.dlpipe.workspace.WorkspaceGuard;
 import io.dlpipe.train.TrainJob;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

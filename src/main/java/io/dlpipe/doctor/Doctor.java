@@ -3,8 +3,8 @@ package io.dlpipe.doctor;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.io.InputReader;
-import io.dlpipe.io.ModelLayout;
+import io.dlpipe.input.InputReader;
+import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.submit.ExecutorMemory;
 import io.dlpipe.train.BuildInfo;
 import io.dlpipe.train.TrainingMasters;
@@ -221,7 +221,7 @@ public final class Doctor {
     String probe = HadoopFiles.join(cfg.output().dir(), ".dlpipe-doctor-" + UUID.randomUUID());
     try {
       // A folder the pipeline would refuse (a user's folder, a file system's root) is not probed: nothing is written into it.
-      io.dlpipe.io.WorkspaceGuard.requireWorkspace(files, cfg.output().dir());
+      io.dlpipe.workspace.WorkspaceGuard.requireWorkspace(files, cfg.output().dir());
       files.writeText(probe, "dlpipe doctor write probe\n");
       files.deleteRecursively(probe);
       return Finding.ok("output", cfg.output().dir() + " is writable");

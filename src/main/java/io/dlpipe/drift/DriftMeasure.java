@@ -8,7 +8,7 @@ import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.etl.Privacy;
 import io.dlpipe.etl.RawParsing;
 import io.dlpipe.eval.BundleScorer;
-import io.dlpipe.io.InputReader;
+import io.dlpipe.input.InputReader;
 import io.dlpipe.spark.Columns;
 import java.util.ArrayList;
 import java.util.Comparator;

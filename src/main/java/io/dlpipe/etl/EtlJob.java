@@ -4,12 +4,12 @@ import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.EtlConfig;
 import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.io.InputReader;
+import io.dlpipe.input.InputReader;
 import io.dlpipe.io.Json;
-import io.dlpipe.io.OutputGuard;
-import io.dlpipe.io.OutputKind;
-import io.dlpipe.io.PreparedLayout;
-import io.dlpipe.io.StagedOutput;
+import io.dlpipe.workspace.OutputGuard;
+import io.dlpipe.workspace.OutputKind;
+import io.dlpipe.workspace.PreparedLayout;
+import io.dlpipe.workspace.StagedOutput;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import java.time.Instant;
@@ -97,7 +97,7 @@ public final class EtlJob {
       } else {
         // A table's files are where its catalog says; a table without a location (JDBC, in-memory) has no files etl could replace.
         String table = cfg.input().table();
-        io.dlpipe.io.TableRef.resolve(spark, table, "input.table").location().ifPresent(location ->
+        io.dlpipe.input.TableRef.resolve(spark, table, "input.table").location().ifPresent(location ->
             OutputGuard.requireDisjoint(files.conf(), location, "the location of input.table " + table, layout.root(), "the etl output folder", why));
       }
     }

@@ -2,8 +2,8 @@ package io.dlpipe.eval;
 
 import io.dlpipe.config.EvaluateConfig;
 import io.dlpipe.spark.Columns;
-import io.dlpipe.task.OutputHead;
-import io.dlpipe.task.TaskKind;
+import io.dlpipe.head.OutputHead;
+import io.dlpipe.head.TaskKind;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.param.ParamMap;

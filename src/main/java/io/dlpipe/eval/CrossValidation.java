@@ -5,7 +5,7 @@ import io.dlpipe.spark.Columns;
 import io.dlpipe.train.Evaluator;
 import io.dlpipe.train.FoldTrainer;
 import io.dlpipe.config.EvaluateConfig;
-import io.dlpipe.task.OutputHead;
+import io.dlpipe.head.OutputHead;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

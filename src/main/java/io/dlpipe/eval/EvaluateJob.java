@@ -3,22 +3,22 @@ package io.dlpipe.eval;
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.FittedTransform;
-import io.dlpipe.io.EvaluationLayout;
+import io.dlpipe.workspace.EvaluationLayout;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
-import io.dlpipe.io.OutputGuard;
-import io.dlpipe.io.OutputKind;
-import io.dlpipe.io.StagedOutput;
-import io.dlpipe.io.PreparedLayout;
-import io.dlpipe.io.ScheduleLayout;
+import io.dlpipe.workspace.OutputGuard;
+import io.dlpipe.workspace.OutputKind;
+import io.dlpipe.workspace.StagedOutput;
+import io.dlpipe.workspace.PreparedLayout;
+import io.dlpipe.workspace.ScheduleLayout;
 import io.dlpipe.report.ReportWriter;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import io.dlpipe.config.EnumNames;
 import io.dlpipe.config.EvaluateConfig;
-import io.dlpipe.task.MainMetric;
-import io.dlpipe.task.OutputHead;
-import io.dlpipe.task.TaskKind;
+import io.dlpipe.head.MainMetric;
+import io.dlpipe.head.OutputHead;
+import io.dlpipe.head.TaskKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,7 +93,7 @@ public final class EvaluateJob {
     metrics.put("task", bundle.transform().task());
     metrics.put("main_metric", main);
     metrics.put("model_id", bundle.modelId());
-    if (head instanceof io.dlpipe.task.BinaryHead binary) {
+    if (head instanceof io.dlpipe.head.BinaryHead binary) {
       metrics.put("positive_class", binary.positiveClass());
     }
     long testRows;

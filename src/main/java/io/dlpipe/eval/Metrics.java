@@ -1,9 +1,9 @@
 package io.dlpipe.eval;
 
 import io.dlpipe.spark.Columns;
-import io.dlpipe.task.HeadStats;
-import io.dlpipe.task.OutputHead;
-import io.dlpipe.task.TaskKind;
+import io.dlpipe.head.HeadStats;
+import io.dlpipe.head.OutputHead;
+import io.dlpipe.head.TaskKind;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;

@@ -2,8 +2,8 @@ package io.dlpipe.eval;
 
 import io.dlpipe.spark.Columns;
 import io.dlpipe.train.Evaluator;
-import io.dlpipe.task.OutputHead;
-import io.dlpipe.task.TaskKind;
+import io.dlpipe.head.OutputHead;
+import io.dlpipe.head.TaskKind;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.dlpipe.eval;
 
-import io.dlpipe.task.MainMetric;
+import io.dlpipe.head.MainMetric;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package io.dlpipe.ml;
 
 import io.dlpipe.eval.ModelBundle;
 import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.io.ModelLayout;
+import io.dlpipe.workspace.ModelLayout;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -7,7 +7,7 @@ import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.eval.BundleScorer;
 import io.dlpipe.eval.ModelBundle;
 import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.io.ModelLayout;
+import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.spark.Columns;
 import java.util.ArrayList;
 import java.util.Arrays;

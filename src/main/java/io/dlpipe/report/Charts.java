@@ -44,7 +44,7 @@ final class Charts {
     if (m.isEmpty()) {
       return null;
     }
-    String name = Metrics.label(h.metricName());
+    String name = MetricsView.label(h.metricName());
     Plot p = epochAxis(new Plot("learning-metric"), h).y(min(m, 1), max(m, 1), "validation " + name);
     dotted(p, m, "#7c3aed", "validation " + name + ", epoch ");
     if (best > 0) {
@@ -340,7 +340,7 @@ final class Charts {
     for (int i = 0; i < n; i++) {
       labels.put(i + 0.5, rows.get(i).path("column").asText());
     }
-    Plot p = new Plot("importance", 1080, 60 + 26 * n, 220).yCategories(0, n, labels).x(lo, hi * 1.08, "drop in " + Metrics.label(metric) + " when the column is shuffled");
+    Plot p = new Plot("importance", 1080, 60 + 26 * n, 220).yCategories(0, n, labels).x(lo, hi * 1.08, "drop in " + MetricsView.label(metric) + " when the column is shuffled");
     for (int i = 0; i < n; i++) {
       JsonNode r = rows.get(i);
       double d = r.path("drop").asDouble(0);

@@ -45,29 +45,29 @@ public final class ReportWriter {
       return page;
     }
     // After the summary: the reason the model was retrained is the first thing a reader of a scheduled run asks.
-    String section = DriftSection.render(Metrics.tree(driftJson, "drift.json"));
+    String section = DriftSection.render(MetricsView.tree(driftJson, "drift.json"));
     int at = page.indexOf("<section id=\"comparison\">");
     return at < 0 ? page.replace("</main>", section + "</main>") : page.substring(0, at) + section + page.substring(at);
   }
 
   /** A self-contained page of one day's drift.json. */
   public static String driftPage(String driftJson) {
-    return DriftSection.page(Metrics.tree(driftJson, "drift.json"));
+    return DriftSection.page(MetricsView.tree(driftJson, "drift.json"));
   }
 
   /** As {@link #html(String, String, String, String, String)}, stamped with the given time (tests compare exact pages). */
   static String html(String metricsJson, String curvesJson, String historyCsv, String etlSummaryJson, String modelJson, Instant generatedAt) {
-    Metrics metrics = Metrics.parse(metricsJson);
-    JsonNode curves = curvesJson == null ? null : Metrics.tree(curvesJson, "curves.json");
+    MetricsView metrics = MetricsView.parse(metricsJson);
+    JsonNode curves = curvesJson == null ? null : MetricsView.tree(curvesJson, "curves.json");
     History history = historyCsv == null ? null : History.parse(historyCsv);
-    JsonNode etl = etlSummaryJson == null ? null : Metrics.tree(etlSummaryJson, "etl-summary.json");
-    JsonNode model = modelJson == null ? null : Metrics.tree(modelJson, "model.json");
+    JsonNode etl = etlSummaryJson == null ? null : MetricsView.tree(etlSummaryJson, "etl-summary.json");
+    JsonNode model = modelJson == null ? null : MetricsView.tree(modelJson, "model.json");
     return new ReportWriter.Page(metrics, curves, history, etl, model, generatedAt).render();
   }
 
   /** One rendering: the parsed inputs and the growing HTML. */
   private static final class Page {
-    private final Metrics m;
+    private final MetricsView m;
     private final JsonNode curves;
     private final History history;
     private final JsonNode etl;
@@ -75,7 +75,7 @@ public final class ReportWriter {
     private final Instant generatedAt;
     private final StringBuilder out = new StringBuilder(64 * 1024);
 
-    Page(Metrics m, JsonNode curves, History history, JsonNode etl, JsonNode model, Instant generatedAt) {
+    Page(MetricsView m, JsonNode curves, History history, JsonNode etl, JsonNode model, Instant generatedAt) {
       this.m = m;
       this.curves = curves;
       this.history = history;
@@ -125,7 +125,7 @@ public final class ReportWriter {
       if (target != null) {
         meta("Target", target);
       }
-      meta("Main metric", Metrics.label(m.mainMetric));
+      meta("Main metric", MetricsView.label(m.mainMetric));
       if (model != null && text(model.get("finished_at")) != null) {
         meta("Trained", instant(text(model.get("finished_at"))));
       }
@@ -157,9 +157,9 @@ public final class ReportWriter {
           .append(esc(verdict == null ? "metrics.json gives no verdict." : verdict)).append("</p>\n");
       out.append("<div class=\"kpis\">");
       String main = m.mainMetric;
-      kpi(Metrics.label(main) + " · network", m.model(main), baselineLine(main));
+      kpi(MetricsView.label(main) + " · network", m.model(main), baselineLine(main));
       String second = m.regression() ? "rmse" : main.equals("accuracy") ? "log_loss" : "accuracy";
-      kpi(Metrics.label(second) + " · network", m.model(second), baselineLine(second));
+      kpi(MetricsView.label(second) + " · network", m.model(second), baselineLine(second));
       JsonNode counts = m.root.path("counts");
       long testRows = counts.path("test_rows").asLong(-1);
       out.append("<div class=\"kpi\"><div class=\"l\">Test rows</div><div class=\"v\">").append(testRows < 0 ? "n/a" : Fmt.count(testRows))
@@ -218,9 +218,9 @@ public final class ReportWriter {
         for (String metric : shared) {
           double a = m.model(metric).getAsDouble();
           double b = m.baseline(metric).getAsDouble();
-          int cmp = Metrics.better(metric, a, b);
-          out.append("<tr").append(metric.equals(m.mainMetric) ? " class=\"main\"" : "").append("><td>").append(esc(Metrics.label(metric)))
-              .append(" <span class=\"dir\" title=\"").append(Metrics.lowerIsBetter(metric) ? "lower is better\">↓" : "higher is better\">↑").append("</span>")
+          int cmp = MetricsView.better(metric, a, b);
+          out.append("<tr").append(metric.equals(m.mainMetric) ? " class=\"main\"" : "").append("><td>").append(esc(MetricsView.label(metric)))
+              .append(" <span class=\"dir\" title=\"").append(MetricsView.lowerIsBetter(metric) ? "lower is better\">↓" : "higher is better\">↑").append("</span>")
               .append(metric.equals(m.mainMetric) ? " <span class=\"tag\">main</span>" : "").append("</td>")
               .append("<td").append(cmp > 0 ? " class=\"better\"" : "").append(">").append(esc(Fmt.num(a))).append("</td>")
               .append("<td").append(cmp < 0 ? " class=\"better\"" : "").append(">").append(esc(Fmt.num(b))).append("</td>")
@@ -240,7 +240,7 @@ public final class ReportWriter {
       if (net.isEmpty() || m.rung("gbt", m.mainMetric).isEmpty()) {
         return; // one rung: the comparison table above says it all
       }
-      out.append("<h3>Baseline ladder</h3><table class=\"metrics ladder\"><thead><tr><th>Model</th><th>").append(esc(Metrics.label(m.mainMetric)))
+      out.append("<h3>Baseline ladder</h3><table class=\"metrics ladder\"><thead><tr><th>Model</th><th>").append(esc(MetricsView.label(m.mainMetric)))
           .append("</th><th>Network − model</th><th>Training seconds</th></tr></thead><tbody>");
       ladderRow("Network", net.getAsDouble(), net.getAsDouble(), m.model("training_seconds"));
       ladderRow(baselineName(), m.baseline(m.mainMetric).orElse(Double.NaN), net.getAsDouble(), m.baseline("training_seconds"));
@@ -312,7 +312,7 @@ public final class ReportWriter {
           .append("<table class=\"metrics\"><thead><tr><th>Metric</th><th>Network mean ± std</th><th>").append(esc(baselineName()))
           .append(" mean ± std</th></tr></thead><tbody>");
       for (Map.Entry<String, JsonNode[]> r : rows.entrySet()) {
-        out.append("<tr><td>").append(esc(Metrics.label(r.getKey()))).append("</td>");
+        out.append("<tr><td>").append(esc(MetricsView.label(r.getKey()))).append("</td>");
         for (JsonNode n : r.getValue()) {
           out.append("<td>").append(n == null ? "n/a" : esc(Fmt.num(n.path("mean").asDouble()) + " ± " + Fmt.num(n.path("std").asDouble()))).append("</td>");
         }
@@ -344,7 +344,7 @@ public final class ReportWriter {
     }
 
     private void epochTable(int best) {
-      String metric = history.metricName() == null ? "metric" : Metrics.label(history.metricName());
+      String metric = history.metricName() == null ? "metric" : MetricsView.label(history.metricName());
       out.append("<details><summary>Epoch table (").append(history.rows().size()).append(" epochs)</summary><table class=\"metrics\"><thead><tr>")
           .append("<th>Epoch</th><th>Train loss</th><th>Validation loss</th><th>Validation ").append(esc(metric))
           .append("</th><th>Samples/s</th><th>Seconds</th></tr></thead><tbody>");
@@ -416,7 +416,7 @@ public final class ReportWriter {
     private void importance() {
       JsonNode rows = m.root.get("importance");
       long n = m.root.path("counts").path("importance_rows").asLong(-1);
-      section("importance", "Feature importance", "Permutation importance: how much the " + Metrics.label(m.mainMetric)
+      section("importance", "Feature importance", "Permutation importance: how much the " + MetricsView.label(m.mainMetric)
           + " of the network drops when one input column is shuffled" + (n >= 0 ? ", measured on " + Fmt.count(n) + " test rows" : "") + ".");
       String chart = Charts.importance(rows, m.mainMetric, TOP_IMPORTANCE);
       if (chart == null) {

@@ -10,11 +10,11 @@ import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.etl.Splitter;
 import io.dlpipe.eval.EvaluateJob;
-import io.dlpipe.io.EvaluationLayout;
+import io.dlpipe.workspace.EvaluationLayout;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
-import io.dlpipe.io.ModelLayout;
-import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.workspace.ModelLayout;
+import io.dlpipe.workspace.PreparedLayout;
 import io.dlpipe.train.TrainJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -290,7 +290,7 @@ public final class RunJob {
     if (!cfg.input().isTable()) {
       return cfg.input().path();
     }
-    return io.dlpipe.io.TableRef.resolve(spark, cfg.input().table(), "input.table").location().orElse(null);
+    return io.dlpipe.input.TableRef.resolve(spark, cfg.input().table(), "input.table").location().orElse(null);
   }
 
   /** The newest modification time of any raw input file: metadata only, no data is read. */
@@ -299,7 +299,7 @@ public final class RunJob {
     if (cfg.input().isTable()) {
       // Every write to a Hive, Delta or Iceberg table adds files under its location (data, log or
       // metadata), so their newest time says when it changed; without a location, assume it did.
-      java.util.Optional<String> location = io.dlpipe.io.TableRef.resolve(spark, cfg.input().table(), "input.table").location();
+      java.util.Optional<String> location = io.dlpipe.input.TableRef.resolve(spark, cfg.input().table(), "input.table").location();
       if (location.isEmpty()) {
         return Long.MAX_VALUE;
       }

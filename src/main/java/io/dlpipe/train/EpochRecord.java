@@ -1,7 +1,7 @@
 package io.dlpipe.train;
 
-import io.dlpipe.task.EvalMetrics;
-import io.dlpipe.task.MainMetric;
+import io.dlpipe.head.EvalMetrics;
+import io.dlpipe.head.MainMetric;
 
 /**
  * One finished epoch, as logged, checkpointed and written to {@code training-history.csv}.

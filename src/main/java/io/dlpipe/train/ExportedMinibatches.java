@@ -1,6 +1,6 @@
 package io.dlpipe.train;
 
-import io.dlpipe.task.OutputHead;
+import io.dlpipe.head.OutputHead;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.task.OutputHead;
+import io.dlpipe.head.OutputHead;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -1,7 +1,7 @@
 package io.dlpipe.train;
 
 import io.dlpipe.DataException;
-import io.dlpipe.task.OutputHead;
+import io.dlpipe.head.OutputHead;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;

@@ -1,7 +1,7 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.task.OutputHead;
+import io.dlpipe.head.OutputHead;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;

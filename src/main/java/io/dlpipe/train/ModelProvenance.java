@@ -4,10 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.config.Task;
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.task.EvalMetrics;
-import io.dlpipe.task.HeadSpec;
-import io.dlpipe.task.MainMetric;
-import io.dlpipe.task.OutputKind;
+import io.dlpipe.head.EvalMetrics;
+import io.dlpipe.head.HeadSpec;
+import io.dlpipe.head.MainMetric;
+import io.dlpipe.head.OutputLoss;
 import java.util.List;
 import java.util.Map;
 
@@ -75,7 +75,7 @@ public record ModelProvenance(
     Task task,
     List<String> classes,
     int featureCount,
-    OutputKind output,
+    OutputLoss output,
     Double labelMean,
     Double labelStd,
     long parameters,

@@ -8,7 +8,7 @@ import io.dlpipe.etl.EtlSummary;
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
-import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.workspace.PreparedLayout;
 import io.dlpipe.spark.Columns;
 import java.util.List;
 import org.apache.spark.sql.Dataset;

@@ -2,7 +2,7 @@ package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.spark.Columns;
-import io.dlpipe.task.OutputHead;
+import io.dlpipe.head.OutputHead;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.config.TrainConfig.EarlyStoppingMetric;
-import io.dlpipe.task.EvalMetrics;
-import io.dlpipe.task.OutputHead;
+import io.dlpipe.head.EvalMetrics;
+import io.dlpipe.head.OutputHead;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

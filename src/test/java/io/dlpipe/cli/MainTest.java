@@ -172,7 +172,7 @@ class MainTest {
   @Test
   void everyCommandThatWritesTheWorkspaceExitsThreeAtOnceWhileAnotherHoldsItsLock() {
     Path ws = tmp.resolve("busy");
-    try (io.dlpipe.io.WorkspaceLock held = io.dlpipe.io.WorkspaceLock.acquire(new org.apache.hadoop.conf.Configuration(), ws.toString(), "test-holder",
+    try (io.dlpipe.workspace.WorkspaceLock held = io.dlpipe.workspace.WorkspaceLock.acquire(new org.apache.hadoop.conf.Configuration(), ws.toString(), "test-holder",
         java.time.Duration.ofSeconds(120))) {
       for (String command : new String[] {"run", "etl", "train", "evaluate", "predict"}) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(command, "--set", "input.path=" + TestData.credit(), "--set", "target.column=Status",

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.io.Json;
-import io.dlpipe.io.OutputMarker;
+import io.dlpipe.workspace.OutputMarker;
 import io.dlpipe.testing.CliRun;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
@@ -134,7 +134,7 @@ class PredictOutputSafetyTest {
         "--input", badInput.toString(), "--output", scores.toString(), "--overwrite"));
     CliRun.Outcome failed = CliRun.run(args.toArray(new String[0]));
     assertEquals(ExitCodes.DATA, failed.code(), failed.err());
-    String staging = tmp.resolve("failed/_scores_quarantine.staging-" + io.dlpipe.io.RunId.current()).toString();
+    String staging = tmp.resolve("failed/_scores_quarantine.staging-" + io.dlpipe.workspace.RunId.current()).toString();
     assertTrue(failed.err().startsWith("dlpipe: Too many bad rows: 40 of 40 rows (100.00%) were quarantined"), failed.err());
     assertTrue(failed.err().endsWith("; see " + staging + " (the earlier output " + scores + " and its quarantine are kept)\n"), failed.err());
     Map<String, String> after = snapshot(scores.getParent());

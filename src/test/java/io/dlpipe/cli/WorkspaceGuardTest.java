@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.dlpipe.Digests;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.io.Json;
-import io.dlpipe.io.OutputKind;
-import io.dlpipe.io.OutputMarker;
+import io.dlpipe.workspace.OutputKind;
+import io.dlpipe.workspace.OutputMarker;
 import io.dlpipe.testing.CliRun;
 import io.dlpipe.testing.TestData;
 import java.nio.file.Files;
@@ -141,20 +141,20 @@ class WorkspaceGuardTest {
   void aNewOrEmptyFolderBecomesAMarkedWorkspaceAndAnEarlierReleasesWorkspaceIsAccepted() throws Exception {
     io.dlpipe.io.HadoopFiles files = new io.dlpipe.io.HadoopFiles(new org.apache.hadoop.conf.Configuration());
     Path fresh = tmp.resolve("fresh");
-    io.dlpipe.io.WorkspaceGuard.workspace(files.conf(), fresh.toString()).claim("etl");
+    io.dlpipe.workspace.WorkspaceGuard.workspace(files.conf(), fresh.toString()).claim("etl");
     OutputMarker marker = OutputMarker.read(files, fresh.toString());
     assertEquals(List.of("workspace", "etl"), List.of(marker.kind(), marker.stage()));
     Files.writeString(fresh.resolve("run-summary.json"), "{}");
-    io.dlpipe.io.WorkspaceGuard.requireWorkspace(files, fresh.toString()); // marked: anything dlpipe wrote may be in it
+    io.dlpipe.workspace.WorkspaceGuard.requireWorkspace(files, fresh.toString()); // marked: anything dlpipe wrote may be in it
 
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    io.dlpipe.io.WorkspaceGuard.workspace(files.conf(), empty.toString()).claim("run");
+    io.dlpipe.workspace.WorkspaceGuard.workspace(files.conf(), empty.toString()).claim("run");
     assertEquals("workspace", OutputMarker.read(files, empty.toString()).kind());
 
     Path older = tmp.resolve("older");
     mark(older.resolve("prepared"), OutputKind.PREPARED);
     Files.writeString(older.resolve("run-summary.json"), "{}");
-    io.dlpipe.io.WorkspaceGuard.workspace(files.conf(), older.toString()).claim("run");
+    io.dlpipe.workspace.WorkspaceGuard.workspace(files.conf(), older.toString()).claim("run");
     assertEquals("workspace", OutputMarker.read(files, older.toString()).kind());
   }
 

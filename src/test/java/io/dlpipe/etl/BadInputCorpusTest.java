@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
-import io.dlpipe.io.InputReader;
+import io.dlpipe.input.InputReader;
 import io.dlpipe.testing.CliRun;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
@@ -188,7 +188,7 @@ class BadInputCorpusTest {
   }
 
   private EtlSummary stagedSummary(Path ws) throws IOException {
-    return io.dlpipe.io.Json.MAPPER.readValue(Files.readString(ws.resolve("_prepared.staging-" + io.dlpipe.io.RunId.current() + "/etl-summary.json")), EtlSummary.class);
+    return io.dlpipe.io.Json.MAPPER.readValue(Files.readString(ws.resolve("_prepared.staging-" + io.dlpipe.workspace.RunId.current() + "/etl-summary.json")), EtlSummary.class);
   }
 
   @Test
@@ -198,7 +198,7 @@ class BadInputCorpusTest {
     DataException tooLong = assertThrows(DataException.class, () -> new EtlJob(spark, config(file.getParent(), "csv")).run());
     assertEquals("Record too long: 1 record(s) span more than input.csv.max-record-lines = 100 lines, the first at file://" + file + " line 52 (550 lines): a quote that is never"
         + " closed, or closed far below, folds the lines after it into one record. Fix the quoting there (or raise input.csv.max-record-lines for cells that really hold"
-        + " that many lines); the records are in " + ws.resolve("_prepared.staging-" + io.dlpipe.io.RunId.current() + "/quarantine"), tooLong.getMessage());
+        + " that many lines); the records are in " + ws.resolve("_prepared.staging-" + io.dlpipe.workspace.RunId.current() + "/quarantine"), tooLong.getMessage());
     EtlSummary failed = stagedSummary(ws);
     // Records reconcile (51 read: 50 good, 1 quarantined); lines say what was lost: 550 of 600.
     assertEquals(List.of(51L, 1L, 600L, 550L), List.of(failed.rowsRead(), failed.rowsQuarantined(), failed.linesRead(), failed.linesQuarantined()));
@@ -207,7 +207,7 @@ class BadInputCorpusTest {
     // With a limit above the fold, the record is malformed, and the reject ratio weighs its 550 lines, not one row.
     DataException ratio = assertThrows(DataException.class, () -> new EtlJob(spark, config(file.getParent(), "csv", "input.csv.max-record-lines=1000", "etl.max-reject-ratio=0.05")).run());
     assertEquals("Too many bad rows: 550 of 600 rows (91.67%) were quarantined, more than etl.max-reject-ratio = 0.05; reasons: {malformed_row=1}; see "
-        + ws.resolve("_prepared.staging-" + io.dlpipe.io.RunId.current() + "/quarantine") + " (rows counted as the physical lines of the records: 1 of 51 records)", ratio.getMessage());
+        + ws.resolve("_prepared.staging-" + io.dlpipe.workspace.RunId.current() + "/quarantine") + " (rows counted as the physical lines of the records: 1 of 51 records)", ratio.getMessage());
 
     CliRun.Outcome cli = CliRun.run("etl", "--set", "input.path=" + file, "--set", "target.column=y", "--set", "target.task=regression", "--set", "output.dir=" + tmp.resolve("ws-cli"));
     assertEquals(3, cli.code());

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.DataException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.io.Json;
-import io.dlpipe.io.PreparedLayout;
+import io.dlpipe.workspace.PreparedLayout;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
@@ -162,9 +162,9 @@ class EtlJobTest {
     assertEquals(ExitCodes.DATA, e.exitCode());
     assertEquals("Too many bad rows: 6 of 4460 rows (0.13%) were quarantined, more than etl.max-reject-ratio = 0.001; reasons: "
         + "{bad_encoding=1, malformed_row=2, missing_target=1, unknown_class=1, unparseable_numeric=1}; see "
-        + tmp.resolve("ws/_prepared.staging-" + io.dlpipe.io.RunId.current() + "/quarantine"), e.getMessage());
+        + tmp.resolve("ws/_prepared.staging-" + io.dlpipe.workspace.RunId.current() + "/quarantine"), e.getMessage());
     // The failed run's quarantine and summary stay in its staging folder; prepared/ is never replaced by a failed run.
-    Path staged = tmp.resolve("ws/_prepared.staging-" + io.dlpipe.io.RunId.current());
+    Path staged = tmp.resolve("ws/_prepared.staging-" + io.dlpipe.workspace.RunId.current());
     assertEquals(6, spark.read().parquet(staged.resolve("quarantine").toString()).count());
     assertEquals("failed", json(staged.resolve("etl-summary.json")).get("status").asText());
     assertFalse(Files.exists(staged.resolve("_SUCCESS")));

@@ -11,7 +11,7 @@ import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.etl.Splitter;
-import io.dlpipe.io.InputReader;
+import io.dlpipe.input.InputReader;
 import io.dlpipe.io.Json;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.testing.TestData;

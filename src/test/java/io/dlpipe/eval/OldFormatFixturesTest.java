@@ -10,12 +10,12 @@ import io.dlpipe.config.Task;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.io.ModelStore;
-import io.dlpipe.task.BinaryHead;
-import io.dlpipe.task.MainMetric;
-import io.dlpipe.task.OutputHead;
-import io.dlpipe.task.OutputKind;
-import io.dlpipe.task.RegressionHead;
-import io.dlpipe.task.TaskKind;
+import io.dlpipe.head.BinaryHead;
+import io.dlpipe.head.MainMetric;
+import io.dlpipe.head.OutputHead;
+import io.dlpipe.head.OutputLoss;
+import io.dlpipe.head.RegressionHead;
+import io.dlpipe.head.TaskKind;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.train.ModelProvenance;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ class OldFormatFixturesTest {
     ModelProvenance p = ModelBundle.readProvenance(read("credit/model.json"), "credit/model.json");
     assertEquals(1, p.formatVersion());
     assertEquals(Task.CLASSIFICATION, p.task());
-    assertEquals(OutputKind.SOFTMAX_MCXENT, p.output());
+    assertEquals(OutputLoss.SOFTMAX_MCXENT, p.output());
     assertEquals(MainMetric.AUC, p.mainMetric());
     assertEquals(TrainConfig.Approach.EXPORT, p.approach());
     assertEquals(2, p.bestEpoch());
@@ -85,10 +85,10 @@ class OldFormatFixturesTest {
     FittedTransform t = FittedTransform.fromJson(read("ames/transform.json"), "ames/transform.json");
     assertEquals(Task.REGRESSION, t.task());
     ModelProvenance p = ModelBundle.readProvenance(read("ames/model.json"), "ames/model.json");
-    assertEquals(OutputKind.LINEAR_MSE, p.output());
+    assertEquals(OutputLoss.LINEAR_MSE, p.output());
     assertEquals(MainMetric.R2, p.mainMetric());
     assertEquals(353, p.featureCount());
-    RegressionHead head = (RegressionHead) io.dlpipe.task.OutputHeads.legacy(t, 1);
+    RegressionHead head = (RegressionHead) io.dlpipe.head.OutputHeads.legacy(t, 1);
     // format 1: prediction = output * label_std + label_mean
     assertEquals(179122.405124, head.inverse(0), 1e-6);
     assertEquals(179122.405124 + 78301.4299083, head.inverse(1), 1e-6);
@@ -132,7 +132,7 @@ class OldFormatFixturesTest {
     ModelProvenance p = ModelBundle.readProvenance(json, "credit/model.json");
     assertEquals("good", p.head().positiveClass());
     io.dlpipe.DataException e = org.junit.jupiter.api.Assertions.assertThrows(io.dlpipe.DataException.class,
-        () -> io.dlpipe.task.OutputHeads.fromSpec(p.head(), "credit/model.json"));
+        () -> io.dlpipe.head.OutputHeads.fromSpec(p.head(), "credit/model.json"));
     assertEquals("Model credit/model.json names positive class 'good', but its class order [good, bad] makes 'bad' positive; the model bundle is inconsistent, retrain",
         e.getMessage());
   }

@@ -3,7 +3,7 @@ package io.dlpipe.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.dlpipe.task.MainMetric;
+import io.dlpipe.head.MainMetric;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.ExitCodes;
-import io.dlpipe.io.RunId;
+import io.dlpipe.workspace.RunId;
 import io.dlpipe.testing.CliRun;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;

@@ -9,7 +9,7 @@ import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.eval.PredictJob;
-import io.dlpipe.io.WorkspaceLock;
+import io.dlpipe.workspace.WorkspaceLock;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import io.dlpipe.train.TrainJob;

@@ -12,7 +12,7 @@ import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.Splitter;
 import io.dlpipe.io.Json;
 import io.dlpipe.spark.Columns;
-import io.dlpipe.task.MainMetric;
+import io.dlpipe.head.MainMetric;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import java.io.IOException;

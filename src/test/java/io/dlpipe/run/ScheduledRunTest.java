@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.io.Json;
-import io.dlpipe.io.OutputMarker;
+import io.dlpipe.workspace.OutputMarker;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import java.io.IOException;
@@ -138,7 +138,7 @@ class ScheduledRunTest {
     Files.createDirectories(mine);
     Files.writeString(mine.resolve("notes.txt"), "mine");
     // A dlpipe workspace (marked) with a day folder it did not write: an unmarked workspace would be refused before its folders are looked at.
-    io.dlpipe.io.OutputMarker.of(io.dlpipe.io.OutputKind.WORKSPACE, "run").writeTo(new io.dlpipe.io.HadoopFiles(new org.apache.hadoop.conf.Configuration()),
+    io.dlpipe.workspace.OutputMarker.of(io.dlpipe.workspace.OutputKind.WORKSPACE, "run").writeTo(new io.dlpipe.io.HadoopFiles(new org.apache.hadoop.conf.Configuration()),
         tmp.resolve("ws").toString());
     List<String> args = new ArrayList<>(List.of("run", "--date", "2026-11-30", "--set", "input.path=" + tmp.resolve("raw") + "/dt={date}", "--set", "input.format=csv",
         "--set", "target.column=Status", "--set", "target.task=classification", "--set", "output.dir=" + tmp.resolve("ws")));

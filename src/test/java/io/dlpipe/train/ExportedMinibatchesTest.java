@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.task.RegressionHead;
+import io.dlpipe.head.RegressionHead;
 import io.dlpipe.testing.TestSpark;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.task.OutputHead;
-import io.dlpipe.task.RegressionHead;
+import io.dlpipe.head.OutputHead;
+import io.dlpipe.head.RegressionHead;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

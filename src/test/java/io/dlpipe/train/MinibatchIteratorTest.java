@@ -1,10 +1,10 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.task.BinaryHead;
-import io.dlpipe.task.MulticlassHead;
-import io.dlpipe.task.OutputHead;
-import io.dlpipe.task.RegressionHead;
+import io.dlpipe.head.BinaryHead;
+import io.dlpipe.head.MulticlassHead;
+import io.dlpipe.head.OutputHead;
+import io.dlpipe.head.RegressionHead;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -7,7 +7,7 @@ import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.io.Json;
-import io.dlpipe.task.OutputKind;
+import io.dlpipe.head.OutputLoss;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import java.nio.file.Files;
@@ -88,7 +88,7 @@ class TargetChoiceTest {
     assertEquals(2, choice.trialEpochs());
     assertEquals(1000, choice.trialRows());
     assertEquals("train minimum 0.0, skewness 5.963, a count with 49.3% zeros", choice.target());
-    Map<String, OutputKind> outputs = Map.of("standardize", OutputKind.LINEAR_MSE, "log1p", OutputKind.LINEAR_MSE, "poisson", OutputKind.SOFTPLUS_POISSON);
+    Map<String, OutputLoss> outputs = Map.of("standardize", OutputLoss.LINEAR_MSE, "log1p", OutputLoss.LINEAR_MSE, "poisson", OutputLoss.SOFTPLUS_POISSON);
     assertEquals(outputs.get(best), r.provenance().head().output());
     Map<String, TrainConfig.TargetTransform> transforms = Map.of("standardize", TrainConfig.TargetTransform.STANDARDIZE, "log1p",
         TrainConfig.TargetTransform.LOG1P, "poisson", TrainConfig.TargetTransform.NONE);
@@ -100,6 +100,6 @@ class TargetChoiceTest {
     TrainResult fixed = new TrainJob(TestSpark.get(), TestData.config(tmp.resolve("counts.csv").toString(), "csv", "visits", "regression", ws,
         "spark.master=local[2]", "train.epochs=1", "train.loss=poisson", "evaluate.baselines=[]")).run(true);
     assertNull(fixed.provenance().targetChoice());
-    assertEquals(OutputKind.SOFTPLUS_POISSON, fixed.provenance().head().output());
+    assertEquals(OutputLoss.SOFTPLUS_POISSON, fixed.provenance().head().output());
   }
 }

@@ -1,6 +1,6 @@
 package io.dlpipe.train;
 
-import io.dlpipe.task.EvalMetrics;
+import io.dlpipe.head.EvalMetrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -10,7 +10,7 @@ import io.dlpipe.ConfigException;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.task.RegressionHead;
+import io.dlpipe.head.RegressionHead;
 import io.dlpipe.submit.SparkSubmitPlan;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.config.TrainConfig.EarlyStoppingMetric;
-import io.dlpipe.task.MainMetric;
+import io.dlpipe.head.MainMetric;
 import org.junit.jupiter.api.Test;
 
 /** Early stopping on the loss or on the main metric. No Spark. */

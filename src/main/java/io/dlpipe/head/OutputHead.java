@@ -1,0 +1,98 @@
+package io.dlpipe.head;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+
+/**
+ * Everything task-specific about a network's output, in one object per task: label encoding, the
+ * output layer and its loss, decoding to predictions and probabilities, the decision threshold,
+ * and the task's metrics. Train, evaluate, predict, cross-validation and permutation importance
+ * all use the same head; {@link OutputHeads} builds one for training or restores it from
+ * {@code model.json}. Implementations are immutable and serializable (they travel to executors).
+ */
+public interface OutputHead extends Serializable {
+  TaskKind kind();
+
+  /** Output units, which is also the width of an encoded label. */
+  int width();
+
+  /** Classification: labels in index order; empty for regression. */
+  List<String> classes();
+
+  OutputLoss output();
+
+  MainMetric mainMetric();
+
+  /**
+   * Writes the network target of one prepared label into {@code out[offset .. offset + width)}.
+   *
+   * @throws io.dlpipe.DataException for a label that is not a class index of this task
+   */
+  void encode(double label, float[] out, int offset);
+
+  /** The output layer (activation and loss, class weights included), without nIn. */
+  OutputLayer.Builder outputLayer();
+
+  /** One network output row as a prediction: the target in its own units, or a class index. */
+  double prediction(float[] out);
+
+  /** One network output row as class probabilities in index order; null for regression. */
+  double[] probabilities(float[] out);
+
+  /** The text form of a prediction: a class label, or the number. */
+  String label(double prediction);
+
+  /** Empty statistics to {@link #add} to. */
+  HeadStats newStats();
+
+  /**
+   * Adds one scored row. Networks, baselines and boosted trees all go through here, so their
+   * metrics share one implementation.
+   *
+   * @param prediction the prediction in target units or the class index (classification: only read by regression)
+   * @param probabilities class probabilities (null for regression)
+   * @param label the prepared label
+   */
+  void add(HeadStats s, double prediction, double[] probabilities, double label);
+
+  /** Adds one network output row. */
+  default void addOutput(HeadStats s, float[] out, double label) {
+    add(s, prediction(out), probabilities(out), label);
+  }
+
+  /** Flat metrics for metrics.json (without the model./baseline. prefix), in a stable order. */
+  Map<String, Double> metrics(HeadStats s);
+
+  /** Chart data for curves.json that the statistics alone give (ROC, PR, calibration, confusion). */
+  Map<String, Object> curves(HeadStats s);
+
+  /** The summary the training history and model.json keep. */
+  EvalMetrics summary(HeadStats s);
+
+  /** The head as model.json stores it. */
+  HeadSpec spec();
+
+  /**
+   * This head with its decision threshold chosen on validation statistics: {@code fixed} when
+   * given, else the cost minimum when both costs are given, else the F1 maximum of the positive
+   * class. Heads without a threshold return themselves.
+   */
+  default OutputHead chooseThreshold(HeadStats validation, Double fixed, io.dlpipe.config.EvaluateConfig.Costs costs) {
+    return this;
+  }
+
+  /**
+   * This head with what it estimates from validation statistics after training besides a
+   * threshold (log1p regression: the smearing factor of its back-transform). Others return themselves.
+   */
+  default OutputHead calibrate(HeadStats validation) {
+    return this;
+  }
+
+  /** This head deciding at another threshold; heads without one return themselves. */
+  default OutputHead withThreshold(double threshold, HeadSpec.ThresholdRule rule) {
+    return this;
+  }
+}

@@ -3,7 +3,6 @@ package io.dlpipe.eval;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.train.Evaluator;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -36,8 +35,7 @@ public final class Scoring {
   /** {@code df} with {@link #PREDICTION} and, for classification, {@link #PROBABILITIES} appended. */
   public static Dataset<Row> score(Dataset<Row> df, Broadcast<byte[]> network, OutputHead codec, int batchSize) {
     StructType schema = df.schema().add(PREDICTION, DataTypes.DoubleType, false);
-    boolean classification = codec.kind() != TaskKind.REGRESSION;
-    if (classification) {
+    if (codec.hasProbabilities()) {
       schema = schema.add(PROBABILITIES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
     }
     int featuresAt = df.schema().fieldIndex(Columns.FEATURES);

@@ -12,7 +12,6 @@ import io.dlpipe.eval.Scoring;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
 import io.dlpipe.train.Evaluator;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -196,16 +195,16 @@ final class PredictUdf implements UDF1<Row, Row> {
           out = net.output(Nd4j.create(new float[][] {x}), false).toFloatVector();
         }
         OutputHead codec = bundle.head();
-        if (codec.kind() == TaskKind.REGRESSION) {
-          return RowFactory.create(Scoring.decode(codec, out, null), null, modelId, null);
+        double[] probs = codec.hasProbabilities() ? new double[codec.classes().size()] : null;
+        Object prediction = codec.predictionValue(Scoring.decode(codec, out, probs));
+        Map<String, Double> probabilities = null;
+        if (probs != null) {
+          probabilities = new LinkedHashMap<>();
+          for (int k = 0; k < probs.length; k++) {
+            probabilities.put(codec.classes().get(k), probs[k]);
+          }
         }
-        double[] probs = new double[codec.classes().size()];
-        int label = (int) Scoring.decode(codec, out, probs);
-        Map<String, Double> probabilities = new LinkedHashMap<>();
-        for (int k = 0; k < probs.length; k++) {
-          probabilities.put(codec.classes().get(k), probs[k]);
-        }
-        return RowFactory.create(codec.classes().get(label), probabilities, modelId, null);
+        return RowFactory.create(prediction, probabilities, modelId, null);
       } catch (Exception e) {
         return RowFactory.create(null, null, modelId, "scoring_failed: " + e);
       }

@@ -127,7 +127,7 @@ public final class TrainJob {
           throw new DataException("No tuning trial finished an epoch with a finite validation loss; narrow tune.space (lower learning rates) and retry");
         }
         tuned = best.values();
-        tuning = Tuner.csv(cfg.tune(), trials, in.transform().task() == io.dlpipe.config.Task.REGRESSION ? "r2" : in.transform().classes().size() == 2 ? "auc" : "accuracy");
+        tuning = Tuner.csv(cfg.tune(), trials, OutputHeads.mainMetric(in.transform()).key());
         LOG.info("tune: best trial {} of {}: {} (validation main metric {})", best.number(), trials.size(), tuned, fmt(best.main()));
       }
       cfg = io.dlpipe.config.ConfigLoader.withValues(cfg, tuned);
@@ -487,9 +487,8 @@ public final class TrainJob {
   static String fingerprint(DlpipeConfig cfg, OutputHead head, PreparedInput in) {
     ConfigRenderOptions concise = ConfigRenderOptions.concise();
     com.typesafe.config.Config c = cfg.resolved();
-    HeadSpec h = head.spec();
     // The threshold is chosen after training: it is no part of what was trained.
-    HeadSpec trained = new HeadSpec(h.kind(), h.output(), h.classes(), h.targetTransform(), h.targetCenter(), h.targetScale(), null, null, h.classWeights());
+    HeadSpec trained = head.spec().trained();
     String canonical = String.join("\n",
         "train.model=" + c.getValue("train.model").render(concise),
         "train.updater=" + c.getValue("train.updater").render(concise),

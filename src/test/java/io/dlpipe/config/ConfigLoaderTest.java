@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.ConfigException;
 import io.dlpipe.ExitCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -18,15 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  private static final List<String> FIVE_KEYS =
-      List.of("input.path=/data/raw.csv", "input.format=csv", "target.column=price", "target.task=regression", "output.dir=/tmp/ws");
-
   @TempDir Path dir;
 
   private static DlpipeConfig load(String... extra) {
-    List<String> sets = new ArrayList<>(FIVE_KEYS);
-    sets.addAll(List.of(extra));
-    return ConfigLoader.load(null, sets);
+    return TestConfig.minimal().set(extra).load();
   }
 
   private static String error(String... extra) {

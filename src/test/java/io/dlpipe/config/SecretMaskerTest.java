@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.ConfigException;
 import io.dlpipe.ExitCodes;
 import java.nio.file.Files;
@@ -17,9 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SecretMaskerTest {
-  private static final List<String> FIVE_KEYS =
-      List.of("input.path=/data/raw.csv", "target.column=price", "target.task=regression", "output.dir=/tmp/ws");
-
   /** Every Hadoop / Spark credential key the issue lists, each with a distinct value. */
   static final List<String> CREDENTIAL_KEYS =
       List.of(
@@ -58,9 +56,7 @@ class SecretMaskerTest {
   @TempDir Path dir;
 
   private static DlpipeConfig load(List<String> extra) {
-    List<String> sets = new ArrayList<>(FIVE_KEYS);
-    sets.addAll(extra);
-    return ConfigLoader.load(null, sets, Map.of());
+    return TestConfig.minimal().set(extra).env(Map.of()).load();
   }
 
   private static String value(int i) {
@@ -124,7 +120,7 @@ class SecretMaskerTest {
   void aTypeErrorInAUserSecretKeyInAFileDoesNotEchoTheValue() throws Exception {
     Path f = dir.resolve("job.conf");
     Files.writeString(f, "security.secret-keys = [\"*.vaulttoken2\"]\nspark.conf { \"fs.x.vaulttoken2\" = [\"tok-889911\"] }\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, FIVE_KEYS, Map.of()));
+    ConfigException e = assertThrows(ConfigException.class, () -> TestConfig.minimal().file(f).env(Map.of()).load());
     assertEquals("Invalid configuration: spark.conf.\"fs.x.vaulttoken2\": expected a text, number or boolean, found list **** (" + f + ": 2)", e.getMessage());
   }
 

@@ -3,19 +3,16 @@ package io.dlpipe.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.ConfigException;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The table keys are validated before Spark starts, each refusal naming the key, the expected and the found value. */
 class TableConfigTest {
   private static DlpipeConfig load(String... sets) {
-    List<String> all = new ArrayList<>(List.of("target.column=y", "target.task=regression", "output.dir=/w"));
-    all.addAll(List.of(sets));
-    return ConfigLoader.load(null, all);
+    return TestConfig.of("", "y", "regression", "/w").unset("input.path").set(sets).load();
   }
 
   private static String refusal(String... sets) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.ConfigException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.config.ConfigLoader;
@@ -16,7 +17,6 @@ import io.dlpipe.testing.Frames;
 import io.dlpipe.testing.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +40,7 @@ class PrivacyTest {
   private final SparkSession spark = TestSpark.get();
 
   private static DlpipeConfig config(Map<String, String> env, String... extra) {
-    List<String> sets = new ArrayList<>(List.of("input.path=/in.csv", "target.column=y", "target.task=regression", "output.dir=/ws"));
-    sets.addAll(List.of(extra));
-    return ConfigLoader.load(null, sets, env);
+    return TestConfig.of("/in.csv", "y", "regression", "/ws").set(extra).env(env).load();
   }
 
   private static String configError(Map<String, String> env, String... extra) {

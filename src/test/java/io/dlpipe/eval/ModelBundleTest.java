@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlpipe.testing.TestConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dlpipe.DataException;
@@ -57,9 +58,9 @@ class ModelBundleTest {
   }
 
   private static DlpipeConfig config(Path input, Path workspace) {
-    return ConfigLoader.load(null, List.of("input.path=" + input, "target.column=y", "target.task=regression", "output.dir=" + workspace,
-        "privacy.hash-columns=[email]", "privacy.drop-columns=[name]", "input.columns.email=categorical", "train.epochs=2",
-        "train.model.hidden-layers=[8]", "train.approach=direct", "evaluate.importance.enabled=false"), Map.of("DLPIPE_PII_SALT", SALT));
+    return TestConfig.of(input, "y", "regression", workspace).set("privacy.hash-columns=[email]", "privacy.drop-columns=[name]",
+        "input.columns.email=categorical", "train.epochs=2", "train.model.hidden-layers=[8]", "train.approach=direct", "evaluate.importance.enabled=false")
+        .env(Map.of("DLPIPE_PII_SALT", SALT)).load();
   }
 
   @BeforeAll

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.DataException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.config.ConfigLoader;
@@ -91,10 +92,8 @@ class TablesTest {
   }
 
   private static DlpipeConfig config(String... extra) {
-    List<String> sets = new ArrayList<>(List.of("input.format=table", "input.table=lake.credit", "input.where=dt = '2026-11-28'", "target.column=Status",
-        "target.task=classification", "target.classes=[good, bad]", "output.dir=" + ws));
-    sets.addAll(List.of(extra));
-    return ConfigLoader.load(null, sets);
+    return TestConfig.of("", "Status", "classification", ws).unset("input.path").format("table")
+        .set("input.table=lake.credit", "input.where=dt = '2026-11-28'", "target.classes=[good, bad]").set(extra).load();
   }
 
   private static CliRun.Outcome predict(String table, String date, String... extra) {

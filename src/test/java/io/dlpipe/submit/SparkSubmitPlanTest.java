@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.testing.TestData;
 import java.nio.file.Files;
@@ -19,9 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SparkSubmitPlanTest {
   private static DlpipeConfig cfg(String... sets) {
-    List<String> all = new ArrayList<>(List.of("input.path=/in", "target.column=y", "target.task=regression", "output.dir=/out"));
-    all.addAll(List.of(sets));
-    return ConfigLoader.load(null, all);
+    return TestConfig.of("/in", "y", "regression", "/out").set(sets).load();
   }
 
   @Test

@@ -1,6 +1,5 @@
 package io.dlpipe.testing;
 
-import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,11 +21,9 @@ public final class TestData {
     return projectDir().resolve("data/credit_data.csv");
   }
 
-  /** A config with the five required keys plus any overrides. */
+  /** A config with the five required keys plus any overrides: {@link TestConfig} in one call. */
   public static DlpipeConfig config(String input, String format, String target, String task, Path outputDir, String... extra) {
-    List<String> sets = new ArrayList<>(List.of("input.path=" + input, "input.format=" + format, "target.column=" + target, "target.task=" + task, "output.dir=" + outputDir));
-    sets.addAll(List.of(extra));
-    return ConfigLoader.load(null, sets);
+    return TestConfig.of(input, target, task, outputDir).format(format).set(extra).load();
   }
 
   /**
@@ -44,12 +41,10 @@ public final class TestData {
   }
 
   public static DlpipeConfig amesConfig(Path outputDir, String... extra) {
-    return config(ames().toString(), "csv", "Sale_Price", "regression", outputDir, extra);
+    return TestConfig.ames(outputDir).set(extra).load();
   }
 
   public static DlpipeConfig creditConfig(Path input, Path outputDir, String... extra) {
-    List<String> sets = new ArrayList<>(List.of("target.classes=[good, bad]"));
-    sets.addAll(List.of(extra));
-    return config(input.toString(), "csv", "Status", "classification", outputDir, sets.toArray(new String[0]));
+    return TestConfig.credit(input, outputDir).set(extra).load();
   }
 }

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.testing.MiniHdfs;
 import io.dlpipe.testing.TestData;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -53,10 +51,8 @@ class HdfsExportTrainTest {
   }
 
   private static DlpipeConfig config(String... extra) {
-    List<String> sets = new ArrayList<>(List.of("input.path=file://" + TestData.credit(), "input.format=csv", "target.column=Status",
-        "target.task=classification", "target.classes=[good, bad]", "output.dir=" + root + "/ws/credit"));
-    sets.addAll(List.of(extra));
-    return ConfigLoader.load(null, sets);
+    return TestConfig.of("file://" + TestData.credit(), "Status", "classification", root + "/ws/credit").format("csv")
+        .set("target.classes=[good, bad]").set(extra).load();
   }
 
   @Test

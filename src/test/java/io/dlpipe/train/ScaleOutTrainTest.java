@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.synth.Shape;
 import io.dlpipe.synth.SyntheticData;
-import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,10 +50,8 @@ class ScaleOutTrainTest {
   }
 
   static DlpipeConfig config(Path ws, String... extra) {
-    List<String> sets = new ArrayList<>(List.of("spark.master=local[2]", "evaluate.baseline=false", "train.early-stopping.patience=0",
-        "train.average-epochs=1"));
-    sets.addAll(List.of(extra));
-    return TestData.config(raw, "csv", "Sale_Price", "regression", ws, sets.toArray(String[]::new));
+    return TestConfig.of(raw, "Sale_Price", "regression", ws).format("csv")
+        .set("spark.master=local[2]", "evaluate.baseline=false", "train.early-stopping.patience=0", "train.average-epochs=1").set(extra).load();
   }
 
   static Path workspace(Path tmp) throws Exception {

@@ -3,6 +3,7 @@ package io.dlpipe.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
@@ -11,7 +12,6 @@ import io.dlpipe.head.BinaryHead;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.RegressionHead;
 import io.dlpipe.testing.TestData;
-import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -29,9 +29,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
 /** The train section of the config: defaults, validation messages, and the network they build. No Spark. */
 class TrainConfigTest {
   private static DlpipeConfig load(String... sets) {
-    List<String> all = new ArrayList<>(List.of("input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"));
-    all.addAll(List.of(sets));
-    return ConfigLoader.load(null, all);
+    return TestConfig.of("x.csv", "y", "regression", "ws").set(sets).load();
   }
 
   private static String error(String... sets) {

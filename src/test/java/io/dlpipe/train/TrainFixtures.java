@@ -2,6 +2,7 @@ package io.dlpipe.train;
 
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import java.io.IOException;
@@ -9,9 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -27,16 +26,12 @@ final class TrainFixtures {
 
   /** A config over the Ames workspace {@code ws}, with overrides. */
   static DlpipeConfig ames(Path ws, String... extra) {
-    List<String> sets = new ArrayList<>(List.of("etl.normalize.log=auto", "etl.clip.enabled=true", "spark.master=local[2]"));
-    sets.addAll(List.of(extra));
-    return TestData.amesConfig(ws, sets.toArray(new String[0]));
+    return TestConfig.ames(ws).set("etl.normalize.log=auto", "etl.clip.enabled=true", "spark.master=local[2]").set(extra).load();
   }
 
   /** A config over the credit workspace {@code ws}, with overrides. */
   static DlpipeConfig credit(Path ws, String... extra) {
-    List<String> sets = new ArrayList<>(List.of("spark.master=local[2]"));
-    sets.addAll(List.of(extra));
-    return TestData.creditConfig(TestData.credit(), ws, sets.toArray(new String[0]));
+    return TestConfig.credit(TestData.credit(), ws).set("spark.master=local[2]").set(extra).load();
   }
 
   /** Copies the dataset's prepared/ (made once) into {@code ws}. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlpipe.testing.TestConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.ConfigLoader;
@@ -15,7 +16,6 @@ import io.dlpipe.head.EvalMetrics;
 import io.dlpipe.testing.TestSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +36,7 @@ class TunerTest {
   @TempDir static Path tmp;
 
   private static DlpipeConfig load(String... sets) {
-    List<String> all = new ArrayList<>(List.of("input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"));
-    all.addAll(List.of(sets));
-    return ConfigLoader.load(null, all);
+    return TestConfig.of("x.csv", "y", "regression", "ws").set(sets).load();
   }
 
   @Test

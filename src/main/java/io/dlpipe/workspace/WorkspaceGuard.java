@@ -1,6 +1,5 @@
 package io.dlpipe.workspace;
 
-import io.dlpipe.input.TableSink;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.DlpipeConfig;
@@ -122,7 +121,7 @@ public final class WorkspaceGuard {
     return g;
   }
 
-  /** {@code dlpipe predict --output-table}: only the workspace lock (the tables are checked by {@link TableSink}). */
+  /** {@code dlpipe predict --output-table}: only the workspace lock (the tables are checked by {@code input.TableSink}, which sits above this package). */
   public static WorkspaceGuard predictTable(Configuration conf, DlpipeConfig cfg) {
     return workspace(conf, cfg.output().dir());
   }

@@ -34,6 +34,9 @@ class PackagingIT {
       assertEquals(List.of(), bench, jar);
     }
     assertTrue(entries(TARGET.resolve("dlpipe.jar")).contains("io/dlpipe/cli/Main.class"), "dlpipe.jar holds the product");
+    try (JarFile jar = new JarFile(TARGET.resolve("dlpipe.jar").toFile())) {
+      assertEquals("io.dlpipe.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+    }
   }
 
   @Test

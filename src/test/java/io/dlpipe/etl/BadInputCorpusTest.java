@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.input.InputReader;
 import io.dlpipe.testing.CliRun;
-import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,7 +16,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +58,7 @@ class BadInputCorpusTest {
   }
 
   private DlpipeConfig config(Path input, String format, String... extra) {
-    List<String> sets = new ArrayList<>(Arrays.asList(ROLES));
-    sets.addAll(List.of(extra));
-    return TestData.config(input.toString(), format, "y", "regression", tmp.resolve("ws-" + format), sets.toArray(new String[0]));
+    return TestConfig.of(input, "y", "regression", tmp.resolve("ws-" + format)).format(format).set(ROLES).set(extra).load();
   }
 
   /** File name -> reason -> rows, from the quarantine Parquet. */

@@ -2,7 +2,7 @@ package io.dlpipe.etl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.eval.PredictJob;
 import io.dlpipe.spark.SparkSessions;
@@ -10,7 +10,6 @@ import io.dlpipe.testing.TestSpark;
 import io.dlpipe.train.TrainJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -40,10 +39,8 @@ class DropColumnsMalformedTest {
   }
 
   private DlpipeConfig config(Path input, String ws, String... extra) {
-    List<String> sets = new ArrayList<>(List.of("input.path=" + input, "target.column=y", "target.task=regression", "output.dir=" + tmp.resolve(ws),
-        "etl.max-reject-ratio=0.2", "train.epochs=1", "train.model.hidden-layers=[4]", "train.approach=direct"));
-    sets.addAll(List.of(extra));
-    return ConfigLoader.load(null, sets, Map.of());
+    return TestConfig.of(input, "y", "regression", tmp.resolve(ws))
+        .set("etl.max-reject-ratio=0.2", "train.epochs=1", "train.model.hidden-layers=[4]", "train.approach=direct").set(extra).env(Map.of()).load();
   }
 
   private EtlSummary etl(Path input, String ws, String... extra) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.Splitter;
 import io.dlpipe.io.Json;
@@ -50,12 +50,8 @@ class PromotionGateTest {
   private static final String[] DAYS = {"2026-11-23", "2026-11-24", "2026-11-25"};
 
   private DlpipeConfig config(String date, String... extra) {
-    List<String> sets = new ArrayList<>(List.of("input.path=" + tmp.resolve("raw") + "/dt={date}", "input.format=csv", "target.column=Status",
-        "target.task=classification", "target.classes=[good, bad]", "input.columns.Id=ignore", "etl.split.id-column=Id", "output.dir=" + tmp.resolve("ws"),
-        "schedule.retrain=daily"));
-    sets.addAll(List.of(FAST));
-    sets.addAll(List.of(extra));
-    return ConfigLoader.load(null, sets, date);
+    return TestConfig.credit(tmp.resolve("raw") + "/dt={date}", tmp.resolve("ws"))
+        .set("input.columns.Id=ignore", "etl.split.id-column=Id", "schedule.retrain=daily").set(FAST).set(extra).date(date).load();
   }
 
   /**

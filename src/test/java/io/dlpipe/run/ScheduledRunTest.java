@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dlpipe.config.ConfigLoader;
+import io.dlpipe.testing.TestConfig;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.io.Json;
 import io.dlpipe.workspace.OutputMarker;
@@ -61,11 +61,7 @@ class ScheduledRunTest {
   }
 
   private DlpipeConfig config(String date, String... extra) {
-    List<String> sets = new ArrayList<>(List.of("input.path=" + tmp.resolve("raw") + "/dt={date}", "input.format=csv", "target.column=Status",
-        "target.task=classification", "target.classes=[good, bad]", "output.dir=" + tmp.resolve("ws")));
-    sets.addAll(List.of(FAST));
-    sets.addAll(List.of(extra));
-    return ConfigLoader.load(null, sets, date);
+    return TestConfig.credit(tmp.resolve("raw") + "/dt={date}", tmp.resolve("ws")).set(FAST).set(extra).date(date).load();
   }
 
   private JsonNode daySummary(String date) throws IOException {

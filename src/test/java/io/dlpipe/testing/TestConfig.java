@@ -25,6 +25,7 @@ public final class TestConfig {
   private final List<String> sets = new ArrayList<>();
   private Path file;
   private Map<String, String> env;
+  private String date;
 
   private TestConfig() {}
 
@@ -44,12 +45,12 @@ public final class TestConfig {
   }
 
   /** The bundled Ames data ({@link TestData#ames()}), regression on Sale_Price. */
-  public static TestConfig ames(Path outputDir) {
+  public static TestConfig ames(Object outputDir) {
     return of(TestData.ames(), "Sale_Price", "regression", outputDir).format("csv");
   }
 
   /** Credit rows at {@code input} (the bundled ones: {@link TestData#credit()}), classification of Status, bad the positive class. */
-  public static TestConfig credit(Path input, Path outputDir) {
+  public static TestConfig credit(Object input, Object outputDir) {
     return of(input, "Status", "classification", outputDir).format("csv").set("target.classes=[good, bad]");
   }
 
@@ -100,6 +101,12 @@ public final class TestConfig {
     return this;
   }
 
+  /** The run date of {@code --date} ({@code run.date}), as {@code run --date} gives it. */
+  public TestConfig date(String runDate) {
+    this.date = runDate;
+    return this;
+  }
+
   /** Every {@code --set} as the CLI would receive it: the required keys, then the overrides. */
   public List<String> sets() {
     List<String> out = new ArrayList<>();
@@ -109,7 +116,7 @@ public final class TestConfig {
   }
 
   public DlpipeConfig load() {
-    return env == null ? ConfigLoader.load(file, sets()) : ConfigLoader.load(file, sets(), env);
+    return ConfigLoader.load(file, sets(), date, env == null ? System.getenv() : env);
   }
 
   private TestConfig put(String key, String value) {

@@ -127,7 +127,7 @@ public final class ScaleOutBench {
     TrainJob job = new TrainJob(spark, ws.config(sets.toArray(String[]::new)));
     TrainResult result = job.run(true);
     TrainConfig.Master m = job.resolved().master();
-    long trainRows = result.provenance().rows().get(Columns.TRAIN);
+    long trainRows = result.provenance().data().rows().get(Columns.TRAIN);
     List<Epoch> out = new ArrayList<>();
     List<long[]> rounds = job.rounds();
     double best = Double.NEGATIVE_INFINITY;

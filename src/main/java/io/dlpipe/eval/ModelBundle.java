@@ -173,7 +173,7 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
    * @param salt the salt to hash with; null or empty when none is at hand
    */
   public PrivacyConfig trainedPrivacy(String salt) {
-    JsonNode trained = provenance.config() == null ? Json.MAPPER.createObjectNode() : provenance.config().path("privacy");
+    JsonNode trained = provenance.build().config() == null ? Json.MAPPER.createObjectNode() : provenance.build().config().path("privacy");
     List<String> drop = new ArrayList<>();
     List<String> hash = new ArrayList<>();
     trained.path("drop-columns").forEach(n -> drop.add(n.asText()));
@@ -184,7 +184,7 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
         throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + ": expected the salt the model in " + layout.provenance()
             + " was trained with (it hashes privacy.hash-columns " + hash + "), found it unset");
       }
-      String check = provenance.saltCheck();
+      String check = provenance.data().saltCheck();
       if (check != null && !check.isEmpty() && !check.equals(Privacy.saltCheck(s))) {
         throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + " is not the salt the model in " + layout.provenance()
             + " was trained with: every hashed value would differ; set the same salt as for etl");

@@ -186,6 +186,6 @@ public final class BinaryHead extends ClassificationHead {
 
   @Override
   public HeadSpec spec() {
-    return new HeadSpec(TaskKind.BINARY, output(), classes, null, null, null, threshold, rule, weightMap(), positiveClass(), null);
+    return HeadSpec.builder(TaskKind.BINARY, output()).classes(classes).threshold(threshold, rule).classWeights(weightMap()).positiveClass(positiveClass()).build();
   }
 }

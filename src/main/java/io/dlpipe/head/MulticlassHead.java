@@ -94,6 +94,6 @@ public final class MulticlassHead extends ClassificationHead {
 
   @Override
   public HeadSpec spec() {
-    return new HeadSpec(TaskKind.MULTICLASS, OutputLoss.SOFTMAX_MCXENT, classes, null, null, null, null, null, weightMap());
+    return HeadSpec.builder(TaskKind.MULTICLASS, OutputLoss.SOFTMAX_MCXENT).classes(classes).classWeights(weightMap()).build();
   }
 }

@@ -213,6 +213,6 @@ public final class RegressionHead implements OutputHead {
 
   @Override
   public HeadSpec spec() {
-    return new HeadSpec(TaskKind.REGRESSION, output, List.of(), transform, center, scale, null, null, null, null, smearing == 1.0 ? null : smearing);
+    return HeadSpec.builder(TaskKind.REGRESSION, output).target(transform, center, scale).targetSmearing(smearing == 1.0 ? null : smearing).build();
   }
 }

@@ -1,10 +1,16 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.head.OutputHead;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.util.SparkUtils;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pass of data-parallel training over the minibatches at the learning rate the schedule gives
- * that epoch (scaled for the minibatch size, with its warm-up: {@link LearningRates}): the single
- * epoch loop that {@link TrainJob} and the cross-validation folds ({@link FoldTrainer}) share, so a
+ * that epoch (scaled for the minibatch size, with its warm-up: {@link LearningRates}): how every
+ * epoch on the cluster fits, inside the one loop ({@link TrainingLoop}) that {@link TrainJob}, the
+ * tuning trials ({@link Tuner}) and the cross-validation folds ({@link FoldTrainer}) share, so a
  * fold trains exactly as the main model does. Closing it releases the minibatches: the persisted
  * RDD, or the exported files.
  *
@@ -39,6 +46,8 @@ public final class EpochRunner implements AutoCloseable {
   private long roundsRun;
   private long stepNanos;
   private long directCount = -1;
+  /** Releases what the runner's own training master left behind; null when the caller owns the master. */
+  private Runnable cleanup;
 
   private EpochRunner(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, Supplier<ExportedMinibatches> export, TrainConfig train) {
     this.sparkNet = sparkNet;
@@ -79,20 +88,32 @@ public final class EpochRunner implements AutoCloseable {
     return stepNanos;
   }
 
+  /** Trains from an RDD of minibatches, which DL4J handles by its training master's approach. */
+  public static EpochRunner direct(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, TrainPlan plan) {
+    return new EpochRunner(sparkNet, minibatches, null, plan.train());
+  }
+
   /**
-   * Trains from an RDD of minibatches, which DL4J handles by its training master's approach.
-   * {@code train} has its automatic settings resolved ({@link TrainingMasters#resolveAuto}).
+   * Trains {@code net} on {@code rows} with a training master of its own (a tuning trial on the
+   * cluster, a cross-validation fold): direct, as these are small next to the data and nothing has
+   * to be exported per trial. Closing the runner deletes the master's temporary files too.
    */
-  public static EpochRunner direct(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, TrainConfig train) {
-    return new EpochRunner(sparkNet, minibatches, null, train);
+  public static EpochRunner direct(MultiLayerNetwork net, TrainPlan plan, Dataset<Row> rows, int featureCount, OutputHead head) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
+    TrainingMaster<?, ?> master = TrainingMasters.create(plan.train(), plan.workers(), TrainConfig.Approach.DIRECT, "");
+    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
+    sparkNet.setListeners(List.of());
+    EpochRunner runner = direct(sparkNet, TrainJob.minibatches(rows, featureCount, plan.batchSize(), head, null, null), plan);
+    runner.cleanup = () -> master.deleteTempFiles(jsc);
+    return runner;
   }
 
   /**
    * Trains from minibatch files that {@code export} writes when the first epoch starts, so that
    * epoch pays for the conversion as it did when DL4J exported.
    */
-  public static EpochRunner exported(SparkDl4jMultiLayer sparkNet, Supplier<ExportedMinibatches> export, TrainConfig train) {
-    return new EpochRunner(sparkNet, null, export, train);
+  public static EpochRunner exported(SparkDl4jMultiLayer sparkNet, Supplier<ExportedMinibatches> export, TrainPlan plan) {
+    return new EpochRunner(sparkNet, null, export, plan.train());
   }
 
   /**
@@ -183,6 +204,9 @@ public final class EpochRunner implements AutoCloseable {
 
   @Override
   public void close() {
+    if (cleanup != null) {
+      cleanup.run();
+    }
     if (dealt != null) {
       dealt.unpersist(false);
     }

@@ -55,8 +55,9 @@ record TrialTask(int number, String network, OutputHead head, List<ISchedule> sc
     }
   }
 
-  /** The plan of a trial with {@code train} (its minibatch size resolved for one worker). */
-  static TrialTask of(int number, TrainConfig train, int featureCount, OutputHead head) {
+  /** The task of a trial planned as {@code plan} (for one worker). */
+  static TrialTask of(int number, TrainPlan plan, int featureCount, OutputHead head) {
+    TrainConfig train = plan.train();
     MultiLayerConfiguration conf = NetworkSpec.of(train).configuration(train, featureCount, head);
     List<ISchedule> schedules = new ArrayList<>();
     for (int e = 0; e < train.epochs(); e++) {
@@ -68,7 +69,8 @@ record TrialTask(int number, String network, OutputHead head, List<ISchedule> sc
 
   /**
    * Trains on {@code train} and scores each epoch on {@code validation} (prepared rows: features at
-   * 0, label at 1), stopping early as configured; a diverging trial ends at its last finite epoch.
+   * 0, label at 1) in the one training loop, stopping early as configured; a diverging trial ends at
+   * its last finite epoch.
    */
   Result run(List<InternalRow> train, List<InternalRow> validation) {
     long start = System.nanoTime();
@@ -77,25 +79,17 @@ record TrialTask(int number, String network, OutputHead head, List<ISchedule> sc
     net.init();
     List<DataSet> batches = new ArrayList<>();
     new MinibatchIterator(train.iterator(), featureCount, batchSize, head, null, null).forEachRemaining(batches::add);
-    TrainState state = TrainState.initial("tune");
-    while (!state.stoppedEarly() && state.epoch() < schedules.size()) {
-      int epoch = state.epoch() + 1;
+    TrainingLoop loop = TrainingLoop.of(schedules.size(), new TrainConfig.EarlyStopping(patience, minDelta, metric), TrainingLoop.OnDivergence.STOP);
+    TrainState state = loop.run(TrainState.initial("tune"), epoch -> {
       net.setLearningRate(schedules.get(epoch - 1));
       for (DataSet b : batches) {
         net.fit(b);
       }
       EvalMetrics val = Evaluator.calibrated(head, h -> Evaluator.evaluateRows(validation.iterator(), net, h, featureCount, evalBatchSize)).metrics();
-      if (!Double.isFinite(val.loss())) {
-        break; // a diverging trial is a bad trial, not a failed search
-      }
-      EpochRecord r = new EpochRecord(epoch, Double.NaN, val.loss(), head.mainMetric(), val.value(head.mainMetric()), 0, 0, 0, 0, 0, val);
-      state = state.after(r, minDelta, patience, metric);
-    }
+      return EpochRecord.validated(epoch, head.mainMetric(), val);
+    });
     double seconds = (System.nanoTime() - start) / 1e9;
-    if (state.epoch() == 0 || state.bestEpoch() == 0) {
-      return new Result(number, state.epoch(), 0, null, Double.NaN, seconds);
-    }
-    EpochRecord best = state.best();
-    return new Result(number, state.epoch(), best.epoch(), best.validation(), best.metric(), seconds);
+    return state.bestEpoch() == 0 ? new Result(number, state.epoch(), 0, null, Double.NaN, seconds)
+        : new Result(number, state.epoch(), state.bestEpoch(), state.best().validation(), state.best().metric(), seconds);
   }
 }

@@ -73,7 +73,7 @@ class ScaleOutTrainTest {
     Path ws16 = workspace(tmp.resolve("sixteen"));
     TrainJob job = new TrainJob(TestSpark.get(), config(ws16, "train.workers=16", "train.epochs=" + EPOCHS, "train.averaging.method=block-momentum"));
     TrainResult sixteen = job.run(true);
-    assertEquals(16, sixteen.provenance().workers());
+    assertEquals(16, sixteen.provenance().training().workers());
     assertEquals(0.5, job.resolved().master().averaging().blockMomentum(), "auto: 1 - 1/16, capped at 0.5");
     assertEquals(EPOCHS, sixteen.history().epoch());
     double b1 = best(one);
@@ -97,7 +97,7 @@ class ScaleOutTrainTest {
 
     TrainJob second = new TrainJob(TestSpark.get(), config(ws, concat(bm, "train.epochs=2")));
     TrainResult r2 = second.run(false);
-    assertEquals(1, r2.provenance().resumedFromEpoch());
+    assertEquals(1, r2.provenance().training().resumedFromEpoch());
     assertEquals(saved, second.restoredMomentum, "the restored buffer is the saved one, value for value");
     assertEquals(List.of(1, 2), r2.history().history().stream().map(EpochRecord::epoch).toList());
     INDArray after = checkpoints.momentum(2).orElseThrow();

@@ -13,7 +13,7 @@ import io.dlpipe.train.Evaluator;
 import io.dlpipe.train.LearningRates;
 import io.dlpipe.train.NetworkSpec;
 import io.dlpipe.train.PreparedInput;
-import io.dlpipe.train.TrainingMasters;
+import io.dlpipe.train.TrainPlan;
 import io.dlpipe.train.WorkerThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ public final class SingleJvmReference {
     PreparedInput in = PreparedInput.open(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
     int featureCount = in.transform().featureCount();
     OutputHead codec = OutputHeads.forTraining(in.transform(), cfg.train(), in.read(spark, Columns.TRAIN), in.layout().transform());
-    TrainConfig train = TrainingMasters.resolveAuto(cfg.train(), spark.sparkContext().defaultParallelism(), in.rows(Columns.TRAIN));
+    TrainConfig train = TrainPlan.resolve(cfg.train(), spark.sparkContext().defaultParallelism(), in.rows(Columns.TRAIN)).train();
     List<DataSet> batches = minibatches(in.read(spark, Columns.TRAIN).toLocalIterator(), Long.MAX_VALUE, featureCount, train.master().batchSizePerWorker(), codec);
     long rows = batches.stream().mapToLong(DataSet::numExamples).sum();
     return new SingleJvmReference(train, in, codec, batches, rows, (System.nanoTime() - start) / 1e9);

@@ -18,7 +18,6 @@ import io.dlpipe.workspace.OutputKind;
 import io.dlpipe.workspace.StagedOutput;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
-import io.dlpipe.head.EvalMetrics;
 import io.dlpipe.head.HeadSpec;
 import io.dlpipe.head.HeadStats;
 import io.dlpipe.head.OutputHead;
@@ -39,7 +38,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
@@ -53,6 +51,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The train stage: {@code prepared/} to {@code model/}, data-parallel with DL4J's {@code
  * SparkDl4jMultiLayer} and {@code ParameterAveragingTrainingMaster}.
+ *
+ * <p>It reads as its four phases: {@code plan} (the target choice, tuning and the {@link TrainPlan},
+ * once), {@code fit} (the epochs left, in the one {@link TrainingLoop}), {@code select} (the best
+ * or averaged epochs, the decision threshold) and {@code publish} (the bundle and model.json).
  *
  * <p>Each epoch fits the whole train split, evaluates on validation on the executors, and writes a
  * checkpoint (network with updater state, plus the early-stopping state and history), so a driver
@@ -255,71 +257,30 @@ public final class TrainJob {
     TrainingMasters.checkGradientSharing(jsc, m);
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, approach, exportDir);
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
-    DoubleAccumulator lossSum = jsc.sc().doubleAccumulator("dlpipe.train.loss-sum");
-    LongAccumulator lossRows = jsc.sc().longAccumulator("dlpipe.train.loss-rows");
-    LongAccumulator conversionNanos = jsc.sc().longAccumulator("dlpipe.train.conversion-nanos");
-    LongAccumulator conversionRows = jsc.sc().longAccumulator("dlpipe.train.conversion-rows");
-    sparkNet.setListeners(List.of(new EpochLossListener(lossSum, lossRows)));
     Dataset<Row> toTrain = TrainingMasters.onePartitionPerWorker(trainRows, workers, approach);
-    int batchSize = m.batchSizePerWorker();
-    EpochRunner runner = approach == TrainConfig.Approach.EXPORT
-        ? EpochRunner.exported(sparkNet, () -> ExportedMinibatches.write(toTrain, exportDir, featureCount, batchSize, head, conversionNanos, conversionRows), p.plan())
-        : EpochRunner.direct(sparkNet, minibatches(toTrain, featureCount, batchSize, head, conversionNanos, conversionRows), p.plan());
-    Integer resumedFrom = start.resumedFrom();
-    if (resumedFrom != null && m.type() == TrainConfig.MasterType.PARAMETER_AVERAGING && m.averaging().method() == TrainConfig.AveragingMethod.BLOCK_MOMENTUM) {
-      Optional<org.nd4j.linalg.api.ndarray.INDArray> buffer = checkpoints.momentum(resumedFrom);
-      LOG.info(buffer.isPresent() ? "Block momentum: the momentum buffer of epoch {} restored" : "Block momentum: checkpoint {} has no momentum buffer (trained with simple averaging); starting it at zero", resumedFrom);
-      buffer.ifPresent(runner::restoreMomentum);
-      restoredMomentum = buffer.orElse(null);
-    }
-    LOG.info("Training master: {}, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
-        + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}, threads per worker {}", EnumNames.kebab(m.type()), workers,
-        m.batchSizePerWorker(), m.averagingFrequency(),
-        m.workerPrefetchBatches(), EnumNames.kebab(approach), approach == TrainConfig.Approach.EXPORT ? " to " + exportDir : "",
-        EnumNames.kebab(m.repartition()), EnumNames.kebab(m.repartitionStrategy()), EnumNames.kebab(m.storageLevel()),
-        m.threadsPerWorker() == 0 ? "nd4j-default" : m.threadsPerWorker());
-
-    ExecutorTime executorTime = new ExecutorTime();
-    spark.sparkContext().addSparkListener(executorTime);
-    TrainingLoop.Epoch epoch = e -> {
-      lossSum.reset();
-      lossRows.reset();
-      conversionNanos.reset();
-      conversionRows.reset();
-      long executorMillis = executorTime.millis();
-      long epochStart = System.nanoTime();
-      long roundsBefore = runner.rounds();
-      long stepBefore = runner.stepNanos();
-      try (StageTimer.Stage s = timer.start("epoch-" + e, "epoch " + e + " of " + train.epochs() + ": fit, then evaluate on validation")) {
-        double lr;
-        try (EpochProgress progress = EpochProgress.start("train epoch " + e + "/" + train.epochs(), trained, lossRows::value, runner::fitStartNanos)) {
-          lr = runner.run(e);
-        }
-        double fitSeconds = seconds(epochStart);
-        rounds.add(new long[] {e, runner.rounds() - roundsBefore, runner.stepNanos() - stepBefore, System.nanoTime() - epochStart});
-        EvalMetrics val = Evaluator.evaluate(validationRows, net, head, featureCount, train.evalBatchSize());
-        double trainLoss = lossRows.value() == 0 ? Double.NaN : lossSum.value() / lossRows.value();
-        s.rows(trained);
-        return EpochRecord.validated(e, head.mainMetric(), val).withLearningRate(lr).withFit(trainLoss, trained / Math.max(fitSeconds, 1e-9),
-            seconds(epochStart), (executorTime.millis() - executorMillis) / 1000.0, conversionNanos.value() / 1e9);
-      }
-    };
+    ClusterEpoch epoch = new ClusterEpoch(net, sparkNet, p.plan(), approach, exportDir, toTrain, validationRows, head, featureCount, trained, timer, rounds);
     TrainingLoop.Hook hook = (record, state) -> {
-      checkpoints.write(net, runner.momentum(), state, train.averageEpochs(), train.earlyStopping().metric());
+      checkpoints.write(net, epoch.runner().momentum(), state, train.averageEpochs(), train.earlyStopping().metric());
       files.writeText(out.history(), historyCsv(state));
       double meanSeconds = state.history().stream().filter(r -> r.epoch() > start.state().epoch()).mapToDouble(EpochRecord::seconds).average().orElse(0);
-      logEpoch(record, state, train, meanSeconds, conversionRows.value());
+      logEpoch(record, state, train, meanSeconds, epoch.convertedRows());
     };
     TrainState state;
     try {
+      restoreMomentum(start.resumedFrom(), m, checkpoints, epoch.runner());
+      LOG.info("Training master: {}, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
+          + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}, threads per worker {}", EnumNames.kebab(m.type()), workers,
+          m.batchSizePerWorker(), m.averagingFrequency(),
+          m.workerPrefetchBatches(), EnumNames.kebab(approach), approach == TrainConfig.Approach.EXPORT ? " to " + exportDir : "",
+          EnumNames.kebab(m.repartition()), EnumNames.kebab(m.repartitionStrategy()), EnumNames.kebab(m.storageLevel()),
+          m.threadsPerWorker() == 0 ? "nd4j-default" : m.threadsPerWorker());
       state = TrainingLoop.of(train, TrainingLoop.OnDivergence.FAIL).run(start.state(), epoch, hook);
     } finally {
-      spark.sparkContext().removeSparkListener(executorTime);
       master.deleteTempFiles(jsc);
       if (m.exportDir().isEmpty()) {
         files.deleteRecursively(out.export());
       }
-      runner.close();
+      epoch.close();
     }
     if (state.epoch() == 0) {
       throw new IllegalStateException("no epoch was trained"); // train.epochs >= 1 is validated
@@ -327,7 +288,17 @@ public final class TrainJob {
     if (m.collectStats()) {
       writeStats(sparkNet, jsc, out);
     }
-    return new Fitted(net, state, resumedFrom, state.epoch() > start.state().epoch(), approach);
+    return new Fitted(net, state, start.resumedFrom(), state.epoch() > start.state().epoch(), approach);
+  }
+
+  /** Block momentum carries on with the buffer of the checkpoint it resumes from. */
+  private void restoreMomentum(Integer resumedFrom, TrainConfig.Master m, Checkpoints checkpoints, EpochRunner runner) {
+    if (resumedFrom != null && m.type() == TrainConfig.MasterType.PARAMETER_AVERAGING && m.averaging().method() == TrainConfig.AveragingMethod.BLOCK_MOMENTUM) {
+      Optional<org.nd4j.linalg.api.ndarray.INDArray> buffer = checkpoints.momentum(resumedFrom);
+      LOG.info(buffer.isPresent() ? "Block momentum: the momentum buffer of epoch {} restored" : "Block momentum: checkpoint {} has no momentum buffer (trained with simple averaging); starting it at zero", resumedFrom);
+      buffer.ifPresent(runner::restoreMomentum);
+      restoredMomentum = buffer.orElse(null);
+    }
   }
 
   /**

@@ -32,9 +32,14 @@ public final class ConfigLoader {
   /** Classpath resource holding every known key beside its default. */
   public static final String DEFAULTS_RESOURCE = "dlpipe-defaults.conf";
 
-  /** Objects whose keys are the user's own (column names, Spark settings), not dlpipe's. */
-  private static final Set<String> FREE_FORM =
-      Settings.all().stream().filter(Setting::freeForm).map(Setting::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  /**
+   * Objects whose keys are the user's own (column names, Spark settings), not dlpipe's. A holder:
+   * the table reads the defaults through this class, so it must not be built when this class is.
+   */
+  private static final class FreeForm {
+    static final Set<String> KEYS =
+        Settings.all().stream().filter(Setting::freeForm).map(Setting::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
 
   private static final Pattern SCALAR_LITERAL =
       Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?|true|false|null|\\[.*]|\\{.*}|\".*\"");
@@ -223,7 +228,7 @@ public final class ConfigLoader {
   }
 
   private static boolean isFreeForm(String path) {
-    for (String prefix : FREE_FORM) {
+    for (String prefix : FreeForm.KEYS) {
       if (path.startsWith(prefix + ".")) {
         return true;
       }
@@ -254,9 +259,9 @@ public final class ConfigLoader {
       ConfigValue v = e.getValue();
       if (!(v instanceof ConfigObject)) {
         out.add(path); // a scalar, a list, or a substitution not resolved yet
-      } else if (!FREE_FORM.contains(path) && !((ConfigObject) v).isEmpty()) {
+      } else if (!FreeForm.KEYS.contains(path) && !((ConfigObject) v).isEmpty()) {
         leafPaths(path, (ConfigObject) v, out);
-      } else if (FREE_FORM.contains(path)) {
+      } else if (FreeForm.KEYS.contains(path)) {
         for (String k : ((ConfigObject) v).keySet()) {
           out.add(path + "." + ConfigUtil.joinPath(k));
         }

@@ -651,7 +651,7 @@ public final class ConfigLoader {
     }
     TrainConfig.Model model =
         new TrainConfig.Model(
-            r.enumValue("train.model.architecture", TrainConfig.Architecture.class),
+            r.enumValue("train.model.type", TrainConfig.ModelType.class),
             hidden,
             r.enumValue("train.model.activation", TrainConfig.Activation.class),
             r.enumValue("train.model.weight-init", TrainConfig.WeightInit.class),

@@ -1,11 +1,11 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.net.Network;
+import io.dlpipe.net.SparkNetwork;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.util.SparkUtils;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EpochRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EpochRunner.class);
-  private final SparkDl4jMultiLayer sparkNet;
+  private final SparkNetwork sparkNet;
   private final JavaRDD<DataSet> minibatches;
   private final Supplier<ExportedMinibatches> export;
   private final TrainConfig train;
@@ -40,7 +40,7 @@ public final class EpochRunner implements AutoCloseable {
   private long stepNanos;
   private long directCount = -1;
 
-  private EpochRunner(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, Supplier<ExportedMinibatches> export, TrainConfig train) {
+  private EpochRunner(SparkNetwork sparkNet, JavaRDD<DataSet> minibatches, Supplier<ExportedMinibatches> export, TrainConfig train) {
     this.sparkNet = sparkNet;
     this.minibatches = minibatches;
     this.export = export;
@@ -83,7 +83,7 @@ public final class EpochRunner implements AutoCloseable {
    * Trains from an RDD of minibatches, which DL4J handles by its training master's approach.
    * {@code train} has its automatic settings resolved ({@link TrainingMasters#resolveAuto}).
    */
-  public static EpochRunner direct(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, TrainConfig train) {
+  public static EpochRunner direct(SparkNetwork sparkNet, JavaRDD<DataSet> minibatches, TrainConfig train) {
     return new EpochRunner(sparkNet, minibatches, null, train);
   }
 
@@ -91,7 +91,7 @@ public final class EpochRunner implements AutoCloseable {
    * Trains from minibatch files that {@code export} writes when the first epoch starts, so that
    * epoch pays for the conversion as it did when DL4J exported.
    */
-  public static EpochRunner exported(SparkDl4jMultiLayer sparkNet, Supplier<ExportedMinibatches> export, TrainConfig train) {
+  public static EpochRunner exported(SparkNetwork sparkNet, Supplier<ExportedMinibatches> export, TrainConfig train) {
     return new EpochRunner(sparkNet, null, export, train);
   }
 
@@ -152,15 +152,15 @@ public final class EpochRunner implements AutoCloseable {
 
   /** One averaging round fitted by {@code fit}, with the block-momentum step around it. */
   private void step(Runnable fit) {
-    MultiLayerNetwork net = network();
+    Network net = network();
     long t0 = System.nanoTime();
     blocks.beforeRound(net);
     long t1 = System.nanoTime();
     fit.run();
     long t2 = System.nanoTime();
     blocks.afterRound(net);
-    if (train.master().averaging().updaterState() == TrainConfig.UpdaterState.RESET && net.getUpdater().getStateViewArray() != null) {
-      net.getUpdater().getStateViewArray().assign(0);
+    if (train.master().averaging().updaterState() == TrainConfig.UpdaterState.RESET) {
+      net.resetUpdaterState();
     }
     stepNanos += (t1 - t0) + (System.nanoTime() - t2);
     roundsRun++;
@@ -177,8 +177,8 @@ public final class EpochRunner implements AutoCloseable {
     return fitStartNanos;
   }
 
-  public MultiLayerNetwork network() {
-    return sparkNet.getNetwork();
+  public Network network() {
+    return sparkNet.network();
   }
 
   @Override

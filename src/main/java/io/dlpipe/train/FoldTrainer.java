@@ -2,13 +2,13 @@ package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.OutputHead;
+import io.dlpipe.net.Network;
+import io.dlpipe.net.SparkNetwork;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -26,14 +26,14 @@ public final class FoldTrainer {
    * @param epochs passes over {@code rows}; cross-validation uses the main training's best epoch,
    *     so that no held-out fold picks its own stopping point
    */
-  public static MultiLayerNetwork fit(Dataset<Row> rows, TrainConfig train, OutputHead head, int featureCount, int epochs) {
+  public static Network fit(Dataset<Row> rows, TrainConfig train, OutputHead head, int featureCount, int epochs) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
-    MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, head);
+    Network net = Network.create(train, featureCount, head);
     train = TrainingMasters.resolveAuto(train, jsc.defaultParallelism(), rows.count());
     int workers = train.master().workers();
     // Direct: the folds are small next to the data, and nothing has to be exported per fold.
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
+    SparkNetwork sparkNet = net.distributed(jsc, master);
     sparkNet.setListeners(List.of());
     EpochRunner runner = EpochRunner.direct(sparkNet, TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), head, null, null), train);
     try {

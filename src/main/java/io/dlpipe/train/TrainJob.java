@@ -12,6 +12,9 @@ import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.io.ModelStore;
+import io.dlpipe.net.Network;
+import io.dlpipe.net.NetworkSpec;
+import io.dlpipe.net.SparkNetwork;
 import io.dlpipe.workspace.OutputGuard;
 import io.dlpipe.workspace.OutputKind;
 import io.dlpipe.workspace.StagedOutput;
@@ -40,9 +43,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.stats.StatsUtils;
 import org.nd4j.linalg.dataset.DataSet;
@@ -50,8 +51,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The train stage: {@code prepared/} to {@code model/}, data-parallel with DL4J's {@code
- * SparkDl4jMultiLayer} and {@code ParameterAveragingTrainingMaster}.
+ * The train stage: {@code prepared/} to {@code model/}, data-parallel with dl4j-spark ({@link
+ * SparkNetwork}) and {@code ParameterAveragingTrainingMaster}.
  *
  * <p>Each epoch fits the whole train split, evaluates on validation on the executors, and writes a
  * checkpoint (network with updater state, plus the early-stopping state and history), so a driver
@@ -136,7 +137,7 @@ public final class TrainJob {
     OutputHead head = OutputHeads.forTraining(in.transform(), train, trainRows, in.layout().transform());
     NetworkSpec spec = NetworkSpec.of(train);
     String fingerprint = fingerprint(cfg, head, in);
-    MultiLayerNetwork net;
+    Network net;
     TrainState state;
     Integer resumedFrom = null;
     if (last.isPresent()) {
@@ -180,7 +181,7 @@ public final class TrainJob {
     TrainConfig.Approach approach = TrainingMasters.usableApproach(jsc, m.approach(), exportDir);
     TrainingMasters.checkGradientSharing(jsc, m);
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, approach, exportDir);
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
+    SparkNetwork sparkNet = net.distributed(jsc, master);
     DoubleAccumulator lossSum = jsc.sc().doubleAccumulator("dlpipe.train.loss-sum");
     LongAccumulator lossRows = jsc.sc().longAccumulator("dlpipe.train.loss-rows");
     LongAccumulator conversionNanos = jsc.sc().longAccumulator("dlpipe.train.conversion-nanos");
@@ -267,12 +268,12 @@ public final class TrainJob {
       throw new IllegalStateException("no epoch was trained"); // train.epochs >= 1 is validated
     }
 
-    MultiLayerNetwork best = state.bestEpoch() == state.epoch() && sessionEpochs > 0 ? net : checkpoints.network(state.bestEpoch(), true);
+    Network best = state.bestEpoch() == state.epoch() && sessionEpochs > 0 ? net : checkpoints.network(state.bestEpoch(), true);
     List<Integer> averaged = null;
     if (train.averageEpochs() > 1) {
       List<Integer> epochs = Checkpoints.best(state, train.averageEpochs(), train.earlyStopping().metric()).stream().filter(checkpoints::has).toList();
       if (epochs.size() > 1) {
-        MultiLayerNetwork mean = average(checkpoints, epochs);
+        Network mean = average(checkpoints, epochs);
         EvalMetrics v = Evaluator.evaluate(validationRows, mean, head, featureCount, train.evalBatchSize());
         double score = train.earlyStopping().metric() == TrainConfig.EarlyStoppingMetric.LOSS ? v.loss() : -v.value(head.mainMetric());
         // Chosen on validation like the best epoch itself: an average that scores worse is not kept.
@@ -285,7 +286,7 @@ public final class TrainJob {
         }
       }
     }
-    MultiLayerNetwork kept = best;
+    Network kept = best;
     int evalBatch = train.evalBatchSize();
     Evaluator.Calibrated calibrated = Evaluator.calibrated(head, h -> Evaluator.stats(validationRows, kept, h, featureCount, evalBatch));
     head = calibrated.head();
@@ -298,7 +299,7 @@ public final class TrainJob {
       LOG.info("Decision threshold {} ({}) on {} validation rows", fmt(head.spec().threshold()), EnumNames.kebab(head.spec().thresholdRule()), bestValidation.rows());
     }
     try (StageTimer.Stage s = timer.start("bundle", "write the model bundle")) {
-      ModelStore.write(hadoop, out.model(), best, true);
+      ModelStore.write(hadoop, out.model(), best.bytes(true));
       // The id is the digest of the bytes as they lie on disk, so anyone can recompute it.
       String modelId = Digests.sha256(ModelStore.readBytes(hadoop, out.model()));
       files.writeText(out.transform(), in.transformJson());
@@ -372,8 +373,8 @@ public final class TrainJob {
    * Leads to Wider Optima and Better Generalization", 2018); batch normalization's running
    * statistics are parameters too and are averaged with the rest.
    */
-  static MultiLayerNetwork average(Checkpoints checkpoints, List<Integer> epochs) {
-    MultiLayerNetwork first = checkpoints.network(epochs.get(0), true);
+  static Network average(Checkpoints checkpoints, List<Integer> epochs) {
+    Network first = checkpoints.network(epochs.get(0), true);
     org.nd4j.linalg.api.ndarray.INDArray sum = first.params().dup();
     for (int e : epochs.subList(1, epochs.size())) {
       sum.addi(checkpoints.network(e, false).params());
@@ -398,8 +399,8 @@ public final class TrainJob {
     return rows.queryExecution().toRdd().toJavaRDD().mapPartitions(toBatches);
   }
 
-  private void writeStats(SparkDl4jMultiLayer sparkNet, JavaSparkContext jsc, ModelLayout layout) {
-    SparkTrainingStats stats = sparkNet.getSparkTrainingStats();
+  private void writeStats(SparkNetwork sparkNet, JavaSparkContext jsc, ModelLayout layout) {
+    SparkTrainingStats stats = sparkNet.trainingStats();
     if (stats == null) {
       LOG.warn("train.collect-stats = true, but DL4J collected no statistics in this run (no epoch was trained); {} not written", layout.statsHtml());
       return;
@@ -411,7 +412,7 @@ public final class TrainJob {
     }
   }
 
-  private ModelProvenance provenance(String modelId, PreparedInput in, OutputHead head, EvalMetrics bestValidation, MultiLayerNetwork best, TrainState state,
+  private ModelProvenance provenance(String modelId, PreparedInput in, OutputHead head, EvalMetrics bestValidation, Network best, TrainState state,
       List<Integer> averaged, TargetChoice targetChoice, Integer resumedFrom,
       int workers, TrainConfig.Approach approach, Instant started, long startNanos) {
     double trainingSeconds = 0;

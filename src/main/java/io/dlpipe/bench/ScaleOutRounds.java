@@ -12,12 +12,14 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import io.dlpipe.net.MultiLayerNet;
+import io.dlpipe.net.Network;
+import io.dlpipe.net.SparkNetwork;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
 import org.deeplearning4j.spark.stats.EventStats;
@@ -79,8 +81,9 @@ public final class ScaleOutRounds {
   }
 
   static RoundCost measure(JavaSparkContext jsc, int executors, String network, int workers, int rounds) {
-    MultiLayerNetwork net = new MultiLayerNetwork(conf(network));
-    net.init();
+    MultiLayerNetwork mln = new MultiLayerNetwork(conf(network));
+    mln.init();
+    Network net = new MultiLayerNet(mln);
     List<DataSet> batches = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
       batches.add(new DataSet(Nd4j.rand(new long[] {BATCH, FEATURES}), Nd4j.rand(new long[] {BATCH, 1})));
@@ -97,7 +100,7 @@ public final class ScaleOutRounds {
         .collectTrainingStats(true)
         .rngSeed(7)
         .build();
-    SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(jsc, net, master);
+    SparkNetwork spark = net.distributed(jsc, master);
     TrainConfig.Averaging averaging = new TrainConfig.Averaging(TrainConfig.AveragingMethod.BLOCK_MOMENTUM, 0.5, 1.0, true,
         TrainConfig.UpdaterState.AVERAGED, true);
     BlockMomentum blocks = new BlockMomentum(averaging, null);
@@ -105,17 +108,17 @@ public final class ScaleOutRounds {
     double[] step = new double[rounds + 1];
     for (int r = 0; r <= rounds; r++) {
       long t0 = System.nanoTime();
-      blocks.beforeRound(spark.getNetwork());
+      blocks.beforeRound(spark.network());
       long t1 = System.nanoTime();
       spark.fit(data);
       long t2 = System.nanoTime();
-      blocks.afterRound(spark.getNetwork());
+      blocks.afterRound(spark.network());
       long t3 = System.nanoTime();
       wall[r] = (t2 - t1) / 1e6;
       step[r] = ((t1 - t0) + (t3 - t2)) / 1e6;
     }
     data.unpersist(false);
-    SparkTrainingStats stats = spark.getSparkTrainingStats();
+    SparkTrainingStats stats = spark.trainingStats();
     return new RoundCost(jsc.master(), executors, network, net.numParams(), workers, rounds,
         median(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS),
         median(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS),

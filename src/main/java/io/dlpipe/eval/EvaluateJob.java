@@ -156,7 +156,8 @@ public final class EvaluateJob {
     try (StageTimer.Stage s = timer.start("importance", "permutation feature importance")) {
       if (cfg.evaluate().importance().enabled()) {
         var imp = cfg.evaluate().importance();
-        importance = PermutationImportance.compute(test, testRows, bundle.network(), head, bundle.transform(), imp.sampleRows(), imp.repeats(), imp.seed());
+        importance = PermutationImportance.compute(test, testRows, bundle.network(), head, bundle.transform(), imp.sampleRows(), imp.repeats(), imp.seed(),
+            cfg.evaluate().batchSize());
       }
     }
     metrics.put("importance", importance);

@@ -10,8 +10,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import io.dlpipe.net.Network;
+import io.dlpipe.net.SparkNetwork;
 
 /**
  * An epoch of the real training on the cluster, measured, as {@link TrainJob} runs it in the
@@ -24,7 +24,7 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 final class ClusterEpoch implements TrainingLoop.Epoch, AutoCloseable {
   private final SparkContext sc;
   private final EpochRunner runner;
-  private final MultiLayerNetwork net;
+  private final Network net;
   private final StageTimer timer;
   private final Dataset<Row> validation;
   private final OutputHead head;
@@ -45,7 +45,7 @@ final class ClusterEpoch implements TrainingLoop.Epoch, AutoCloseable {
    * @param rounds receives, per epoch: {epoch, averaging rounds, driver nanoseconds of the
    *     block-momentum steps, fit nanoseconds}
    */
-  ClusterEpoch(MultiLayerNetwork net, SparkDl4jMultiLayer sparkNet, TrainPlan plan, TrainConfig.Approach approach, String exportDir, Dataset<Row> toTrain,
+  ClusterEpoch(Network net, SparkNetwork sparkNet, TrainPlan plan, TrainConfig.Approach approach, String exportDir, Dataset<Row> toTrain,
       Dataset<Row> validation, OutputHead head, int featureCount, long trainRows, StageTimer timer, List<long[]> rounds) {
     this.sc = toTrain.sparkSession().sparkContext();
     this.net = net;

@@ -9,9 +9,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.dlpipe.net.Network;
 import org.deeplearning4j.spark.api.TrainingMaster;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import io.dlpipe.net.SparkNetwork;
 import org.deeplearning4j.spark.util.SparkUtils;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EpochRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EpochRunner.class);
-  private final SparkDl4jMultiLayer sparkNet;
+  private final SparkNetwork sparkNet;
   private final JavaRDD<DataSet> minibatches;
   private final Supplier<ExportedMinibatches> export;
   private final TrainConfig train;
@@ -49,7 +49,7 @@ public final class EpochRunner implements AutoCloseable {
   /** Releases what the runner's own training master left behind; null when the caller owns the master. */
   private Runnable cleanup;
 
-  private EpochRunner(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, Supplier<ExportedMinibatches> export, TrainConfig train) {
+  private EpochRunner(SparkNetwork sparkNet, JavaRDD<DataSet> minibatches, Supplier<ExportedMinibatches> export, TrainConfig train) {
     this.sparkNet = sparkNet;
     this.minibatches = minibatches;
     this.export = export;
@@ -89,7 +89,7 @@ public final class EpochRunner implements AutoCloseable {
   }
 
   /** Trains from an RDD of minibatches, which DL4J handles by its training master's approach. */
-  public static EpochRunner direct(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, TrainPlan plan) {
+  public static EpochRunner direct(SparkNetwork sparkNet, JavaRDD<DataSet> minibatches, TrainPlan plan) {
     return new EpochRunner(sparkNet, minibatches, null, plan.train());
   }
 
@@ -98,10 +98,10 @@ public final class EpochRunner implements AutoCloseable {
    * cluster, a cross-validation fold): direct, as these are small next to the data and nothing has
    * to be exported per trial. Closing the runner deletes the master's temporary files too.
    */
-  public static EpochRunner direct(MultiLayerNetwork net, TrainPlan plan, Dataset<Row> rows, int featureCount, OutputHead head) {
+  public static EpochRunner direct(Network net, TrainPlan plan, Dataset<Row> rows, int featureCount, OutputHead head) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
     TrainingMaster<?, ?> master = TrainingMasters.create(plan.train(), plan.workers(), TrainConfig.Approach.DIRECT, "");
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
+    SparkNetwork sparkNet = net.distributed(jsc, master);
     sparkNet.setListeners(List.of());
     EpochRunner runner = direct(sparkNet, TrainJob.minibatches(rows, featureCount, plan.batchSize(), head, null, null), plan);
     runner.cleanup = () -> master.deleteTempFiles(jsc);
@@ -112,7 +112,7 @@ public final class EpochRunner implements AutoCloseable {
    * Trains from minibatch files that {@code export} writes when the first epoch starts, so that
    * epoch pays for the conversion as it did when DL4J exported.
    */
-  public static EpochRunner exported(SparkDl4jMultiLayer sparkNet, Supplier<ExportedMinibatches> export, TrainPlan plan) {
+  public static EpochRunner exported(SparkNetwork sparkNet, Supplier<ExportedMinibatches> export, TrainPlan plan) {
     return new EpochRunner(sparkNet, null, export, plan.train());
   }
 
@@ -173,15 +173,15 @@ public final class EpochRunner implements AutoCloseable {
 
   /** One averaging round fitted by {@code fit}, with the block-momentum step around it. */
   private void step(Runnable fit) {
-    MultiLayerNetwork net = network();
+    Network net = network();
     long t0 = System.nanoTime();
     blocks.beforeRound(net);
     long t1 = System.nanoTime();
     fit.run();
     long t2 = System.nanoTime();
     blocks.afterRound(net);
-    if (train.master().averaging().updaterState() == TrainConfig.UpdaterState.RESET && net.getUpdater().getStateViewArray() != null) {
-      net.getUpdater().getStateViewArray().assign(0);
+    if (train.master().averaging().updaterState() == TrainConfig.UpdaterState.RESET) {
+      net.resetUpdaterState();
     }
     stepNanos += (t1 - t0) + (System.nanoTime() - t2);
     roundsRun++;
@@ -198,8 +198,8 @@ public final class EpochRunner implements AutoCloseable {
     return fitStartNanos;
   }
 
-  public MultiLayerNetwork network() {
-    return sparkNet.getNetwork();
+  public Network network() {
+    return sparkNet.network();
   }
 
   @Override

@@ -4,7 +4,7 @@ import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.OutputHead;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.dlpipe.net.Network;
 
 /**
  * Trains a fresh network for a fixed number of epochs on any frame of prepared rows, with the
@@ -20,9 +20,9 @@ public final class FoldTrainer {
    * @param epochs passes over {@code rows}; cross-validation uses the main training's best epoch,
    *     so that no held-out fold picks its own stopping point
    */
-  public static MultiLayerNetwork fit(Dataset<Row> rows, TrainConfig train, OutputHead head, int featureCount, int epochs) {
+  public static Network fit(Dataset<Row> rows, TrainConfig train, OutputHead head, int featureCount, int epochs) {
     TrainPlan plan = TrainPlan.resolve(train, rows.sparkSession().sparkContext().defaultParallelism(), rows.count());
-    MultiLayerNetwork net = NetworkSpec.of(plan.train()).create(plan.train(), featureCount, head);
+    Network net = Network.create(plan.train(), featureCount, head);
     try (EpochRunner runner = EpochRunner.direct(net, plan, rows, featureCount, head)) {
       TrainingLoop.fixed(epochs).run(TrainState.initial("fold"), e -> EpochRecord.validated(e, head.mainMetric(), null).withLearningRate(runner.run(e)));
       return runner.network();

@@ -39,9 +39,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.LongAccumulator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.dlpipe.net.Network;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import io.dlpipe.net.SparkNetwork;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.stats.StatsUtils;
 import org.nd4j.linalg.dataset.DataSet;
@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The train stage: {@code prepared/} to {@code model/}, data-parallel with DL4J's {@code
- * SparkDl4jMultiLayer} and {@code ParameterAveragingTrainingMaster}.
+ * SparkNetwork} and {@code ParameterAveragingTrainingMaster}.
  *
  * <p>It reads as its four phases: {@code plan} (the target choice, tuning and the {@link TrainPlan},
  * once), {@code fit} (the epochs left, in the one {@link TrainingLoop}), {@code select} (the best
@@ -112,7 +112,7 @@ public final class TrainJob {
   private record Planned(DlpipeConfig cfg, TargetChoice targetChoice, OutputHead head, String fingerprint, TrainPlan plan, ModelProvenance.Data data) {}
 
   /** Where the epochs start: a fresh network, or the newest checkpoint's. */
-  private record Start(MultiLayerNetwork net, TrainState state, Integer resumedFrom) {}
+  private record Start(Network net, TrainState state, Integer resumedFrom) {}
 
   /**
    * What fitting left.
@@ -122,10 +122,10 @@ public final class TrainJob {
    * @param trainedThisRun whether this run trained an epoch (else {@code last} is the checkpoint's)
    * @param approach the approach the epochs ran with
    */
-  private record Fitted(MultiLayerNetwork last, TrainState state, Integer resumedFrom, boolean trainedThisRun, TrainConfig.Approach approach) {}
+  private record Fitted(Network last, TrainState state, Integer resumedFrom, boolean trainedThisRun, TrainConfig.Approach approach) {}
 
   /** The network kept, its head with the threshold chosen on validation, and that head's validation figures. */
-  private record Selected(MultiLayerNetwork network, List<Integer> averagedEpochs, OutputHead head, HeadStats validation) {}
+  private record Selected(Network network, List<Integer> averagedEpochs, OutputHead head, HeadStats validation) {}
 
   /** Plan, fit, select, publish. */
   private TrainResult execute(boolean fresh) {
@@ -218,7 +218,7 @@ public final class TrainJob {
   private Start start(Planned p, int featureCount, Checkpoints checkpoints, Optional<Checkpoints.Checkpoint> last) {
     if (last.isEmpty()) {
       TrainConfig train = p.plan().train();
-      return new Start(NetworkSpec.of(train).create(train, featureCount, p.head()), TrainState.initial(p.fingerprint()), null);
+      return new Start(Network.create(train, featureCount, p.head()), TrainState.initial(p.fingerprint()), null);
     }
     Checkpoints.Checkpoint c = last.get();
     if (!c.state().fingerprint().equals(p.fingerprint())) {
@@ -226,7 +226,7 @@ public final class TrainJob {
           + "(train.model, train.updater, train.class-weights, train.target-transform or transform.json changed since); run train with --fresh to start over, "
           + "or restore the settings they were made with");
     }
-    MultiLayerNetwork net = checkpoints.network(c.epoch(), true);
+    Network net = checkpoints.network(c.epoch(), true);
     LOG.info("resumed from epoch {} ({}); best so far: epoch {}, val_loss {}", c.epoch(), c.path(), c.state().bestEpoch(), fmt(c.state().bestScore()));
     return new Start(net, c.state(), c.epoch());
   }
@@ -241,7 +241,7 @@ public final class TrainJob {
     TrainConfig train = p.plan().train();
     TrainConfig.Master m = train.master();
     OutputHead head = p.head();
-    MultiLayerNetwork net = start.net();
+    Network net = start.net();
     int featureCount = in.transform().featureCount();
     long trained = in.rows(Columns.TRAIN);
     LOG.info("Network: {} inputs -> hidden {} -> {} ({}), {} parameters; train {} rows, validation {} rows",
@@ -256,7 +256,7 @@ public final class TrainJob {
     TrainConfig.Approach approach = TrainingMasters.usableApproach(jsc, m.approach(), exportDir);
     TrainingMasters.checkGradientSharing(jsc, m);
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, approach, exportDir);
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
+    SparkNetwork sparkNet = net.distributed(jsc, master);
     Dataset<Row> toTrain = TrainingMasters.onePartitionPerWorker(trainRows, workers, approach);
     ClusterEpoch epoch = new ClusterEpoch(net, sparkNet, p.plan(), approach, exportDir, toTrain, validationRows, head, featureCount, trained, timer, rounds);
     TrainingLoop.Hook hook = (record, state) -> {
@@ -325,7 +325,7 @@ public final class TrainJob {
 
   /** The bundle into the staging folder, {@code _SUCCESS} last, then in place of {@code model/}. */
   private TrainResult publish(Planned p, Fitted f, Selected s, PreparedInput in, ModelLayout out, Instant started, long startNanos) {
-    ModelStore.write(hadoop, out.model(), s.network(), true);
+    ModelStore.write(hadoop, out.model(), s.network().bytes(true));
     // The id is the digest of the bytes as they lie on disk, so anyone can recompute it.
     String modelId = Digests.sha256(ModelStore.readBytes(hadoop, out.model()));
     files.writeText(out.transform(), in.transformJson());
@@ -416,8 +416,8 @@ public final class TrainJob {
     return rows.queryExecution().toRdd().toJavaRDD().mapPartitions(toBatches);
   }
 
-  private void writeStats(SparkDl4jMultiLayer sparkNet, JavaSparkContext jsc, ModelLayout layout) {
-    SparkTrainingStats stats = sparkNet.getSparkTrainingStats();
+  private void writeStats(SparkNetwork sparkNet, JavaSparkContext jsc, ModelLayout layout) {
+    SparkTrainingStats stats = sparkNet.trainingStats();
     if (stats == null) {
       LOG.warn("train.collect-stats = true, but DL4J collected no statistics in this run (no epoch was trained); {} not written", layout.statsHtml());
       return;

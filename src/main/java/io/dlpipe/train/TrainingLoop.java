@@ -8,7 +8,7 @@ import io.dlpipe.head.MainMetric;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.dlpipe.net.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +98,7 @@ public final class TrainingLoop {
    * @param network the model
    * @param averagedEpochs the epochs it averages, best first; null when it is the best epoch's own
    */
-  record Selection(MultiLayerNetwork network, List<Integer> averagedEpochs) {}
+  record Selection(Network network, List<Integer> averagedEpochs) {}
 
   /**
    * The best epoch's network ({@code last} when this run trained it last, else its checkpoint),
@@ -108,10 +108,10 @@ public final class TrainingLoop {
    *
    * @param validate scores a network on validation
    */
-  Selection select(Checkpoints checkpoints, TrainState state, MultiLayerNetwork last, boolean trainedLast, int averageEpochs, MainMetric main,
-      Function<MultiLayerNetwork, EvalMetrics> validate) {
+  Selection select(Checkpoints checkpoints, TrainState state, Network last, boolean trainedLast, int averageEpochs, MainMetric main,
+      Function<Network, EvalMetrics> validate) {
     EarlyStoppingMetric metric = rule.metric();
-    MultiLayerNetwork best = state.bestEpoch() == state.epoch() && trainedLast ? last : checkpoints.network(state.bestEpoch(), true);
+    Network best = state.bestEpoch() == state.epoch() && trainedLast ? last : checkpoints.network(state.bestEpoch(), true);
     if (averageEpochs <= 1) {
       return new Selection(best, null);
     }
@@ -119,7 +119,7 @@ public final class TrainingLoop {
     if (epochs.size() <= 1) {
       return new Selection(best, null);
     }
-    MultiLayerNetwork mean = average(checkpoints, epochs);
+    Network mean = average(checkpoints, epochs);
     EvalMetrics v = validate.apply(mean);
     double score = metric == EarlyStoppingMetric.LOSS ? v.loss() : -v.value(main);
     boolean keep = score <= state.bestScore();
@@ -135,8 +135,8 @@ public final class TrainingLoop {
    * Leads to Wider Optima and Better Generalization", 2018); batch normalization's running
    * statistics are parameters too and are averaged with the rest.
    */
-  static MultiLayerNetwork average(Checkpoints checkpoints, List<Integer> epochs) {
-    MultiLayerNetwork first = checkpoints.network(epochs.get(0), true);
+  static Network average(Checkpoints checkpoints, List<Integer> epochs) {
+    Network first = checkpoints.network(epochs.get(0), true);
     INDArray sum = first.params().dup();
     for (int e : epochs.subList(1, epochs.size())) {
       sum.addi(checkpoints.network(e, false).params());

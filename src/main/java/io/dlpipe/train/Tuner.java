@@ -18,7 +18,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.dlpipe.net.Network;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -166,7 +166,7 @@ public final class Tuner {
     int featureCount = in.transform().featureCount();
     OutputHead head = OutputHeads.forTraining(in.transform(), train, rows, in.layout().transform());
     TrainPlan plan = TrainPlan.resolve(train, rows.sparkSession().sparkContext().defaultParallelism(), in.rows(Columns.TRAIN));
-    MultiLayerNetwork net = NetworkSpec.of(plan.train()).create(plan.train(), featureCount, head);
+    Network net = Network.create(plan.train(), featureCount, head);
     TrainState state;
     try (EpochRunner runner = EpochRunner.direct(net, plan, rows, featureCount, head)) {
       state = TrainingLoop.of(plan.train(), TrainingLoop.OnDivergence.STOP).run(TrainState.initial("tune"), epoch -> {

@@ -2,9 +2,9 @@ package io.dlpipe.eval;
 
 import io.dlpipe.spark.Columns;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
 import io.dlpipe.net.BatchedOutput;
 import io.dlpipe.net.Network;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -32,8 +32,7 @@ public final class Scoring {
   /** {@code df} with {@link #PREDICTION} and, for classification, {@link #PROBABILITIES} appended. */
   public static Dataset<Row> score(Dataset<Row> df, Broadcast<byte[]> network, OutputHead codec, int batchSize) {
     StructType schema = df.schema().add(PREDICTION, DataTypes.DoubleType, false);
-    boolean classification = codec.kind() != TaskKind.REGRESSION;
-    if (classification) {
+    if (codec.hasProbabilities()) {
       schema = schema.add(PROBABILITIES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
     }
     int featuresAt = df.schema().fieldIndex(Columns.FEATURES);

@@ -9,7 +9,9 @@ import java.util.Map;
  * An output head as {@code model.json} stores it under {@code head}: everything evaluate and
  * predict need to decode the network's outputs exactly as training meant them.
  *
- * @param kind regression, binary or multiclass
+ * @param kind which head this is, as model.json names it: {@value #REGRESSION}, {@value #BINARY} or
+ *     {@value #MULTICLASS} (the task is {@code regression} or {@code classification}; the two
+ *     classification heads differ in their output and metrics, so the spec names the head)
  * @param output the output layer and loss
  * @param classes classification: labels in index order (a binary task's positive class is the second)
  * @param targetTransform regression: none, log1p or standardize (never auto: the choice made)
@@ -26,7 +28,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HeadSpec(
-    TaskKind kind,
+    String kind,
     OutputLoss output,
     List<String> classes,
     TrainConfig.TargetTransform targetTransform,
@@ -39,7 +41,7 @@ public record HeadSpec(
     Double targetSmearing) {
 
   /** A head of {@code kind} and {@code output}; everything else is set by name ({@link Builder}). */
-  public static Builder builder(TaskKind kind, OutputLoss output) {
+  public static Builder builder(String kind, OutputLoss output) {
     return new Builder(kind, output);
   }
 
@@ -54,7 +56,7 @@ public record HeadSpec(
 
   /** Builds a {@link HeadSpec} by naming what a head has; what it does not have stays absent (null). */
   public static final class Builder {
-    private final TaskKind kind;
+    private final String kind;
     private final OutputLoss output;
     private List<String> classes = List.of();
     private TrainConfig.TargetTransform targetTransform;
@@ -66,7 +68,7 @@ public record HeadSpec(
     private String positiveClass;
     private Double targetSmearing;
 
-    private Builder(TaskKind kind, OutputLoss output) {
+    private Builder(String kind, OutputLoss output) {
       this.kind = kind;
       this.output = output;
     }
@@ -111,6 +113,13 @@ public record HeadSpec(
           targetSmearing);
     }
   }
+
+  /** {@link #kind} of a {@link RegressionHead}. */
+  public static final String REGRESSION = "regression";
+  /** {@link #kind} of a {@link BinaryHead}. */
+  public static final String BINARY = "binary";
+  /** {@link #kind} of a {@link MulticlassHead}. */
+  public static final String MULTICLASS = "multiclass";
 
   /** How a binary threshold was chosen. */
   public enum ThresholdRule {

@@ -12,7 +12,6 @@ import io.dlpipe.eval.Scoring;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
 import io.dlpipe.net.BatchedOutput;
 import io.dlpipe.net.Network;
 import java.math.BigDecimal;
@@ -195,16 +194,16 @@ final class PredictUdf implements UDF1<Row, Row> {
           out = BatchedOutput.outputs(net, new float[][] {x}, 1)[0];
         }
         OutputHead codec = bundle.head();
-        if (codec.kind() == TaskKind.REGRESSION) {
-          return RowFactory.create(Scoring.decode(codec, out, null), null, modelId, null);
+        double[] probs = codec.hasProbabilities() ? new double[codec.classes().size()] : null;
+        Object prediction = codec.predictionValue(Scoring.decode(codec, out, probs));
+        Map<String, Double> probabilities = null;
+        if (probs != null) {
+          probabilities = new LinkedHashMap<>();
+          for (int k = 0; k < probs.length; k++) {
+            probabilities.put(codec.classes().get(k), probs[k]);
+          }
         }
-        double[] probs = new double[codec.classes().size()];
-        int label = (int) Scoring.decode(codec, out, probs);
-        Map<String, Double> probabilities = new LinkedHashMap<>();
-        for (int k = 0; k < probs.length; k++) {
-          probabilities.put(codec.classes().get(k), probs[k]);
-        }
-        return RowFactory.create(codec.classes().get(label), probabilities, modelId, null);
+        return RowFactory.create(prediction, probabilities, modelId, null);
       } catch (Exception e) {
         return RowFactory.create(null, null, modelId, "scoring_failed: " + e);
       }

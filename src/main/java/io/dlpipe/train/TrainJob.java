@@ -206,7 +206,7 @@ public final class TrainJob {
       }
       tuned = best.values();
       LOG.info("tune: best trial {} of {}: {} (validation main metric {})", best.number(), trials.size(), tuned, fmt(best.main()));
-      String metric = in.transform().task() == io.dlpipe.config.Task.REGRESSION ? "r2" : in.transform().classes().size() == 2 ? "auc" : "accuracy";
+      String metric = OutputHeads.mainMetric(in.transform()).key();
       checkpoints.mark();
       files.writeText(layout.tuningTrials(), Tuner.csv(base.tune(), trials, metric));
       files.writeText(layout.tuningBest(), Json.write(tuned));

@@ -12,7 +12,6 @@ import io.dlpipe.head.EvalMetrics;
 import io.dlpipe.head.HeadSpec;
 import io.dlpipe.head.MainMetric;
 import io.dlpipe.head.OutputLoss;
-import io.dlpipe.head.TaskKind;
 import io.dlpipe.io.Json;
 import io.dlpipe.testing.TestData;
 import java.nio.file.Files;
@@ -30,7 +29,7 @@ class ModelProvenanceTest {
     rows.put("train", 800L);
     rows.put("validation", 100L);
     rows.put("test", 100L);
-    HeadSpec head = HeadSpec.builder(TaskKind.BINARY, OutputLoss.SOFTMAX_MCXENT).classes(List.of("good", "bad")).threshold(0.3, HeadSpec.ThresholdRule.MAX_F1)
+    HeadSpec head = HeadSpec.builder(HeadSpec.BINARY, OutputLoss.SOFTMAX_MCXENT).classes(List.of("good", "bad")).threshold(0.3, HeadSpec.ThresholdRule.MAX_F1)
         .classWeights(Map.of("good", 1.0, "bad", 1.0)).positiveClass("bad").build();
     EvalMetrics best = new EvalMetrics(100, 0.45, null, null, null, 0.8, 0.82);
     TrainPlan.Recorded plan = new TrainPlan.Recorded(TrainConfig.MasterType.PARAMETER_AVERAGING, 1, 128, 20, TrainConfig.AveragingMethod.BLOCK_MOMENTUM,

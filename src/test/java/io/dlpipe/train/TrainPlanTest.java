@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.HeadSpec;
 import io.dlpipe.head.OutputLoss;
-import io.dlpipe.head.TaskKind;
 import io.dlpipe.io.Json;
 import io.dlpipe.testing.TestData;
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ class TrainPlanTest {
   @Test
   void model_jsonRecordsWhatThePlanResolvedToAndWhatTheHeadChose() throws Exception {
     TrainPlan plan = TrainPlan.resolve(train("train.averaging.method=simple"), 2, 10_000);
-    HeadSpec head = HeadSpec.builder(TaskKind.REGRESSION, OutputLoss.LINEAR_MSE).target(TrainConfig.TargetTransform.STANDARDIZE, 3.0, 2.0).build();
+    HeadSpec head = HeadSpec.builder(HeadSpec.REGRESSION, OutputLoss.LINEAR_MSE).target(TrainConfig.TargetTransform.STANDARDIZE, 3.0, 2.0).build();
     TrainPlan.Recorded r = plan.recorded(TrainConfig.Approach.DIRECT, head);
     assertEquals(1, r.workers(), "10,000 rows: one worker");
     assertEquals(128, r.batchSizePerWorker());

@@ -183,7 +183,13 @@ public final class SparkSubmitter {
   static int run(SparkSubmitPlan plan, Map<String, String> env) {
     boolean dryRun = "1".equals(env.get("DLPIPE_SUBMIT_DRY_RUN"));
     Path properties = plan.secretConf().isEmpty() ? null : writeProperties(plan, env);
-    Path resolved = plan.resolvedConf() == null || dryRun ? null : writeResolvedConf(plan);
+    Path resolved;
+    try {
+      resolved = plan.resolvedConf() == null || dryRun ? null : writeResolvedConf(plan);
+    } catch (RuntimeException e) {
+      new Handoff(properties, null).stop(); // the properties file holds secrets too
+      throw e;
+    }
     // SIGTERM or Ctrl-C (SIGINT) of this process runs the JVM's shutdown hooks: stop spark-submit
     // (and whatever it started) and delete the files with the secrets, instead of leaving them behind.
     Handoff handoff = new Handoff(properties, resolved);

@@ -27,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code model.json}: everything needed to know what a model bundle is and how it was made, in
@@ -195,13 +196,12 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
 
   private static final String FORMAT_FIELD = "format_version";
 
-  private static Object part(ModelProvenance p, Class<?> type) {
-    return type == Build.class ? p.build : type == Data.class ? p.data : type == Decoding.class ? p.decoding : type == Training.class ? p.training
-        : p.timing;
-  }
+  /** A part's type and where a provenance holds it. */
+  private record Part(Class<?> type, Function<ModelProvenance, Object> of) {}
 
-  /** The parts in the order their fields are written. */
-  private static final List<Class<?>> PARTS = List.of(Build.class, Data.class, Decoding.class, Training.class, Timing.class);
+  /** The parts in the order their fields are written, which is also the constructor's. */
+  private static final List<Part> PARTS = List.of(new Part(Build.class, ModelProvenance::build), new Part(Data.class, ModelProvenance::data),
+      new Part(Decoding.class, ModelProvenance::decoding), new Part(Training.class, ModelProvenance::training), new Part(Timing.class, ModelProvenance::timing));
 
   /** The parts' fields side by side, after {@code format_version}. */
   static final class Writer extends JsonSerializer<ModelProvenance> {
@@ -210,8 +210,8 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
       ObjectMapper mapper = Json.MAPPER;
       ObjectNode flat = mapper.createObjectNode();
       flat.put(FORMAT_FIELD, p.formatVersion);
-      for (Class<?> type : PARTS) {
-        flat.setAll((ObjectNode) mapper.valueToTree(part(p, type)));
+      for (Part part : PARTS) {
+        flat.setAll((ObjectNode) mapper.valueToTree(part.of().apply(p)));
       }
       gen.writeTree(flat);
     }
@@ -225,15 +225,15 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
       ObjectNode flat = mapper.readTree(parser);
       Set<String> known = new LinkedHashSet<>(List.of(FORMAT_FIELD));
       List<Object> parts = new ArrayList<>();
-      for (Class<?> type : PARTS) {
+      for (Part part : PARTS) {
         ObjectNode own = mapper.createObjectNode();
-        for (BeanPropertyDefinition d : ctxt.getConfig().introspect(ctxt.constructType(type)).findProperties()) {
+        for (BeanPropertyDefinition d : ctxt.getConfig().introspect(ctxt.constructType(part.type())).findProperties()) {
           known.add(d.getName());
           if (flat.has(d.getName())) {
             own.set(d.getName(), flat.get(d.getName()));
           }
         }
-        parts.add(mapper.treeToValue(own, type));
+        parts.add(mapper.treeToValue(own, part.type()));
       }
       for (java.util.Iterator<String> names = flat.fieldNames(); names.hasNext(); ) {
         String name = names.next();

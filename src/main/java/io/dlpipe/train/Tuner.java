@@ -34,8 +34,8 @@ import scala.Tuple2;
  * enough for one executor ({@code tune.parallel-max-values}), the trials run at once, each as one
  * Spark task training on a single JVM ({@link TrialTask}): a search of N trials then takes about
  * N / cores trainings instead of N. Larger data trains trial after trial on the whole cluster.
- * Either way a trial runs the real training's loop ({@link TrainingLoop}). The result is every trial (tuning.csv) and the settings of
- * the best one.
+ * Either way a trial runs the real training's loop ({@link TrainingLoop}). The result is every
+ * trial (tuning.csv) and the settings of the best one.
  */
 public final class Tuner {
   private static final Logger LOG = LoggerFactory.getLogger(Tuner.class);

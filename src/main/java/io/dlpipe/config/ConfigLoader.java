@@ -32,8 +32,14 @@ public final class ConfigLoader {
   /** Classpath resource holding every known key beside its default. */
   public static final String DEFAULTS_RESOURCE = "dlpipe-defaults.conf";
 
-  /** Objects whose keys are the user's own (column names, Spark settings), not dlpipe's. */
-  private static final Set<String> FREE_FORM = Set.of("input.columns", "input.options", "spark.conf", "train.class-weights", "tune.space", "etl.normalize.numeric-encoding-columns");
+  /**
+   * Objects whose keys are the user's own (column names, Spark settings), not dlpipe's. A holder:
+   * the table reads the defaults through this class, so it must not be built when this class is.
+   */
+  private static final class FreeForm {
+    static final Set<String> KEYS =
+        Settings.all().stream().filter(Setting::freeForm).map(Setting::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
 
   private static final Pattern SCALAR_LITERAL =
       Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?|true|false|null|\\[.*]|\\{.*}|\".*\"");
@@ -60,6 +66,19 @@ public final class ConfigLoader {
 
   /** As {@link #load(Path, List, String)}, reading environment settings from {@code env}. */
   public static DlpipeConfig load(Path confFile, List<String> sets, String date, Map<String, String> env) {
+    return load(confFile, Overrides.none(), sets, date, env);
+  }
+
+  /**
+   * The defaults, then {@code typed} (values code sets, each named by its {@link Setting}), then
+   * {@code sets} ({@code key=value} text, which wins): how the Spark ML estimator builds its
+   * configuration.
+   */
+  public static DlpipeConfig fromOverrides(Overrides typed, List<String> sets) {
+    return load(null, typed, sets, null, System.getenv());
+  }
+
+  private static DlpipeConfig load(Path confFile, Overrides typed, List<String> sets, String date, Map<String, String> env) {
     Config defaults = defaults();
     Config file = ConfigFactory.empty();
     if (confFile != null) {
@@ -74,7 +93,7 @@ public final class ConfigLoader {
     }
     // The user's secret-key globs must be known before a --set is echoed in any message.
     SecretMasker early = SecretMasker.of(earlySecretKeys(file, sets));
-    Config overrides = ConfigFactory.empty();
+    Config overrides = typed.toConfig(early);
     for (String set : sets) {
       overrides = parseSet(set, early).withFallback(overrides);
     }
@@ -209,7 +228,7 @@ public final class ConfigLoader {
   }
 
   private static boolean isFreeForm(String path) {
-    for (String prefix : FREE_FORM) {
+    for (String prefix : FreeForm.KEYS) {
       if (path.startsWith(prefix + ".")) {
         return true;
       }
@@ -217,7 +236,7 @@ public final class ConfigLoader {
     return false;
   }
 
-  private static boolean isKnown(Config defaults, String path) {
+  static boolean isKnown(Config defaults, String path) {
     try {
       return defaults.hasPathOrNull(path);
     } catch (com.typesafe.config.ConfigException e) {
@@ -240,9 +259,9 @@ public final class ConfigLoader {
       ConfigValue v = e.getValue();
       if (!(v instanceof ConfigObject)) {
         out.add(path); // a scalar, a list, or a substitution not resolved yet
-      } else if (!FREE_FORM.contains(path) && !((ConfigObject) v).isEmpty()) {
+      } else if (!FreeForm.KEYS.contains(path) && !((ConfigObject) v).isEmpty()) {
         leafPaths(path, (ConfigObject) v, out);
-      } else if (FREE_FORM.contains(path)) {
+      } else if (FreeForm.KEYS.contains(path)) {
         for (String k : ((ConfigObject) v).keySet()) {
           out.add(path + "." + ConfigUtil.joinPath(k));
         }
@@ -279,36 +298,36 @@ public final class ConfigLoader {
   }
 
   private static DlpipeConfig build(Config c, Map<String, String> env) {
-    SecurityConfig security = new SecurityConfig(new ConfigReader(c, SecretMasker.builtIn()).stringList("security.secret-keys"));
+    SecurityConfig security = new SecurityConfig(new ConfigReader(c, SecretMasker.builtIn()).get(Settings.SECURITY_SECRET_KEYS));
     ConfigReader r = new ConfigReader(c, SecretMasker.of(security.secretKeys()));
 
-    InputFormat format = r.enumValue("input.format", InputFormat.class);
+    InputFormat format = r.get(Settings.INPUT_FORMAT);
     InputConfig input =
         new InputConfig(
-            inputPath(r, c, format),
+            inputPath(r, format),
             format,
-            r.bool("input.header"),
-            String.valueOf(r.character("input.delimiter")),
-            String.valueOf(r.character("input.quote")),
-            String.valueOf(r.character("input.escape")),
-            charset(r, c),
-            r.stringList("input.null-values"),
-            r.enumMap("input.columns", ColumnRole.class),
-            r.bool("input.infer-roles"),
-            r.stringMap("input.options"),
-            multiLine(c),
-            inputTable(r, c, format),
-            inputWhere(r, c),
-            (int) r.integer("input.csv.max-record-lines", 1, 1_000_000));
+            r.get(Settings.INPUT_HEADER),
+            r.get(Settings.INPUT_DELIMITER),
+            r.get(Settings.INPUT_QUOTE),
+            r.get(Settings.INPUT_ESCAPE),
+            r.get(Settings.INPUT_ENCODING),
+            r.get(Settings.INPUT_NULL_VALUES),
+            r.get(Settings.INPUT_COLUMNS),
+            r.get(Settings.INPUT_INFER_ROLES),
+            r.get(Settings.INPUT_OPTIONS),
+            r.get(Settings.INPUT_CSV_MULTI_LINE),
+            inputTable(r, format),
+            inputWhere(r),
+            r.get(Settings.INPUT_CSV_MAX_RECORD_LINES));
     checkReaderOptions(input, c);
 
     TargetConfig target =
         new TargetConfig(
-            r.requiredString("target.column", "the name of the column to predict"),
-            r.enumValue("target.task", Task.class),
-            r.stringList("target.classes"),
-            (int) r.integer("target.max-classes", 2, 100_000),
-            positiveClass(r, c));
+            r.get(Settings.TARGET_COLUMN),
+            r.get(Settings.TARGET_TASK),
+            r.get(Settings.TARGET_CLASSES),
+            r.get(Settings.TARGET_MAX_CLASSES),
+            r.get(Settings.TARGET_POSITIVE_CLASS));
     if (input.columns().containsKey(target.column())) {
       throw ConfigReader.invalid(
           "input.columns." + ConfigReader.quoteKey(target.column()),
@@ -316,63 +335,67 @@ public final class ConfigLoader {
           c.getValue("input.columns." + ConfigUtil.joinPath(target.column())));
     }
     if (target.task() == Task.REGRESSION && !target.classes().isEmpty()) {
-      throw ConfigReader.invalid("target.classes", "an empty list for task = regression", c.getValue("target.classes"));
+      throw invalid(Settings.TARGET_CLASSES, "an empty list for task = regression", c);
     }
     if (target.classes().size() == 1 || new TreeSet<>(target.classes()).size() != target.classes().size()) {
-      throw ConfigReader.invalid("target.classes", "at least 2 distinct class labels", c.getValue("target.classes"));
+      throw invalid(Settings.TARGET_CLASSES, "at least 2 distinct class labels", c);
     }
     checkPositiveClass(target, c);
 
-    OutputConfig output = new OutputConfig(r.requiredString("output.dir", "a path for the workspace"),
-        r.duration("output.lock.stale-after", java.time.Duration.ofSeconds(1), java.time.Duration.ofDays(1)));
+    OutputConfig output = new OutputConfig(r.get(Settings.OUTPUT_DIR), r.get(Settings.OUTPUT_LOCK_STALE_AFTER));
 
     EtlConfig etl = etl(r, c);
     TrainConfig train = train(r, c, target);
     SparkSettings spark =
-        new SparkSettings(r.string("spark.master", "a Spark master URL"), r.string("spark.app-name", "a name"), r.stringMap("spark.conf"), memorySize(r, c, "spark.executor-offheap"));
-    EvaluateConfig evaluate = evaluate(r, c);
+        new SparkSettings(r.get(Settings.SPARK_MASTER), r.get(Settings.SPARK_APP_NAME), r.get(Settings.SPARK_CONF), r.get(Settings.SPARK_EXECUTOR_OFFHEAP));
+    EvaluateConfig evaluate = evaluate(r);
     PrivacyConfig privacy = privacy(r, c, env, target, etl);
-    DlpipeConfig built = new DlpipeConfig(input, target, output, etl, train, evaluate, spark, security, privacy, tune(r, c), schedule(r, c), c);
+    DlpipeConfig built = new DlpipeConfig(input, target, output, etl, train, evaluate, spark, security, privacy, tune(r, c), schedule(r), c);
     // Read on demand by predict; validated here so that a bad value stops every command before Spark starts.
     built.predictTable();
     return built;
   }
 
+  /** A cross-key rule broken at {@code setting}: the message names its key, the rule and its value. */
+  private static ConfigException invalid(Setting<?> setting, String expected, Config c) {
+    return ConfigReader.invalid(setting.key(), expected, c.getValue(setting.key()));
+  }
+
   /** input.path: required for the file formats; a table's location comes from the catalog, so none with format table. */
-  private static String inputPath(ConfigReader r, Config c, InputFormat format) {
+  private static String inputPath(ConfigReader r, InputFormat format) {
     if (format != InputFormat.TABLE) {
-      return r.requiredString("input.path", "a path to the raw data");
+      return r.get(Settings.INPUT_PATH);
     }
-    if (!c.getIsNull("input.path") && !String.valueOf(c.getValue("input.path").unwrapped()).isBlank()) {
-      throw ConfigReader.invalid("input.path", "no value when input.format = table (input.table names the table)", c.getValue("input.path"));
+    String key = Settings.INPUT_PATH.key();
+    if (!r.isNull(key) && !String.valueOf(r.value(key).unwrapped()).isBlank()) {
+      throw ConfigReader.invalid(key, "no value when input.format = table (input.table names the table)", r.value(key));
     }
     return "";
   }
 
   /** input.table: a table name the SQL parser accepts, required with format table and refused otherwise. */
-  private static String inputTable(ConfigReader r, Config c, InputFormat format) {
-    String key = "input.table";
-    String expected = "a table of the session's catalog such as db.name when input.format = table";
+  private static String inputTable(ConfigReader r, InputFormat format) {
+    Setting<String> setting = Settings.INPUT_TABLE;
+    String key = setting.key();
     if (format != InputFormat.TABLE) {
-      if (!r.string(key, expected).isBlank()) {
-        throw ConfigReader.invalid(key, "no value unless input.format = table (found input.format = " + EnumNames.kebab(format) + ")", c.getValue(key));
+      if (!r.get(setting).isBlank()) {
+        throw ConfigReader.invalid(key, "no value unless input.format = table (found input.format = " + EnumNames.kebab(format) + ")", r.value(key));
       }
       return "";
     }
-    String table = r.requiredString(key, expected);
+    String table = r.requiredString(key, setting.expected());
     try {
       org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseMultipartIdentifier(table);
     } catch (Exception e) { // Scala throws ParseException undeclared
-      throw ConfigReader.invalid(key, expected + " (a name the SQL parser accepts; quote parts with backticks)", c.getValue(key));
+      throw ConfigReader.invalid(key, setting.expected() + " (a name the SQL parser accepts; quote parts with backticks)", r.value(key));
     }
     return table;
   }
 
   /** input.where: empty, or a SQL predicate; parsed here so that a typo stops before Spark starts. */
-  private static String inputWhere(ConfigReader r, Config c) {
-    String key = "input.where";
-    String expected = "empty, or a SQL predicate on the input's columns such as dt = '2026-11-28'";
-    String where = r.string(key, expected).trim();
+  private static String inputWhere(ConfigReader r) {
+    Setting<String> setting = Settings.INPUT_WHERE;
+    String where = r.get(setting);
     if (where.isEmpty()) {
       return where;
     }
@@ -380,11 +403,12 @@ public final class ConfigLoader {
     try {
       parsed = org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(where);
     } catch (Exception e) { // Scala throws ParseException undeclared
-      throw ConfigReader.invalid(key, expected, c.getValue(key));
+      throw ConfigReader.invalid(setting.key(), setting.expected(), r.value(setting.key()));
     }
     String refused = WhereFunctions.firstRefused(parsed);
     if (refused != null) {
-      throw ConfigReader.invalid(key, "a SQL predicate that calls only Spark's built-in functions and no Java method (" + refused + ")", c.getValue(key));
+      throw ConfigReader.invalid(setting.key(), "a SQL predicate that calls only Spark's built-in functions and no Java method (" + refused + ")",
+          r.value(setting.key()));
     }
     return where;
   }
@@ -394,19 +418,19 @@ public final class ConfigLoader {
    * never a column the split or dedup is keyed on when dropped; hashing needs the salt.
    */
   private static PrivacyConfig privacy(ConfigReader r, Config c, Map<String, String> env, TargetConfig target, EtlConfig etl) {
-    List<String> drop = r.stringList("privacy.drop-columns");
-    List<String> hash = r.stringList("privacy.hash-columns");
+    List<String> drop = r.get(Settings.PRIVACY_DROP_COLUMNS);
+    List<String> hash = r.get(Settings.PRIVACY_HASH_COLUMNS);
     for (String col : drop) {
       if (hash.contains(col)) {
-        throw ConfigReader.invalid("privacy.hash-columns", "no column also listed in privacy.drop-columns, found " + col + " in both", c.getValue("privacy.hash-columns"));
+        throw invalid(Settings.PRIVACY_HASH_COLUMNS, "no column also listed in privacy.drop-columns, found " + col + " in both", c);
       }
       if (col.equals(etl.split().idColumn()) || etl.dedup().keyColumns().contains(col)) {
-        throw ConfigReader.invalid("privacy.drop-columns", "no column that etl.split.id-column or etl.dedup.key-columns use (hash it instead), found " + col, c.getValue("privacy.drop-columns"));
+        throw invalid(Settings.PRIVACY_DROP_COLUMNS, "no column that etl.split.id-column or etl.dedup.key-columns use (hash it instead), found " + col, c);
       }
     }
-    for (String key : List.of("privacy.drop-columns", "privacy.hash-columns")) {
-      if (r.stringList(key).contains(target.column())) {
-        throw ConfigReader.invalid(key, "columns other than the target " + target.column() + " (the model must see the target)", c.getValue(key));
+    for (Setting<List<String>> setting : List.of(Settings.PRIVACY_DROP_COLUMNS, Settings.PRIVACY_HASH_COLUMNS)) {
+      if (r.get(setting).contains(target.column())) {
+        throw invalid(setting, "columns other than the target " + target.column() + " (the model must see the target)", c);
       }
     }
     String salt = "";
@@ -422,24 +446,6 @@ public final class ConfigLoader {
       }
     }
     return new PrivacyConfig(drop, hash, salt);
-  }
-
-  /** input.csv.multi-line: auto, or a boolean (HOCON reads a bare true/false as one). */
-  private static CsvMultiLine multiLine(Config c) {
-    String path = "input.csv.multi-line";
-    String expected = "auto | true | false";
-    if (c.getIsNull(path)) {
-      throw ConfigReader.invalid(path, expected, c.getValue(path));
-    }
-    ConfigValue v = c.getValue(path);
-    if (v.valueType() == ConfigValueType.BOOLEAN) {
-      return (Boolean) v.unwrapped() ? CsvMultiLine.TRUE : CsvMultiLine.FALSE;
-    }
-    CsvMultiLine m = v.valueType() == ConfigValueType.STRING ? ConfigReader.parseEnum(CsvMultiLine.class, (String) v.unwrapped()) : null;
-    if (m == null) {
-      throw ConfigReader.invalid(path, expected, v);
-    }
-    return m;
   }
 
   /**
@@ -462,78 +468,49 @@ public final class ConfigLoader {
     }
   }
 
-  /** A Spark memory size such as 512m or 4g; empty is allowed and means "derive it". */
-  private static String memorySize(ConfigReader r, Config c, String path) {
-    String size = r.string(path, "a memory size such as 4g or 512m").trim();
-    if (!size.isEmpty() && !size.matches("(?i)\\d+[kmgt]b?")) {
-      throw ConfigReader.invalid(path, "a memory size such as 4g or 512m, or empty", c.getValue(path));
-    }
-    return size;
-  }
-
-  private static String charset(ConfigReader r, Config c) {
-    String name = r.string("input.encoding", "a charset name");
-    try {
-      return java.nio.charset.Charset.forName(name).name();
-    } catch (IllegalArgumentException e) {
-      throw ConfigReader.invalid("input.encoding", "a charset this JVM supports, e.g. UTF-8", c.getValue("input.encoding"));
-    }
-  }
-
   private static EtlConfig etl(ConfigReader r, Config c) {
     EtlConfig.Infer infer =
         new EtlConfig.Infer(
-            r.number("etl.infer.numeric-min-parse-ratio", 0, 1, false, true),
-            r.number("etl.infer.id-like-min-distinct-ratio", 0, 1, false, true),
-            (int) r.integer("etl.infer.max-categorical-numeric-levels", 0, 10_000),
-            r.bool("etl.infer.dates"));
+            r.get(Settings.ETL_INFER_NUMERIC_MIN_PARSE_RATIO),
+            r.get(Settings.ETL_INFER_ID_LIKE_MIN_DISTINCT_RATIO),
+            r.get(Settings.ETL_INFER_MAX_CATEGORICAL_NUMERIC_LEVELS),
+            r.get(Settings.ETL_INFER_DATES));
 
-    EtlConfig.Dedup dedup =
-        new EtlConfig.Dedup(r.enumValue("etl.dedup.mode", EtlConfig.DedupMode.class), r.stringList("etl.dedup.key-columns"));
+    EtlConfig.Dedup dedup = new EtlConfig.Dedup(r.get(Settings.ETL_DEDUP_MODE), r.get(Settings.ETL_DEDUP_KEY_COLUMNS));
     if (dedup.mode() == EtlConfig.DedupMode.KEYS && dedup.keyColumns().isEmpty()) {
-      throw ConfigReader.invalid("etl.dedup.key-columns", "at least one column when etl.dedup.mode = keys", c.getValue("etl.dedup.key-columns"));
+      throw invalid(Settings.ETL_DEDUP_KEY_COLUMNS, "at least one column when etl.dedup.mode = keys", c);
     }
 
-    EtlConfig.Impute impute =
-        new EtlConfig.Impute(
-            r.enumValue("etl.impute.numeric", EtlConfig.NumericImpute.class),
-            r.enumValue("etl.impute.categorical", EtlConfig.CategoricalImpute.class));
+    EtlConfig.Impute impute = new EtlConfig.Impute(r.get(Settings.ETL_IMPUTE_NUMERIC), r.get(Settings.ETL_IMPUTE_CATEGORICAL));
 
     EtlConfig.Clip clip =
-        new EtlConfig.Clip(
-            r.bool("etl.clip.enabled"),
-            r.number("etl.clip.lower-quantile", 0, 0.5, true, false),
-            r.number("etl.clip.upper-quantile", 0.5, 1, false, true));
+        new EtlConfig.Clip(r.get(Settings.ETL_CLIP_ENABLED), r.get(Settings.ETL_CLIP_LOWER_QUANTILE), r.get(Settings.ETL_CLIP_UPPER_QUANTILE));
 
     EtlConfig.Normalize normalize =
         new EtlConfig.Normalize(
-            r.enumValue("etl.normalize.method", EtlConfig.NormalizeMethod.class),
-            r.enumValue("etl.normalize.log", EtlConfig.LogMode.class),
-            r.stringList("etl.normalize.log-columns"),
-            r.number("etl.normalize.log-skew-threshold", 0, Double.MAX_VALUE, true, true),
-            r.enumValue("etl.normalize.numeric-encoding", EtlConfig.NumericEncoding.class),
-            r.enumMap("etl.normalize.numeric-encoding-columns", EtlConfig.NumericEncoding.class),
-            (int) r.integer("etl.normalize.piecewise-linear-bins", 2, 256),
-            (int) r.integer("etl.normalize.periodic-frequencies", 1, 64),
-            r.number("etl.normalize.periodic-sigma", 0, 100, false, true));
+            r.get(Settings.ETL_NORMALIZE_METHOD),
+            r.get(Settings.ETL_NORMALIZE_LOG),
+            r.get(Settings.ETL_NORMALIZE_LOG_COLUMNS),
+            r.get(Settings.ETL_NORMALIZE_LOG_SKEW_THRESHOLD),
+            r.get(Settings.ETL_NORMALIZE_NUMERIC_ENCODING),
+            r.get(Settings.ETL_NORMALIZE_NUMERIC_ENCODING_COLUMNS),
+            r.get(Settings.ETL_NORMALIZE_PIECEWISE_LINEAR_BINS),
+            r.get(Settings.ETL_NORMALIZE_PERIODIC_FREQUENCIES),
+            r.get(Settings.ETL_NORMALIZE_PERIODIC_SIGMA));
     if (normalize.log() == EtlConfig.LogMode.LISTED && normalize.logColumns().isEmpty()) {
-      throw ConfigReader.invalid("etl.normalize.log-columns", "at least one column when etl.normalize.log = listed", c.getValue("etl.normalize.log-columns"));
+      throw invalid(Settings.ETL_NORMALIZE_LOG_COLUMNS, "at least one column when etl.normalize.log = listed", c);
     }
 
     EtlConfig.Categorical categorical =
-        new EtlConfig.Categorical(
-            r.enumValue("etl.categorical.encoding", EtlConfig.CategoricalEncoding.class),
-            (int) r.integer("etl.categorical.top-k", 1, 10_000),
-            r.integer("etl.categorical.min-count", 1, Long.MAX_VALUE / 2));
+        new EtlConfig.Categorical(r.get(Settings.ETL_CATEGORICAL_ENCODING), r.get(Settings.ETL_CATEGORICAL_TOP_K), r.get(Settings.ETL_CATEGORICAL_MIN_COUNT));
 
     EtlConfig.Split split =
         new EtlConfig.Split(
-            r.number("etl.split.train", 0, 1, false, true),
-            // Zero would leave a split empty: early stopping and evaluate need rows in both.
-            r.number("etl.split.validation", 0, 1, false, false),
-            r.number("etl.split.test", 0, 1, false, false),
-            r.integer("etl.split.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2),
-            r.string("etl.split.id-column", "a column name, or empty for the whole row").trim());
+            r.get(Settings.ETL_SPLIT_TRAIN),
+            r.get(Settings.ETL_SPLIT_VALIDATION),
+            r.get(Settings.ETL_SPLIT_TEST),
+            r.get(Settings.ETL_SPLIT_SEED),
+            r.get(Settings.ETL_SPLIT_ID_COLUMN));
     double sum = split.train() + split.validation() + split.test();
     if (Math.abs(sum - 1.0) > 1e-9) {
       throw new ConfigException(
@@ -543,216 +520,120 @@ public final class ConfigLoader {
               split.train(), split.validation(), split.test(), sum, ConfigReader.origin(c.getValue("etl.split.train"))));
     }
 
-    String compression = r.string("etl.write.compression", "snappy | zstd | gzip | none").toLowerCase(Locale.ROOT);
-    if (!Set.of("snappy", "zstd", "gzip", "none").contains(compression)) {
-      throw ConfigReader.invalid("etl.write.compression", "snappy | zstd | gzip | none", c.getValue("etl.write.compression"));
-    }
-    EtlConfig.Write write = new EtlConfig.Write((int) r.integer("etl.write.target-file-mb", 1, 4096), compression);
+    String compression = r.get(Settings.ETL_WRITE_COMPRESSION);
+    EtlConfig.Write write = new EtlConfig.Write(r.get(Settings.ETL_WRITE_TARGET_FILE_MB), compression);
 
     return new EtlConfig(
-        r.number("etl.max-reject-ratio", 0, 1, true, true),
-        infer, dedup, impute, clip, normalize, categorical, split, write,
-        r.number("etl.quantile-relative-error", 0, 0.1, false, true));
+        r.get(Settings.ETL_MAX_REJECT_RATIO), infer, dedup, impute, clip, normalize, categorical, split, write, r.get(Settings.ETL_QUANTILE_RELATIVE_ERROR));
   }
 
-  private static EvaluateConfig evaluate(ConfigReader r, Config c) {
-    long folds = r.integer("evaluate.cross-validation.folds", 0, 20);
-    if (folds == 1) {
-      throw ConfigReader.invalid("evaluate.cross-validation.folds", "0 (off) or an integer in [2, 20]", c.getValue("evaluate.cross-validation.folds"));
-    }
-    String thresholdKey = "evaluate.threshold";
-    ConfigValue t = c.getValue(thresholdKey);
-    Double threshold;
-    if (t.valueType() == ConfigValueType.STRING && "auto".equals(t.unwrapped())) {
-      threshold = null;
-    } else if (t.valueType() == ConfigValueType.NUMBER && ((Number) t.unwrapped()).doubleValue() > 0 && ((Number) t.unwrapped()).doubleValue() < 1) {
-      threshold = ((Number) t.unwrapped()).doubleValue();
-    } else {
-      throw ConfigReader.invalid(thresholdKey, "auto or a number in (0, 1)", t);
-    }
-    String rungsKey = "evaluate.baselines";
-    List<EvaluateConfig.Rung> rungs = new ArrayList<>();
-    for (String name : r.stringList(rungsKey)) {
-      EvaluateConfig.Rung rung = java.util.Arrays.stream(EvaluateConfig.Rung.values()).filter(x -> EnumNames.kebab(x).equals(name.trim())).findFirst()
-          .orElseThrow(() -> ConfigReader.invalid(rungsKey, "a list of linear | gbt", c.getValue(rungsKey)));
-      if (!rungs.contains(rung)) {
-        rungs.add(rung);
-      }
-    }
+  private static EvaluateConfig evaluate(ConfigReader r) {
+    int folds = r.get(Settings.EVALUATE_CROSS_VALIDATION_FOLDS);
+    Double threshold = r.get(Settings.EVALUATE_THRESHOLD);
+    List<EvaluateConfig.Rung> rungs = r.get(Settings.EVALUATE_BASELINES);
     return new EvaluateConfig(
-        (int) r.integer("evaluate.batch-size", 1, 1 << 20),
-        r.bool("evaluate.baseline"),
+        r.get(Settings.EVALUATE_BATCH_SIZE),
+        r.get(Settings.EVALUATE_BASELINE),
         new EvaluateConfig.Importance(
-            r.bool("evaluate.importance.enabled"),
-            (int) r.integer("evaluate.importance.sample-rows", 10, 1_000_000),
-            (int) r.integer("evaluate.importance.repeats", 1, 100),
-            r.integer("evaluate.importance.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2)),
-        (int) folds,
-        r.bool("evaluate.report"),
+            r.get(Settings.EVALUATE_IMPORTANCE_ENABLED),
+            r.get(Settings.EVALUATE_IMPORTANCE_SAMPLE_ROWS),
+            r.get(Settings.EVALUATE_IMPORTANCE_REPEATS),
+            r.get(Settings.EVALUATE_IMPORTANCE_SEED)),
+        folds,
+        r.get(Settings.EVALUATE_REPORT),
         threshold,
-        new EvaluateConfig.Costs(
-            r.number("evaluate.costs.false-positive", 0, Double.MAX_VALUE, true, true),
-            r.number("evaluate.costs.false-negative", 0, Double.MAX_VALUE, true, true)),
+        new EvaluateConfig.Costs(r.get(Settings.EVALUATE_COSTS_FALSE_POSITIVE), r.get(Settings.EVALUATE_COSTS_FALSE_NEGATIVE)),
         rungs,
-        (int) r.integer("evaluate.gbt.max-iter", 1, 10_000));
-  }
-
-  private static String gradientSharingMask(ConfigReader r, Config c) {
-    String key = "train.master.gradient-sharing-network-mask";
-    String mask = r.string(key, "an IPv4 network in CIDR notation such as 10.1.0.0/16, or empty").trim();
-    if (!mask.isEmpty() && !mask.matches("^(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}$")) {
-      throw ConfigReader.invalid(key, "an IPv4 network in CIDR notation such as 10.1.0.0/16, or empty", c.getValue(key));
-    }
-    return mask;
-  }
-
-  /**
-   * A number in [min, max) (or (min, max] when {@code positive}), or the string auto, read as NaN:
-   * the trainer resolves it once the width is known.
-   */
-  private static double autoNumber(ConfigReader r, Config c, String key, double min, double max, boolean positive) {
-    ConfigValue v = c.getValue(key);
-    if (v.valueType() == ConfigValueType.STRING && "auto".equals(((String) v.unwrapped()).trim())) {
-      return Double.NaN;
-    }
-    String range = positive ? "(" + fmtBound(min) + ", " + fmtBound(max) + "]" : "[" + fmtBound(min) + ", " + fmtBound(max) + ")";
-    double d;
-    try {
-      d = v.valueType() == ConfigValueType.NUMBER ? ((Number) v.unwrapped()).doubleValue()
-          : v.valueType() == ConfigValueType.STRING ? Double.parseDouble(((String) v.unwrapped()).trim()) : Double.NaN;
-    } catch (NumberFormatException e) {
-      d = Double.NaN;
-    }
-    if (positive ? !(d > min && d <= max) : !(d >= min && d < max)) {
-      throw ConfigReader.invalid(key, "auto or a number in " + range, v);
-    }
-    return d;
-  }
-
-  private static String fmtBound(double d) {
-    return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+        r.get(Settings.EVALUATE_GBT_MAX_ITER));
   }
 
   private static TrainConfig train(ConfigReader r, Config c, TargetConfig target) {
-    String hiddenKey = "train.model.hidden-layers";
-    List<Integer> hidden = new ArrayList<>();
-    for (String s : r.stringList(hiddenKey)) {
-      int width;
-      try {
-        double d = Double.parseDouble(s.trim());
-        width = d == Math.rint(d) && d >= 1 && d <= 65_536 ? (int) d : -1;
-      } catch (NumberFormatException e) {
-        width = -1;
-      }
-      if (width < 1) {
-        throw ConfigReader.invalid(hiddenKey, "a list of layer widths, integers in [1, 65536]", c.getValue(hiddenKey));
-      }
-      hidden.add(width);
-    }
+    List<Integer> hidden = r.get(Settings.TRAIN_MODEL_HIDDEN_LAYERS);
     TrainConfig.Model model =
         new TrainConfig.Model(
-            r.enumValue("train.model.architecture", TrainConfig.Architecture.class),
+            r.get(Settings.TRAIN_MODEL_TYPE),
             hidden,
-            r.enumValue("train.model.activation", TrainConfig.Activation.class),
-            r.enumValue("train.model.weight-init", TrainConfig.WeightInit.class),
-            r.number("train.model.dropout", 0, 1, true, false),
-            r.number("train.model.l2", 0, 1, true, true),
-            r.number("train.model.weight-decay", 0, 1, true, true),
-            r.bool("train.model.batch-normalization"),
-            r.enumValue("train.model.classification-output", TrainConfig.ClassificationOutput.class));
+            r.get(Settings.TRAIN_MODEL_ACTIVATION),
+            r.get(Settings.TRAIN_MODEL_WEIGHT_INIT),
+            r.get(Settings.TRAIN_MODEL_DROPOUT),
+            r.get(Settings.TRAIN_MODEL_L2),
+            r.get(Settings.TRAIN_MODEL_WEIGHT_DECAY),
+            r.get(Settings.TRAIN_MODEL_BATCH_NORMALIZATION),
+            r.get(Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT));
     if (model.weightDecay() > 0 && model.l2() > 0) {
       // DL4J drops L2 with a warning when weight decay is set: one must be chosen.
-      throw ConfigReader.invalid("train.model.weight-decay", "0 while train.model.l2 is above 0 (set l2 = 0 to use weight decay)", c.getValue("train.model.weight-decay"));
+      throw invalid(Settings.TRAIN_MODEL_WEIGHT_DECAY, "0 while train.model.l2 is above 0 (set l2 = 0 to use weight decay)", c);
     }
     if (model.classificationOutput() == TrainConfig.ClassificationOutput.SIGMOID) {
       if (target.task() != Task.CLASSIFICATION) {
-        throw ConfigReader.invalid(
-            "train.model.classification-output", "softmax unless target.task = classification", c.getValue("train.model.classification-output"));
+        throw invalid(Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT, "softmax unless target.task = classification", c);
       }
       if (!target.classes().isEmpty() && target.classes().size() != 2) {
-        throw ConfigReader.invalid(
-            "train.model.classification-output",
-            "softmax for " + target.classes().size() + " classes (sigmoid needs exactly 2 in target.classes)",
-            c.getValue("train.model.classification-output"));
+        throw invalid(Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT,
+            "softmax for " + target.classes().size() + " classes (sigmoid needs exactly 2 in target.classes)", c);
       }
     }
 
     TrainConfig.Schedule schedule =
         new TrainConfig.Schedule(
-            r.enumValue("train.updater.schedule.type", TrainConfig.ScheduleType.class),
-            r.number("train.updater.schedule.decay-rate", 0, 1, false, true),
-            (int) r.integer("train.updater.schedule.decay-epochs", 1, 100_000),
-            (int) r.integer("train.updater.schedule.warmup-epochs", 0, 100_000));
+            r.get(Settings.TRAIN_UPDATER_SCHEDULE_TYPE),
+            r.get(Settings.TRAIN_UPDATER_SCHEDULE_DECAY_RATE),
+            r.get(Settings.TRAIN_UPDATER_SCHEDULE_DECAY_EPOCHS),
+            r.get(Settings.TRAIN_UPDATER_SCHEDULE_WARMUP_EPOCHS));
     TrainConfig.Updater updater =
         new TrainConfig.Updater(
-            r.enumValue("train.updater.type", TrainConfig.UpdaterType.class),
-            r.number("train.updater.learning-rate", 0, 10, false, true),
-            r.number("train.updater.momentum", 0, 1, true, false),
-            r.number("train.updater.rms-decay", 0, 1, false, false),
+            r.get(Settings.TRAIN_UPDATER_TYPE),
+            r.get(Settings.TRAIN_UPDATER_LEARNING_RATE),
+            r.get(Settings.TRAIN_UPDATER_MOMENTUM),
+            r.get(Settings.TRAIN_UPDATER_RMS_DECAY),
             schedule);
 
     TrainConfig.Master master =
         new TrainConfig.Master(
-            r.enumValue("train.master.type", TrainConfig.MasterType.class),
-            (int) r.integer("train.batch-size-per-worker", 0, 1_000_000),
-            (int) r.integer("train.averaging-frequency", 0, 100_000),
-            (int) r.integer("train.worker-prefetch-batches", 0, 1_000),
-            (int) r.integer("train.workers", 0, 1_000_000),
-            r.enumValue("train.approach", TrainConfig.Approach.class),
-            r.string("train.export-dir", "a Hadoop path, or empty for <output.dir>/model/_export").trim(),
-            r.enumValue("train.repartition", TrainConfig.Repartition.class),
-            r.enumValue("train.repartition-strategy", TrainConfig.RepartitionStrategy.class),
-            r.enumValue("train.storage-level", TrainConfig.StorageLevelName.class),
-            r.bool("train.collect-stats"),
-            (int) r.integer("train.threads-per-worker", 0, 1_024),
-            r.enumValue("train.lr-batch-scaling", TrainConfig.BatchScaling.class),
-            (int) r.integer("train.lr-base-batch-size", 1, 1_000_000),
-            (int) r.integer("train.lr-warmup-iterations", 0, 100_000_000),
-            gradientSharingMask(r, c),
+            r.get(Settings.TRAIN_MASTER_TYPE),
+            r.get(Settings.TRAIN_BATCH_SIZE_PER_WORKER),
+            r.get(Settings.TRAIN_AVERAGING_FREQUENCY),
+            r.get(Settings.TRAIN_WORKER_PREFETCH_BATCHES),
+            r.get(Settings.TRAIN_WORKERS),
+            r.get(Settings.TRAIN_APPROACH),
+            r.get(Settings.TRAIN_EXPORT_DIR),
+            r.get(Settings.TRAIN_REPARTITION),
+            r.get(Settings.TRAIN_REPARTITION_STRATEGY),
+            r.get(Settings.TRAIN_STORAGE_LEVEL),
+            r.get(Settings.TRAIN_COLLECT_STATS),
+            r.get(Settings.TRAIN_THREADS_PER_WORKER),
+            r.get(Settings.TRAIN_LR_BATCH_SCALING),
+            r.get(Settings.TRAIN_LR_BASE_BATCH_SIZE),
+            r.get(Settings.TRAIN_LR_WARMUP_ITERATIONS),
+            r.get(Settings.TRAIN_MASTER_GRADIENT_SHARING_NETWORK_MASK),
             new TrainConfig.Averaging(
-                r.enumValue("train.averaging.method", TrainConfig.AveragingMethod.class),
-                autoNumber(r, c, "train.averaging.block-momentum", 0, 1, false),
-                autoNumber(r, c, "train.averaging.block-learning-rate", 0, 10, true),
-                r.bool("train.averaging.nesterov"),
-                r.enumValue("train.averaging.updater-state", TrainConfig.UpdaterState.class),
-                r.bool("train.averaging.scale-learning-rate")));
+                r.get(Settings.TRAIN_AVERAGING_METHOD),
+                r.get(Settings.TRAIN_AVERAGING_BLOCK_MOMENTUM),
+                r.get(Settings.TRAIN_AVERAGING_BLOCK_LEARNING_RATE),
+                r.get(Settings.TRAIN_AVERAGING_NESTEROV),
+                r.get(Settings.TRAIN_AVERAGING_UPDATER_STATE),
+                r.get(Settings.TRAIN_AVERAGING_SCALE_LEARNING_RATE)));
 
-    TrainConfig.TargetTransform targetTransform = r.enumValue("train.target-transform", TrainConfig.TargetTransform.class);
-    TrainConfig.Loss loss = r.enumValue("train.loss", TrainConfig.Loss.class);
+    TrainConfig.TargetTransform targetTransform = r.get(Settings.TRAIN_TARGET_TRANSFORM);
+    TrainConfig.Loss loss = r.get(Settings.TRAIN_LOSS);
     if (loss == TrainConfig.Loss.POISSON && targetTransform != TrainConfig.TargetTransform.AUTO) {
       // The Poisson loss fits the mean count in the target's own units: a log or a shift would change what it fits.
-      throw ConfigReader.invalid("train.target-transform", "auto with train.loss = poisson (the Poisson loss fits the target in its own units)",
-          c.getValue("train.target-transform"));
+      throw invalid(Settings.TRAIN_TARGET_TRANSFORM, "auto with train.loss = poisson (the Poisson loss fits the target in its own units)", c);
     }
     return new TrainConfig(
-        (int) r.integer("train.epochs", 1, 100_000),
-        r.integer("train.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2),
+        r.get(Settings.TRAIN_EPOCHS),
+        r.get(Settings.TRAIN_SEED),
         new TrainConfig.EarlyStopping(
-            (int) r.integer("train.early-stopping.patience", 0, 100_000),
-            r.number("train.early-stopping.min-delta", 0, Double.MAX_VALUE, true, true),
-            r.enumValue("train.early-stopping.metric", TrainConfig.EarlyStoppingMetric.class)),
+            r.get(Settings.TRAIN_EARLY_STOPPING_PATIENCE), r.get(Settings.TRAIN_EARLY_STOPPING_MIN_DELTA), r.get(Settings.TRAIN_EARLY_STOPPING_METRIC)),
         model,
         updater,
         master,
-        (int) r.integer("train.eval-batch-size", 1, 1_000_000),
+        r.get(Settings.TRAIN_EVAL_BATCH_SIZE),
         classWeights(r, c, target, model),
         targetTransform,
-        (int) r.integer("train.average-epochs", 1, 1_000),
+        r.get(Settings.TRAIN_AVERAGE_EPOCHS),
         loss,
-        new TrainConfig.TargetTrial(r.integer("train.target-trial.rows", 100, 10_000_000), (int) r.integer("train.target-trial.epochs", 1, 1_000)));
-  }
-
-  /** {@code target.positive-class}: null, or a label as text (a number such as 1 is the label "1"). */
-  private static String positiveClass(ConfigReader r, Config c) {
-    String key = "target.positive-class";
-    if (c.getIsNull(key)) {
-      return null;
-    }
-    String label = r.string(key, "a class label of the target, or null").trim();
-    if (label.isEmpty()) {
-      throw ConfigReader.invalid(key, "a class label of the target, or null", c.getValue(key));
-    }
-    return label;
+        new TrainConfig.TargetTrial(r.get(Settings.TRAIN_TARGET_TRIAL_ROWS), r.get(Settings.TRAIN_TARGET_TRIAL_EPOCHS)));
   }
 
   /**
@@ -763,91 +644,47 @@ public final class ConfigLoader {
     if (target.positive().isEmpty()) {
       return;
     }
-    String key = "target.positive-class";
+    Setting<String> key = Settings.TARGET_POSITIVE_CLASS;
     if (target.task() != Task.CLASSIFICATION) {
-      throw ConfigReader.invalid(key, "null (unset) for task = regression", c.getValue(key));
+      throw invalid(key, "null (unset) for task = regression", c);
     }
     if (!target.classes().isEmpty() && target.classes().size() != 2) {
-      throw ConfigReader.invalid(key, "null (unset) unless target.classes lists exactly 2 classes (a positive class belongs to a binary task)", c.getValue(key));
+      throw invalid(key, "null (unset) unless target.classes lists exactly 2 classes (a positive class belongs to a binary task)", c);
     }
     if (!target.classes().isEmpty() && !target.classes().contains(target.positiveClass())) {
-      throw ConfigReader.invalid(key, "one of target.classes " + target.classes(), c.getValue(key));
+      throw invalid(key, "one of target.classes " + target.classes(), c);
     }
   }
 
   /** {@code run.date} and {@code schedule}: what {@code run --date} does. */
-  private static ScheduleConfig schedule(ConfigReader r, Config c) {
+  private static ScheduleConfig schedule(ConfigReader r) {
     return new ScheduleConfig(
-        RunDates.date(c),
-        r.enumValue("schedule.retrain", ScheduleConfig.Retrain.class),
-        r.enumValue("schedule.weekday", java.time.DayOfWeek.class),
-        new ScheduleConfig.Drift(
-            r.number("schedule.drift.psi-threshold", 0, 100, false, true),
-            r.number("schedule.drift.unseen-threshold", 0, 1, false, true)),
-        new ScheduleConfig.Promotion(r.number("schedule.promotion.max-regression", 0, 1, true, true)));
+        r.get(Settings.RUN_DATE),
+        r.get(Settings.SCHEDULE_RETRAIN),
+        r.get(Settings.SCHEDULE_WEEKDAY),
+        new ScheduleConfig.Drift(r.get(Settings.SCHEDULE_DRIFT_PSI_THRESHOLD), r.get(Settings.SCHEDULE_DRIFT_UNSEEN_THRESHOLD)),
+        new ScheduleConfig.Promotion(r.get(Settings.SCHEDULE_PROMOTION_MAX_REGRESSION)));
   }
 
   /** {@code tune}: the trial count and the space, each key a list of the values to draw from. */
   private static TuneConfig tune(ConfigReader r, Config c) {
-    int trials = (int) r.integer("tune.trials", 0, 10_000);
-    // Sorted: HOCON objects do not keep their order, and tuning.csv columns must not move between runs.
-    Map<String, List<Object>> space = new java.util.TreeMap<>();
-    Config defaults = defaults();
-    ConfigValue root = c.getValue("tune.space");
-    if (!(root instanceof ConfigObject)) {
-      throw ConfigReader.invalid("tune.space", "an object of config key to a list of values", root);
-    }
-    List<String> leaves = new ArrayList<>();
-    leafPaths("", ((ConfigObject) root).toConfig().root(), leaves);
-    for (String leaf : leaves) {
-      String key = leaf;
-      ConfigValue v = ((ConfigObject) root).toConfig().getValue(leaf);
-      if (!isKnown(defaults, key) || key.startsWith("tune.")) {
-        throw ConfigReader.invalid("tune.space." + key, "a train.* or evaluate.* key dlpipe knows", v);
-      }
-      if (v.valueType() != ConfigValueType.LIST || ((List<?>) v.unwrapped()).isEmpty()) {
-        throw ConfigReader.invalid("tune.space." + key, "a non-empty list of values to try", v);
-      }
-      space.put(key, List.copyOf((List<?>) v.unwrapped()));
-    }
+    int trials = r.get(Settings.TUNE_TRIALS);
+    Map<String, List<Object>> space = r.get(Settings.TUNE_SPACE);
     if (trials > 0 && space.isEmpty()) {
-      throw ConfigReader.invalid("tune.trials", "0 while tune.space is empty", c.getValue("tune.trials"));
+      throw invalid(Settings.TUNE_TRIALS, "0 while tune.space is empty", c);
     }
-    return new TuneConfig(trials, r.integer("tune.seed", Long.MIN_VALUE / 2, Long.MAX_VALUE / 2), space,
-        r.integer("tune.parallel-max-values", 0, Long.MAX_VALUE / 2));
+    return new TuneConfig(trials, r.get(Settings.TUNE_SEED), space, r.get(Settings.TUNE_PARALLEL_MAX_VALUES));
   }
 
-  /** {@code train.class-weights}: auto, none, or an object of class label to a positive weight. */
+  /** {@code train.class-weights}, checked against the task and the output layer. */
   private static TrainConfig.ClassWeights classWeights(ConfigReader r, Config c, TargetConfig target, TrainConfig.Model model) {
-    String key = "train.class-weights";
-    String expected = "auto, none, or an object of class label to a weight in (0, 1000], e.g. { bad = 5.0 }";
-    ConfigValue v = c.getValue(key);
-    double cap = r.number("train.class-weight-cap", 1, 1000, true, true);
-    TrainConfig.ClassWeights weights;
-    if (v.valueType() == ConfigValueType.STRING && "auto".equals(v.unwrapped())) {
-      weights = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.AUTO, Map.of(), cap);
-    } else if (v.valueType() == ConfigValueType.STRING && "none".equals(v.unwrapped())) {
-      weights = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.NONE, Map.of(), cap);
-    } else if (v.valueType() == ConfigValueType.OBJECT) {
-      Map<String, Double> explicit = new java.util.LinkedHashMap<>();
-      for (Map.Entry<String, ConfigValue> e : ((ConfigObject) v).entrySet()) {
-        Object w = e.getValue().unwrapped();
-        if (!(w instanceof Number n) || !(n.doubleValue() > 0) || n.doubleValue() > 1000) {
-          throw ConfigReader.invalid(key + "." + ConfigUtil.joinPath(e.getKey()), "a weight in (0, 1000]", e.getValue());
-        }
-        explicit.put(e.getKey(), n.doubleValue());
-      }
-      weights = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.EXPLICIT, explicit, cap);
-    } else {
-      throw ConfigReader.invalid(key, expected, v);
-    }
+    TrainConfig.ClassWeights weights = r.get(Settings.TRAIN_CLASS_WEIGHTS);
     if (weights.mode() != TrainConfig.ClassWeightMode.NONE && target.task() != Task.CLASSIFICATION) {
-      throw ConfigReader.invalid(key, "none unless target.task = classification", v);
+      throw invalid(Settings.TRAIN_CLASS_WEIGHTS, "none unless target.task = classification", c);
     }
     if (weights.mode() != TrainConfig.ClassWeightMode.NONE && model.classificationOutput() == TrainConfig.ClassificationOutput.SIGMOID) {
-      throw ConfigReader.invalid(key, "none with train.model.classification-output = sigmoid (DL4J weighs output units, not classes; use softmax)", v);
+      throw invalid(Settings.TRAIN_CLASS_WEIGHTS, "none with train.model.classification-output = sigmoid (DL4J weighs output units, not classes; use softmax)", c);
     }
     return weights;
   }
-
 }

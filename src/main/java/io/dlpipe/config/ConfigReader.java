@@ -71,14 +71,45 @@ final class ConfigReader {
     throw invalid(path, "true or false", v, masker);
   }
 
+  /** The value of {@code setting}, read and checked by its row of the table. */
+  <T> T get(Setting<T> setting) {
+    return setting.read(this);
+  }
+
+  /** The tree being read. */
+  Config config() {
+    return config;
+  }
+
+  /** Whether {@code path} holds an explicit null (a key the user must set, or may leave unset). */
+  boolean isNull(String path) {
+    return config.getIsNull(path);
+  }
+
+  /** The raw value at {@code path}, for messages about it. */
+  ConfigValue value(String path) {
+    return config.getValue(path);
+  }
+
+  static String numberRange(double min, double max, boolean minInclusive, boolean maxInclusive) {
+    return "a number in " + (minInclusive ? "[" : "(") + fmt(min) + ", " + fmt(max) + (maxInclusive ? "]" : ")");
+  }
+
+  static String integerRange(long min, long max) {
+    return "an integer in [" + min + ", " + max + "]";
+  }
+
+  static String durationRange(java.time.Duration min, java.time.Duration max) {
+    return "a duration such as 120s or 2m, between " + min.toMillis() + " ms and " + max.toSeconds() + " s";
+  }
+
+  static String autoRange(double min, double max, boolean positive) {
+    String range = positive ? "(" + fmt(min) + ", " + fmt(max) + "]" : "[" + fmt(min) + ", " + fmt(max) + ")";
+    return "auto or a number in " + range;
+  }
+
   double number(String path, double min, double max, boolean minInclusive, boolean maxInclusive) {
-    String expected =
-        "a number in "
-            + (minInclusive ? "[" : "(")
-            + fmt(min)
-            + ", "
-            + fmt(max)
-            + (maxInclusive ? "]" : ")");
+    String expected = numberRange(min, max, minInclusive, maxInclusive);
     ConfigValue v = requiredValue(path, expected);
     double d = asDouble(path, expected, v);
     boolean ok =
@@ -90,7 +121,7 @@ final class ConfigReader {
   }
 
   long integer(String path, long min, long max) {
-    String expected = "an integer in [" + min + ", " + max + "]";
+    String expected = integerRange(min, max);
     ConfigValue v = requiredValue(path, expected);
     double d = asDouble(path, expected, v);
     if (d != Math.rint(d) || d < min || d > max) {
@@ -114,7 +145,7 @@ final class ConfigReader {
 
   /** A HOCON duration (120s, 2m, 500ms) in [min, max]. */
   java.time.Duration duration(String path, java.time.Duration min, java.time.Duration max) {
-    String expected = "a duration such as 120s or 2m, between " + min.toMillis() + " ms and " + max.toSeconds() + " s";
+    String expected = durationRange(min, max);
     ConfigValue v = requiredValue(path, expected);
     java.time.Duration d;
     try {
@@ -124,6 +155,28 @@ final class ConfigReader {
     }
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
       throw invalid(path, expected, v);
+    }
+    return d;
+  }
+
+  /**
+   * A number in [min, max) (or (min, max] when {@code positive}), or the string auto, read as NaN:
+   * the trainer resolves it once the width is known.
+   */
+  double autoNumber(String path, double min, double max, boolean positive) {
+    ConfigValue v = config.getValue(path);
+    if (v.valueType() == ConfigValueType.STRING && "auto".equals(((String) v.unwrapped()).trim())) {
+      return Double.NaN;
+    }
+    double d;
+    try {
+      d = v.valueType() == ConfigValueType.NUMBER ? ((Number) v.unwrapped()).doubleValue()
+          : v.valueType() == ConfigValueType.STRING ? Double.parseDouble(((String) v.unwrapped()).trim()) : Double.NaN;
+    } catch (NumberFormatException e) {
+      d = Double.NaN;
+    }
+    if (positive ? !(d > min && d <= max) : !(d >= min && d < max)) {
+      throw invalid(path, autoRange(min, max, positive), v);
     }
     return d;
   }

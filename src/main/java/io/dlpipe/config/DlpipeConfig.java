@@ -41,13 +41,7 @@ public record DlpipeConfig(
   /** {@code predict.table.*}: the layout of the tables {@code predict --output-table} writes. Validated when the config is loaded. */
   public PredictTableConfig predictTable() {
     ConfigReader r = new ConfigReader(resolved, masker());
-    String key = "predict.table.partition-column";
-    String expected = "a column name of letters, digits and underscores, not starting with a digit";
-    String column = r.string(key, expected).trim();
-    if (!column.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-      throw ConfigReader.invalid(key, expected, resolved.getValue(key));
-    }
-    return new PredictTableConfig(column, r.enumValue("predict.table.format", TableFormat.class));
+    return new PredictTableConfig(r.get(Settings.PREDICT_TABLE_PARTITION_COLUMN), r.get(Settings.PREDICT_TABLE_FORMAT));
   }
 
   /** The masker for this configuration: built-in and user patterns, and the secret values it holds. */

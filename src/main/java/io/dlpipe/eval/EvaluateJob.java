@@ -108,7 +108,7 @@ public final class EvaluateJob {
       s.rows(testRows);
     }
     model.values().forEach((k, v) -> metrics.put("model." + k, v));
-    metrics.put("model.training_seconds", bundle.provenance().trainingSeconds());
+    metrics.put("model.training_seconds", bundle.provenance().timing().trainingSeconds());
     curves.putAll(model.curves());
 
     List<Verdict.Rung> ladder = new ArrayList<>();
@@ -137,7 +137,7 @@ public final class EvaluateJob {
     }
     double modelMain = model.values().get(main.key());
     boolean wins = ladder.stream().allMatch(r -> modelMain > r.main());
-    String verdict = Verdict.sentence(main, modelMain, bundle.provenance().trainingSeconds(), ladder);
+    String verdict = Verdict.sentence(main, modelMain, bundle.provenance().timing().trainingSeconds(), ladder);
     metrics.put("verdict", verdict);
     Verdict.Rung bestRung = Verdict.bestRung(ladder);
     metrics.put("best_rung", bestRung == null ? null : bestRung.name());
@@ -153,7 +153,8 @@ public final class EvaluateJob {
     try (StageTimer.Stage s = timer.start("importance", "permutation feature importance")) {
       if (cfg.evaluate().importance().enabled()) {
         var imp = cfg.evaluate().importance();
-        importance = PermutationImportance.compute(test, testRows, bundle.network(), head, bundle.transform(), imp.sampleRows(), imp.repeats(), imp.seed());
+        importance = PermutationImportance.compute(test, testRows, bundle.network(), head, bundle.transform(), imp.sampleRows(), imp.repeats(), imp.seed(),
+            cfg.evaluate().batchSize());
       }
     }
     metrics.put("importance", importance);

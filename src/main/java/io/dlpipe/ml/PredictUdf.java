@@ -12,7 +12,8 @@ import io.dlpipe.eval.Scoring;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.train.Evaluator;
+import io.dlpipe.net.BatchedOutput;
+import io.dlpipe.net.Network;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,8 +30,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The function behind {@link DlpipeFunctions#register}: one row in, one result struct out. It
@@ -99,7 +98,7 @@ final class PredictUdf implements UDF1<Row, Row> {
   private static final class Loaded {
     private final String error;
     private final ModelBundle bundle;
-    private final MultiLayerNetwork net;
+    private final Network net;
     private final UDF1<Row, Row> checker;
     private final UDF1<Row, float[]> encoder;
     private final List<String> encoderOrder;
@@ -123,7 +122,7 @@ final class PredictUdf implements UDF1<Row, Row> {
     Loaded(ModelBundle bundle, PrivacyConfig privacy) {
       this.error = null;
       this.bundle = bundle;
-      this.net = Evaluator.fromBytes(bundle.network());
+      this.net = Network.fromBytes(bundle.network(), false);
       FittedTransform t = bundle.transform();
       List<ColumnSpec> features = t.columns().stream().filter(ColumnSpec::isFeature).toList();
       this.checker = RowValidator.checker(features, t.task(), List.of(), false, t.nullValues());
@@ -192,7 +191,7 @@ final class PredictUdf implements UDF1<Row, Row> {
         float[] out;
         // A network's forward pass is not safe for concurrent use; the tasks of one executor take turns.
         synchronized (net) {
-          out = net.output(Nd4j.create(new float[][] {x}), false).toFloatVector();
+          out = BatchedOutput.outputs(net, new float[][] {x}, 1)[0];
         }
         OutputHead codec = bundle.head();
         double[] probs = codec.hasProbabilities() ? new double[codec.classes().size()] : null;

@@ -15,6 +15,8 @@ import io.dlpipe.head.MainMetric;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.OutputLoss;
 import io.dlpipe.head.RegressionHead;
+import io.dlpipe.net.MultiLayerNet;
+import io.dlpipe.net.Network;
 import io.dlpipe.head.HeadSpec;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.train.ModelProvenance;
@@ -70,8 +72,8 @@ class OldFormatFixturesTest {
         .build());
     saved.init();
     String zip = tmp.resolve("model.zip").toString();
-    ModelStore.write(new Configuration(), zip, saved, false);
-    MultiLayerNetwork net = ModelStore.read(new Configuration(), zip, false);
+    ModelStore.write(new Configuration(), zip, new MultiLayerNet(saved).bytes(false));
+    Network net = Network.fromBytes(ModelStore.readBytes(new Configuration(), zip), false);
     OutputHead head = ModelBundle.head(t, p, net, "credit/model.zip");
     assertEquals(HeadSpec.BINARY, head.spec().kind());
     assertEquals(2, head.width());
@@ -114,7 +116,7 @@ class OldFormatFixturesTest {
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(64).nOut(2).activation(Activation.SOFTMAX).build())
         .build());
     saved.init();
-    BinaryHead head = (BinaryHead) ModelBundle.head(t, p, saved, "credit/model.zip");
+    BinaryHead head = (BinaryHead) ModelBundle.head(t, p, new MultiLayerNet(saved), "credit/model.zip");
     assertEquals(java.util.Optional.of("bad"), head.positiveClass());
     assertEquals(0.3205, head.threshold());
     // bad's probability is the second output; from the threshold's bin on a row is bad.

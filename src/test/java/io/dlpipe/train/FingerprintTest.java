@@ -1,5 +1,6 @@
 package io.dlpipe.train;
 
+import io.dlpipe.testing.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -7,7 +8,6 @@ import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.RegressionHead;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,9 +17,7 @@ class FingerprintTest {
   private static final OutputHead HEAD = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 10, 2);
 
   private static String fingerprint(String... sets) {
-    List<String> all = new ArrayList<>(List.of("input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"));
-    all.addAll(List.of(sets));
-    return TrainJob.fingerprint(ConfigLoader.load(null, all), HEAD, IN);
+    return TrainJob.fingerprint(TestConfig.of("x.csv", "y", "regression", "ws").set(sets).load(), HEAD, IN);
   }
 
   @Test

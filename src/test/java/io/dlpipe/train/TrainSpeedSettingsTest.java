@@ -1,5 +1,6 @@
 package io.dlpipe.train;
 
+import io.dlpipe.testing.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.ConfigLoader;
-import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.net.MlpSpec;
 import io.dlpipe.head.RegressionHead;
 import io.dlpipe.submit.SparkSubmitPlan;
 import java.util.ArrayList;
@@ -34,10 +35,7 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 class TrainSpeedSettingsTest {
   private static TrainConfig train(String... sets) {
-    List<String> all = new ArrayList<>(List.of("input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"));
-    all.addAll(List.of(sets));
-    DlpipeConfig cfg = ConfigLoader.load(null, all);
-    return cfg.train();
+    return TestConfig.of("x.csv", "y", "regression", "ws").set(sets).load().train();
   }
 
   private static String error(String... sets) {
@@ -126,7 +124,8 @@ class TrainSpeedSettingsTest {
     assertEquals(new FixedSchedule(0.001), LearningRates.schedule(train("train.batch-size-per-worker=32"), 0));
 
     // workers, evaluation and checkpoints rebuild the network from its JSON
-    MultiLayerNetwork net = NetworkSpec.of(t).create(t, 3, new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1));
+    MultiLayerNetwork net = new MultiLayerNetwork(new MlpSpec().configuration(t, 3, new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1)));
+    net.init();
     net.setLearningRate(s);
     MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson());
     assertEquals(s, ((Adam) ((BaseLayer) back.getConf(0).getLayer()).getIUpdater()).getLearningRateSchedule());

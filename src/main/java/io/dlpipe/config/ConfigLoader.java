@@ -149,6 +149,12 @@ public final class ConfigLoader {
     return build(c, Map.of(PrivacyConfig.SALT_ENV, base.privacy().salt()));
   }
 
+  /** {@code base} with the typed {@code values} replacing its own, validated like any other config. */
+  public static DlpipeConfig withValues(DlpipeConfig base, Overrides values) {
+    // The salt was read from the environment when base was loaded; the derived config reuses it.
+    return build(values.replace(base.resolved(), base.masker()), Map.of(PrivacyConfig.SALT_ENV, base.privacy().salt()));
+  }
+
   /** The built-in defaults, unresolved-free and with required keys as nulls. */
   public static Config defaults() {
     return ConfigFactory.parseResources(

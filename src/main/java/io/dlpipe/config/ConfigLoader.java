@@ -8,7 +8,6 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
-import com.typesafe.config.ConfigValueType;
 import io.dlpipe.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,10 @@
 # config (DLPIPE_SUBMIT_DRY_RUN=1 prints them); a test keeps the two identical. Change the config,
 # then regenerate them, rather than editing one side. The launcher does more than this script:
 # it checks the queue and the container sizes with the ResourceManager first, and turns a failed
-# application into dlpipe's exit code and one line (deploy/yarn/README.md).
+# application into dlpipe's exit code and one line (deploy/yarn/README.md), and it resolves the
+# config here, where ${?DLPIPE_INPUT}-style substitutions see this shell's environment. This script
+# passes DLPIPE_INPUT and DLPIPE_OUTPUT (paths, not secrets) to the application master's
+# environment instead, and DLPIPE_DRIVER_MEMORY as the driver's heap.
 set -euo pipefail
 : "${SPARK_HOME:?set SPARK_HOME to a Spark 3.5 (Scala 2.12) distribution}"
 : "${HADOOP_CONF_DIR:?set HADOOP_CONF_DIR to the folder with core-site.xml, hdfs-site.xml and yarn-site.xml}"
@@ -33,5 +36,8 @@ exec "$SPARK_HOME/bin/spark-submit" \
   --conf spark.executor.instances=2 \
   --conf spark.executor.cores=1 \
   --conf spark.dynamicAllocation.enabled=false \
+  ${DLPIPE_DRIVER_MEMORY:+--driver-memory "$DLPIPE_DRIVER_MEMORY"} \
+  ${DLPIPE_INPUT:+--conf "spark.yarn.appMasterEnv.DLPIPE_INPUT=$DLPIPE_INPUT"} \
+  ${DLPIPE_OUTPUT:+--conf "spark.yarn.appMasterEnv.DLPIPE_OUTPUT=$DLPIPE_OUTPUT"} \
   --files "$config" \
   "$app_jar" "$command" --conf "$(basename "$config")" "$@"

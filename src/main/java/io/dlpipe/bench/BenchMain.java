@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
     "Benchmark dlpipe against the floor and the alternatives, in one run on the same data.",
     "quick and full write bench/results.json; scale adds one row count to bench/scale.json."})
 public final class BenchMain implements Callable<Integer> {
-  @Option(names = "--suite", required = true, converter = SuiteName.class, description = "quick | full | scale | scale-out")
+  @Option(names = "--suite", required = true, converter = SuiteName.class, description = "quick | full | scale | scale-out | scale-out-rounds")
   Suite suite;
 
   @Option(names = "--widths", split = ",", description = "scale-out: worker counts (default 1,2,4,8,16,32,64).")
@@ -92,7 +92,12 @@ public final class BenchMain implements Callable<Integer> {
   public Integer call() {
     String home = System.getProperty("dlpipe.home", ".");
     String workDir = work != null ? work : Path.of(home, "work", "bench").toString();
-    SparkSettings settings = new SparkSettings(master, "dlpipe-bench", Map.of("spark.ui.enabled", "false"), "");
+    Map<String, String> conf = new java.util.LinkedHashMap<>(Map.of("spark.ui.enabled", "false"));
+    if (master.startsWith("local-cluster")) {
+      // Executor JVMs forked by the in-process Workers load dlpipe and DL4J from this class path.
+      conf.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+    }
+    SparkSettings settings = new SparkSettings(master, "dlpipe-bench", conf, "");
     SparkSession spark = SparkSessions.getOrCreate(master, settings);
     try {
       HadoopFiles files = new HadoopFiles(spark.sparkContext().hadoopConfiguration());
@@ -119,6 +124,15 @@ public final class BenchMain implements Callable<Integer> {
         System.out.println("written: " + path);
         return 0;
       }
+      if (suite == Suite.SCALE_OUT_ROUNDS) {
+        String path = out != null ? out : Path.of(home, "bench", "scale-out.json").toString();
+        List<Integer> w = widths.equals(List.of(1, 2, 4, 8, 16, 32, 64)) ? List.of(8, 32, 64) : widths;
+        awaitExecutors(spark);
+        ScaleOutBench.Results results = ScaleOutBench.writeRoundCosts(files, path, ScaleOutRounds.run(spark, networks, w, repeats == null ? 5 : repeats));
+        results.roundCosts().forEach(System.out::println);
+        System.out.println("written: " + path);
+        return 0;
+      }
       SuitePlan plan = plan();
       String path = out != null ? out : Path.of(home, "bench", "results.json").toString();
       BenchSuite bench = new BenchSuite(spark, workDir, sets);
@@ -129,6 +143,21 @@ public final class BenchMain implements Callable<Integer> {
       return 0;
     } finally {
       spark.stop();
+    }
+  }
+
+  /** Under local-cluster[N,...], waits up to two minutes for the N executors to register. */
+  private static void awaitExecutors(SparkSession spark) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^local-cluster\\[(\\d+),").matcher(spark.sparkContext().master());
+    int want = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (spark.sparkContext().statusTracker().getExecutorInfos().length < want + 1 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

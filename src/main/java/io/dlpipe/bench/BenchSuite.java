@@ -12,7 +12,7 @@ import io.dlpipe.train.EpochRecord;
 import io.dlpipe.train.PreparedInput;
 import io.dlpipe.train.TrainResult;
 import io.dlpipe.train.TrainJob;
-import io.dlpipe.train.TrainingMasters;
+import io.dlpipe.train.TrainPlan;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ public final class BenchSuite {
     int features = in.transform().featureCount();
     long trainRows = in.rows(Columns.TRAIN);
     // The trainer's own minibatch size (train.batch-size-per-worker = 0 is resolved from the split's size).
-    int batch = TrainingMasters.resolveAuto(cfg.train(), spark.sparkContext().defaultParallelism(), trainRows).master().batchSizePerWorker();
+    int batch = TrainPlan.resolve(cfg.train(), spark.sparkContext().defaultParallelism(), trainRows).train().master().batchSizePerWorker();
     OutputHead head = OutputHeads.forTraining(in.transform(), cfg.train(), in.read(spark, Columns.TRAIN), in.layout().transform());
 
     LOG.info("bench: feed vs scan on {} train rows", trainRows);
@@ -104,7 +104,7 @@ public final class BenchSuite {
     TrainResult sparkDefault = new TrainJob(spark, cfg).run(true);
     BenchResults.TrainerRun sparkRun = trainerRun(trainRows, sparkDefault);
     LOG.info("bench: single-JVM DL4J, default network, {} epochs", plan.singleJvmEpochs());
-    SingleJvmDl4jReference.Result single = SingleJvmDl4jReference.run(in.read(spark, Columns.TRAIN), trainRows, features, TrainingMasters.resolveAuto(cfg.train(), spark.sparkContext().defaultParallelism(), trainRows), head, plan.singleJvmEpochs());
+    SingleJvmDl4jReference.Result single = SingleJvmDl4jReference.run(in.read(spark, Columns.TRAIN), trainRows, features, TrainPlan.resolve(cfg.train(), spark.sparkContext().defaultParallelism(), trainRows).train(), head, plan.singleJvmEpochs());
     BenchResults.TrainCase train = new BenchResults.TrainCase(BenchShape.AMES.kebab(), features, cfg.train().model().hiddenLayers(), batch, sparkRun,
         run(single), sparkRun.samplesPerS() / single.samplesPerS());
     BenchResults.QualityCase quality = quality(gbt, sparkDefault);
@@ -187,7 +187,7 @@ public final class BenchSuite {
     BenchResults.TrainerRun sparkRun = trainerRun(trainRows, sparkBig);
     LOG.info("bench: single-JVM DL4J, hidden {}", LARGE_MLP);
     SingleJvmDl4jReference.Result single = SingleJvmDl4jReference.run(in.read(spark, Columns.TRAIN), plan.computeSingleJvmRows(), in.transform().featureCount(),
-        TrainingMasters.resolveAuto(big.train(), spark.sparkContext().defaultParallelism(), trainRows),
+        TrainPlan.resolve(big.train(), spark.sparkContext().defaultParallelism(), trainRows).train(),
         OutputHeads.forTraining(in.transform(), big.train(), in.read(spark, Columns.TRAIN), in.layout().transform()), plan.computeEpochs());
     long params = sparkRun.params();
     double flopsPerSample = 6.0 * params;

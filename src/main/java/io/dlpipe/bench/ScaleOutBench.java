@@ -56,8 +56,13 @@ public final class ScaleOutBench {
       int batchSizePerWorker, int averagingFrequency, double blockMomentum, double blockLearningRate, long parameters, String metric,
       List<Epoch> epochs, double best, Integer epochsTo99, Double epochsRatio) {}
 
-  /** The suite's file, bench/scale-out.json. */
-  public record Results(String finished, Machine machine, int epochs, long rows, List<String> settings, List<Run> runs) {}
+  /**
+   * The suite's file, bench/scale-out.json.
+   *
+   * @param roundCosts the driver's cost per averaging round ({@code --suite scale-out-rounds}), kept when the runs are rerun
+   */
+  public record Results(String finished, Machine machine, int epochs, long rows, List<String> settings, List<Run> runs,
+      List<ScaleOutRounds.RoundCost> roundCosts) {}
 
   /** What to run. */
   public record Plan(List<BenchShape> shapes, List<Integer> widths, long rows, int epochs, List<String> networks, List<String> averagings,
@@ -65,7 +70,10 @@ public final class ScaleOutBench {
 
   /** Runs the plan, writing {@code path} after every run so that a stopped suite keeps what it measured. */
   public static Results run(SparkSession spark, String work, Plan plan, HadoopFiles files, String path) {
-    List<Run> runs = new ArrayList<>(previous(files, path, plan));
+    Results old = read(files, path);
+    List<ScaleOutRounds.RoundCost> costs = old == null || old.roundCosts() == null ? List.of() : old.roundCosts();
+    List<Run> runs = new ArrayList<>(old != null && old.epochs() == plan.epochs() && old.rows() == plan.rows() && old.settings().equals(plan.settings())
+        ? old.runs() : List.of());
     for (BenchShape shape : plan.shapes()) {
       for (String mode : plan.modes()) {
         for (String network : plan.networks()) {
@@ -79,25 +87,39 @@ public final class ScaleOutBench {
               BenchWorkspace ws = BenchWorkspace.under(work, shape, rows, 0, plan.settings());
               prepare(spark, ws);
               runs.add(train(spark, ws, shape, network, averaging, mode, w, plan.epochs()));
-              files.writeText(path, Json.write(summarize(plan, runs)));
+              files.writeText(path, Json.write(summarize(plan, runs, costs)));
             }
           }
         }
       }
     }
-    Results r = summarize(plan, runs);
+    Results r = summarize(plan, runs, costs);
     files.writeText(path, Json.write(r));
     return r;
   }
 
-  /** Runs of an earlier, interrupted suite with the same plan, so a rerun carries on where it stopped. */
-  private static List<Run> previous(HadoopFiles files, String path, Plan plan) {
+  /**
+   * Writes round costs into the suite's file beside its runs, replacing earlier costs of the same
+   * network, width and executor count.
+   */
+  public static Results writeRoundCosts(HadoopFiles files, String path, List<ScaleOutRounds.RoundCost> measured) {
+    Results old = read(files, path);
+    List<ScaleOutRounds.RoundCost> costs = new ArrayList<>(old == null || old.roundCosts() == null ? List.of() : old.roundCosts());
+    costs.removeIf(c -> measured.stream().anyMatch(m -> m.network().equals(c.network()) && m.workers() == c.workers() && m.executors() == c.executors()));
+    costs.addAll(measured);
+    Results r = old == null ? new Results(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), null, 0, 0, List.of(), List.of(), costs)
+        : new Results(old.finished(), old.machine(), old.epochs(), old.rows(), old.settings(), old.runs(), costs);
+    files.writeText(path, Json.write(r));
+    return r;
+  }
+
+  /** The suite's file as an earlier (perhaps interrupted) suite left it, or null. */
+  private static Results read(HadoopFiles files, String path) {
     if (!files.exists(path)) {
-      return List.of();
+      return null;
     }
     try {
-      Results old = Json.MAPPER.readValue(files.readText(path), new TypeReference<Results>() {});
-      return old.epochs() == plan.epochs() && old.rows() == plan.rows() && old.settings().equals(plan.settings()) ? old.runs() : List.of();
+      return Json.MAPPER.readValue(files.readText(path), new TypeReference<Results>() {});
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path, e);
     }
@@ -127,7 +149,7 @@ public final class ScaleOutBench {
     TrainJob job = new TrainJob(spark, ws.config(sets.toArray(String[]::new)));
     TrainResult result = job.run(true);
     TrainConfig.Master m = job.resolved().master();
-    long trainRows = result.provenance().rows().get(Columns.TRAIN);
+    long trainRows = result.provenance().data().rows().get(Columns.TRAIN);
     List<Epoch> out = new ArrayList<>();
     List<long[]> rounds = job.rounds();
     double best = Double.NEGATIVE_INFINITY;
@@ -143,7 +165,7 @@ public final class ScaleOutBench {
   }
 
   /** The runs with each width's epochs to 99% of its group's one-worker best, and that over one worker's. */
-  static Results summarize(Plan plan, List<Run> runs) {
+  static Results summarize(Plan plan, List<Run> runs, List<ScaleOutRounds.RoundCost> roundCosts) {
     List<Run> done = new ArrayList<>();
     for (Run r : runs) {
       Run one = runs.stream().filter(o -> o.workers() == 1 && group(o).equals(group(r))).findFirst().orElse(null);
@@ -159,7 +181,7 @@ public final class ScaleOutBench {
           r.averagingFrequency(), r.blockMomentum(), r.blockLearningRate(), r.parameters(), r.metric(), r.epochs(), r.best(), to99, ratio));
     }
     return new Results(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.current("local[2]"), plan.epochs(), plan.rows(),
-        plan.settings(), done);
+        plan.settings(), done, roundCosts);
   }
 
   private static Integer firstReaching(Run r, double target) {

@@ -2,19 +2,18 @@ package io.dlpipe.bench;
 
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.train.NetworkSpec;
+import io.dlpipe.net.Network;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The single-JVM reference for the Spark trainer: the same network ({@link NetworkSpec} from the
+ * The single-JVM reference for the Spark trainer: the same network ({@link Network#create} from the
  * same {@code train.*}), the same minibatch size and the same prepared rows, fitted with plain DL4J
- * {@code MultiLayerNetwork.fit} in one JVM on the same cores.
+ * ({@link Network#fit}) in one JVM on the same cores.
  *
  * <p>By design, and unlike anything in the pipeline, it loads up to {@code maxRows} rows of the
  * split into the driver as minibatches before timing, so the figure is the trainer's alone, with
@@ -36,7 +35,7 @@ public final class SingleJvmDl4jReference {
     int batch = train.master().batchSizePerWorker();
     List<DataSet> batches = SingleJvmReference.minibatches(split.limit((int) Math.min(Integer.MAX_VALUE, maxRows)).toLocalIterator(), maxRows, featureCount, batch, codec);
     long rows = batches.stream().mapToLong(DataSet::numExamples).sum();
-    MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, codec);
+    Network net = Network.create(train, featureCount, codec);
     List<Double> rates = new ArrayList<>();
     for (int e = 0; e < epochs; e++) {
       long start = System.nanoTime();

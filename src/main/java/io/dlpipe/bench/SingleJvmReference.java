@@ -11,9 +11,9 @@ import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.OutputHeads;
 import io.dlpipe.train.Evaluator;
 import io.dlpipe.train.LearningRates;
-import io.dlpipe.train.NetworkSpec;
+import io.dlpipe.net.Network;
 import io.dlpipe.train.PreparedInput;
-import io.dlpipe.train.TrainingMasters;
+import io.dlpipe.train.TrainPlan;
 import io.dlpipe.train.WorkerThreads;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,15 +23,13 @@ import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The floor the Spark trainer is measured against ({@code train_vs_single_jvm}): the same network,
- * updater, learning rate and minibatch size as {@code dlpipe train}, fitted with plain DL4J {@code
- * MultiLayerNetwork.fit} in one JVM on minibatches held in memory. Only the fit is timed; loading
+ * updater, learning rate and minibatch size as {@code dlpipe train}, fitted with plain DL4J ({@link
+ * Network#fit}, one minibatch at a time) in one JVM on minibatches held in memory. Only the fit is timed; loading
  * and the validation pass after each epoch (on Spark, as the trainer does it) are not.
  *
  * <p>This is a benchmark tool: it loads the whole {@code prepared/train} split into the driver's
@@ -63,7 +61,7 @@ public final class SingleJvmReference {
    * One measured epoch.
    *
    * @param epoch 1-based
-   * @param fitSeconds wall time of {@code MultiLayerNetwork.fit} over the epoch's minibatches
+   * @param fitSeconds wall time of the single-JVM fit over the epoch's minibatches
    * @param samplesPerS train rows over {@code fitSeconds}
    * @param metricName r2, auc or accuracy
    * @param metric the validation metric after the epoch
@@ -86,7 +84,7 @@ public final class SingleJvmReference {
     PreparedInput in = PreparedInput.open(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
     int featureCount = in.transform().featureCount();
     OutputHead codec = OutputHeads.forTraining(in.transform(), cfg.train(), in.read(spark, Columns.TRAIN), in.layout().transform());
-    TrainConfig train = TrainingMasters.resolveAuto(cfg.train(), spark.sparkContext().defaultParallelism(), in.rows(Columns.TRAIN));
+    TrainConfig train = TrainPlan.resolve(cfg.train(), spark.sparkContext().defaultParallelism(), in.rows(Columns.TRAIN)).train();
     List<DataSet> batches = minibatches(in.read(spark, Columns.TRAIN).toLocalIterator(), Long.MAX_VALUE, featureCount, train.master().batchSizePerWorker(), codec);
     long rows = batches.stream().mapToLong(DataSet::numExamples).sum();
     return new SingleJvmReference(train, in, codec, batches, rows, (System.nanoTime() - start) / 1e9);
@@ -149,15 +147,16 @@ public final class SingleJvmReference {
   public List<Epoch> fit(SparkSession spark, int epochs, int threads) {
     WorkerThreads.apply(threads);
     int featureCount = in.transform().featureCount();
-    MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, head);
+    Network net = Network.create(train, featureCount, head);
     Dataset<Row> validation = in.read(spark, Columns.VALIDATION).cache();
     List<Epoch> out = new ArrayList<>();
     try {
       for (int e = 1; e <= epochs; e++) {
         net.setLearningRate(LearningRates.schedule(train, e - 1));
-        ExistingDataSetIterator it = new ExistingDataSetIterator(batches);
         long start = System.nanoTime();
-        net.fit(it);
+        for (DataSet b : batches) {
+          net.fit(b);
+        }
         double s = (System.nanoTime() - start) / 1e9;
         EvalMetrics val = Evaluator.evaluate(validation, net, head, featureCount, train.evalBatchSize());
         out.add(new Epoch(e, s, rows / s, head.mainMetric().key(), val.value(head.mainMetric()), val.loss()));

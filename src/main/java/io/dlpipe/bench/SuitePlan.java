@@ -39,7 +39,7 @@ public record SuitePlan(List<EtlSpec> etlCases, int wideColumns, int repeats, lo
       // 50,000 rows it took 274 s of a 2-core machine on its own.
       case FULL -> new SuitePlan(List.of(new EtlSpec(BenchShape.AMES, 1_000_000), new EtlSpec(BenchShape.CREDIT, 1_000_000), new EtlSpec(BenchShape.WIDE, 5_000)),
           500, 3, 100_000, 5, 3, 2, 50_000, 1024, 4);
-      case SCALE, SCALE_OUT -> throw new IllegalArgumentException("the " + suite + " suite has no plan of this kind; see ScaleBench and ScaleOutBench");
+      case SCALE, SCALE_OUT, SCALE_OUT_ROUNDS -> throw new IllegalArgumentException("the " + suite + " suite has no plan of this kind; see ScaleBench and ScaleOutBench");
     };
   }
 

@@ -79,7 +79,7 @@ public final class TrainerComparison {
           for (EpochRecord e : result.history().history()) {
             System.out.println(String.format(Locale.ROOT,
                 "{\"repeat\":%d,\"variant\":\"%s\",\"trainer\":\"spark\",\"epoch\":%d,\"fit_seconds\":%.3f,\"samples_per_s\":%.1f,\"val_%s\":%.5f,\"val_loss\":%.5f}",
-                r, v.getKey(), e.epoch(), result.provenance().rows().get("train") / e.samplesPerS(), e.samplesPerS(), e.metricName(), e.metric(), e.valLoss()));
+                r, v.getKey(), e.epoch(), result.provenance().data().rows().get("train") / e.samplesPerS(), e.samplesPerS(), e.metricName(), e.metric(), e.valLoss()));
           }
         }
       }

@@ -2,12 +2,16 @@ package io.dlpipe.cli;
 
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.PrivacyConfig;
 import io.dlpipe.config.SecretMasker;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.spark.SparkSessions;
+import io.dlpipe.submit.SparkSubmitPlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,6 +35,20 @@ public final class CommonOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;
 
+  /**
+   * This process's environment; in a YARN cluster-mode driver, whose container does not have the
+   * submitting shell's environment, with the PII salt the launcher passed in its secret settings.
+   */
+  static Map<String, String> environment() {
+    String salt = System.getProperty(SparkSubmitPlan.PII_SALT_CONF);
+    if (salt == null || !Main.isYarnClusterDriver() || System.getenv(PrivacyConfig.SALT_ENV) != null) {
+      return System.getenv();
+    }
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put(PrivacyConfig.SALT_ENV, salt);
+    return env;
+  }
+
   /** The whole command line as given, for handing it on to spark-submit. */
   List<String> originalArgs() {
     return command.commandLine().getParseResult().originalArgs();
@@ -43,7 +61,7 @@ public final class CommonOptions {
    * of the command passes through.
    */
   DlpipeConfig load() {
-    DlpipeConfig cfg = ConfigLoader.load(conf, sets, date);
+    DlpipeConfig cfg = ConfigLoader.load(conf, sets, date, environment());
     String resolvedMaster = SparkSessions.resolveMaster(master, cfg.spark());
     SecretMasker.use(cfg.masker().withValuesOf(HadoopFiles.explicitSettings(Runs.hadoopConf(resolvedMaster, cfg))));
     return cfg;

@@ -36,7 +36,7 @@ final class DoctorCommand implements Callable<Integer> {
       // can hold would otherwise wait in the queue, or fail inside spark-submit with a trace.
       List<Finding> yarn;
       try (ResourceManagerClient rm = ResourceManagerClient.connect(System.getenv())) {
-        yarn = YarnPreflight.check(rm, cfg, System.getenv().getOrDefault("DLPIPE_DEPLOY_MODE", "client"));
+        yarn = YarnPreflight.check(rm, cfg, System.getenv().getOrDefault("DLPIPE_DEPLOY_MODE", "client"), System.getenv());
       }
       yarn.forEach(f -> System.out.println(SecretMasker.current().scrub(f.render())));
       long errors = yarn.stream().filter(f -> f.level() == Finding.Level.ERROR).count();

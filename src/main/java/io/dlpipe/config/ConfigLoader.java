@@ -556,7 +556,7 @@ public final class ConfigLoader {
     List<Integer> hidden = r.get(Settings.TRAIN_MODEL_HIDDEN_LAYERS);
     TrainConfig.Model model =
         new TrainConfig.Model(
-            r.get(Settings.TRAIN_MODEL_ARCHITECTURE),
+            r.get(Settings.TRAIN_MODEL_TYPE),
             hidden,
             r.get(Settings.TRAIN_MODEL_ACTIVATION),
             r.get(Settings.TRAIN_MODEL_WEIGHT_INIT),

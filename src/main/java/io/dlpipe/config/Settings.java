@@ -128,7 +128,7 @@ public final class Settings {
   public static final Setting<TrainConfig.Loss> TRAIN_LOSS = Setting.choice("train.loss", TrainConfig.Loss.class);
   public static final Setting<Long> TRAIN_TARGET_TRIAL_ROWS = Setting.longInteger("train.target-trial.rows", 100, 10_000_000);
   public static final Setting<Integer> TRAIN_TARGET_TRIAL_EPOCHS = Setting.integer("train.target-trial.epochs", 1, 1_000);
-  public static final Setting<TrainConfig.Architecture> TRAIN_MODEL_ARCHITECTURE = Setting.choice("train.model.architecture", TrainConfig.Architecture.class);
+  public static final Setting<TrainConfig.ModelType> TRAIN_MODEL_TYPE = Setting.choice("train.model.type", TrainConfig.ModelType.class);
   public static final Setting<List<Integer>> TRAIN_MODEL_HIDDEN_LAYERS = Setting.custom("train.model.hidden-layers", Setting.Kind.INTEGER_LIST,
       "a list of layer widths, integers in [1, 65536]", Settings::layerWidths);
   public static final Setting<TrainConfig.Activation> TRAIN_MODEL_ACTIVATION = Setting.choice("train.model.activation", TrainConfig.Activation.class);

@@ -132,10 +132,10 @@ public record TrainConfig(
    *     learning rate times this each step, apart from the updater's adaptive scaling); 0 = off
    * @param batchNormalization whether each hidden layer normalizes its pre-activations
    * @param classificationOutput softmax (any number of classes) or sigmoid (two classes only)
-   * @param architecture which network spec builds the network
+   * @param type the network family ({@code io.dlpipe.net.NetworkSpec}) built from these settings
    */
   public record Model(
-      Architecture architecture,
+      ModelType type,
       List<Integer> hiddenLayers,
       Activation activation,
       WeightInit weightInit,
@@ -149,10 +149,12 @@ public record TrainConfig(
     }
   }
 
-  /** Network architectures; each is one {@code io.dlpipe.train.NetworkSpec}. */
-  public enum Architecture {
+  /** Network families ({@code train.model.type}); each is one {@code io.dlpipe.net.NetworkSpec}. */
+  public enum ModelType {
     /** A multilayer perceptron: dense hidden layers, optionally batch-normalized, with dropout. */
-    MLP
+    MLP,
+    /** The MLP plus a linear path from the features to the output (wide and deep), so it contains the linear model. */
+    WIDE_DEEP
   }
 
   /** Hidden-layer activations. */

@@ -197,9 +197,9 @@ public final class Doctor {
               TrainingMasters.AUTO_ROWS_PER_WORKER, parallelism, spark.sparkContext().master());
       return Finding.ok("width", rule + "; run etl first for the exact width");
     }
-    TrainConfig resolved = TrainingMasters.resolveAuto(cfg.train(), parallelism, trainRows);
-    String described = "train would use " + TrainingMasters.describeWidth(requested, resolved, parallelism, trainRows) + " on " + spark.sparkContext().master();
-    String problem = TrainingMasters.widthProblem(resolved, trainRows);
+    io.dlpipe.train.TrainPlan plan = io.dlpipe.train.TrainPlan.resolve(cfg.train(), parallelism, trainRows);
+    String described = "train would use " + plan.describe() + " on " + spark.sparkContext().master();
+    String problem = plan.widthProblem();
     return problem == null ? Finding.ok("width", described)
         : Finding.warn("width", described + "; " + problem, "set train.workers lower (0 chooses from the data), or train on more rows");
   }

@@ -3,13 +3,10 @@ package io.dlpipe.eval;
 import io.dlpipe.config.EvaluateConfig;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
+import io.dlpipe.config.EnumNames;
+import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.regression.GBTRegressor;
-import org.apache.spark.ml.regression.LinearRegression;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,6 +23,7 @@ import org.apache.spark.sql.functions;
 public final class Baseline {
   private static final String VECTOR = "_dlp_vector";
   private static final String IS_VALIDATION = "_dlp_is_validation";
+  private static final String PROBABILITY = "_dlp_probability";
   /** A little ridge keeps the fit stable where one-hot columns are collinear (every level plus "other"). */
   static final double REG_PARAM = 1e-3;
   static final int MAX_ITER = 200;
@@ -42,25 +40,22 @@ public final class Baseline {
 
   private Baseline() {}
 
-  /** A fitted rung and how long fitting took. */
-  public record Fitted(EvaluateConfig.Rung rung, Model<?> model, boolean regression, double seconds) {
+  /**
+   * A fitted rung and how long fitting took.
+   *
+   * @param name the MLlib model's display name, e.g. {@code Spark MLlib GBTRegressor}
+   * @param probabilities whether the head scores probabilities (classification)
+   */
+  public record Fitted(EvaluateConfig.Rung rung, String name, Model<?> model, boolean probabilities, double seconds) {
     /** {@code df} scored: label, prediction[, probabilities]. */
     public Dataset<Row> score(Dataset<Row> df) {
       Dataset<Row> out = model.transform(vectors(df));
-      if (regression) {
+      if (!probabilities) {
         return out.select(Columns.LABEL, Scoring.PREDICTION);
       }
       return out.select(functions.col(Columns.LABEL), functions.col(Scoring.PREDICTION),
-          org.apache.spark.ml.functions.vector_to_array(functions.col("_dlp_probability"), "float64").as(Scoring.PROBABILITIES));
+          org.apache.spark.ml.functions.vector_to_array(functions.col(PROBABILITY), "float64").as(Scoring.PROBABILITIES));
     }
-  }
-
-  /** A rung's display name for a task. */
-  public static String name(EvaluateConfig.Rung rung, boolean regression) {
-    return switch (rung) {
-      case LINEAR -> regression ? "Spark MLlib LinearRegression" : "Spark MLlib LogisticRegression";
-      case GBT -> regression ? "Spark MLlib GBTRegressor" : "Spark MLlib GBTClassifier";
-    };
   }
 
   private static Dataset<Row> vectors(Dataset<Row> prepared) {
@@ -68,39 +63,51 @@ public final class Baseline {
   }
 
   /**
-   * Fits a rung on {@code train}; GBT also watches {@code validation} to stop adding trees (MLlib's
-   * validationIndicatorCol), the linear model ignores it.
+   * Fits a rung on {@code train} with the MLlib estimator the head chooses for it; GBT also
+   * watches {@code validation} to stop adding trees (MLlib's validationIndicatorCol), the linear
+   * model ignores it. The estimators of one rung share their settings' names, so they are set by
+   * name here, whichever the task.
+   *
+   * @throws IllegalArgumentException for a rung MLlib has no model of for this head
    */
   public static Fitted fit(EvaluateConfig.Rung rung, Dataset<Row> train, Dataset<Row> validation, OutputHead head, int gbtMaxIter) {
-    boolean regression = head.kind() == TaskKind.REGRESSION;
+    Estimator<?> estimator = head.baseline(rung).orElseThrow(
+        () -> new IllegalArgumentException("MLlib has no " + EnumNames.kebab(rung) + " model for " + head.classes().size() + " classes (its GBTClassifier is binary only)"));
+    ParamMap settings = new ParamMap();
+    set(settings, estimator, "featuresCol", VECTOR);
+    set(settings, estimator, "labelCol", Columns.LABEL);
+    set(settings, estimator, "predictionCol", Scoring.PREDICTION);
+    if (head.hasProbabilities()) {
+      set(settings, estimator, "probabilityCol", PROBABILITY);
+    }
     long start = System.nanoTime();
     Model<?> model = switch (rung) {
-      case LINEAR -> regression
-          ? new LinearRegression().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setRegParam(REG_PARAM).setMaxIter(MAX_ITER)
-              .setPredictionCol(Scoring.PREDICTION).fit(vectors(train))
-          : new LogisticRegression().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setRegParam(REG_PARAM).setMaxIter(MAX_ITER)
-              .setPredictionCol(Scoring.PREDICTION).setProbabilityCol("_dlp_probability").fit(vectors(train));
+      case LINEAR -> {
+        set(settings, estimator, "regParam", REG_PARAM);
+        set(settings, estimator, "maxIter", MAX_ITER);
+        yield estimator.fit(vectors(train), settings);
+      }
       case GBT -> {
         Column flag = functions.lit(true);
         Dataset<Row> both = vectors(train).withColumn(IS_VALIDATION, flag.equalTo(false))
             .unionByName(vectors(validation).withColumn(IS_VALIDATION, flag));
-        if (regression) {
-          GBTRegressor gbt = new GBTRegressor().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setMaxIter(gbtMaxIter).setMaxDepth(GBT_MAX_DEPTH)
-              .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationIndicatorCol(IS_VALIDATION)
-              .setPredictionCol(Scoring.PREDICTION);
-          // Spark 3.5 has no Java setter for validationTol; a ParamMap sets it for this fit.
-          yield gbt.fit(both, new ParamMap().put(gbt.validationTol(), (Object) GBT_VALIDATION_TOL));
-        }
-        if (head.classes().size() != 2) {
-          throw new IllegalArgumentException("MLlib's GBTClassifier is binary only; " + head.classes().size() + " classes");
-        }
-        GBTClassifier gbt = new GBTClassifier().setFeaturesCol(VECTOR).setLabelCol(Columns.LABEL).setMaxIter(gbtMaxIter).setMaxDepth(GBT_MAX_DEPTH)
-            .setStepSize(GBT_STEP).setSubsamplingRate(GBT_SUBSAMPLE).setSeed(GBT_SEED).setValidationIndicatorCol(IS_VALIDATION)
-            .setPredictionCol(Scoring.PREDICTION).setProbabilityCol("_dlp_probability");
-        yield gbt.fit(both, new ParamMap().put(gbt.validationTol(), (Object) GBT_VALIDATION_TOL));
+        set(settings, estimator, "maxIter", gbtMaxIter);
+        set(settings, estimator, "maxDepth", GBT_MAX_DEPTH);
+        set(settings, estimator, "stepSize", GBT_STEP);
+        set(settings, estimator, "subsamplingRate", GBT_SUBSAMPLE);
+        set(settings, estimator, "seed", GBT_SEED);
+        set(settings, estimator, "validationIndicatorCol", IS_VALIDATION);
+        // Spark 3.5 has no Java setter for validationTol; the ParamMap sets it for this fit.
+        set(settings, estimator, "validationTol", GBT_VALIDATION_TOL);
+        yield estimator.fit(both, settings);
       }
     };
-    return new Fitted(rung, model, regression, (System.nanoTime() - start) / 1e9);
+    String name = "Spark MLlib " + estimator.getClass().getSimpleName();
+    return new Fitted(rung, name, model, head.hasProbabilities(), (System.nanoTime() - start) / 1e9);
+  }
+
+  private static void set(ParamMap settings, Estimator<?> estimator, String param, Object value) {
+    settings.put(estimator.getParam(param), value);
   }
 
   /** Fits the linear rung on {@code train} and returns {@code test} scored (cross-validation folds). */

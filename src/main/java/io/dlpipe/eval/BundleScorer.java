@@ -8,7 +8,6 @@ import io.dlpipe.etl.Privacy;
 import io.dlpipe.etl.RowValidator;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -173,9 +172,8 @@ public final class BundleScorer {
   public List<StructField> predictionFields() {
     List<StructField> out = new ArrayList<>();
     OutputHead head = bundle.head();
-    boolean regression = head.kind() == TaskKind.REGRESSION;
-    out.add(DataTypes.createStructField(PREDICTION, regression ? DataTypes.DoubleType : DataTypes.StringType, true));
-    if (!regression) {
+    out.add(DataTypes.createStructField(PREDICTION, head.predictionType(), true));
+    if (head.hasProbabilities()) {
       for (String c : head.classes()) {
         out.add(DataTypes.createStructField(PROBABILITY_PREFIX + c, DataTypes.DoubleType, true));
       }
@@ -190,14 +188,8 @@ public final class BundleScorer {
    */
   static List<Column> predictionColumns(OutputHead codec, String modelId) {
     List<Column> out = new ArrayList<>();
-    if (codec.kind() == TaskKind.REGRESSION) {
-      out.add(functions.col(Scoring.PREDICTION));
-    } else {
-      Column label = functions.lit(null).cast(DataTypes.StringType);
-      for (int i = codec.classes().size() - 1; i >= 0; i--) {
-        label = functions.when(functions.col(Scoring.PREDICTION).equalTo((double) i), codec.classes().get(i)).otherwise(label);
-      }
-      out.add(label.as(Scoring.PREDICTION));
+    out.add(codec.decode(functions.col(Scoring.PREDICTION)).as(Scoring.PREDICTION));
+    if (codec.hasProbabilities()) {
       for (int i = 0; i < codec.classes().size(); i++) {
         out.add(functions.element_at(functions.col(Scoring.PROBABILITIES), i + 1).as(PROBABILITY_PREFIX + codec.classes().get(i)));
       }

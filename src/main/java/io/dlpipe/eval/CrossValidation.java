@@ -2,7 +2,7 @@ package io.dlpipe.eval;
 
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.spark.Columns;
-import io.dlpipe.train.Evaluator;
+import io.dlpipe.net.Network;
 import io.dlpipe.train.FoldTrainer;
 import io.dlpipe.config.EvaluateConfig;
 import io.dlpipe.head.OutputHead;
@@ -17,7 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +56,8 @@ public final class CrossValidation {
       for (int f = 0; f < folds; f++) {
         Dataset<Row> train = assigned.where(functions.col(FOLD).notEqual(f)).drop(FOLD);
         Dataset<Row> heldOut = assigned.where(functions.col(FOLD).equalTo(f)).drop(FOLD);
-        MultiLayerNetwork net = FoldTrainer.fit(train, cfg.train(), codec, featureCount, epochs);
-        Broadcast<byte[]> network = jsc.broadcast(Evaluator.toBytes(net));
+        Network net = FoldTrainer.fit(train, cfg.train(), codec, featureCount, epochs);
+        Broadcast<byte[]> network = jsc.broadcast(net.bytes(false));
         Dataset<Row> scored = Scoring.score(heldOut, network, codec, cfg.evaluate().batchSize());
         Metrics.Result model = Metrics.of(scored, codec);
         network.destroy();

@@ -18,7 +18,6 @@ import io.dlpipe.config.EnumNames;
 import io.dlpipe.config.EvaluateConfig;
 import io.dlpipe.head.MainMetric;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,13 +92,11 @@ public final class EvaluateJob {
     metrics.put("task", bundle.transform().task());
     metrics.put("main_metric", main);
     metrics.put("model_id", bundle.modelId());
-    if (head instanceof io.dlpipe.head.BinaryHead binary) {
-      metrics.put("positive_class", binary.positiveClass());
-    }
+    head.positiveClass().ifPresent(c -> metrics.put("positive_class", c));
     long testRows;
     Metrics.Result model;
     try (StageTimer.Stage s = timer.start("score", "score the test split")) {
-      List<String> keep = head.kind() == TaskKind.REGRESSION ? List.of(Columns.LABEL, Scoring.PREDICTION) : List.of(Columns.LABEL, Scoring.PREDICTION, Scoring.PROBABILITIES);
+      List<String> keep = head.hasProbabilities() ? List.of(Columns.LABEL, Scoring.PREDICTION, Scoring.PROBABILITIES) : List.of(Columns.LABEL, Scoring.PREDICTION);
       Dataset<Row> scored = Scoring.score(test, network, head, cfg.evaluate().batchSize()).selectExpr(keep.toArray(new String[0])).persist(StorageLevel.MEMORY_AND_DISK());
       scored.write().mode(SaveMode.Overwrite).parquet(out.predictions());
       testRows = scored.count();
@@ -111,7 +108,7 @@ public final class EvaluateJob {
       s.rows(testRows);
     }
     model.values().forEach((k, v) -> metrics.put("model." + k, v));
-    metrics.put("model.training_seconds", bundle.provenance().trainingSeconds());
+    metrics.put("model.training_seconds", bundle.provenance().timing().trainingSeconds());
     curves.putAll(model.curves());
 
     List<Verdict.Rung> ladder = new ArrayList<>();
@@ -119,8 +116,8 @@ public final class EvaluateJob {
       Dataset<Row> train = spark.read().parquet(prepared.split(Columns.TRAIN));
       Dataset<Row> validation = spark.read().parquet(prepared.split(Columns.VALIDATION));
       for (EvaluateConfig.Rung rung : cfg.evaluate().rungs()) {
-        if (rung == EvaluateConfig.Rung.GBT && head.kind() == TaskKind.MULTICLASS) {
-          LOG.info("The gbt rung is skipped: MLlib's GBTClassifier is binary only, and this task has {} classes", head.classes().size());
+        if (head.baseline(rung).isEmpty()) {
+          LOG.info("The {} rung is skipped: MLlib has none for {} classes (its GBTClassifier is binary only)", EnumNames.kebab(rung), head.classes().size());
           continue;
         }
         Baseline.Fitted fitted = Baseline.fit(rung, train, validation, head, cfg.evaluate().gbtMaxIter());
@@ -130,17 +127,17 @@ public final class EvaluateJob {
         String prefix = prefix(rung);
         base.values().forEach((k, v) -> metrics.put(prefix + "." + k, v));
         metrics.put(prefix + ".training_seconds", round(fitted.seconds()));
-        metrics.put(prefix + "_name", Baseline.name(rung, head.kind() == TaskKind.REGRESSION));
+        metrics.put(prefix + "_name", fitted.name());
         ladder.add(new Verdict.Rung(EnumNames.kebab(rung), base.values().get(main.key()), fitted.seconds()));
         if (base.curves().containsKey("roc")) {
           curves.put(prefix + "_roc", base.curves().get("roc"));
         }
-        LOG.info("{}: {} = {} in {} s of training", Baseline.name(rung, head.kind() == TaskKind.REGRESSION), main.key(), fmt(base.values().get(main.key())), fmt(fitted.seconds()));
+        LOG.info("{}: {} = {} in {} s of training", fitted.name(), main.key(), fmt(base.values().get(main.key())), fmt(fitted.seconds()));
       }
     }
     double modelMain = model.values().get(main.key());
     boolean wins = ladder.stream().allMatch(r -> modelMain > r.main());
-    String verdict = Verdict.sentence(main, modelMain, bundle.provenance().trainingSeconds(), ladder);
+    String verdict = Verdict.sentence(main, modelMain, bundle.provenance().timing().trainingSeconds(), ladder);
     metrics.put("verdict", verdict);
     Verdict.Rung bestRung = Verdict.bestRung(ladder);
     metrics.put("best_rung", bestRung == null ? null : bestRung.name());
@@ -156,7 +153,8 @@ public final class EvaluateJob {
     try (StageTimer.Stage s = timer.start("importance", "permutation feature importance")) {
       if (cfg.evaluate().importance().enabled()) {
         var imp = cfg.evaluate().importance();
-        importance = PermutationImportance.compute(test, testRows, bundle.network(), head, bundle.transform(), imp.sampleRows(), imp.repeats(), imp.seed());
+        importance = PermutationImportance.compute(test, testRows, bundle.network(), head, bundle.transform(), imp.sampleRows(), imp.repeats(), imp.seed(),
+            cfg.evaluate().batchSize());
       }
     }
     metrics.put("importance", importance);

@@ -3,7 +3,6 @@ package io.dlpipe.eval;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.head.HeadStats;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -36,7 +35,7 @@ public final class Metrics {
 
   /** The merged head statistics of a scored frame. */
   public static HeadStats stats(Dataset<Row> scored, OutputHead head) {
-    boolean classification = head.kind() != TaskKind.REGRESSION;
+    boolean classification = head.hasProbabilities();
     Dataset<Row> cols = classification
         ? scored.select(Columns.LABEL, Scoring.PREDICTION, Scoring.PROBABILITIES)
         : scored.select(Columns.LABEL, Scoring.PREDICTION);
@@ -64,7 +63,8 @@ public final class Metrics {
   public static Result of(Dataset<Row> scored, OutputHead head) {
     HeadStats s = stats(scored, head);
     Map<String, Object> curves = new LinkedHashMap<>(head.curves(s));
-    if (head.kind() == TaskKind.REGRESSION) {
+    if (!head.hasProbabilities()) {
+      // A numeric prediction: the scatter of prediction against label and the residuals' histogram.
       regressionCurves(scored, curves);
     }
     return new Result(head.metrics(s), curves);

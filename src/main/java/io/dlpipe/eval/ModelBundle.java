@@ -12,25 +12,18 @@ import io.dlpipe.io.ModelStore;
 import io.dlpipe.head.HeadSpec;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.OutputHeads;
-import io.dlpipe.train.Evaluator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.PrivacyConfig;
 import io.dlpipe.etl.Privacy;
 import io.dlpipe.io.Json;
+import io.dlpipe.net.Network;
 import io.dlpipe.train.ModelProvenance;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * A trained model as evaluate and predict use it: the network, the transform it was trained with
@@ -40,7 +33,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * @param layout where the bundle lives
  * @param transform the transform the model was trained on
  * @param head how outputs become predictions
- * @param network the network as ModelSerializer bytes, ready to broadcast
+ * @param network the network's bytes ({@link Network#bytes}, without updater state), ready to broadcast
  * @param modelId the model_id of model.json: SHA-256 of model.zip as written, with every prediction
  * @param provenance model.json
  */
@@ -90,14 +83,8 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
     if (version >= 2 && !digest.equals(provenance.path("model_id").asText())) {
       throw tampered(layout.model(), "its SHA-256 " + digest + " is not the model_id " + provenance.path("model_id").asText() + " recorded in " + ModelLayout.PROVENANCE);
     }
-    requireEntries(zip, layout.model());
-    MultiLayerNetwork net;
-    try {
-      net = ModelStore.fromBytes(zip, false);
-    } catch (IOException | RuntimeException e) {
-      throw new DataException("Model " + layout.model() + " is not a readable DL4J network: " + e.getMessage(), e);
-    }
-    byte[] bytes = Evaluator.toBytes(net);
+    Network net = Network.open(zip, layout.model());
+    byte[] bytes = net.bytes(false);
     ModelProvenance typed = typed(provenance, layout.provenance());
     // A version-1 bundle recorded no id: the digest of the same bytes is the id it would have had.
     return new ModelBundle(layout, transform, head(transform, typed, net, layout.model()), bytes, digest, typed);
@@ -173,7 +160,7 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
    * @param salt the salt to hash with; null or empty when none is at hand
    */
   public PrivacyConfig trainedPrivacy(String salt) {
-    JsonNode trained = provenance.config() == null ? Json.MAPPER.createObjectNode() : provenance.config().path("privacy");
+    JsonNode trained = provenance.build().config() == null ? Json.MAPPER.createObjectNode() : provenance.build().config().path("privacy");
     List<String> drop = new ArrayList<>();
     List<String> hash = new ArrayList<>();
     trained.path("drop-columns").forEach(n -> drop.add(n.asText()));
@@ -184,7 +171,7 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
         throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + ": expected the salt the model in " + layout.provenance()
             + " was trained with (it hashes privacy.hash-columns " + hash + "), found it unset");
       }
-      String check = provenance.saltCheck();
+      String check = provenance.data().saltCheck();
       if (check != null && !check.isEmpty() && !check.equals(Privacy.saltCheck(s))) {
         throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + " is not the salt the model in " + layout.provenance()
             + " was trained with: every hashed value would differ; set the same salt as for etl");
@@ -193,36 +180,19 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
     return new PrivacyConfig(drop, hash, hash.isEmpty() ? "" : s);
   }
 
-  /** ModelSerializer's zip always holds the network's configuration and its parameters. */
-  private static void requireEntries(byte[] zip, String where) {
-    Set<String> names = new HashSet<>();
-    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
-      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        names.add(e.getName());
-      }
-    } catch (IOException e) {
-      throw new DataException("Model " + where + " is not a zip file: " + e.getMessage(), e);
-    }
-    for (String entry : List.of(ModelSerializer.CONFIGURATION_JSON, ModelSerializer.COEFFICIENTS_BIN)) {
-      if (!names.contains(entry)) {
-        throw new DataException("Model " + where + " is not a DL4J network: it lacks the entry " + entry + " (entries: " + new TreeSet<>(names) + ")");
-      }
-    }
-  }
-
   private static DataException tampered(String where, String why) {
     return new DataException("Refusing " + where + ": " + why + ". It was modified after training, or it belongs to another model; retrain, or restore the bundle");
   }
 
   /** The head of a trained model: model.json's, or for a format 1 bundle the one its transform and output width imply. */
-  static OutputHead head(FittedTransform transform, ModelProvenance provenance, MultiLayerNetwork net, String where) {
-    if (net.layerInputSize(0) != transform.featureCount()) {
-      throw new DataException("Model " + where + " takes " + net.layerInputSize(0) + " features, but its transform yields " + transform.featureCount() + "; the model bundle is inconsistent, retrain");
+  static OutputHead head(FittedTransform transform, ModelProvenance provenance, Network net, String where) {
+    if (net.inputWidth() != transform.featureCount()) {
+      throw new DataException("Model " + where + " takes " + net.inputWidth() + " features, but its transform yields " + transform.featureCount() + "; the model bundle is inconsistent, retrain");
     }
     HeadSpec spec = provenance.head();
-    OutputHead head = spec == null ? OutputHeads.legacy(transform, net.layerSize(net.getnLayers() - 1)) : OutputHeads.fromSpec(spec, where);
-    if (head.width() != net.layerSize(net.getnLayers() - 1)) {
-      throw new DataException("Model " + where + " has " + net.layerSize(net.getnLayers() - 1) + " outputs, but its head (" + head.output() + ") needs " + head.width() + "; the model bundle is inconsistent, retrain");
+    OutputHead head = spec == null ? OutputHeads.legacy(transform, net.outputWidth()) : OutputHeads.fromSpec(spec, where);
+    if (head.width() != net.outputWidth()) {
+      throw new DataException("Model " + where + " has " + net.outputWidth() + " outputs, but its head (" + head.output() + ") needs " + head.width() + "; the model bundle is inconsistent, retrain");
     }
     return head;
   }

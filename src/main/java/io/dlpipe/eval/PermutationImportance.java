@@ -2,10 +2,11 @@ package io.dlpipe.eval;
 
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.spark.Columns;
-import io.dlpipe.train.Evaluator;
 import io.dlpipe.head.HeadStats;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.config.EtlConfig.CategoricalEncoding;
+import io.dlpipe.net.BatchedOutput;
+import io.dlpipe.net.Network;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -15,8 +16,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Permutation feature importance per original input column: how much the main metric (R², AUC or
@@ -52,8 +51,10 @@ public final class PermutationImportance {
    *
    * @param test the prepared test split (features, label)
    * @param sampleRows the most rows to permute (the sample reaches the driver once, to be broadcast)
+   * @param batchSize rows per forward pass (evaluate.batch-size)
    */
-  public static List<Importance> compute(Dataset<Row> test, long testRows, byte[] network, OutputHead codec, FittedTransform transform, int sampleRows, int repeats, long seed) {
+  public static List<Importance> compute(Dataset<Row> test, long testRows, byte[] network, OutputHead codec, FittedTransform transform, int sampleRows, int repeats, long seed,
+      int batchSize) {
     double fraction = Math.min(1.0, 1.2 * sampleRows / Math.max(1, testRows));
     List<Row> rows = test.sample(false, fraction, seed).select(Columns.FEATURES, Columns.LABEL).limit(sampleRows).collectAsList();
     float[][] x = new float[rows.size()][];
@@ -80,15 +81,15 @@ public final class PermutationImportance {
       // Plain arrays cross back to the driver: Kryo cannot build Java records.
       List<double[]> results = jsc.parallelize(ids, slices)
           .mapPartitions((Iterator<Integer> it) -> {
-            MultiLayerNetwork net = Evaluator.fromBytes(model.value());
+            Network net = Network.fromBytes(model.value(), false);
             float[][] base = features.value();
-            double reference = metric(net, base, y, codec);
+            double reference = metric(net, base, y, codec, batchSize);
             List<double[]> part = new ArrayList<>();
             while (it.hasNext()) {
               int g = it.next();
               double[] drops = new double[repeats];
               for (int r = 0; r < repeats; r++) {
-                drops[r] = reference - metric(net, permuted(base, groups.get(g), new Random(seed + 1_000_003L * g + r)), y, codec);
+                drops[r] = reference - metric(net, permuted(base, groups.get(g), new Random(seed + 1_000_003L * g + r)), y, codec, batchSize);
               }
               double mean = Arrays.stream(drops).average().orElse(0);
               double var = Arrays.stream(drops).map(d -> (d - mean) * (d - mean)).sum() / Math.max(1, repeats - 1);
@@ -133,8 +134,8 @@ public final class PermutationImportance {
   }
 
   /** The head's main metric on an in-memory sample, through the same statistics as every other evaluation. */
-  static double metric(MultiLayerNetwork net, float[][] x, double[] y, OutputHead head) {
-    float[][] out = net.output(Nd4j.create(x), false).toFloatMatrix();
+  static double metric(Network net, float[][] x, double[] y, OutputHead head, int batchSize) {
+    float[][] out = BatchedOutput.outputs(net, x, batchSize);
     HeadStats s = head.newStats();
     for (int i = 0; i < y.length; i++) {
       head.addOutput(s, out[i], y[i]);

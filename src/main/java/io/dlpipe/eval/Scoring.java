@@ -1,13 +1,12 @@
 package io.dlpipe.eval;
 
 import io.dlpipe.spark.Columns;
-import io.dlpipe.train.Evaluator;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
+import io.dlpipe.net.BatchedOutput;
+import io.dlpipe.net.Network;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -16,9 +15,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Scores a frame that has a {@code features} column with a trained network, on the executors, in
@@ -36,89 +32,51 @@ public final class Scoring {
   /** {@code df} with {@link #PREDICTION} and, for classification, {@link #PROBABILITIES} appended. */
   public static Dataset<Row> score(Dataset<Row> df, Broadcast<byte[]> network, OutputHead codec, int batchSize) {
     StructType schema = df.schema().add(PREDICTION, DataTypes.DoubleType, false);
-    boolean classification = codec.kind() != TaskKind.REGRESSION;
-    if (classification) {
+    if (codec.hasProbabilities()) {
       schema = schema.add(PROBABILITIES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
     }
     int featuresAt = df.schema().fieldIndex(Columns.FEATURES);
-    MapPartitionsFunction<Row, Row> f = rows -> new Scored(rows, network.value(), codec, batchSize, featuresAt);
+    MapPartitionsFunction<Row, Row> f = rows -> scored(rows, network.value(), codec, batchSize, featuresAt);
     return df.mapPartitions(f, Encoders.row(schema));
   }
 
-  /** Reads a minibatch of rows ahead, scores it, then hands the rows out with their scores. */
-  private static final class Scored implements Iterator<Row> {
-    private final Iterator<Row> rows;
-    private final byte[] model;
-    private final OutputHead codec;
-    private final int batchSize;
-    private final int featuresAt;
-    private MultiLayerNetwork net;
-    private final List<Row> batch = new ArrayList<>();
-    private float[][] outputs;
-    private int next;
+  /** The rows with their predictions appended, streamed through the network ({@link BatchedOutput}). */
+  private static Iterator<Row> scored(Iterator<Row> rows, byte[] model, OutputHead codec, int batchSize, int featuresAt) {
+    BatchedOutput<Row> out = new BatchedOutput<>(rows, r -> features(r, featuresAt), () -> Network.fromBytes(model, false), batchSize);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return out.hasNext();
+      }
 
-    Scored(Iterator<Row> rows, byte[] model, OutputHead codec, int batchSize, int featuresAt) {
-      this.rows = rows;
-      this.model = model;
-      this.codec = codec;
-      this.batchSize = batchSize;
-      this.featuresAt = featuresAt;
-    }
+      @Override
+      public Row next() {
+        BatchedOutput.Scored<Row> s = out.next();
+        return withPrediction(s.row(), s.output(), codec);
+      }
+    };
+  }
 
-    @Override
-    public boolean hasNext() {
-      if (next < batch.size()) {
-        return true;
-      }
-      if (!rows.hasNext()) {
-        return false;
-      }
-      fill();
-      return true;
+  private static float[] features(Row r, int featuresAt) {
+    List<Float> v = r.getList(featuresAt);
+    float[] x = new float[v.size()];
+    for (int j = 0; j < x.length; j++) {
+      x[j] = v.get(j);
     }
+    return x;
+  }
 
-    private void fill() {
-      batch.clear();
-      next = 0;
-      while (batch.size() < batchSize && rows.hasNext()) {
-        batch.add(rows.next());
-      }
-      if (net == null) {
-        net = Evaluator.fromBytes(model);
-      }
-      int width = batch.get(0).<Float>getList(featuresAt).size();
-      float[][] x = new float[batch.size()][];
-      for (int i = 0; i < x.length; i++) {
-        List<Float> v = batch.get(i).getList(featuresAt);
-        float[] row = new float[width];
-        for (int j = 0; j < width; j++) {
-          row[j] = v.get(j);
-        }
-        x[i] = row;
-      }
-      INDArray out = net.output(Nd4j.create(x), false);
-      outputs = out.toFloatMatrix();
+  private static Row withPrediction(Row in, float[] out, OutputHead codec) {
+    double[] probabilities = codec.probabilities(out);
+    Object[] values = new Object[in.size() + (probabilities == null ? 1 : 2)];
+    for (int i = 0; i < in.size(); i++) {
+      values[i] = in.get(i);
     }
-
-    @Override
-    public Row next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      Row in = batch.get(next);
-      float[] out = outputs[next];
-      next++;
-      double[] probabilities = codec.probabilities(out);
-      Object[] values = new Object[in.size() + (probabilities == null ? 1 : 2)];
-      for (int i = 0; i < in.size(); i++) {
-        values[i] = in.get(i);
-      }
-      values[in.size()] = codec.prediction(out);
-      if (probabilities != null) {
-        values[in.size() + 1] = probabilities;
-      }
-      return RowFactory.create(values);
+    values[in.size()] = codec.prediction(out);
+    if (probabilities != null) {
+      values[in.size() + 1] = probabilities;
     }
+    return RowFactory.create(values);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.dlpipe.head;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -41,8 +42,13 @@ public final class BinaryHead extends ClassificationHead {
     return threshold;
   }
 
-  /** The class whose probability, threshold, precision, recall and F1 are reported. */
-  public String positiveClass() {
+  /** The class whose probability, threshold, precision, recall and F1 are reported: always the second. */
+  @Override
+  public Optional<String> positiveClass() {
+    return Optional.of(positive());
+  }
+
+  String positive() {
     return classes.get(1);
   }
 
@@ -63,11 +69,6 @@ public final class BinaryHead extends ClassificationHead {
   }
 
   @Override
-  public TaskKind kind() {
-    return TaskKind.BINARY;
-  }
-
-  @Override
   public int width() {
     return sigmoid ? 1 : 2;
   }
@@ -77,10 +78,6 @@ public final class BinaryHead extends ClassificationHead {
     return sigmoid ? OutputLoss.SIGMOID_XENT : OutputLoss.SOFTMAX_MCXENT;
   }
 
-  @Override
-  public MainMetric mainMetric() {
-    return MainMetric.AUC;
-  }
 
   @Override
   public void encode(double label, float[] out, int offset) {
@@ -149,7 +146,7 @@ public final class BinaryHead extends ClassificationHead {
     perClass(m, matrix(at), "");
     // The positive class's own precision, recall and F1 under plain names: what the threshold was chosen for.
     for (String k : List.of("precision", "recall", "f1")) {
-      m.put(k, m.get(k + "." + positiveClass()));
+      m.put(k, m.get(k + "." + positive()));
     }
     ScoreHistogram.Confusion half = h.confusion(0.5);
     m.put("accuracy_at_0_5", half.accuracy());
@@ -186,6 +183,6 @@ public final class BinaryHead extends ClassificationHead {
 
   @Override
   public HeadSpec spec() {
-    return new HeadSpec(TaskKind.BINARY, output(), classes, null, null, null, threshold, rule, weightMap(), positiveClass(), null);
+    return HeadSpec.builder(HeadSpec.BINARY, output()).classes(classes).threshold(threshold, rule).classWeights(weightMap()).positiveClass(positive()).build();
   }
 }

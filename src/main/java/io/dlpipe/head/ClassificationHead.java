@@ -1,9 +1,18 @@
 package io.dlpipe.head;
 
 import io.dlpipe.DataException;
+import io.dlpipe.config.EvaluateConfig;
+import io.dlpipe.config.Task;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
@@ -83,8 +92,37 @@ abstract class ClassificationHead implements OutputHead {
   }
 
   @Override
+  public Task task() {
+    return Task.CLASSIFICATION;
+  }
+
+  /** The class index's label; null for an index that is no class (none is, from a network or MLlib). */
+  @Override
+  public Column decode(Column prediction) {
+    Column label = functions.lit(null).cast(DataTypes.StringType);
+    for (int i = classes.size() - 1; i >= 0; i--) {
+      label = functions.when(prediction.equalTo((double) i), classes.get(i)).otherwise(label);
+    }
+    return label;
+  }
+
+  @Override
+  public Object predictionValue(double prediction) {
+    return label(prediction);
+  }
+
+  /** Logistic regression; boosted trees for two classes only, as MLlib's GBTClassifier is binary only. */
+  @Override
+  public Optional<Estimator<?>> baseline(EvaluateConfig.Rung rung) {
+    return switch (rung) {
+      case LINEAR -> Optional.of(new LogisticRegression());
+      case GBT -> classes.size() == 2 ? Optional.of(new GBTClassifier()) : Optional.empty();
+    };
+  }
+
+  @Override
   public HeadStats newStats() {
-    return new HeadStats(classes.size(), kind() == TaskKind.BINARY);
+    return new HeadStats(classes.size(), this instanceof BinaryHead);
   }
 
   /** Log loss and Brier score, shared; the subclass adds its confusion counts. */

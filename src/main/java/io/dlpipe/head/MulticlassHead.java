@@ -12,11 +12,6 @@ public final class MulticlassHead extends ClassificationHead {
   }
 
   @Override
-  public TaskKind kind() {
-    return TaskKind.MULTICLASS;
-  }
-
-  @Override
   public int width() {
     return classes.size();
   }
@@ -26,10 +21,6 @@ public final class MulticlassHead extends ClassificationHead {
     return OutputLoss.SOFTMAX_MCXENT;
   }
 
-  @Override
-  public MainMetric mainMetric() {
-    return MainMetric.ACCURACY;
-  }
 
   @Override
   public void encode(double label, float[] out, int offset) {
@@ -94,6 +85,6 @@ public final class MulticlassHead extends ClassificationHead {
 
   @Override
   public HeadSpec spec() {
-    return new HeadSpec(TaskKind.MULTICLASS, OutputLoss.SOFTMAX_MCXENT, classes, null, null, null, null, null, weightMap());
+    return HeadSpec.builder(HeadSpec.MULTICLASS, OutputLoss.SOFTMAX_MCXENT).classes(classes).classWeights(weightMap()).build();
   }
 }

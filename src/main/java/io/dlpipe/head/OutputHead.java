@@ -1,8 +1,14 @@
 package io.dlpipe.head;
 
+import io.dlpipe.config.EvaluateConfig;
+import io.dlpipe.config.Task;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataType;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 
 /**
@@ -11,9 +17,46 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
  * and the task's metrics. Train, evaluate, predict, cross-validation and permutation importance
  * all use the same head; {@link OutputHeads} builds one for training or restores it from
  * {@code model.json}. Implementations are immutable and serializable (they travel to executors).
+ *
+ * <p>Code outside this package asks the head instead of testing the task: what type a prediction
+ * has ({@link #predictionType}), how it decodes ({@link #decode(Column)}, {@link #predictionValue}),
+ * whether there are probabilities, the main metric, the positive class, and which baseline model
+ * fits the task ({@link #baseline}).
  */
 public interface OutputHead extends Serializable {
-  TaskKind kind();
+  /** The task this head serves, as target.task names it. */
+  Task task();
+
+  /** Whether scoring yields one probability per class beside the prediction (classification). */
+  default boolean hasProbabilities() {
+    return !classes().isEmpty();
+  }
+
+  /** The type of a decoded prediction: a double in the target's units, or the class label as a string. */
+  default DataType predictionType() {
+    return OutputHeads.predictionType(task());
+  }
+
+  /**
+   * The decoded prediction of a scored frame's raw {@code prediction} column (a number in the
+   * target's units, or a class index): itself, or the class label. Of type {@link #predictionType}.
+   */
+  Column decode(Column prediction);
+
+  /** One raw prediction decoded as {@link #decode(Column)} does: a {@code Double}, or the class label. */
+  Object predictionValue(double prediction);
+
+  /** Binary classification: the class whose probability, threshold, precision and recall are reported. */
+  default Optional<String> positiveClass() {
+    return Optional.empty();
+  }
+
+  /**
+   * The Spark MLlib estimator of a baseline rung for this task, unconfigured (the caller sets its
+   * columns and settings by name); empty when MLlib has none (boosted trees for three or more
+   * classes: MLlib's GBTClassifier is binary only).
+   */
+  Optional<Estimator<?>> baseline(EvaluateConfig.Rung rung);
 
   /** Output units, which is also the width of an encoded label. */
   int width();
@@ -23,7 +66,10 @@ public interface OutputHead extends Serializable {
 
   OutputLoss output();
 
-  MainMetric mainMetric();
+  /** What early stopping may watch, the verdict compares and tuning maximizes. */
+  default MainMetric mainMetric() {
+    return MainMetric.of(task(), classes().size());
+  }
 
   /**
    * Writes the network target of one prepared label into {@code out[offset .. offset + width)}.

@@ -1,6 +1,7 @@
 package io.dlpipe.head;
 
 import io.dlpipe.DataException;
+import io.dlpipe.config.EnumNames;
 import io.dlpipe.config.Task;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.config.TrainConfig.TargetTransform;
@@ -13,6 +14,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,29 @@ public final class OutputHeads {
   public static final double COUNT_ZERO_SHARE = 0.1;
 
   private OutputHeads() {}
+
+  /**
+   * The type of a decoded prediction for a task, known before training (a Spark ML stage's
+   * {@code transformSchema}): a double for regression, the class label for classification.
+   */
+  public static DataType predictionType(Task task) {
+    return task == Task.REGRESSION ? DataTypes.DoubleType : DataTypes.StringType;
+  }
+
+  /** As {@link #predictionType(Task)}, for the task as target.task spells it ({@code regression}, {@code classification}). */
+  public static DataType predictionType(String task) {
+    for (Task t : Task.values()) {
+      if (EnumNames.kebab(t).equals(task)) {
+        return predictionType(t);
+      }
+    }
+    throw new IllegalArgumentException("target.task must be one of " + Arrays.stream(Task.values()).map(EnumNames::kebab).toList() + ", was '" + task + "'");
+  }
+
+  /** The main metric of the task the prepared data holds, known before the head is built. */
+  public static MainMetric mainMetric(FittedTransform transform) {
+    return MainMetric.of(transform.task(), transform.classes().size());
+  }
 
   /**
    * The head for training: the task from the transform, the target transform and class weights
@@ -197,18 +223,20 @@ public final class OutputHeads {
       throw new DataException("Model " + where + " has a head without kind or output; retrain");
     }
     return switch (s.kind()) {
-      case REGRESSION -> new RegressionHead(s.targetTransform(), s.targetCenter(), s.targetScale(), s.output(), s.targetSmearing() == null ? 1.0 : s.targetSmearing());
-      case BINARY -> binary(s, where);
-      case MULTICLASS -> new MulticlassHead(s.classes(), weights(s));
+      case HeadSpec.REGRESSION -> new RegressionHead(s.targetTransform(), s.targetCenter(), s.targetScale(), s.output(), s.targetSmearing() == null ? 1.0 : s.targetSmearing());
+      case HeadSpec.BINARY -> binary(s, where);
+      case HeadSpec.MULTICLASS -> new MulticlassHead(s.classes(), weights(s));
+      default -> throw new DataException("Model " + where + " has a head of kind '" + s.kind() + "'; this version knows "
+          + List.of(HeadSpec.REGRESSION, HeadSpec.BINARY, HeadSpec.MULTICLASS) + ". Retrain, or score it with the version that trained it");
     };
   }
 
   /** A binary head of model.json; one that names a positive class other than its second class was edited by hand. */
   private static OutputHead binary(HeadSpec s, String where) {
     BinaryHead head = new BinaryHead(s.classes(), weights(s), s.output() == OutputLoss.SIGMOID_XENT, s.threshold() == null ? 0.5 : s.threshold(), s.thresholdRule());
-    if (s.positiveClass() != null && !s.positiveClass().equals(head.positiveClass())) {
+    if (s.positiveClass() != null && !s.positiveClass().equals(head.positive())) {
       throw new DataException("Model " + where + " names positive class '" + s.positiveClass() + "', but its class order " + s.classes()
-          + " makes '" + head.positiveClass() + "' positive; the model bundle is inconsistent, retrain");
+          + " makes '" + head.positive() + "' positive; the model bundle is inconsistent, retrain");
     }
     return head;
   }

@@ -1,9 +1,16 @@
 package io.dlpipe.head;
 
+import io.dlpipe.config.EvaluateConfig;
+import io.dlpipe.config.Task;
 import io.dlpipe.config.TrainConfig.TargetTransform;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.regression.GBTRegressor;
+import org.apache.spark.ml.regression.LinearRegression;
+import org.apache.spark.sql.Column;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -70,8 +77,26 @@ public final class RegressionHead implements OutputHead {
   }
 
   @Override
-  public TaskKind kind() {
-    return TaskKind.REGRESSION;
+  public Task task() {
+    return Task.REGRESSION;
+  }
+
+  @Override
+  public Column decode(Column prediction) {
+    return prediction;
+  }
+
+  @Override
+  public Object predictionValue(double prediction) {
+    return prediction;
+  }
+
+  @Override
+  public Optional<Estimator<?>> baseline(EvaluateConfig.Rung rung) {
+    return Optional.of(switch (rung) {
+      case LINEAR -> new LinearRegression();
+      case GBT -> new GBTRegressor();
+    });
   }
 
   @Override
@@ -89,10 +114,6 @@ public final class RegressionHead implements OutputHead {
     return output;
   }
 
-  @Override
-  public MainMetric mainMetric() {
-    return MainMetric.R2;
-  }
 
   /** The network's target for a label. */
   public double forward(double y) {
@@ -213,6 +234,6 @@ public final class RegressionHead implements OutputHead {
 
   @Override
   public HeadSpec spec() {
-    return new HeadSpec(TaskKind.REGRESSION, output, List.of(), transform, center, scale, null, null, null, null, smearing == 1.0 ? null : smearing);
+    return HeadSpec.builder(HeadSpec.REGRESSION, output).target(transform, center, scale).targetSmearing(smearing == 1.0 ? null : smearing).build();
   }
 }

@@ -207,8 +207,7 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Dlp
       }
     }
     // The probability columns are known only after fit, when the classes are.
-    boolean regression = getTask().equals("regression");
-    StructType out = schema.add(DataTypes.createStructField(BundleScorer.PREDICTION, regression ? DataTypes.DoubleType : DataTypes.StringType, true))
+    StructType out = schema.add(DataTypes.createStructField(BundleScorer.PREDICTION, io.dlpipe.head.OutputHeads.predictionType(getTask()), true))
         .add(DataTypes.createStructField(BundleScorer.MODEL_ID, DataTypes.StringType, false));
     return getErrorCol().isEmpty() ? out : out.add(DataTypes.createStructField(getErrorCol(), DataTypes.StringType, true));
   }

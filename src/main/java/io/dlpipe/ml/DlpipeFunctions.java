@@ -4,7 +4,6 @@ import io.dlpipe.ConfigException;
 import io.dlpipe.config.PrivacyConfig;
 import io.dlpipe.eval.ModelBundle;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -68,9 +67,8 @@ public final class DlpipeFunctions {
 
   /** {@code struct<prediction, probabilities, model_id, error>} for the model's task. */
   public static StructType resultType(OutputHead codec) {
-    boolean regression = codec.kind() == TaskKind.REGRESSION;
     return new StructType()
-        .add(PredictUdf.PREDICTION, regression ? DataTypes.DoubleType : DataTypes.StringType, true)
+        .add(PredictUdf.PREDICTION, codec.predictionType(), true)
         .add(PredictUdf.PROBABILITIES, DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), true)
         .add(PredictUdf.MODEL_ID, DataTypes.StringType, false)
         .add(PredictUdf.ERROR, DataTypes.StringType, true);

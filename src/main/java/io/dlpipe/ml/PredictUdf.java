@@ -12,8 +12,8 @@ import io.dlpipe.eval.Scoring;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.TaskKind;
-import io.dlpipe.train.Evaluator;
+import io.dlpipe.net.BatchedOutput;
+import io.dlpipe.net.Network;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,8 +30,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The function behind {@link DlpipeFunctions#register}: one row in, one result struct out. It
@@ -100,7 +98,7 @@ final class PredictUdf implements UDF1<Row, Row> {
   private static final class Loaded {
     private final String error;
     private final ModelBundle bundle;
-    private final MultiLayerNetwork net;
+    private final Network net;
     private final UDF1<Row, Row> checker;
     private final UDF1<Row, float[]> encoder;
     private final List<String> encoderOrder;
@@ -124,7 +122,7 @@ final class PredictUdf implements UDF1<Row, Row> {
     Loaded(ModelBundle bundle, PrivacyConfig privacy) {
       this.error = null;
       this.bundle = bundle;
-      this.net = Evaluator.fromBytes(bundle.network());
+      this.net = Network.fromBytes(bundle.network(), false);
       FittedTransform t = bundle.transform();
       List<ColumnSpec> features = t.columns().stream().filter(ColumnSpec::isFeature).toList();
       this.checker = RowValidator.checker(features, t.task(), List.of(), false, t.nullValues());
@@ -193,19 +191,19 @@ final class PredictUdf implements UDF1<Row, Row> {
         float[] out;
         // A network's forward pass is not safe for concurrent use; the tasks of one executor take turns.
         synchronized (net) {
-          out = net.output(Nd4j.create(new float[][] {x}), false).toFloatVector();
+          out = BatchedOutput.outputs(net, new float[][] {x}, 1)[0];
         }
         OutputHead codec = bundle.head();
-        if (codec.kind() == TaskKind.REGRESSION) {
-          return RowFactory.create(Scoring.decode(codec, out, null), null, modelId, null);
+        double[] probs = codec.hasProbabilities() ? new double[codec.classes().size()] : null;
+        Object prediction = codec.predictionValue(Scoring.decode(codec, out, probs));
+        Map<String, Double> probabilities = null;
+        if (probs != null) {
+          probabilities = new LinkedHashMap<>();
+          for (int k = 0; k < probs.length; k++) {
+            probabilities.put(codec.classes().get(k), probs[k]);
+          }
         }
-        double[] probs = new double[codec.classes().size()];
-        int label = (int) Scoring.decode(codec, out, probs);
-        Map<String, Double> probabilities = new LinkedHashMap<>();
-        for (int k = 0; k < probs.length; k++) {
-          probabilities.put(codec.classes().get(k), probs[k]);
-        }
-        return RowFactory.create(codec.classes().get(label), probabilities, modelId, null);
+        return RowFactory.create(prediction, probabilities, modelId, null);
       } catch (Exception e) {
         return RowFactory.create(null, null, modelId, "scoring_failed: " + e);
       }

@@ -63,11 +63,11 @@ final class PromotionGate {
     MainMetric main = head.mainMetric();
     FittedTransform now = current.transform();
     FittedTransform next = candidate.transform();
-    if (current.head().kind() != head.kind() || !now.targetColumn().equals(next.targetColumn())
+    if (current.head().task() != head.task() || !now.targetColumn().equals(next.targetColumn())
         || !new HashSet<>(now.classes()).equals(new HashSet<>(next.classes()))) {
       String why = String.format(Locale.ROOT, "the candidate (%s of target %s%s) and the current model (%s of target %s%s) answer different questions and cannot be compared",
-          head.kind().name().toLowerCase(Locale.ROOT), next.targetColumn(), next.classes().isEmpty() ? "" : ", classes " + next.classes(),
-          current.head().kind().name().toLowerCase(Locale.ROOT), now.targetColumn(), now.classes().isEmpty() ? "" : ", classes " + now.classes());
+          head.spec().kind(), next.targetColumn(), next.classes().isEmpty() ? "" : ", classes " + next.classes(),
+          current.head().spec().kind(), now.targetColumn(), now.classes().isEmpty() ? "" : ", classes " + now.classes());
       // The operator's way to accept a changed task: the largest margin promotes any candidate whose test metric is finite.
       boolean accept = margin >= 1 && Double.isFinite(candidateTest);
       return Promotion.without(accept, why + (accept ? "; schedule.promotion.max-regression = 1 promotes any candidate with a finite test " + main.key()

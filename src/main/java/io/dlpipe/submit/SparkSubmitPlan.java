@@ -26,10 +26,20 @@ import java.util.Map;
  * @param sparkConf every --conf setting, in order; no secrets
  * @param secretConf settings whose values are secrets: they go into a properties file readable only
  *     by the user ({@code --properties-file}), never onto the command line, where {@code ps} shows them
+ * @param resolvedConf cluster mode: the configuration as resolved here (HOCON, with secrets), shipped
+ *     in place of {@code confFile} under its name; null in client mode, where the driver reads the file
+ *     itself in the user's environment
  */
 public record SparkSubmitPlan(
     List<String> sparkSubmit, String master, String deployMode, String appJar, Path confFile, List<String> appArgs, Map<String, String> sparkConf,
-    Map<String, String> secretConf) {
+    Map<String, String> secretConf, String resolvedConf) {
+
+  /**
+   * The setting that carries {@code DLPIPE_PII_SALT} to a YARN cluster-mode driver: in the secret
+   * properties file, never in a container's environment; "secret" in its name keeps it out of
+   * Spark's UI and event log (spark.redaction.regex).
+   */
+  public static final String PII_SALT_CONF = "spark.dlpipe.secret.pii-salt";
 
   /** The driver class spark-submit starts. */
   public static final String MAIN_CLASS = "io.dlpipe.cli.Main";
@@ -107,7 +117,26 @@ public record SparkSubmitPlan(
     Map<String, String> secret = new LinkedHashMap<>();
     // By key name and by what the value is (URL credentials, a password parameter of a JDBC URL).
     sparkConf(cfg).forEach((k, v) -> (masker.isSecret(k) || masker.holdsSecret(v) ? secret : open).put(k, v));
-    return new SparkSubmitPlan(sparkSubmit, master, deployMode, appJar, confFile, withoutSecretSets(appArgs(originalArgs, deployMode), masker), open, secret);
+    boolean cluster = deployMode.equals("cluster");
+    if (cluster && !cfg.privacy().salt().isEmpty() && master.equals("yarn")) {
+      secret.put(PII_SALT_CONF, cfg.privacy().salt());
+    }
+    // The driver in a cluster container does not have this shell's environment: ${?ENV}
+    // substitutions (and includes) are resolved here, and the driver reads the result.
+    String resolved = cluster && confFile != null ? resolvedConf(cfg, confFile) : null;
+    return new SparkSubmitPlan(sparkSubmit, master, deployMode, appJar, confFile, withoutSecretSets(appArgs(originalArgs, deployMode), masker), open, secret,
+        resolved);
+  }
+
+  /**
+   * The whole resolved configuration (defaults, the file with its substitutions and includes, the
+   * --set values and the run date) as HOCON the driver loads again: re-applying the same --set and
+   * --date arguments over it changes nothing.
+   */
+  static String resolvedConf(DlpipeConfig cfg, Path confFile) {
+    return "# " + confFile.toAbsolutePath() + " as dlpipe resolved it on the submitting machine, for the cluster-mode driver.\n"
+        + "# Holds the run's secrets: readable by the submitting user only.\n"
+        + cfg.resolved().root().render(com.typesafe.config.ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
   }
 
   /** The arguments without {@code --set KEY=VALUE} whose key is secret; refuses those the driver could not get otherwise. */
@@ -162,6 +191,14 @@ public record SparkSubmitPlan(
 
   /** The full command line, with {@code --properties-file} naming the file that holds {@link #secretConf}. */
   public List<String> command(Path propertiesFile) {
+    return command(propertiesFile, confFile);
+  }
+
+  /**
+   * The full command line, with {@code --files} shipping {@code shippedConf}: the config file, or in
+   * cluster mode the copy of {@link #resolvedConf} written under the same file name.
+   */
+  public List<String> command(Path propertiesFile, Path shippedConf) {
     List<String> cmd = new ArrayList<>(sparkSubmit);
     cmd.add("--master");
     cmd.add(master);
@@ -177,9 +214,9 @@ public record SparkSubmitPlan(
       cmd.add("--conf");
       cmd.add(e.getKey() + "=" + e.getValue());
     }
-    if (confFile != null) {
+    if (shippedConf != null) {
       cmd.add("--files");
-      cmd.add(confFile.toAbsolutePath().toString());
+      cmd.add(shippedConf.toAbsolutePath().toString());
     }
     cmd.add(appJar);
     cmd.addAll(appArgs);

@@ -43,14 +43,48 @@ public final class SparkSubmitter {
       throw new ConfigException("DLPIPE_DEPLOY_MODE: expected client or cluster, found '" + deployMode + "'");
     }
     SparkSubmitPlan plan = SparkSubmitPlan.of(sparkSubmit(env, home), master, deployMode, appJar, confFile, originalArgs, cfg);
-    List<String> s3a = s3aJars(env, home, cfg, originalArgs);
-    if (s3a.isEmpty()) {
-      return plan;
-    }
     Map<String, String> conf = new java.util.LinkedHashMap<>(plan.sparkConf());
-    String user = conf.getOrDefault("spark.jars", "");
-    conf.put("spark.jars", (user.isEmpty() ? "" : user + ",") + String.join(",", s3a));
-    return new SparkSubmitPlan(plan.sparkSubmit(), master, deployMode, appJar, confFile, plan.appArgs(), conf, plan.secretConf());
+    launcherSettings(cfg.spark().conf(), deployMode, env).forEach(conf::putIfAbsent);
+    List<String> s3a = s3aJars(env, home, cfg, originalArgs);
+    if (!s3a.isEmpty()) {
+      String user = conf.getOrDefault("spark.jars", "");
+      conf.put("spark.jars", (user.isEmpty() ? "" : user + ",") + String.join(",", s3a));
+    }
+    return new SparkSubmitPlan(plan.sparkSubmit(), master, deployMode, appJar, confFile, plan.appArgs(), conf, plan.secretConf(), plan.resolvedConf());
+  }
+
+  /** The environment variable that sizes the driver's heap (jobs/dlpipe's -Xmx in local runs). */
+  public static final String DRIVER_MEMORY_ENV = "DLPIPE_DRIVER_MEMORY";
+  /** The launcher's driver heap when {@value #DRIVER_MEMORY_ENV} is unset. */
+  static final String LAUNCHER_DRIVER_MEMORY = "4g";
+
+  /**
+   * The Spark settings that stand for the launcher's own ({@value #DRIVER_MEMORY_ENV}): a driver
+   * that spark-submit starts elsewhere (cluster mode: in a container; client mode with a Spark
+   * distribution: in a JVM bin/spark-submit sizes) gets its heap only from spark.driver.memory. In
+   * client mode that is the launcher's default too; in cluster mode only a value the user set, so
+   * that the cluster's spark-defaults.conf applies otherwise. The config's own
+   * spark.conf."spark.driver.memory" wins over both.
+   */
+  public static Map<String, String> launcherSettings(Map<String, String> userConf, String deployMode, Map<String, String> env) {
+    String memory = env.get(DRIVER_MEMORY_ENV);
+    if (userConf.containsKey("spark.driver.memory") || memory == null && deployMode.equals("cluster")) {
+      return Map.of();
+    }
+    String value = memory == null ? LAUNCHER_DRIVER_MEMORY : memory.trim();
+    try {
+      org.apache.spark.network.util.JavaUtils.byteStringAsMb(value);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(DRIVER_MEMORY_ENV + ": expected a size such as 4g or 1536m, found '" + memory + "'", e);
+    }
+    return Map.of("spark.driver.memory", value);
+  }
+
+  /** The config's spark.conf with the {@link #launcherSettings launcher's settings} added: what the submitted application gets. */
+  public static Map<String, String> submittedConf(Map<String, String> userConf, String deployMode, Map<String, String> env) {
+    Map<String, String> conf = new java.util.LinkedHashMap<>(userConf);
+    launcherSettings(userConf, deployMode, env).forEach(conf::putIfAbsent);
+    return conf;
   }
 
   /**
@@ -96,7 +130,7 @@ public final class SparkSubmitter {
       throw new ConfigException("No spark-submit: SPARK_HOME is not a Spark distribution and " + jars + " is missing; build with mvn -DskipTests package or set SPARK_HOME");
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String driverMemory = env.getOrDefault("DLPIPE_DRIVER_MEMORY", "4g");
+    String driverMemory = env.getOrDefault(DRIVER_MEMORY_ENV, LAUNCHER_DRIVER_MEMORY);
     List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx" + driverMemory));
     cmd.addAll(JavaModuleOptions.FLAGS);
     Path logging = Path.of(home, "src", "main", "resources", "log4j2.properties");
@@ -147,18 +181,33 @@ public final class SparkSubmitter {
    * spark-submit reads the file again while it starts the driver.
    */
   static int run(SparkSubmitPlan plan, Map<String, String> env) {
+    boolean dryRun = "1".equals(env.get("DLPIPE_SUBMIT_DRY_RUN"));
     Path properties = plan.secretConf().isEmpty() ? null : writeProperties(plan, env);
+    Path resolved;
+    try {
+      resolved = plan.resolvedConf() == null || dryRun ? null : writeResolvedConf(plan);
+    } catch (RuntimeException e) {
+      new Handoff(properties, null).stop(); // the properties file holds secrets too
+      throw e;
+    }
     // SIGTERM or Ctrl-C (SIGINT) of this process runs the JVM's shutdown hooks: stop spark-submit
-    // (and whatever it started) and delete the file with the secrets, instead of leaving both behind.
-    Handoff handoff = new Handoff(properties);
+    // (and whatever it started) and delete the files with the secrets, instead of leaving them behind.
+    Handoff handoff = new Handoff(properties, resolved);
     Thread hook = new Thread(handoff::stop, "dlpipe-submit-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      List<String> cmd = plan.command(properties);
-      if ("1".equals(env.get("DLPIPE_SUBMIT_DRY_RUN"))) {
+      List<String> cmd = plan.command(properties, resolved == null ? plan.confFile() : resolved);
+      if (dryRun) {
+        if (plan.resolvedConf() != null) {
+          System.out.println("# cluster mode: --files ships a copy of " + plan.confFile().getFileName() + " resolved in this shell (its ${?ENV} substitutions), "
+              + "written to a private folder for the submission");
+        }
         // The one secret policy at this exit too: nothing secret is on the command line, and the text is scrubbed besides.
         System.out.println(io.dlpipe.config.SecretMasker.current().scrub(shellQuoted(cmd)));
         return 0;
+      }
+      if (resolved != null) {
+        LOG.info("Cluster mode: the driver reads {} as resolved here (environment substitutions, includes), shipped as {}", plan.confFile(), resolved);
       }
       LOG.info("Submitting to {} ({} mode): {}{}", plan.master(), plan.deployMode(), io.dlpipe.config.SecretMasker.current().scrub(String.join(" ", cmd)),
           properties == null ? "" : " (secret settings " + plan.secretConf().keySet() + " in the properties file)");
@@ -191,11 +240,13 @@ public final class SparkSubmitter {
     /** How long spark-submit gets to stop its driver after SIGTERM before it is killed. */
     private static final long GRACE_SECONDS = 10;
     private final Path properties;
+    private final Path resolvedConf;
     private Process child;
     private boolean stopped;
 
-    Handoff(Path properties) {
+    Handoff(Path properties, Path resolvedConf) {
       this.properties = properties;
+      this.resolvedConf = resolvedConf;
     }
 
     synchronized Process start(ProcessBuilder pb) throws IOException {
@@ -226,13 +277,40 @@ public final class SparkSubmitter {
         }
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
       }
-      if (properties != null) {
-        try {
-          Files.deleteIfExists(properties);
-        } catch (IOException e) {
-          LOG.warn("Could not delete {}; delete it by hand, it holds secrets: {}", properties, e.getMessage());
-        }
+      delete(properties);
+      if (resolvedConf != null) {
+        delete(resolvedConf);
+        delete(resolvedConf.getParent());
       }
+    }
+
+    private static void delete(Path file) {
+      if (file == null) {
+        return;
+      }
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.warn("Could not delete {}; delete it by hand, it holds secrets: {}", file, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The resolved configuration, under the config file's own name (the driver's --conf argument
+   * names it) in a folder created readable by this user only; deleted with the folder when
+   * spark-submit exits (Spark has copied it to the application's staging folder by then).
+   */
+  static Path writeResolvedConf(SparkSubmitPlan plan) {
+    try {
+      Path dir = Files.createTempDirectory("dlpipe-submit-",
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      Path file = Files.createFile(dir.resolve(plan.confFile().getFileName().toString()),
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, plan.resolvedConf(), java.nio.charset.StandardCharsets.UTF_8);
+      return file;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the resolved configuration for the cluster-mode driver: " + e.getMessage(), e);
     }
   }
 

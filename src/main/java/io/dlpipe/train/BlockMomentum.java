@@ -1,7 +1,7 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.dlpipe.net.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -46,7 +46,7 @@ public final class BlockMomentum {
   }
 
   /** Before a round: moves {@code net} to the point the round's workers start from. */
-  public void beforeRound(MultiLayerNetwork net) {
+  public void beforeRound(Network net) {
     global = net.params().dup();
     if (buffer == null) {
       buffer = global.like().assign(0);
@@ -58,7 +58,7 @@ public final class BlockMomentum {
   }
 
   /** After a round: {@code net} holds the workers' average; leaves the new global model in it. */
-  public void afterRound(MultiLayerNetwork net) {
+  public void afterRound(Network net) {
     INDArray step = net.params().sub(start);
     buffer.muli(momentum).addi(step.muli(learningRate));
     net.setParams(global.addi(buffer));

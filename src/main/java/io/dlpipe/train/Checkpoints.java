@@ -6,6 +6,7 @@ import io.dlpipe.config.TrainConfig.EarlyStoppingMetric;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.io.ModelStore;
+import io.dlpipe.net.Network;
 import io.dlpipe.workspace.OutputGuard;
 import io.dlpipe.workspace.OutputKind;
 import io.dlpipe.workspace.OutputMarker;
@@ -26,7 +27,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -109,16 +109,16 @@ final class Checkpoints {
    * Writes the checkpoint of {@code state.epoch()}, then drops every other one but those of the
    * {@code keepBest} best epochs by {@code metric} (at least {@code state.bestEpoch()}'s).
    */
-  void write(MultiLayerNetwork net, TrainState state, int keepBest, EarlyStoppingMetric metric) {
+  void write(Network net, TrainState state, int keepBest, EarlyStoppingMetric metric) {
     write(net, null, state, keepBest, metric);
   }
 
-  /** As {@link #write(MultiLayerNetwork, TrainState, int, EarlyStoppingMetric)}, with the block-momentum buffer when not null. */
-  void write(MultiLayerNetwork net, INDArray momentum, TrainState state, int keepBest, EarlyStoppingMetric metric) {
+  /** As {@link #write(Network, TrainState, int, EarlyStoppingMetric)}, with the block-momentum buffer when not null. */
+  void write(Network net, INDArray momentum, TrainState state, int keepBest, EarlyStoppingMetric metric) {
     mark();
     String path = path(state.epoch());
     files.deleteRecursively(path);
-    ModelStore.write(conf, HadoopFiles.join(path, NETWORK), net, true);
+    ModelStore.write(conf, HadoopFiles.join(path, NETWORK), net.bytes(true));
     if (momentum != null) {
       Path file = new Path(HadoopFiles.join(path, MOMENTUM));
       try (DataOutputStream out = file.getFileSystem(conf).create(file, true)) {
@@ -169,8 +169,8 @@ final class Checkpoints {
   }
 
   /** The network of a kept checkpoint, with its updater state when asked. */
-  MultiLayerNetwork network(int epoch, boolean withUpdater) {
-    return ModelStore.read(conf, HadoopFiles.join(path(epoch), NETWORK), withUpdater);
+  Network network(int epoch, boolean withUpdater) {
+    return Network.fromBytes(ModelStore.readBytes(conf, HadoopFiles.join(path(epoch), NETWORK)), withUpdater);
   }
 
   private List<Integer> complete() {

@@ -29,4 +29,26 @@ public record EpochRecord(
     double learningRate,
     double executorSeconds,
     double conversionSeconds,
-    EvalMetrics validation) {}
+    EvalMetrics validation) {
+
+  /**
+   * An epoch as validation saw it: its loss and main metric from {@code validation} (NaN without
+   * one), nothing measured of the fit yet ({@link #withFit}, {@link #withLearningRate}).
+   */
+  public static EpochRecord validated(int epoch, MainMetric metricName, EvalMetrics validation) {
+    double loss = validation == null ? Double.NaN : validation.loss();
+    double metric = validation == null ? Double.NaN : validation.value(metricName);
+    return new EpochRecord(epoch, Double.NaN, loss, metricName, metric, 0, 0, 0, 0, 0, validation);
+  }
+
+  /** This epoch, trained at {@code rate}. */
+  public EpochRecord withLearningRate(double rate) {
+    return new EpochRecord(epoch, trainLoss, valLoss, metricName, metric, samplesPerS, seconds, rate, executorSeconds, conversionSeconds, validation);
+  }
+
+  /** This epoch with what was measured of its fit. */
+  public EpochRecord withFit(double trainLoss, double samplesPerS, double seconds, double executorSeconds, double conversionSeconds) {
+    return new EpochRecord(epoch, trainLoss, valLoss, metricName, metric, samplesPerS, seconds, learningRate, executorSeconds, conversionSeconds,
+        validation);
+  }
+}

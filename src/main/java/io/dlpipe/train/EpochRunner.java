@@ -1,11 +1,17 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.head.OutputHead;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import io.dlpipe.net.Network;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import io.dlpipe.net.SparkNetwork;
 import org.deeplearning4j.spark.util.SparkUtils;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -14,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pass of data-parallel training over the minibatches at the learning rate the schedule gives
- * that epoch (scaled for the minibatch size, with its warm-up: {@link LearningRates}): the single
- * epoch loop that {@link TrainJob} and the cross-validation folds ({@link FoldTrainer}) share, so a
+ * that epoch (scaled for the minibatch size, with its warm-up: {@link LearningRates}): how every
+ * epoch on the cluster fits, inside the one loop ({@link TrainingLoop}) that {@link TrainJob}, the
+ * tuning trials ({@link Tuner}) and the cross-validation folds ({@link FoldTrainer}) share, so a
  * fold trains exactly as the main model does. Closing it releases the minibatches: the persisted
  * RDD, or the exported files.
  *
@@ -27,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EpochRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EpochRunner.class);
-  private final SparkDl4jMultiLayer sparkNet;
+  private final SparkNetwork sparkNet;
   private final JavaRDD<DataSet> minibatches;
   private final Supplier<ExportedMinibatches> export;
   private final TrainConfig train;
@@ -39,8 +46,10 @@ public final class EpochRunner implements AutoCloseable {
   private long roundsRun;
   private long stepNanos;
   private long directCount = -1;
+  /** Releases what the runner's own training master left behind; null when the caller owns the master. */
+  private Runnable cleanup;
 
-  private EpochRunner(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, Supplier<ExportedMinibatches> export, TrainConfig train) {
+  private EpochRunner(SparkNetwork sparkNet, JavaRDD<DataSet> minibatches, Supplier<ExportedMinibatches> export, TrainConfig train) {
     this.sparkNet = sparkNet;
     this.minibatches = minibatches;
     this.export = export;
@@ -79,20 +88,32 @@ public final class EpochRunner implements AutoCloseable {
     return stepNanos;
   }
 
+  /** Trains from an RDD of minibatches, which DL4J handles by its training master's approach. */
+  public static EpochRunner direct(SparkNetwork sparkNet, JavaRDD<DataSet> minibatches, TrainPlan plan) {
+    return new EpochRunner(sparkNet, minibatches, null, plan.train());
+  }
+
   /**
-   * Trains from an RDD of minibatches, which DL4J handles by its training master's approach.
-   * {@code train} has its automatic settings resolved ({@link TrainingMasters#resolveAuto}).
+   * Trains {@code net} on {@code rows} with a training master of its own (a tuning trial on the
+   * cluster, a cross-validation fold): direct, as these are small next to the data and nothing has
+   * to be exported per trial. Closing the runner deletes the master's temporary files too.
    */
-  public static EpochRunner direct(SparkDl4jMultiLayer sparkNet, JavaRDD<DataSet> minibatches, TrainConfig train) {
-    return new EpochRunner(sparkNet, minibatches, null, train);
+  public static EpochRunner direct(Network net, TrainPlan plan, Dataset<Row> rows, int featureCount, OutputHead head) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
+    TrainingMaster<?, ?> master = TrainingMasters.create(plan.train(), plan.workers(), TrainConfig.Approach.DIRECT, "");
+    SparkNetwork sparkNet = net.distributed(jsc, master);
+    sparkNet.setListeners(List.of());
+    EpochRunner runner = direct(sparkNet, TrainJob.minibatches(rows, featureCount, plan.batchSize(), head, null, null), plan);
+    runner.cleanup = () -> master.deleteTempFiles(jsc);
+    return runner;
   }
 
   /**
    * Trains from minibatch files that {@code export} writes when the first epoch starts, so that
    * epoch pays for the conversion as it did when DL4J exported.
    */
-  public static EpochRunner exported(SparkDl4jMultiLayer sparkNet, Supplier<ExportedMinibatches> export, TrainConfig train) {
-    return new EpochRunner(sparkNet, null, export, train);
+  public static EpochRunner exported(SparkNetwork sparkNet, Supplier<ExportedMinibatches> export, TrainPlan plan) {
+    return new EpochRunner(sparkNet, null, export, plan.train());
   }
 
   /**
@@ -152,15 +173,15 @@ public final class EpochRunner implements AutoCloseable {
 
   /** One averaging round fitted by {@code fit}, with the block-momentum step around it. */
   private void step(Runnable fit) {
-    MultiLayerNetwork net = network();
+    Network net = network();
     long t0 = System.nanoTime();
     blocks.beforeRound(net);
     long t1 = System.nanoTime();
     fit.run();
     long t2 = System.nanoTime();
     blocks.afterRound(net);
-    if (train.master().averaging().updaterState() == TrainConfig.UpdaterState.RESET && net.getUpdater().getStateViewArray() != null) {
-      net.getUpdater().getStateViewArray().assign(0);
+    if (train.master().averaging().updaterState() == TrainConfig.UpdaterState.RESET) {
+      net.resetUpdaterState();
     }
     stepNanos += (t1 - t0) + (System.nanoTime() - t2);
     roundsRun++;
@@ -177,12 +198,15 @@ public final class EpochRunner implements AutoCloseable {
     return fitStartNanos;
   }
 
-  public MultiLayerNetwork network() {
-    return sparkNet.getNetwork();
+  public Network network() {
+    return sparkNet.network();
   }
 
   @Override
   public void close() {
+    if (cleanup != null) {
+      cleanup.run();
+    }
     if (dealt != null) {
       dealt.unpersist(false);
     }

@@ -1,14 +1,11 @@
 package io.dlpipe.train;
 
 import io.dlpipe.DataException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import io.dlpipe.head.EvalMetrics;
 import io.dlpipe.head.HeadStats;
 import io.dlpipe.head.OutputHead;
-import java.util.ArrayList;
+import io.dlpipe.net.BatchedOutput;
+import io.dlpipe.net.Network;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -18,9 +15,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Evaluates a network on a prepared split where the data lives: the network is broadcast once,
@@ -32,9 +26,9 @@ public final class Evaluator {
   private Evaluator() {}
 
   /** The merged statistics of {@code net} on {@code split} (columns features, label). */
-  public static HeadStats stats(Dataset<Row> split, MultiLayerNetwork net, OutputHead head, int featureCount, int batchSize) {
+  public static HeadStats stats(Dataset<Row> split, Network net, OutputHead head, int featureCount, int batchSize) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(split.sparkSession().sparkContext());
-    Broadcast<byte[]> model = jsc.broadcast(toBytes(net));
+    Broadcast<byte[]> model = jsc.broadcast(net.bytes(false));
     try {
       JavaRDD<InternalRow> rows = split.queryExecution().toRdd().toJavaRDD();
       if (rows.getNumPartitions() == 0) {
@@ -48,41 +42,52 @@ public final class Evaluator {
   }
 
   /** Loss and metrics of {@code net} on {@code split}. */
-  public static EvalMetrics evaluate(Dataset<Row> split, MultiLayerNetwork net, OutputHead head, int featureCount, int batchSize) {
+  public static EvalMetrics evaluate(Dataset<Row> split, Network net, OutputHead head, int featureCount, int batchSize) {
     return head.summary(stats(split, net, head, featureCount, batchSize));
   }
 
   static HeadStats evaluatePartition(Iterator<InternalRow> rows, byte[] model, OutputHead head, int featureCount, int batchSize) {
-    return rows.hasNext() ? evaluateRows(rows, fromBytes(model), head, featureCount, batchSize) : head.newStats();
+    return evaluateRows(rows, () -> Network.fromBytes(model, false), head, featureCount, batchSize);
   }
 
   /** The statistics of {@code net} on prepared rows (features at 0, label at 1), on this JVM. */
-  static HeadStats evaluateRows(Iterator<InternalRow> rows, MultiLayerNetwork net, OutputHead head, int featureCount, int batchSize) {
+  static HeadStats evaluateRows(Iterator<InternalRow> rows, Network net, OutputHead head, int featureCount, int batchSize) {
+    return evaluateRows(rows, () -> net, head, featureCount, batchSize);
+  }
+
+  private static HeadStats evaluateRows(Iterator<InternalRow> rows, java.util.function.Supplier<Network> net, OutputHead head, int featureCount, int batchSize) {
     HeadStats s = head.newStats();
-    while (rows.hasNext()) {
+    // Copies: the source reuses its row objects, and a minibatch is read ahead.
+    Iterator<InternalRow> copies = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public InternalRow next() {
+        return rows.next().copy();
+      }
+    };
+    BatchedOutput<InternalRow> scored = new BatchedOutput<>(copies, r -> features(r, featureCount), net, batchSize);
+    while (scored.hasNext()) {
       // Labels are read as prepared, not as encoded targets: the head decodes outputs itself.
-      List<InternalRow> batch = new ArrayList<>(batchSize);
-      while (batch.size() < batchSize && rows.hasNext()) {
-        batch.add(rows.next().copy());
-      }
-      float[][] x = new float[batch.size()][];
-      for (int i = 0; i < x.length; i++) {
-        InternalRow r = batch.get(i);
-        if (r.isNullAt(0) || r.isNullAt(1)) {
-          throw new DataException("A prepared row has a null " + (r.isNullAt(0) ? "features" : "label") + " value; the prepared data is damaged, rerun etl");
-        }
-        x[i] = r.getArray(0).toFloatArray();
-        if (x[i].length != featureCount) {
-          throw new DataException("A prepared feature vector has " + x[i].length + " values, but transform.json declares "
-              + featureCount + "; the prepared data and transform disagree, rerun etl");
-        }
-      }
-      float[][] out = net.output(Nd4j.create(x), false).toFloatMatrix();
-      for (int i = 0; i < out.length; i++) {
-        head.addOutput(s, out[i], batch.get(i).getDouble(1));
-      }
+      BatchedOutput.Scored<InternalRow> r = scored.next();
+      head.addOutput(s, r.output(), r.row().getDouble(1));
     }
     return s;
+  }
+
+  private static float[] features(InternalRow r, int featureCount) {
+    if (r.isNullAt(0) || r.isNullAt(1)) {
+      throw new DataException("A prepared row has a null " + (r.isNullAt(0) ? "features" : "label") + " value; the prepared data is damaged, rerun etl");
+    }
+    float[] x = r.getArray(0).toFloatArray();
+    if (x.length != featureCount) {
+      throw new DataException("A prepared feature vector has " + x.length + " values, but transform.json declares "
+          + featureCount + "; the prepared data and transform disagree, rerun etl");
+    }
+    return x;
   }
 
   /**
@@ -116,25 +121,6 @@ public final class Evaluator {
   record Calibrated(OutputHead head, HeadStats stats, String note) {
     EvalMetrics metrics() {
       return head.summary(stats);
-    }
-  }
-
-  /** The network (parameters only) as ModelSerializer bytes, for broadcasting. */
-  public static byte[] toBytes(MultiLayerNetwork net) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try {
-      ModelSerializer.writeModel(net, bytes, false);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot serialize the network", e);
-    }
-    return bytes.toByteArray();
-  }
-
-  public static MultiLayerNetwork fromBytes(byte[] model) {
-    try {
-      return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model), false);
-    } catch (IOException e) {
-      throw new DataException("cannot restore the broadcast network: " + e.getMessage(), e);
     }
   }
 }

@@ -2,21 +2,15 @@ package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.OutputHead;
-import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.api.TrainingMaster;
-import org.nd4j.linalg.dataset.DataSet;
+import io.dlpipe.net.Network;
 
 /**
  * Trains a fresh network for a fixed number of epochs on any frame of prepared rows, with the
- * same network spec, head, schedule, training master and epoch loop ({@link EpochRunner}) as
- * {@link TrainJob}, but without validation, checkpoints or a bundle. k-fold cross-validation
- * retrains with it once per fold.
+ * same network spec, head, schedule, training master and loop ({@link TrainingLoop}, {@link
+ * EpochRunner}) as {@link TrainJob}, but without validation, checkpoints or a bundle. k-fold
+ * cross-validation retrains with it once per fold.
  */
 public final class FoldTrainer {
   private FoldTrainer() {}
@@ -26,24 +20,12 @@ public final class FoldTrainer {
    * @param epochs passes over {@code rows}; cross-validation uses the main training's best epoch,
    *     so that no held-out fold picks its own stopping point
    */
-  public static MultiLayerNetwork fit(Dataset<Row> rows, TrainConfig train, OutputHead head, int featureCount, int epochs) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
-    MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, head);
-    train = TrainingMasters.resolveAuto(train, jsc.defaultParallelism(), rows.count());
-    int workers = train.master().workers();
-    // Direct: the folds are small next to the data, and nothing has to be exported per fold.
-    TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
-    sparkNet.setListeners(List.of());
-    EpochRunner runner = EpochRunner.direct(sparkNet, TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), head, null, null), train);
-    try {
-      for (int epoch = 1; epoch <= epochs; epoch++) {
-        runner.run(epoch);
-      }
+  public static Network fit(Dataset<Row> rows, TrainConfig train, OutputHead head, int featureCount, int epochs) {
+    TrainPlan plan = TrainPlan.resolve(train, rows.sparkSession().sparkContext().defaultParallelism(), rows.count());
+    Network net = Network.create(plan.train(), featureCount, head);
+    try (EpochRunner runner = EpochRunner.direct(net, plan, rows, featureCount, head)) {
+      TrainingLoop.fixed(epochs).run(TrainState.initial("fold"), e -> EpochRecord.validated(e, head.mainMetric(), null).withLearningRate(runner.run(e)));
       return runner.network();
-    } finally {
-      master.deleteTempFiles(jsc);
-      runner.close();
     }
   }
 }

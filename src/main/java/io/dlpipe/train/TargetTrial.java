@@ -48,7 +48,7 @@ final class TargetTrial {
     long rows = Math.min(trial.rows(), in.rows(Columns.TRAIN));
     Dataset<Row> t = sample(trainRows, in.rows(Columns.TRAIN), trial.rows(), train.seed());
     Dataset<Row> v = sample(validationRows, in.rows(Columns.VALIDATION), trial.rows(), train.seed());
-    TrainConfig short_ = TrainingMasters.resolveAuto(train.withEpochs(Math.min(train.epochs(), trial.epochs())), 1, rows);
+    TrainPlan short_ = TrainPlan.resolve(train.withEpochs(Math.min(train.epochs(), trial.epochs())), 1, rows);
     List<TrialTask> plans = new ArrayList<>();
     List<String> names = new ArrayList<>(candidates.keySet());
     for (int i = 0; i < names.size(); i++) {

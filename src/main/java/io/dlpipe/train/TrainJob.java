@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import io.dlpipe.DataException;
 import io.dlpipe.Digests;
+import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.EnumNames;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
@@ -17,7 +18,6 @@ import io.dlpipe.workspace.OutputKind;
 import io.dlpipe.workspace.StagedOutput;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
-import io.dlpipe.head.EvalMetrics;
 import io.dlpipe.head.HeadSpec;
 import io.dlpipe.head.HeadStats;
 import io.dlpipe.head.OutputHead;
@@ -38,11 +38,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.dlpipe.net.Network;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import io.dlpipe.net.SparkNetwork;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.stats.StatsUtils;
 import org.nd4j.linalg.dataset.DataSet;
@@ -51,7 +50,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The train stage: {@code prepared/} to {@code model/}, data-parallel with DL4J's {@code
- * SparkDl4jMultiLayer} and {@code ParameterAveragingTrainingMaster}.
+ * SparkNetwork} and {@code ParameterAveragingTrainingMaster}.
+ *
+ * <p>It reads as its four phases: {@code plan} (the target choice, tuning and the {@link TrainPlan},
+ * once), {@code fit} (the epochs left, in the one {@link TrainingLoop}), {@code select} (the best
+ * or averaged epochs, the decision threshold) and {@code publish} (the bundle and model.json).
  *
  * <p>Each epoch fits the whole train split, evaluates on validation on the executors, and writes a
  * checkpoint (network with updater state, plus the early-stopping state and history), so a driver
@@ -68,13 +71,13 @@ public final class TrainJob {
   static final String STATS_CLOCK = "org.deeplearning4j.spark.time.TimeSource";
 
   private final SparkSession spark;
-  /** The job's config; after tuning, the best trial's settings. */
-  private DlpipeConfig cfg;
+  /** The job's config as written; what the target choice and tuning made of it is {@link Planned#cfg}. */
+  private final DlpipeConfig cfg;
   private final Configuration hadoop;
   private final HadoopFiles files;
   private final ModelLayout layout;
   private StagedOutput staged;
-  private TrainConfig resolved;
+  private TrainPlan plan;
   private final List<long[]> rounds = new java.util.ArrayList<>();
   /** The block-momentum buffer this run resumed with, as read from the checkpoint (for tests). */
   org.nd4j.linalg.api.ndarray.INDArray restoredMomentum;
@@ -96,233 +99,266 @@ public final class TrainJob {
     }
   }
 
+  /**
+   * What planning decided, before any epoch.
+   *
+   * @param cfg the job's config with the target choice and the best trial's values applied
+   * @param targetChoice how train.target-transform = auto chose, or null
+   * @param head the output head of those settings
+   * @param fingerprint what a checkpoint must match to be resumed
+   * @param plan the training settings resolved for this data
+   * @param data model.json's record of the prepared input
+   */
+  private record Planned(DlpipeConfig cfg, TargetChoice targetChoice, OutputHead head, String fingerprint, TrainPlan plan, ModelProvenance.Data data) {}
+
+  /** Where the epochs start: a fresh network, or the newest checkpoint's. */
+  private record Start(Network net, TrainState state, Integer resumedFrom) {}
+
+  /**
+   * What fitting left.
+   *
+   * @param last the network after the last epoch
+   * @param state the early-stopping state and history after it
+   * @param trainedThisRun whether this run trained an epoch (else {@code last} is the checkpoint's)
+   * @param approach the approach the epochs ran with
+   */
+  private record Fitted(Network last, TrainState state, Integer resumedFrom, boolean trainedThisRun, TrainConfig.Approach approach) {}
+
+  /** The network kept, its head with the threshold chosen on validation, and that head's validation figures. */
+  private record Selected(Network network, List<Integer> averagedEpochs, OutputHead head, HeadStats validation) {}
+
+  /** Plan, fit, select, publish. */
   private TrainResult execute(boolean fresh) {
     Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     long startNanos = System.nanoTime();
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-
     PreparedInput in = PreparedInput.open(files, cfg);
-    int featureCount = in.transform().featureCount();
     Dataset<Row> trainRows = in.read(spark, Columns.TRAIN);
     Dataset<Row> validationRows = in.read(spark, Columns.VALIDATION);
     // Before anything is deleted: model/ and checkpoints/ must be the ones train wrote.
     OutputGuard.requireReplaceable(files, layout.root(), OutputKind.MODEL, "the model folder");
     Checkpoints checkpoints = new Checkpoints(hadoop, layout.checkpoints());
-
     if (fresh) {
       LOG.info("--fresh: removing {} and starting over; {} stays until the new model replaces it", checkpoints.dir(), layout.root());
       checkpoints.clear();
     }
     Optional<Checkpoints.Checkpoint> last = checkpoints.latest();
-    TargetChoice targetChoice = chooseTarget(in, trainRows, validationRows, checkpoints, last.isPresent());
-    String tuning = null;
-    Map<String, Object> tuned = null;
-    if (cfg.tune().trials() > 0) {
-      if (last.isPresent()) {
-        tuned = files.exists(layout.tuningBest()) ? readTuned(files.readText(layout.tuningBest())) : Map.of();
-      } else {
-        List<Tuner.Trial> trials = Tuner.run(cfg, in, trainRows, validationRows);
-        Tuner.Trial best = Tuner.best(trials);
-        if (best == null) {
-          throw new DataException("No tuning trial finished an epoch with a finite validation loss; narrow tune.space (lower learning rates) and retry");
-        }
-        tuned = best.values();
-        tuning = Tuner.csv(cfg.tune(), trials, in.transform().task() == io.dlpipe.config.Task.REGRESSION ? "r2" : in.transform().classes().size() == 2 ? "auc" : "accuracy");
-        LOG.info("tune: best trial {} of {}: {} (validation main metric {})", best.number(), trials.size(), tuned, fmt(best.main()));
-      }
-      cfg = io.dlpipe.config.ConfigLoader.withValues(cfg, tuned);
-    }
-    TrainConfig train = cfg.train();
-    OutputHead head = OutputHeads.forTraining(in.transform(), train, trainRows, in.layout().transform());
-    NetworkSpec spec = NetworkSpec.of(train);
-    String fingerprint = fingerprint(cfg, head, in);
-    MultiLayerNetwork net;
-    TrainState state;
-    Integer resumedFrom = null;
-    if (last.isPresent()) {
-      Checkpoints.Checkpoint c = last.get();
-      if (!c.state().fingerprint().equals(fingerprint)) {
-        throw new DataException("The checkpoints in " + checkpoints.dir() + " were trained for another network or other prepared data "
-            + "(train.model, train.updater, train.class-weights, train.target-transform or transform.json changed since); run train with --fresh to start over, "
-            + "or restore the settings they were made with");
-      }
-      net = checkpoints.network(c.epoch(), true);
-      state = c.state();
-      resumedFrom = c.epoch();
-      LOG.info("resumed from epoch {} ({}); best so far: epoch {}, val_loss {}", c.epoch(), c.path(), state.bestEpoch(), fmt(state.bestScore()));
-    } else {
-      net = spec.create(train, featureCount, head);
-      state = TrainState.initial(fingerprint);
-      if (tuning != null) {
-        checkpoints.mark();
-        files.writeText(layout.tuningTrials(), tuning);
-        files.writeText(layout.tuningBest(), Json.write(tuned));
-      }
-    }
+
+    Planned planned = plan(in, trainRows, validationRows, checkpoints, last.isPresent());
+    Start start = start(planned, in.transform().featureCount(), checkpoints, last);
     staged = StagedOutput.begin(files, layout.root(), OutputKind.MODEL, "the model folder");
     ModelLayout out = layout.at(staged.path());
+    TrainState from = start.state();
+    int remaining = from.stoppedEarly() ? 0 : Math.max(0, planned.plan().epochs() - from.epoch());
+    if (start.resumedFrom() != null && remaining == 0) {
+      LOG.info("Training was already complete at epoch {} ({}); rewriting the model bundle", from.epoch(),
+          from.stoppedEarly() ? "stopped early" : "train.epochs = " + planned.plan().epochs());
+    }
+    StageTimer timer = new StageTimer(spark, "train", remaining + 1);
+    Fitted fitted = fit(planned, start, in, trainRows, validationRows, checkpoints, out, timer);
+    Selected selected = select(planned, fitted, in, validationRows, checkpoints);
+    try (StageTimer.Stage s = timer.start("bundle", "write the model bundle")) {
+      return publish(planned, fitted, selected, in, out, started, startNanos);
+    }
+  }
+
+  /**
+   * The target choice, tuning and the resolved plan: everything decided before the first epoch,
+   * once. On resume, the choices the checkpoints were trained with.
+   */
+  private Planned plan(PreparedInput in, Dataset<Row> trainRows, Dataset<Row> validationRows, Checkpoints checkpoints, boolean resuming) {
+    DlpipeConfig effective = cfg;
+    TargetChoice targetChoice = chooseTarget(in, trainRows, validationRows, checkpoints, resuming);
+    if (targetChoice != null) {
+      // The config then names the choice, so that tuning, the head and the fingerprint all see it.
+      effective = ConfigLoader.withValues(effective, OutputHeads.targetSettings(targetChoice.chosen()));
+    }
+    effective = tune(effective, in, trainRows, validationRows, checkpoints, resuming);
+    OutputHead head = OutputHeads.forTraining(in.transform(), effective.train(), trainRows, in.layout().transform());
+    plan = TrainPlan.resolve(effective.train(), spark.sparkContext().defaultParallelism(), in.rows(Columns.TRAIN));
+    plan.log();
+    Map<String, Long> rows = new LinkedHashMap<>();
+    for (String split : List.of(Columns.TRAIN, Columns.VALIDATION, Columns.TEST)) {
+      rows.put(split, in.rows(split));
+    }
+    ModelProvenance.Data data = new ModelProvenance.Data(in.transform().inputFingerprint(), Digests.sha256(in.transformJson()), in.transform().task(),
+        head.classes(), in.transform().featureCount(), rows,
+        effective.privacy().hashColumns().isEmpty() ? null : io.dlpipe.etl.Privacy.saltCheck(effective.privacy().salt()));
+    return new Planned(effective, targetChoice, head, fingerprint(effective, head, in), plan, data);
+  }
+
+  /**
+   * With {@code tune.trials > 0}, {@code base} with the best trial's values: searched now and kept
+   * beside the checkpoints, or, when resuming, the values the checkpoints were trained with.
+   */
+  private DlpipeConfig tune(DlpipeConfig base, PreparedInput in, Dataset<Row> trainRows, Dataset<Row> validationRows, Checkpoints checkpoints,
+      boolean resuming) {
+    if (base.tune().trials() <= 0) {
+      return base;
+    }
+    Map<String, Object> tuned;
+    if (resuming) {
+      tuned = files.exists(layout.tuningBest()) ? readTuned(files.readText(layout.tuningBest())) : Map.of();
+    } else {
+      List<Tuner.Trial> trials = Tuner.run(base, in, trainRows, validationRows);
+      Tuner.Trial best = Tuner.best(trials);
+      if (best == null) {
+        throw new DataException("No tuning trial finished an epoch with a finite validation loss; narrow tune.space (lower learning rates) and retry");
+      }
+      tuned = best.values();
+      LOG.info("tune: best trial {} of {}: {} (validation main metric {})", best.number(), trials.size(), tuned, fmt(best.main()));
+      String metric = OutputHeads.mainMetric(in.transform()).key();
+      checkpoints.mark();
+      files.writeText(layout.tuningTrials(), Tuner.csv(base.tune(), trials, metric));
+      files.writeText(layout.tuningBest(), Json.write(tuned));
+    }
+    return ConfigLoader.withValues(base, tuned);
+  }
+
+  /** A fresh network, or the newest checkpoint's when it was trained for this plan. */
+  private Start start(Planned p, int featureCount, Checkpoints checkpoints, Optional<Checkpoints.Checkpoint> last) {
+    if (last.isEmpty()) {
+      TrainConfig train = p.plan().train();
+      return new Start(Network.create(train, featureCount, p.head()), TrainState.initial(p.fingerprint()), null);
+    }
+    Checkpoints.Checkpoint c = last.get();
+    if (!c.state().fingerprint().equals(p.fingerprint())) {
+      throw new DataException("The checkpoints in " + checkpoints.dir() + " were trained for another network or other prepared data "
+          + "(train.model, train.updater, train.class-weights, train.target-transform or transform.json changed since); run train with --fresh to start over, "
+          + "or restore the settings they were made with");
+    }
+    Network net = checkpoints.network(c.epoch(), true);
+    LOG.info("resumed from epoch {} ({}); best so far: epoch {}, val_loss {}", c.epoch(), c.path(), c.state().bestEpoch(), fmt(c.state().bestScore()));
+    return new Start(net, c.state(), c.epoch());
+  }
+
+  /**
+   * The epochs left, on the cluster, in the one training loop: each fits the train split, is
+   * scored on validation, checkpointed and logged.
+   */
+  private Fitted fit(Planned p, Start start, PreparedInput in, Dataset<Row> trainRows, Dataset<Row> validationRows, Checkpoints checkpoints,
+      ModelLayout out, StageTimer timer) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    TrainConfig train = p.plan().train();
+    TrainConfig.Master m = train.master();
+    OutputHead head = p.head();
+    Network net = start.net();
+    int featureCount = in.transform().featureCount();
+    long trained = in.rows(Columns.TRAIN);
     LOG.info("Network: {} inputs -> hidden {} -> {} ({}), {} parameters; train {} rows, validation {} rows",
         featureCount, train.model().hiddenLayers(), head.width(), EnumNames.kebab(head.output()), net.numParams(),
-        in.rows(Columns.TRAIN), in.rows(Columns.VALIDATION));
-
-    TrainConfig.Master m = train.master();
+        trained, in.rows(Columns.VALIDATION));
     if (m.collectStats() && System.getProperty(STATS_CLOCK) == null) {
       // DL4J's stats default to asking pool.ntp.org for the time, and fail training where it cannot be reached.
       System.setProperty(STATS_CLOCK, "org.deeplearning4j.spark.time.SystemClockTimeSource");
     }
-    TrainConfig.Master requested = train.master();
-    train = TrainingMasters.resolveAuto(train, jsc.defaultParallelism(), in.rows(Columns.TRAIN));
-    resolved = train;
-    m = train.master();
-    TrainingMasters.logWidth(requested, train, jsc.defaultParallelism(), in.rows(Columns.TRAIN));
     int workers = m.workers();
     String exportDir = m.exportDir().isEmpty() ? out.export() : m.exportDir();
     TrainConfig.Approach approach = TrainingMasters.usableApproach(jsc, m.approach(), exportDir);
     TrainingMasters.checkGradientSharing(jsc, m);
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, approach, exportDir);
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
-    DoubleAccumulator lossSum = jsc.sc().doubleAccumulator("dlpipe.train.loss-sum");
-    LongAccumulator lossRows = jsc.sc().longAccumulator("dlpipe.train.loss-rows");
-    LongAccumulator conversionNanos = jsc.sc().longAccumulator("dlpipe.train.conversion-nanos");
-    LongAccumulator conversionRows = jsc.sc().longAccumulator("dlpipe.train.conversion-rows");
-    sparkNet.setListeners(List.of(new EpochLossListener(lossSum, lossRows)));
+    SparkNetwork sparkNet = net.distributed(jsc, master);
     Dataset<Row> toTrain = TrainingMasters.onePartitionPerWorker(trainRows, workers, approach);
-    int batchSize = m.batchSizePerWorker();
-    OutputHead codec = head;
-    EpochRunner runner = approach == TrainConfig.Approach.EXPORT
-        ? EpochRunner.exported(sparkNet, () -> ExportedMinibatches.write(toTrain, exportDir, featureCount, batchSize, codec, conversionNanos, conversionRows), train)
-        : EpochRunner.direct(sparkNet, minibatches(toTrain, featureCount, batchSize, head, conversionNanos, conversionRows), train);
+    ClusterEpoch epoch = new ClusterEpoch(net, sparkNet, p.plan(), approach, exportDir, toTrain, validationRows, head, featureCount, trained, timer, rounds);
+    TrainingLoop.Hook hook = (record, state) -> {
+      checkpoints.write(net, epoch.runner().momentum(), state, train.averageEpochs(), train.earlyStopping().metric());
+      files.writeText(out.history(), historyCsv(state));
+      double meanSeconds = state.history().stream().filter(r -> r.epoch() > start.state().epoch()).mapToDouble(EpochRecord::seconds).average().orElse(0);
+      logEpoch(record, state, train, meanSeconds, epoch.convertedRows());
+    };
+    TrainState state;
+    try {
+      restoreMomentum(start.resumedFrom(), m, checkpoints, epoch.runner());
+      LOG.info("Training master: {}, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
+          + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}, threads per worker {}", EnumNames.kebab(m.type()), workers,
+          m.batchSizePerWorker(), m.averagingFrequency(),
+          m.workerPrefetchBatches(), EnumNames.kebab(approach), approach == TrainConfig.Approach.EXPORT ? " to " + exportDir : "",
+          EnumNames.kebab(m.repartition()), EnumNames.kebab(m.repartitionStrategy()), EnumNames.kebab(m.storageLevel()),
+          m.threadsPerWorker() == 0 ? "nd4j-default" : m.threadsPerWorker());
+      state = TrainingLoop.of(train, TrainingLoop.OnDivergence.FAIL).run(start.state(), epoch, hook);
+    } finally {
+      master.deleteTempFiles(jsc);
+      if (m.exportDir().isEmpty()) {
+        files.deleteRecursively(out.export());
+      }
+      epoch.close();
+    }
+    if (state.epoch() == 0) {
+      throw new IllegalStateException("no epoch was trained"); // train.epochs >= 1 is validated
+    }
+    if (m.collectStats()) {
+      writeStats(sparkNet, jsc, out);
+    }
+    return new Fitted(net, state, start.resumedFrom(), state.epoch() > start.state().epoch(), approach);
+  }
+
+  /** Block momentum carries on with the buffer of the checkpoint it resumes from. */
+  private void restoreMomentum(Integer resumedFrom, TrainConfig.Master m, Checkpoints checkpoints, EpochRunner runner) {
     if (resumedFrom != null && m.type() == TrainConfig.MasterType.PARAMETER_AVERAGING && m.averaging().method() == TrainConfig.AveragingMethod.BLOCK_MOMENTUM) {
       Optional<org.nd4j.linalg.api.ndarray.INDArray> buffer = checkpoints.momentum(resumedFrom);
       LOG.info(buffer.isPresent() ? "Block momentum: the momentum buffer of epoch {} restored" : "Block momentum: checkpoint {} has no momentum buffer (trained with simple averaging); starting it at zero", resumedFrom);
       buffer.ifPresent(runner::restoreMomentum);
       restoredMomentum = buffer.orElse(null);
     }
-    LOG.info("Training master: {}, {} workers, {} rows per worker minibatch, averaging every {} minibatches, "
-        + "prefetch {}, approach {}{}, repartition {} ({}), storage level {}, threads per worker {}", EnumNames.kebab(m.type()), workers,
-        m.batchSizePerWorker(), m.averagingFrequency(),
-        m.workerPrefetchBatches(), EnumNames.kebab(approach), approach == TrainConfig.Approach.EXPORT ? " to " + exportDir : "",
-        EnumNames.kebab(m.repartition()), EnumNames.kebab(m.repartitionStrategy()), EnumNames.kebab(m.storageLevel()),
-        m.threadsPerWorker() == 0 ? "nd4j-default" : m.threadsPerWorker());
+  }
 
-    ExecutorTime executorTime = new ExecutorTime();
-    spark.sparkContext().addSparkListener(executorTime);
-    int remaining = state.stoppedEarly() ? 0 : Math.max(0, train.epochs() - state.epoch());
-    if (resumedFrom != null && remaining == 0) {
-      LOG.info("Training was already complete at epoch {} ({}); rewriting the model bundle", state.epoch(),
-          state.stoppedEarly() ? "stopped early" : "train.epochs = " + train.epochs());
-    }
-    StageTimer timer = new StageTimer(spark, "train", remaining + 1);
-    double sessionSeconds = 0;
-    int sessionEpochs = 0;
-    try {
-      while (!state.stoppedEarly() && state.epoch() < train.epochs()) {
-        int epoch = state.epoch() + 1;
-        lossSum.reset();
-        lossRows.reset();
-        conversionNanos.reset();
-        conversionRows.reset();
-        long executorMillis = executorTime.millis();
-        long epochStart = System.nanoTime();
-        long roundsBefore = runner.rounds();
-        long stepBefore = runner.stepNanos();
-        EpochRecord record;
-        try (StageTimer.Stage s = timer.start("epoch-" + epoch, "epoch " + epoch + " of " + train.epochs() + ": fit, then evaluate on validation")) {
-          double lr;
-          try (EpochProgress progress = EpochProgress.start("train epoch " + epoch + "/" + train.epochs(), in.rows(Columns.TRAIN), lossRows::value,
-              runner::fitStartNanos)) {
-            lr = runner.run(epoch);
-          }
-          double fitSeconds = seconds(epochStart);
-          rounds.add(new long[] {epoch, runner.rounds() - roundsBefore, runner.stepNanos() - stepBefore, System.nanoTime() - epochStart});
-          EvalMetrics val = Evaluator.evaluate(validationRows, net, head, featureCount, train.evalBatchSize());
-          double epochSeconds = seconds(epochStart);
-          long trained = in.rows(Columns.TRAIN);
-          double trainLoss = lossRows.value() == 0 ? Double.NaN : lossSum.value() / lossRows.value();
-          record = new EpochRecord(epoch, trainLoss, val.loss(), head.mainMetric(), val.value(head.mainMetric()),
-              trained / Math.max(fitSeconds, 1e-9), epochSeconds, lr, (executorTime.millis() - executorMillis) / 1000.0,
-              conversionNanos.value() / 1e9, val);
-          s.rows(trained);
-        }
-        if (!Double.isFinite(record.valLoss())) {
-          throw new DataException("Validation loss is " + record.valLoss() + " after epoch " + epoch + ": training diverged. Lower "
-              + "train.updater.learning-rate (now " + record.learningRate() + ") and run train with --fresh");
-        }
-        state = state.after(record, train.earlyStopping().minDelta(), train.earlyStopping().patience(), train.earlyStopping().metric());
-        checkpoints.write(net, runner.momentum(), state, train.averageEpochs(), train.earlyStopping().metric());
-        files.writeText(out.history(), historyCsv(state));
-        sessionSeconds += record.seconds();
-        sessionEpochs++;
-        logEpoch(record, state, train, sessionSeconds / sessionEpochs, conversionRows.value());
-      }
-    } finally {
-      spark.sparkContext().removeSparkListener(executorTime);
-      master.deleteTempFiles(jsc);
-      if (m.exportDir().isEmpty()) {
-        files.deleteRecursively(out.export());
-      }
-      runner.close();
-    }
-    if (state.epoch() == 0) {
-      throw new IllegalStateException("no epoch was trained"); // train.epochs >= 1 is validated
-    }
-
-    MultiLayerNetwork best = state.bestEpoch() == state.epoch() && sessionEpochs > 0 ? net : checkpoints.network(state.bestEpoch(), true);
-    List<Integer> averaged = null;
-    if (train.averageEpochs() > 1) {
-      List<Integer> epochs = Checkpoints.best(state, train.averageEpochs(), train.earlyStopping().metric()).stream().filter(checkpoints::has).toList();
-      if (epochs.size() > 1) {
-        MultiLayerNetwork mean = average(checkpoints, epochs);
-        EvalMetrics v = Evaluator.evaluate(validationRows, mean, head, featureCount, train.evalBatchSize());
-        double score = train.earlyStopping().metric() == TrainConfig.EarlyStoppingMetric.LOSS ? v.loss() : -v.value(head.mainMetric());
-        // Chosen on validation like the best epoch itself: an average that scores worse is not kept.
-        boolean keep = score <= state.bestScore();
-        LOG.info("Average of epochs {}: validation {} {}, val_loss {}; best epoch {} alone: {}; keeping {}", epochs, head.mainMetric().key(),
-            fmt(v.value(head.mainMetric())), fmt(v.loss()), state.bestEpoch(), fmt(state.best().metric()), keep ? "the average" : "the best epoch");
-        if (keep) {
-          best = mean;
-          averaged = epochs;
-        }
-      }
-    }
-    MultiLayerNetwork kept = best;
+  /**
+   * The network to keep (the best epoch's, or the average of the best few: {@link
+   * TrainingLoop#select}), calibrated, with the decision threshold chosen on validation.
+   */
+  private Selected select(Planned p, Fitted f, PreparedInput in, Dataset<Row> validationRows, Checkpoints checkpoints) {
+    TrainConfig train = p.plan().train();
+    int featureCount = in.transform().featureCount();
     int evalBatch = train.evalBatchSize();
-    Evaluator.Calibrated calibrated = Evaluator.calibrated(head, h -> Evaluator.stats(validationRows, kept, h, featureCount, evalBatch));
-    head = calibrated.head();
-    HeadStats bestValidation = calibrated.stats();
+    TrainingLoop.Selection kept = TrainingLoop.of(train, TrainingLoop.OnDivergence.FAIL).select(checkpoints, f.state(), f.last(), f.trainedThisRun(),
+        train.averageEpochs(), p.head().mainMetric(), net -> Evaluator.evaluate(validationRows, net, p.head(), featureCount, evalBatch));
+    Evaluator.Calibrated calibrated = Evaluator.calibrated(p.head(), h -> Evaluator.stats(validationRows, kept.network(), h, featureCount, evalBatch));
+    HeadStats validation = calibrated.stats();
     if (calibrated.note() != null) {
       LOG.info("{}", calibrated.note());
     }
-    head = head.chooseThreshold(bestValidation, cfg.evaluate().threshold(), cfg.evaluate().costs());
+    OutputHead head = calibrated.head().chooseThreshold(validation, p.cfg().evaluate().threshold(), p.cfg().evaluate().costs());
     if (head.spec().threshold() != null) {
-      LOG.info("Decision threshold {} ({}) on {} validation rows", fmt(head.spec().threshold()), EnumNames.kebab(head.spec().thresholdRule()), bestValidation.rows());
+      LOG.info("Decision threshold {} ({}) on {} validation rows", fmt(head.spec().threshold()), EnumNames.kebab(head.spec().thresholdRule()), validation.rows());
     }
-    try (StageTimer.Stage s = timer.start("bundle", "write the model bundle")) {
-      ModelStore.write(hadoop, out.model(), best, true);
-      // The id is the digest of the bytes as they lie on disk, so anyone can recompute it.
-      String modelId = Digests.sha256(ModelStore.readBytes(hadoop, out.model()));
-      files.writeText(out.transform(), in.transformJson());
-      files.writeText(out.history(), historyCsv(state));
-      if (files.exists(layout.tuningTrials())) {
-        files.writeText(out.tuning(), files.readText(layout.tuningTrials()));
-      }
-      if (m.collectStats()) {
-        writeStats(sparkNet, jsc, out);
-      }
-      ModelProvenance provenance = provenance(modelId, in, head, head.summary(bestValidation), best, state, averaged, targetChoice, resumedFrom, workers, approach, started, startNanos);
-      files.writeText(out.provenance(), Json.write(provenance));
-      files.writeText(out.success(), "");
-      staged.commit();
-      EpochRecord b = state.best();
-      LOG.info("Train done: best epoch {} of {} ({}), validation {} {}, val_loss {} -> {}", state.bestEpoch(), state.epoch(),
-          state.stoppedEarly() ? "stopped early" : "all epochs run", b.metricName().key(), fmt(b.metric()), fmt(b.valLoss()), layout.root());
-      return new TrainResult(provenance, best, head, state);
+    return new Selected(kept.network(), kept.averagedEpochs(), head, validation);
+  }
+
+  /** The bundle into the staging folder, {@code _SUCCESS} last, then in place of {@code model/}. */
+  private TrainResult publish(Planned p, Fitted f, Selected s, PreparedInput in, ModelLayout out, Instant started, long startNanos) {
+    ModelStore.write(hadoop, out.model(), s.network().bytes(true));
+    // The id is the digest of the bytes as they lie on disk, so anyone can recompute it.
+    String modelId = Digests.sha256(ModelStore.readBytes(hadoop, out.model()));
+    files.writeText(out.transform(), in.transformJson());
+    files.writeText(out.history(), historyCsv(f.state()));
+    if (files.exists(layout.tuningTrials())) {
+      files.writeText(out.tuning(), files.readText(layout.tuningTrials()));
     }
+    TrainState state = f.state();
+    ModelProvenance.Build build = new ModelProvenance.Build(modelId, BuildInfo.dlpipeVersion(), BuildInfo.gitCommit(), configJson(p.cfg()), BuildInfo.versions());
+    ModelProvenance.Decoding decoding = ModelProvenance.Decoding.of(s.head().spec(), s.head().mainMetric(), p.targetChoice());
+    int executors = Math.max(1, spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
+    ModelProvenance.Training training = new ModelProvenance.Training(s.network().numParams(), state.epoch(), f.resumedFrom(), state.bestEpoch(),
+        state.stoppedEarly(), s.head().summary(s.validation()), state.history().get(state.history().size() - 1).validation(), s.averagedEpochs(),
+        spark.sparkContext().master(), executors, p.plan().workers(), f.approach(), p.plan().recorded(f.approach(), s.head().spec()));
+    ModelProvenance provenance = new ModelProvenance(ModelProvenance.FORMAT_VERSION, build, p.data(), decoding, training,
+        timing(state, in.rows(Columns.TRAIN), started, startNanos));
+    files.writeText(out.provenance(), Json.write(provenance));
+    files.writeText(out.success(), "");
+    staged.commit();
+    EpochRecord b = state.best();
+    LOG.info("Train done: best epoch {} of {} ({}), validation {} {}, val_loss {} -> {}", state.bestEpoch(), state.epoch(),
+        state.stoppedEarly() ? "stopped early" : "all epochs run", b.metricName().key(), fmt(b.metric()), fmt(b.valLoss()), layout.root());
+    return new TrainResult(provenance, s.network(), s.head(), state);
   }
 
   /** The training settings with their automatic values resolved for this run; null before it resolved them. */
   public TrainConfig resolved() {
-    return resolved;
+    return plan == null ? null : plan.train();
+  }
+
+  /** The plan this run resolved; null before it did. */
+  public TrainPlan plan() {
+    return plan;
   }
 
   /**
@@ -361,25 +397,7 @@ public final class TrainJob {
       checkpoints.mark();
       files.writeText(layout.targetChoice(), Json.write(choice));
     }
-    cfg = io.dlpipe.config.ConfigLoader.withValues(cfg, OutputHeads.targetSettings(choice.chosen()));
     return choice;
-  }
-
-  /**
-   * The mean of the parameters of the given epochs' checkpoints, on the first one's network (its
-   * updater state too). Epochs of one training run lie in one basin of the loss, where the mean of
-   * a few good points generalizes better than any of them (Izmailov et al., "Averaging Weights
-   * Leads to Wider Optima and Better Generalization", 2018); batch normalization's running
-   * statistics are parameters too and are averaged with the rest.
-   */
-  static MultiLayerNetwork average(Checkpoints checkpoints, List<Integer> epochs) {
-    MultiLayerNetwork first = checkpoints.network(epochs.get(0), true);
-    org.nd4j.linalg.api.ndarray.INDArray sum = first.params().dup();
-    for (int e : epochs.subList(1, epochs.size())) {
-      sum.addi(checkpoints.network(e, false).params());
-    }
-    first.setParams(sum.divi(epochs.size()));
-    return first;
   }
 
   private static Map<String, Object> readTuned(String json) {
@@ -398,8 +416,8 @@ public final class TrainJob {
     return rows.queryExecution().toRdd().toJavaRDD().mapPartitions(toBatches);
   }
 
-  private void writeStats(SparkDl4jMultiLayer sparkNet, JavaSparkContext jsc, ModelLayout layout) {
-    SparkTrainingStats stats = sparkNet.getSparkTrainingStats();
+  private void writeStats(SparkNetwork sparkNet, JavaSparkContext jsc, ModelLayout layout) {
+    SparkTrainingStats stats = sparkNet.trainingStats();
     if (stats == null) {
       LOG.warn("train.collect-stats = true, but DL4J collected no statistics in this run (no epoch was trained); {} not written", layout.statsHtml());
       return;
@@ -411,40 +429,24 @@ public final class TrainJob {
     }
   }
 
-  private ModelProvenance provenance(String modelId, PreparedInput in, OutputHead head, EvalMetrics bestValidation, MultiLayerNetwork best, TrainState state,
-      List<Integer> averaged, TargetChoice targetChoice, Integer resumedFrom,
-      int workers, TrainConfig.Approach approach, Instant started, long startNanos) {
+  /** How long the run and its epochs took; the epochs' figures cover the whole history, resumed legs included. */
+  private static ModelProvenance.Timing timing(TrainState state, long trainRows, Instant started, long startNanos) {
     double trainingSeconds = 0;
     double fitSeconds = 0;
     double executorSeconds = 0;
     double conversionSeconds = 0;
-    long trainRows = in.rows(Columns.TRAIN);
     for (EpochRecord r : state.history()) {
       trainingSeconds += r.seconds();
       fitSeconds += trainRows / r.samplesPerS();
       executorSeconds += r.executorSeconds();
       conversionSeconds += r.conversionSeconds();
     }
-    Map<String, Long> rows = new LinkedHashMap<>();
-    for (String split : List.of(Columns.TRAIN, Columns.VALIDATION, Columns.TEST)) {
-      rows.put(split, in.rows(split));
-    }
-    HeadSpec spec = head.spec();
-    boolean standardized = spec.targetTransform() == TrainConfig.TargetTransform.STANDARDIZE;
-    int executors = Math.max(1, spark.sparkContext().statusTracker().getExecutorInfos().length - 1);
-    return new ModelProvenance(
-        ModelProvenance.FORMAT_VERSION, modelId, BuildInfo.dlpipeVersion(), BuildInfo.gitCommit(), configJson(),
-        in.transform().inputFingerprint(), Digests.sha256(in.transformJson()), in.transform().task(), head.classes(),
-        in.transform().featureCount(), head.output(), standardized ? spec.targetCenter() : null, standardized ? spec.targetScale() : null,
-        best.numParams(), rows, state.epoch(), resumedFrom, state.bestEpoch(), state.stoppedEarly(), head.mainMetric(),
-        bestValidation, state.history().get(state.history().size() - 1).validation(), BuildInfo.versions(),
-        spark.sparkContext().master(), executors, workers, approach, round(seconds(startNanos)), round(trainingSeconds),
+    return new ModelProvenance.Timing(round(seconds(startNanos)), round(trainingSeconds),
         round(trainRows * (double) state.history().size() / Math.max(fitSeconds, 1e-9)), round(executorSeconds), round(conversionSeconds),
-        started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
-        cfg.privacy().hashColumns().isEmpty() ? null : io.dlpipe.etl.Privacy.saltCheck(cfg.privacy().salt()), spec, averaged, targetChoice);
+        started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
   }
 
-  private JsonNode configJson() {
+  private static JsonNode configJson(DlpipeConfig cfg) {
     String json = ConfigFactory.parseString(cfg.renderMasked()).root().render(ConfigRenderOptions.concise());
     try {
       return Json.MAPPER.readTree(json);
@@ -487,9 +489,8 @@ public final class TrainJob {
   static String fingerprint(DlpipeConfig cfg, OutputHead head, PreparedInput in) {
     ConfigRenderOptions concise = ConfigRenderOptions.concise();
     com.typesafe.config.Config c = cfg.resolved();
-    HeadSpec h = head.spec();
     // The threshold is chosen after training: it is no part of what was trained.
-    HeadSpec trained = new HeadSpec(h.kind(), h.output(), h.classes(), h.targetTransform(), h.targetCenter(), h.targetScale(), null, null, h.classWeights());
+    HeadSpec trained = head.spec().trained();
     String canonical = String.join("\n",
         "train.model=" + c.getValue("train.model").render(concise),
         "train.updater=" + c.getValue("train.updater").render(concise),

@@ -1,8 +1,7 @@
 package io.dlpipe.train;
 
 import io.dlpipe.head.OutputHead;
-
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.dlpipe.net.Network;
 
 /**
  * What a finished train run produced.
@@ -12,4 +11,4 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param head how the network's outputs map back to labels, with the chosen threshold
  * @param history every epoch, as written to training-history.csv
  */
-public record TrainResult(ModelProvenance provenance, MultiLayerNetwork network, OutputHead head, TrainState history) {}
+public record TrainResult(ModelProvenance provenance, Network network, OutputHead head, TrainState history) {}

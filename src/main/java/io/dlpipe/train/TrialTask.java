@@ -8,19 +8,18 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.dlpipe.net.Network;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * One tuning trial trained inside one Spark task on a single JVM, for data small enough to hold in
- * one executor: everything the task needs is decided on the driver (the network's JSON, the head,
+ * one executor: everything the task needs is decided on the driver (the fresh network, the head,
  * each epoch's learning-rate schedule, early stopping), so the trial trains as the real training
  * would with one worker. {@link Tuner} runs one of these per trial, all at once.
  *
  * @param number the 1-based trial number
- * @param network the network configuration as JSON (seeded: the same trial gives the same network)
+ * @param network the freshly initialized network's bytes (seeded: the same trial gives the same network)
  * @param head the output head of the trial's settings
  * @param schedules the learning-rate schedule of each 0-based epoch, one per epoch at most trained
  * @param batchSize rows per minibatch
@@ -30,7 +29,7 @@ import org.nd4j.linalg.schedule.ISchedule;
  * @param featureCount the width of the feature vector
  * @param evalBatchSize rows per forward pass on validation
  */
-record TrialTask(int number, String network, OutputHead head, List<ISchedule> schedules, int batchSize, int patience, double minDelta,
+record TrialTask(int number, byte[] network, OutputHead head, List<ISchedule> schedules, int batchSize, int patience, double minDelta,
     EarlyStoppingMetric metric, int featureCount, int evalBatchSize, int threads) implements Serializable {
 
   /** What a trial task sends back: a few numbers, never rows. */
@@ -55,47 +54,40 @@ record TrialTask(int number, String network, OutputHead head, List<ISchedule> sc
     }
   }
 
-  /** The plan of a trial with {@code train} (its minibatch size resolved for one worker). */
-  static TrialTask of(int number, TrainConfig train, int featureCount, OutputHead head) {
-    MultiLayerConfiguration conf = NetworkSpec.of(train).configuration(train, featureCount, head);
+  /** The task of a trial planned as {@code plan} (for one worker). */
+  static TrialTask of(int number, TrainPlan plan, int featureCount, OutputHead head) {
+    TrainConfig train = plan.train();
+    byte[] network = Network.create(train, featureCount, head).bytes(false);
     List<ISchedule> schedules = new ArrayList<>();
     for (int e = 0; e < train.epochs(); e++) {
       schedules.add(LearningRates.schedule(train, e));
     }
-    return new TrialTask(number, conf.toJson(), head, schedules, train.master().batchSizePerWorker(), train.earlyStopping().patience(),
+    return new TrialTask(number, network, head, schedules, train.master().batchSizePerWorker(), train.earlyStopping().patience(),
         train.earlyStopping().minDelta(), train.earlyStopping().metric(), featureCount, train.evalBatchSize(), train.master().threadsPerWorker());
   }
 
   /**
    * Trains on {@code train} and scores each epoch on {@code validation} (prepared rows: features at
-   * 0, label at 1), stopping early as configured; a diverging trial ends at its last finite epoch.
+   * 0, label at 1) in the one training loop, stopping early as configured; a diverging trial ends at
+   * its last finite epoch.
    */
   Result run(List<InternalRow> train, List<InternalRow> validation) {
     long start = System.nanoTime();
     WorkerThreads.apply(threads);
-    MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(network));
-    net.init();
+    Network net = Network.fromBytes(network, false);
     List<DataSet> batches = new ArrayList<>();
     new MinibatchIterator(train.iterator(), featureCount, batchSize, head, null, null).forEachRemaining(batches::add);
-    TrainState state = TrainState.initial("tune");
-    while (!state.stoppedEarly() && state.epoch() < schedules.size()) {
-      int epoch = state.epoch() + 1;
+    TrainingLoop loop = TrainingLoop.of(schedules.size(), new TrainConfig.EarlyStopping(patience, minDelta, metric), TrainingLoop.OnDivergence.STOP);
+    TrainState state = loop.run(TrainState.initial("tune"), epoch -> {
       net.setLearningRate(schedules.get(epoch - 1));
       for (DataSet b : batches) {
         net.fit(b);
       }
       EvalMetrics val = Evaluator.calibrated(head, h -> Evaluator.evaluateRows(validation.iterator(), net, h, featureCount, evalBatchSize)).metrics();
-      if (!Double.isFinite(val.loss())) {
-        break; // a diverging trial is a bad trial, not a failed search
-      }
-      EpochRecord r = new EpochRecord(epoch, Double.NaN, val.loss(), head.mainMetric(), val.value(head.mainMetric()), 0, 0, 0, 0, 0, val);
-      state = state.after(r, minDelta, patience, metric);
-    }
+      return EpochRecord.validated(epoch, head.mainMetric(), val);
+    });
     double seconds = (System.nanoTime() - start) / 1e9;
-    if (state.epoch() == 0 || state.bestEpoch() == 0) {
-      return new Result(number, state.epoch(), 0, null, Double.NaN, seconds);
-    }
-    EpochRecord best = state.best();
-    return new Result(number, state.epoch(), best.epoch(), best.validation(), best.metric(), seconds);
+    return state.bestEpoch() == 0 ? new Result(number, state.epoch(), 0, null, Double.NaN, seconds)
+        : new Result(number, state.epoch(), state.bestEpoch(), state.best().validation(), state.best().metric(), seconds);
   }
 }

@@ -18,10 +18,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.TrainingMaster;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.nd4j.linalg.dataset.DataSet;
+import io.dlpipe.net.Network;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -36,9 +33,9 @@ import scala.Tuple2;
  * scored by its best validation main metric. When the train and validation splits are small
  * enough for one executor ({@code tune.parallel-max-values}), the trials run at once, each as one
  * Spark task training on a single JVM ({@link TrialTask}): a search of N trials then takes about
- * N / cores trainings instead of N. Larger data trains trial after trial on the whole cluster,
- * with the real training's epoch loop. The result is every trial (tuning.csv) and the settings of
- * the best one.
+ * N / cores trainings instead of N. Larger data trains trial after trial on the whole cluster.
+ * Either way a trial runs the real training's loop ({@link TrainingLoop}). The result is every
+ * trial (tuning.csv) and the settings of the best one.
  */
 public final class Tuner {
   private static final Logger LOG = LoggerFactory.getLogger(Tuner.class);
@@ -103,7 +100,7 @@ public final class Tuner {
       Map<String, Object> values = draw(cfg.tune(), t);
       TrainConfig trial = ConfigLoader.withValues(cfg, values).train();
       OutputHead head = OutputHeads.forTraining(in.transform(), trial, train, in.layout().transform());
-      plans.add(TrialTask.of(t, TrainingMasters.resolveAuto(trial, 1, in.rows(Columns.TRAIN)), featureCount, head));
+      plans.add(TrialTask.of(t, TrainPlan.resolve(trial, 1, in.rows(Columns.TRAIN)), featureCount, head));
       drawn.add(values);
     }
     List<TrialTask.Result> results = runTasks(plans, train, validation, "tune: " + plans.size() + " trials in parallel, one task each");
@@ -166,38 +163,21 @@ public final class Tuner {
   }
 
   private static Trial train(int number, Map<String, Object> values, TrainConfig train, PreparedInput in, Dataset<Row> rows, Dataset<Row> validation, long start) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
     int featureCount = in.transform().featureCount();
     OutputHead head = OutputHeads.forTraining(in.transform(), train, rows, in.layout().transform());
-    MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, head);
-    train = TrainingMasters.resolveAuto(train, jsc.defaultParallelism(), in.rows(Columns.TRAIN));
-    int workers = train.master().workers();
-    TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
-    sparkNet.setListeners(List.of());
-    EpochRunner runner = EpochRunner.direct(sparkNet, TrainJob.minibatches(rows, featureCount, train.master().batchSizePerWorker(), head, null, null), train);
-    TrainState state = TrainState.initial("tune");
-    try {
-      while (!state.stoppedEarly() && state.epoch() < train.epochs()) {
-        int epoch = state.epoch() + 1;
+    TrainPlan plan = TrainPlan.resolve(train, rows.sparkSession().sparkContext().defaultParallelism(), in.rows(Columns.TRAIN));
+    Network net = Network.create(plan.train(), featureCount, head);
+    TrainState state;
+    try (EpochRunner runner = EpochRunner.direct(net, plan, rows, featureCount, head)) {
+      state = TrainingLoop.of(plan.train(), TrainingLoop.OnDivergence.STOP).run(TrainState.initial("tune"), epoch -> {
         double lr = runner.run(epoch);
-        EvalMetrics val = Evaluator.evaluate(validation, runner.network(), head, featureCount, train.evalBatchSize());
-        if (!Double.isFinite(val.loss())) {
-          break; // a diverging trial is a bad trial, not a failed search
-        }
-        EpochRecord r = new EpochRecord(epoch, Double.NaN, val.loss(), head.mainMetric(), val.value(head.mainMetric()), 0, 0, lr, 0, 0, val);
-        state = state.after(r, train.earlyStopping().minDelta(), train.earlyStopping().patience(), train.earlyStopping().metric());
-      }
-    } finally {
-      master.deleteTempFiles(jsc);
-      runner.close();
+        EvalMetrics val = Evaluator.evaluate(validation, runner.network(), head, featureCount, plan.train().evalBatchSize());
+        return EpochRecord.validated(epoch, head.mainMetric(), val).withLearningRate(lr);
+      });
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    if (state.epoch() == 0 || state.bestEpoch() == 0) {
-      return new Trial(number, values, state.epoch(), 0, null, Double.NaN, seconds);
-    }
-    EpochRecord best = state.best();
-    return new Trial(number, values, state.epoch(), best.epoch(), best.validation(), best.metric(), seconds);
+    return state.bestEpoch() == 0 ? new Trial(number, values, state.epoch(), 0, null, Double.NaN, seconds)
+        : new Trial(number, values, state.epoch(), state.bestEpoch(), state.best().validation(), state.best().metric(), seconds);
   }
 
   /** The trial with the highest validation main metric; the earliest among equals. Null when none finished. */

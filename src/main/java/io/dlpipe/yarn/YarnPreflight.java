@@ -4,6 +4,7 @@ import io.dlpipe.ConfigException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.doctor.Finding;
 import io.dlpipe.submit.ExecutorMemory;
+import io.dlpipe.submit.SparkSubmitter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,9 +29,12 @@ public final class YarnPreflight {
 
   private YarnPreflight() {}
 
-  /** The findings, in a fixed order: nodes, queue, executor container, application master container, GPUs. */
-  public static List<Finding> check(ResourceManagerClient rm, DlpipeConfig cfg, String deployMode) {
-    Map<String, String> conf = cfg.spark().conf();
+  /**
+   * The findings, in a fixed order: nodes, queue, executor container, application master container,
+   * width, GPUs. {@code env} is the launcher's: DLPIPE_DRIVER_MEMORY sizes the cluster-mode driver.
+   */
+  public static List<Finding> check(ResourceManagerClient rm, DlpipeConfig cfg, String deployMode, Map<String, String> env) {
+    Map<String, String> conf = SparkSubmitter.submittedConf(cfg.spark().conf(), deployMode, env);
     List<Finding> out = new ArrayList<>();
     List<NodeReport> nodes = rm.runningNodes();
     Resource largest = rm.largestContainer();
@@ -74,12 +78,18 @@ public final class YarnPreflight {
         amHeap + amOverhead, heapKey, amHeap, amOverhead, cluster ? ", the driver runs in it" : "");
     out.add(fits(amHeap + amOverhead, largest) ? Finding.ok("memory", amLine + " fits")
         : Finding.error("memory", amLine + " exceeds the largest container YARN grants, " + largest.getMemorySize() + " MiB",
-            "lower spark.conf.\"" + heapKey + "\""));
+            "lower spark.conf.\"" + heapKey + "\"" + (cluster ? " or " + SparkSubmitter.DRIVER_MEMORY_ENV : "")));
 
     if (Boolean.parseBoolean(conf.getOrDefault("spark.dynamicAllocation.enabled", "false"))) {
-      out.add(Finding.warn("width", "spark.dynamicAllocation.enabled: executors may leave or join mid-epoch; parameter averaging then reruns a lost executor's tasks "
-          + "on those left, and each averaging round trains as many workers as train.workers asks for, whatever the executors",
-          "set spark.conf.\"spark.dynamicAllocation.enabled\" = false and spark.executor.instances, to train on a fixed width"));
+      // Parameter averaging does not depend on the executor count: each averaging round is one
+      // Spark job of train.workers tasks, whichever executors run them. A lost executor's task is
+      // rerun (its partition's minibatches trained again), so no worker's data is missing from the
+      // average; fewer executors only make a round slower. YarnClusterIT kills one mid-epoch.
+      int workers = cfg.train().master().workers();
+      out.add(Finding.warn("width", "spark.dynamicAllocation.enabled: executors may leave or join mid-epoch; the fit keeps its width, "
+          + (workers > 0 ? workers + " worker(s) (train.workers)" : "train.workers chosen from the data when it starts")
+          + " per averaging round whatever the executors, and a lost executor's tasks are rerun on the others or a new one; rounds wait while executors are missing",
+          "set spark.conf.\"spark.dynamicAllocation.minExecutors\" to the training width, or turn dynamic allocation off with a fixed spark.executor.instances"));
     }
     queue.ifPresent(q -> {
       long clusterMb = nodes.stream().mapToLong(n -> n.getCapability().getMemorySize()).sum();

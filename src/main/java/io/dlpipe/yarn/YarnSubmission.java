@@ -44,7 +44,7 @@ public final class YarnSubmission {
   public static int run(SparkSubmitPlan plan, DlpipeConfig cfg, Map<String, String> env, PrintStream err) {
     String tag = TAG_PREFIX + UUID.randomUUID();
     try (ResourceManagerClient rm = ResourceManagerClient.connect(env)) {
-      List<Finding> findings = YarnPreflight.check(rm, cfg, plan.deployMode());
+      List<Finding> findings = YarnPreflight.check(rm, cfg, plan.deployMode(), env);
       YarnPreflight.requireOk(findings);
       findings.stream().filter(f -> f.level() == Finding.Level.WARN).forEach(f -> LOG.warn("{}; {}", f.message(), f.fix()));
       // In client mode the driver is this machine's spark-submit: it reports its own failures, and
@@ -64,7 +64,7 @@ public final class YarnSubmission {
     Map<String, String> conf = new LinkedHashMap<>(plan.sparkConf());
     String user = conf.getOrDefault("spark.yarn.tags", "");
     conf.put("spark.yarn.tags", user.isBlank() ? tag : user + "," + tag);
-    return new SparkSubmitPlan(plan.sparkSubmit(), plan.master(), plan.deployMode(), plan.appJar(), plan.confFile(), plan.appArgs(), conf, plan.secretConf());
+    return new SparkSubmitPlan(plan.sparkSubmit(), plan.master(), plan.deployMode(), plan.appJar(), plan.confFile(), plan.appArgs(), conf, plan.secretConf(), plan.resolvedConf());
   }
 
   /**

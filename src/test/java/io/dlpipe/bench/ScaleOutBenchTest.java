@@ -31,7 +31,7 @@ class ScaleOutBenchTest {
         run("block-momentum", 1, 0.70, 0.79, 0.80),
         run("block-momentum", 32, 0.60, 0.791, 0.792),
         run("simple", 1, 0.50, 0.60, 0.60),
-        run("simple", 32, 0.50, 0.55, 0.58)));
+        run("simple", 32, 0.50, 0.55, 0.58)), List.of());
     ScaleOutBench.Run one = r.runs().get(0);
     assertEquals(3, one.epochsTo99());
     assertEquals(1.0, one.epochsRatio());
@@ -48,7 +48,7 @@ class ScaleOutBenchTest {
   void eachGroupGetsAChartWithOneLinePerWidth() {
     ScaleOutBench.Plan plan = new ScaleOutBench.Plan(List.of(BenchShape.AMES), List.of(1, 32), 1000, 2, List.of("default"), List.of("simple"),
         List.of("fixed"), 4096, List.of());
-    ScaleOutBench.Results r = ScaleOutBench.summarize(plan, List.of(run("simple", 1, 0.7, 0.8), run("simple", 32, 0.6, 0.75)));
+    ScaleOutBench.Results r = ScaleOutBench.summarize(plan, List.of(run("simple", 1, 0.7, 0.8), run("simple", 32, 0.6, 0.75)), List.of());
     Map<String, String> charts = ScaleOutBench.svg(r);
     assertEquals(List.of("ames-default-simple-fixed"), List.copyOf(charts.keySet()));
     String svg = charts.get("ames-default-simple-fixed");

@@ -59,6 +59,15 @@ class DeployRecipesTest {
     String script = Files.readString(ROOT.resolve("deploy/yarn/submit.sh"));
     assertTrue(script.contains("--class " + SparkSubmitPlan.MAIN_CLASS), script);
     assertTrue(script.contains("conf/examples/yarn.conf") && Files.exists(ROOT.resolve("conf/examples/yarn.conf")));
+    // Without the launcher, the config's environment substitutions reach the application master only through its environment.
+    Matcher env = Pattern.compile("\\$\\{\\?(\\w+)}").matcher(Files.readString(ROOT.resolve("conf/examples/yarn.conf")));
+    List<String> forwarded = new ArrayList<>();
+    while (env.find()) {
+      forwarded.add(env.group(1));
+      assertTrue(script.contains("${" + env.group(1) + ":+--conf \"spark.yarn.appMasterEnv." + env.group(1) + "=$" + env.group(1) + "\"}"), env.group(1));
+    }
+    assertEquals(List.of("DLPIPE_INPUT", "DLPIPE_OUTPUT"), forwarded);
+    assertTrue(script.contains("${DLPIPE_DRIVER_MEMORY:+--driver-memory \"$DLPIPE_DRIVER_MEMORY\"}"), script);
   }
 
   @Test

@@ -132,13 +132,21 @@ class YarnClusterIT {
     endToEnd("cluster");
   }
 
+  /** The cluster-mode driver's heap, given as the launcher's DLPIPE_DRIVER_MEMORY (Spark's default is 1g). */
+  private static final int CLUSTER_DRIVER_MB = 1280;
+
   private void endToEnd(String deployMode) throws Exception {
     String ws = "/dlpipe/credit-" + deployMode;
     Map<String, String> env = env(deployMode);
-    // --set, not yarn.conf's ${?DLPIPE_OUTPUT}: in cluster mode the config is read again in the
-    // application master, whose environment is not the launcher's.
+    // yarn.conf's output.dir = ${?DLPIPE_OUTPUT}: in cluster mode the driver runs in the application
+    // master, whose environment is not the launcher's; the launcher resolves the config and ships that.
+    env.put("DLPIPE_OUTPUT", "hdfs://" + ws);
     boolean cluster = deployMode.equals("cluster");
-    List<String> args = new ArrayList<>(List.of("run", "--conf", CONF, "--master", "yarn", "--set", "output.dir=hdfs://" + ws,
+    if (cluster) {
+      // The driver's heap, from the launcher's setting: the application master's container runs the driver.
+      env.put("DLPIPE_DRIVER_MEMORY", CLUSTER_DRIVER_MB + "m");
+    }
+    List<String> args = new ArrayList<>(List.of("run", "--conf", CONF, "--master", "yarn",
         // What YARN changes is tested, not evaluate's extras: no baseline ladder, no importance.
         "--set", "train.epochs=2", "--set", "evaluate.baseline=false", "--set", "evaluate.importance.enabled=false",
         // Two workers, one per executor: on data this small the automatic choice is one.
@@ -148,9 +156,14 @@ class YarnClusterIT {
       // place the two executors on different nodes; the discovery script names the address.
       args.addAll(List.of("--set", "spark.conf.\"spark.executor.resource.gpu.amount\"=1", "--set", "spark.conf.\"spark.task.resource.gpu.amount\"=1",
           "--set", "spark.conf.\"spark.executor.resource.gpu.discoveryScript\"=" + ROOT.resolve("src/test/resources/fake-gpu-discovery.sh")));
+    } else {
+      // Executors that come and go: dynamic allocation (Spark 3.5 tracks shuffle files itself, no
+      // shuffle service), at most the two executors this small cluster holds beside the others' runs.
+      args.addAll(List.of("--set", "spark.conf.\"spark.dynamicAllocation.enabled\"=true", "--set", "spark.conf.\"spark.dynamicAllocation.maxExecutors\"=2"));
     }
     // In client mode one executor's container is killed (SIGKILL, as when its node is lost) while
-    // the first epoch trains: YARN starts a replacement, Spark reruns the lost tasks, the run ends.
+    // the first epoch trains, under dynamic allocation: Spark reruns the lost tasks on the executor
+    // left or on a new container, and the run ends with every row trained.
     java.util.concurrent.atomic.AtomicReference<String> killed = new java.util.concurrent.atomic.AtomicReference<>();
     Thread killer = cluster ? null : killOneExecutorWhenTrainingStarts(ws, killed);
     Processes.Result run = dlpipe(env, args);
@@ -160,6 +173,8 @@ class YarnClusterIT {
     assertEquals(0, run.code(), run.output());
     assertTrue(!run.output().contains(SECRET), run.output());
     assertTrue(run.output().contains("Submitting to yarn (" + deployMode + " mode)"), run.output());
+    // The workspace is where the environment variable put it, not yarn.conf's default.
+    assertTrue(!YarnClusterIT.cluster.fileSystem().exists(new org.apache.hadoop.fs.Path("/dlpipe/credit")), "a run wrote to yarn.conf's default output.dir");
     JsonNode summary = Json.MAPPER.readTree(read(ws + "/run-summary.json"));
     assertEquals("succeeded", summary.get("status").asText());
     List<String> stages = new ArrayList<>();
@@ -190,11 +205,25 @@ class YarnClusterIT {
       for (Path e : executors) {
         assertEquals(java.util.Set.of("0"), boundGpus(e.resolve("stderr")), e.toString());
       }
+      // The driver's container: DLPIPE_DRIVER_MEMORY became spark.driver.memory, the heap Spark gives the driver's JVM.
+      Path amContainer = containers.stream().filter(c -> c.getFileName().toString().endsWith("_000001")).findFirst().orElseThrow();
+      String am = Files.readString(amContainer.resolve("launch_container.sh"));
+      assertTrue(am.contains("org.apache.spark.deploy.yarn.ApplicationMaster"), amContainer.toString());
+      assertTrue(am.contains(" -Xmx" + CLUSTER_DRIVER_MB + "m "), am);
     } else {
       assertTrue(killed.get() != null, "no executor was killed: training was not seen starting");
-      assertTrue(Pattern.compile("Lost executor \\d+ on").matcher(run.output()).find(), run.output());
-      // The application master, two executors and the one YARN started in place of the killed one.
-      assertEquals(4, containers.size(), containers.toString());
+      Matcher lost = Pattern.compile("Lost executor \\d+ on").matcher(run.output());
+      assertTrue(lost.find(), run.output());
+      // The executor died while epoch 1 exported its minibatches (one task per worker, one worker per
+      // executor): its task was rerun and the export still holds every minibatch of both workers,
+      // 2 x ceil(1786 / 32) of the 3572 train rows.
+      int exported = run.output().indexOf("Exported the train split as 112 minibatch files of up to 32 rows");
+      assertTrue(exported > lost.start(), run.output());
+      // The launcher says what dynamic allocation does to the fit before submitting.
+      assertTrue(run.output().contains("spark.dynamicAllocation.enabled: executors may leave or join mid-epoch; the fit keeps its width, 2 worker(s) (train.workers) "
+          + "per averaging round whatever the executors, and a lost executor's tasks are rerun on the others or a new one"), run.output());
+      // The application master, two executors and at least the one started when the lost tasks were pending again.
+      assertTrue(containers.size() >= 4, containers.toString());
     }
     for (Path c : containers) {
       // launch_container.sh holds the container's whole environment and command line.
@@ -204,7 +233,7 @@ class YarnClusterIT {
     }
 
     Processes.Result predict = dlpipe(env, List.of("predict", "--conf", CONF, "--master", "yarn",
-        "--set", "output.dir=hdfs://" + ws, "--input", "hdfs:///data/credit/raw", "--output", "hdfs://" + ws + "-scored"));
+        "--input", "hdfs:///data/credit/raw", "--output", "hdfs://" + ws + "-scored"));
     assertEquals(0, predict.code(), predict.output());
     JsonNode scored = Json.MAPPER.readTree(read(ws + "-scored/_dlpipe-predict-summary.json"));
     assertEquals(CREDIT_ROWS, scored.get("rows_scored").asLong(), scored.toString());
@@ -253,7 +282,9 @@ class YarnClusterIT {
 
   @Test
   void aDataErrorInsideTheApplicationMasterIsExitCode3WithItsLineAndTheApplicationId() throws Exception {
-    Processes.Result r = dlpipe(env("cluster"), List.of("etl", "--conf", CONF, "--master", "yarn", "--set", "input.path=hdfs:///data/credit/missing"));
+    // Its own workspace: the end-to-end runs check that nothing was written to yarn.conf's default.
+    Processes.Result r = dlpipe(env("cluster"), List.of("etl", "--conf", CONF, "--master", "yarn", "--set", "input.path=hdfs:///data/credit/missing",
+        "--set", "output.dir=hdfs:///dlpipe/data-error"));
     assertEquals(3, r.code(), r.output());
     List<String> apps = applicationIds(r.output());
     assertEquals(1, apps.size(), r.output());

@@ -15,7 +15,9 @@ import io.dlpipe.head.MainMetric;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.OutputLoss;
 import io.dlpipe.head.RegressionHead;
-import io.dlpipe.head.TaskKind;
+import io.dlpipe.net.MultiLayerNet;
+import io.dlpipe.net.Network;
+import io.dlpipe.head.HeadSpec;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.train.ModelProvenance;
 import java.nio.file.Files;
@@ -70,10 +72,10 @@ class OldFormatFixturesTest {
         .build());
     saved.init();
     String zip = tmp.resolve("model.zip").toString();
-    ModelStore.write(new Configuration(), zip, saved, false);
-    MultiLayerNetwork net = ModelStore.read(new Configuration(), zip, false);
+    ModelStore.write(new Configuration(), zip, new MultiLayerNet(saved).bytes(false));
+    Network net = Network.fromBytes(ModelStore.readBytes(new Configuration(), zip), false);
     OutputHead head = ModelBundle.head(t, p, net, "credit/model.zip");
-    assertEquals(TaskKind.BINARY, head.kind());
+    assertEquals(HeadSpec.BINARY, head.spec().kind());
     assertEquals(2, head.width());
     assertEquals(0.5, ((BinaryHead) head).threshold());
     assertEquals(1.0, head.prediction(new float[] {0.5f, 0.5f}));
@@ -114,8 +116,8 @@ class OldFormatFixturesTest {
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(64).nOut(2).activation(Activation.SOFTMAX).build())
         .build());
     saved.init();
-    BinaryHead head = (BinaryHead) ModelBundle.head(t, p, saved, "credit/model.zip");
-    assertEquals("bad", head.positiveClass());
+    BinaryHead head = (BinaryHead) ModelBundle.head(t, p, new MultiLayerNet(saved), "credit/model.zip");
+    assertEquals(java.util.Optional.of("bad"), head.positiveClass());
     assertEquals(0.3205, head.threshold());
     // bad's probability is the second output; from the threshold's bin on a row is bad.
     assertEquals("bad", head.label(head.prediction(new float[] {0.6f, 0.4f})));

@@ -96,7 +96,7 @@ class OutputHeadsTest {
     assertEquals(1.0, m.get("recall.bad"));
     assertEquals(6.0 / 7, m.get("f1.bad"), 1e-12);
     // Without a class name: the positive class's, bad (the second class).
-    assertEquals("bad", head.positiveClass());
+    assertEquals(java.util.Optional.of("bad"), head.positiveClass());
     assertEquals(0.75, m.get("precision"));
     assertEquals(1.0, m.get("recall"));
     assertEquals(6.0 / 7, m.get("f1"), 1e-12);
@@ -160,7 +160,7 @@ class OutputHeadsTest {
     assertEquals((1 + 2 - 2 * Math.log(2)) / 2, head.summary(s).loss(), 1e-12);
     assertEquals(1 - (2.5 * 2.5) / 12.5, head.metrics(s).get("r2"), 1e-12);
     HeadSpec spec = head.spec();
-    assertEquals(new HeadSpec(TaskKind.REGRESSION, OutputLoss.SOFTPLUS_POISSON, List.of(), TrainConfig.TargetTransform.NONE, 0.0, 2.5, null, null, null), spec);
+    assertEquals(HeadSpec.builder(HeadSpec.REGRESSION, OutputLoss.SOFTPLUS_POISSON).target(TrainConfig.TargetTransform.NONE, 0.0, 2.5).build(), spec);
     assertEquals(spec, OutputHeads.fromSpec(Json.MAPPER.convertValue(Json.MAPPER.valueToTree(spec), HeadSpec.class), "model.json").spec());
     assertEquals("the Poisson loss fits the untransformed target, not LOG1P",
         assertThrows(IllegalArgumentException.class, () -> new RegressionHead(TrainConfig.TargetTransform.LOG1P, 0, 1, OutputLoss.SOFTPLUS_POISSON)).getMessage());

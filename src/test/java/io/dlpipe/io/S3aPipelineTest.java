@@ -141,13 +141,13 @@ class S3aPipelineTest {
     assertTrue(success.contains("\"committer\" : \"magic\""), success);
 
     TrainResult train = new TrainJob(spark, cfg).run(true);
-    assertEquals(1, train.provenance().epochsRun());
+    assertEquals(1, train.provenance().training().epochsRun());
     assertTrue(s3.exists(new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/ws/model/model.zip")));
 
     Map<String, Long> counts = new PredictJob(spark, cfg, "s3a://" + BUCKET + "/raw/credit.csv", "s3a://" + BUCKET + "/scored").run();
     assertEquals(etl.summary().rowsRead(), counts.get("rows_read"));
     assertEquals(counts.get("rows_scored"), spark.read().parquet("s3a://" + BUCKET + "/scored").count());
-    assertEquals(train.provenance().modelId(), spark.read().parquet("s3a://" + BUCKET + "/scored").select("model_id").first().getString(0));
+    assertEquals(train.provenance().build().modelId(), spark.read().parquet("s3a://" + BUCKET + "/scored").select("model_id").first().getString(0));
     List<String> files = list("s3a://" + BUCKET + "/");
     assertFalse(files.stream().anyMatch(f -> f.contains("__magic")), "the magic committer cleans up: " + files);
   }

@@ -171,6 +171,72 @@ class SparkSubmitPlanTest {
     assertFalse(Files.exists(file), file + " is deleted after submission");
   }
 
+  /**
+   * Issue 20: a cluster-mode driver runs in a container without this shell's environment, so the
+   * config's ${?ENV} substitutions are resolved here and the resolved copy is shipped under the
+   * file's own name, from a private folder that is deleted when spark-submit exits.
+   */
+  @Test
+  void clusterModeShipsTheConfigResolvedHereInAPrivateFolderDeletedAfterSubmission() throws Exception {
+    Path job = Files.writeString(tmp.resolve("job.conf"), "input.path = /in\ntarget { column = y, task = regression }\n"
+        + "output.dir = /out\noutput.dir = ${?HOME}\"/ws\"\nspark.conf.\"spark.hadoop.fs.s3a.secret.key\" = " + SECRET + "\n");
+    List<String> sets = List.of("train.epochs=3");
+    DlpipeConfig c = ConfigLoader.load(job, sets);
+    String home = System.getenv("HOME");
+    assertEquals(home + "/ws", c.output().dir());
+    Path record = tmp.resolve("record.txt");
+    Path script = tmp.resolve("spark-submit");
+    Files.writeString(script, "#!/bin/sh\nwhile [ $# -gt 0 ]; do\n  echo \"ARG $1\" >> '" + record + "'\n"
+        + "  if [ \"$1\" = --files ]; then stat -c 'DIR %a' \"$(dirname \"$2\")\" >> '" + record + "'; stat -c 'MODE %a' \"$2\" >> '" + record + "';"
+        + " grep -c '^output.dir' \"$2\" >> '" + record + "'; cp \"$2\" '" + tmp.resolve("shipped.conf") + "'; fi\n  shift\ndone\nexit 0\n");
+    script.toFile().setExecutable(true);
+    List<String> original = List.of("run", "--conf", job.toString(), "--master", "yarn", "--set", "train.epochs=3");
+    SparkSubmitPlan plan = SparkSubmitPlan.of(List.of(script.toString()), "yarn", "cluster", "/app.jar", job, original, c);
+    assertEquals(List.of("run", "--conf", "job.conf", "--set", "train.epochs=3"), plan.appArgs());
+
+    assertEquals(0, SparkSubmitter.run(plan, Map.of()));
+
+    List<String> lines = Files.readAllLines(record);
+    int at = lines.indexOf("ARG --files");
+    assertEquals(List.of("DIR 700", "MODE 600", "0"), lines.subList(at + 1, at + 4), "a private folder, a private file, HOCON's nested form");
+    Path shipped = Path.of(lines.get(at + 4).substring("ARG ".length()));
+    assertEquals("job.conf", shipped.getFileName().toString());
+    assertFalse(Files.exists(shipped) || Files.exists(shipped.getParent()), shipped + " and its folder are deleted after submission");
+    assertFalse(String.join(" ", lines).contains(SECRET), "the secret is in the shipped file only");
+    // What the driver loads: the file as resolved here, with the same --set again, is the same configuration.
+    Path copy = tmp.resolve("shipped.conf");
+    assertTrue(Files.readString(copy).contains(home + "/ws"), Files.readString(copy));
+    assertEquals(c.resolved(), ConfigLoader.load(copy, sets).resolved());
+
+    SparkSubmitPlan client = SparkSubmitPlan.of(List.of(script.toString()), "yarn", "client", "/app.jar", job, original, c);
+    assertEquals(null, client.resolvedConf(), "a client-mode driver reads the file in this environment itself");
+  }
+
+  /** Issue 20: DLPIPE_DRIVER_MEMORY sizes a driver that spark-submit starts, as spark.driver.memory; the config's own setting wins. */
+  @Test
+  void theLaunchersDriverMemoryBecomesSparkDriverMemory() {
+    assertEquals(Map.of("spark.driver.memory", "1280m"), SparkSubmitter.launcherSettings(Map.of(), "cluster", Map.of("DLPIPE_DRIVER_MEMORY", "1280m")));
+    assertEquals(Map.of(), SparkSubmitter.launcherSettings(Map.of(), "cluster", Map.of()), "cluster mode: the cluster's spark-defaults.conf decides");
+    assertEquals(Map.of("spark.driver.memory", "4g"), SparkSubmitter.launcherSettings(Map.of(), "client", Map.of()), "client mode: the launcher's default");
+    assertEquals(Map.of(), SparkSubmitter.launcherSettings(Map.of("spark.driver.memory", "2g"), "cluster", Map.of("DLPIPE_DRIVER_MEMORY", "1280m")));
+    assertEquals("2g", SparkSubmitter.submittedConf(Map.of("spark.driver.memory", "2g"), "cluster", Map.of("DLPIPE_DRIVER_MEMORY", "1280m")).get("spark.driver.memory"));
+    ConfigException e = assertThrows(ConfigException.class, () -> SparkSubmitter.launcherSettings(Map.of(), "cluster", Map.of("DLPIPE_DRIVER_MEMORY", "lots")));
+    assertEquals("DLPIPE_DRIVER_MEMORY: expected a size such as 4g or 1536m, found 'lots'", e.getMessage());
+  }
+
+  /** Issue 20: the PII salt reaches a YARN cluster-mode driver as a secret setting, never the command line. */
+  @Test
+  void thePiiSaltTravelsInTheSecretSettingsToAYarnClusterDriver() {
+    String salt = "a-salt-of-twenty-chars";
+    DlpipeConfig c = ConfigLoader.load(null, List.of("input.path=/in", "target.column=y", "target.task=regression", "output.dir=/out", "privacy.hash-columns=[email]"),
+        Map.of("DLPIPE_PII_SALT", salt));
+    SparkSubmitPlan cluster = SparkSubmitPlan.of(List.of("spark-submit"), "yarn", "cluster", "/app.jar", null, List.of("etl"), c);
+    assertEquals(Map.of(SparkSubmitPlan.PII_SALT_CONF, salt), cluster.secretConf());
+    assertFalse(String.join(" ", cluster.command(Path.of("/tmp/p.properties"))).contains(salt));
+    assertEquals(Map.of(), SparkSubmitPlan.of(List.of("spark-submit"), "yarn", "client", "/app.jar", null, List.of("etl"), c).secretConf(),
+        "a client-mode driver has the environment");
+  }
+
   @Test
   void s3aJarsAreShippedOnlyWhenTheSubmittingSparkLacksThem() throws Exception {
     Path sparkHome = tmp.resolve("spark");

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.net.MultiLayerNet;
+import io.dlpipe.net.Network;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -21,15 +23,15 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /** The block-momentum step on the driver, its settings and their automatic values. No Spark. */
 class BlockMomentumTest {
   /** A network of three parameters (two weights and a bias), set to {@code values}. */
-  private static MultiLayerNetwork net(float... values) {
+  private static Network net(float... values) {
     MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(2).nOut(1).activation(Activation.IDENTITY).build()).build());
     net.init();
     net.setParams(Nd4j.createFromArray(values).reshape(1, 3));
-    return net;
+    return new MultiLayerNet(net);
   }
 
-  private static float[] params(MultiLayerNetwork net) {
+  private static float[] params(Network net) {
     return net.params().toFloatVector();
   }
 
@@ -39,7 +41,7 @@ class BlockMomentumTest {
 
   @Test
   void nesterovBlockMomentumFiltersEachRoundsStepAndStartsTheNextRoundAhead() {
-    MultiLayerNetwork net = net(1, 2, 3);
+    Network net = net(1, 2, 3);
     BlockMomentum bm = new BlockMomentum(averaging(0.5, 0.5, true), null);
     assertNull(bm.buffer());
 
@@ -63,7 +65,7 @@ class BlockMomentumTest {
 
   @Test
   void classicBlockMomentumStartsEachRoundAtTheModel() {
-    MultiLayerNetwork net = net(0, 0, 0);
+    Network net = net(0, 0, 0);
     BlockMomentum bm = new BlockMomentum(averaging(0.5, 1.0, false), Nd4j.createFromArray(2f, 0f, -2f).reshape(1, 3));
     bm.beforeRound(net);
     assertArrayEquals(new float[] {0, 0, 0}, params(net));
@@ -75,7 +77,7 @@ class BlockMomentumTest {
 
   @Test
   void zeroMomentumAndRateOneIsPlainAveraging() {
-    MultiLayerNetwork net = net(1, 1, 1);
+    Network net = net(1, 1, 1);
     BlockMomentum bm = new BlockMomentum(averaging(0.0, 1.0, true), null);
     for (float avg : new float[] {3, -1, 0.25f}) {
       bm.beforeRound(net);

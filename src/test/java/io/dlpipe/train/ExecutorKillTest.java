@@ -71,7 +71,7 @@ class ExecutorKillTest {
     }
     assertTrue(killer.killedPid.get() > 0, "an executor was killed during epoch 2");
     assertTrue(killer.removed.get() >= 1, "Spark saw the executor go");
-    assertEquals(3, result.provenance().epochsRun());
+    assertEquals(3, result.provenance().training().epochsRun());
     double disturbed = (double) new EvaluateJob(spark, cfg(killed)).run().metrics().get("model.auc");
     System.out.printf("executor kill: killed pid %d (executor %s); test AUC undisturbed %.6f, disturbed %.6f, difference %.6f%n",
         killer.killedPid.get(), killer.killedExecutor.get(), undisturbed, disturbed, Math.abs(disturbed - undisturbed));

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.net.Network;
+import io.dlpipe.net.SparkNetwork;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.OutputHeads;
@@ -18,9 +20,7 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingMaster;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,10 +83,10 @@ class GradientSharingClusterTest {
     TrainConfig train = TrainingMasters.resolveAuto(cfg.train(), LocalClusters.EXECUTORS, in.rows(Columns.TRAIN));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     OutputHead head = OutputHeads.forTraining(in.transform(), train, in.read(spark, Columns.TRAIN), in.layout().transform());
-    MultiLayerNetwork net = NetworkSpec.of(train).create(train, features, head);
+    Network net = Network.create(train, features, head);
     double before = Evaluator.evaluate(in.read(spark, Columns.VALIDATION), net, head, features, 1024).auc();
     TrainingMaster<?, ?> master = TrainingMasters.create(train, LocalClusters.EXECUTORS, TrainConfig.Approach.DIRECT, "");
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
+    SparkNetwork sparkNet = net.distributed(jsc, master);
     sparkNet.setListeners(List.of());
     JavaRDD<DataSet> batches = TrainJob.minibatches(in.read(spark, Columns.TRAIN), features, train.master().batchSizePerWorker(), head, null, null);
     long start = System.nanoTime();
@@ -94,7 +94,7 @@ class GradientSharingClusterTest {
       sparkNet.fit(batches);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    double after = Evaluator.evaluate(in.read(spark, Columns.VALIDATION), sparkNet.getNetwork(), head, features, 1024).auc();
+    double after = Evaluator.evaluate(in.read(spark, Columns.VALIDATION), sparkNet.network(), head, features, 1024).auc();
     System.out.printf("gradient sharing on local-cluster: validation AUC %.4f untrained, %.4f after 3 epochs; %.1f s, %.0f samples/s%n",
         before, after, seconds, 3 * in.rows(Columns.TRAIN) / seconds);
     // What the refusal in train is for: no error, and nothing learned (parameter averaging reaches > 0.78 here).

@@ -64,7 +64,7 @@ class HdfsExportTrainTest {
     new EtlJob(spark, config()).run();
     TrainResult first = new TrainJob(spark, config("train.epochs=2", "train.early-stopping.patience=0")).run(false);
     assertEquals(TrainConfig.Approach.EXPORT, first.provenance().approach());
-    assertEquals(LocalClusters.EXECUTORS, first.provenance().executors());
+    assertEquals(LocalClusters.EXECUTORS, first.provenance().training().executors());
 
     FileSystem fs = hdfs.getFileSystem();
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/prepared/_SUCCESS")));
@@ -73,10 +73,10 @@ class HdfsExportTrainTest {
     assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/model/_export")), "the exported minibatches are removed after training");
 
     TrainResult second = new TrainJob(spark, config("train.epochs=3", "train.early-stopping.patience=0")).run(false);
-    assertEquals(2, second.provenance().resumedFromEpoch());
-    assertEquals(3, second.provenance().epochsRun());
+    assertEquals(2, second.provenance().training().resumedFromEpoch());
+    assertEquals(3, second.provenance().training().epochsRun());
     assertEquals(TrainConfig.Approach.EXPORT, second.provenance().approach());
-    assertTrue(second.provenance().bestValidation().auc() > 0.78, "validation AUC " + second.provenance().bestValidation().auc());
+    assertTrue(second.provenance().training().bestValidation().auc() > 0.78, "validation AUC " + second.provenance().training().bestValidation().auc());
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/ws/credit/model/_SUCCESS")));
   }
 }

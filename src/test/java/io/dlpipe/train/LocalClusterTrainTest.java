@@ -47,13 +47,13 @@ class LocalClusterTrainTest {
         "train.workers=" + LocalClusters.EXECUTORS)).run(false);
 
     ModelProvenance p = result.provenance();
-    assertTrue(p.master().startsWith("local-cluster["), p.master());
-    assertEquals(LocalClusters.EXECUTORS, p.executors());
-    assertEquals(LocalClusters.EXECUTORS, p.workers());
+    assertTrue(p.training().master().startsWith("local-cluster["), p.training().master());
+    assertEquals(LocalClusters.EXECUTORS, p.training().executors());
+    assertEquals(LocalClusters.EXECUTORS, p.training().workers());
     assertEquals(TrainConfig.Approach.DIRECT, p.approach(), "export needs a shared file system; the local one is not");
-    assertEquals(4, p.epochsRun());
-    assertTrue(p.bestValidation().auc() > 0.78, "validation AUC " + p.bestValidation().auc());
-    assertTrue(p.executorSeconds() > 0);
+    assertEquals(4, p.training().epochsRun());
+    assertTrue(p.training().bestValidation().auc() > 0.78, "validation AUC " + p.training().bestValidation().auc());
+    assertTrue(p.timing().executorSeconds() > 0);
     String html = Files.readString(ws.resolve("model/training-stats.html"));
     assertTrue(html.contains("<html") && html.length() > 10_000, "DL4J's stats page: " + html.length() + " chars");
     assertTrue(Files.exists(ws.resolve("model/_SUCCESS")));

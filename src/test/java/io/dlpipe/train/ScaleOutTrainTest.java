@@ -11,9 +11,13 @@ import io.dlpipe.synth.Shape;
 import io.dlpipe.synth.SyntheticData;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
+import io.dlpipe.io.Json;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,7 +77,7 @@ class ScaleOutTrainTest {
     Path ws16 = workspace(tmp.resolve("sixteen"));
     TrainJob job = new TrainJob(TestSpark.get(), config(ws16, "train.workers=16", "train.epochs=" + EPOCHS, "train.averaging.method=block-momentum"));
     TrainResult sixteen = job.run(true);
-    assertEquals(16, sixteen.provenance().workers());
+    assertEquals(16, sixteen.provenance().training().workers());
     assertEquals(0.5, job.resolved().master().averaging().blockMomentum(), "auto: 1 - 1/16, capped at 0.5");
     assertEquals(EPOCHS, sixteen.history().epoch());
     double b1 = best(one);
@@ -97,7 +101,7 @@ class ScaleOutTrainTest {
 
     TrainJob second = new TrainJob(TestSpark.get(), config(ws, concat(bm, "train.epochs=2")));
     TrainResult r2 = second.run(false);
-    assertEquals(1, r2.provenance().resumedFromEpoch());
+    assertEquals(1, r2.provenance().training().resumedFromEpoch());
     assertEquals(saved, second.restoredMomentum, "the restored buffer is the saved one, value for value");
     assertEquals(List.of(1, 2), r2.history().history().stream().map(EpochRecord::epoch).toList());
     INDArray after = checkpoints.momentum(2).orElseThrow();
@@ -122,6 +126,84 @@ class ScaleOutTrainTest {
     }
     assertTrue(best(r) > 0.5, "direct block momentum learns: R² " + best(r));
     assertTrue(new Checkpoints(new Configuration(), ws.resolve("checkpoints").toString()).momentum(2).isPresent());
+  }
+
+  /**
+   * A driver killed with SIGKILL after an averaging round of its second epoch resumes from the
+   * first epoch's checkpoint with that checkpoint's momentum buffer, and finishes: the buffer is
+   * part of the checkpoint, so the killed round's momentum is not lost to a zero buffer.
+   */
+  @Test
+  void aDriverKilledAfterAnAveragingRoundResumesWithItsMomentumBuffer(@TempDir Path tmp) throws Exception {
+    Path ws = workspace(tmp);
+    // The per-round debug line of EpochRunner tells the test when a round of epoch 2 has finished.
+    Path log4j = tmp.resolve("log4j2.properties");
+    try (var in = ScaleOutTrainTest.class.getResourceAsStream("/log4j2.properties")) {
+      Files.writeString(log4j, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          + "\nlogger.rounds.name = io.dlpipe.train.EpochRunner\nlogger.rounds.level = debug\n");
+    }
+    List<String> args = List.of("input.path=" + raw, "input.format=csv", "target.column=Sale_Price", "target.task=regression", "output.dir=" + ws,
+        "spark.master=local[2]", "evaluate.baseline=false", "train.early-stopping.patience=0", "train.average-epochs=1", "train.workers=4",
+        "train.averaging.method=block-momentum", "train.epochs=2");
+    Path checkpoint1 = ws.resolve("checkpoints/epoch-000001/_SUCCESS");
+    Path firstLog = tmp.resolve("first.log");
+    Process first = driver(args, log4j, firstLog);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+    while (!Files.exists(checkpoint1) && first.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    long roundsOfEpoch1 = rounds(firstLog);
+    while (rounds(firstLog) == roundsOfEpoch1 && first.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(first.isAlive(), "the driver must still be training when it is killed:\n" + Files.readString(firstLog));
+    first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no cleanup
+    long rounds = rounds(firstLog);
+    assertTrue(rounds > roundsOfEpoch1 && roundsOfEpoch1 >= 2, "killed after round " + rounds + ", epoch 1 had " + roundsOfEpoch1);
+    Checkpoints checkpoints = new Checkpoints(new Configuration(), ws.resolve("checkpoints").toString());
+    assertEquals(1, checkpoints.latest().orElseThrow().epoch(), "killed inside epoch 2, after one of its rounds");
+    INDArray saved = checkpoints.momentum(1).orElseThrow();
+    assertTrue(saved.norm2Number().doubleValue() > 0, "epoch 1's buffer moved");
+
+    Path secondLog = tmp.resolve("second.log");
+    Process second = driver(args, log4j, secondLog);
+    assertTrue(second.waitFor(600, TimeUnit.SECONDS));
+    String log = Files.readString(secondLog);
+    assertEquals(0, second.exitValue(), log);
+    assertTrue(log.contains("TrainJob: resumed from epoch 1 ("), log);
+    assertTrue(log.contains("Block momentum: the momentum buffer of epoch 1 restored"), log);
+    assertEquals(saved, checkpoints.momentum(1).orElseThrow(), "the resumed run read epoch 1's buffer and left it as it was");
+    assertEquals(2, Json.MAPPER.readTree(ws.resolve("model/model.json").toFile()).get("epochs_run").asInt());
+    INDArray after = checkpoints.momentum(2).orElseThrow();
+    assertNotEquals(saved, after, "epoch 2 carried the buffer on");
+  }
+
+  /** Averaging rounds a driver's debug log has reported so far. */
+  private static long rounds(Path log) throws Exception {
+    if (!Files.exists(log)) {
+      return 0;
+    }
+    try (var lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains("EpochRunner: round ")).count();
+    }
+  }
+
+  /** {@code dlpipe train --set ...} in a JVM of its own, as a scheduler would start it. */
+  private static Process driver(List<String> sets, Path log4j, Path log) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
+        "-Dlog4j2.configurationFile=" + log4j));
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--add-opens")) {
+        cmd.add(arg);
+      }
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.dlpipe.cli.Main", "train"));
+    for (String s : sets) {
+      cmd.addAll(List.of("--set", s));
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return pb.start();
   }
 
   private static String[] concat(String[] a, String... b) {

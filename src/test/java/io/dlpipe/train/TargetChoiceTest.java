@@ -79,7 +79,7 @@ class TargetChoiceTest {
         "train.epochs=3", "train.target-trial.epochs=2", "train.target-trial.rows=1000", "evaluate.baselines=[]");
     new EtlJob(TestSpark.get(), cfg).run();
     TrainResult r = new TrainJob(TestSpark.get(), cfg).run(true);
-    TargetChoice choice = r.provenance().targetChoice();
+    TargetChoice choice = r.provenance().decoding().targetChoice();
     assertEquals(List.of("standardize", "log1p", "poisson"), List.copyOf(choice.validationR2().keySet()));
     assertEquals(Map.of("standardize", 0.0773, "log1p", 0.1324, "poisson", 0.1261), round(choice.validationR2()));
     // log1p scores 0.0551 above standardize on validation, more than the 0.01 margin: it is trained.
@@ -99,7 +99,7 @@ class TargetChoiceTest {
     // The same prepared data with the choice made by hand: nothing to try, nothing recorded.
     TrainResult fixed = new TrainJob(TestSpark.get(), TestData.config(tmp.resolve("counts.csv").toString(), "csv", "visits", "regression", ws,
         "spark.master=local[2]", "train.epochs=1", "train.loss=poisson", "evaluate.baselines=[]")).run(true);
-    assertNull(fixed.provenance().targetChoice());
+    assertNull(fixed.provenance().decoding().targetChoice());
     assertEquals(OutputLoss.SOFTPLUS_POISSON, fixed.provenance().head().output());
   }
 }

@@ -7,6 +7,7 @@ import io.dlpipe.ConfigException;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.net.MlpSpec;
 import io.dlpipe.head.BinaryHead;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.RegressionHead;
@@ -64,7 +65,7 @@ class TrainConfigTest {
   void theArticleModelIsOneDenseReluLayerAndALinearMseOutputWithAdam() {
     DlpipeConfig cfg = ConfigLoader.load(TestData.projectDir().resolve("conf/examples/ames-article.conf"), List.of());
     OutputHead head = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1);
-    MultiLayerConfiguration conf = NetworkSpec.of(cfg.train()).configuration(cfg.train(), 10, head);
+    MultiLayerConfiguration conf = new MlpSpec().configuration(cfg.train(), 10, head);
     assertEquals(2, conf.getConfs().size());
     DenseLayer hidden = (DenseLayer) conf.getConf(0).getLayer();
     assertEquals(10, hidden.getNIn());
@@ -82,7 +83,7 @@ class TrainConfigTest {
     DlpipeConfig cfg = load("target.task=classification", "train.model.batch-normalization=true", "train.model.dropout=0.2",
         "train.model.classification-output=sigmoid", "train.updater.type=nesterovs", "train.model.hidden-layers=[8, 4]");
     OutputHead head = new BinaryHead(List.of("a", "b"), new double[] {1, 1}, true, 0.5, null);
-    MultiLayerConfiguration conf = NetworkSpec.of(cfg.train()).configuration(cfg.train(), 5, head);
+    MultiLayerConfiguration conf = new MlpSpec().configuration(cfg.train(), 5, head);
     List<String> kinds = conf.getConfs().stream().map(c -> c.getLayer().getClass().getSimpleName()).toList();
     assertEquals(List.of("DenseLayer", "BatchNormalization", "ActivationLayer", "DenseLayer", "BatchNormalization",
         "ActivationLayer", "OutputLayer"), kinds);

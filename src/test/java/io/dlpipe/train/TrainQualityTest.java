@@ -52,7 +52,7 @@ class TrainQualityTest {
     double linearR2 = new RegressionEvaluator().setLabelCol(Columns.LABEL).setMetricName("r2").evaluate(ols.transform(vectors(test)));
 
     System.out.printf("ames test R2: network %.4f vs linear %.4f (best epoch %d of %d)%n", net.r2(), linearR2,
-        result.provenance().bestEpoch(), result.provenance().epochsRun());
+        result.provenance().bestEpoch(), result.provenance().training().epochsRun());
     assertEquals(in.rows(Columns.TEST), net.rows());
     // On piecewise-linear features (the default encoding) least squares is a strong peer (0.89 here)
     // and the network no longer beats it (docs/QUALITY.md); what is checked is the network's own
@@ -73,7 +73,7 @@ class TrainQualityTest {
     PreparedInput in = PreparedInput.open(new io.dlpipe.io.HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
     EvalMetrics test = Evaluator.evaluate(in.read(spark, Columns.TEST), result.network(), result.head(), in.transform().featureCount(), 1024);
     System.out.printf("credit test AUC %.4f, accuracy %.4f (best epoch %d of %d)%n", test.auc(), test.accuracy(),
-        result.provenance().bestEpoch(), result.provenance().epochsRun());
+        result.provenance().bestEpoch(), result.provenance().training().epochsRun());
     assertEquals(in.rows(Columns.TEST), test.rows());
     assertTrue(test.auc() >= 0.80, "test AUC " + test.auc());
 
@@ -98,7 +98,7 @@ class TrainQualityTest {
     assertEquals(state.epoch(), json.get("epochs_run").asInt());
     assertEquals(state.bestEpoch(), json.get("best_epoch").asInt());
     assertEquals(metric, json.get("main_metric").asText());
-    List<Integer> averaged = result.provenance().averagedEpochs();
+    List<Integer> averaged = result.provenance().training().averagedEpochs();
     io.dlpipe.config.TrainConfig.EarlyStoppingMetric watched = "main".equals(json.get("config").get("train").get("early-stopping").get("metric").asText())
         ? io.dlpipe.config.TrainConfig.EarlyStoppingMetric.MAIN : io.dlpipe.config.TrainConfig.EarlyStoppingMetric.LOSS;
     if (averaged == null) {
@@ -106,7 +106,7 @@ class TrainQualityTest {
       assertTrue(!json.has("averaged_epochs"), json.toString());
     } else {
       // The average was kept because it scored at least as well on validation as the best epoch alone.
-      int k = result.provenance().config().get("train").get("average-epochs").asInt();
+      int k = result.provenance().build().config().get("train").get("average-epochs").asInt();
       assertEquals(Checkpoints.best(state, k, watched), averaged);
       assertEquals(averaged.toString(), json.get("averaged_epochs").toString().replace(",", ", "));
       double score = watched == io.dlpipe.config.TrainConfig.EarlyStoppingMetric.LOSS ? json.get("best_validation").get("loss").asDouble()
@@ -119,7 +119,7 @@ class TrainQualityTest {
     }
     assertEquals("3.5.9", json.get("versions").get("spark").asText());
     assertEquals("1.0.0-M2", json.get("versions").get("dl4j").asText());
-    assertEquals(result.provenance().rows().get("train"), json.get("rows").get("train").asLong());
+    assertEquals(result.provenance().data().rows().get("train"), json.get("rows").get("train").asLong());
 
     List<String> csv = Files.readAllLines(model.resolve("training-history.csv"));
     assertEquals("epoch,train_loss,val_loss,val_" + metric + ",samples_per_s,seconds", csv.get(0));
@@ -127,7 +127,7 @@ class TrainQualityTest {
     assertTrue(csv.get(1).startsWith("1,"), csv.get(1));
     // the newest checkpoint and those of the train.average-epochs best epochs are kept, no other
     // (beside model/, so that model/ is replaced whole)
-    int keep = result.provenance().config().get("train").get("average-epochs").asInt();
+    int keep = result.provenance().build().config().get("train").get("average-epochs").asInt();
     try (var dirs = Files.list(model.resolveSibling("checkpoints"))) {
       List<String> names = dirs.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("epoch-")).sorted().toList();
       java.util.TreeSet<Integer> expected = new java.util.TreeSet<>(Checkpoints.best(state, keep, watched));

@@ -37,16 +37,16 @@ class TrainResumeTest {
     Path ws = tmp.resolve("ws");
     TrainFixtures.prepare("credit", ws);
     TrainResult two = new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=2")).run(false);
-    assertNull(two.provenance().resumedFromEpoch());
+    assertNull(two.provenance().training().resumedFromEpoch());
     assertEquals(2, two.history().epoch());
 
     TrainResult three = new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=3")).run(false);
-    assertEquals(2, three.provenance().resumedFromEpoch());
+    assertEquals(2, three.provenance().training().resumedFromEpoch());
     assertEquals(List.of(1, 2, 3), three.history().history().stream().map(EpochRecord::epoch).toList());
     assertEquals(two.history().history(), three.history().history().subList(0, 2), "the first two epochs come from the checkpoint");
 
     TrainResult fresh = new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=1")).run(true);
-    assertNull(fresh.provenance().resumedFromEpoch());
+    assertNull(fresh.provenance().training().resumedFromEpoch());
     assertEquals(1, fresh.history().epoch());
     assertEquals(List.of("_dlpipe.json", "epoch-000001"), list(ws.resolve("checkpoints")));
   }

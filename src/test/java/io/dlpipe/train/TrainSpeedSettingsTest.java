@@ -10,6 +10,7 @@ import io.dlpipe.ConfigException;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
+import io.dlpipe.net.MlpSpec;
 import io.dlpipe.head.RegressionHead;
 import io.dlpipe.submit.SparkSubmitPlan;
 import java.util.ArrayList;
@@ -126,7 +127,8 @@ class TrainSpeedSettingsTest {
     assertEquals(new FixedSchedule(0.001), LearningRates.schedule(train("train.batch-size-per-worker=32"), 0));
 
     // workers, evaluation and checkpoints rebuild the network from its JSON
-    MultiLayerNetwork net = NetworkSpec.of(t).create(t, 3, new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1));
+    MultiLayerNetwork net = new MultiLayerNetwork(new MlpSpec().configuration(t, 3, new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1)));
+    net.init();
     net.setLearningRate(s);
     MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(net.getLayerWiseConfigurations().toJson());
     assertEquals(s, ((Adam) ((BaseLayer) back.getConf(0).getLayer()).getIUpdater()).getLearningRateSchedule());

@@ -110,7 +110,7 @@ class TunerTest {
     Map<String, Object> drawn = Tuner.draw(cfg.tune(), 2);
     TrainConfig t = ConfigLoader.withValues(cfg, drawn).train();
     OutputHead head = OutputHeads.forTraining(in.transform(), t, train, in.layout().transform());
-    TrialTask.Result local = TrialTask.of(2, TrainingMasters.resolveAuto(t, 1, in.rows(Columns.TRAIN)), features, head)
+    TrialTask.Result local = TrialTask.of(2, TrainPlan.resolve(t, 1, in.rows(Columns.TRAIN)), features, head)
         .run(rows(train), rows(validation));
     Tuner.Trial second = trials.get(1);
     assertEquals(drawn, second.values());

@@ -56,9 +56,9 @@ class YarnSubmissionTest {
   @Test
   void theSubmissionTagJoinsTheUsersTags() {
     Map<String, String> conf = new LinkedHashMap<>(Map.of("spark.yarn.tags", "dlpipe,credit"));
-    SparkSubmitPlan plan = new SparkSubmitPlan(List.of("spark-submit"), "yarn", "cluster", "app.jar", Path.of("job.conf"), List.of("run"), conf, Map.of());
+    SparkSubmitPlan plan = new SparkSubmitPlan(List.of("spark-submit"), "yarn", "cluster", "app.jar", Path.of("job.conf"), List.of("run"), conf, Map.of(), null);
     assertEquals("dlpipe,credit,dlpipe-submission-1", YarnSubmission.tagged(plan, "dlpipe-submission-1").sparkConf().get("spark.yarn.tags"));
-    SparkSubmitPlan untagged = new SparkSubmitPlan(List.of("spark-submit"), "yarn", "cluster", "app.jar", null, List.of("run"), Map.of(), Map.of());
+    SparkSubmitPlan untagged = new SparkSubmitPlan(List.of("spark-submit"), "yarn", "cluster", "app.jar", null, List.of("run"), Map.of(), Map.of(), null);
     assertEquals("dlpipe-submission-1", YarnSubmission.tagged(untagged, "dlpipe-submission-1").sparkConf().get("spark.yarn.tags"));
   }
 }

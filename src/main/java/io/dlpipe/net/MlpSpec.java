@@ -1,13 +1,17 @@
-package io.dlpipe.train;
+package io.dlpipe.net;
 
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.OutputHead;
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -24,7 +28,23 @@ import org.nd4j.linalg.learning.config.Sgd;
  */
 public final class MlpSpec implements NetworkSpec {
   @Override
+  public Network create(TrainConfig train, int featureCount, OutputHead head) {
+    MultiLayerNetwork net = new MultiLayerNetwork(configuration(train, featureCount, head));
+    net.init();
+    return new MultiLayerNet(net);
+  }
+
+  /** The network configuration: hidden layers in a list, then the head's output layer. */
   public MultiLayerConfiguration configuration(TrainConfig train, int featureCount, OutputHead head) {
+    NeuralNetConfiguration.ListBuilder list = base(train).list();
+    List<Layer> hidden = hidden(train.model(), featureCount);
+    hidden.forEach(list::layer);
+    list.layer(output(train.model(), head, hidden.isEmpty() ? featureCount : lastWidth(train.model()), !hidden.isEmpty()).build());
+    return list.build();
+  }
+
+  /** The settings every layer shares: seed, updater, weight initialization and the penalties. */
+  static NeuralNetConfiguration.Builder base(TrainConfig train) {
     TrainConfig.Model m = train.model();
     NeuralNetConfiguration.Builder builder =
         new NeuralNetConfiguration.Builder()
@@ -36,7 +56,16 @@ public final class MlpSpec implements NetworkSpec {
       // DL4J's WeightDecay scales by the learning rate (AdamW); weights only, like l2, which the config keeps at 0 beside it.
       builder.weightDecay(m.weightDecay());
     }
-    NeuralNetConfiguration.ListBuilder list = builder.list();
+    return builder;
+  }
+
+  /**
+   * The hidden layers, input side first: per width a dense layer with the activation, or dense
+   * (linear, no bias), batch normalization and the activation. Dropout is on the inputs of every
+   * dense layer but the first, so it drops hidden outputs and never raw features.
+   */
+  static List<Layer> hidden(TrainConfig.Model m, int featureCount) {
+    List<Layer> layers = new ArrayList<>();
     Activation act = activation(m.activation());
     double retain = 1.0 - m.dropout();
     int nIn = featureCount;
@@ -47,22 +76,34 @@ public final class MlpSpec implements NetworkSpec {
         dense.dropOut(retain); // DL4J takes the retain probability
       }
       if (m.batchNormalization()) {
-        list.layer(dense.activation(Activation.IDENTITY).hasBias(false).build());
-        list.layer(new BatchNormalization.Builder().nIn(width).nOut(width).build());
-        list.layer(new ActivationLayer.Builder().activation(act).build());
+        layers.add(dense.activation(Activation.IDENTITY).hasBias(false).build());
+        layers.add(new BatchNormalization.Builder().nIn(width).nOut(width).build());
+        layers.add(new ActivationLayer.Builder().activation(act).build());
       } else {
-        list.layer(dense.activation(act).build());
+        layers.add(dense.activation(act).build());
       }
       nIn = width;
       first = false;
     }
+    return layers;
+  }
+
+  /** The width of the last hidden layer. */
+  static int lastWidth(TrainConfig.Model m) {
+    return m.hiddenLayers().get(m.hiddenLayers().size() - 1);
+  }
+
+  /**
+   * The head's output layer over {@code nIn} inputs; with dropout on those inputs when they are a
+   * hidden layer's ({@code dropHidden}) and dropout is on.
+   */
+  static OutputLayer.Builder output(TrainConfig.Model m, OutputHead head, int nIn, boolean dropHidden) {
     OutputLayer.Builder out = head.outputLayer();
     out.nIn(nIn).weightInit(WeightInit.XAVIER);
-    if (!first && m.dropout() > 0) {
-      out.dropOut(retain);
+    if (dropHidden && m.dropout() > 0) {
+      out.dropOut(1.0 - m.dropout());
     }
-    list.layer(out.build());
-    return list.build();
+    return out;
   }
 
   /** The DL4J updater at a given learning rate. */

@@ -8,7 +8,6 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
-import com.typesafe.config.ConfigValueType;
 import io.dlpipe.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +146,12 @@ public final class ConfigLoader {
     }
     // The salt was read from the environment when base was loaded; a trial reuses it.
     return build(c, Map.of(PrivacyConfig.SALT_ENV, base.privacy().salt()));
+  }
+
+  /** {@code base} with the typed {@code values} replacing its own, validated like any other config. */
+  public static DlpipeConfig withValues(DlpipeConfig base, Overrides values) {
+    // The salt was read from the environment when base was loaded; the derived config reuses it.
+    return build(values.replace(base.resolved(), base.masker()), Map.of(PrivacyConfig.SALT_ENV, base.privacy().salt()));
   }
 
   /** The built-in defaults, unresolved-free and with required keys as nulls. */

@@ -1,11 +1,13 @@
 package io.dlpipe.config;
 
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,32 +35,54 @@ public final class ConfigurationReference {
   public static String render() {
     StringBuilder md = new StringBuilder();
     md.append(HEADER.replace("{regenerate}", REGENERATE));
-    Map<String, List<Setting<?>>> sections = new LinkedHashMap<>();
+    // Section (train) -> group (train, or a sub-object such as train.model) -> rows, in the defaults file's order.
+    Map<String, Map<String, List<Setting<?>>>> sections = new LinkedHashMap<>();
     for (Setting<?> s : Settings.all()) {
-      sections.computeIfAbsent(s.section(), k -> new java.util.ArrayList<>()).add(s);
+      List<String> parts = ConfigUtil.splitPath(s.key());
+      String group = parts.size() > 2 ? ConfigUtil.joinPath(parts.subList(0, 2)) : s.section();
+      sections.computeIfAbsent(s.section(), k -> new LinkedHashMap<>()).computeIfAbsent(group, k -> new ArrayList<>()).add(s);
     }
-    for (Map.Entry<String, List<Setting<?>>> section : sections.entrySet()) {
-      md.append("\n## ").append(section.getKey()).append("\n\n");
-      String about = Setting.Defaults.comment(section.getKey());
-      if (!about.isEmpty()) {
-        md.append(about).append("\n\n");
-      }
-      md.append("| Key | Kind | Valid values | Default | Description |\n");
-      md.append("|---|---|---|---|---|\n");
-      for (Setting<?> s : section.getValue()) {
-        md.append("| `").append(s.key()).append("` | ")
-            .append(s.kind().label()).append(" | ")
-            .append(cell(s.expected())).append(" | ")
-            .append(cell(defaultText(s))).append(" | ")
-            .append(cell(s.doc())).append(" |\n");
+    for (Map.Entry<String, Map<String, List<Setting<?>>>> section : sections.entrySet()) {
+      heading(md, "## ", section.getKey());
+      for (Map.Entry<String, List<Setting<?>>> group : section.getValue().entrySet()) {
+        if (!group.getKey().equals(section.getKey())) {
+          heading(md, "### ", group.getKey());
+        }
+        table(md, group.getValue());
       }
     }
     return md.toString();
   }
 
+  /** A heading and, when the object at {@code path} has a comment in the defaults file, that comment. */
+  private static void heading(StringBuilder md, String level, String path) {
+    md.append("\n").append(level).append(path).append("\n\n");
+    String about = Setting.Defaults.comment(path);
+    if (!about.isEmpty()) {
+      md.append(prose(about)).append("\n\n");
+    }
+  }
+
+  private static void table(StringBuilder md, List<Setting<?>> rows) {
+    md.append("| Key | Kind | Valid values | Default | Description |\n");
+    md.append("|---|---|---|---|---|\n");
+    for (Setting<?> s : rows) {
+      md.append("| `").append(s.key()).append("` | ")
+          .append(s.kind().label()).append(" | ")
+          .append(cell(prose(s.expected()))).append(" | ")
+          .append(cell(defaultText(s))).append(" | ")
+          .append(cell(prose(s.doc()))).append(" |\n");
+    }
+  }
+
   private static String defaultText(Setting<?> s) {
     ConfigValue v = Setting.Defaults.valueAt(s.key());
     return v == null ? "" : "`" + v.render(ConfigRenderOptions.concise()) + "`";
+  }
+
+  /** Text outside code: {@code <output.dir>} must show, not read as an HTML tag. */
+  private static String prose(String text) {
+    return text.replace("<", "&lt;").replace(">", "&gt;");
   }
 
   /** Text fit for one table cell: no newline, no bare column separator. */

@@ -54,17 +54,29 @@ public final class Overrides {
     return Collections.unmodifiableMap(values);
   }
 
-  /** The values as one HOCON layer; a secret's value never appears in an origin. */
+  /** The values as one HOCON layer, merged into the layers below it as a {@code --set} is. */
   Config toConfig(SecretMasker masker) {
     Config layer = ConfigFactory.empty();
     for (Map.Entry<Setting<?>, Object> e : values.entrySet()) {
-      String key = e.getKey().key();
-      Object plain = plain(e.getValue());
-      String shown = masker.isSecret(key) ? SecretMasker.MASK : ConfigValueFactory.fromAnyRef(plain).render(ConfigRenderOptions.concise());
-      ConfigValue v = ConfigValueFactory.fromAnyRef(plain, source + " setting " + key + "=" + shown);
-      layer = v.atPath(key).withFallback(layer);
+      layer = value(e.getKey(), e.getValue(), masker).atPath(e.getKey().key()).withFallback(layer);
     }
     return layer;
+  }
+
+  /** {@code base} with each value replacing the one at its key (an object is replaced, not merged). */
+  Config replace(Config base, SecretMasker masker) {
+    Config c = base;
+    for (Map.Entry<Setting<?>, Object> e : values.entrySet()) {
+      c = c.withValue(e.getKey().key(), value(e.getKey(), e.getValue(), masker));
+    }
+    return c;
+  }
+
+  /** One value, its origin naming the source; a secret's value never appears in an origin. */
+  private ConfigValue value(Setting<?> setting, Object value, SecretMasker masker) {
+    Object plain = plain(value);
+    String shown = masker.isSecret(setting.key()) ? SecretMasker.MASK : ConfigValueFactory.fromAnyRef(plain).render(ConfigRenderOptions.concise());
+    return ConfigValueFactory.fromAnyRef(plain, source + " setting " + setting.key() + "=" + shown);
   }
 
   /** {@code value} as the plain Java HOCON builds from: enums as their kebab-case names, arrays as lists. */

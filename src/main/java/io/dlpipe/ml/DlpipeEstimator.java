@@ -1,16 +1,16 @@
 package io.dlpipe.ml;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.typesafe.config.Config;
 import io.dlpipe.ConfigException;
 import io.dlpipe.DataException;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.InputFormat;
+import io.dlpipe.config.Overrides;
+import io.dlpipe.config.Settings;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.etl.EtlResult;
 import io.dlpipe.eval.BundleScorer;
 import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.io.Json;
 import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.workspace.OutputGuard;
 import io.dlpipe.workspace.OutputKind;
@@ -38,7 +38,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
@@ -71,33 +70,39 @@ import org.slf4j.LoggerFactory;
  * CrossValidator}); {@link #validationFraction()} of the rows go to the validation split that
  * early stopping watches.
  */
-public final class DlpipeEstimator extends Estimator<DlpipeModel> implements DefaultParamsWritable {
+public final class DlpipeEstimator extends Estimator<DlpipeModel> implements DlpipeParams, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(DlpipeEstimator.class);
-  private static final Config DEFAULTS = ConfigLoader.defaults();
-
-  private final String uid;
-  private final Param<String> labelCol;
-  private final Param<String> task;
-  private final StringArrayParam featuresCols;
-  private final StringArrayParam classes;
-  private final IntParam epochs;
   /** The test share of the split behind {@link #fit}; see {@code config}. */
   static final double ESTIMATOR_TEST_SHARE = 1e-6;
 
-  private final IntParam batchSize;
-  private final IntArrayParam hiddenLayers;
-  private final DoubleParam learningRate;
-  private final LongParam seed;
-  private final IntParam patience;
-  private final IntParam workers;
-  private final DoubleParam validationFraction;
-  private final DoubleParam maxRejectRatio;
-  private final Param<String> quarantinePath;
-  private final Param<String> workDir;
-  private final StringArrayParam settings;
-  private final IntParam scoringBatchSize;
-  private final Param<String> errorCol;
+  // Each Param once: bound to its setting (doc, checks and default from the settings table), or its own.
+  private static final ParamSpec LABEL_COL = ParamSpec.of("labelCol", Settings.TARGET_COLUMN);
+  private static final ParamSpec TASK = ParamSpec.of("task", Settings.TARGET_TASK);
+  private static final ParamSpec FEATURES_COLS =
+      ParamSpec.textArray("featuresCols", "the input columns to learn from; empty: every column but the label (roles are inferred as in the CLI)");
+  private static final ParamSpec CLASSES = ParamSpec.of("classes", Settings.TARGET_CLASSES);
+  private static final ParamSpec EPOCHS = ParamSpec.of("epochs", Settings.TRAIN_EPOCHS);
+  private static final ParamSpec BATCH_SIZE = ParamSpec.of("batchSize", Settings.TRAIN_BATCH_SIZE_PER_WORKER);
+  private static final ParamSpec HIDDEN_LAYERS = ParamSpec.of("hiddenLayers", Settings.TRAIN_MODEL_HIDDEN_LAYERS);
+  private static final ParamSpec LEARNING_RATE = ParamSpec.of("learningRate", Settings.TRAIN_UPDATER_LEARNING_RATE);
+  private static final ParamSpec SEED = ParamSpec.of("seed", Settings.TRAIN_SEED);
+  private static final ParamSpec PATIENCE = ParamSpec.of("patience", Settings.TRAIN_EARLY_STOPPING_PATIENCE);
+  private static final ParamSpec WORKERS = ParamSpec.of("workers", Settings.TRAIN_WORKERS);
+  private static final ParamSpec VALIDATION_FRACTION = ParamSpec.of("validationFraction", Settings.ETL_SPLIT_VALIDATION);
+  private static final ParamSpec MAX_REJECT_RATIO = ParamSpec.of("maxRejectRatio", Settings.ETL_MAX_REJECT_RATIO);
+  private static final ParamSpec QUARANTINE_PATH = ParamSpec.text("quarantinePath",
+      "where the rows that cannot be used are written with their reason (Parquet: raw, reason, detail, source_file); empty: <workDir>/prepared/quarantine", "");
+  private static final ParamSpec WORK_DIR = ParamSpec.text("workDir", "the workspace of the ETL and train jobs, on a file system every executor shares;"
+      + " empty: a new folder under java.io.tmpdir, whose prepared splits are removed after fit", "");
+  private static final ParamSpec SETTINGS =
+      ParamSpec.textArray("settings", "any other dlpipe setting as key=value, as with --set (e.g. etl.clip.enabled=true); it wins over the params");
+  /** Every Param of the estimator: its own, then those it shares with the model. */
+  private static final List<ParamSpec> SPECS = concat(List.of(LABEL_COL, TASK, FEATURES_COLS, CLASSES, EPOCHS, BATCH_SIZE, HIDDEN_LAYERS,
+      LEARNING_RATE, SEED, PATIENCE, WORKERS, VALIDATION_FRACTION, MAX_REJECT_RATIO, QUARANTINE_PATH, WORK_DIR, SETTINGS), DlpipeParams.SHARED);
+
+  private final String uid;
+  private final DlpipeParams.Declared declared;
 
   public DlpipeEstimator() {
     this(Identifiable.randomUID("dlpipe"));
@@ -105,49 +110,14 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
 
   public DlpipeEstimator(String uid) {
     this.uid = uid;
-    labelCol = new Param<>(this, "labelCol", "the column to predict (target.column); required");
-    task = new Param<>(this, "task", "regression | classification (target.task); required",
-        ParamValidators.inArray(new String[] {"regression", "classification"}));
-    featuresCols = new StringArrayParam(this, "featuresCols", "the input columns to learn from; empty: every column but the label (roles are inferred as in the CLI)");
-    classes = new StringArrayParam(this, "classes", "classification: the labels in index order (target.classes); empty: the sorted distinct labels");
-    epochs = new IntParam(this, "epochs", "the most passes over the data (train.epochs); early stopping may end sooner", ParamValidators.gtEq(1));
-    batchSize = new IntParam(this, "batchSize", "rows per minibatch each worker fits (train.batch-size-per-worker; 0: automatic, as in the CLI)", ParamValidators.gtEq(0));
-    hiddenLayers = new IntArrayParam(this, "hiddenLayers", "the width of each hidden layer, input side first (train.model.hidden-layers); empty: a linear model");
-    learningRate = new DoubleParam(this, "learningRate", "the optimizer's initial learning rate (train.updater.learning-rate)", ParamValidators.gt(0.0));
-    seed = new LongParam(this, "seed", "seeds weight initialization and DL4J's data splitting (train.seed)");
-    patience = new IntParam(this, "patience", "epochs without improvement before early stopping; 0: never (train.early-stopping.patience)", ParamValidators.gtEq(0));
-    workers = new IntParam(this, "workers", "parallel training workers; 0: Spark's default parallelism (train.workers)", ParamValidators.gtEq(0));
-    validationFraction = new DoubleParam(this, "validationFraction", "share of the rows held out for validation after every epoch (etl.split.validation)",
-        ParamValidators.inRange(0.0, 1.0, false, false));
-    maxRejectRatio = new DoubleParam(this, "maxRejectRatio", "fail when more than this share of the rows is quarantined (etl.max-reject-ratio)",
-        ParamValidators.inRange(0.0, 1.0, true, true));
-    quarantinePath = new Param<>(this, "quarantinePath", "where the rows that cannot be used are written with their reason (Parquet: raw, reason, detail, source_file); empty: <workDir>/prepared/quarantine");
-    workDir = new Param<>(this, "workDir", "the workspace of the ETL and train jobs, on a file system every executor shares; empty: a new folder under java.io.tmpdir, whose prepared splits are removed after fit");
-    settings = new StringArrayParam(this, "settings", "any other dlpipe setting as key=value, as with --set (e.g. etl.clip.enabled=true)");
-    scoringBatchSize = new IntParam(this, "scoringBatchSize", "rows per forward pass when the model scores (evaluate.batch-size)", ParamValidators.gtEq(1));
-    errorCol = new Param<>(this, "errorCol", "the model's output column with the reason a row could not be scored; empty: none");
-
-    setDefault(featuresCols, new String[0]);
-    setDefault(classes, new String[0]);
-    setDefault(epochs, DEFAULTS.getInt("train.epochs"));
-    setDefault(batchSize, DEFAULTS.getInt("train.batch-size-per-worker"));
-    setDefault(hiddenLayers, DEFAULTS.getIntList("train.model.hidden-layers").stream().mapToInt(Integer::intValue).toArray());
-    setDefault(learningRate, DEFAULTS.getDouble("train.updater.learning-rate"));
-    setDefault(seed, DEFAULTS.getLong("train.seed"));
-    setDefault(patience, DEFAULTS.getInt("train.early-stopping.patience"));
-    setDefault(workers, DEFAULTS.getInt("train.workers"));
-    setDefault(validationFraction, DEFAULTS.getDouble("etl.split.validation"));
-    setDefault(maxRejectRatio, DEFAULTS.getDouble("etl.max-reject-ratio"));
-    setDefault(quarantinePath, "");
-    setDefault(workDir, "");
-    setDefault(settings, new String[0]);
-    setDefault(scoringBatchSize, DEFAULTS.getInt("evaluate.batch-size"));
-    setDefault(errorCol, "dlpipe_error");
+    declared = new DlpipeParams.Declared(this, SPECS);
+    declared.defaults().forEach(this::setDefault);
   }
 
-  /** The CLI's built-in defaults (dlpipe-defaults.conf), the one source of every param's default. */
-  static Config defaults() {
-    return DEFAULTS;
+  private static List<ParamSpec> concat(List<ParamSpec> a, List<ParamSpec> b) {
+    List<ParamSpec> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
   }
 
   @Override
@@ -155,67 +125,68 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
     return uid;
   }
 
+  @Override
+  public <P extends Param<?>> P param(ParamSpec spec) {
+    return declared.get(spec);
+  }
+
   // Params: Spark ML discovers them through these public no-argument methods.
-  public Param<String> labelCol() { return labelCol; }
-  public Param<String> task() { return task; }
-  public StringArrayParam featuresCols() { return featuresCols; }
-  public StringArrayParam classes() { return classes; }
-  public IntParam epochs() { return epochs; }
-  public IntParam batchSize() { return batchSize; }
-  public IntArrayParam hiddenLayers() { return hiddenLayers; }
-  public DoubleParam learningRate() { return learningRate; }
-  public LongParam seed() { return seed; }
-  public IntParam patience() { return patience; }
-  public IntParam workers() { return workers; }
-  public DoubleParam validationFraction() { return validationFraction; }
-  public DoubleParam maxRejectRatio() { return maxRejectRatio; }
-  public Param<String> quarantinePath() { return quarantinePath; }
-  public Param<String> workDir() { return workDir; }
-  public StringArrayParam settings() { return settings; }
-  public IntParam scoringBatchSize() { return scoringBatchSize; }
-  public Param<String> errorCol() { return errorCol; }
+  public Param<String> labelCol() { return param(LABEL_COL); }
+  public Param<String> task() { return param(TASK); }
+  public StringArrayParam featuresCols() { return param(FEATURES_COLS); }
+  public StringArrayParam classes() { return param(CLASSES); }
+  public IntParam epochs() { return param(EPOCHS); }
+  public IntParam batchSize() { return param(BATCH_SIZE); }
+  public IntArrayParam hiddenLayers() { return param(HIDDEN_LAYERS); }
+  public DoubleParam learningRate() { return param(LEARNING_RATE); }
+  public LongParam seed() { return param(SEED); }
+  public IntParam patience() { return param(PATIENCE); }
+  public IntParam workers() { return param(WORKERS); }
+  public DoubleParam validationFraction() { return param(VALIDATION_FRACTION); }
+  public DoubleParam maxRejectRatio() { return param(MAX_REJECT_RATIO); }
+  public Param<String> quarantinePath() { return param(QUARANTINE_PATH); }
+  public Param<String> workDir() { return param(WORK_DIR); }
+  public StringArrayParam settings() { return param(SETTINGS); }
 
-  public DlpipeEstimator setLabelCol(String v) { set(labelCol, v); return this; }
-  public DlpipeEstimator setTask(String v) { set(task, v); return this; }
-  public DlpipeEstimator setFeaturesCols(String... v) { set(featuresCols, v); return this; }
-  public DlpipeEstimator setClasses(String... v) { set(classes, v); return this; }
-  public DlpipeEstimator setEpochs(int v) { set(epochs, v); return this; }
-  public DlpipeEstimator setBatchSize(int v) { set(batchSize, v); return this; }
-  public DlpipeEstimator setHiddenLayers(int... v) { set(hiddenLayers, v); return this; }
-  public DlpipeEstimator setLearningRate(double v) { set(learningRate, v); return this; }
-  public DlpipeEstimator setSeed(long v) { set(seed, v); return this; }
-  public DlpipeEstimator setPatience(int v) { set(patience, v); return this; }
-  public DlpipeEstimator setWorkers(int v) { set(workers, v); return this; }
-  public DlpipeEstimator setValidationFraction(double v) { set(validationFraction, v); return this; }
-  public DlpipeEstimator setMaxRejectRatio(double v) { set(maxRejectRatio, v); return this; }
-  public DlpipeEstimator setQuarantinePath(String v) { set(quarantinePath, v); return this; }
-  public DlpipeEstimator setWorkDir(String v) { set(workDir, v); return this; }
-  public DlpipeEstimator setSettings(String... v) { set(settings, v); return this; }
-  public DlpipeEstimator setScoringBatchSize(int v) { set(scoringBatchSize, v); return this; }
-  public DlpipeEstimator setErrorCol(String v) { set(errorCol, v); return this; }
+  public DlpipeEstimator setLabelCol(String v) { set(labelCol(), v); return this; }
+  public DlpipeEstimator setTask(String v) { set(task(), v); return this; }
+  public DlpipeEstimator setFeaturesCols(String... v) { set(featuresCols(), v); return this; }
+  public DlpipeEstimator setClasses(String... v) { set(classes(), v); return this; }
+  public DlpipeEstimator setEpochs(int v) { set(epochs(), v); return this; }
+  public DlpipeEstimator setBatchSize(int v) { set(batchSize(), v); return this; }
+  public DlpipeEstimator setHiddenLayers(int... v) { set(hiddenLayers(), v); return this; }
+  public DlpipeEstimator setLearningRate(double v) { set(learningRate(), v); return this; }
+  public DlpipeEstimator setSeed(long v) { set(seed(), v); return this; }
+  public DlpipeEstimator setPatience(int v) { set(patience(), v); return this; }
+  public DlpipeEstimator setWorkers(int v) { set(workers(), v); return this; }
+  public DlpipeEstimator setValidationFraction(double v) { set(validationFraction(), v); return this; }
+  public DlpipeEstimator setMaxRejectRatio(double v) { set(maxRejectRatio(), v); return this; }
+  public DlpipeEstimator setQuarantinePath(String v) { set(quarantinePath(), v); return this; }
+  public DlpipeEstimator setWorkDir(String v) { set(workDir(), v); return this; }
+  public DlpipeEstimator setSettings(String... v) { set(settings(), v); return this; }
+  public DlpipeEstimator setScoringBatchSize(int v) { set(scoringBatchSize(), v); return this; }
+  public DlpipeEstimator setErrorCol(String v) { set(errorCol(), v); return this; }
 
-  public String getLabelCol() { return $(labelCol); }
-  public String getTask() { return $(task); }
-  public String[] getFeaturesCols() { return $(featuresCols); }
-  public String[] getClasses() { return $(classes); }
-  public int getEpochs() { return (Integer) $(epochs); }
-  public int getBatchSize() { return (Integer) $(batchSize); }
-  public int[] getHiddenLayers() { return $(hiddenLayers); }
-  public double getLearningRate() { return (Double) $(learningRate); }
-  public long getSeed() { return (Long) $(seed); }
-  public int getPatience() { return (Integer) $(patience); }
-  public int getWorkers() { return (Integer) $(workers); }
-  public double getValidationFraction() { return (Double) $(validationFraction); }
-  public double getMaxRejectRatio() { return (Double) $(maxRejectRatio); }
-  public String getQuarantinePath() { return $(quarantinePath); }
-  public String getWorkDir() { return $(workDir); }
-  public String[] getSettings() { return $(settings); }
-  public int getScoringBatchSize() { return (Integer) $(scoringBatchSize); }
-  public String getErrorCol() { return $(errorCol); }
+  public String getLabelCol() { return $(labelCol()); }
+  public String getTask() { return $(task()); }
+  public String[] getFeaturesCols() { return $(featuresCols()); }
+  public String[] getClasses() { return $(classes()); }
+  public int getEpochs() { return (Integer) $(epochs()); }
+  public int getBatchSize() { return (Integer) $(batchSize()); }
+  public int[] getHiddenLayers() { return $(hiddenLayers()); }
+  public double getLearningRate() { return (Double) $(learningRate()); }
+  public long getSeed() { return (Long) $(seed()); }
+  public int getPatience() { return (Integer) $(patience()); }
+  public int getWorkers() { return (Integer) $(workers()); }
+  public double getValidationFraction() { return (Double) $(validationFraction()); }
+  public double getMaxRejectRatio() { return (Double) $(maxRejectRatio()); }
+  public String getQuarantinePath() { return $(quarantinePath()); }
+  public String getWorkDir() { return $(workDir()); }
+  public String[] getSettings() { return $(settings()); }
 
   @Override
   public StructType transformSchema(StructType schema) {
-    if (!isDefined(labelCol) || !isDefined(task)) {
+    if (!isDefined(labelCol()) || !isDefined(task())) {
       throw new IllegalArgumentException("DlpipeEstimator needs labelCol and task: setLabelCol(\"price\").setTask(\"regression\")");
     }
     List<String> names = Arrays.asList(schema.fieldNames());
@@ -322,44 +293,23 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
   /** The params as the CLI's configuration: the same validation, the same defaults. */
   DlpipeConfig config(String ws) {
     double validation = getValidationFraction();
-    List<String> sets = new ArrayList<>(List.of(
-        "input.path=" + quoted("spark-frame:" + uid),
-        "input.format=parquet",
-        "target.column=" + quoted(getLabelCol()),
-        "target.task=" + getTask(),
-        "target.classes=" + json(getClasses()),
-        "output.dir=" + quoted(ws),
-        "etl.max-reject-ratio=" + getMaxRejectRatio(),
-        // No test split: a Spark ML user evaluates on data of their own. The CLI's config demands a
-        // non-empty one, so a vanishing share (one row in a million, never read) stands in for it.
-        "etl.split.train=" + (1 - validation - ESTIMATOR_TEST_SHARE),
-        "etl.split.validation=" + validation,
-        "etl.split.test=" + ESTIMATOR_TEST_SHARE,
-        "train.epochs=" + getEpochs(),
-        "train.seed=" + getSeed(),
-        "train.batch-size-per-worker=" + getBatchSize(),
-        "train.model.hidden-layers=" + json(getHiddenLayers()),
-        "train.updater.learning-rate=" + getLearningRate(),
-        "train.early-stopping.patience=" + getPatience(),
-        "train.workers=" + getWorkers(),
-        "evaluate.batch-size=" + getScoringBatchSize()));
-    sets.addAll(Arrays.asList(getSettings()));
+    Overrides typed = new Overrides("DlpipeEstimator")
+        .set(Settings.INPUT_PATH, "spark-frame:" + uid)
+        .set(Settings.INPUT_FORMAT, InputFormat.PARQUET)
+        .set(Settings.OUTPUT_DIR, ws);
+    for (ParamSpec spec : SPECS) {
+      Param<?> p = param(spec);
+      if (spec.setting() != null && isDefined(p)) {
+        typed.setPlain(spec.setting(), getOrDefault(p));
+      }
+    }
+    // No test split: a Spark ML user evaluates on data of their own. The CLI's config demands a
+    // non-empty one, so a vanishing share (one row in a million, never read) stands in for it.
+    typed.set(Settings.ETL_SPLIT_TRAIN, 1 - validation - ESTIMATOR_TEST_SHARE).set(Settings.ETL_SPLIT_TEST, ESTIMATOR_TEST_SHARE);
     try {
-      return ConfigLoader.load(null, sets);
+      return ConfigLoader.fromOverrides(typed, Arrays.asList(getSettings()));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage().replace("--set ", "DlpipeEstimator setting "), e);
-    }
-  }
-
-  private static String quoted(String s) {
-    return json(s);
-  }
-
-  private static String json(Object o) {
-    try {
-      return Json.MAPPER.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -379,7 +329,7 @@ public final class DlpipeEstimator extends Estimator<DlpipeModel> implements Def
 
   @Override
   public String toString() {
-    return "DlpipeEstimator: uid=" + uid + (isDefined(task) ? ", task=" + getTask().toLowerCase(Locale.ROOT) : "")
-        + (isDefined(labelCol) ? ", labelCol=" + getLabelCol() : "");
+    return "DlpipeEstimator: uid=" + uid + (isDefined(task()) ? ", task=" + getTask().toLowerCase(Locale.ROOT) : "")
+        + (isDefined(labelCol()) ? ", labelCol=" + getLabelCol() : "");
   }
 }

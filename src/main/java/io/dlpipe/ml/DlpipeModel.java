@@ -19,10 +19,8 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
 import org.apache.spark.ml.util.DefaultParamsWriter;
@@ -55,7 +53,7 @@ import scala.Option;
  * <p>{@link #load} reads what {@link #write()} saved and also a {@code model/} folder written by
  * {@code jobs/dlpipe train}, so a model trained by a scheduled CLI job can be used in a Pipeline.
  */
-public final class DlpipeModel extends Model<DlpipeModel> implements MLWritable {
+public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParams, MLWritable {
   private static final long serialVersionUID = 1L;
   /** Bundle files beside the network and the transform that travel with a saved model when present. */
   private static final List<String> EXTRA_FILES = List.of(ModelLayout.PROVENANCE, ModelLayout.HISTORY);
@@ -68,18 +66,14 @@ public final class DlpipeModel extends Model<DlpipeModel> implements MLWritable 
   /** Not a Param: params are saved in metadata/, and the salt must never be written. */
   private transient String piiSalt;
 
-  private final IntParam scoringBatchSize;
-  private final Param<String> errorCol;
+  private final DlpipeParams.Declared declared;
 
   DlpipeModel(String uid, ModelBundle bundle, Map<String, String> extraFiles) {
     this.uid = uid;
     this.bundle = bundle;
     this.extraFiles = Map.copyOf(extraFiles);
-    scoringBatchSize = new IntParam(this, "scoringBatchSize", "rows per forward pass of the network on the executors (evaluate.batch-size)",
-        ParamValidators.gtEq(1));
-    errorCol = new Param<>(this, "errorCol", "output column with the reason a row could not be scored (null when it was); empty: no such column");
-    setDefault(scoringBatchSize, DlpipeEstimator.defaults().getInt("evaluate.batch-size"));
-    setDefault(errorCol, "dlpipe_error");
+    declared = new DlpipeParams.Declared(this, DlpipeParams.SHARED);
+    declared.defaults().forEach(this::setDefault);
   }
 
   @Override
@@ -87,29 +81,18 @@ public final class DlpipeModel extends Model<DlpipeModel> implements MLWritable 
     return uid;
   }
 
-  public IntParam scoringBatchSize() {
-    return scoringBatchSize;
-  }
-
-  public Param<String> errorCol() {
-    return errorCol;
-  }
-
-  public int getScoringBatchSize() {
-    return (Integer) $(scoringBatchSize);
-  }
-
-  public String getErrorCol() {
-    return $(errorCol);
+  @Override
+  public <P extends Param<?>> P param(ParamSpec spec) {
+    return declared.get(spec);
   }
 
   public DlpipeModel setScoringBatchSize(int value) {
-    set(scoringBatchSize, value);
+    set(scoringBatchSize(), value);
     return this;
   }
 
   public DlpipeModel setErrorCol(String value) {
-    set(errorCol, value);
+    set(errorCol(), value);
     return this;
   }
 

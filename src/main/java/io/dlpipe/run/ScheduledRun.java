@@ -6,7 +6,9 @@ import io.dlpipe.ExitCodes;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.EnumNames;
+import io.dlpipe.config.Overrides;
 import io.dlpipe.config.ScheduleConfig;
+import io.dlpipe.config.Settings;
 import io.dlpipe.drift.DriftMeasure;
 import io.dlpipe.drift.DriftReport;
 import io.dlpipe.eval.ModelBundle;
@@ -141,7 +143,7 @@ final class ScheduledRun {
     if (drift != null) {
       writeDrift(new ScheduleLayout(dir, cfg.predictTable().partitionColumn(), date).driftDir(), Json.write(drift), date);
     }
-    DlpipeConfig candidateCfg = ConfigLoader.withValues(cfg, Map.of("output.dir", dir));
+    DlpipeConfig candidateCfg = ConfigLoader.withValues(cfg, new Overrides("run --date").set(Settings.OUTPUT_DIR, dir));
     RunJob candidate = new RunJob(spark, candidateCfg);
     Map<String, String> candidateState = candidate.state();
     candidate.runStages(force, candidateState, ran);

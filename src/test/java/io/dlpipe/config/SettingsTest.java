@@ -132,6 +132,16 @@ class SettingsTest {
   }
 
   @Test
+  void typedValuesReplaceThoseOfALoadedConfig() {
+    DlpipeConfig base = ConfigLoader.load(null, FIVE_KEYS);
+    DlpipeConfig moved = ConfigLoader.withValues(base, new Overrides("run --date").set(Settings.OUTPUT_DIR, "/tmp/candidate"));
+    assertEquals("/tmp/candidate", moved.output().dir());
+    assertEquals(base.input(), moved.input());
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.withValues(base, new Overrides("run --date").set(Settings.OUTPUT_DIR, " ")));
+    assertEquals("Invalid configuration: output.dir: expected a path for the workspace, found string \" \" (run --date setting output.dir=\" \")", e.getMessage());
+  }
+
+  @Test
   void aSecretOverrideIsMaskedInItsOrigin() {
     Overrides typed = new Overrides("Test").setPlain(Settings.SPARK_MASTER, "local[2]");
     assertEquals("Test setting spark.master=\"local[2]\"", typed.toConfig(SecretMasker.builtIn()).getValue("spark.master").origin().description());

@@ -32,7 +32,7 @@ import scala.Tuple2;
 
 /**
  * The train split written once as {@link MinibatchFile}s, one file per minibatch, and the RDD of
- * their paths that every epoch trains from ({@code SparkNetwork.fitPaths} with {@link
+ * their paths that every epoch trains from ({@link io.dlpipe.net.SparkNetwork#fitPaths} with {@link
  * MinibatchFileLoader}). This is DL4J's export approach with dlpipe's own file format: each
  * averaging round deals out paths, not data, and each worker streams its minibatches from the
  * shared file system, so an epoch's memory does not grow with the data.

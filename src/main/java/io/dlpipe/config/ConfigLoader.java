@@ -486,7 +486,8 @@ public final class ConfigLoader {
             r.number("etl.infer.numeric-min-parse-ratio", 0, 1, false, true),
             r.number("etl.infer.id-like-min-distinct-ratio", 0, 1, false, true),
             (int) r.integer("etl.infer.max-categorical-numeric-levels", 0, 10_000),
-            r.bool("etl.infer.dates"));
+            r.bool("etl.infer.dates"),
+            r.integer("etl.infer.sample-rows", 0, Long.MAX_VALUE));
 
     EtlConfig.Dedup dedup =
         new EtlConfig.Dedup(r.enumValue("etl.dedup.mode", EtlConfig.DedupMode.class), r.stringList("etl.dedup.key-columns"));

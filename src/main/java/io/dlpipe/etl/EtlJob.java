@@ -104,47 +104,66 @@ public final class EtlJob {
     }
     OutputGuard.requireReplaceable(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
 
+    // CSV with input.csv.multi-line = auto is first read line by line, without the scan for quoted
+    // newlines (a full read of its own); only when the statistics pass finds malformed rows are their
+    // files scanned, and only when one holds a quoted newline is the input read again with the scan.
+    boolean deferScan = source == null && InputReader.scanDeferred(cfg.input());
+    PreparedLayout out = null;
     Dataset<Row> raw;
     List<String> inputColumns;
-    try (StageTimer.Stage s = timer.start("read", "read the raw input's layout")) {
-      // Personal columns are dropped or hashed before any stage, log or file can see them.
-      raw = Privacy.apply(source == null ? InputReader.read(spark, cfg.input()) : InputReader.fromFrame(source), cfg.privacy(), cfg.input(), true);
-      inputColumns = InputReader.columnNames(raw);
-      RoleInference.checkSchema(inputColumns, cfg.input(), cfg.target().column(), etl.split().idColumn(), etl.dedup().keyColumns());
-      LOG.info("Input {} ({}): {} columns", cfg.input().describe(), cfg.input().format().name().toLowerCase(Locale.ROOT), inputColumns.size());
-    }
-    staged = StagedOutput.begin(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
-    PreparedLayout out = new PreparedLayout(staged.path());
-
-    // The input is read in full twice: by the statistics pass and by the writing pass; role inference
-    // reads a bounded sample before them. Nothing of the size of the input is cached (a frame from a
-    // Spark program is: its lineage may be costly to recompute).
-    Dataset<Row> input = source == null ? raw : raw.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> input;
     List<ColumnSpec> specs;
     RoleInference.Inferred inferred;
-    try (StageTimer.Stage s = timer.start("infer", "infer column roles from a sample of the input")) {
-      inferred = RoleInference.inferSampled(input, inputColumns, cfg.input(), cfg.target().column(), etl.infer());
-      specs = inferred.specs();
-      s.rows(inferred.recordsRead());
-      LOG.info("Roles inferred from {} records ({})", inferred.recordsRead(), inferred.wholeInput() ? "the whole input" : "a sample: etl.infer.sample-rows = " + etl.infer().sampleRows());
-      logRoles(specs);
-    }
-
     boolean csv = source == null && cfg.input().format() == io.dlpipe.config.InputFormat.CSV;
     int maxLines = csv ? cfg.input().maxRecordLines() : Integer.MAX_VALUE;
     boolean report = etl.dedup().mode() == EtlConfig.DedupMode.REPORT;
-    // Validated, split rows: a plan that the statistics pass and the writing pass each compute from the input.
-    Dataset<Row> checked = Splitter.split(RowValidator.validate(input, specs, cfg.target().task(), cfg.target().classes(), true, nullValues, maxLines), etl.split(), specs, nullValues);
+    Dataset<Row> checked;
     StatisticsPass.Result pass;
     FitStatistics stats;
     long rowsRead;
     Map<String, Long> byReason;
-    try (StageTimer.Stage s = timer.start("validate", "one pass: validate and split every row, and measure train for the fit")) {
-      pass = StatisticsPass.run(spark, checked, specs, RowMeasure.of(specs, cfg.target(), etl, nullValues), inputColumns, Deduplicator.identity(etl.dedup(), inputColumns));
-      stats = pass.stats();
-      byReason = new TreeMap<>(stats.reasons);
-      rowsRead = stats.reasons.values().stream().mapToLong(Long::longValue).sum() + stats.splits.values().stream().mapToLong(Long::longValue).sum();
-      s.rows(rowsRead);
+    while (true) {
+      try (StageTimer.Stage s = timer.start("read", "read the raw input's layout")) {
+        // Personal columns are dropped or hashed before any stage, log or file can see them.
+        Dataset<Row> read = source != null ? InputReader.fromFrame(source) : deferScan ? InputReader.readDeferringScan(spark, cfg.input()) : InputReader.read(spark, cfg.input());
+        raw = Privacy.apply(read, cfg.privacy(), cfg.input(), true);
+        inputColumns = InputReader.columnNames(raw);
+        RoleInference.checkSchema(inputColumns, cfg.input(), cfg.target().column(), etl.split().idColumn(), etl.dedup().keyColumns());
+        LOG.info("Input {} ({}): {} columns", cfg.input().describe(), cfg.input().format().name().toLowerCase(Locale.ROOT), inputColumns.size());
+      }
+      if (staged == null) {
+        staged = StagedOutput.begin(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
+        out = new PreparedLayout(staged.path());
+      }
+
+      // The input is read in full twice: by the statistics pass and by the writing pass; role inference
+      // reads a bounded sample before them. Nothing of the size of the input is cached (a frame from a
+      // Spark program is: its lineage may be costly to recompute).
+      input = source == null ? raw : raw.persist(StorageLevel.MEMORY_AND_DISK());
+      try (StageTimer.Stage s = timer.start("infer", "infer column roles from a sample of the input")) {
+        inferred = RoleInference.inferSampled(input, inputColumns, cfg.input(), cfg.target().column(), etl.infer());
+        specs = inferred.specs();
+        s.rows(inferred.recordsRead());
+        LOG.info("Roles inferred from {} records ({})", inferred.recordsRead(), inferred.wholeInput() ? "the whole input" : "a sample: etl.infer.sample-rows = " + etl.infer().sampleRows());
+        logRoles(specs);
+      }
+
+      // Validated, split rows: a plan that the statistics pass and the writing pass each compute from the input.
+      checked = Splitter.split(RowValidator.validate(input, specs, cfg.target().task(), cfg.target().classes(), true, nullValues, maxLines), etl.split(), specs, nullValues);
+      try (StageTimer.Stage s = timer.start("validate", "one pass: validate and split every row, and measure train for the fit")) {
+        pass = StatisticsPass.run(spark, checked, specs, RowMeasure.of(specs, cfg.target(), etl, nullValues), inputColumns, Deduplicator.identity(etl.dedup(), inputColumns));
+        stats = pass.stats();
+        byReason = new TreeMap<>(stats.reasons);
+        rowsRead = stats.reasons.values().stream().mapToLong(Long::longValue).sum() + stats.splits.values().stream().mapToLong(Long::longValue).sum();
+        s.rows(rowsRead);
+      }
+      if (deferScan && byReason.containsKey(QuarantineReason.MALFORMED_ROW.code()) && InputReader.hasQuotedNewlines(spark, cfg.input(), malformedFiles(pass.rows()))) {
+        LOG.info("Malformed rows come from a quoted field that spans lines: reading the input again, files with such fields whole (input.csv.multi-line = auto)");
+        pass.release();
+        deferScan = false;
+        continue;
+      }
+      break;
     }
     Dataset<Row> compact = pass.rows();
     if (rowsRead == 0) {
@@ -330,12 +349,21 @@ public final class EtlJob {
     return keys;
   }
 
+  /** The files of the malformed rows (bounded by the number of input files). */
+  private static List<String> malformedFiles(Dataset<Row> compact) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Row r : compact.where(functions.col(Columns.REASON).equalTo(QuarantineReason.MALFORMED_ROW.code())).select(Columns.SOURCE).distinct().collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return out;
+  }
+
   /** How this run read its input, and what is approximate. */
   private EtlSummary.Reads reads(RoleInference.Inferred inferred, FitStatistics stats, int fullReads) {
     List<String> approximate = new java.util.ArrayList<>();
     long sketched = Arrays.stream(stats.values).filter(BoundedCounts::overflowed).count();
     if (sketched > 0) {
-      approximate.add(String.format(Locale.ROOT, "drift_reference: the train shares of %d numeric columns with more than %d distinct train values are read off"
+      approximate.add(String.format(Locale.ROOT, "drift_reference: the train shares of %d numeric column(s) with more than %d distinct train values are read off"
           + " the quantile sketch (within etl.quantile-relative-error = %s of the train rows)", sketched, FitStatistics.VALUE_CAP, cfg.etl().quantileRelativeError()));
     }
     if (cfg.etl().dedup().mode() == EtlConfig.DedupMode.REPORT) {

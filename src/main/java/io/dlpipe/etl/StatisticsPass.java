@@ -23,8 +23,8 @@ import org.apache.spark.util.AccumulatorV2;
  * keeps of each row only what the later stages need without the input: its reason, split, target
  * and lines, its feature fingerprint and row fingerprint (for the feature-row facts and the
  * duplicate count) and, for a quarantined row, its raw text and reason. Those compact rows (about
- * 40 bytes each) are kept on executor disk ({@code DISK_ONLY}), never in memory: the input itself
- * is not cached, and the writing pass reads it a second time.
+ * 40 bytes each) are kept in Spark's columnar cache on executor disk ({@code DISK_ONLY}), never in
+ * memory: the input itself is not cached, and the writing pass reads it a second time.
  */
 final class StatisticsPass {
   /** The row fingerprint that the duplicate count groups by ({@link Deduplicator#fingerprint}). */
@@ -40,9 +40,9 @@ final class StatisticsPass {
    *     feature fingerprint, {@link #ROW_HASH64}, {@link #ROW_HASH32} and {@link Columns#Q_RAW} (null
    *     on good rows); on executor disk until {@link #release}
    */
-  record Result(FitStatistics stats, Dataset<Row> rows, JavaRDD<Row> cached) {
+  record Result(FitStatistics stats, Dataset<Row> rows) {
     void release() {
-      cached.unpersist(false);
+      rows.unpersist(false);
     }
   }
 
@@ -109,12 +109,14 @@ final class StatisticsPass {
             return RowFactory.create(out);
           }
         });
-    compact.persist(StorageLevel.DISK_ONLY());
-    // One job: the count's tasks compute and store every partition, each adding its statistics once
-    // (a result task's accumulator update counts once, whatever retries and speculation do).
-    compact.count();
+    // Spark SQL's columnar cache, on disk: later stages read a few of its columns, and skip batches
+    // by their statistics (the quarantine's reason is null in every batch of a clean input).
+    Dataset<Row> rows = spark.createDataFrame(compact, new StructType(fields.toArray(new StructField[0]))).persist(StorageLevel.DISK_ONLY());
+    // One job without a shuffle: its result tasks compute and store every partition, each adding its
+    // statistics once (a result task's accumulator update counts once, whatever retries and speculation do).
+    rows.foreachPartition((org.apache.spark.api.java.function.ForeachPartitionFunction<Row>) it -> { });
     FitStatistics stats = acc.value() == null ? measure.zero() : acc.value();
-    return new Result(stats, spark.createDataFrame(compact, new StructType(fields.toArray(new StructField[0]))), compact);
+    return new Result(stats, rows);
   }
 
   /** Merges the statistics of every partition of the pass. */

@@ -261,9 +261,11 @@ public final class EtlJob {
     good.unpersist();
     input.unpersist();
 
-    int extraReads = (etl.clip().enabled() ? 1 : 0) + (Arrays.stream(stats.levels).anyMatch(BoundedCounts::overflowed) ? 1 : 0);
+    // Clipping and a vocabulary beyond the level counts read train once more, from the input in report
+    // mode; removal reads the input a second time to cache the remaining rows, and everything after from them.
+    int extraReads = !report ? 0 : (etl.clip().enabled() ? 1 : 0) + (Arrays.stream(stats.levels).anyMatch(BoundedCounts::overflowed) ? 1 : 0);
     EtlSummary summary = summary("succeeded", null, rowsRead, quarantined, byReason, lines, duplicates, removed, written, transform.featureCount(), featureRows, timer, started,
-        reads(inferred, stats, (report ? 2 : 1) + extraReads));
+        reads(inferred, stats, 2 + extraReads));
     if (!summary.reconciles()) {
       throw new IllegalStateException(String.format(Locale.ROOT, "Counts do not reconcile: read %d != written %d + duplicates removed %d + quarantined %d",
           rowsRead, summary.totalWritten(), removed, quarantined));

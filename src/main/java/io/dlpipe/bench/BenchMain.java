@@ -67,6 +67,9 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--rows", description = "scale: the row count of this run.")
   Long rows;
 
+  @Option(names = "--etl-only", description = "quick, full: run the ETL cases only, not the training side.")
+  boolean etlOnly;
+
   @Option(names = "--no-train", description = "scale: ETL only, no training epoch.")
   boolean noTrain;
 
@@ -135,7 +138,7 @@ public final class BenchMain implements Callable<Integer> {
       }
       SuitePlan plan = plan();
       String path = out != null ? out : Path.of(home, "bench", "results.json").toString();
-      BenchSuite bench = new BenchSuite(spark, workDir, sets);
+      BenchSuite bench = new BenchSuite(spark, workDir, sets).etlOnly(etlOnly);
       BenchResults results = bench.run(suite.name().toLowerCase(Locale.ROOT), plan, partial -> bench.write(partial, path));
       bench.write(results, path);
       System.out.print(ResultsTable.render(results));

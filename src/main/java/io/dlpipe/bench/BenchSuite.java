@@ -41,6 +41,8 @@ public final class BenchSuite {
   private final SparkSession spark;
   private final String work;
   private final List<String> extraSettings;
+  /** Stop after the ETL cases (jobs/bench --etl-only): ETL work measured without the training side. */
+  private boolean etlOnly;
 
   /**
    * @param work the folder of datasets and outputs (kept between runs: generation is skipped when present)
@@ -50,6 +52,12 @@ public final class BenchSuite {
     this.spark = spark;
     this.work = work;
     this.extraSettings = List.copyOf(extraSettings);
+  }
+
+  /** Runs the ETL cases only (the training side's sections stay null). */
+  public BenchSuite etlOnly(boolean only) {
+    this.etlOnly = only;
+    return this;
   }
 
   /** Runs the suite; see {@link #run(String, SuitePlan, Consumer)}. */
@@ -76,6 +84,9 @@ public final class BenchSuite {
       if (spec.shape() == BenchShape.AMES && spec.rows() == plan.trainRows()) {
         trainData = ws; // its prepared/ is the last dlpipe run's
       }
+    }
+    if (etlOnly) {
+      return results(suite, started, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), machine, plan, etl, null, null, null, null);
     }
     if (trainData == null) {
       trainData = BenchWorkspace.under(work, BenchShape.AMES, plan.trainRows(), plan.wideColumns(), extraSettings);
@@ -163,8 +174,8 @@ public final class BenchSuite {
       dlpipe.add(Timing.since(start));
       floor.add(FloorJob.run(spark, ws.raw(), ws.dir() + "/floor"));
       mllib.add(MllibPipelineJob.run(spark, ws.raw(), ws.dir() + "/mllib", last.transform(), ws.shape()));
-      LOG.info("bench: etl case {} {} rows, run {}: dlpipe {} s, floor {} s, mllib {} s", ws.shape().kebab(), ws.rows(), r + 1,
-          dlpipe.get(r), floor.get(r), mllib.get(r));
+      LOG.info("bench: etl case {} {} rows, run {}: dlpipe {} s, floor {} s, mllib {} s; dlpipe stages {}", ws.shape().kebab(), ws.rows(), r + 1,
+          dlpipe.get(r), floor.get(r), mllib.get(r), last.summary().secondsPerStage());
     }
     long rows = last.summary().rowsRead();
     if (rows != ws.rows()) {

@@ -22,6 +22,9 @@ public final class ResultsTable {
           c.floor().perSecond(), c.dlpipe().perSecond(), c.mllib().perSecond(), c.etlVsFloor(), c.etlVsMllib()));
     }
     BenchResults.FeedCase f = r.feed();
+    if (f == null || r.train() == null || r.compute() == null || r.quality() == null) {
+      return b.toString(); // --etl-only
+    }
     b.append(String.format(Locale.ROOT, "%nfeed: %,d rows x %d features, batch %d: scan %,.0f rows/s, minibatches %,.0f rows/s (%.2f)%n",
         f.rows(), f.features(), f.batchSize(), f.scan().perSecond(), f.feed().perSecond(), f.feedVsScan()));
     BenchResults.TrainCase t = r.train();

@@ -479,7 +479,8 @@ public final class ConfigLoader {
             r.get(Settings.ETL_INFER_NUMERIC_MIN_PARSE_RATIO),
             r.get(Settings.ETL_INFER_ID_LIKE_MIN_DISTINCT_RATIO),
             r.get(Settings.ETL_INFER_MAX_CATEGORICAL_NUMERIC_LEVELS),
-            r.get(Settings.ETL_INFER_DATES));
+            r.get(Settings.ETL_INFER_DATES),
+            r.get(Settings.ETL_INFER_SAMPLE_ROWS));
 
     EtlConfig.Dedup dedup = new EtlConfig.Dedup(r.get(Settings.ETL_DEDUP_MODE), r.get(Settings.ETL_DEDUP_KEY_COLUMNS));
     if (dedup.mode() == EtlConfig.DedupMode.KEYS && dedup.keyColumns().isEmpty()) {

@@ -34,10 +34,15 @@ public record EtlConfig(
    * @param dates whether text columns of ISO-8601 dates or timestamps get role {@code date}
    */
   public record Infer(
-      double numericMinParseRatio, double idLikeMinDistinctRatio, int maxCategoricalNumericLevels, boolean dates) {
+      double numericMinParseRatio, double idLikeMinDistinctRatio, int maxCategoricalNumericLevels, boolean dates, long sampleRows) {
     /** Date recognition on, as by default. */
     public Infer(double numericMinParseRatio, double idLikeMinDistinctRatio, int maxCategoricalNumericLevels) {
       this(numericMinParseRatio, idLikeMinDistinctRatio, maxCategoricalNumericLevels, true);
+    }
+
+    /** Roles inferred from every row (etl.infer.sample-rows = 0). */
+    public Infer(double numericMinParseRatio, double idLikeMinDistinctRatio, int maxCategoricalNumericLevels, boolean dates) {
+      this(numericMinParseRatio, idLikeMinDistinctRatio, maxCategoricalNumericLevels, dates, 0);
     }
   }
 

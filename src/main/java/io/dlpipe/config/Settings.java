@@ -71,6 +71,7 @@ public final class Settings {
   public static final Setting<Double> ETL_INFER_ID_LIKE_MIN_DISTINCT_RATIO = Setting.number("etl.infer.id-like-min-distinct-ratio", 0, 1, false, true);
   public static final Setting<Integer> ETL_INFER_MAX_CATEGORICAL_NUMERIC_LEVELS = Setting.integer("etl.infer.max-categorical-numeric-levels", 0, 10_000);
   public static final Setting<Boolean> ETL_INFER_DATES = Setting.bool("etl.infer.dates");
+  public static final Setting<Long> ETL_INFER_SAMPLE_ROWS = Setting.longInteger("etl.infer.sample-rows", 0, Long.MAX_VALUE);
   public static final Setting<EtlConfig.DedupMode> ETL_DEDUP_MODE = Setting.choice("etl.dedup.mode", EtlConfig.DedupMode.class);
   public static final Setting<List<String>> ETL_DEDUP_KEY_COLUMNS = Setting.textList("etl.dedup.key-columns");
   public static final Setting<EtlConfig.NumericImpute> ETL_IMPUTE_NUMERIC = Setting.choice("etl.impute.numeric", EtlConfig.NumericImpute.class);

@@ -36,12 +36,25 @@ public final class Deduplicator {
    * removal ({@link #remove}) compares the values themselves.
    */
   public static long countDuplicates(Dataset<Row> rows, List<String> identity) {
-    // Spark's hashes skip nulls, so (missing, "a") and ("a", missing) would share a fingerprint:
-    // a missing cell hashes as NUL, which a good row's cell cannot hold (it is quarantined).
+    Column[] fp = fingerprint(identity);
+    return countDuplicates(rows.select(fp[0].as("h64"), fp[1].as("h32")), "h64", "h32");
+  }
+
+  /**
+   * The 96-bit fingerprint of {@code identity}'s values that {@link #countDuplicates} groups by:
+   * xxHash64 and Murmur3. Spark's hashes skip nulls, so (missing, "a") and ("a", missing) would
+   * share a fingerprint: a missing cell hashes as NUL, which a good row's cell cannot hold (it is
+   * quarantined).
+   */
+  static Column[] fingerprint(List<String> identity) {
     Column[] cols = identity.stream().map(n -> functions.coalesce(Columns.col(n), functions.lit("\u0000"))).toArray(Column[]::new);
+    return new Column[] {functions.xxhash64(cols), functions.hash(cols)};
+  }
+
+  /** Rows beyond the first of each group of equal fingerprints, given as two columns of {@code rows}. */
+  static long countDuplicates(Dataset<Row> rows, String h64, String h32) {
     Row r =
-        rows.select(functions.xxhash64(cols).as("h64"), functions.hash(cols).as("h32"))
-            .groupBy("h64", "h32")
+        rows.groupBy(h64, h32)
             .count()
             .agg(functions.sum(functions.col("count").minus(1)))
             .first();

@@ -14,6 +14,7 @@ import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,82 +104,113 @@ public final class EtlJob {
     }
     OutputGuard.requireReplaceable(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
 
+    // CSV with input.csv.multi-line = auto is first read line by line, without the scan for quoted
+    // newlines (a full read of its own); only when the statistics pass finds malformed rows are their
+    // files scanned, and only when one holds a quoted newline is the input read again with the scan.
+    boolean deferScan = source == null && InputReader.scanDeferred(cfg.input());
+    PreparedLayout out = null;
     Dataset<Row> raw;
     List<String> inputColumns;
-    try (StageTimer.Stage s = timer.start("read", "read the raw input's layout")) {
-      // Personal columns are dropped or hashed before any stage, log or file can see them.
-      raw = Privacy.apply(source == null ? InputReader.read(spark, cfg.input()) : InputReader.fromFrame(source), cfg.privacy(), cfg.input(), true);
-      inputColumns = InputReader.columnNames(raw);
-      RoleInference.checkSchema(inputColumns, cfg.input(), cfg.target().column(), etl.split().idColumn(), etl.dedup().keyColumns());
-      LOG.info("Input {} ({}): {} columns", cfg.input().describe(), cfg.input().format().name().toLowerCase(Locale.ROOT), inputColumns.size());
-    }
-    staged = StagedOutput.begin(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
-    PreparedLayout out = new PreparedLayout(staged.path());
-
-    // Files are parsed twice, by infer and by validate, and every later pass reads validate's
-    // cached copy. Caching the parse as well would write the whole input to executor disk a second
-    // time when it exceeds memory, to save one parse (about 10% of etl's CPU at 300k rows, measured
-    // with and without). A frame from a Spark program is cached: its lineage may be costly to recompute.
-    Dataset<Row> parsed = source == null ? raw : raw.persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> input;
     List<ColumnSpec> specs;
-    try (StageTimer.Stage s = timer.start("infer", "parse the input once and infer column roles")) {
-      specs = RoleInference.infer(parsed, inputColumns, cfg.input(), cfg.target().column(), etl.infer());
-      logRoles(specs);
-    }
-
-    // Validation, the split and every statistic of the fit come from one aggregation over this.
+    RoleInference.Inferred inferred;
     boolean csv = source == null && cfg.input().format() == io.dlpipe.config.InputFormat.CSV;
     int maxLines = csv ? cfg.input().maxRecordLines() : Integer.MAX_VALUE;
-    Dataset<Row> checked = Splitter.split(RowValidator.validate(parsed, specs, cfg.target().task(), cfg.target().classes(), true, nullValues, maxLines), etl.split(), specs, nullValues)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    boolean report = etl.dedup().mode() == EtlConfig.DedupMode.REPORT;
+    Dataset<Row> checked;
+    StatisticsPass.Result pass;
     FitStatistics stats;
     long rowsRead;
     Map<String, Long> byReason;
-    try (StageTimer.Stage s = timer.start("validate", "validate rows, split, and measure train for the fit")) {
-      stats = TransformFitter.measure(checked, specs, cfg.target(), etl, nullValues);
-      byReason = new TreeMap<>(stats.reasons);
-      rowsRead = stats.reasons.values().stream().mapToLong(Long::longValue).sum() + stats.splits.values().stream().mapToLong(Long::longValue).sum();
-      s.rows(rowsRead);
+    while (true) {
+      try (StageTimer.Stage s = timer.start("read", "read the raw input's layout")) {
+        // Personal columns are dropped or hashed before any stage, log or file can see them.
+        Dataset<Row> read = source != null ? InputReader.fromFrame(source) : deferScan ? InputReader.readDeferringScan(spark, cfg.input()) : InputReader.read(spark, cfg.input());
+        raw = Privacy.apply(read, cfg.privacy(), cfg.input(), true);
+        inputColumns = InputReader.columnNames(raw);
+        RoleInference.checkSchema(inputColumns, cfg.input(), cfg.target().column(), etl.split().idColumn(), etl.dedup().keyColumns());
+        LOG.info("Input {} ({}): {} columns", cfg.input().describe(), cfg.input().format().name().toLowerCase(Locale.ROOT), inputColumns.size());
+      }
+      if (staged == null) {
+        staged = StagedOutput.begin(files, layout.root(), OutputKind.PREPARED, "the etl output folder");
+        out = new PreparedLayout(staged.path());
+      }
+
+      // The input is read in full twice: by the statistics pass and by the writing pass; role inference
+      // reads a bounded sample before them. Nothing of the size of the input is cached (a frame from a
+      // Spark program is: its lineage may be costly to recompute).
+      input = source == null ? raw : raw.persist(StorageLevel.MEMORY_AND_DISK());
+      try (StageTimer.Stage s = timer.start("infer", "infer column roles from a sample of the input")) {
+        inferred = RoleInference.inferSampled(input, inputColumns, cfg.input(), cfg.target().column(), etl.infer());
+        specs = inferred.specs();
+        s.rows(inferred.recordsRead());
+        LOG.info("Roles inferred from {} records ({})", inferred.recordsRead(), inferred.wholeInput() ? "the whole input" : "a sample: etl.infer.sample-rows = " + etl.infer().sampleRows());
+        logRoles(specs);
+      }
+
+      // Validated, split rows: a plan that the statistics pass and the writing pass each compute from the input.
+      checked = Splitter.split(RowValidator.validate(input, specs, cfg.target().task(), cfg.target().classes(), true, nullValues, maxLines), etl.split(), specs, nullValues);
+      try (StageTimer.Stage s = timer.start("validate", "one pass: validate and split every row, and measure train for the fit")) {
+        pass = StatisticsPass.run(spark, checked, specs, RowMeasure.of(specs, cfg.target(), etl, nullValues), inputColumns, Deduplicator.identity(etl.dedup(), inputColumns));
+        stats = pass.stats();
+        byReason = new TreeMap<>(stats.reasons);
+        rowsRead = stats.reasons.values().stream().mapToLong(Long::longValue).sum() + stats.splits.values().stream().mapToLong(Long::longValue).sum();
+        s.rows(rowsRead);
+      }
+      if (deferScan && byReason.containsKey(QuarantineReason.MALFORMED_ROW.code()) && InputReader.hasQuotedNewlines(spark, cfg.input(), malformedFiles(pass.rows()))) {
+        LOG.info("Malformed rows come from a quoted field that spans lines: reading the input again, files with such fields whole (input.csv.multi-line = auto)");
+        pass.release();
+        deferScan = false;
+        continue;
+      }
+      break;
     }
-    parsed.unpersist();
+    Dataset<Row> compact = pass.rows();
     if (rowsRead == 0) {
+      pass.release();
       throw new DataException("Input is empty: " + cfg.input().describe() + " (" + cfg.input().sourceKey() + (cfg.input().where().isEmpty() ? "" : ", input.where") + ") has no data rows");
     }
     if (etl.split().idColumn().isEmpty()) {
       FeatureRows.requireFeatures(specs);
     }
     long quarantined = byReason.values().stream().mapToLong(Long::longValue).sum();
-    long[] lines = csv ? lines(checked) : new long[] {rowsRead, quarantined};
+    long[] lines = csv ? new long[] {stats.lines, stats.quarantinedLines} : new long[] {rowsRead, quarantined};
     double rejectRatio = (double) lines[1] / lines[0];
 
     try (StageTimer.Stage s = timer.start("quarantine", "write the quarantine")) {
-      int qFiles = (int) Math.max(1, Math.min(checked.rdd().getNumPartitions(), quarantined / QUARANTINE_ROWS_PER_FILE + 1));
-      RowValidator.quarantine(checked, inputColumns).coalesce(qFiles).write().mode(SaveMode.Overwrite).parquet(out.quarantine());
+      int qFiles = (int) Math.max(1, Math.min(compact.rdd().getNumPartitions(), quarantined / QUARANTINE_ROWS_PER_FILE + 1));
+      compact.where(functions.col(Columns.REASON).isNotNull())
+          .select(functions.col(Columns.Q_RAW), functions.col(Columns.REASON).as(Columns.Q_REASON), functions.col(Columns.DETAIL).as(Columns.Q_DETAIL),
+              functions.col(Columns.SOURCE).as(Columns.Q_SOURCE))
+          .coalesce(qFiles).write().mode(SaveMode.Overwrite).parquet(out.quarantine());
       s.rows(quarantined);
     }
-    String tooLong = byReason.containsKey(QuarantineReason.RECORD_TOO_LONG.code()) ? tooLong(checked, byReason.get(QuarantineReason.RECORD_TOO_LONG.code()), out) : null;
+    EtlSummary.Reads reads = reads(inferred, stats, 2);
+    String tooLong = byReason.containsKey(QuarantineReason.RECORD_TOO_LONG.code()) ? tooLong(compact, byReason.get(QuarantineReason.RECORD_TOO_LONG.code()), out) : null;
     if (tooLong != null || rejectRatio > etl.maxRejectRatio()) {
       String error = tooLong != null ? tooLong : String.format(Locale.ROOT, "%d of %d rows (%.2f%%) were quarantined, more than etl.max-reject-ratio = %s; reasons: %s; see %s",
           lines[1], lines[0], 100.0 * rejectRatio, etl.maxRejectRatio(), byReason, out.quarantine())
           + (lines[0] == rowsRead ? "" : " (rows counted as the physical lines of the records: " + quarantined + " of " + rowsRead + " records)");
-      files.writeText(out.summary(), Json.write(summary("failed", error, rowsRead, quarantined, byReason, lines, 0, 0, Map.of(), 0, null, timer, started)));
-      checked.unpersist();
+      files.writeText(out.summary(), Json.write(summary("failed", error, rowsRead, quarantined, byReason, lines, 0, 0, Map.of(), 0, null, timer, started, reads)));
+      pass.release();
       // The previous prepared/ stays; this run's quarantine and summary stay in the staging folder until the next etl.
       staged.keepForInspection();
       throw new DataException(tooLong != null ? "Record too long: " + error : "Too many bad rows: " + error);
     }
 
+    // The good rows the writing pass transforms: recomputed from the input in report mode; removal
+    // needs every good row's values at once, so there (the user asked for it) they are cached.
     Dataset<Row> good = checked.where(functions.col(Columns.REASON).isNull());
+    Dataset<Row> goodFacts = compact.where(functions.col(Columns.REASON).isNull());
     long duplicates;
-    Dataset<Row> splitted = good;
-    boolean report = etl.dedup().mode() == EtlConfig.DedupMode.REPORT;
     try (StageTimer.Stage s = timer.start("dedup", report ? "count duplicate rows" : "remove duplicate rows")) {
       if (report) {
-        duplicates = Deduplicator.countDuplicates(good, Deduplicator.identity(etl.dedup(), inputColumns));
+        duplicates = Deduplicator.countDuplicates(goodFacts, StatisticsPass.ROW_HASH64, StatisticsPass.ROW_HASH32);
       } else {
         // Removal changes what the fit sees: measure the remaining rows again, and count what went.
-        splitted = Deduplicator.remove(good, etl.dedup(), inputColumns).persist(StorageLevel.MEMORY_AND_DISK());
-        stats = TransformFitter.measure(splitted, specs, cfg.target(), etl, nullValues);
+        good = Deduplicator.remove(good, etl.dedup(), inputColumns).persist(StorageLevel.MEMORY_AND_DISK());
+        goodFacts = good;
+        stats = TransformFitter.measure(good, specs, cfg.target(), etl, nullValues);
         duplicates = rowsRead - quarantined - stats.splits.values().stream().mapToLong(Long::longValue).sum();
       }
       s.rows(rowsRead - quarantined);
@@ -195,8 +227,8 @@ public final class EtlJob {
     LOG.info("Split by {} ({}): {}", etl.split().idColumn().isEmpty() ? "a hash of the feature columns, never the target" : "a hash of " + etl.split().idColumn(),
         splitRule, splitCounts);
     if (splitCounts.get(Columns.TRAIN) == 0) {
-      checked.unpersist();
-      splitted.unpersist();
+      pass.release();
+      good.unpersist();
       throw new DataException("The train split is empty: no good row was left after cleaning " + cfg.input().describe());
     }
 
@@ -204,14 +236,15 @@ public final class EtlJob {
     FeatureRowStats featureRows;
     try (StageTimer.Stage s = timer.start("feature-rows", "count distinct feature rows and conflicting labels")) {
       // The positive class of a binary task is the last one, as the output head decides.
-      featureRows = FeatureRows.measure(splitted, cfg.target().task(), classes.size() == 2 ? classes.get(1) : null, splitRule, SPLITS);
+      featureRows = FeatureRows.measure(goodFacts, cfg.target().task(), classes.size() == 2 ? classes.get(1) : null, splitRule, SPLITS);
       s.rows(rowsRead - quarantined - removed);
       logFeatureRows(featureRows);
     }
 
     FittedTransform transform;
     try (StageTimer.Stage s = timer.start("fit", "fit the transform on train")) {
-      Dataset<Row> train = splitted.where(functions.col(Columns.SPLIT).equalTo(Columns.TRAIN));
+      // Read only when clipping is on, or a column has more levels than the statistics pass counts.
+      Dataset<Row> train = good.where(functions.col(Columns.SPLIT).equalTo(Columns.TRAIN));
       transform = TransformFitter.fit(stats, train, specs, classes, cfg.target(), etl, nullValues)
           .withSplitRule(new FittedTransform.SplitRule(splitRule, etl.split().idColumn().isEmpty() ? FeatureRows.featureColumns(specs) : List.of(etl.split().idColumn())));
       s.rows(splitCounts.get(Columns.TRAIN));
@@ -219,17 +252,20 @@ public final class EtlJob {
           transform.numeric().size(), transform.dates().size(), transform.categorical().size(), classes.isEmpty() ? "" : ", classes " + classes);
     }
 
-    Map<String, Long> written = new LinkedHashMap<>();
-    try (StageTimer.Stage s = timer.start("write", "write the prepared splits")) {
-      for (String name : SPLITS) {
-        written.put(name, writeSplit(splitted, transform, name, splitCounts.get(name), inputColumns, out));
-      }
+    pass.release();
+    Map<String, Long> written;
+    try (StageTimer.Stage s = timer.start("write", "one pass: transform the good rows and write the three splits")) {
+      written = writeSplits(good, transform, splitCounts, inputColumns, out);
       s.rows(written.values().stream().mapToLong(Long::longValue).sum());
     }
-    splitted.unpersist();
-    checked.unpersist();
+    good.unpersist();
+    input.unpersist();
 
-    EtlSummary summary = summary("succeeded", null, rowsRead, quarantined, byReason, lines, duplicates, removed, written, transform.featureCount(), featureRows, timer, started);
+    // Clipping and a vocabulary beyond the level counts read train once more, from the input in report
+    // mode; removal reads the input a second time to cache the remaining rows, and everything after from them.
+    int extraReads = !report ? 0 : (etl.clip().enabled() ? 1 : 0) + (Arrays.stream(stats.levels).anyMatch(BoundedCounts::overflowed) ? 1 : 0);
+    EtlSummary summary = summary("succeeded", null, rowsRead, quarantined, byReason, lines, duplicates, removed, written, transform.featureCount(), featureRows, timer, started,
+        reads(inferred, stats, 2 + extraReads));
     if (!summary.reconciles()) {
       throw new IllegalStateException(String.format(Locale.ROOT, "Counts do not reconcile: read %d != written %d + duplicates removed %d + quarantined %d",
           rowsRead, summary.totalWritten(), removed, quarantined));
@@ -244,32 +280,106 @@ public final class EtlJob {
   }
 
   /**
-   * Writes one split in files of about etl.write.target-file-mb, rows spread over files by a
-   * seeded hash and ordered by it inside each file: a deterministic shuffle, so training never sees
-   * the input's order (often sorted by date or id). Returns the rows actually written, counted
-   * from the Parquet footers.
+   * Writes the three splits in one job, in files of about etl.write.target-file-mb: each split's
+   * rows are spread over its files by a seeded hash of the row and ordered by it inside each file,
+   * a deterministic shuffle, so training never sees the input's order (often sorted by date or id).
+   * Every file holds rows of one split; the layout is the one a separate write per split made
+   * ({@code repartition(files, order)}), so reruns and earlier releases give the same files. Returns
+   * the rows actually written per split, counted from the Parquet footers.
    */
-  private long writeSplit(Dataset<Row> splitted, FittedTransform transform, String name, long rows, List<String> inputColumns, PreparedLayout out) {
+  private Map<String, Long> writeSplits(Dataset<Row> good, FittedTransform transform, Map<String, Long> splitCounts, List<String> inputColumns, PreparedLayout out) {
     long bytesPerRow = 4L * transform.featureCount() + ROW_OVERHEAD_BYTES;
     long target = (long) cfg.etl().write().targetFileMb() << 20;
-    int filesWanted = (int) Math.max(1, Math.min(100_000, (rows * bytesPerRow + target - 1) / target));
+    int[] filesOf = new int[SPLITS.size()];
+    int[] offset = new int[SPLITS.size()];
+    int total = 0;
+    for (int i = 0; i < SPLITS.size(); i++) {
+      long rows = splitCounts.get(SPLITS.get(i));
+      filesOf[i] = (int) Math.max(1, Math.min(100_000, (rows * bytesPerRow + target - 1) / target));
+      offset[i] = total;
+      total += filesOf[i];
+    }
     String order = Columns.INTERNAL_PREFIX + "order";
+    String file = Columns.INTERNAL_PREFIX + "file";
+    Column split = functions.col(Columns.SPLIT);
+    Column first = functions.when(split.equalTo(Columns.TRAIN), offset[0]).when(split.equalTo(Columns.VALIDATION), offset[1]).otherwise(offset[2]);
+    Column count = functions.when(split.equalTo(Columns.TRAIN), filesOf[0]).when(split.equalTo(Columns.VALIDATION), filesOf[1]).otherwise(filesOf[2]);
+    // The file within the split is what repartition(files, order) would pick: pmod(murmur3(order), files).
+    Column index = first.plus(functions.pmod(functions.hash(functions.col(order)), count));
+    Column key = functions.element_at(functions.lit(partitionKeys(total)), index.plus(1));
     Dataset<Row> prepared =
-        transform.apply(splitted.where(functions.col(Columns.SPLIT).equalTo(name)))
+        transform.apply(good)
             .withColumn(order, Splitter.unitHash(cfg.etl().split().seed() + 1, inputColumns))
-            .repartition(filesWanted, functions.col(order))
-            .sortWithinPartitions(order)
-            .select(Columns.FEATURES, Columns.LABEL);
-    prepared.write().mode(SaveMode.Overwrite).option("compression", cfg.etl().write().compression()).parquet(out.split(name));
-    return spark.read().parquet(out.split(name)).count();
+            .withColumn(file, key)
+            .repartition(total, functions.col(file))
+            .sortWithinPartitions(split, functions.col(order))
+            .select(functions.col(Columns.FEATURES), functions.col(Columns.LABEL), split);
+    String all = HadoopFiles.join(staged.path(), "_splits");
+    prepared.write().mode(SaveMode.Overwrite).option("compression", cfg.etl().write().compression()).partitionBy(Columns.SPLIT).parquet(all);
+    Map<String, Long> written = new LinkedHashMap<>();
+    for (String name : SPLITS) {
+      String dir = HadoopFiles.join(all, Columns.SPLIT + "=" + name);
+      if (files.exists(dir)) {
+        files.rename(dir, out.split(name));
+        files.writeText(HadoopFiles.join(out.split(name), "_SUCCESS"), "");
+      } else {
+        // No row in this split: an empty table with the schema, as a write of no rows leaves.
+        spark.createDataFrame(List.<Row>of(), prepared.drop(Columns.SPLIT).schema()).write().mode(SaveMode.Overwrite).parquet(out.split(name));
+      }
+      written.put(name, spark.read().parquet(out.split(name)).count());
+    }
+    files.deleteRecursively(all);
+    return written;
+  }
+
+  /**
+   * For each partition t of {@code partitions}, an int whose hash partitioning (Spark's Murmur3,
+   * seed 42, pmod partitions) is t: repartitioning by these keys puts each chosen file in a
+   * partition of its own, so that each written file is exactly one split's file.
+   */
+  static int[] partitionKeys(int partitions) {
+    int[] keys = new int[partitions];
+    java.util.Arrays.fill(keys, -1);
+    int found = 0;
+    for (int k = 0; found < partitions; k++) {
+      int t = Math.floorMod(org.apache.spark.unsafe.hash.Murmur3_x86_32.hashInt(k, 42), partitions);
+      if (keys[t] < 0) {
+        keys[t] = k;
+        found++;
+      }
+    }
+    return keys;
+  }
+
+  /** The files of the malformed rows (bounded by the number of input files). */
+  private static List<String> malformedFiles(Dataset<Row> compact) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Row r : compact.where(functions.col(Columns.REASON).equalTo(QuarantineReason.MALFORMED_ROW.code())).select(Columns.SOURCE).distinct().collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return out;
+  }
+
+  /** How this run read its input, and what is approximate. */
+  private EtlSummary.Reads reads(RoleInference.Inferred inferred, FitStatistics stats, int fullReads) {
+    List<String> approximate = new java.util.ArrayList<>();
+    long sketched = Arrays.stream(stats.values).filter(BoundedCounts::overflowed).count();
+    if (sketched > 0) {
+      approximate.add(String.format(Locale.ROOT, "drift_reference: the train shares of %d numeric column(s) with more than %d distinct train values are read off"
+          + " the quantile sketch (within etl.quantile-relative-error = %s of the train rows)", sketched, FitStatistics.VALUE_CAP, cfg.etl().quantileRelativeError()));
+    }
+    if (cfg.etl().dedup().mode() == EtlConfig.DedupMode.REPORT) {
+      approximate.add("duplicates_found: rows compared by a 96-bit fingerprint of their values; a collision (below 1e-13 at 50 million rows) would add one");
+    }
+    return new EtlSummary.Reads(inferred.recordsRead(), !inferred.wholeInput(), fullReads, approximate);
   }
 
   private EtlSummary summary(String status, String error, long read, long quarantined, Map<String, Long> byReason, long[] lines, long duplicates, long removed,
-      Map<String, Long> written, int features, FeatureRowStats featureRows, StageTimer timer, Instant started) {
+      Map<String, Long> written, int features, FeatureRowStats featureRows, StageTimer timer, Instant started, EtlSummary.Reads reads) {
     // Written to etl-summary.json: the one secret policy (URL credentials in the path, secret values in the error).
     return new EtlSummary(status, cfg.masker().scrub(error), cfg.masker().scrub(cfg.input().describe()), cfg.input().format().name().toLowerCase(Locale.ROOT), read, quarantined, byReason, lines[0], lines[1],
         lines[0] == 0 ? 0 : TransformFitter.round((double) lines[1] / lines[0]), cfg.etl().maxRejectRatio(), duplicates, removed, written, features,
-        timer.seconds(), started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), featureRows);
+        timer.seconds(), started.toString(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(), featureRows, reads);
   }
 
   private static void logFeatureRows(FeatureRowStats f) {
@@ -287,21 +397,11 @@ public final class EtlJob {
   }
 
   /**
-   * Physical lines read and quarantined: one pass over the cached validated rows, for CSV only
-   * (a record of the other formats is one line).
-   */
-  private static long[] lines(Dataset<Row> checked) {
-    Column l = functions.col(Columns.LINES).cast("long");
-    Row r = checked.agg(functions.sum(l), functions.sum(functions.when(functions.col(Columns.REASON).isNotNull(), l).otherwise(0L))).head();
-    return new long[] {r.isNullAt(0) ? 0 : r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1)};
-  }
-
-  /**
    * The error for records longer than input.csv.max-record-lines: the first such file, and the
    * line where its first such record starts (one read of that file on the driver, on this failure only).
    */
-  private String tooLong(Dataset<Row> checked, long records, PreparedLayout out) {
-    Row first = checked.where(functions.col(Columns.REASON).equalTo(QuarantineReason.RECORD_TOO_LONG.code()))
+  private String tooLong(Dataset<Row> compact, long records, PreparedLayout out) {
+    Row first = compact.where(functions.col(Columns.REASON).equalTo(QuarantineReason.RECORD_TOO_LONG.code()))
         .groupBy(Columns.SOURCE).agg(functions.max(Columns.LINES)).orderBy(Columns.SOURCE).head();
     String file = first.getString(0);
     int max = cfg.input().maxRecordLines();

@@ -30,6 +30,7 @@ import java.util.Map;
  * @param finishedAt ISO-8601 UTC
  * @param featureRows distinct and conflicting feature rows per split and the bound they put on the
  *     metrics; null when the run failed before the split was measured
+ * @param reads how the run read its input, and which of its figures are approximate
  */
 public record EtlSummary(
     String status,
@@ -50,7 +51,24 @@ public record EtlSummary(
     Map<String, Double> secondsPerStage,
     String startedAt,
     String finishedAt,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) FeatureRowStats featureRows) {
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) FeatureRowStats featureRows,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Reads reads) {
+
+  /**
+   * How etl read its input.
+   *
+   * @param rolesSampleRows the records role inference read (0 when every role was declared)
+   * @param rolesFromSample true when those were a sample (the first etl.infer.sample-rows /
+   *     partitions records of each input partition), not the whole input
+   * @param fullReads the passes over the whole input: the statistics pass and the writing pass,
+   *     plus one when clipping is on or a vocabulary needs a shuffle (the reason is in the log)
+   * @param approximate the figures that are approximate, each with why; empty when all are exact
+   */
+  public record Reads(long rolesSampleRows, boolean rolesFromSample, int fullReads, java.util.List<String> approximate) {
+    public Reads {
+      approximate = java.util.List.copyOf(approximate);
+    }
+  }
 
   /** Total rows in the three prepared splits. */
   public long totalWritten() {

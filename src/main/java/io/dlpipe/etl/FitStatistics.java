@@ -35,6 +35,15 @@ final class FitStatistics implements Serializable {
   final Moments[] years;
   final long[] withTime;
   final Moments label = new Moments();
+  /** Physical lines of every record, and of the quarantined ones (the reject ratio's). */
+  long lines;
+  long quarantinedLines;
+  /** Train level counts of every categorical column (missing cells under the missing level, when kept). */
+  final BoundedCounts<String>[] levels;
+  /** Train counts of every numeric column's present values: exact drift bins for discrete columns. */
+  final BoundedCounts<Double>[] values;
+  /** Distinct numeric values counted exactly per column; beyond, drift bins come from the quantile sketch. */
+  static final int VALUE_CAP = 1024;
 
   /**
    * @param numericColumns numeric columns measured on train
@@ -43,7 +52,24 @@ final class FitStatistics implements Serializable {
    * @param maxLabels distinct labels kept beyond which the target is too fine for classification
    */
   FitStatistics(int numericColumns, int dateColumns, double relativeError, int maxLabels) {
+    this(numericColumns, dateColumns, 0, 0, relativeError, maxLabels);
+  }
+
+  /**
+   * @param categoricalColumns categorical columns whose train levels are counted
+   * @param levelCap distinct levels counted exactly per categorical column ({@link BoundedCounts})
+   */
+  @SuppressWarnings("unchecked")
+  FitStatistics(int numericColumns, int dateColumns, int categoricalColumns, int levelCap, double relativeError, int maxLabels) {
     this.maxLabels = maxLabels;
+    levels = new BoundedCounts[categoricalColumns];
+    for (int j = 0; j < categoricalColumns; j++) {
+      levels[j] = new BoundedCounts<>(levelCap);
+    }
+    values = new BoundedCounts[numericColumns];
+    for (int i = 0; i < numericColumns; i++) {
+      values[i] = new BoundedCounts<>(VALUE_CAP);
+    }
     numeric = new Moments[numericColumns];
     logged = new Moments[numericColumns];
     quantiles = new QuantileSummaries[numericColumns];
@@ -82,12 +108,30 @@ final class FitStatistics implements Serializable {
     }
   }
 
+  /** Counts a record's physical lines, and whether it was quarantined. */
+  void lines(int count, boolean quarantined) {
+    lines += count;
+    if (quarantined) {
+      quarantinedLines += count;
+    }
+  }
+
+  /** Counts a good train row's categorical levels (null: a missing cell not counted as a level). */
+  void levels(String[] texts) {
+    for (int j = 0; j < texts.length; j++) {
+      if (texts[j] != null) {
+        levels[j].add(texts[j]);
+      }
+    }
+  }
+
   /** Measures one good train row: its parsed numeric cells, parsed date cells and target. */
   void measure(Double[] numbers, LocalDateTime[] dates, boolean[] dateHasTime, Double target) {
     trainRows++;
     for (int i = 0; i < numbers.length; i++) {
       Double d = numbers[i];
       if (d != null) {
+        values[i].add(d);
         numeric[i].add(d);
         logged[i].add(Math.log1p(Math.max(d, 0.0)));
         quantiles[i] = quantiles[i].insert(d);
@@ -118,7 +162,13 @@ final class FitStatistics implements Serializable {
       }
     });
     trainRows += o.trainRows;
+    lines += o.lines;
+    quarantinedLines += o.quarantinedLines;
+    for (int j = 0; j < levels.length; j++) {
+      levels[j].merge(o.levels[j]);
+    }
     for (int i = 0; i < numeric.length; i++) {
+      values[i].merge(o.values[i]);
       numeric[i].merge(o.numeric[i]);
       logged[i].merge(o.logged[i]);
       quantiles[i] = quantiles[i].compress().merge(o.quantiles[i].compress());
@@ -136,6 +186,31 @@ final class FitStatistics implements Serializable {
     quantiles[i] = quantiles[i].compress();
     scala.Option<Object> v = quantiles[i].query(q);
     return v.isDefined() ? (Double) v.get() : Double.NaN;
+  }
+
+  /**
+   * How many present train values of numeric column i are at most {@code v}: exact from the value
+   * counts while the column has at most {@link #VALUE_CAP} distinct values, else from the quantile
+   * sketch (within its relative error of the rank).
+   */
+  long countAtMost(int i, double v) {
+    if (!values[i].overflowed()) {
+      long c = 0;
+      for (java.util.Map.Entry<Double, Long> e : values[i].counts().entrySet()) {
+        if (e.getKey() <= v) {
+          c += e.getValue();
+        }
+      }
+      return c;
+    }
+    quantiles[i] = quantiles[i].compress();
+    long c = 0;
+    for (QuantileSummaries.Stats s : quantiles[i].sampled()) {
+      if (s.value() <= v) {
+        c += s.g();
+      }
+    }
+    return c;
   }
 
   /** True when more distinct labels were seen than allowed. */

@@ -63,13 +63,33 @@ public final class RoleInference {
 
   /** The role of each input column, in input order; the target column gets role {@code target}. */
   public static List<ColumnSpec> infer(Dataset<Row> raw, List<String> inputColumns, InputConfig input, String target, EtlConfig.Infer cfg) {
+    return inferSampled(raw, inputColumns, input, target, cfg).specs();
+  }
+
+  /**
+   * The roles, and the records they were inferred from.
+   *
+   * @param specs the role of each input column, in input order
+   * @param recordsRead the records inference read (malformed ones included), 0 when every role was declared
+   * @param wholeInput true when those were every record of the input (etl.infer.sample-rows = 0, or a
+   *     smaller input)
+   */
+  public record Inferred(List<ColumnSpec> specs, long recordsRead, boolean wholeInput) {}
+
+  /**
+   * As {@link #infer}, from at most about etl.infer.sample-rows records: the first
+   * {@code sample-rows / partitions} of every partition of the input, so that the sample spans every
+   * file and costs one short read of each partition's start, not a pass over the input.
+   */
+  public static Inferred inferSampled(Dataset<Row> raw, List<String> inputColumns, InputConfig input, String target, EtlConfig.Infer cfg) {
     List<String> toInfer = new ArrayList<>();
     for (String c : inputColumns) {
       if (!c.equals(target) && !input.columns().containsKey(c)) {
         toInfer.add(c);
       }
     }
-    Map<String, Stats> stats = toInfer.isEmpty() ? Map.of() : profile(raw, toInfer, input.nullValues(), cfg.dates());
+    Profile profile = toInfer.isEmpty() ? null : profile(raw, toInfer, input.nullValues(), cfg.dates(), cfg.sampleRows());
+    Map<String, Stats> stats = profile == null ? Map.of() : profile.stats(toInfer);
     List<ColumnSpec> specs = new ArrayList<>();
     for (String c : inputColumns) {
       if (c.equals(target)) {
@@ -80,7 +100,7 @@ public final class RoleInference {
         specs.add(decide(c, stats.get(c), cfg));
       }
     }
-    return specs;
+    return new Inferred(specs, profile == null ? 0 : profile.records, profile == null || profile.exhausted);
   }
 
   /** What one aggregation pass measured about a column. */
@@ -121,6 +141,10 @@ public final class RoleInference {
   private static final class Profile implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     long rows;
+    /** Records read, malformed ones included. */
+    long records;
+    /** True while every partition read was read to its end. */
+    boolean exhausted = true;
     final long[] present;
     final long[] numeric;
     final long[] integral;
@@ -138,8 +162,18 @@ public final class RoleInference {
       }
     }
 
+    Map<String, Stats> stats(List<String> cols) {
+      Map<String, Stats> out = new java.util.HashMap<>();
+      for (int i = 0; i < cols.size(); i++) {
+        out.put(cols.get(i), new Stats(rows, present[i], numeric[i], integral[i], distinct[i].count(), dates[i]));
+      }
+      return out;
+    }
+
     Profile merge(Profile o) {
       rows += o.rows;
+      records += o.records;
+      exhausted &= o.exhausted;
       for (int i = 0; i < present.length; i++) {
         present[i] += o.present[i];
         numeric[i] += o.numeric[i];
@@ -158,7 +192,7 @@ public final class RoleInference {
    * whatever the width: an aggregate expression per column and statistic made 2,000 columns
    * take minutes to plan and compile.
    */
-  private static Map<String, Stats> profile(Dataset<Row> raw, List<String> cols, List<String> nullValues, boolean dates) {
+  private static Profile profile(Dataset<Row> raw, List<String> cols, List<String> nullValues, boolean dates, long sampleRows) {
     RawParsing parsing = new RawParsing(nullValues);
     DateParsing dateParsing = new DateParsing();
     int n = cols.size();
@@ -166,36 +200,42 @@ public final class RoleInference {
     for (String c : cols) {
       refs.add(Columns.col(c));
     }
-    Dataset<Row> wellFormed = raw.where(functions.col(Columns.CORRUPT).isNull()).select(refs.toArray(new Column[0]));
-    Profile p =
-        wellFormed.javaRDD().treeAggregate(
-            new Profile(n),
-            (acc, row) -> {
-              acc.rows++;
-              for (int i = 0; i < n; i++) {
-                String text = parsing.text(row.getString(i));
-                if (text == null) {
+    refs.add(functions.col(Columns.CORRUPT));
+    org.apache.spark.api.java.JavaRDD<Row> rows = raw.select(refs.toArray(new Column[0])).javaRDD();
+    int partitions = Math.max(1, rows.getNumPartitions());
+    long perPartition = sampleRows <= 0 ? Long.MAX_VALUE : Math.max(1, (sampleRows + partitions - 1) / partitions);
+    return rows.mapPartitions(
+            (java.util.Iterator<Row> it) -> {
+              Profile acc = new Profile(n);
+              while (acc.records < perPartition && it.hasNext()) {
+                Row row = it.next();
+                acc.records++;
+                if (!row.isNullAt(n)) {
                   continue;
                 }
-                acc.present[i]++;
-                acc.distinct[i].add(text);
-                Double d = parsing.number(text);
-                if (d != null) {
-                  acc.numeric[i]++;
-                  if (d == Math.rint(d)) {
-                    acc.integral[i]++;
+                acc.rows++;
+                for (int i = 0; i < n; i++) {
+                  String text = parsing.text(row.getString(i));
+                  if (text == null) {
+                    continue;
                   }
-                } else if (dates && dateParsing.parse(text) != null) {
-                  acc.dates[i]++;
+                  acc.present[i]++;
+                  acc.distinct[i].add(text);
+                  Double d = parsing.number(text);
+                  if (d != null) {
+                    acc.numeric[i]++;
+                    if (d == Math.rint(d)) {
+                      acc.integral[i]++;
+                    }
+                  } else if (dates && dateParsing.parse(text) != null) {
+                    acc.dates[i]++;
+                  }
                 }
               }
-              return acc;
-            },
-            Profile::merge);
-    Map<String, Stats> out = new java.util.HashMap<>();
-    for (int i = 0; i < n; i++) {
-      out.put(cols.get(i), new Stats(p.rows, p.present[i], p.numeric[i], p.integral[i], p.distinct[i].count(), p.dates[i]));
-    }
-    return out;
+              // Stopping early leaves the rest of the partition unread.
+              acc.exhausted = !it.hasNext();
+              return java.util.List.of(acc).iterator();
+            })
+        .reduce(Profile::merge);
   }
 }

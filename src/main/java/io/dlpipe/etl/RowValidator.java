@@ -217,20 +217,25 @@ public final class RowValidator {
     }
   }
 
-  /**
-   * The quarantine table: the raw row text (the original line for malformed rows, the cells
-   * re-encoded as CSV otherwise), the reason code, its detail and the source file.
-   */
-  public static Dataset<Row> quarantine(Dataset<Row> validated, List<String> inputColumns) {
+  /** A row's raw text: the original line of a malformed row, the cells re-encoded as CSV otherwise. */
+  static Column rawText(List<String> inputColumns) {
     List<Column> cells = new ArrayList<>();
     for (String c : inputColumns) {
       cells.add(Columns.col(c));
     }
     Column rendered = functions.to_csv(functions.struct(cells.toArray(new Column[0])), java.util.Map.of("quoteAll", "false"));
+    return functions.coalesce(functions.col(Columns.CORRUPT), rendered);
+  }
+
+  /**
+   * The quarantine table: the raw row text (the original line for malformed rows, the cells
+   * re-encoded as CSV otherwise), the reason code, its detail and the source file.
+   */
+  public static Dataset<Row> quarantine(Dataset<Row> validated, List<String> inputColumns) {
     return validated
         .where(functions.col(Columns.REASON).isNotNull())
         .select(
-            functions.coalesce(functions.col(Columns.CORRUPT), rendered).as(Columns.Q_RAW),
+            rawText(inputColumns).as(Columns.Q_RAW),
             functions.col(Columns.REASON).as(Columns.Q_REASON),
             functions.col(Columns.DETAIL).as(Columns.Q_DETAIL),
             functions.col(Columns.SOURCE).as(Columns.Q_SOURCE));

@@ -57,58 +57,11 @@ public final class TransformFitter {
    * Columns#REASON} column count as good, rows without a {@link Columns#SPLIT} column as train.
    */
   static FitStatistics measure(Dataset<Row> rows, List<ColumnSpec> specs, TargetConfig target, EtlConfig etl, List<String> nullValues) {
-    return measure(rows, specs, target, etl.quantileRelativeError(), nullValues);
+    return measure(rows, RowMeasure.of(specs, target, etl, nullValues), specs);
   }
 
-  private static FitStatistics measure(Dataset<Row> rows, List<ColumnSpec> specs, TargetConfig target, double quantileRelativeError, List<String> nullValues) {
-    List<String> present = Arrays.asList(rows.columns());
-    List<String> numericNames = specs.stream().filter(ColumnSpec::isNumeric).map(ColumnSpec::name).toList();
-    List<String> dateNames = specs.stream().filter(ColumnSpec::isDate).map(ColumnSpec::name).toList();
-    List<Column> cols = new ArrayList<>();
-    cols.add(present.contains(Columns.REASON) ? functions.col(Columns.REASON) : functions.lit(null).cast(DataTypes.StringType));
-    cols.add(present.contains(Columns.SPLIT) ? functions.col(Columns.SPLIT) : functions.lit(Columns.TRAIN));
-    cols.add(functions.col(Columns.TARGET));
-    numericNames.forEach(n -> cols.add(Columns.col(n)));
-    dateNames.forEach(n -> cols.add(Columns.col(n)));
-    int n = numericNames.size();
-    int d = dateNames.size();
-    boolean regression = target.task() == Task.REGRESSION;
-    RawParsing parsing = new RawParsing(nullValues);
-    DateParsing dateParsing = new DateParsing();
-    FitStatistics zero = new FitStatistics(n, d, quantileRelativeError, target.maxClasses());
-    return rows.select(cols.toArray(new Column[0])).javaRDD().treeAggregate(
-        zero,
-        (acc, r) -> {
-          String reason = r.getString(0);
-          String split = r.getString(1);
-          acc.count(reason, split);
-          if (reason != null) {
-            return acc;
-          }
-          if (!regression) {
-            acc.label(r.getString(2));
-          }
-          if (!Columns.TRAIN.equals(split)) {
-            return acc;
-          }
-          if (!regression) {
-            acc.trainLabel(r.getString(2));
-          }
-          Double[] numbers = new Double[n];
-          for (int i = 0; i < n; i++) {
-            numbers[i] = parsing.number(r.getString(3 + i));
-          }
-          LocalDateTime[] dates = new LocalDateTime[d];
-          boolean[] hasTime = new boolean[d];
-          for (int j = 0; j < d; j++) {
-            String text = parsing.text(r.getString(3 + n + j));
-            dates[j] = dateParsing.parse(text);
-            hasTime[j] = dates[j] != null && DateParsing.hasTime(text);
-          }
-          acc.measure(numbers, dates, hasTime, regression && !r.isNullAt(2) ? r.getDouble(2) : null);
-          return acc;
-        },
-        FitStatistics::merge);
+  private static FitStatistics measure(Dataset<Row> rows, RowMeasure measure, List<ColumnSpec> specs) {
+    return rows.select(RowMeasure.columns(rows, specs).toArray(new Column[0])).javaRDD().treeAggregate(measure.zero(), measure::add, FitStatistics::merge);
   }
 
   /**
@@ -151,7 +104,7 @@ public final class TransformFitter {
       dates.add(dateFeature(dateSpecs.get(j).name(), stats.years[j], stats.withTime[j]));
     }
     Map<String, List<Long>> levelCounts = new LinkedHashMap<>();
-    List<FittedTransform.CategoricalFeature> categorical = vocabularies(train, categoricalSpecs, etl, nullValues, levelCounts);
+    List<FittedTransform.CategoricalFeature> categorical = vocabularies(stats, train, categoricalSpecs, etl, nullValues, levelCounts);
 
     FittedTransform.LabelStats label = null;
     if (target.task() == Task.REGRESSION) {
@@ -173,7 +126,7 @@ public final class TransformFitter {
         categorical,
         dates,
         FittedTransform.featureNames(numeric, dates, categorical),
-        DriftReferenceFitter.fit(train, stats, numericSpecs.stream().map(ColumnSpec::name).toList(), categorical, levelCounts, nullValues));
+        DriftReferenceFitter.fit(stats, numericSpecs.stream().map(ColumnSpec::name).toList(), categorical, levelCounts));
   }
 
   /**
@@ -182,7 +135,7 @@ public final class TransformFitter {
    * and a class absent from train still gets an index; rows without a split column count as train).
    */
   public static List<String> classes(Dataset<Row> good, TargetConfig target) {
-    return classes(measure(good, List.of(), target, 0.01, List.of()), target);
+    return classes(measure(good, new RowMeasure(List.of(), target, List.of(), null, 0, 0.01), List.of()), target);
   }
 
   /**
@@ -405,15 +358,54 @@ public final class TransformFitter {
 
   /**
    * Top-k levels of every categorical column by train frequency (ties broken by the level's
-   * text), in one shuffle over (column, level) pairs rather than one job per column.
+   * text), from the exact level counts of the statistics pass; only a column with more distinct
+   * levels than those counts keep ({@link BoundedCounts}) costs one shuffle over (column, level)
+   * pairs of train, for all such columns together.
    */
-  private static List<FittedTransform.CategoricalFeature> vocabularies(Dataset<Row> train, List<ColumnSpec> specs, EtlConfig etl, List<String> nullValues,
+  private static List<FittedTransform.CategoricalFeature> vocabularies(FitStatistics stats, Dataset<Row> train, List<ColumnSpec> specs, EtlConfig etl, List<String> nullValues,
       Map<String, List<Long>> countsOut) {
     if (specs.isEmpty()) {
       return List.of();
     }
+    Map<String, List<String>> levels = new LinkedHashMap<>();
+    List<String> overflowed = new ArrayList<>();
+    for (int j = 0; j < specs.size(); j++) {
+      String name = specs.get(j).name();
+      levels.put(name, new ArrayList<>());
+      countsOut.put(name, new ArrayList<>());
+      if (stats.levels.length <= j || stats.levels[j].overflowed()) {
+        overflowed.add(name);
+        continue;
+      }
+      List<Map.Entry<String, Long>> ranked = stats.levels[j].counts().entrySet().stream()
+          .filter(e -> e.getValue() >= etl.categorical().minCount())
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(etl.categorical().topK())
+          .toList();
+      for (Map.Entry<String, Long> e : ranked) {
+        levels.get(name).add(e.getKey());
+        countsOut.get(name).add(e.getValue());
+      }
+    }
+    if (!overflowed.isEmpty()) {
+      LOG.info("Vocabularies of {} from a shuffle of train: more distinct levels than the statistics pass counts", overflowed);
+      shuffledVocabularies(train, overflowed, etl, nullValues, levels, countsOut);
+    }
     boolean missingLevel = etl.impute().categorical() == EtlConfig.CategoricalImpute.MISSING_LEVEL;
-    List<String> names = specs.stream().map(ColumnSpec::name).toList();
+    EtlConfig.CategoricalEncoding encoding = etl.categorical().encoding();
+    List<FittedTransform.CategoricalFeature> out = new ArrayList<>();
+    for (ColumnSpec s : specs) {
+      List<String> vocab = levels.get(s.name());
+      String missingAs = missingLevel || vocab.isEmpty() ? FittedTransform.MISSING_LEVEL : vocab.get(0);
+      out.add(new FittedTransform.CategoricalFeature(s.name(), encoding, vocab, missingAs));
+    }
+    return out;
+  }
+
+  /** Top-k levels of the named columns by one shuffle of train's (column, level) counts. */
+  private static void shuffledVocabularies(Dataset<Row> train, List<String> names, EtlConfig etl, List<String> nullValues, Map<String, List<String>> levels,
+      Map<String, List<Long>> countsOut) {
+    boolean missingLevel = etl.impute().categorical() == EtlConfig.CategoricalImpute.MISSING_LEVEL;
     Column texts = ParsedCells.texts(names, new RawParsing(nullValues), missingLevel ? FittedTransform.MISSING_LEVEL : null);
     Dataset<Row> counts =
         train.select(functions.posexplode(texts).as(new String[] {"c", "v"}))
@@ -423,27 +415,12 @@ public final class TransformFitter {
             .where(functions.col("count").geq(etl.categorical().minCount()))
             .withColumn("rank", functions.row_number().over(Window.partitionBy("c").orderBy(functions.col("count").desc(), functions.col("v").asc())))
             .where(functions.col("rank").leq(etl.categorical().topK()));
-    Map<String, List<String>> levels = new LinkedHashMap<>();
-    for (ColumnSpec s : specs) {
-      levels.put(s.name(), new ArrayList<>());
-    }
     // Bounded: at most top-k rows per categorical column.
-    for (ColumnSpec s : specs) {
-      countsOut.put(s.name(), new ArrayList<>());
-    }
     for (Row r : counts.orderBy("c", "rank").collectAsList()) {
       levels.get(names.get(r.getInt(0))).add(r.getString(1));
       // The train counts of the vocabulary: the drift reference's level shares.
       countsOut.get(names.get(r.getInt(0))).add(r.getLong(2));
     }
-    EtlConfig.CategoricalEncoding encoding = etl.categorical().encoding();
-    List<FittedTransform.CategoricalFeature> out = new ArrayList<>();
-    for (ColumnSpec s : specs) {
-      List<String> vocab = levels.get(s.name());
-      String missingAs = missingLevel || vocab.isEmpty() ? FittedTransform.MISSING_LEVEL : vocab.get(0);
-      out.add(new FittedTransform.CategoricalFeature(s.name(), encoding, vocab, missingAs));
-    }
-    return out;
   }
 
   static double round(double d) {

@@ -53,13 +53,39 @@ public final class InputReader {
    * batch prediction checks these types against training before anything is scored.
    */
   public static Dataset<Row> readTyped(SparkSession spark, InputConfig input) {
+    return readTyped(spark, input, false);
+  }
+
+  /**
+   * As {@link #read}, but with input.csv.multi-line = auto every CSV file is read line by line
+   * without first scanning the files for quoted newlines (a full read of the input of its own). A
+   * record with a quoted newline then shows as malformed rows of its file: the caller checks those
+   * files alone with {@link #hasQuotedNewlines} and reads again with {@link #read} only when one has
+   * such a record. {@link #scanDeferred} says whether this applies to the input.
+   */
+  public static Dataset<Row> readDeferringScan(SparkSession spark, InputConfig input) {
+    return asText(readTyped(spark, input, scanDeferred(input)));
+  }
+
+  /** True when {@link #readDeferringScan} skips the quoted-newline scan for this input. */
+  public static boolean scanDeferred(InputConfig input) {
+    return !input.isTable() && input.format() == io.dlpipe.config.InputFormat.CSV && input.multiLine() == CsvMultiLine.AUTO && asciiCompatible(input.encoding());
+  }
+
+  /** True when one of these files (as {@link Columns#SOURCE} names them) has a quoted field that spans lines. */
+  public static boolean hasQuotedNewlines(SparkSession spark, InputConfig input, List<String> files) {
+    return !files.isEmpty()
+        && !QuotedNewlines.filesWithQuotedNewlines(spark, files, input.delimiter().charAt(0), input.quote().charAt(0), input.escape().charAt(0)).isEmpty();
+  }
+
+  private static Dataset<Row> readTyped(SparkSession spark, InputConfig input, boolean byLine) {
     if (input.isTable()) {
       return where(readTable(spark, input), input);
     }
     requireExists(spark, input.path());
     try {
       return where(switch (input.format()) {
-        case CSV -> readCsv(spark, input);
+        case CSV -> readCsv(spark, input, byLine);
         case JSON -> readJson(spark, input);
         case PARQUET -> readParquet(spark, input);
         case TABLE -> throw new IllegalStateException("tables are read above");
@@ -308,7 +334,7 @@ public final class InputReader {
             .option("inferSchema", false);
   }
 
-  private static Dataset<Row> readCsv(SparkSession spark, InputConfig input) {
+  private static Dataset<Row> readCsv(SparkSession spark, InputConfig input, boolean skipScan) {
     // Field counts are checked on the whole raw record, whatever columns a later stage keeps (also in a session dlpipe did not start).
     spark.conf().set(io.dlpipe.spark.SparkSessions.CSV_COLUMN_PRUNING, false);
     // The header alone names the columns; inferSchema would cost a full pass over the data.
@@ -329,6 +355,9 @@ public final class InputReader {
     java.util.function.Function<Boolean, DataFrameReader> reader = multiLine -> csvReader(spark, input).schema(full).option("enforceSchema", false).option("multiLine", multiLine);
     if (input.multiLine() == CsvMultiLine.TRUE || !asciiCompatible(input.encoding())) {
       return reader.apply(true).csv(input.path());
+    }
+    if (skipScan) {
+      return reader.apply(false).csv(input.path());
     }
     List<String> spanning = QuotedNewlines.filesWithQuotedNewlines(spark, input.path(), input.delimiter().charAt(0), input.quote().charAt(0), input.escape().charAt(0));
     if (spanning.isEmpty()) {

@@ -21,9 +21,14 @@ final class QuotedNewlines {
 
   /** The files under {@code path} with a line that ends inside a quoted field, sorted. */
   static List<String> filesWithQuotedNewlines(SparkSession spark, String path, char delimiter, char quote, char escape) {
+    return filesWithQuotedNewlines(spark, List.of(path), delimiter, quote, escape);
+  }
+
+  /** The files among {@code paths} (files or folders) with a line that ends inside a quoted field, sorted. */
+  static List<String> filesWithQuotedNewlines(SparkSession spark, List<String> paths, char delimiter, char quote, char escape) {
     UDF1<String, Boolean> opens = line -> endsInsideQuotes(line, delimiter, quote, escape);
     List<String> files = new ArrayList<>();
-    for (Row r : spark.read().text(path)
+    for (Row r : spark.read().text(paths.toArray(new String[0]))
         .where(functions.udf(opens, DataTypes.BooleanType).apply(functions.col("value")))
         .select(functions.input_file_name())
         .distinct()

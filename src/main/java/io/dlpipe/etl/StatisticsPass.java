@@ -1,0 +1,162 @@
+package io.dlpipe.etl;
+
+import io.dlpipe.spark.Columns;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.AccumulatorV2;
+
+/**
+ * etl's first pass over the input: one Spark job that validates and splits every row, measures
+ * everything the fit needs ({@link RowMeasure}: counts per reason and split, physical lines, class
+ * labels, moments, quantile sketches, level counts, value counts for the drift reference), and
+ * keeps of each row only what the later stages need without the input: its reason, split, target
+ * and lines, its feature fingerprint and row fingerprint (for the feature-row facts and the
+ * duplicate count) and, for a quarantined row, its raw text and reason. Those compact rows (about
+ * 40 bytes each) are kept in Spark's columnar cache on executor disk ({@code DISK_ONLY}), never in
+ * memory: the input itself is not cached, and the writing pass reads it a second time.
+ */
+final class StatisticsPass {
+  /** The row fingerprint that the duplicate count groups by ({@link Deduplicator#fingerprint}). */
+  static final String ROW_HASH64 = Columns.INTERNAL_PREFIX + "row_h64";
+  static final String ROW_HASH32 = Columns.INTERNAL_PREFIX + "row_h32";
+
+  private StatisticsPass() {}
+
+  /**
+   * @param stats everything measured
+   * @param rows the compact rows: {@link Columns#REASON}, {@link Columns#SPLIT}, {@link
+   *     Columns#TARGET}, {@link Columns#LINES}, {@link Columns#DETAIL}, {@link Columns#SOURCE}, the
+   *     feature fingerprint, {@link #ROW_HASH64}, {@link #ROW_HASH32} and {@link Columns#Q_RAW} (null
+   *     on good rows); on executor disk until {@link #release}
+   */
+  record Result(FitStatistics stats, Dataset<Row> rows) {
+    void release() {
+      rows.unpersist(false);
+    }
+  }
+
+  /**
+   * Runs the pass.
+   *
+   * @param checked validated rows with the split and the feature fingerprint ({@link Splitter#split})
+   * @param identity the columns that make two rows duplicates ({@link Deduplicator#identity})
+   */
+  static Result run(SparkSession spark, Dataset<Row> checked, List<ColumnSpec> specs, RowMeasure measure, List<String> inputColumns, List<String> identity) {
+    List<Column> cols = RowMeasure.columns(checked, specs);
+    int measured = cols.size();
+    Column[] rowHash = Deduplicator.fingerprint(identity);
+    cols.add(functions.col(Columns.DETAIL));
+    cols.add(functions.col(Columns.SOURCE));
+    cols.add(functions.col(Columns.FEATURE_HASH64));
+    cols.add(functions.col(Columns.FEATURE_HASH32));
+    cols.add(rowHash[0].as(ROW_HASH64));
+    cols.add(rowHash[1].as(ROW_HASH32));
+    cols.add(functions.when(functions.col(Columns.REASON).isNotNull(), RowValidator.rawText(inputColumns)).as(Columns.Q_RAW));
+    Dataset<Row> selected = checked.select(cols.toArray(new Column[0]));
+
+    // Kept: reason, split, target, lines, then everything after the measured cells.
+    List<Integer> keep = new ArrayList<>(List.of(0, 1, 2, 3));
+    for (int i = measured; i < cols.size(); i++) {
+      keep.add(i);
+    }
+    StructField[] all = selected.schema().fields();
+    List<StructField> fields = new ArrayList<>();
+    String[] names = {Columns.REASON, Columns.SPLIT, Columns.TARGET, Columns.LINES};
+    for (int i = 0; i < 4; i++) {
+      fields.add(new StructField(names[i], all[i].dataType(), true, all[i].metadata()));
+    }
+    for (int i = measured; i < all.length; i++) {
+      fields.add(all[i]);
+    }
+    int[] kept = keep.stream().mapToInt(Integer::intValue).toArray();
+
+    Accumulator acc = new Accumulator();
+    spark.sparkContext().register(acc, "etl statistics");
+    JavaRDD<Row> compact =
+        selected.javaRDD().mapPartitions((Iterator<Row> it) -> new Iterator<Row>() {
+          private final FitStatistics partial = measure.zero();
+          private boolean reported;
+
+          @Override
+          public boolean hasNext() {
+            boolean more = it.hasNext();
+            if (!more && !reported) {
+              reported = true;
+              acc.add(partial);
+            }
+            return more;
+          }
+
+          @Override
+          public Row next() {
+            Row r = it.next();
+            measure.add(partial, r);
+            Object[] out = new Object[kept.length];
+            for (int i = 0; i < kept.length; i++) {
+              out[i] = r.get(kept[i]);
+            }
+            return RowFactory.create(out);
+          }
+        });
+    // Spark SQL's columnar cache, on disk: later stages read a few of its columns, and skip batches
+    // by their statistics (the quarantine's reason is null in every batch of a clean input).
+    Dataset<Row> rows = spark.createDataFrame(compact, new StructType(fields.toArray(new StructField[0]))).persist(StorageLevel.DISK_ONLY());
+    // One job without a shuffle: its result tasks compute and store every partition, each adding its
+    // statistics once (a result task's accumulator update counts once, whatever retries and speculation do).
+    rows.foreachPartition((org.apache.spark.api.java.function.ForeachPartitionFunction<Row>) it -> { });
+    FitStatistics stats = acc.value() == null ? measure.zero() : acc.value();
+    return new Result(stats, rows);
+  }
+
+  /** Merges the statistics of every partition of the pass. */
+  static final class Accumulator extends AccumulatorV2<FitStatistics, FitStatistics> {
+    private static final long serialVersionUID = 1L;
+    private FitStatistics value;
+
+    @Override
+    public boolean isZero() {
+      return value == null;
+    }
+
+    @Override
+    public AccumulatorV2<FitStatistics, FitStatistics> copy() {
+      Accumulator c = new Accumulator();
+      c.value = value;
+      return c;
+    }
+
+    @Override
+    public void reset() {
+      value = null;
+    }
+
+    @Override
+    public void add(FitStatistics v) {
+      value = value == null ? v : value.merge(v);
+    }
+
+    @Override
+    public void merge(AccumulatorV2<FitStatistics, FitStatistics> other) {
+      FitStatistics o = other.value();
+      if (o != null) {
+        add(o);
+      }
+    }
+
+    @Override
+    public FitStatistics value() {
+      return value;
+    }
+  }
+}

@@ -95,7 +95,10 @@ public final class BenchMain implements Callable<Integer> {
     Map<String, String> conf = new java.util.LinkedHashMap<>(Map.of("spark.ui.enabled", "false"));
     if (master.startsWith("local-cluster")) {
       // Executor JVMs forked by the in-process Workers load dlpipe and DL4J from this class path.
-      conf.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+      // Absolute: the executors run in the Worker's work directory, not here.
+      conf.put("spark.executor.extraClassPath", java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+          .map(p -> Path.of(p).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+      conf.put("spark.executor.memory", "768m");
     }
     SparkSettings settings = new SparkSettings(master, "dlpipe-bench", conf, "");
     SparkSession spark = SparkSessions.getOrCreate(master, settings);

@@ -92,8 +92,8 @@ public final class ScaleOutRounds {
     for (int i = 0; i < workers; i++) {
       batches.add(new DataSet(Nd4j.rand(new long[] {BATCH, FEATURES}), Nd4j.rand(new long[] {BATCH, 1})));
     }
-    JavaRDD<DataSet> data = jsc.parallelize(batches, workers).cache();
-    data.count();
+    // Not persisted here: DL4J's fit persists it at its own storage level.
+    JavaRDD<DataSet> data = jsc.parallelize(batches, workers);
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, BATCH)
         .batchSizePerWorker(BATCH)
         .averagingFrequency(1)

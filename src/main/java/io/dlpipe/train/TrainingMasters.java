@@ -201,11 +201,13 @@ public final class TrainingMasters {
   /** The smallest minibatch the automatic choice goes down to with more than one worker. */
   static final int AUTO_MIN_BATCH_AT_WIDTH = 8;
   /**
-   * With more than one worker, the most minibatches per averaging round the automatic period
-   * takes: about ten rounds an epoch at {@value #AUTO_MIN_UPDATES_AT_WIDTH} or more updates, so
-   * that block momentum has rounds to work on and the workers do not drift far apart between them.
+   * With more than one worker, the averaging rounds per epoch the automatic period aims at, so
+   * that block momentum has rounds to work on and the workers do not drift far apart between
+   * them; but it never goes below {@value #AUTO_MIN_AVERAGING_AT_WIDTH} minibatches a round for it.
    */
-  static final int AUTO_MAX_AVERAGING_AT_WIDTH = 32;
+  static final int AUTO_ROUNDS_AT_WIDTH = 10;
+  /** The period the width rule always allows: the suite's 32 workers averaged every 32 of their 312 minibatches. */
+  static final int AUTO_MIN_AVERAGING_AT_WIDTH = 32;
 
   /** Train rows per worker below which {@code train.workers = 0} uses fewer workers: 2 automatic rounds. */
   public static final long AUTO_ROWS_PER_WORKER = (long) AUTO_ROUND_ROWS * AUTO_MIN_ROUNDS;
@@ -232,7 +234,8 @@ public final class TrainingMasters {
    * least {@value #AUTO_MIN_UPDATES_AT_WIDTH} updates per epoch (down to {@value
    * #AUTO_MIN_BATCH_AT_WIDTH} rows), and the learning rate follows the global minibatch
    * ({@link LearningRates#batchFactor}), which then stays one worker's where the global minibatch
-   * is; averaging takes at most {@value #AUTO_MAX_AVERAGING_AT_WIDTH} minibatches. On the scale-out
+   * is; averaging aims at {@value #AUTO_ROUNDS_AT_WIDTH} rounds an epoch, taking at least {@value
+   * #AUTO_MIN_AVERAGING_AT_WIDTH} minibatches a round where the period was longer. On the scale-out
    * suite's Ames at 32 workers (5,000 rows each) this gave minibatches of 16, 312 updates an
    * epoch and validation R² 0.8587, 0.8645, 0.8659 in three epochs, where the rule before it
    * (minibatches of 64, 77 updates) started at 0.826 and one worker reached 0.8590, 0.8691, 0.8711
@@ -240,8 +243,8 @@ public final class TrainingMasters {
    *
    * <p>{@code train.averaging-frequency = 0}: enough minibatches that each round fits {@value
    * #AUTO_ROUND_ROWS} rows per worker, but at least {@value #AUTO_MIN_AVERAGING} and, where the
-   * epoch is long enough, at most half of it (with more than one worker, at most {@value
-   * #AUTO_MAX_AVERAGING_AT_WIDTH}). Every round pays a fixed cost (a Spark job, the network broadcast
+   * epoch is long enough, at most half of it (with more than one worker, at most a tenth of it or
+   * {@value #AUTO_MIN_AVERAGING_AT_WIDTH}, whichever is more). Every round pays a fixed cost (a Spark job, the network broadcast
    * and rebuilt on each worker, the results collected and averaged: about 100 ms on two cores),
    * which at 20 minibatches of 256 rows was four times the round's compute (BENCHMARKS.md,
    * "Trainer"). Set values are kept as they are.
@@ -265,7 +268,9 @@ public final class TrainingMasters {
       long stepsPerWorker = Math.max(1, rowsPerWorker / batch);
       long perRound = Math.min((AUTO_ROUND_ROWS + batch - 1) / batch, stepsPerWorker / AUTO_MIN_ROUNDS);
       if (wide) {
-        perRound = Math.min(perRound, AUTO_MAX_AVERAGING_AT_WIDTH);
+        // About ten rounds an epoch; where an epoch is long (big data per worker) that is already
+        // what AUTO_ROUND_ROWS gives, so rounds, and their fixed cost, are added only where short.
+        perRound = Math.min(perRound, Math.max(AUTO_MIN_AVERAGING_AT_WIDTH, stepsPerWorker / AUTO_ROUNDS_AT_WIDTH));
       }
       m = m.withAveragingFrequency((int) Math.max(AUTO_MIN_AVERAGING, perRound));
     }

@@ -73,13 +73,13 @@ class TrainSpeedSettingsTest {
     assertEquals(0, auto.master().averagingFrequency());
     // 512-row minibatches: 64 per round (32,768 rows), once an epoch has at least 2 rounds of them.
     assertEquals(64, TrainingMasters.resolveAuto(auto, 1, 10_000_000).master().averagingFrequency());
-    // More than one worker: at most 32 per round.
-    assertEquals(32, TrainingMasters.resolveAuto(auto, 2, 10_000_000).master().averagingFrequency());
+    // Two workers of 5,000,000 rows: 9,765 minibatches, so ten rounds an epoch add none.
+    assertEquals(64, TrainingMasters.resolveAuto(auto, 2, 10_000_000).master().averagingFrequency());
     assertEquals(64, TrainingMasters.resolveAuto(auto, 1, 158_034).master().averagingFrequency());
-    // Two workers of 79,017 rows: 308 minibatches of 256, 32 of them per round.
+    // Two workers of 79,017 rows: 308 minibatches of 256; a tenth is 30, and 32 are always allowed.
     assertEquals(32, TrainingMasters.resolveAuto(auto, 2, 158_034).master().averagingFrequency());
-    // 100,000 rows on 2 workers: 390 minibatches of 128 each, 32 per round.
-    assertEquals(32, TrainingMasters.resolveAuto(train("train.workers=2"), 2, 100_000).master().averagingFrequency());
+    // 100,000 rows on 2 workers: 390 minibatches of 128 each, a tenth of them per round.
+    assertEquals(39, TrainingMasters.resolveAuto(train("train.workers=2"), 2, 100_000).master().averagingFrequency());
     // 32 workers of 5,000 rows: 312 minibatches of 16, 32 per round.
     assertEquals(32, TrainingMasters.resolveAuto(train("train.workers=32"), 32, 160_018).master().averagingFrequency());
     // 2,344 rows: one worker, 73 minibatches of 32, half of them per round.

@@ -98,7 +98,13 @@ public final class BenchMain implements Callable<Integer> {
     Map<String, String> conf = new java.util.LinkedHashMap<>(Map.of("spark.ui.enabled", "false"));
     if (master.startsWith("local-cluster")) {
       // Executor JVMs forked by the in-process Workers load dlpipe and DL4J from this class path.
-      conf.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
+      // Absolute: the executors run in the Worker's work directory, not here.
+      conf.put("spark.executor.extraClassPath", java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+          .map(p -> Path.of(p).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+      conf.put("spark.executor.memory", "512m");
+      // DL4J's training statistics otherwise ask pool.ntp.org for the time, and fail without a network.
+      conf.put("spark.executor.extraJavaOptions", "-D" + ScaleOutRounds.TIME_SOURCE + "=" + ScaleOutRounds.SYSTEM_CLOCK);
+      System.setProperty(ScaleOutRounds.TIME_SOURCE, ScaleOutRounds.SYSTEM_CLOCK);
     }
     SparkSettings settings = new SparkSettings(master, "dlpipe-bench", conf, "");
     SparkSession spark = SparkSessions.getOrCreate(master, settings);

@@ -47,6 +47,10 @@ public final class ScaleOutRounds {
   private static final Logger LOG = LoggerFactory.getLogger(ScaleOutRounds.class);
   /** Inputs of synthetic Ames after etl: the parameter counts match the suite's networks. */
   static final int FEATURES = 184;
+  /** DL4J's setting of the clock its training statistics read. */
+  public static final String TIME_SOURCE = "org.deeplearning4j.spark.time.TimeSource";
+  /** The local clock: DL4J's default asks pool.ntp.org, which fails where there is no network. */
+  public static final String SYSTEM_CLOCK = "org.deeplearning4j.spark.time.SystemClockTimeSource";
   /** Rows in each worker's one minibatch per round. */
   static final int BATCH = 32;
 
@@ -67,6 +71,9 @@ public final class ScaleOutRounds {
 
   /** Measures each network at each width, {@code rounds} rounds after a warm-up round. */
   public static List<RoundCost> run(SparkSession spark, List<String> networks, List<Integer> widths, int rounds) {
+    if (System.getProperty(TIME_SOURCE) == null) {
+      System.setProperty(TIME_SOURCE, SYSTEM_CLOCK);
+    }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int executors = Math.max(1, jsc.sc().statusTracker().getExecutorInfos().length - 1);
     List<RoundCost> out = new ArrayList<>();
@@ -88,8 +95,8 @@ public final class ScaleOutRounds {
     for (int i = 0; i < workers; i++) {
       batches.add(new DataSet(Nd4j.rand(new long[] {BATCH, FEATURES}), Nd4j.rand(new long[] {BATCH, 1})));
     }
-    JavaRDD<DataSet> data = jsc.parallelize(batches, workers).cache();
-    data.count();
+    // Not persisted here: DL4J's fit persists it at its own storage level.
+    JavaRDD<DataSet> data = jsc.parallelize(batches, workers);
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, BATCH)
         .batchSizePerWorker(BATCH)
         .averagingFrequency(1)

@@ -191,6 +191,23 @@ public final class TrainingMasters {
   static final int AUTO_MIN_AVERAGING = 20;
   /** The fewest averaging rounds per epoch the automatic choice keeps, where the data allows it. */
   static final int AUTO_MIN_ROUNDS = 2;
+  /**
+   * With more than one worker, the fewest updates of the averaged model per epoch (minibatches
+   * per worker) that the automatic minibatch keeps: one worker on the scale-out suite's Ames
+   * (159,603 train rows, minibatches of 512) takes 311 and is within 1% of its best after one
+   * epoch; wide runs that took 77 needed two or three.
+   */
+  static final int AUTO_MIN_UPDATES_AT_WIDTH = 256;
+  /** The smallest minibatch the automatic choice goes down to with more than one worker. */
+  static final int AUTO_MIN_BATCH_AT_WIDTH = 8;
+  /**
+   * With more than one worker, the averaging rounds per epoch the automatic period aims at, so
+   * that block momentum has rounds to work on and the workers do not drift far apart between
+   * them; but it never goes below {@value #AUTO_MIN_AVERAGING_AT_WIDTH} minibatches a round for it.
+   */
+  static final int AUTO_ROUNDS_AT_WIDTH = 10;
+  /** The period the width rule always allows: the suite's 32 workers averaged every 32 of their 312 minibatches. */
+  static final int AUTO_MIN_AVERAGING_AT_WIDTH = 32;
 
   /** Train rows per worker below which {@code train.workers = 0} uses fewer workers: 2 automatic rounds. */
   public static final long AUTO_ROWS_PER_WORKER = (long) AUTO_ROUND_ROWS * AUTO_MIN_ROUNDS;
@@ -204,19 +221,33 @@ public final class TrainingMasters {
    * averaging models that each saw a few hundred rows loses accuracy: one worker trained Ames and
    * credit both faster and better than two (docs/QUALITY.md).
    *
-   * <p>{@code train.batch-size-per-worker = 0}: {@value #AUTO_MAX_BATCH} rows, or the largest power
-   * of two that still gives each worker {@value #AUTO_MIN_STEPS} updates per epoch, but not below
-   * {@code train.lr-base-batch-size}. A small split thus keeps enough steps per epoch to learn, and
-   * a large one gets the big minibatches that make the trainer fast: DL4J's cost per op, not per
-   * row, dominates at tabular widths, and 512 rows trained 1.3x faster than 256 to the same
-   * validation R² with the learning rate √-scaled (1,024: 1.6x, 0.001 lower; BENCHMARKS.md).
+   * <p>{@code train.batch-size-per-worker = 0}, one worker: {@value #AUTO_MAX_BATCH} rows, or the
+   * largest power of two that still gives it {@value #AUTO_MIN_STEPS} updates per epoch, but not
+   * below {@code train.lr-base-batch-size}. A small split thus keeps enough steps per epoch to
+   * learn, and a large one gets the big minibatches that make the trainer fast: DL4J's cost per
+   * op, not per row, dominates at tabular widths, and 512 rows trained 1.3x faster than 256 to the
+   * same validation R² with the learning rate √-scaled (1,024: 1.6x, 0.001 lower; BENCHMARKS.md).
+   *
+   * <p>The same, from the width: with W workers every update of the model is an average over W
+   * minibatches, so an epoch has as many updates as each worker has minibatches, W times fewer
+   * than one worker with the same minibatch would take. The automatic minibatch therefore keeps at
+   * least {@value #AUTO_MIN_UPDATES_AT_WIDTH} updates per epoch (down to {@value
+   * #AUTO_MIN_BATCH_AT_WIDTH} rows), and the learning rate follows the global minibatch
+   * ({@link LearningRates#batchFactor}), which then stays one worker's where the global minibatch
+   * is; averaging aims at {@value #AUTO_ROUNDS_AT_WIDTH} rounds an epoch, taking at least {@value
+   * #AUTO_MIN_AVERAGING_AT_WIDTH} minibatches a round where the period was longer. On the scale-out
+   * suite's Ames at 32 workers (5,000 rows each) this gave minibatches of 16, 312 updates an
+   * epoch and validation R² 0.8587, 0.8645, 0.8659 in three epochs, where the rule before it
+   * (minibatches of 64, 77 updates) started at 0.826 and one worker reached 0.8590, 0.8691, 0.8711
+   * (BENCHMARKS.md, "Scale-out").
    *
    * <p>{@code train.averaging-frequency = 0}: enough minibatches that each round fits {@value
    * #AUTO_ROUND_ROWS} rows per worker, but at least {@value #AUTO_MIN_AVERAGING} and, where the
-   * epoch is long enough, at most half of it. Every round pays a fixed cost (a Spark job,
-   * the network broadcast and rebuilt on each worker, the results collected and averaged: about
-   * 100 ms on two cores), which at 20 minibatches of 256 rows was four times the round's compute
-   * (BENCHMARKS.md, "Trainer"). Set values are kept as they are.
+   * epoch is long enough, at most half of it (with more than one worker, at most a tenth of it or
+   * {@value #AUTO_MIN_AVERAGING_AT_WIDTH}, whichever is more). Every round pays a fixed cost (a Spark job, the network broadcast
+   * and rebuilt on each worker, the results collected and averaged: about 100 ms on two cores),
+   * which at 20 minibatches of 256 rows was four times the round's compute (BENCHMARKS.md,
+   * "Trainer"). Set values are kept as they are.
    */
   public static TrainConfig resolveAuto(TrainConfig train, int parallelism, long trainRows) {
     TrainConfig.Master m = train.master();
@@ -224,17 +255,23 @@ public final class TrainingMasters {
       m = m.withWorkers((int) Math.max(1, Math.min(parallelism, trainRows / AUTO_ROWS_PER_WORKER)));
     }
     int workers = m.workers();
+    boolean wide = workers > 1 && m.type() == TrainConfig.MasterType.PARAMETER_AVERAGING;
     int batch = m.batchSizePerWorker();
     long rowsPerWorker = trainRows / Math.max(1, workers);
     if (batch == 0) {
-      long fit = rowsPerWorker / AUTO_MIN_STEPS;
+      long fit = rowsPerWorker / (wide ? AUTO_MIN_UPDATES_AT_WIDTH : AUTO_MIN_STEPS);
       int pow = Integer.highestOneBit((int) Math.max(1, Math.min(AUTO_MAX_BATCH, fit)));
-      batch = Math.max(pow, Math.min(m.lrBaseBatchSize(), AUTO_MAX_BATCH));
+      batch = Math.max(pow, wide ? AUTO_MIN_BATCH_AT_WIDTH : Math.min(m.lrBaseBatchSize(), AUTO_MAX_BATCH));
       m = m.withBatchSizePerWorker(batch);
     }
     if (m.averagingFrequency() == 0) {
       long stepsPerWorker = Math.max(1, rowsPerWorker / batch);
       long perRound = Math.min((AUTO_ROUND_ROWS + batch - 1) / batch, stepsPerWorker / AUTO_MIN_ROUNDS);
+      if (wide) {
+        // About ten rounds an epoch; where an epoch is long (big data per worker) that is already
+        // what AUTO_ROUND_ROWS gives, so rounds, and their fixed cost, are added only where short.
+        perRound = Math.min(perRound, Math.max(AUTO_MIN_AVERAGING_AT_WIDTH, stepsPerWorker / AUTO_ROUNDS_AT_WIDTH));
+      }
       m = m.withAveragingFrequency((int) Math.max(AUTO_MIN_AVERAGING, perRound));
     }
     TrainConfig.Averaging a = m.averaging();
@@ -283,8 +320,14 @@ public final class TrainingMasters {
     TrainConfig.Averaging a = m.averaging();
     String averaging = a.method() == TrainConfig.AveragingMethod.SIMPLE ? "simple averaging"
         : String.format(Locale.ROOT, "block momentum %.4g, block learning rate %.4g%s", a.blockMomentum(), a.blockLearningRate(), a.nesterov() ? ", Nesterov" : "");
-    return String.format(Locale.ROOT, "%s; %,d train rows per worker, minibatches of %d, averaging every %d, about %d round%s per epoch, %s",
-        width, perWorker, m.batchSizePerWorker(), m.averagingFrequency(), rounds, rounds == 1 ? "" : "s", averaging);
+    String updates = "";
+    if (requested.batchSizePerWorker() == 0 && m.workers() > 1) {
+      // Why the minibatch is what it is at this width: the rule of resolveAuto, in the user's terms.
+      updates = String.format(Locale.ROOT, " (auto at width: %,d updates of the averaged model per epoch, aiming at %d with minibatches of at least %d)",
+          perWorker / Math.max(1, m.batchSizePerWorker()), AUTO_MIN_UPDATES_AT_WIDTH, AUTO_MIN_BATCH_AT_WIDTH);
+    }
+    return String.format(Locale.ROOT, "%s; %,d train rows per worker, minibatches of %d%s, averaging every %d, about %d round%s per epoch, %s",
+        width, perWorker, m.batchSizePerWorker(), updates, m.averagingFrequency(), rounds, rounds == 1 ? "" : "s", averaging);
   }
 
   /**

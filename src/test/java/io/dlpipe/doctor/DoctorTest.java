@@ -37,8 +37,9 @@ class DoctorTest {
     io.dlpipe.config.DlpipeConfig cfg = TestData.creditConfig(TestData.credit(), ws, "train.workers=4");
     new io.dlpipe.etl.EtlJob(TestSpark.get(), cfg).run();
     List<Finding> findings = new Doctor(TestSpark.get(), cfg).run();
-    assertEquals("WARN  width    train would use 4 workers (train.workers = 4 as set); 893 train rows per worker, minibatches of 32, averaging every 20, "
-        + "about 1 round per epoch, block momentum 0.5000, block learning rate 1.000, Nesterov on local[2]; only 893 train rows per worker at 4 workers: below 20,000, the scale-out suite "
+    assertEquals("WARN  width    train would use 4 workers (train.workers = 4 as set); 893 train rows per worker, minibatches of 8 "
+        + "(auto at width: 111 updates of the averaged model per epoch, aiming at 256 with minibatches of at least 8), averaging every 32, "
+        + "about 3 rounds per epoch, block momentum 0.5000, block learning rate 1.000, Nesterov on local[2]; only 893 train rows per worker at 4 workers: below 20,000, the scale-out suite "
         + "measured a loss of validation quality from averaging (BENCHMARKS.md, \"Scale-out\")\n"
         + "               fix: set train.workers lower (0 chooses from the data), or train on more rows", line(findings, "width"));
   }

@@ -170,7 +170,6 @@ class ScaleOutTrainTest {
     assertEquals(0, second.exitValue(), log);
     assertTrue(log.contains("TrainJob: resumed from epoch 1 ("), log);
     assertTrue(log.contains("Block momentum: the momentum buffer of epoch 1 restored"), log);
-    assertEquals(saved, checkpoints.momentum(1).orElseThrow(), "the resumed run read epoch 1's buffer and left it as it was");
     assertEquals(2, Json.MAPPER.readTree(ws.resolve("model/model.json").toFile()).get("epochs_run").asInt());
     INDArray after = checkpoints.momentum(2).orElseThrow();
     assertNotEquals(saved, after, "epoch 2 carried the buffer on");

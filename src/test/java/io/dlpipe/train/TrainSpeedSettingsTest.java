@@ -43,18 +43,23 @@ class TrainSpeedSettingsTest {
   }
 
   @Test
-  void autoBatchIs512UnlessAWorkerWouldGetFewerThan50UpdatesAnEpoch() {
+  void autoBatchIs512UnlessOneWorkerWouldGetFewerThan50UpdatesAnEpochOrAWideRunFewerThan256() {
     TrainConfig auto = train();
     TrainConfig two = train("train.workers=2");
     assertEquals(0, auto.master().batchSizePerWorker());
-    assertEquals(512, TrainingMasters.resolveAuto(auto, 2, 158_034).master().batchSizePerWorker());
-    assertEquals(512, TrainingMasters.resolveAuto(two, 2, 51_200).master().batchSizePerWorker());
-    assertEquals(256, TrainingMasters.resolveAuto(two, 2, 51_199).master().batchSizePerWorker());
-    assertEquals(256, TrainingMasters.resolveAuto(two, 2, 25_600).master().batchSizePerWorker());
-    assertEquals(128, TrainingMasters.resolveAuto(two, 2, 25_599).master().batchSizePerWorker());
+    assertEquals(512, TrainingMasters.resolveAuto(auto, 1, 158_034).master().batchSizePerWorker(), "one worker");
+    assertEquals(256, TrainingMasters.resolveAuto(auto, 2, 158_034).master().batchSizePerWorker(), "two workers of 79,017 rows: 308 updates");
+    // More than one worker: at least 256 updates of the averaged model per epoch, down to 8 rows.
+    assertEquals(512, TrainingMasters.resolveAuto(two, 2, 262_144).master().batchSizePerWorker());
+    assertEquals(256, TrainingMasters.resolveAuto(two, 2, 262_143).master().batchSizePerWorker());
+    assertEquals(64, TrainingMasters.resolveAuto(two, 2, 51_200).master().batchSizePerWorker());
     assertEquals(256, TrainingMasters.resolveAuto(auto, 2, 25_599).master().batchSizePerWorker(), "one worker for this few rows");
-    assertEquals(32, TrainingMasters.resolveAuto(train("train.workers=4"), 4, 3_500).master().batchSizePerWorker(), "never below lr-base-batch-size");
-    assertEquals(16, TrainingMasters.resolveAuto(train("train.lr-base-batch-size=16", "train.workers=4"), 4, 3_500).master().batchSizePerWorker());
+    assertEquals(16, TrainingMasters.resolveAuto(train("train.workers=32"), 32, 160_018).master().batchSizePerWorker(), "5,000 rows each: 312 updates");
+    assertEquals(8, TrainingMasters.resolveAuto(train("train.workers=64"), 64, 160_018).master().batchSizePerWorker(), "2,500 rows each: 312 updates");
+    assertEquals(256, TrainingMasters.resolveAuto(train("train.workers=128"), 128, 10_000_000).master().batchSizePerWorker(), "78,125 rows each: 305 updates");
+    assertEquals(8, TrainingMasters.resolveAuto(train("train.workers=4"), 4, 3_500).master().batchSizePerWorker(), "never below 8 at width");
+    assertEquals(32, TrainingMasters.resolveAuto(train("train.workers=1"), 4, 1_500).master().batchSizePerWorker(), "one worker: never below lr-base-batch-size");
+    assertEquals(16, TrainingMasters.resolveAuto(train("train.lr-base-batch-size=16", "train.workers=1"), 4, 500).master().batchSizePerWorker());
     assertEquals(64, TrainingMasters.resolveAuto(train("train.batch-size-per-worker=64"), 2, 10_000_000).master().batchSizePerWorker());
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> LearningRates.rate(auto, 0));
     assertEquals("train.batch-size-per-worker = 0 must be resolved first (TrainingMasters.resolveAuto)", e.getMessage());
@@ -65,15 +70,21 @@ class TrainSpeedSettingsTest {
     TrainConfig auto = train();
     assertEquals(0, auto.master().averagingFrequency());
     // 512-row minibatches: 64 per round (32,768 rows), once an epoch has at least 2 rounds of them.
+    assertEquals(64, TrainingMasters.resolveAuto(auto, 1, 10_000_000).master().averagingFrequency());
+    // Two workers of 5,000,000 rows: 9,765 minibatches, so ten rounds an epoch add none.
     assertEquals(64, TrainingMasters.resolveAuto(auto, 2, 10_000_000).master().averagingFrequency());
-    assertEquals(64, TrainingMasters.resolveAuto(auto, 2, 158_034).master().averagingFrequency());
-    // 100,000 rows on 2 workers: 97 minibatches of 512 each, half of that per round.
-    assertEquals(48, TrainingMasters.resolveAuto(train("train.workers=2"), 2, 100_000).master().averagingFrequency());
+    assertEquals(64, TrainingMasters.resolveAuto(auto, 1, 158_034).master().averagingFrequency());
+    // Two workers of 79,017 rows: 308 minibatches of 256; a tenth is 30, and 32 are always allowed.
+    assertEquals(32, TrainingMasters.resolveAuto(auto, 2, 158_034).master().averagingFrequency());
+    // 100,000 rows on 2 workers: 390 minibatches of 128 each, a tenth of them per round.
+    assertEquals(39, TrainingMasters.resolveAuto(train("train.workers=2"), 2, 100_000).master().averagingFrequency());
+    // 32 workers of 5,000 rows: 312 minibatches of 16, 32 per round.
+    assertEquals(32, TrainingMasters.resolveAuto(train("train.workers=32"), 32, 160_018).master().averagingFrequency());
     // 2,344 rows: one worker, 73 minibatches of 32, half of them per round.
     assertEquals(36, TrainingMasters.resolveAuto(auto, 2, 2_344).master().averagingFrequency());
     // Never below the fixed 20 of earlier releases.
-    assertEquals(20, TrainingMasters.resolveAuto(train("train.workers=2"), 2, 2_344).master().averagingFrequency());
-    assertEquals(1024, TrainingMasters.resolveAuto(train("train.batch-size-per-worker=32"), 2, 10_000_000).master().averagingFrequency());
+    assertEquals(20, TrainingMasters.resolveAuto(train("train.workers=2"), 2, 400).master().averagingFrequency());
+    assertEquals(1024, TrainingMasters.resolveAuto(train("train.batch-size-per-worker=32"), 1, 10_000_000).master().averagingFrequency());
     assertEquals(7, TrainingMasters.resolveAuto(train("train.averaging-frequency=7"), 2, 10_000_000).master().averagingFrequency());
   }
 

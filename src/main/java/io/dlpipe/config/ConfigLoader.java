@@ -659,7 +659,9 @@ public final class ConfigLoader {
             r.number("train.model.l2", 0, 1, true, true),
             r.number("train.model.weight-decay", 0, 1, true, true),
             r.bool("train.model.batch-normalization"),
-            r.enumValue("train.model.classification-output", TrainConfig.ClassificationOutput.class));
+            r.enumValue("train.model.classification-output", TrainConfig.ClassificationOutput.class),
+            new TrainConfig.SmallData(r.integer("train.model.small-data.rows", 0, Long.MAX_VALUE / 2),
+                r.number("train.model.small-data.dropout", 0, 1, true, false), r.number("train.model.small-data.l2", 0, 1, true, true)));
     if (model.weightDecay() > 0 && model.l2() > 0) {
       // DL4J drops L2 with a warning when weight decay is set: one must be chosen.
       throw ConfigReader.invalid("train.model.weight-decay", "0 while train.model.l2 is above 0 (set l2 = 0 to use weight decay)", c.getValue("train.model.weight-decay"));

@@ -30,11 +30,20 @@ final class CapacityRules {
     // A linear network ([]) has no hidden units to drop. Weight decay replaces L2 (DL4J keeps one of them): a set weight decay is the user's choice of penalty.
     double l2 = m.weightDecay() > 0 ? m.l2() : Math.max(m.l2(), small.l2());
     double dropout = !m.hiddenLayers().isEmpty() ? Math.max(m.dropout(), small.dropout()) : m.dropout();
-    if (dropout == m.dropout() && l2 == m.l2()) {
-      return train;
+    return dropout == m.dropout() && l2 == m.l2() ? train : train.withModel(m.withRegularization(dropout, l2));
+  }
+
+  /**
+   * {@link #apply}, saying in the log what the rule changed: for the network the run trains, which
+   * is built before the rest of {@code resolveAuto}'s settings are resolved.
+   */
+  static TrainConfig logged(TrainConfig train, long trainRows) {
+    TrainConfig resolved = apply(train, trainRows);
+    TrainConfig.Model m = train.model();
+    if (resolved != train) {
+      LOG.info(String.format(Locale.ROOT, "Small data: %,d train rows, below train.model.small-data.rows = %,d: dropout %s (set %s), l2 %s (set %s)",
+          trainRows, m.smallData().rows(), resolved.model().dropout(), m.dropout(), resolved.model().l2(), m.l2()));
     }
-    LOG.info(String.format(Locale.ROOT, "Small data: %,d train rows, below train.model.small-data.rows = %,d: dropout %s (set %s), l2 %s (set %s)",
-        trainRows, small.rows(), dropout, m.dropout(), l2, m.l2()));
-    return train.withModel(m.withRegularization(dropout, l2));
+    return resolved;
   }
 }

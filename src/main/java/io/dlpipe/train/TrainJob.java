@@ -151,7 +151,7 @@ public final class TrainJob {
       resumedFrom = c.epoch();
       LOG.info("resumed from epoch {} ({}); best so far: epoch {}, val_loss {}", c.epoch(), c.path(), state.bestEpoch(), fmt(state.bestScore()));
     } else {
-      net = spec.create(train, featureCount, head);
+      net = spec.create(CapacityRules.logged(train, in.rows(Columns.TRAIN)), featureCount, head);
       state = TrainState.initial(fingerprint);
       if (tuning != null) {
         checkpoints.mark();

@@ -169,7 +169,7 @@ public final class Tuner {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
     int featureCount = in.transform().featureCount();
     OutputHead head = OutputHeads.forTraining(in.transform(), train, rows, in.layout().transform());
-    MultiLayerNetwork net = NetworkSpec.of(train).create(train, featureCount, head);
+    MultiLayerNetwork net = NetworkSpec.of(train).create(CapacityRules.apply(train, in.rows(Columns.TRAIN)), featureCount, head);
     train = TrainingMasters.resolveAuto(train, jsc.defaultParallelism(), in.rows(Columns.TRAIN));
     int workers = train.master().workers();
     TrainingMaster<?, ?> master = TrainingMasters.create(train, workers, TrainConfig.Approach.DIRECT, "");

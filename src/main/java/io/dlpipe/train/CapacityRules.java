@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * the rule's values; set values above them are kept. On the real-data suite's small sets (hmda,
  * fair, doctorvisits: 1,900 to 5,100 train rows) the default network reached its best validation
  * loss within a few epochs and then overfitted, ending below its linear rung (docs/QUALITY.md,
- * "Real data"); a linear model has nothing to overfit with. Large splits keep the set values, which
- * the bundled and synthetic suites were tuned on. Called from {@link TrainingMasters#resolveAuto},
+ * "Real data"); a linear model has nothing to overfit with. Off by default ({@code rows = 0}): at
+ * 10,000 rows it lifted hmda and credit but cost Ames 0.032 R² (docs/QUALITY.md, "Small data"). Called from {@link TrainingMasters#resolveAuto},
  * so the real training, tune trials and the target trial all train the same network for their rows.
  */
 final class CapacityRules {

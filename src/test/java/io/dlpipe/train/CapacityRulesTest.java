@@ -23,9 +23,15 @@ class CapacityRulesTest {
   }
 
   @Test
-  void belowTheSmallDataRowsTheNetworkTrainsWithTheRulesDropoutAndL2() {
+  void theRuleIsOffByDefault() {
     TrainConfig defaults = train();
-    assertEquals(new TrainConfig.SmallData(10_000, 0.3, 0.001), defaults.model().smallData());
+    assertEquals(new TrainConfig.SmallData(0, 0.3, 0.001), defaults.model().smallData());
+    assertSame(defaults.model(), TrainingMasters.resolveAuto(defaults, 2, 1_920).model());
+  }
+
+  @Test
+  void belowTheSmallDataRowsTheNetworkTrainsWithTheRulesDropoutAndL2() {
+    TrainConfig defaults = train("train.model.small-data.rows=10000");
     assertEquals(List.of(0.3, 0.001), regularization(defaults, 1_920), "hmda's train split");
     assertEquals(List.of(0.3, 0.001), regularization(defaults, 9_999));
     assertEquals(List.of(0.0, 0.0001), regularization(defaults, 10_000), "the set values from rows on");
@@ -38,9 +44,10 @@ class CapacityRulesTest {
 
   @Test
   void setValuesAboveTheRuleStayAndWeightDecayOrALinearNetworkKeepTheirOwn() {
-    assertEquals(List.of(0.5, 0.01), regularization(train("train.model.dropout=0.5", "train.model.l2=0.01"), 1_000));
-    assertEquals(List.of(0.3, 0.0), regularization(train("train.model.l2=0", "train.model.weight-decay=0.01"), 1_000));
-    assertEquals(List.of(0.0, 0.001), regularization(train("train.model.hidden-layers=[]"), 1_000));
+    String on = "train.model.small-data.rows=10000";
+    assertEquals(List.of(0.5, 0.01), regularization(train(on, "train.model.dropout=0.5", "train.model.l2=0.01"), 1_000));
+    assertEquals(List.of(0.3, 0.0), regularization(train(on, "train.model.l2=0", "train.model.weight-decay=0.01"), 1_000));
+    assertEquals(List.of(0.0, 0.001), regularization(train(on, "train.model.hidden-layers=[]"), 1_000));
     assertEquals(List.of(0.2, 0.0001), regularization(train("train.model.small-data.rows=0", "train.model.dropout=0.2"), 1_000), "rows = 0: never");
     assertEquals(List.of(0.1, 0.0001), regularization(train("train.model.small-data.rows=500", "train.model.small-data.dropout=0.1",
         "train.model.small-data.l2=0"), 499));

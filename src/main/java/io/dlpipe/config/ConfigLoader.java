@@ -565,7 +565,9 @@ public final class ConfigLoader {
             r.get(Settings.TRAIN_MODEL_L2),
             r.get(Settings.TRAIN_MODEL_WEIGHT_DECAY),
             r.get(Settings.TRAIN_MODEL_BATCH_NORMALIZATION),
-            r.get(Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT));
+            r.get(Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT),
+            new TrainConfig.SmallData(r.get(Settings.TRAIN_MODEL_SMALL_DATA_ROWS), r.get(Settings.TRAIN_MODEL_SMALL_DATA_DROPOUT),
+                r.get(Settings.TRAIN_MODEL_SMALL_DATA_L2)));
     if (model.weightDecay() > 0 && model.l2() > 0) {
       // DL4J drops L2 with a warning when weight decay is set: one must be chosen.
       throw invalid(Settings.TRAIN_MODEL_WEIGHT_DECAY, "0 while train.model.l2 is above 0 (set l2 = 0 to use weight decay)", c);

@@ -136,6 +136,9 @@ public final class Settings {
   public static final Setting<TrainConfig.WeightInit> TRAIN_MODEL_WEIGHT_INIT = Setting.choice("train.model.weight-init", TrainConfig.WeightInit.class);
   public static final Setting<Double> TRAIN_MODEL_DROPOUT = Setting.number("train.model.dropout", 0, 1, true, false);
   public static final Setting<Double> TRAIN_MODEL_L2 = Setting.number("train.model.l2", 0, 1, true, true);
+  public static final Setting<Long> TRAIN_MODEL_SMALL_DATA_ROWS = Setting.longInteger("train.model.small-data.rows", 0, Long.MAX_VALUE / 2);
+  public static final Setting<Double> TRAIN_MODEL_SMALL_DATA_DROPOUT = Setting.number("train.model.small-data.dropout", 0, 1, true, false);
+  public static final Setting<Double> TRAIN_MODEL_SMALL_DATA_L2 = Setting.number("train.model.small-data.l2", 0, 1, true, true);
   public static final Setting<Double> TRAIN_MODEL_WEIGHT_DECAY = Setting.number("train.model.weight-decay", 0, 1, true, true);
   public static final Setting<Boolean> TRAIN_MODEL_BATCH_NORMALIZATION = Setting.bool("train.model.batch-normalization");
   public static final Setting<TrainConfig.ClassificationOutput> TRAIN_MODEL_CLASSIFICATION_OUTPUT =

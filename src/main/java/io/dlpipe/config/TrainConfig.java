@@ -106,6 +106,11 @@ public record TrainConfig(
     return new TrainConfig(n, seed, earlyStopping, model, updater, master, evalBatchSize, classWeights, targetTransform, averageEpochs, loss, targetTrial);
   }
 
+  /** This configuration with another network. */
+  public TrainConfig withModel(Model m) {
+    return new TrainConfig(epochs, seed, earlyStopping, m, updater, master, evalBatchSize, classWeights, targetTransform, averageEpochs, loss, targetTrial);
+  }
+
   /** This configuration with other training-master options. */
   public TrainConfig withMaster(Master m) {
     return new TrainConfig(epochs, seed, earlyStopping, model, updater, m, evalBatchSize, classWeights, targetTransform, averageEpochs, loss, targetTrial);
@@ -133,6 +138,7 @@ public record TrainConfig(
    * @param batchNormalization whether each hidden layer normalizes its pre-activations
    * @param classificationOutput softmax (any number of classes) or sigmoid (two classes only)
    * @param type the network family ({@code io.dlpipe.net.NetworkSpec}) built from these settings
+   * @param smallData the regularization a small train split trains with ({@code io.dlpipe.train.CapacityRules})
    */
   public record Model(
       ModelType type,
@@ -143,11 +149,28 @@ public record TrainConfig(
       double l2,
       double weightDecay,
       boolean batchNormalization,
-      ClassificationOutput classificationOutput) {
+      ClassificationOutput classificationOutput,
+      SmallData smallData) {
     public Model {
       hiddenLayers = List.copyOf(hiddenLayers);
     }
+
+    /** This network with other dropout and L2 (see {@code train.model.small-data}). */
+    public Model withRegularization(double dropoutRate, double l2Penalty) {
+      return new Model(type, hiddenLayers, activation, weightInit, dropoutRate, l2Penalty, weightDecay, batchNormalization, classificationOutput,
+          smallData);
+    }
   }
+
+  /**
+   * The regularization of a network trained on a small train split: below {@code rows} train
+   * rows, dropout and L2 are raised to at least these values.
+   *
+   * @param rows train rows below which the rule applies; 0 never
+   * @param dropout the least dropout below {@code rows}
+   * @param l2 the least L2 penalty below {@code rows} (not with weight decay, which replaces L2)
+   */
+  public record SmallData(long rows, double dropout, double l2) {}
 
   /** Network families ({@code train.model.type}); each is one {@code io.dlpipe.net.NetworkSpec}. */
   public enum ModelType {

@@ -280,7 +280,7 @@ public final class TrainingMasters {
           Double.isNaN(a.blockLearningRate()) ? 1.0 : a.blockLearningRate());
       m = m.withAveraging(a);
     }
-    return train.withMaster(m);
+    return CapacityRules.logged(train.withMaster(m), trainRows);
   }
 
   /**

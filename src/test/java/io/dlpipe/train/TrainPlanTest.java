@@ -25,8 +25,8 @@ class TrainPlanTest {
     TrainPlan plan = TrainPlan.resolve(written, 2, 158_034);
     assertEquals(0, written.master().workers(), "the written config keeps its 0 = auto");
     assertEquals(2, plan.workers());
-    assertEquals(512, plan.batchSize());
-    assertEquals(64, plan.train().master().averagingFrequency());
+    assertEquals(256, plan.batchSize());
+    assertEquals(32, plan.train().master().averagingFrequency());
     assertEquals(0.5, plan.train().master().averaging().blockMomentum());
     assertEquals(written, plan.requested());
     assertEquals(TrainingMasters.resolveAuto(written, 2, 158_034), plan.train(), "the rules are resolveAuto's");

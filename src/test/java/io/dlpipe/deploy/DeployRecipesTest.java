@@ -60,7 +60,9 @@ class DeployRecipesTest {
     assertTrue(script.contains("--class " + SparkSubmitPlan.MAIN_CLASS), script);
     assertTrue(script.contains("conf/examples/yarn.conf") && Files.exists(ROOT.resolve("conf/examples/yarn.conf")));
     // Without the launcher, the config's environment substitutions reach the application master only through its environment.
-    Matcher env = Pattern.compile("\\$\\{\\?(\\w+)}").matcher(Files.readString(ROOT.resolve("conf/examples/yarn.conf")));
+    // Comment lines name the substitutions too; only the settings count.
+    String settings = Files.readAllLines(ROOT.resolve("conf/examples/yarn.conf")).stream().filter(l -> !l.trim().startsWith("#")).collect(java.util.stream.Collectors.joining("\n"));
+    Matcher env = Pattern.compile("\\$\\{\\?(\\w+)}").matcher(settings);
     List<String> forwarded = new ArrayList<>();
     while (env.find()) {
       forwarded.add(env.group(1));

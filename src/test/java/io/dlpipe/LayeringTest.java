@@ -15,18 +15,40 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package layering of docs/architecture.md, checked on the sources: a package may use only
- * the packages listed before it in {@link #LAYERS}, so nothing imports upward and there are no
- * cycles. A new package gets its place in the list (and its paragraph in the document).
+ * The package layering of docs/architecture.md, checked on the sources: a package may use only the
+ * packages listed before it in {@link #LAYERS}, so nothing imports upward and there are no cycles.
+ * A new package gets its place in the list (and its paragraph in the document).
  */
 class LayeringTest {
   /** Bottom first. The root package (exceptions, exit codes) sits below all of them. */
-  static final List<String> LAYERS = List.of("config", "io", "spark", "workspace", "input", "synth", "etl", "head", "net", "train", "report",
-      "eval", "drift", "ml", "run", "submit", "doctor", "yarn", "cli", "bench");
+  static final List<String> LAYERS =
+      List.of(
+          "config",
+          "io",
+          "spark",
+          "workspace",
+          "input",
+          "synth",
+          "etl",
+          "head",
+          "net",
+          "train",
+          "report",
+          "eval",
+          "drift",
+          "ml",
+          "run",
+          "submit",
+          "doctor",
+          "yarn",
+          "cli",
+          "bench");
 
   private static final Path SOURCES = TestData.projectDir().resolve("src/main/java/io/dlpipe");
+
   /** A use of another dlpipe package in code: an import or a fully qualified name. */
   private static final Pattern USE = Pattern.compile("\\bio\\.dlpipe\\.([a-z]+)\\.[A-Za-z]");
+
   private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
 
   @Test
@@ -36,7 +58,10 @@ class LayeringTest {
       dirs.filter(Files::isDirectory).forEach(d -> packages.add(d.getFileName().toString()));
     }
     packages.removeAll(LAYERS);
-    assertEquals(new TreeSet<>(), packages, "each package of src/main/java/io/dlpipe needs its place in LAYERS and docs/architecture.md");
+    assertEquals(
+        new TreeSet<>(),
+        packages,
+        "each package of src/main/java/io/dlpipe needs its place in LAYERS and docs/architecture.md");
   }
 
   @Test
@@ -70,7 +95,10 @@ class LayeringTest {
     assertEquals(List.of(), upward);
   }
 
-  /** A source line without its comment and string literals: they may name any class (a main class to launch). */
+  /**
+   * A source line without its comment and string literals: they may name any class (a main class to
+   * launch).
+   */
   private static String code(String line) {
     String t = line.trim();
     if (t.startsWith("*") || t.startsWith("/*") || t.startsWith("//")) {

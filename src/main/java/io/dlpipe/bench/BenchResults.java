@@ -45,10 +45,27 @@ public record BenchResults(
 
   public static final int FORMAT_VERSION = 1;
   public static final List<String> RATIO_NAMES =
-      List.of("etl_vs_floor", "etl_vs_mllib", "feed_vs_scan", "train_vs_single_jvm", "compute_efficiency", "time_to_quality_vs_gbt");
-  public static final Map<String, String> TARGETS = Map.of(
-      "etl_vs_floor", "<= 1.5", "etl_vs_mllib", "<= 0.7", "feed_vs_scan", ">= 0.5",
-      "train_vs_single_jvm", ">= 0.8", "compute_efficiency", ">= 0.25", "time_to_quality_vs_gbt", "<= 1 (reported)");
+      List.of(
+          "etl_vs_floor",
+          "etl_vs_mllib",
+          "feed_vs_scan",
+          "train_vs_single_jvm",
+          "compute_efficiency",
+          "time_to_quality_vs_gbt");
+  public static final Map<String, String> TARGETS =
+      Map.of(
+          "etl_vs_floor",
+          "<= 1.5",
+          "etl_vs_mllib",
+          "<= 0.7",
+          "feed_vs_scan",
+          ">= 0.5",
+          "train_vs_single_jvm",
+          ">= 0.8",
+          "compute_efficiency",
+          ">= 0.25",
+          "time_to_quality_vs_gbt",
+          "<= 1 (reported)");
 
   /**
    * One ETL case: the same raw CSV through the floor, dlpipe and the MLlib pipeline, alternating.
@@ -58,35 +75,66 @@ public record BenchResults(
    * @param etlVsFloor {@code dlpipe.median_seconds / floor.median_seconds}
    * @param etlVsMllib {@code dlpipe.median_seconds / mllib.median_seconds}
    */
-  public record EtlCase(String shape, long rows, int columns, int features, Timing floor, Timing dlpipe, Timing mllib, double etlVsFloor, double etlVsMllib) {}
+  public record EtlCase(
+      String shape,
+      long rows,
+      int columns,
+      int features,
+      Timing floor,
+      Timing dlpipe,
+      Timing mllib,
+      double etlVsFloor,
+      double etlVsMllib) {}
 
   /**
    * @param feedVsScan {@code feed.per_second / scan.per_second}
    */
-  public record FeedCase(String shape, long rows, int features, int batchSize, Timing scan, Timing feed, double feedVsScan) {}
+  public record FeedCase(
+      String shape,
+      long rows,
+      int features,
+      int batchSize,
+      Timing scan,
+      Timing feed,
+      double feedVsScan) {}
 
   /**
    * A trainer's run.
    *
    * @param epochSamplesPerS every epoch's samples/s (fit only)
-   * @param samplesPerS the median over the epochs after the first, which pays for warm-up (and
-   *     for the Spark trainer's export of minibatches)
+   * @param samplesPerS the median over the epochs after the first, which pays for warm-up (and for
+   *     the Spark trainer's export of minibatches)
    */
-  public record TrainerRun(long rows, long params, List<Double> epochSamplesPerS, double samplesPerS) {}
+  public record TrainerRun(
+      long rows, long params, List<Double> epochSamplesPerS, double samplesPerS) {}
 
   /**
    * @param hiddenLayers the network's hidden layers (dlpipe's defaults)
    * @param trainVsSingleJvm {@code spark.samples_per_s / single_jvm.samples_per_s}
    */
-  public record TrainCase(String shape, int features, List<Integer> hiddenLayers, int batchSize, TrainerRun spark, TrainerRun singleJvm, double trainVsSingleJvm) {}
+  public record TrainCase(
+      String shape,
+      int features,
+      List<Integer> hiddenLayers,
+      int batchSize,
+      TrainerRun spark,
+      TrainerRun singleJvm,
+      double trainVsSingleJvm) {}
 
   /**
    * @param flopsPerSample {@code 6 * params}: forward and backward of a dense network
    * @param computeEfficiency {@code flops_per_sample * spark.samples_per_s / (gemm.gflops * 1e9)}
    * @param singleJvmComputeEfficiency the same for single-JVM DL4J, for how far DL4J itself gets
    */
-  public record ComputeCase(List<Integer> hiddenLayers, long params, double flopsPerSample, GemmRate.Result gemm, TrainerRun spark, TrainerRun singleJvm,
-      double computeEfficiency, double singleJvmComputeEfficiency) {}
+  public record ComputeCase(
+      List<Integer> hiddenLayers,
+      long params,
+      double flopsPerSample,
+      GemmRate.Result gemm,
+      TrainerRun spark,
+      TrainerRun singleJvm,
+      double computeEfficiency,
+      double singleJvmComputeEfficiency) {}
 
   /**
    * One epoch of the default network, for time to quality.
@@ -105,6 +153,12 @@ public record BenchResults(
    * @param timeToQualityVsGbt {@code network_seconds / gbt.fit_seconds}, or null when not reached
    * @param atLeast when not reached: the whole training's seconds over GBT's, a lower bound
    */
-  public record QualityCase(String metricName, GbtReference.Result gbt, List<EpochPoint> network, Integer reachedAtEpoch, Double networkSeconds,
-      Double timeToQualityVsGbt, Double atLeast) {}
+  public record QualityCase(
+      String metricName,
+      GbtReference.Result gbt,
+      List<EpochPoint> network,
+      Integer reachedAtEpoch,
+      Double networkSeconds,
+      Double timeToQualityVsGbt,
+      Double atLeast) {}
 }

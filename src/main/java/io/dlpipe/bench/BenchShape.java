@@ -11,7 +11,9 @@ public enum BenchShape {
   AMES("Sale_Price", "regression", List.of()),
   /** 13 features (4 text) with missing cells, binary classification on Status. */
   CREDIT("Status", "classification", List.of("target.classes=[good, bad]")),
-  /** {@link WideData}: hundreds of numeric columns, 10 text columns and a date column, regression. */
+  /**
+   * {@link WideData}: hundreds of numeric columns, 10 text columns and a date column, regression.
+   */
   WIDE(WideData.TARGET, "regression", List.of());
 
   private final String target;
@@ -37,7 +39,9 @@ public enum BenchShape {
     return extraSettings;
   }
 
-  /** The date column, parsed to a day number by the MLlib pipeline; null when the shape has none. */
+  /**
+   * The date column, parsed to a day number by the MLlib pipeline; null when the shape has none.
+   */
   public String dateColumn() {
     return this == WIDE ? WideData.DATE : null;
   }

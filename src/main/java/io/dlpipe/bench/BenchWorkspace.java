@@ -10,20 +10,22 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One benchmark dataset on disk: its raw CSV (generated once and kept, marked complete by a
- * {@code _DONE} file, so a rerun of the suite skips generation) and a dlpipe workspace over it.
- * Rows are clean (no malformed ones) so that every engine compared reads the same good rows.
+ * One benchmark dataset on disk: its raw CSV (generated once and kept, marked complete by a {@code
+ * _DONE} file, so a rerun of the suite skips generation) and a dlpipe workspace over it. Rows are
+ * clean (no malformed ones) so that every engine compared reads the same good rows.
  *
  * @param dir the dataset's folder: raw/, ws/ and the other engines' outputs
  */
-public record BenchWorkspace(BenchShape shape, long rows, int wideColumns, String dir, List<String> extraSettings) {
+public record BenchWorkspace(
+    BenchShape shape, long rows, int wideColumns, String dir, List<String> extraSettings) {
 
   public BenchWorkspace {
     extraSettings = List.copyOf(extraSettings);
   }
 
   /** The dataset's folder under {@code work} for a shape and size. */
-  public static BenchWorkspace under(String work, BenchShape shape, long rows, int wideColumns, List<String> extraSettings) {
+  public static BenchWorkspace under(
+      String work, BenchShape shape, long rows, int wideColumns, List<String> extraSettings) {
     String name = shape.kebab() + (shape == BenchShape.WIDE ? wideColumns : "") + "-" + rows;
     return new BenchWorkspace(shape, rows, wideColumns, work + "/" + name, extraSettings);
   }
@@ -53,7 +55,10 @@ public record BenchWorkspace(BenchShape shape, long rows, int wideColumns, Strin
       return;
     }
     fs.deleteRecursively(raw());
-    spark.sparkContext().setJobGroup("bench-generate", "bench: generate " + rows + " " + shape.kebab() + " rows", false);
+    spark
+        .sparkContext()
+        .setJobGroup(
+            "bench-generate", "bench: generate " + rows + " " + shape.kebab() + " rows", false);
     switch (shape) {
       case AMES -> new SyntheticData(Shape.AMES, 7, 0.0).write(spark, raw(), rows, files);
       case CREDIT -> new SyntheticData(Shape.CREDIT, 7, 0.0).write(spark, raw(), rows, files);
@@ -65,8 +70,14 @@ public record BenchWorkspace(BenchShape shape, long rows, int wideColumns, Strin
 
   /** dlpipe's configuration over this dataset, with the given extra settings last. */
   public DlpipeConfig config(String... more) {
-    List<String> sets = new ArrayList<>(List.of("input.path=" + raw(), "input.format=csv", "target.column=" + shape.target(),
-        "target.task=" + shape.task(), "output.dir=" + output()));
+    List<String> sets =
+        new ArrayList<>(
+            List.of(
+                "input.path=" + raw(),
+                "input.format=csv",
+                "target.column=" + shape.target(),
+                "target.task=" + shape.task(),
+                "output.dir=" + output()));
     sets.addAll(shape.extraSettings());
     sets.addAll(extraSettings);
     sets.addAll(List.of(more));

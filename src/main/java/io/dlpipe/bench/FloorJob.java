@@ -12,9 +12,17 @@ public final class FloorJob {
 
   /** Runs the job and returns its wall-clock seconds. */
   public static double run(SparkSession spark, String rawDir, String outDir) {
-    spark.sparkContext().setJobGroup("bench-floor", "bench: floor, CSV to Parquet with plain Spark", false);
+    spark
+        .sparkContext()
+        .setJobGroup("bench-floor", "bench: floor, CSV to Parquet with plain Spark", false);
     long start = System.nanoTime();
-    spark.read().option("header", "true").csv(rawDir).write().mode(SaveMode.Overwrite).parquet(outDir);
+    spark
+        .read()
+        .option("header", "true")
+        .csv(rawDir)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(outDir);
     double seconds = Timing.since(start);
     spark.sparkContext().clearJobGroup();
     return seconds;

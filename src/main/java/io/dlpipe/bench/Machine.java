@@ -19,12 +19,27 @@ import java.util.Locale;
  * @param ompNumThreads OMP_NUM_THREADS as ND4J sees it, empty when unset
  * @param master the Spark master
  */
-public record Machine(int cores, double memoryGib, String cpuModel, double loadAverage1m, String java, long maxHeapMib, String ompNumThreads, String master) {
+public record Machine(
+    int cores,
+    double memoryGib,
+    String cpuModel,
+    double loadAverage1m,
+    String java,
+    long maxHeapMib,
+    String ompNumThreads,
+    String master) {
 
   public static Machine current(String master) {
     String omp = System.getenv("OMP_NUM_THREADS");
-    return new Machine(Runtime.getRuntime().availableProcessors(), readMemoryGib(), readCpuModel(), readLoadAverage(), System.getProperty("java.version"),
-        Runtime.getRuntime().maxMemory() >> 20, omp == null ? "" : omp, master);
+    return new Machine(
+        Runtime.getRuntime().availableProcessors(),
+        readMemoryGib(),
+        readCpuModel(),
+        readLoadAverage(),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20,
+        omp == null ? "" : omp,
+        master);
   }
 
   private static List<String> lines(String file) {
@@ -36,13 +51,20 @@ public record Machine(int cores, double memoryGib, String cpuModel, double loadA
   }
 
   static String readCpuModel() {
-    return lines("/proc/cpuinfo").stream().filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+    return lines("/proc/cpuinfo").stream()
+        .filter(l -> l.startsWith("model name"))
+        .map(l -> l.substring(l.indexOf(':') + 1).trim())
+        .findFirst()
+        .orElse("unknown");
   }
 
   static double readMemoryGib() {
-    return lines("/proc/meminfo").stream().filter(l -> l.startsWith("MemTotal:"))
+    return lines("/proc/meminfo").stream()
+        .filter(l -> l.startsWith("MemTotal:"))
         .mapToDouble(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0)
-        .map(g -> Math.round(g * 10) / 10.0).findFirst().orElse(0);
+        .map(g -> Math.round(g * 10) / 10.0)
+        .findFirst()
+        .orElse(0);
   }
 
   static double readLoadAverage() {
@@ -52,7 +74,16 @@ public record Machine(int cores, double memoryGib, String cpuModel, double loadA
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "%d cores, %.1f GiB, %s, load %.2f, Java %s, heap %d MiB, OMP_NUM_THREADS=%s, %s",
-        cores, memoryGib, cpuModel, loadAverage1m, java, maxHeapMib, ompNumThreads.isEmpty() ? "unset" : ompNumThreads, master);
+    return String.format(
+        Locale.ROOT,
+        "%d cores, %.1f GiB, %s, load %.2f, Java %s, heap %d MiB, OMP_NUM_THREADS=%s, %s",
+        cores,
+        memoryGib,
+        cpuModel,
+        loadAverage1m,
+        java,
+        maxHeapMib,
+        ompNumThreads.isEmpty() ? "unset" : ompNumThreads,
+        master);
   }
 }

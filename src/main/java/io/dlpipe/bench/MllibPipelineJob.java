@@ -26,9 +26,9 @@ import org.apache.spark.storage.StorageLevel;
  * and the fitted pipeline are written.
  *
  * <p>It uses the column roles dlpipe inferred (from its transform.json), so both produce the same
- * features; the date column, which dlpipe treats as text, becomes a day number here, as a user
- * of MLlib would do. The parsed input is cached as dlpipe caches its own, so the fit's passes do
- * not reread the CSV.
+ * features; the date column, which dlpipe treats as text, becomes a day number here, as a user of
+ * MLlib would do. The parsed input is cached as dlpipe caches its own, so the fit's passes do not
+ * reread the CSV.
  */
 public final class MllibPipelineJob {
   private static final String LABEL = "label";
@@ -36,8 +36,11 @@ public final class MllibPipelineJob {
   private MllibPipelineJob() {}
 
   /** Runs the job and returns its wall-clock seconds. */
-  public static double run(SparkSession spark, String rawDir, String outDir, FittedTransform roles, BenchShape shape) {
-    spark.sparkContext().setJobGroup("bench-mllib", "bench: equivalent MLlib Pipeline on " + shape.kebab(), false);
+  public static double run(
+      SparkSession spark, String rawDir, String outDir, FittedTransform roles, BenchShape shape) {
+    spark
+        .sparkContext()
+        .setJobGroup("bench-mllib", "bench: equivalent MLlib Pipeline on " + shape.kebab(), false);
     long start = System.nanoTime();
     Dataset<Row> raw = spark.read().option("header", "true").csv(rawDir);
     List<String> numeric = new ArrayList<>();
@@ -50,50 +53,93 @@ public final class MllibPipelineJob {
     for (FittedTransform.CategoricalFeature f : roles.categorical()) {
       if (f.name().equals(shape.dateColumn())) {
         numeric.add(f.name());
-        typed.add(functions.datediff(functions.to_date(functions.col(f.name())), functions.lit("1970-01-01")).cast("double").as(f.name()));
+        typed.add(
+            functions
+                .datediff(functions.to_date(functions.col(f.name())), functions.lit("1970-01-01"))
+                .cast("double")
+                .as(f.name()));
       } else {
         text.add(f.name());
         typed.add(functions.col(f.name()));
       }
     }
     typed.add(functions.col(shape.target()));
-    // The split hashes the row without its target, as etl's does: a split that depends on the label is adversarial.
-    String[] features = java.util.Arrays.stream(raw.columns()).filter(c -> !c.equals(shape.target())).toArray(String[]::new);
+    // The split hashes the row without its target, as etl's does: a split that depends on the label
+    // is adversarial.
+    String[] features =
+        java.util.Arrays.stream(raw.columns())
+            .filter(c -> !c.equals(shape.target()))
+            .toArray(String[]::new);
     Column bucket = functions.pmod(functions.xxhash64(cols(features)), functions.lit(100));
-    Dataset<Row> parsed = raw.withColumn("_bucket", bucket).select(withBucket(typed)).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> parsed =
+        raw.withColumn("_bucket", bucket)
+            .select(withBucket(typed))
+            .persist(StorageLevel.MEMORY_AND_DISK());
 
     List<PipelineStage> stages = new ArrayList<>();
     String label = shape.target();
     if (shape.task().equals("classification")) {
-      stages.add(new StringIndexer().setInputCol(shape.target()).setOutputCol(LABEL).setStringOrderType("alphabetAsc"));
+      stages.add(
+          new StringIndexer()
+              .setInputCol(shape.target())
+              .setOutputCol(LABEL)
+              .setStringOrderType("alphabetAsc"));
       label = LABEL;
     }
     List<String> assembled = new ArrayList<>();
     if (!numeric.isEmpty()) {
       String[] imputed = numeric.stream().map(c -> c + "_imp").toArray(String[]::new);
-      stages.add(new Imputer().setStrategy("median").setInputCols(numeric.toArray(new String[0])).setOutputCols(imputed));
+      stages.add(
+          new Imputer()
+              .setStrategy("median")
+              .setInputCols(numeric.toArray(new String[0]))
+              .setOutputCols(imputed));
       assembled.addAll(List.of(imputed));
     }
     if (!text.isEmpty()) {
       String[] indexed = text.stream().map(c -> c + "_idx").toArray(String[]::new);
       String[] encoded = text.stream().map(c -> c + "_ohe").toArray(String[]::new);
-      stages.add(new StringIndexer().setInputCols(text.toArray(new String[0])).setOutputCols(indexed).setHandleInvalid("keep"));
-      stages.add(new OneHotEncoder().setInputCols(indexed).setOutputCols(encoded).setHandleInvalid("keep"));
+      stages.add(
+          new StringIndexer()
+              .setInputCols(text.toArray(new String[0]))
+              .setOutputCols(indexed)
+              .setHandleInvalid("keep"));
+      stages.add(
+          new OneHotEncoder()
+              .setInputCols(indexed)
+              .setOutputCols(encoded)
+              .setHandleInvalid("keep"));
       assembled.addAll(List.of(encoded));
     }
-    stages.add(new VectorAssembler().setInputCols(assembled.toArray(new String[0])).setOutputCol("assembled").setHandleInvalid("keep"));
-    stages.add(new StandardScaler().setInputCol("assembled").setOutputCol("features").setWithMean(true).setWithStd(true));
+    stages.add(
+        new VectorAssembler()
+            .setInputCols(assembled.toArray(new String[0]))
+            .setOutputCol("assembled")
+            .setHandleInvalid("keep"));
+    stages.add(
+        new StandardScaler()
+            .setInputCol("assembled")
+            .setOutputCol("features")
+            .setWithMean(true)
+            .setWithStd(true));
 
-    Dataset<Row> labelled = shape.task().equals("classification") ? parsed : parsed.withColumn(shape.target(), functions.col(shape.target()).cast("double"));
+    Dataset<Row> labelled =
+        shape.task().equals("classification")
+            ? parsed
+            : parsed.withColumn(shape.target(), functions.col(shape.target()).cast("double"));
     Dataset<Row> train = labelled.where("_bucket < 80");
     PipelineModel model = new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(train);
     write(model.transform(train), label, outDir + "/train");
-    write(model.transform(labelled.where("_bucket >= 80 AND _bucket < 90")), label, outDir + "/validation");
+    write(
+        model.transform(labelled.where("_bucket >= 80 AND _bucket < 90")),
+        label,
+        outDir + "/validation");
     write(model.transform(labelled.where("_bucket >= 90")), label, outDir + "/test");
     try {
       model.write().overwrite().save(outDir + "/pipeline");
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot write the fitted MLlib pipeline to " + outDir, e);
+      throw new java.io.UncheckedIOException(
+          "cannot write the fitted MLlib pipeline to " + outDir, e);
     }
     parsed.unpersist();
     double seconds = Timing.since(start);
@@ -102,7 +148,11 @@ public final class MllibPipelineJob {
   }
 
   private static void write(Dataset<Row> transformed, String label, String path) {
-    transformed.select(functions.col("features"), functions.col(label).cast("double").as(LABEL)).write().mode(SaveMode.Overwrite).parquet(path);
+    transformed
+        .select(functions.col("features"), functions.col(label).cast("double").as(LABEL))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(path);
   }
 
   private static Column[] cols(String[] names) {

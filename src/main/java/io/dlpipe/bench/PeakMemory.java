@@ -12,9 +12,9 @@ import org.bytedeco.javacpp.Pointer;
 /**
  * The driver's peak memory over a scale run, sampled by a daemon thread: the live heap after
  * garbage collection (what the driver really holds; the heap before collection only says how lazy
- * the collector was), the heap in use at any time, ND4J's off-heap bytes (JavaCPP's count), and the process's peak resident set (VmHWM), which is
- * everything at once. In local mode the executors live in the driver's JVM, so these are the
- * executors' peaks too.
+ * the collector was), the heap in use at any time, ND4J's off-heap bytes (JavaCPP's count), and the
+ * process's peak resident set (VmHWM), which is everything at once. In local mode the executors
+ * live in the driver's JVM, so these are the executors' peaks too.
  */
 public final class PeakMemory implements AutoCloseable {
   private final Thread sampler;
@@ -30,7 +30,8 @@ public final class PeakMemory implements AutoCloseable {
    * @param offHeapMib the most ND4J (JavaCPP) physical bytes seen
    * @param residentMib the process's peak resident set size (VmHWM), or -1 where /proc is missing
    */
-  public record Peaks(double liveHeapMib, double heapUsedMib, double offHeapMib, double residentMib) {}
+  public record Peaks(
+      double liveHeapMib, double heapUsedMib, double offHeapMib, double residentMib) {}
 
   public PeakMemory() {
     sampler = new Thread(this::sample, "bench-peak-memory");
@@ -48,7 +49,9 @@ public final class PeakMemory implements AutoCloseable {
         }
       }
       liveHeapPeak = Math.max(liveHeapPeak, live);
-      heapUsedPeak = Math.max(heapUsedPeak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+      heapUsedPeak =
+          Math.max(
+              heapUsedPeak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
       offHeapPeak = Math.max(offHeapPeak, Pointer.physicalBytes() > 0 ? Pointer.totalBytes() : 0);
       try {
         Thread.sleep(500);

@@ -46,10 +46,27 @@ public final class ScaleBench {
    * @param settings the memory settings the run had (driver heap, ND4J caps, Spark settings)
    * @param completed what finished: etl, or etl+epoch
    */
-  public record Entry(long rows, String finished, Machine machine, double etlSeconds, double etlMicrosPerRow, long trainRows, Double epochSeconds,
-      Double epochMicrosPerRow, Double samplesPerS, PeakMemory.Peaks peaks, Map<String, String> settings, String completed) {}
+  public record Entry(
+      long rows,
+      String finished,
+      Machine machine,
+      double etlSeconds,
+      double etlMicrosPerRow,
+      long trainRows,
+      Double epochSeconds,
+      Double epochMicrosPerRow,
+      Double samplesPerS,
+      PeakMemory.Peaks peaks,
+      Map<String, String> settings,
+      String completed) {}
 
-  public static Entry run(SparkSession spark, String work, long rows, boolean train, List<String> extraSettings, int files) {
+  public static Entry run(
+      SparkSession spark,
+      String work,
+      long rows,
+      boolean train,
+      List<String> extraSettings,
+      int files) {
     try (PeakMemory memory = new PeakMemory()) {
       BenchWorkspace ws = BenchWorkspace.under(work, BenchShape.AMES, rows, 0, extraSettings);
       LOG.info("bench scale: generating {} rows", rows);
@@ -63,27 +80,48 @@ public final class ScaleBench {
       Double samples = null;
       long trainRows = 0;
       if (train) {
-        TrainResult r = new TrainJob(spark, ws.config("train.epochs=1", "train.early-stopping.patience=0")).run(true);
+        TrainResult r =
+            new TrainJob(spark, ws.config("train.epochs=1", "train.early-stopping.patience=0"))
+                .run(true);
         epochSeconds = r.history().history().get(0).seconds();
         samples = r.history().history().get(0).samplesPerS();
         trainRows = etl.summary().rowsWritten().get(Columns.TRAIN);
       }
-      return new Entry(read, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.current(spark.sparkContext().master()), etlSeconds,
-          etlSeconds * 1e6 / read, trainRows, epochSeconds, epochSeconds == null ? null : epochSeconds * 1e6 / trainRows, samples, memory.peaks(),
-          settings(spark), train ? "etl+epoch" : "etl");
+      return new Entry(
+          read,
+          Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+          Machine.current(spark.sparkContext().master()),
+          etlSeconds,
+          etlSeconds * 1e6 / read,
+          trainRows,
+          epochSeconds,
+          epochSeconds == null ? null : epochSeconds * 1e6 / trainRows,
+          samples,
+          memory.peaks(),
+          settings(spark),
+          train ? "etl+epoch" : "etl");
     }
   }
 
-  /** The memory settings in force: in local mode the driver's heap holds the executors' work too. */
+  /**
+   * The memory settings in force: in local mode the driver's heap holds the executors' work too.
+   */
   static Map<String, String> settings(SparkSession spark) {
     Map<String, String> s = new TreeMap<>();
     s.put("jvm.max-heap-mib", String.valueOf(Runtime.getRuntime().maxMemory() >> 20));
-    for (String key : List.of("org.bytedeco.javacpp.maxbytes", "org.bytedeco.javacpp.maxphysicalbytes")) {
+    for (String key :
+        List.of("org.bytedeco.javacpp.maxbytes", "org.bytedeco.javacpp.maxphysicalbytes")) {
       String v = System.getProperty(key);
       s.put(key, v == null ? "unset" : v);
     }
-    for (String key : List.of("spark.master", "spark.driver.memory", "spark.executor.memory", "spark.memory.fraction", "spark.sql.shuffle.partitions",
-        "spark.default.parallelism")) {
+    for (String key :
+        List.of(
+            "spark.master",
+            "spark.driver.memory",
+            "spark.executor.memory",
+            "spark.memory.fraction",
+            "spark.sql.shuffle.partitions",
+            "spark.default.parallelism")) {
       s.put(key, spark.conf().contains(key) ? spark.conf().get(key) : "default");
     }
     return s;
@@ -94,7 +132,8 @@ public final class ScaleBench {
     List<Entry> all = new ArrayList<>();
     if (files.exists(path)) {
       try {
-        all.addAll(Json.MAPPER.readValue(files.readText(path), new TypeReference<List<Entry>>() {}));
+        all.addAll(
+            Json.MAPPER.readValue(files.readText(path), new TypeReference<List<Entry>>() {}));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + path, e);
       }
@@ -107,13 +146,36 @@ public final class ScaleBench {
   }
 
   public static String render(List<Entry> entries) {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%12s %10s %12s %12s %12s %12s %12s %12s  %s%n", "rows", "etl s", "etl us/row",
-        "epoch s", "epoch us/row", "heap used MiB", "off-heap MiB", "peak RSS MiB", "completed"));
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%12s %10s %12s %12s %12s %12s %12s %12s  %s%n",
+                "rows",
+                "etl s",
+                "etl us/row",
+                "epoch s",
+                "epoch us/row",
+                "heap used MiB",
+                "off-heap MiB",
+                "peak RSS MiB",
+                "completed"));
     for (Entry e : entries) {
-      b.append(String.format(Locale.ROOT, "%,12d %10.1f %12.2f %12s %12s %12.0f %12.0f %12.0f  %s%n", e.rows(), e.etlSeconds(), e.etlMicrosPerRow(),
-          e.epochSeconds() == null ? "-" : String.format(Locale.ROOT, "%.1f", e.epochSeconds()),
-          e.epochMicrosPerRow() == null ? "-" : String.format(Locale.ROOT, "%.2f", e.epochMicrosPerRow()),
-          e.peaks().heapUsedMib(), e.peaks().offHeapMib(), e.peaks().residentMib(), e.completed()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%,12d %10.1f %12.2f %12s %12s %12.0f %12.0f %12.0f  %s%n",
+              e.rows(),
+              e.etlSeconds(),
+              e.etlMicrosPerRow(),
+              e.epochSeconds() == null ? "-" : String.format(Locale.ROOT, "%.1f", e.epochSeconds()),
+              e.epochMicrosPerRow() == null
+                  ? "-"
+                  : String.format(Locale.ROOT, "%.2f", e.epochMicrosPerRow()),
+              e.peaks().heapUsedMib(),
+              e.peaks().offHeapMib(),
+              e.peaks().residentMib(),
+              e.completed()));
     }
     return b.toString();
   }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * machine). Each run records, per epoch, the validation metric, the samples seen, the wall time,
  * the averaging rounds and the driver's block-momentum step time. Runs are grouped by (shape,
  * network, averaging, mode); within a group, each width's statistical efficiency is the epochs it
- * needs to reach 99% of the one-worker run's best metric. Mode {@code fixed} trains one dataset
- * at every width; {@code per-worker} holds the train rows per worker constant, so W workers see W
+ * needs to reach 99% of the one-worker run's best metric. Mode {@code fixed} trains one dataset at
+ * every width; {@code per-worker} holds the train rows per worker constant, so W workers see W
  * times the data of one.
  */
 public final class ScaleOutBench {
@@ -49,41 +49,98 @@ public final class ScaleOutBench {
    * @param secondsPerRound fit wall clock per round (tasks, broadcast, collect and average)
    * @param stepMillisPerRound the driver's block-momentum step per round (0 for simple)
    */
-  public record Epoch(int epoch, double metric, long samplesSeen, double seconds, long rounds, double secondsPerRound, double stepMillisPerRound) {}
+  public record Epoch(
+      int epoch,
+      double metric,
+      long samplesSeen,
+      double seconds,
+      long rounds,
+      double secondsPerRound,
+      double stepMillisPerRound) {}
 
   /** One training run at one width. */
-  public record Run(String shape, String network, String averaging, String mode, int workers, long trainRows, long rowsPerWorker,
-      int batchSizePerWorker, int averagingFrequency, double blockMomentum, double blockLearningRate, long parameters, String metric,
-      List<Epoch> epochs, double best, Integer epochsTo99, Double epochsRatio) {}
+  public record Run(
+      String shape,
+      String network,
+      String averaging,
+      String mode,
+      int workers,
+      long trainRows,
+      long rowsPerWorker,
+      int batchSizePerWorker,
+      int averagingFrequency,
+      double blockMomentum,
+      double blockLearningRate,
+      long parameters,
+      String metric,
+      List<Epoch> epochs,
+      double best,
+      Integer epochsTo99,
+      Double epochsRatio) {}
 
   /**
    * The suite's file, bench/scale-out.json.
    *
-   * @param roundCosts the driver's cost per averaging round ({@code --suite scale-out-rounds}), kept when the runs are rerun
+   * @param roundCosts the driver's cost per averaging round ({@code --suite scale-out-rounds}),
+   *     kept when the runs are rerun
    */
-  public record Results(String finished, Machine machine, int epochs, long rows, List<String> settings, List<Run> runs,
+  public record Results(
+      String finished,
+      Machine machine,
+      int epochs,
+      long rows,
+      List<String> settings,
+      List<Run> runs,
       List<ScaleOutRounds.RoundCost> roundCosts) {}
 
   /** What to run. */
-  public record Plan(List<BenchShape> shapes, List<Integer> widths, long rows, int epochs, List<String> networks, List<String> averagings,
-      List<String> modes, long rowsPerWorker, List<String> settings) {}
+  public record Plan(
+      List<BenchShape> shapes,
+      List<Integer> widths,
+      long rows,
+      int epochs,
+      List<String> networks,
+      List<String> averagings,
+      List<String> modes,
+      long rowsPerWorker,
+      List<String> settings) {}
 
-  /** Runs the plan, writing {@code path} after every run so that a stopped suite keeps what it measured. */
-  public static Results run(SparkSession spark, String work, Plan plan, HadoopFiles files, String path) {
+  /**
+   * Runs the plan, writing {@code path} after every run so that a stopped suite keeps what it
+   * measured.
+   */
+  public static Results run(
+      SparkSession spark, String work, Plan plan, HadoopFiles files, String path) {
     Results old = read(files, path);
-    List<ScaleOutRounds.RoundCost> costs = old == null || old.roundCosts() == null ? List.of() : old.roundCosts();
-    List<Run> runs = new ArrayList<>(old != null && old.epochs() == plan.epochs() && old.rows() == plan.rows() && old.settings().equals(plan.settings())
-        ? old.runs() : List.of());
+    List<ScaleOutRounds.RoundCost> costs =
+        old == null || old.roundCosts() == null ? List.of() : old.roundCosts();
+    List<Run> runs =
+        new ArrayList<>(
+            old != null
+                    && old.epochs() == plan.epochs()
+                    && old.rows() == plan.rows()
+                    && old.settings().equals(plan.settings())
+                ? old.runs()
+                : List.of());
     for (BenchShape shape : plan.shapes()) {
       for (String mode : plan.modes()) {
         for (String network : plan.networks()) {
           for (String averaging : plan.averagings()) {
             for (int w : plan.widths()) {
-              if (runs.stream().anyMatch(r -> r.shape().equals(shape.kebab()) && r.network().equals(network) && r.averaging().equals(averaging)
-                  && r.mode().equals(mode) && r.workers() == w)) {
+              if (runs.stream()
+                  .anyMatch(
+                      r ->
+                          r.shape().equals(shape.kebab())
+                              && r.network().equals(network)
+                              && r.averaging().equals(averaging)
+                              && r.mode().equals(mode)
+                              && r.workers() == w)) {
                 continue;
               }
-              long rows = mode.equals("fixed") ? plan.rows() : Math.max(2_000, Math.round(plan.rowsPerWorker() * w / 0.8));
+              long rows =
+                  mode.equals("fixed")
+                      ? plan.rows()
+                      : Math.max(2_000, Math.round(plan.rowsPerWorker() * w / 0.8));
               BenchWorkspace ws = BenchWorkspace.under(work, shape, rows, 0, plan.settings());
               prepare(spark, ws);
               runs.add(train(spark, ws, shape, network, averaging, mode, w, plan.epochs()));
@@ -102,13 +159,38 @@ public final class ScaleOutBench {
    * Writes round costs into the suite's file beside its runs, replacing earlier costs of the same
    * network, width and executor count.
    */
-  public static Results writeRoundCosts(HadoopFiles files, String path, List<ScaleOutRounds.RoundCost> measured) {
+  public static Results writeRoundCosts(
+      HadoopFiles files, String path, List<ScaleOutRounds.RoundCost> measured) {
     Results old = read(files, path);
-    List<ScaleOutRounds.RoundCost> costs = new ArrayList<>(old == null || old.roundCosts() == null ? List.of() : old.roundCosts());
-    costs.removeIf(c -> measured.stream().anyMatch(m -> m.network().equals(c.network()) && m.workers() == c.workers() && m.executors() == c.executors()));
+    List<ScaleOutRounds.RoundCost> costs =
+        new ArrayList<>(old == null || old.roundCosts() == null ? List.of() : old.roundCosts());
+    costs.removeIf(
+        c ->
+            measured.stream()
+                .anyMatch(
+                    m ->
+                        m.network().equals(c.network())
+                            && m.workers() == c.workers()
+                            && m.executors() == c.executors()));
     costs.addAll(measured);
-    Results r = old == null ? new Results(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), null, 0, 0, List.of(), List.of(), costs)
-        : new Results(old.finished(), old.machine(), old.epochs(), old.rows(), old.settings(), old.runs(), costs);
+    Results r =
+        old == null
+            ? new Results(
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                null,
+                0,
+                0,
+                List.of(),
+                List.of(),
+                costs)
+            : new Results(
+                old.finished(),
+                old.machine(),
+                old.epochs(),
+                old.rows(),
+                old.settings(),
+                old.runs(),
+                costs);
     files.writeText(path, Json.write(r));
     return r;
   }
@@ -133,9 +215,23 @@ public final class ScaleOutBench {
     }
   }
 
-  static Run train(SparkSession spark, BenchWorkspace ws, BenchShape shape, String network, String averaging, String mode, int workers, int epochs) {
-    List<String> sets = new ArrayList<>(List.of("train.workers=" + workers, "train.epochs=" + epochs, "train.early-stopping.patience=0",
-        "train.average-epochs=1", "evaluate.baseline=false"));
+  static Run train(
+      SparkSession spark,
+      BenchWorkspace ws,
+      BenchShape shape,
+      String network,
+      String averaging,
+      String mode,
+      int workers,
+      int epochs) {
+    List<String> sets =
+        new ArrayList<>(
+            List.of(
+                "train.workers=" + workers,
+                "train.epochs=" + epochs,
+                "train.early-stopping.patience=0",
+                "train.average-epochs=1",
+                "evaluate.baseline=false"));
     // simple: the trainer as it was before width was taken into account (plain averaging, the
     // rate scaled for the per-worker minibatch only); block-momentum: today's defaults.
     sets.add("train.averaging.method=" + averaging);
@@ -145,7 +241,14 @@ public final class ScaleOutBench {
     if (network.equals("2x512")) {
       sets.add("train.model.hidden-layers=[512, 512]");
     }
-    LOG.info("bench scale-out: {} {} rows, {} network, {} averaging, {} workers, {} epochs", shape.kebab(), ws.rows(), network, averaging, workers, epochs);
+    LOG.info(
+        "bench scale-out: {} {} rows, {} network, {} averaging, {} workers, {} epochs",
+        shape.kebab(),
+        ws.rows(),
+        network,
+        averaging,
+        workers,
+        epochs);
     TrainJob job = new TrainJob(spark, ws.config(sets.toArray(String[]::new)));
     TrainResult result = job.run(true);
     TrainConfig.Master m = job.resolved().master();
@@ -156,19 +259,49 @@ public final class ScaleOutBench {
     for (int i = 0; i < result.history().history().size(); i++) {
       EpochRecord e = result.history().history().get(i);
       long[] r = rounds.get(i);
-      out.add(new Epoch(e.epoch(), e.metric(), trainRows * e.epoch(), e.seconds(), r[1], r[3] / 1e9 / Math.max(1, r[1]), r[2] / 1e6 / Math.max(1, r[1])));
+      out.add(
+          new Epoch(
+              e.epoch(),
+              e.metric(),
+              trainRows * e.epoch(),
+              e.seconds(),
+              r[1],
+              r[3] / 1e9 / Math.max(1, r[1]),
+              r[2] / 1e6 / Math.max(1, r[1])));
       best = Math.max(best, e.metric());
     }
-    return new Run(shape.kebab(), network, averaging, mode, workers, trainRows, trainRows / workers, m.batchSizePerWorker(), m.averagingFrequency(),
-        m.averaging().blockMomentum(), m.averaging().blockLearningRate(), result.network().numParams(), result.history().history().get(0).metricName().key(),
-        out, best, null, null);
+    return new Run(
+        shape.kebab(),
+        network,
+        averaging,
+        mode,
+        workers,
+        trainRows,
+        trainRows / workers,
+        m.batchSizePerWorker(),
+        m.averagingFrequency(),
+        m.averaging().blockMomentum(),
+        m.averaging().blockLearningRate(),
+        result.network().numParams(),
+        result.history().history().get(0).metricName().key(),
+        out,
+        best,
+        null,
+        null);
   }
 
-  /** The runs with each width's epochs to 99% of its group's one-worker best, and that over one worker's. */
+  /**
+   * The runs with each width's epochs to 99% of its group's one-worker best, and that over one
+   * worker's.
+   */
   static Results summarize(Plan plan, List<Run> runs, List<ScaleOutRounds.RoundCost> roundCosts) {
     List<Run> done = new ArrayList<>();
     for (Run r : runs) {
-      Run one = runs.stream().filter(o -> o.workers() == 1 && group(o).equals(group(r))).findFirst().orElse(null);
+      Run one =
+          runs.stream()
+              .filter(o -> o.workers() == 1 && group(o).equals(group(r)))
+              .findFirst()
+              .orElse(null);
       Integer to99 = null;
       Double ratio = null;
       if (one != null) {
@@ -177,15 +310,42 @@ public final class ScaleOutBench {
         Integer base = firstReaching(one, target);
         ratio = to99 == null || base == null ? null : (double) to99 / base;
       }
-      done.add(new Run(r.shape(), r.network(), r.averaging(), r.mode(), r.workers(), r.trainRows(), r.rowsPerWorker(), r.batchSizePerWorker(),
-          r.averagingFrequency(), r.blockMomentum(), r.blockLearningRate(), r.parameters(), r.metric(), r.epochs(), r.best(), to99, ratio));
+      done.add(
+          new Run(
+              r.shape(),
+              r.network(),
+              r.averaging(),
+              r.mode(),
+              r.workers(),
+              r.trainRows(),
+              r.rowsPerWorker(),
+              r.batchSizePerWorker(),
+              r.averagingFrequency(),
+              r.blockMomentum(),
+              r.blockLearningRate(),
+              r.parameters(),
+              r.metric(),
+              r.epochs(),
+              r.best(),
+              to99,
+              ratio));
     }
-    return new Results(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Machine.current("local[2]"), plan.epochs(), plan.rows(),
-        plan.settings(), done, roundCosts);
+    return new Results(
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+        Machine.current("local[2]"),
+        plan.epochs(),
+        plan.rows(),
+        plan.settings(),
+        done,
+        roundCosts);
   }
 
   private static Integer firstReaching(Run r, double target) {
-    return r.epochs().stream().filter(e -> e.metric() >= target).map(Epoch::epoch).findFirst().orElse(null);
+    return r.epochs().stream()
+        .filter(e -> e.metric() >= target)
+        .map(Epoch::epoch)
+        .findFirst()
+        .orElse(null);
   }
 
   static String group(Run r) {
@@ -194,8 +354,24 @@ public final class ScaleOutBench {
 
   /** The table printed after the suite: one line per run. */
   public static String render(Results results) {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-40s %7s %9s %6s %5s %6s %7s %8s %8s %10s %6s %7s  %s%n", "group", "workers",
-        "rows/wkr", "batch", "avg", "bm", "rounds", "s/round", "best", "to 99%", "ratio", "s/ep", "metric by epoch"));
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%-40s %7s %9s %6s %5s %6s %7s %8s %8s %10s %6s %7s  %s%n",
+                "group",
+                "workers",
+                "rows/wkr",
+                "batch",
+                "avg",
+                "bm",
+                "rounds",
+                "s/round",
+                "best",
+                "to 99%",
+                "ratio",
+                "s/ep",
+                "metric by epoch"));
     for (Run r : results.runs()) {
       StringBuilder curve = new StringBuilder();
       double seconds = 0;
@@ -207,10 +383,23 @@ public final class ScaleOutBench {
         rounds += e.rounds();
         perRound += e.secondsPerRound() * e.rounds();
       }
-      b.append(String.format(Locale.ROOT, "%-40s %7d %9d %6d %5d %6.3f %7d %8.2f %8.4f %10s %6s %7.1f  %s%n", group(r), r.workers(), r.rowsPerWorker(),
-          r.batchSizePerWorker(), r.averagingFrequency(), r.averaging().equals("simple") ? 0.0 : r.blockMomentum(), rounds,
-          perRound / Math.max(1, rounds), r.best(), r.epochsTo99() == null ? "-" : r.epochsTo99(), r.epochsRatio() == null ? "-"
-              : String.format(Locale.ROOT, "%.2f", r.epochsRatio()), seconds / Math.max(1, r.epochs().size()), curve.toString().trim()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%-40s %7d %9d %6d %5d %6.3f %7d %8.2f %8.4f %10s %6s %7.1f  %s%n",
+              group(r),
+              r.workers(),
+              r.rowsPerWorker(),
+              r.batchSizePerWorker(),
+              r.averagingFrequency(),
+              r.averaging().equals("simple") ? 0.0 : r.blockMomentum(),
+              rounds,
+              perRound / Math.max(1, rounds),
+              r.best(),
+              r.epochsTo99() == null ? "-" : r.epochsTo99(),
+              r.epochsRatio() == null ? "-" : String.format(Locale.ROOT, "%.2f", r.epochsRatio()),
+              seconds / Math.max(1, r.epochs().size()),
+              curve.toString().trim()));
     }
     return b.toString();
   }

@@ -16,8 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@link Network#fit}) in one JVM on the same cores.
  *
  * <p>By design, and unlike anything in the pipeline, it loads up to {@code maxRows} rows of the
- * split into the driver as minibatches before timing, so the figure is the trainer's alone, with
- * no input cost. Samples/s is taken over the epochs after the first (the first pays for JIT and
+ * split into the driver as minibatches before timing, so the figure is the trainer's alone, with no
+ * input cost. Samples/s is taken over the epochs after the first (the first pays for JIT and
  * workspace warm-up).
  */
 public final class SingleJvmDl4jReference {
@@ -31,9 +31,21 @@ public final class SingleJvmDl4jReference {
    */
   public record Result(long rows, long params, List<Double> epochSamplesPerS, double samplesPerS) {}
 
-  public static Result run(Dataset<Row> split, long maxRows, int featureCount, TrainConfig train, OutputHead codec, int epochs) {
+  public static Result run(
+      Dataset<Row> split,
+      long maxRows,
+      int featureCount,
+      TrainConfig train,
+      OutputHead codec,
+      int epochs) {
     int batch = train.master().batchSizePerWorker();
-    List<DataSet> batches = SingleJvmReference.minibatches(split.limit((int) Math.min(Integer.MAX_VALUE, maxRows)).toLocalIterator(), maxRows, featureCount, batch, codec);
+    List<DataSet> batches =
+        SingleJvmReference.minibatches(
+            split.limit((int) Math.min(Integer.MAX_VALUE, maxRows)).toLocalIterator(),
+            maxRows,
+            featureCount,
+            batch,
+            codec);
     long rows = batches.stream().mapToLong(DataSet::numExamples).sum();
     Network net = Network.create(train, featureCount, codec);
     List<Double> rates = new ArrayList<>();

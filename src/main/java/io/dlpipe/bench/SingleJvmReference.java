@@ -3,15 +3,15 @@ package io.dlpipe.bench;
 import io.dlpipe.config.ConfigLoader;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.spark.Columns;
-import io.dlpipe.spark.SparkSessions;
 import io.dlpipe.head.EvalMetrics;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.OutputHeads;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.net.Network;
+import io.dlpipe.spark.Columns;
+import io.dlpipe.spark.SparkSessions;
 import io.dlpipe.train.Evaluator;
 import io.dlpipe.train.LearningRates;
-import io.dlpipe.net.Network;
 import io.dlpipe.train.PreparedInput;
 import io.dlpipe.train.TrainPlan;
 import io.dlpipe.train.WorkerThreads;
@@ -29,8 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The floor the Spark trainer is measured against ({@code train_vs_single_jvm}): the same network,
  * updater, learning rate and minibatch size as {@code dlpipe train}, fitted with plain DL4J ({@link
- * Network#fit}, one minibatch at a time) in one JVM on minibatches held in memory. Only the fit is timed; loading
- * and the validation pass after each epoch (on Spark, as the trainer does it) are not.
+ * Network#fit}, one minibatch at a time) in one JVM on minibatches held in memory. Only the fit is
+ * timed; loading and the validation pass after each epoch (on Spark, as the trainer does it) are
+ * not.
  *
  * <p>This is a benchmark tool: it loads the whole {@code prepared/train} split into the driver's
  * memory by design (features × rows × 4 bytes, off-heap), which is exactly what the Spark trainer
@@ -48,7 +49,13 @@ public final class SingleJvmReference {
   private final long rows;
   private final double loadSeconds;
 
-  private SingleJvmReference(TrainConfig train, PreparedInput in, OutputHead head, List<DataSet> batches, long rows, double loadSeconds) {
+  private SingleJvmReference(
+      TrainConfig train,
+      PreparedInput in,
+      OutputHead head,
+      List<DataSet> batches,
+      long rows,
+      double loadSeconds) {
     this.head = head;
     this.train = train;
     this.in = in;
@@ -67,27 +74,53 @@ public final class SingleJvmReference {
    * @param metric the validation metric after the epoch
    * @param valLoss the validation loss after the epoch
    */
-  public record Epoch(int epoch, double fitSeconds, double samplesPerS, String metricName, double metric, double valLoss) {
+  public record Epoch(
+      int epoch,
+      double fitSeconds,
+      double samplesPerS,
+      String metricName,
+      double metric,
+      double valLoss) {
     String json() {
-      return String.format(Locale.ROOT, "{\"trainer\":\"single-jvm\",\"epoch\":%d,\"fit_seconds\":%.3f,\"samples_per_s\":%.1f,\"val_%s\":%.5f,\"val_loss\":%.5f}",
-          epoch, fitSeconds, samplesPerS, metricName, metric, valLoss);
+      return String.format(
+          Locale.ROOT,
+          "{\"trainer\":\"single-jvm\",\"epoch\":%d,\"fit_seconds\":%.3f,\"samples_per_s\":%.1f,\"val_%s\":%.5f,\"val_loss\":%.5f}",
+          epoch,
+          fitSeconds,
+          samplesPerS,
+          metricName,
+          metric,
+          valLoss);
     }
   }
 
   /**
-   * Reads {@code <output.dir>/prepared/train} into minibatches of {@code train.batch-size-per-worker}
-   * rows (resolved as the Spark trainer resolves it for Spark's default parallelism), in the order
-   * etl wrote them (a seeded shuffle), on the driver.
+   * Reads {@code <output.dir>/prepared/train} into minibatches of {@code
+   * train.batch-size-per-worker} rows (resolved as the Spark trainer resolves it for Spark's
+   * default parallelism), in the order etl wrote them (a seeded shuffle), on the driver.
    */
   public static SingleJvmReference load(SparkSession spark, DlpipeConfig cfg) {
     long start = System.nanoTime();
-    PreparedInput in = PreparedInput.open(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
+    PreparedInput in =
+        PreparedInput.open(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), cfg);
     int featureCount = in.transform().featureCount();
-    OutputHead codec = OutputHeads.forTraining(in.transform(), cfg.train(), in.read(spark, Columns.TRAIN), in.layout().transform());
-    TrainConfig train = TrainPlan.resolve(cfg.train(), spark.sparkContext().defaultParallelism(), in.rows(Columns.TRAIN)).train();
-    List<DataSet> batches = minibatches(in.read(spark, Columns.TRAIN).toLocalIterator(), Long.MAX_VALUE, featureCount, train.master().batchSizePerWorker(), codec);
+    OutputHead codec =
+        OutputHeads.forTraining(
+            in.transform(), cfg.train(), in.read(spark, Columns.TRAIN), in.layout().transform());
+    TrainConfig train =
+        TrainPlan.resolve(
+                cfg.train(), spark.sparkContext().defaultParallelism(), in.rows(Columns.TRAIN))
+            .train();
+    List<DataSet> batches =
+        minibatches(
+            in.read(spark, Columns.TRAIN).toLocalIterator(),
+            Long.MAX_VALUE,
+            featureCount,
+            train.master().batchSizePerWorker(),
+            codec);
     long rows = batches.stream().mapToLong(DataSet::numExamples).sum();
-    return new SingleJvmReference(train, in, codec, batches, rows, (System.nanoTime() - start) / 1e9);
+    return new SingleJvmReference(
+        train, in, codec, batches, rows, (System.nanoTime() - start) / 1e9);
   }
 
   /**
@@ -95,7 +128,8 @@ public final class SingleJvmReference {
    * minibatches of {@code batch} rows, the last one shorter: the input of both single-JVM
    * references, so that they train on exactly what the Spark trainer's workers would.
    */
-  static List<DataSet> minibatches(Iterator<Row> it, long maxRows, int featureCount, int batch, OutputHead codec) {
+  static List<DataSet> minibatches(
+      Iterator<Row> it, long maxRows, int featureCount, int batch, OutputHead codec) {
     int width = codec.width();
     List<DataSet> out = new ArrayList<>();
     float[] features = new float[batch * featureCount];
@@ -125,7 +159,9 @@ public final class SingleJvmReference {
   private static DataSet batch(float[] f, float[] l, int n, int featureCount, int width) {
     float[] fs = java.util.Arrays.copyOf(f, n * featureCount);
     float[] ls = java.util.Arrays.copyOf(l, n * width);
-    return new DataSet(Nd4j.create(fs, new long[] {n, featureCount}, 'c'), Nd4j.create(ls, new long[] {n, width}, 'c'));
+    return new DataSet(
+        Nd4j.create(fs, new long[] {n, featureCount}, 'c'),
+        Nd4j.create(ls, new long[] {n, width}, 'c'));
   }
 
   /** Rows loaded. */
@@ -141,8 +177,8 @@ public final class SingleJvmReference {
   /**
    * Fits a fresh network for {@code epochs} passes and evaluates on validation after each.
    *
-   * @param threads caps ND4J's native threads in this JVM first (process-wide and not undone;
-   *     0 leaves ND4J's default)
+   * @param threads caps ND4J's native threads in this JVM first (process-wide and not undone; 0
+   *     leaves ND4J's default)
    */
   public List<Epoch> fit(SparkSession spark, int epochs, int threads) {
     WorkerThreads.apply(threads);
@@ -158,8 +194,11 @@ public final class SingleJvmReference {
           net.fit(b);
         }
         double s = (System.nanoTime() - start) / 1e9;
-        EvalMetrics val = Evaluator.evaluate(validation, net, head, featureCount, train.evalBatchSize());
-        out.add(new Epoch(e, s, rows / s, head.mainMetric().key(), val.value(head.mainMetric()), val.loss()));
+        EvalMetrics val =
+            Evaluator.evaluate(validation, net, head, featureCount, train.evalBatchSize());
+        out.add(
+            new Epoch(
+                e, s, rows / s, head.mainMetric().key(), val.value(head.mainMetric()), val.loss()));
       }
     } finally {
       validation.unpersist();
@@ -181,8 +220,11 @@ public final class SingleJvmReference {
         case "--epochs" -> epochs = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         case "--master" -> master = args[++i];
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]
-            + "; usage: SingleJvmReference --conf FILE [--set k=v]... [--epochs N] [--threads T] [--master URL]");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + "; usage: SingleJvmReference --conf FILE [--set k=v]... [--epochs N] [--threads T] [--master URL]");
       }
     }
     DlpipeConfig cfg = ConfigLoader.load(conf, sets);
@@ -190,8 +232,13 @@ public final class SingleJvmReference {
     SparkSession spark = SparkSessions.getOrCreate(m, cfg.spark());
     try {
       SingleJvmReference ref = load(spark, cfg);
-      System.err.printf(Locale.ROOT, "single-jvm reference: %,d rows in %d minibatches of %d, loaded in %.1f s%n", ref.rows(), ref.batches.size(),
-          ref.train.master().batchSizePerWorker(), ref.loadSeconds());
+      System.err.printf(
+          Locale.ROOT,
+          "single-jvm reference: %,d rows in %d minibatches of %d, loaded in %.1f s%n",
+          ref.rows(),
+          ref.batches.size(),
+          ref.train.master().batchSizePerWorker(),
+          ref.loadSeconds());
       for (Epoch e : ref.fit(spark, epochs, threads)) {
         System.out.println(e.json());
       }

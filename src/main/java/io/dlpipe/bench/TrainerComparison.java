@@ -50,7 +50,8 @@ public final class TrainerComparison {
           String v = args[++i];
           int eq = v.indexOf('=');
           String name = eq < 0 ? v : v.substring(0, eq);
-          List<String> vs = eq < 0 || eq == v.length() - 1 ? List.of() : List.of(v.substring(eq + 1).split(";"));
+          List<String> vs =
+              eq < 0 || eq == v.length() - 1 ? List.of() : List.of(v.substring(eq + 1).split(";"));
           variants.put(name, vs);
         }
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -60,13 +61,16 @@ public final class TrainerComparison {
       variants.put("defaults", List.of());
     }
     DlpipeConfig base = ConfigLoader.load(conf, sets);
-    SparkSession spark = SparkSessions.getOrCreate(SparkSessions.resolveMaster(null, base.spark()), base.spark());
+    SparkSession spark =
+        SparkSessions.getOrCreate(SparkSessions.resolveMaster(null, base.spark()), base.spark());
     try {
       SingleJvmReference ref = reference ? SingleJvmReference.load(spark, base) : null;
       for (int r = 1; r <= repeats; r++) {
         if (ref != null) {
           for (SingleJvmReference.Epoch e : ref.fit(spark, epochs, referenceThreads)) {
-            System.out.println(String.format(Locale.ROOT, "{\"repeat\":%d,\"variant\":\"single-jvm\",", r) + e.json().substring(1));
+            System.out.println(
+                String.format(Locale.ROOT, "{\"repeat\":%d,\"variant\":\"single-jvm\",", r)
+                    + e.json().substring(1));
           }
         }
         for (Map.Entry<String, List<String>> v : variants.entrySet()) {
@@ -77,9 +81,18 @@ public final class TrainerComparison {
           DlpipeConfig cfg = ConfigLoader.load(conf, all);
           TrainResult result = new TrainJob(spark, cfg).run(true);
           for (EpochRecord e : result.history().history()) {
-            System.out.println(String.format(Locale.ROOT,
-                "{\"repeat\":%d,\"variant\":\"%s\",\"trainer\":\"spark\",\"epoch\":%d,\"fit_seconds\":%.3f,\"samples_per_s\":%.1f,\"val_%s\":%.5f,\"val_loss\":%.5f}",
-                r, v.getKey(), e.epoch(), result.provenance().data().rows().get("train") / e.samplesPerS(), e.samplesPerS(), e.metricName(), e.metric(), e.valLoss()));
+            System.out.println(
+                String.format(
+                    Locale.ROOT,
+                    "{\"repeat\":%d,\"variant\":\"%s\",\"trainer\":\"spark\",\"epoch\":%d,\"fit_seconds\":%.3f,\"samples_per_s\":%.1f,\"val_%s\":%.5f,\"val_loss\":%.5f}",
+                    r,
+                    v.getKey(),
+                    e.epoch(),
+                    result.provenance().data().rows().get("train") / e.samplesPerS(),
+                    e.samplesPerS(),
+                    e.metricName(),
+                    e.metric(),
+                    e.valLoss()));
           }
         }
       }

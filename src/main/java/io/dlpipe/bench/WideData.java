@@ -20,8 +20,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A seeded wide CSV for the benchmarks: {@code n0..n<k-1>} numeric columns (every 50th with 2%
  * missing cells), ten text columns {@code c0..c9} of 12 levels, a date column {@value #DATE}
- * (yyyy-MM-dd over about eight years) and a numeric {@value #TARGET} that depends on a few of
- * them. Row {@code i} depends only on the seed and {@code i}; files are written by the executors as
+ * (yyyy-MM-dd over about eight years) and a numeric {@value #TARGET} that depends on a few of them.
+ * Row {@code i} depends only on the seed and {@code i}; files are written by the executors as
  * {@code dlpipe synth} writes its shapes, each with its own header.
  *
  * <p>Kept inside the harness so that the wide and date benchmarks do not wait for {@code synth} to
@@ -39,7 +39,8 @@ public final class WideData implements Serializable {
 
   public WideData(int numericColumns, long seed) {
     if (numericColumns < 5) {
-      throw new IllegalArgumentException("a wide shape needs at least 5 numeric columns, found " + numericColumns);
+      throw new IllegalArgumentException(
+          "a wide shape needs at least 5 numeric columns, found " + numericColumns);
     }
     this.numericColumns = numericColumns;
     this.seed = seed;
@@ -82,18 +83,33 @@ public final class WideData implements Serializable {
     }
     int day = r.nextInt(3000);
     b.append(LocalDate.ofEpochDay(FIRST_DAY + day)).append(',');
-    double y = 3 * x[0] - 2 * x[1] + x[2] * x[3] + Math.sin(2 * x[4]) + (firstLevel < 3 ? 1.5 : 0) + day / 1500.0 + 0.3 * gaussian(r);
+    double y =
+        3 * x[0]
+            - 2 * x[1]
+            + x[2] * x[3]
+            + Math.sin(2 * x[4])
+            + (firstLevel < 3 ? 1.5 : 0)
+            + day / 1500.0
+            + 0.3 * gaussian(r);
     b.append(Math.round(y * 10_000) / 10_000.0).append('\n');
     return b.toString();
   }
 
-  /** Writes {@code rows} rows as {@code files} CSV files under {@code dir}, in parallel on the executors. */
+  /**
+   * Writes {@code rows} rows as {@code files} CSV files under {@code dir}, in parallel on the
+   * executors.
+   */
   public void write(SparkSession spark, String dir, long rows, int files) {
     Map<String, String> hadoop = new HashMap<>();
     spark.sparkContext().hadoopConfiguration().forEach(e -> hadoop.put(e.getKey(), e.getValue()));
     WideData self = this;
     long perFile = (rows + files - 1) / files;
-    spark.range(0, files, 1, files).foreach((ForeachFunction<Long>) f -> self.writeFile(hadoop, dir, f, f * perFile, Math.min(rows, (f + 1) * perFile)));
+    spark
+        .range(0, files, 1, files)
+        .foreach(
+            (ForeachFunction<Long>)
+                f ->
+                    self.writeFile(hadoop, dir, f, f * perFile, Math.min(rows, (f + 1) * perFile)));
   }
 
   void writeFile(Map<String, String> hadoop, String dir, long fileIndex, long from, long to) {
@@ -119,7 +135,10 @@ public final class WideData implements Serializable {
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
-  /** SplitMix64 finalizer over (seed, index), as {@code synth} uses: neighbouring rows get unrelated streams. */
+  /**
+   * SplitMix64 finalizer over (seed, index), as {@code synth} uses: neighbouring rows get unrelated
+   * streams.
+   */
   private static long mix(long seed, long i) {
     long z = seed + (i + 1) * 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

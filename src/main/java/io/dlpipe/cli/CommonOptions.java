@@ -16,20 +16,37 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The options every pipeline command takes: the config layers, the run date and the Spark master. */
+/**
+ * The options every pipeline command takes: the config layers, the run date and the Spark master.
+ */
 public final class CommonOptions {
-  @Option(names = {"-c", "--conf"}, paramLabel = "FILE", description = "HOCON config file; layered over the built-in defaults.")
+  @Option(
+      names = {"-c", "--conf"},
+      paramLabel = "FILE",
+      description = "HOCON config file; layered over the built-in defaults.")
   Path conf;
 
-  @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override one config key (repeatable; wins over --conf), e.g. --set input.path=hdfs:///raw/dt=2026-11-28")
+  @Option(
+      names = {"-s", "--set"},
+      paramLabel = "KEY=VALUE",
+      description =
+          "Override one config key (repeatable; wins over --conf), e.g. --set input.path=hdfs:///raw/dt=2026-11-28")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--date", paramLabel = "YYYY-MM-DD", description = {
-      "The run's date (config key run.date): input and output values may use it as $${run.date} or the tokens {date} / {date_nodash};",
-      "run --date also scores the day into <output.dir>/predictions/dt=<date>/ and retrains as schedule.retrain says."})
+  @Option(
+      names = "--date",
+      paramLabel = "YYYY-MM-DD",
+      description = {
+        "The run's date (config key run.date): input and output values may use it as $${run.date} or the tokens {date} / {date_nodash};",
+        "run --date also scores the day into <output.dir>/predictions/dt=<date>/ and retrains as schedule.retrain says."
+      })
   String date;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master: local[N], spark://HOST:PORT, yarn, k8s://... (default: spark.master in the config, else local[*]).")
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description =
+          "Spark master: local[N], spark://HOST:PORT, yarn, k8s://... (default: spark.master in the config, else local[*]).")
   String master;
 
   @Spec(Spec.Target.MIXEE)
@@ -41,7 +58,9 @@ public final class CommonOptions {
    */
   static Map<String, String> environment() {
     String salt = System.getProperty(SparkSubmitPlan.PII_SALT_CONF);
-    if (salt == null || !Main.isYarnClusterDriver() || System.getenv(PrivacyConfig.SALT_ENV) != null) {
+    if (salt == null
+        || !Main.isYarnClusterDriver()
+        || System.getenv(PrivacyConfig.SALT_ENV) != null) {
       return System.getenv();
     }
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -63,7 +82,9 @@ public final class CommonOptions {
   DlpipeConfig load() {
     DlpipeConfig cfg = ConfigLoader.load(conf, sets, date, environment());
     String resolvedMaster = SparkSessions.resolveMaster(master, cfg.spark());
-    SecretMasker.use(cfg.masker().withValuesOf(HadoopFiles.explicitSettings(Runs.hadoopConf(resolvedMaster, cfg))));
+    SecretMasker.use(
+        cfg.masker()
+            .withValuesOf(HadoopFiles.explicitSettings(Runs.hadoopConf(resolvedMaster, cfg))));
     return cfg;
   }
 }

@@ -36,23 +36,37 @@ final class DoctorCommand implements Callable<Integer> {
       // can hold would otherwise wait in the queue, or fail inside spark-submit with a trace.
       List<Finding> yarn;
       try (ResourceManagerClient rm = ResourceManagerClient.connect(System.getenv())) {
-        yarn = YarnPreflight.check(rm, cfg, System.getenv().getOrDefault("DLPIPE_DEPLOY_MODE", "client"), System.getenv());
+        yarn =
+            YarnPreflight.check(
+                rm,
+                cfg,
+                System.getenv().getOrDefault("DLPIPE_DEPLOY_MODE", "client"),
+                System.getenv());
       }
       yarn.forEach(f -> System.out.println(SecretMasker.current().scrub(f.render())));
       long errors = yarn.stream().filter(f -> f.level() == Finding.Level.ERROR).count();
       if (errors > 0) {
-        System.out.println("doctor: " + errors + " problem(s) would stop the run; nothing was submitted");
+        System.out.println(
+            "doctor: " + errors + " problem(s) would stop the run; nothing was submitted");
         return ExitCodes.FAILURE;
       }
     }
-    return Runs.withSpark("doctor", cfg, options, spark -> {
-      List<Finding> findings = new Doctor(spark, cfg).run();
-      // A finding may quote an exception of the file system, with a path or URL that holds a secret.
-      findings.forEach(f -> System.out.println(SecretMasker.current().scrub(f.render())));
-      long errors = findings.stream().filter(f -> f.level() == Finding.Level.ERROR).count();
-      long warnings = findings.stream().filter(f -> f.level() == Finding.Level.WARN).count();
-      System.out.println(errors == 0 ? "doctor: the run would work (" + warnings + " warning(s))" : "doctor: " + errors + " problem(s) would stop the run");
-      return errors == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
-    });
+    return Runs.withSpark(
+        "doctor",
+        cfg,
+        options,
+        spark -> {
+          List<Finding> findings = new Doctor(spark, cfg).run();
+          // A finding may quote an exception of the file system, with a path or URL that holds a
+          // secret.
+          findings.forEach(f -> System.out.println(SecretMasker.current().scrub(f.render())));
+          long errors = findings.stream().filter(f -> f.level() == Finding.Level.ERROR).count();
+          long warnings = findings.stream().filter(f -> f.level() == Finding.Level.WARN).count();
+          System.out.println(
+              errors == 0
+                  ? "doctor: the run would work (" + warnings + " warning(s))"
+                  : "doctor: " + errors + " problem(s) would stop the run");
+          return errors == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+        });
   }
 }

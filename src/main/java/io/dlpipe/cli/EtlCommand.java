@@ -21,9 +21,14 @@ final class EtlCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withWorkspace("etl", cfg, options, conf -> WorkspaceGuard.etl(conf, cfg), spark -> {
-      new EtlJob(spark, cfg).run();
-      return 0;
-    });
+    return Runs.withWorkspace(
+        "etl",
+        cfg,
+        options,
+        conf -> WorkspaceGuard.etl(conf, cfg),
+        spark -> {
+          new EtlJob(spark, cfg).run();
+          return 0;
+        });
   }
 }

@@ -21,9 +21,14 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withWorkspace("evaluate", cfg, options, conf -> WorkspaceGuard.evaluate(conf, cfg), spark -> {
-      new EvaluateJob(spark, cfg).run();
-      return 0;
-    });
+    return Runs.withWorkspace(
+        "evaluate",
+        cfg,
+        options,
+        conf -> WorkspaceGuard.evaluate(conf, cfg),
+        spark -> {
+          new EvaluateJob(spark, cfg).run();
+          return 0;
+        });
   }
 }

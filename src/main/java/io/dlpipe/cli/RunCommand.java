@@ -1,8 +1,8 @@
 package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
-import io.dlpipe.workspace.WorkspaceGuard;
 import io.dlpipe.run.RunJob;
+import io.dlpipe.workspace.WorkspaceGuard;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,9 +27,14 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withWorkspace("run", cfg, options, conf -> WorkspaceGuard.run(conf, cfg), spark -> {
-      new RunJob(spark, cfg).run(force);
-      return 0;
-    });
+    return Runs.withWorkspace(
+        "run",
+        cfg,
+        options,
+        conf -> WorkspaceGuard.run(conf, cfg),
+        spark -> {
+          new RunJob(spark, cfg).run(force);
+          return 0;
+        });
   }
 }

@@ -1,8 +1,8 @@
 package io.dlpipe.cli;
 
 import io.dlpipe.config.DlpipeConfig;
-import io.dlpipe.workspace.WorkspaceGuard;
 import io.dlpipe.train.TrainJob;
+import io.dlpipe.workspace.WorkspaceGuard;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,15 +20,23 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
   @Mixin CommonOptions options;
 
-  @Option(names = "--fresh", description = "Delete the checkpoints and start from epoch 1 (the current model stays in place until the new one replaces it).")
+  @Option(
+      names = "--fresh",
+      description =
+          "Delete the checkpoints and start from epoch 1 (the current model stays in place until the new one replaces it).")
   boolean fresh;
 
   @Override
   public Integer call() {
     DlpipeConfig cfg = options.load();
-    return Runs.withWorkspace("train", cfg, options, conf -> WorkspaceGuard.train(conf, cfg), spark -> {
-      new TrainJob(spark, cfg).run(fresh);
-      return 0;
-    });
+    return Runs.withWorkspace(
+        "train",
+        cfg,
+        options,
+        conf -> WorkspaceGuard.train(conf, cfg),
+        spark -> {
+          new TrainJob(spark, cfg).run(fresh);
+          return 0;
+        });
   }
 }

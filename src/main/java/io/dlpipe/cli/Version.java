@@ -9,7 +9,10 @@ final class Version implements CommandLine.IVersionProvider {
     String own = Main.class.getPackage().getImplementationVersion();
     return new String[] {
       "dlpipe " + (own == null ? "(development build)" : own),
-      "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Scala " + scala.util.Properties.versionNumberString(),
+      "Spark "
+          + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+          + ", Scala "
+          + scala.util.Properties.versionNumberString(),
       "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
     };
   }

@@ -1,2 +1,5 @@
-/** Thin entry points: parse arguments, build and validate the config, call library code, map errors to exit codes. */
+/**
+ * Thin entry points: parse arguments, build and validate the config, call library code, map errors
+ * to exit codes.
+ */
 package io.dlpipe.cli;

@@ -7,8 +7,8 @@ public enum ColumnRole {
   /** Kept as text and encoded against a vocabulary fitted on train. */
   CATEGORICAL,
   /**
-   * ISO-8601 dates or timestamps, turned into year, month, day of week, day of year and hour
-   * (sine and cosine for the cyclical ones); an unparseable cell counts as missing.
+   * ISO-8601 dates or timestamps, turned into year, month, day of week, day of year and hour (sine
+   * and cosine for the cyclical ones); an unparseable cell counts as missing.
    */
   DATE,
   /** Not a feature: constant, an id, or declared so by the user. */

@@ -37,7 +37,10 @@ public final class ConfigLoader {
    */
   private static final class FreeForm {
     static final Set<String> KEYS =
-        Settings.all().stream().filter(Setting::freeForm).map(Setting::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        Settings.all().stream()
+            .filter(Setting::freeForm)
+            .map(Setting::key)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   private static final Pattern SCALAR_LITERAL =
@@ -45,26 +48,32 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
-  /** Loads, merges, resolves and validates. {@code confFile} may be null (defaults and sets only). */
+  /**
+   * Loads, merges, resolves and validates. {@code confFile} may be null (defaults and sets only).
+   */
   public static DlpipeConfig load(Path confFile, List<String> sets) {
     return load(confFile, sets, System.getenv());
   }
 
-  /** As {@link #load(Path, List)}, reading environment settings ({@code DLPIPE_PII_SALT}) from {@code env}. */
+  /**
+   * As {@link #load(Path, List)}, reading environment settings ({@code DLPIPE_PII_SALT}) from
+   * {@code env}.
+   */
   public static DlpipeConfig load(Path confFile, List<String> sets, Map<String, String> env) {
     return load(confFile, sets, null, env);
   }
 
   /**
-   * As {@link #load(Path, List)}, with the run date of {@code --date} (null: none) set as
-   * {@code run.date} over every layer, before substitutions resolve.
+   * As {@link #load(Path, List)}, with the run date of {@code --date} (null: none) set as {@code
+   * run.date} over every layer, before substitutions resolve.
    */
   public static DlpipeConfig load(Path confFile, List<String> sets, String date) {
     return load(confFile, sets, date, System.getenv());
   }
 
   /** As {@link #load(Path, List, String)}, reading environment settings from {@code env}. */
-  public static DlpipeConfig load(Path confFile, List<String> sets, String date, Map<String, String> env) {
+  public static DlpipeConfig load(
+      Path confFile, List<String> sets, String date, Map<String, String> env) {
     return load(confFile, Overrides.none(), sets, date, env);
   }
 
@@ -77,7 +86,8 @@ public final class ConfigLoader {
     return load(null, typed, sets, null, System.getenv());
   }
 
-  private static DlpipeConfig load(Path confFile, Overrides typed, List<String> sets, String date, Map<String, String> env) {
+  private static DlpipeConfig load(
+      Path confFile, Overrides typed, List<String> sets, String date, Map<String, String> env) {
     Config defaults = defaults();
     Config file = ConfigFactory.empty();
     if (confFile != null) {
@@ -85,9 +95,12 @@ public final class ConfigLoader {
         throw new ConfigException("Config file not found: " + confFile + " (given with --conf)");
       }
       try {
-        file = ConfigFactory.parseFile(confFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        file =
+            ConfigFactory.parseFile(
+                confFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
       } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigException("Config file " + confFile + " is not valid HOCON: " + e.getMessage(), e);
+        throw new ConfigException(
+            "Config file " + confFile + " is not valid HOCON: " + e.getMessage(), e);
       }
     }
     // The user's secret-key globs must be known before a --set is echoed in any message.
@@ -122,7 +135,10 @@ public final class ConfigLoader {
       int eq = indexOfUnquoted(set, '=');
       if (eq > 0 && set.substring(0, eq).trim().equals(key)) {
         try {
-          ConfigFactory.parseString("k = " + set.substring(eq + 1)).getList("k").unwrapped().forEach(o -> globs.add(String.valueOf(o)));
+          ConfigFactory.parseString("k = " + set.substring(eq + 1))
+              .getList("k")
+              .unwrapped()
+              .forEach(o -> globs.add(String.valueOf(o)));
         } catch (com.typesafe.config.ConfigException e) {
           // idem
         }
@@ -140,7 +156,12 @@ public final class ConfigLoader {
     Config defaults = defaults();
     for (Map.Entry<String, Object> e : values.entrySet()) {
       if (!isKnown(defaults, e.getKey()) || isFreeForm(e.getKey())) {
-        throw new ConfigException("Invalid configuration: tune.space." + e.getKey() + ": expected a key dlpipe knows (see " + DEFAULTS_RESOURCE + "), found an unknown key");
+        throw new ConfigException(
+            "Invalid configuration: tune.space."
+                + e.getKey()
+                + ": expected a key dlpipe knows (see "
+                + DEFAULTS_RESOURCE
+                + "), found an unknown key");
       }
       c = c.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue(), "tune.space"));
     }
@@ -148,10 +169,14 @@ public final class ConfigLoader {
     return build(c, Map.of(PrivacyConfig.SALT_ENV, base.privacy().salt()));
   }
 
-  /** {@code base} with the typed {@code values} replacing its own, validated like any other config. */
+  /**
+   * {@code base} with the typed {@code values} replacing its own, validated like any other config.
+   */
   public static DlpipeConfig withValues(DlpipeConfig base, Overrides values) {
     // The salt was read from the environment when base was loaded; the derived config reuses it.
-    return build(values.replace(base.resolved(), base.masker()), Map.of(PrivacyConfig.SALT_ENV, base.privacy().salt()));
+    return build(
+        values.replace(base.resolved(), base.masker()),
+        Map.of(PrivacyConfig.SALT_ENV, base.privacy().salt()));
   }
 
   /** The built-in defaults, unresolved-free and with required keys as nulls. */
@@ -165,8 +190,8 @@ public final class ConfigLoader {
   /**
    * Parses one {@code key=value}. The value is read as HOCON only when it is plainly a number,
    * boolean, list, object or quoted string; anything else is taken as literal text, because paths
-   * like {@code s3a://b/dt=2026-11-28} contain characters (':', '//', '=') that HOCON would read
-   * as syntax or a comment.
+   * like {@code s3a://b/dt=2026-11-28} contain characters (':', '//', '=') that HOCON would read as
+   * syntax or a comment.
    */
   static Config parseSet(String set) {
     return parseSet(set, SecretMasker.builtIn());
@@ -176,7 +201,8 @@ public final class ConfigLoader {
   static Config parseSet(String set, SecretMasker masker) {
     int eq = indexOfUnquoted(set, '=');
     if (eq <= 0) {
-      throw new ConfigException("Invalid --set '" + masker.scrub(set) + "': expected key=value, found no key");
+      throw new ConfigException(
+          "Invalid --set '" + masker.scrub(set) + "': expected key=value, found no key");
     }
     String key = set.substring(0, eq).trim();
     String value = set.substring(eq + 1).trim();
@@ -187,14 +213,21 @@ public final class ConfigLoader {
     try {
       ConfigUtil.splitPath(key);
     } catch (com.typesafe.config.ConfigException e) {
-      throw new ConfigException("Invalid --set '" + set + "': '" + key + "' is not a valid key path", e);
+      throw new ConfigException(
+          "Invalid --set '" + set + "': '" + key + "' is not a valid key path", e);
     }
     String origin = "--set " + set;
     if (SCALAR_LITERAL.matcher(value).matches() && !RunDates.isToken(value)) {
       try {
-        return ConfigFactory.parseString(key + " = " + value, ConfigParseOptions.defaults().setOriginDescription(origin));
+        return ConfigFactory.parseString(
+            key + " = " + value, ConfigParseOptions.defaults().setOriginDescription(origin));
       } catch (com.typesafe.config.ConfigException e) {
-        throw new ConfigException("Invalid --set '" + set + "': " + (masker.isSecret(key) ? "not a valid HOCON value" : e.getMessage()), e);
+        throw new ConfigException(
+            "Invalid --set '"
+                + set
+                + "': "
+                + (masker.isSecret(key) ? "not a valid HOCON value" : e.getMessage()),
+            e);
       }
     }
     return ConfigValueFactory.fromAnyRef(value, origin).atPath(key);
@@ -227,8 +260,14 @@ public final class ConfigLoader {
       String origin = v == null ? "" : " (" + ConfigReader.origin(v) + ")";
       String hint = closest(path, known).map(k -> "; did you mean '" + k + "'?").orElse("");
       throw new ConfigException(
-          "Invalid configuration: unknown key '" + path + "'" + origin + hint
-              + " Every key is listed with its default in " + DEFAULTS_RESOURCE + ".");
+          "Invalid configuration: unknown key '"
+              + path
+              + "'"
+              + origin
+              + hint
+              + " Every key is listed with its default in "
+              + DEFAULTS_RESOURCE
+              + ".");
     }
   }
 
@@ -260,7 +299,10 @@ public final class ConfigLoader {
   /** Leaf paths, including null and unresolved values (entrySet() skips or rejects those). */
   static void leafPaths(String prefix, ConfigObject obj, List<String> out) {
     for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
-      String path = prefix.isEmpty() ? ConfigUtil.joinPath(e.getKey()) : prefix + "." + ConfigUtil.joinPath(e.getKey());
+      String path =
+          prefix.isEmpty()
+              ? ConfigUtil.joinPath(e.getKey())
+              : prefix + "." + ConfigUtil.joinPath(e.getKey());
       ConfigValue v = e.getValue();
       if (!(v instanceof ConfigObject)) {
         out.add(path); // a scalar, a list, or a substitution not resolved yet
@@ -303,7 +345,9 @@ public final class ConfigLoader {
   }
 
   private static DlpipeConfig build(Config c, Map<String, String> env) {
-    SecurityConfig security = new SecurityConfig(new ConfigReader(c, SecretMasker.builtIn()).get(Settings.SECURITY_SECRET_KEYS));
+    SecurityConfig security =
+        new SecurityConfig(
+            new ConfigReader(c, SecretMasker.builtIn()).get(Settings.SECURITY_SECRET_KEYS));
     ConfigReader r = new ConfigReader(c, SecretMasker.of(security.secretKeys()));
 
     InputFormat format = r.get(Settings.INPUT_FORMAT);
@@ -342,62 +386,102 @@ public final class ConfigLoader {
     if (target.task() == Task.REGRESSION && !target.classes().isEmpty()) {
       throw invalid(Settings.TARGET_CLASSES, "an empty list for task = regression", c);
     }
-    if (target.classes().size() == 1 || new TreeSet<>(target.classes()).size() != target.classes().size()) {
+    if (target.classes().size() == 1
+        || new TreeSet<>(target.classes()).size() != target.classes().size()) {
       throw invalid(Settings.TARGET_CLASSES, "at least 2 distinct class labels", c);
     }
     checkPositiveClass(target, c);
 
-    OutputConfig output = new OutputConfig(r.get(Settings.OUTPUT_DIR), r.get(Settings.OUTPUT_LOCK_STALE_AFTER));
+    OutputConfig output =
+        new OutputConfig(r.get(Settings.OUTPUT_DIR), r.get(Settings.OUTPUT_LOCK_STALE_AFTER));
 
     EtlConfig etl = etl(r, c);
     TrainConfig train = train(r, c, target);
     SparkSettings spark =
-        new SparkSettings(r.get(Settings.SPARK_MASTER), r.get(Settings.SPARK_APP_NAME), r.get(Settings.SPARK_CONF), r.get(Settings.SPARK_EXECUTOR_OFFHEAP));
+        new SparkSettings(
+            r.get(Settings.SPARK_MASTER),
+            r.get(Settings.SPARK_APP_NAME),
+            r.get(Settings.SPARK_CONF),
+            r.get(Settings.SPARK_EXECUTOR_OFFHEAP));
     EvaluateConfig evaluate = evaluate(r);
     PrivacyConfig privacy = privacy(r, c, env, target, etl);
-    DlpipeConfig built = new DlpipeConfig(input, target, output, etl, train, evaluate, spark, security, privacy, tune(r, c), schedule(r), c);
-    // Read on demand by predict; validated here so that a bad value stops every command before Spark starts.
+    DlpipeConfig built =
+        new DlpipeConfig(
+            input,
+            target,
+            output,
+            etl,
+            train,
+            evaluate,
+            spark,
+            security,
+            privacy,
+            tune(r, c),
+            schedule(r),
+            c);
+    // Read on demand by predict; validated here so that a bad value stops every command before
+    // Spark starts.
     built.predictTable();
     return built;
   }
 
-  /** A cross-key rule broken at {@code setting}: the message names its key, the rule and its value. */
+  /**
+   * A cross-key rule broken at {@code setting}: the message names its key, the rule and its value.
+   */
   private static ConfigException invalid(Setting<?> setting, String expected, Config c) {
     return ConfigReader.invalid(setting.key(), expected, c.getValue(setting.key()));
   }
 
-  /** input.path: required for the file formats; a table's location comes from the catalog, so none with format table. */
+  /**
+   * input.path: required for the file formats; a table's location comes from the catalog, so none
+   * with format table.
+   */
   private static String inputPath(ConfigReader r, InputFormat format) {
     if (format != InputFormat.TABLE) {
       return r.get(Settings.INPUT_PATH);
     }
     String key = Settings.INPUT_PATH.key();
     if (!r.isNull(key) && !String.valueOf(r.value(key).unwrapped()).isBlank()) {
-      throw ConfigReader.invalid(key, "no value when input.format = table (input.table names the table)", r.value(key));
+      throw ConfigReader.invalid(
+          key, "no value when input.format = table (input.table names the table)", r.value(key));
     }
     return "";
   }
 
-  /** input.table: a table name the SQL parser accepts, required with format table and refused otherwise. */
+  /**
+   * input.table: a table name the SQL parser accepts, required with format table and refused
+   * otherwise.
+   */
   private static String inputTable(ConfigReader r, InputFormat format) {
     Setting<String> setting = Settings.INPUT_TABLE;
     String key = setting.key();
     if (format != InputFormat.TABLE) {
       if (!r.get(setting).isBlank()) {
-        throw ConfigReader.invalid(key, "no value unless input.format = table (found input.format = " + EnumNames.kebab(format) + ")", r.value(key));
+        throw ConfigReader.invalid(
+            key,
+            "no value unless input.format = table (found input.format = "
+                + EnumNames.kebab(format)
+                + ")",
+            r.value(key));
       }
       return "";
     }
     String table = r.requiredString(key, setting.expected());
     try {
-      org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseMultipartIdentifier(table);
+      org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseMultipartIdentifier(
+          table);
     } catch (Exception e) { // Scala throws ParseException undeclared
-      throw ConfigReader.invalid(key, setting.expected() + " (a name the SQL parser accepts; quote parts with backticks)", r.value(key));
+      throw ConfigReader.invalid(
+          key,
+          setting.expected() + " (a name the SQL parser accepts; quote parts with backticks)",
+          r.value(key));
     }
     return table;
   }
 
-  /** input.where: empty, or a SQL predicate; parsed here so that a typo stops before Spark starts. */
+  /**
+   * input.where: empty, or a SQL predicate; parsed here so that a typo stops before Spark starts.
+   */
   private static String inputWhere(ConfigReader r) {
     Setting<String> setting = Settings.INPUT_WHERE;
     String where = r.get(setting);
@@ -406,13 +490,18 @@ public final class ConfigLoader {
     }
     org.apache.spark.sql.catalyst.expressions.Expression parsed;
     try {
-      parsed = org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(where);
+      parsed =
+          org.apache.spark.sql.catalyst.parser.CatalystSqlParser$.MODULE$.parseExpression(where);
     } catch (Exception e) { // Scala throws ParseException undeclared
       throw ConfigReader.invalid(setting.key(), setting.expected(), r.value(setting.key()));
     }
     String refused = WhereFunctions.firstRefused(parsed);
     if (refused != null) {
-      throw ConfigReader.invalid(setting.key(), "a SQL predicate that calls only Spark's built-in functions and no Java method (" + refused + ")",
+      throw ConfigReader.invalid(
+          setting.key(),
+          "a SQL predicate that calls only Spark's built-in functions and no Java method ("
+              + refused
+              + ")",
           r.value(setting.key()));
     }
     return where;
@@ -422,52 +511,80 @@ public final class ConfigLoader {
    * privacy.*: a column may be dropped or hashed, not both; never the target (the model needs it);
    * never a column the split or dedup is keyed on when dropped; hashing needs the salt.
    */
-  private static PrivacyConfig privacy(ConfigReader r, Config c, Map<String, String> env, TargetConfig target, EtlConfig etl) {
+  private static PrivacyConfig privacy(
+      ConfigReader r, Config c, Map<String, String> env, TargetConfig target, EtlConfig etl) {
     List<String> drop = r.get(Settings.PRIVACY_DROP_COLUMNS);
     List<String> hash = r.get(Settings.PRIVACY_HASH_COLUMNS);
     for (String col : drop) {
       if (hash.contains(col)) {
-        throw invalid(Settings.PRIVACY_HASH_COLUMNS, "no column also listed in privacy.drop-columns, found " + col + " in both", c);
+        throw invalid(
+            Settings.PRIVACY_HASH_COLUMNS,
+            "no column also listed in privacy.drop-columns, found " + col + " in both",
+            c);
       }
       if (col.equals(etl.split().idColumn()) || etl.dedup().keyColumns().contains(col)) {
-        throw invalid(Settings.PRIVACY_DROP_COLUMNS, "no column that etl.split.id-column or etl.dedup.key-columns use (hash it instead), found " + col, c);
+        throw invalid(
+            Settings.PRIVACY_DROP_COLUMNS,
+            "no column that etl.split.id-column or etl.dedup.key-columns use (hash it instead), found "
+                + col,
+            c);
       }
     }
-    for (Setting<List<String>> setting : List.of(Settings.PRIVACY_DROP_COLUMNS, Settings.PRIVACY_HASH_COLUMNS)) {
+    for (Setting<List<String>> setting :
+        List.of(Settings.PRIVACY_DROP_COLUMNS, Settings.PRIVACY_HASH_COLUMNS)) {
       if (r.get(setting).contains(target.column())) {
-        throw invalid(setting, "columns other than the target " + target.column() + " (the model must see the target)", c);
+        throw invalid(
+            setting,
+            "columns other than the target " + target.column() + " (the model must see the target)",
+            c);
       }
     }
     String salt = "";
     if (!hash.isEmpty()) {
       salt = env.getOrDefault(PrivacyConfig.SALT_ENV, "");
       if (salt.isEmpty()) {
-        throw new ConfigException("Invalid configuration: privacy.hash-columns: expected the environment variable " + PrivacyConfig.SALT_ENV
-            + " to hold the salt of the hashes, found it unset (" + ConfigReader.origin(c.getValue("privacy.hash-columns")) + ")");
+        throw new ConfigException(
+            "Invalid configuration: privacy.hash-columns: expected the environment variable "
+                + PrivacyConfig.SALT_ENV
+                + " to hold the salt of the hashes, found it unset ("
+                + ConfigReader.origin(c.getValue("privacy.hash-columns"))
+                + ")");
       }
       if (salt.length() < PrivacyConfig.MIN_SALT_LENGTH) {
-        throw new ConfigException("Invalid configuration: privacy.hash-columns: expected " + PrivacyConfig.SALT_ENV + " to hold at least "
-            + PrivacyConfig.MIN_SALT_LENGTH + " characters, found " + salt.length() + " (a short salt makes hashed values easy to guess)");
+        throw new ConfigException(
+            "Invalid configuration: privacy.hash-columns: expected "
+                + PrivacyConfig.SALT_ENV
+                + " to hold at least "
+                + PrivacyConfig.MIN_SALT_LENGTH
+                + " characters, found "
+                + salt.length()
+                + " (a short salt makes hashed values easy to guess)");
       }
     }
     return new PrivacyConfig(drop, hash, salt);
   }
 
   /**
-   * Reader options that would make rows vanish outside the accounting (read = written +
-   * duplicates removed + quarantined), or that dlpipe sets itself, are refused.
+   * Reader options that would make rows vanish outside the accounting (read = written + duplicates
+   * removed + quarantined), or that dlpipe sets itself, are refused.
    */
   private static void checkReaderOptions(InputConfig input, Config c) {
     for (Map.Entry<String, String> e : input.options().entrySet()) {
       String key = e.getKey().toLowerCase(Locale.ROOT);
       String path = "input.options." + ConfigReader.quoteKey(e.getKey());
       if (key.equals("mode") && !e.getValue().equalsIgnoreCase("PERMISSIVE")) {
-        throw ConfigReader.invalid(path, "PERMISSIVE or no mode (DROPMALFORMED would drop rows outside the accounting, FAILFAST would stop at the first bad row"
-            + " instead of quarantining it)", c.getObject("input.options").get(e.getKey()));
+        throw ConfigReader.invalid(
+            path,
+            "PERMISSIVE or no mode (DROPMALFORMED would drop rows outside the accounting, FAILFAST would stop at the first bad row"
+                + " instead of quarantining it)",
+            c.getObject("input.options").get(e.getKey()));
       }
-      if (key.equals("columnnameofcorruptrecord") || key.equals("multiline") && input.format() == InputFormat.CSV) {
+      if (key.equals("columnnameofcorruptrecord")
+          || key.equals("multiline") && input.format() == InputFormat.CSV) {
         String instead = key.equals("multiline") ? "; set input.csv.multi-line instead" : "";
-        throw ConfigReader.invalid(path, "no value (dlpipe sets this reader option itself" + instead + ")",
+        throw ConfigReader.invalid(
+            path,
+            "no value (dlpipe sets this reader option itself" + instead + ")",
             c.getObject("input.options").get(e.getKey()));
       }
     }
@@ -482,15 +599,22 @@ public final class ConfigLoader {
             r.get(Settings.ETL_INFER_DATES),
             r.get(Settings.ETL_INFER_SAMPLE_ROWS));
 
-    EtlConfig.Dedup dedup = new EtlConfig.Dedup(r.get(Settings.ETL_DEDUP_MODE), r.get(Settings.ETL_DEDUP_KEY_COLUMNS));
+    EtlConfig.Dedup dedup =
+        new EtlConfig.Dedup(r.get(Settings.ETL_DEDUP_MODE), r.get(Settings.ETL_DEDUP_KEY_COLUMNS));
     if (dedup.mode() == EtlConfig.DedupMode.KEYS && dedup.keyColumns().isEmpty()) {
-      throw invalid(Settings.ETL_DEDUP_KEY_COLUMNS, "at least one column when etl.dedup.mode = keys", c);
+      throw invalid(
+          Settings.ETL_DEDUP_KEY_COLUMNS, "at least one column when etl.dedup.mode = keys", c);
     }
 
-    EtlConfig.Impute impute = new EtlConfig.Impute(r.get(Settings.ETL_IMPUTE_NUMERIC), r.get(Settings.ETL_IMPUTE_CATEGORICAL));
+    EtlConfig.Impute impute =
+        new EtlConfig.Impute(
+            r.get(Settings.ETL_IMPUTE_NUMERIC), r.get(Settings.ETL_IMPUTE_CATEGORICAL));
 
     EtlConfig.Clip clip =
-        new EtlConfig.Clip(r.get(Settings.ETL_CLIP_ENABLED), r.get(Settings.ETL_CLIP_LOWER_QUANTILE), r.get(Settings.ETL_CLIP_UPPER_QUANTILE));
+        new EtlConfig.Clip(
+            r.get(Settings.ETL_CLIP_ENABLED),
+            r.get(Settings.ETL_CLIP_LOWER_QUANTILE),
+            r.get(Settings.ETL_CLIP_UPPER_QUANTILE));
 
     EtlConfig.Normalize normalize =
         new EtlConfig.Normalize(
@@ -504,11 +628,17 @@ public final class ConfigLoader {
             r.get(Settings.ETL_NORMALIZE_PERIODIC_FREQUENCIES),
             r.get(Settings.ETL_NORMALIZE_PERIODIC_SIGMA));
     if (normalize.log() == EtlConfig.LogMode.LISTED && normalize.logColumns().isEmpty()) {
-      throw invalid(Settings.ETL_NORMALIZE_LOG_COLUMNS, "at least one column when etl.normalize.log = listed", c);
+      throw invalid(
+          Settings.ETL_NORMALIZE_LOG_COLUMNS,
+          "at least one column when etl.normalize.log = listed",
+          c);
     }
 
     EtlConfig.Categorical categorical =
-        new EtlConfig.Categorical(r.get(Settings.ETL_CATEGORICAL_ENCODING), r.get(Settings.ETL_CATEGORICAL_TOP_K), r.get(Settings.ETL_CATEGORICAL_MIN_COUNT));
+        new EtlConfig.Categorical(
+            r.get(Settings.ETL_CATEGORICAL_ENCODING),
+            r.get(Settings.ETL_CATEGORICAL_TOP_K),
+            r.get(Settings.ETL_CATEGORICAL_MIN_COUNT));
 
     EtlConfig.Split split =
         new EtlConfig.Split(
@@ -523,14 +653,28 @@ public final class ConfigLoader {
           String.format(
               Locale.ROOT,
               "Invalid configuration: etl.split: expected train + validation + test = 1, found %s + %s + %s = %s (%s)",
-              split.train(), split.validation(), split.test(), sum, ConfigReader.origin(c.getValue("etl.split.train"))));
+              split.train(),
+              split.validation(),
+              split.test(),
+              sum,
+              ConfigReader.origin(c.getValue("etl.split.train"))));
     }
 
     String compression = r.get(Settings.ETL_WRITE_COMPRESSION);
-    EtlConfig.Write write = new EtlConfig.Write(r.get(Settings.ETL_WRITE_TARGET_FILE_MB), compression);
+    EtlConfig.Write write =
+        new EtlConfig.Write(r.get(Settings.ETL_WRITE_TARGET_FILE_MB), compression);
 
     return new EtlConfig(
-        r.get(Settings.ETL_MAX_REJECT_RATIO), infer, dedup, impute, clip, normalize, categorical, split, write, r.get(Settings.ETL_QUANTILE_RELATIVE_ERROR));
+        r.get(Settings.ETL_MAX_REJECT_RATIO),
+        infer,
+        dedup,
+        impute,
+        clip,
+        normalize,
+        categorical,
+        split,
+        write,
+        r.get(Settings.ETL_QUANTILE_RELATIVE_ERROR));
   }
 
   private static EvaluateConfig evaluate(ConfigReader r) {
@@ -548,7 +692,9 @@ public final class ConfigLoader {
         folds,
         r.get(Settings.EVALUATE_REPORT),
         threshold,
-        new EvaluateConfig.Costs(r.get(Settings.EVALUATE_COSTS_FALSE_POSITIVE), r.get(Settings.EVALUATE_COSTS_FALSE_NEGATIVE)),
+        new EvaluateConfig.Costs(
+            r.get(Settings.EVALUATE_COSTS_FALSE_POSITIVE),
+            r.get(Settings.EVALUATE_COSTS_FALSE_NEGATIVE)),
         rungs,
         r.get(Settings.EVALUATE_GBT_MAX_ITER));
   }
@@ -566,19 +712,31 @@ public final class ConfigLoader {
             r.get(Settings.TRAIN_MODEL_WEIGHT_DECAY),
             r.get(Settings.TRAIN_MODEL_BATCH_NORMALIZATION),
             r.get(Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT),
-            new TrainConfig.SmallData(r.get(Settings.TRAIN_MODEL_SMALL_DATA_ROWS), r.get(Settings.TRAIN_MODEL_SMALL_DATA_DROPOUT),
+            new TrainConfig.SmallData(
+                r.get(Settings.TRAIN_MODEL_SMALL_DATA_ROWS),
+                r.get(Settings.TRAIN_MODEL_SMALL_DATA_DROPOUT),
                 r.get(Settings.TRAIN_MODEL_SMALL_DATA_L2)));
     if (model.weightDecay() > 0 && model.l2() > 0) {
       // DL4J drops L2 with a warning when weight decay is set: one must be chosen.
-      throw invalid(Settings.TRAIN_MODEL_WEIGHT_DECAY, "0 while train.model.l2 is above 0 (set l2 = 0 to use weight decay)", c);
+      throw invalid(
+          Settings.TRAIN_MODEL_WEIGHT_DECAY,
+          "0 while train.model.l2 is above 0 (set l2 = 0 to use weight decay)",
+          c);
     }
     if (model.classificationOutput() == TrainConfig.ClassificationOutput.SIGMOID) {
       if (target.task() != Task.CLASSIFICATION) {
-        throw invalid(Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT, "softmax unless target.task = classification", c);
+        throw invalid(
+            Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT,
+            "softmax unless target.task = classification",
+            c);
       }
       if (!target.classes().isEmpty() && target.classes().size() != 2) {
-        throw invalid(Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT,
-            "softmax for " + target.classes().size() + " classes (sigmoid needs exactly 2 in target.classes)", c);
+        throw invalid(
+            Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT,
+            "softmax for "
+                + target.classes().size()
+                + " classes (sigmoid needs exactly 2 in target.classes)",
+            c);
       }
     }
 
@@ -625,14 +783,20 @@ public final class ConfigLoader {
     TrainConfig.TargetTransform targetTransform = r.get(Settings.TRAIN_TARGET_TRANSFORM);
     TrainConfig.Loss loss = r.get(Settings.TRAIN_LOSS);
     if (loss == TrainConfig.Loss.POISSON && targetTransform != TrainConfig.TargetTransform.AUTO) {
-      // The Poisson loss fits the mean count in the target's own units: a log or a shift would change what it fits.
-      throw invalid(Settings.TRAIN_TARGET_TRANSFORM, "auto with train.loss = poisson (the Poisson loss fits the target in its own units)", c);
+      // The Poisson loss fits the mean count in the target's own units: a log or a shift would
+      // change what it fits.
+      throw invalid(
+          Settings.TRAIN_TARGET_TRANSFORM,
+          "auto with train.loss = poisson (the Poisson loss fits the target in its own units)",
+          c);
     }
     return new TrainConfig(
         r.get(Settings.TRAIN_EPOCHS),
         r.get(Settings.TRAIN_SEED),
         new TrainConfig.EarlyStopping(
-            r.get(Settings.TRAIN_EARLY_STOPPING_PATIENCE), r.get(Settings.TRAIN_EARLY_STOPPING_MIN_DELTA), r.get(Settings.TRAIN_EARLY_STOPPING_METRIC)),
+            r.get(Settings.TRAIN_EARLY_STOPPING_PATIENCE),
+            r.get(Settings.TRAIN_EARLY_STOPPING_MIN_DELTA),
+            r.get(Settings.TRAIN_EARLY_STOPPING_METRIC)),
         model,
         updater,
         master,
@@ -641,7 +805,8 @@ public final class ConfigLoader {
         targetTransform,
         r.get(Settings.TRAIN_AVERAGE_EPOCHS),
         loss,
-        new TrainConfig.TargetTrial(r.get(Settings.TRAIN_TARGET_TRIAL_ROWS), r.get(Settings.TRAIN_TARGET_TRIAL_EPOCHS)));
+        new TrainConfig.TargetTrial(
+            r.get(Settings.TRAIN_TARGET_TRIAL_ROWS), r.get(Settings.TRAIN_TARGET_TRIAL_EPOCHS)));
   }
 
   /**
@@ -657,7 +822,10 @@ public final class ConfigLoader {
       throw invalid(key, "null (unset) for task = regression", c);
     }
     if (!target.classes().isEmpty() && target.classes().size() != 2) {
-      throw invalid(key, "null (unset) unless target.classes lists exactly 2 classes (a positive class belongs to a binary task)", c);
+      throw invalid(
+          key,
+          "null (unset) unless target.classes lists exactly 2 classes (a positive class belongs to a binary task)",
+          c);
     }
     if (!target.classes().isEmpty() && !target.classes().contains(target.positiveClass())) {
       throw invalid(key, "one of target.classes " + target.classes(), c);
@@ -670,7 +838,9 @@ public final class ConfigLoader {
         r.get(Settings.RUN_DATE),
         r.get(Settings.SCHEDULE_RETRAIN),
         r.get(Settings.SCHEDULE_WEEKDAY),
-        new ScheduleConfig.Drift(r.get(Settings.SCHEDULE_DRIFT_PSI_THRESHOLD), r.get(Settings.SCHEDULE_DRIFT_UNSEEN_THRESHOLD)),
+        new ScheduleConfig.Drift(
+            r.get(Settings.SCHEDULE_DRIFT_PSI_THRESHOLD),
+            r.get(Settings.SCHEDULE_DRIFT_UNSEEN_THRESHOLD)),
         new ScheduleConfig.Promotion(r.get(Settings.SCHEDULE_PROMOTION_MAX_REGRESSION)));
   }
 
@@ -681,17 +851,24 @@ public final class ConfigLoader {
     if (trials > 0 && space.isEmpty()) {
       throw invalid(Settings.TUNE_TRIALS, "0 while tune.space is empty", c);
     }
-    return new TuneConfig(trials, r.get(Settings.TUNE_SEED), space, r.get(Settings.TUNE_PARALLEL_MAX_VALUES));
+    return new TuneConfig(
+        trials, r.get(Settings.TUNE_SEED), space, r.get(Settings.TUNE_PARALLEL_MAX_VALUES));
   }
 
   /** {@code train.class-weights}, checked against the task and the output layer. */
-  private static TrainConfig.ClassWeights classWeights(ConfigReader r, Config c, TargetConfig target, TrainConfig.Model model) {
+  private static TrainConfig.ClassWeights classWeights(
+      ConfigReader r, Config c, TargetConfig target, TrainConfig.Model model) {
     TrainConfig.ClassWeights weights = r.get(Settings.TRAIN_CLASS_WEIGHTS);
-    if (weights.mode() != TrainConfig.ClassWeightMode.NONE && target.task() != Task.CLASSIFICATION) {
+    if (weights.mode() != TrainConfig.ClassWeightMode.NONE
+        && target.task() != Task.CLASSIFICATION) {
       throw invalid(Settings.TRAIN_CLASS_WEIGHTS, "none unless target.task = classification", c);
     }
-    if (weights.mode() != TrainConfig.ClassWeightMode.NONE && model.classificationOutput() == TrainConfig.ClassificationOutput.SIGMOID) {
-      throw invalid(Settings.TRAIN_CLASS_WEIGHTS, "none with train.model.classification-output = sigmoid (DL4J weighs output units, not classes; use softmax)", c);
+    if (weights.mode() != TrainConfig.ClassWeightMode.NONE
+        && model.classificationOutput() == TrainConfig.ClassificationOutput.SIGMOID) {
+      throw invalid(
+          Settings.TRAIN_CLASS_WEIGHTS,
+          "none with train.model.classification-output = sigmoid (DL4J weighs output units, not classes; use softmax)",
+          c);
     }
     return weights;
   }

@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * Typed access to a resolved HOCON tree where every failure names the key, what was expected and
- * what was found. Typesafe Config's own messages name the key but not the value, and users fixing
- * a scheduler's {@code --set} need both.
+ * what was found. Typesafe Config's own messages name the key but not the value, and users fixing a
+ * scheduler's {@code --set} need both.
  */
 final class ConfigReader {
   private final Config config;
@@ -92,7 +92,12 @@ final class ConfigReader {
   }
 
   static String numberRange(double min, double max, boolean minInclusive, boolean maxInclusive) {
-    return "a number in " + (minInclusive ? "[" : "(") + fmt(min) + ", " + fmt(max) + (maxInclusive ? "]" : ")");
+    return "a number in "
+        + (minInclusive ? "[" : "(")
+        + fmt(min)
+        + ", "
+        + fmt(max)
+        + (maxInclusive ? "]" : ")");
   }
 
   static String integerRange(long min, long max) {
@@ -100,11 +105,16 @@ final class ConfigReader {
   }
 
   static String durationRange(java.time.Duration min, java.time.Duration max) {
-    return "a duration such as 120s or 2m, between " + min.toMillis() + " ms and " + max.toSeconds() + " s";
+    return "a duration such as 120s or 2m, between "
+        + min.toMillis()
+        + " ms and "
+        + max.toSeconds()
+        + " s";
   }
 
   static String autoRange(double min, double max, boolean positive) {
-    String range = positive ? "(" + fmt(min) + ", " + fmt(max) + "]" : "[" + fmt(min) + ", " + fmt(max) + ")";
+    String range =
+        positive ? "(" + fmt(min) + ", " + fmt(max) + "]" : "[" + fmt(min) + ", " + fmt(max) + ")";
     return "auto or a number in " + range;
   }
 
@@ -113,7 +123,9 @@ final class ConfigReader {
     ConfigValue v = requiredValue(path, expected);
     double d = asDouble(path, expected, v);
     boolean ok =
-        (minInclusive ? d >= min : d > min) && (maxInclusive ? d <= max : d < max) && !Double.isNaN(d);
+        (minInclusive ? d >= min : d > min)
+            && (maxInclusive ? d <= max : d < max)
+            && !Double.isNaN(d);
     if (!ok) {
       throw invalid(path, expected, v, masker);
     }
@@ -170,8 +182,12 @@ final class ConfigReader {
     }
     double d;
     try {
-      d = v.valueType() == ConfigValueType.NUMBER ? ((Number) v.unwrapped()).doubleValue()
-          : v.valueType() == ConfigValueType.STRING ? Double.parseDouble(((String) v.unwrapped()).trim()) : Double.NaN;
+      d =
+          v.valueType() == ConfigValueType.NUMBER
+              ? ((Number) v.unwrapped()).doubleValue()
+              : v.valueType() == ConfigValueType.STRING
+                  ? Double.parseDouble(((String) v.unwrapped()).trim())
+                  : Double.NaN;
     } catch (NumberFormatException e) {
       d = Double.NaN;
     }
@@ -213,7 +229,8 @@ final class ConfigReader {
       ConfigValue value = e.getValue();
       if (value.valueType() == ConfigValueType.OBJECT) {
         flatten(key, (ConfigObject) value, out, path);
-      } else if (value.valueType() == ConfigValueType.LIST || value.valueType() == ConfigValueType.NULL) {
+      } else if (value.valueType() == ConfigValueType.LIST
+          || value.valueType() == ConfigValueType.NULL) {
         throw invalid(path + "." + quoteKey(key), "a text, number or boolean", value, masker);
       } else {
         out.put(key, String.valueOf(value.unwrapped()));
@@ -231,7 +248,10 @@ final class ConfigReader {
     for (Map.Entry<String, ConfigValue> e : ((ConfigObject) v).entrySet()) {
       String key = path + "." + quoteKey(e.getKey());
       ConfigValue value = e.getValue();
-      E parsed = value.valueType() == ConfigValueType.STRING ? parseEnum(type, (String) value.unwrapped()) : null;
+      E parsed =
+          value.valueType() == ConfigValueType.STRING
+              ? parseEnum(type, (String) value.unwrapped())
+              : null;
       if (parsed == null) {
         throw invalid(key, "one of " + names(type), value, masker);
       }
@@ -268,20 +288,29 @@ final class ConfigReader {
     throw invalid(path, expected, v, masker);
   }
 
-  /** As {@link #invalid(String, String, ConfigValue, SecretMasker)} with the built-in secret patterns. */
+  /**
+   * As {@link #invalid(String, String, ConfigValue, SecretMasker)} with the built-in secret
+   * patterns.
+   */
   static ConfigException invalid(String path, String expected, ConfigValue found) {
     return invalid(path, expected, found, SecretMasker.builtIn());
   }
 
-  /** The message names key, expectation and found value; a secret's value is shown as its type and ****. */
-  static ConfigException invalid(String path, String expected, ConfigValue found, SecretMasker masker) {
+  /**
+   * The message names key, expectation and found value; a secret's value is shown as its type and
+   * ****.
+   */
+  static ConfigException invalid(
+      String path, String expected, ConfigValue found, SecretMasker masker) {
     return new ConfigException(
         "Invalid configuration: "
             + path
             + ": expected "
             + expected
             + ", found "
-            + (masker.isSecret(path) ? found.valueType().name().toLowerCase(Locale.ROOT) + " " + SecretMasker.MASK : describe(found))
+            + (masker.isSecret(path)
+                ? found.valueType().name().toLowerCase(Locale.ROOT) + " " + SecretMasker.MASK
+                : describe(found))
             + " ("
             + origin(found)
             + ")");
@@ -309,7 +338,9 @@ final class ConfigReader {
   }
 
   static <E extends Enum<E>> String names(Class<E> type) {
-    return Arrays.stream(type.getEnumConstants()).map(EnumNames::kebab).collect(Collectors.joining(" | "));
+    return Arrays.stream(type.getEnumConstants())
+        .map(EnumNames::kebab)
+        .collect(Collectors.joining(" | "));
   }
 
   static String quoteKey(String key) {
@@ -317,6 +348,8 @@ final class ConfigReader {
   }
 
   private static String fmt(double d) {
-    return d == Math.rint(d) && !Double.isInfinite(d) ? String.valueOf((long) d) : String.valueOf(d);
+    return d == Math.rint(d) && !Double.isInfinite(d)
+        ? String.valueOf((long) d)
+        : String.valueOf(d);
   }
 }

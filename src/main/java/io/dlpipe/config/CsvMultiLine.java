@@ -7,10 +7,14 @@ package io.dlpipe.config;
  * file one task. {@link #AUTO} scans the lines first and reads whole only the files that need it.
  */
 public enum CsvMultiLine {
-  /** Scan every line for an unbalanced quote; read the files that have one whole, the rest by line. */
+  /**
+   * Scan every line for an unbalanced quote; read the files that have one whole, the rest by line.
+   */
   AUTO,
   /** Read every file whole: always correct, but one task per file. */
   TRUE,
-  /** Read by line; a file with a quoted newline stops the job (exit code 3) instead of being split. */
+  /**
+   * Read by line; a file with a quoted newline stops the job (exit code 3) instead of being split.
+   */
   FALSE
 }

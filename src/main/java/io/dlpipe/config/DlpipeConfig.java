@@ -38,13 +38,19 @@ public record DlpipeConfig(
     return masker().render(resolved);
   }
 
-  /** {@code predict.table.*}: the layout of the tables {@code predict --output-table} writes. Validated when the config is loaded. */
+  /**
+   * {@code predict.table.*}: the layout of the tables {@code predict --output-table} writes.
+   * Validated when the config is loaded.
+   */
   public PredictTableConfig predictTable() {
     ConfigReader r = new ConfigReader(resolved, masker());
-    return new PredictTableConfig(r.get(Settings.PREDICT_TABLE_PARTITION_COLUMN), r.get(Settings.PREDICT_TABLE_FORMAT));
+    return new PredictTableConfig(
+        r.get(Settings.PREDICT_TABLE_PARTITION_COLUMN), r.get(Settings.PREDICT_TABLE_FORMAT));
   }
 
-  /** The masker for this configuration: built-in and user patterns, and the secret values it holds. */
+  /**
+   * The masker for this configuration: built-in and user patterns, and the secret values it holds.
+   */
   public SecretMasker masker() {
     return SecretMasker.of(security.secretKeys(), resolved);
   }

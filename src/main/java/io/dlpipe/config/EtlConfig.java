@@ -34,14 +34,25 @@ public record EtlConfig(
    * @param dates whether text columns of ISO-8601 dates or timestamps get role {@code date}
    */
   public record Infer(
-      double numericMinParseRatio, double idLikeMinDistinctRatio, int maxCategoricalNumericLevels, boolean dates, long sampleRows) {
+      double numericMinParseRatio,
+      double idLikeMinDistinctRatio,
+      int maxCategoricalNumericLevels,
+      boolean dates,
+      long sampleRows) {
     /** Date recognition on, as by default. */
-    public Infer(double numericMinParseRatio, double idLikeMinDistinctRatio, int maxCategoricalNumericLevels) {
+    public Infer(
+        double numericMinParseRatio,
+        double idLikeMinDistinctRatio,
+        int maxCategoricalNumericLevels) {
       this(numericMinParseRatio, idLikeMinDistinctRatio, maxCategoricalNumericLevels, true);
     }
 
     /** Roles inferred from every row (etl.infer.sample-rows = 0). */
-    public Infer(double numericMinParseRatio, double idLikeMinDistinctRatio, int maxCategoricalNumericLevels, boolean dates) {
+    public Infer(
+        double numericMinParseRatio,
+        double idLikeMinDistinctRatio,
+        int maxCategoricalNumericLevels,
+        boolean dates) {
       this(numericMinParseRatio, idLikeMinDistinctRatio, maxCategoricalNumericLevels, dates, 0);
     }
   }
@@ -81,23 +92,41 @@ public record EtlConfig(
   /**
    * Numeric scaling and encoding, fitted on train.
    *
-   * @param numericEncoding the encoding of every numeric column not named in {@code encodingColumns}
+   * @param numericEncoding the encoding of every numeric column not named in {@code
+   *     encodingColumns}
    * @param encodingColumns per-column encodings that override {@code numericEncoding}
    * @param bins piecewise-linear encoding: quantile bins per column (its dimensions)
    * @param periodicFrequencies periodic encoding: sine/cosine pairs per column
    * @param periodicSigma periodic encoding: standard deviation of the seeded frequencies
    */
   public record Normalize(
-      NormalizeMethod method, LogMode log, List<String> logColumns, double logSkewThreshold,
-      NumericEncoding numericEncoding, java.util.Map<String, NumericEncoding> encodingColumns, int bins, int periodicFrequencies, double periodicSigma) {
+      NormalizeMethod method,
+      LogMode log,
+      List<String> logColumns,
+      double logSkewThreshold,
+      NumericEncoding numericEncoding,
+      java.util.Map<String, NumericEncoding> encodingColumns,
+      int bins,
+      int periodicFrequencies,
+      double periodicSigma) {
     public Normalize {
       logColumns = List.copyOf(logColumns);
       encodingColumns = java.util.Map.copyOf(encodingColumns);
     }
 
     /** Standardized numbers, one dimension each, as by default. */
-    public Normalize(NormalizeMethod method, LogMode log, List<String> logColumns, double logSkewThreshold) {
-      this(method, log, logColumns, logSkewThreshold, NumericEncoding.STANDARDIZE, java.util.Map.of(), 16, 8, 1.0);
+    public Normalize(
+        NormalizeMethod method, LogMode log, List<String> logColumns, double logSkewThreshold) {
+      this(
+          method,
+          log,
+          logColumns,
+          logSkewThreshold,
+          NumericEncoding.STANDARDIZE,
+          java.util.Map.of(),
+          16,
+          8,
+          1.0);
     }
 
     /** The encoding of numeric column {@code name}. */

@@ -3,16 +3,18 @@ package io.dlpipe.config;
 import java.util.List;
 
 /**
- * Settings of the evaluate and predict stages; see the {@code evaluate} section of
- * {@code dlpipe-defaults.conf}.
+ * Settings of the evaluate and predict stages; see the {@code evaluate} section of {@code
+ * dlpipe-defaults.conf}.
  *
  * @param batchSize rows per forward pass when scoring on the executors
  * @param baseline whether to fit and report any baseline beside the network
  * @param importance permutation feature importance settings
  * @param crossValidationFolds k for k-fold cross-validation (retrains k times); 0 turns it off
  * @param report whether to write report.html
- * @param threshold binary tasks: a fixed decision threshold, or null for auto (chosen on validation)
- * @param costs binary tasks: the cost of each error kind; when both are above 0, auto minimizes their total
+ * @param threshold binary tasks: a fixed decision threshold, or null for auto (chosen on
+ *     validation)
+ * @param costs binary tasks: the cost of each error kind; when both are above 0, auto minimizes
+ *     their total
  * @param baselines the rungs of the baseline ladder, in order
  * @param gbtMaxIter the most trees the gbt rung grows (fewer when validation stops improving)
  */

@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * Where the raw data is and how to read it.
  *
- * @param path any Hadoop path (plain, {@code file://}, {@code hdfs://}, {@code s3a://}); folders and
- *     globs read every file
+ * @param path any Hadoop path (plain, {@code file://}, {@code hdfs://}, {@code s3a://}); folders
+ *     and globs read every file
  * @param format the file format
  * @param header csv: the first line of each file names the columns
  * @param delimiter csv field separator
@@ -19,11 +19,12 @@ import java.util.Map;
  * @param inferRoles whether undeclared columns get an inferred role, or are a schema error
  * @param options extra Spark reader options, passed through unchanged
  * @param multiLine csv: whether a quoted field may hold a newline (see {@link CsvMultiLine})
- * @param table format table: the table of the session's catalog ({@code db.name}, {@code catalog.db.name},
- *     {@code delta.`/path`}); empty otherwise, when {@code path} is empty instead
+ * @param table format table: the table of the session's catalog ({@code db.name}, {@code
+ *     catalog.db.name}, {@code delta.`/path`}); empty otherwise, when {@code path} is empty instead
  * @param where a SQL predicate on the input's columns, or empty: a partition filter for a table,
  *     pushed down to the Parquet reader, applied to the parsed text cells of csv and json
- * @param maxRecordLines csv: the most physical lines one record may span; a longer one is a data error
+ * @param maxRecordLines csv: the most physical lines one record may span; a longer one is a data
+ *     error
  */
 public record InputConfig(
     String path,
@@ -46,9 +47,34 @@ public record InputConfig(
   public static final int DEFAULT_MAX_RECORD_LINES = 100;
 
   /** The configuration before {@code input.csv.multi-line} existed: {@link CsvMultiLine#AUTO}. */
-  public InputConfig(String path, InputFormat format, boolean header, String delimiter, String quote, String escape, String encoding,
-      List<String> nullValues, Map<String, ColumnRole> columns, boolean inferRoles, Map<String, String> options) {
-    this(path, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, CsvMultiLine.AUTO, "", "", DEFAULT_MAX_RECORD_LINES);
+  public InputConfig(
+      String path,
+      InputFormat format,
+      boolean header,
+      String delimiter,
+      String quote,
+      String escape,
+      String encoding,
+      List<String> nullValues,
+      Map<String, ColumnRole> columns,
+      boolean inferRoles,
+      Map<String, String> options) {
+    this(
+        path,
+        format,
+        header,
+        delimiter,
+        quote,
+        escape,
+        encoding,
+        nullValues,
+        columns,
+        inferRoles,
+        options,
+        CsvMultiLine.AUTO,
+        "",
+        "",
+        DEFAULT_MAX_RECORD_LINES);
   }
 
   public InputConfig {
@@ -59,18 +85,51 @@ public record InputConfig(
     where = where == null ? "" : where;
   }
 
-  /** The same settings for another path (batch prediction reads new data the way etl read the old). */
+  /**
+   * The same settings for another path (batch prediction reads new data the way etl read the old).
+   */
   public InputConfig withPath(String otherPath) {
-    return new InputConfig(otherPath, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, multiLine, table, where, maxRecordLines);
+    return new InputConfig(
+        otherPath,
+        format,
+        header,
+        delimiter,
+        quote,
+        escape,
+        encoding,
+        nullValues,
+        columns,
+        inferRoles,
+        options,
+        multiLine,
+        table,
+        where,
+        maxRecordLines);
   }
 
   /**
-   * The same settings for another source: a table name when the format is {@link InputFormat#TABLE},
-   * else a path ({@code predict --input} names either, like the configuration it runs with).
+   * The same settings for another source: a table name when the format is {@link
+   * InputFormat#TABLE}, else a path ({@code predict --input} names either, like the configuration
+   * it runs with).
    */
   public InputConfig withSource(String source) {
     return isTable()
-        ? new InputConfig(path, format, header, delimiter, quote, escape, encoding, nullValues, columns, inferRoles, options, multiLine, source, where, maxRecordLines)
+        ? new InputConfig(
+            path,
+            format,
+            header,
+            delimiter,
+            quote,
+            escape,
+            encoding,
+            nullValues,
+            columns,
+            inferRoles,
+            options,
+            multiLine,
+            source,
+            where,
+            maxRecordLines)
         : withPath(source);
   }
 

@@ -16,9 +16,9 @@ import java.util.Map;
 
 /**
  * Values that code sets (the Spark ML estimator's Params), keyed by their {@link Setting}, not by
- * {@code "key=value"} text. {@link ConfigLoader} layers them over the defaults and the {@code --conf}
- * file and under {@code --set}, and checks them as it checks any value; a message about one names
- * its source, e.g. {@code (DlpipeEstimator setting train.epochs=0)}.
+ * {@code "key=value"} text. {@link ConfigLoader} layers them over the defaults and the {@code
+ * --conf} file and under {@code --set}, and checks them as it checks any value; a message about one
+ * names its source, e.g. {@code (DlpipeEstimator setting train.epochs=0)}.
  */
 public final class Overrides {
   private final String source;
@@ -29,12 +29,17 @@ public final class Overrides {
     this.source = source;
   }
 
-  /** No values: the configuration of the defaults, the file and the {@code --set} arguments alone. */
+  /**
+   * No values: the configuration of the defaults, the file and the {@code --set} arguments alone.
+   */
   public static Overrides none() {
     return new Overrides("code");
   }
 
-  /** Sets {@code setting} to {@code value}, of the setting's own type; a later value of the same setting wins. */
+  /**
+   * Sets {@code setting} to {@code value}, of the setting's own type; a later value of the same
+   * setting wins.
+   */
   public <T> Overrides set(Setting<T> setting, T value) {
     values.put(setting, value);
     return this;
@@ -63,7 +68,9 @@ public final class Overrides {
     return layer;
   }
 
-  /** {@code base} with each value replacing the one at its key (an object is replaced, not merged). */
+  /**
+   * {@code base} with each value replacing the one at its key (an object is replaced, not merged).
+   */
   Config replace(Config base, SecretMasker masker) {
     Config c = base;
     for (Map.Entry<Setting<?>, Object> e : values.entrySet()) {
@@ -75,11 +82,17 @@ public final class Overrides {
   /** One value, its origin naming the source; a secret's value never appears in an origin. */
   private ConfigValue value(Setting<?> setting, Object value, SecretMasker masker) {
     Object plain = plain(value);
-    String shown = masker.isSecret(setting.key()) ? SecretMasker.MASK : ConfigValueFactory.fromAnyRef(plain).render(ConfigRenderOptions.concise());
+    String shown =
+        masker.isSecret(setting.key())
+            ? SecretMasker.MASK
+            : ConfigValueFactory.fromAnyRef(plain).render(ConfigRenderOptions.concise());
     return ConfigValueFactory.fromAnyRef(plain, source + " setting " + setting.key() + "=" + shown);
   }
 
-  /** {@code value} as the plain Java HOCON builds from: enums as their kebab-case names, arrays as lists. */
+  /**
+   * {@code value} as the plain Java HOCON builds from: enums as their kebab-case names, arrays as
+   * lists.
+   */
   static Object plain(Object value) {
     if (value instanceof Enum<?> e) {
       return EnumNames.kebab(e);

@@ -9,12 +9,16 @@ import java.util.List;
  * @param dropColumns {@code privacy.drop-columns}: removed before anything else looks at the data
  * @param hashColumns {@code privacy.hash-columns}: each cell replaced by the hex SHA-256 of salt +
  *     cell, so equal values stay equal (usable as a category or a split id) but unreadable
- * @param salt the {@code DLPIPE_PII_SALT} environment variable; empty when no column is hashed. Never
- *     written or logged: {@link #toString} hides it
+ * @param salt the {@code DLPIPE_PII_SALT} environment variable; empty when no column is hashed.
+ *     Never written or logged: {@link #toString} hides it
  */
 public record PrivacyConfig(List<String> dropColumns, List<String> hashColumns, String salt) {
-  /** The environment variable holding the salt; kept out of config files so it is not committed with them. */
+  /**
+   * The environment variable holding the salt; kept out of config files so it is not committed with
+   * them.
+   */
   public static final String SALT_ENV = "DLPIPE_PII_SALT";
+
   /** Shorter salts make brute-forcing low-entropy values (phone numbers, birth dates) cheap. */
   public static final int MIN_SALT_LENGTH = 16;
 
@@ -30,6 +34,12 @@ public record PrivacyConfig(List<String> dropColumns, List<String> hashColumns, 
 
   @Override
   public String toString() {
-    return "PrivacyConfig[dropColumns=" + dropColumns + ", hashColumns=" + hashColumns + ", salt=" + (salt.isEmpty() ? "" : SecretMasker.MASK) + "]";
+    return "PrivacyConfig[dropColumns="
+        + dropColumns
+        + ", hashColumns="
+        + hashColumns
+        + ", salt="
+        + (salt.isEmpty() ? "" : SecretMasker.MASK)
+        + "]";
   }
 }

@@ -27,11 +27,18 @@ final class RunDates {
   static final String KEY = "run.date";
   static final String DATE_TOKEN = "{date}";
   static final String DATE_NODASH_TOKEN = "{date_nodash}";
-  /** The sections whose string values may carry the tokens: every key a scheduled run's date may reach. */
+
+  /**
+   * The sections whose string values may carry the tokens: every key a scheduled run's date may
+   * reach.
+   */
   static final List<String> TOKEN_SECTIONS = List.of("input", "output");
+
   private static final String GIVE = "give --date YYYY-MM-DD";
+
   /** The run dates accepted: any day a schedule of today's data can mean, with room either side. */
   static final LocalDate EARLIEST = LocalDate.of(1900, 1, 1);
+
   static final LocalDate LATEST = LocalDate.of(2999, 12, 31);
 
   private RunDates() {}
@@ -57,8 +64,17 @@ final class RunDates {
         if (key != null) {
           // The user's own value: the merged one's origin would also name the default it replaced.
           ConfigValue raw = rawValue(user.root(), key);
-          throw new ConfigException("Invalid configuration: " + key + ": expected a run date for its ${" + KEY + "} substitution (" + GIVE
-              + "), found no date set (" + (raw == null ? e.origin().description() : ConfigReader.origin(raw)) + ")", e);
+          throw new ConfigException(
+              "Invalid configuration: "
+                  + key
+                  + ": expected a run date for its ${"
+                  + KEY
+                  + "} substitution ("
+                  + GIVE
+                  + "), found no date set ("
+                  + (raw == null ? e.origin().description() : ConfigReader.origin(raw))
+                  + ")",
+              e);
         }
       }
       throw new ConfigException("Invalid configuration: " + e.getMessage(), e);
@@ -80,12 +96,18 @@ final class RunDates {
     String text = ((String) v.unwrapped()).trim();
     LocalDate date;
     try {
-      // ISO_LOCAL_DATE is strict about the shape (2026-1-5 is refused) and the calendar (2026-02-30 too).
-      date = LocalDate.parse(text, DateTimeFormatter.ISO_LOCAL_DATE.withResolverStyle(java.time.format.ResolverStyle.STRICT));
+      // ISO_LOCAL_DATE is strict about the shape (2026-1-5 is refused) and the calendar (2026-02-30
+      // too).
+      date =
+          LocalDate.parse(
+              text,
+              DateTimeFormatter.ISO_LOCAL_DATE.withResolverStyle(
+                  java.time.format.ResolverStyle.STRICT));
     } catch (DateTimeParseException e) {
       throw ConfigReader.invalid(KEY, expected, v);
     }
-    // 0000-01-01 parses, and would name a partition no scheduler meant: a slip of the template, not a day of data.
+    // 0000-01-01 parses, and would name a partition no scheduler meant: a slip of the template, not
+    // a day of data.
     if (date.isBefore(EARLIEST) || date.isAfter(LATEST)) {
       throw ConfigReader.invalid(KEY, expected + " from " + EARLIEST + " to " + LATEST, v);
     }
@@ -94,8 +116,8 @@ final class RunDates {
 
   /**
    * Refuses a {@code run.date} set in the file or by {@code --set} that differs from {@code
-   * --date}: a scheduler that passes both means one of them, and silently taking either could
-   * score the wrong day's partition.
+   * --date}: a scheduler that passes both means one of them, and silently taking either could score
+   * the wrong day's partition.
    */
   static void requireOneDate(Config sets, Config file, String date) {
     for (Config layer : List.of(sets, file)) {
@@ -106,12 +128,27 @@ final class RunDates {
         }
         other = layer.getValue(KEY);
       } catch (com.typesafe.config.ConfigException e) {
-        continue; // a ${...} substitution: it resolves against the --date and is checked as run.date
+        continue; // a ${...} substitution: it resolves against the --date and is checked as
+        // run.date
       }
-      if (other.valueType() != ConfigValueType.STRING || !((String) other.unwrapped()).trim().equals(date.trim())) {
+      if (other.valueType() != ConfigValueType.STRING
+          || !((String) other.unwrapped()).trim().equals(date.trim())) {
         String origin = ConfigReader.origin(other);
-        throw new ConfigException("Invalid configuration: " + KEY + ": --date " + date + " and " + (origin.startsWith("--set ") ? origin : KEY + " = "
-            + other.render(com.typesafe.config.ConfigRenderOptions.concise()) + " (" + origin + ")") + " name different dates; give the date once");
+        throw new ConfigException(
+            "Invalid configuration: "
+                + KEY
+                + ": --date "
+                + date
+                + " and "
+                + (origin.startsWith("--set ")
+                    ? origin
+                    : KEY
+                        + " = "
+                        + other.render(com.typesafe.config.ConfigRenderOptions.concise())
+                        + " ("
+                        + origin
+                        + ")")
+                + " name different dates; give the date once");
       }
     }
   }
@@ -134,11 +171,22 @@ final class RunDates {
         ConfigValue v = c.getValue(path);
         if (date == null) {
           String token = text.contains(DATE_TOKEN) ? DATE_TOKEN : DATE_NODASH_TOKEN;
-          throw new ConfigException("Invalid configuration: " + path + ": expected a run date for its " + token + " token (" + GIVE
-              + "), found no date set (" + ConfigReader.origin(v) + ")");
+          throw new ConfigException(
+              "Invalid configuration: "
+                  + path
+                  + ": expected a run date for its "
+                  + token
+                  + " token ("
+                  + GIVE
+                  + "), found no date set ("
+                  + ConfigReader.origin(v)
+                  + ")");
         }
-        String replaced = text.replace(DATE_TOKEN, date.toString()).replace(DATE_NODASH_TOKEN, date.format(DateTimeFormatter.BASIC_ISO_DATE));
-        out = out.withValue(path, ConfigValueFactory.fromAnyRef(replaced, v.origin().description()));
+        String replaced =
+            text.replace(DATE_TOKEN, date.toString())
+                .replace(DATE_NODASH_TOKEN, date.format(DateTimeFormatter.BASIC_ISO_DATE));
+        out =
+            out.withValue(path, ConfigValueFactory.fromAnyRef(replaced, v.origin().description()));
       }
     }
     return out;

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The run's date and what {@code dlpipe run --date} does with it: retrain, or score the day's
- * partition with the current model, and when drift is large enough to retrain. Without a date
- * none of it applies and {@code run} behaves as it always did.
+ * partition with the current model, and when drift is large enough to retrain. Without a date none
+ * of it applies and {@code run} behaves as it always did.
  *
  * @param date {@code run.date} (set by {@code --date YYYY-MM-DD}); null when unset
  * @param retrain when a dated run refits the transform and retrains
@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param drift the thresholds of {@link Retrain#ON_DRIFT}, also reported in every drift.json
  * @param promotion when a model retrained on a scheduled day replaces the current one
  */
-public record ScheduleConfig(LocalDate date, Retrain retrain, DayOfWeek weekday, Drift drift, Promotion promotion) {
+public record ScheduleConfig(
+    LocalDate date, Retrain retrain, DayOfWeek weekday, Drift drift, Promotion promotion) {
   /** With the default promotion margin, {@link Promotion#DEFAULT_MAX_REGRESSION}. */
   public ScheduleConfig(LocalDate date, Retrain retrain, DayOfWeek weekday, Drift drift) {
     this(date, retrain, weekday, drift, new Promotion(Promotion.DEFAULT_MAX_REGRESSION));
@@ -30,7 +31,10 @@ public record ScheduleConfig(LocalDate date, Retrain retrain, DayOfWeek weekday,
    *     candidate may score and still be promoted; 0 demands at least a tie
    */
   public record Promotion(double maxRegression) {
-    /** The default of {@code schedule.promotion.max-regression}, as dlpipe-defaults.conf declares it. */
+    /**
+     * The default of {@code schedule.promotion.max-regression}, as dlpipe-defaults.conf declares
+     * it.
+     */
     public static final double DEFAULT_MAX_REGRESSION = 0.01;
   }
 

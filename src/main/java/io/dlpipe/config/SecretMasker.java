@@ -37,13 +37,15 @@ public final class SecretMasker {
    */
   public static final List<String> BUILT_IN =
       List.of(
-          // fs.s3a.secret.key, fs.s3a.bucket.B.secret.key, *.oauth2.client.secret, spark.authenticate.secret, AWS_SECRET_ACCESS_KEY
+          // fs.s3a.secret.key, fs.s3a.bucket.B.secret.key, *.oauth2.client.secret,
+          // spark.authenticate.secret, AWS_SECRET_ACCESS_KEY
           "secret",
           // fs.s3a.access.key, fs.s3a.bucket.B.access.key, fs.s3n.awsAccessKeyId, AWS_ACCESS_KEY_ID
           "access[._-]?key",
           // fs.s3a.session.token, fs.azure.account.oauth2.refresh.token, fs.azure.sas.fixed.token
           "token",
-          // *.password, spark.ssl.keyPassword, hadoop.security.credstore.*.password-file, DB_PASS, *.passphrase
+          // *.password, spark.ssl.keyPassword, hadoop.security.credstore.*.password-file, DB_PASS,
+          // *.passphrase
           "pass",
           // spark.executorEnv.DB_PWD, *.pwd
           "pwd",
@@ -53,42 +55,63 @@ public final class SecretMasker {
           "fs\\.azure\\.account\\.key(\\.|$)",
           // fs.azure.sas.CONTAINER.ACCOUNT.blob.core.windows.net
           "fs\\.azure\\.sas\\.",
-          // GCS: fs.gs.auth.service.account.json.keyfile, google.cloud.auth.service.account.json.keyfile
+          // GCS: fs.gs.auth.service.account.json.keyfile,
+          // google.cloud.auth.service.account.json.keyfile
           "keyfile",
           // GCS: fs.gs.auth.service.account.private.key(.id), any *.private-key
           "private[._-]?key",
-          // fs.s3a.encryption.key, DB_KEY, API_KEY_ID, *.keys, *apikey: "key" ending a word (not keySizeBits, keyStore, keytab)
+          // fs.s3a.encryption.key, DB_KEY, API_KEY_ID, *.keys, *apikey: "key" ending a word (not
+          // keySizeBits, keyStore, keytab)
           "keys?([._-]|$)");
 
   private static final Pattern BUILT_IN_PATTERN =
-      Pattern.compile(String.join("|", BUILT_IN.stream().map(p -> "(" + p + ")").toList()), Pattern.CASE_INSENSITIVE);
+      Pattern.compile(
+          String.join("|", BUILT_IN.stream().map(p -> "(" + p + ")").toList()),
+          Pattern.CASE_INSENSITIVE);
+
   /**
    * {@code scheme://user:password@host}: credentials written into a URL. A scheme starts where no
    * scheme character precedes it, so the scan stays linear in a long value (every line of the log
    * passes through it).
    */
-  private static final Pattern URL_USER_INFO = Pattern.compile("(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*+://)[^/@\\s:\"]+:[^/@\\s\"]+@");
-  /** The user and password of {@code scheme://user:password@}, captured (an s3a user is an access key). */
-  private static final Pattern URL_PASSWORD = Pattern.compile("(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*+://([^/@\\s:\"]+):([^/@\\s\"]+)@");
+  private static final Pattern URL_USER_INFO =
+      Pattern.compile("(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*+://)[^/@\\s:\"]+:[^/@\\s\"]+@");
+
+  /**
+   * The user and password of {@code scheme://user:password@}, captured (an s3a user is an access
+   * key).
+   */
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile(
+          "(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*+://([^/@\\s:\"]+):([^/@\\s\"]+)@");
+
   /** dlpipe's own keys whose names look secret but whose values are not. */
-  private static final Set<String> NOT_SECRET = Set.of("security.secret-keys", "etl.dedup.key-columns");
+  private static final Set<String> NOT_SECRET =
+      Set.of("security.secret-keys", "etl.dedup.key-columns");
+
   /**
    * A parameter of a URL or connection string ({@code ?user=u&password=p}, {@code ;password=p}):
    * its value is masked when its name is a secret key name ({@link #isSecret}).
    */
-  private static final Pattern URL_PARAMETER = Pattern.compile("([?&;]\\s*)([A-Za-z][A-Za-z0-9_.-]*)=([^&;#\\s\"']*)");
+  private static final Pattern URL_PARAMETER =
+      Pattern.compile("([?&;]\\s*)([A-Za-z][A-Za-z0-9_.-]*)=([^&;#\\s\"']*)");
+
   /**
    * What {@code spark.redaction.regex} adds to the key patterns: Spark matches it against the value
    * too, so a setting whose value holds URL credentials is hidden whatever its key is called (a
    * value with a password parameter already matches the key patterns: it contains "pass").
    */
   private static final String VALUE_PATTERNS = "://[^/@\\s:]+:[^/@\\s]+@";
+
   /** Prefixes under which users put other systems' settings. */
-  private static final List<String> PREFIXES = List.of("spark.conf.", "input.options.", "spark.hadoop.");
+  private static final List<String> PREFIXES =
+      List.of("spark.conf.", "input.options.", "spark.hadoop.");
+
   /** Secret values shorter than this are not scrubbed from free text: "1" would eat every digit. */
   private static final int MIN_SCRUB_LENGTH = 4;
 
   private static final SecretMasker BUILT_IN_ONLY = new SecretMasker(List.of(), List.of());
+
   /** The masker of the command running in this JVM: see {@link #current()}. */
   private static volatile SecretMasker current = BUILT_IN_ONLY;
 
@@ -100,7 +123,12 @@ public final class SecretMasker {
     this.userGlobs = List.copyOf(userGlobs);
     this.user = userGlobs.stream().map(SecretMasker::glob).toList();
     // Longest first, so that a secret containing another is replaced whole.
-    this.values = values.stream().filter(v -> v.length() >= MIN_SCRUB_LENGTH).distinct().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+    this.values =
+        values.stream()
+            .filter(v -> v.length() >= MIN_SCRUB_LENGTH)
+            .distinct()
+            .sorted(Comparator.comparingInt(String::length).reversed())
+            .toList();
   }
 
   /** The built-in patterns only: for messages written before the user's list is known. */
@@ -115,9 +143,9 @@ public final class SecretMasker {
 
   /**
    * A masker that also knows the secret values of {@code resolved}, to scrub them from free text:
-   * the values of secret keys, and the user and password of any {@code scheme://user:password@} in any
-   * value, as written and URL-decoded (Hadoop decodes it, and an error may then quote the decoded
-   * form, which no longer looks like a URL).
+   * the values of secret keys, and the user and password of any {@code scheme://user:password@} in
+   * any value, as written and URL-decoded (Hadoop decodes it, and an error may then quote the
+   * decoded form, which no longer looks like a URL).
    */
   public static SecretMasker of(List<String> userGlobs, Config resolved) {
     SecretMasker keys = of(userGlobs);
@@ -135,18 +163,19 @@ public final class SecretMasker {
 
   /**
    * This masker plus the values of the secret keys among {@code settings} (for example the Hadoop
-   * configuration's credential keys from core-site.xml or {@code spark.hadoop.*} system
-   * properties, which the dlpipe configuration never saw).
+   * configuration's credential keys from core-site.xml or {@code spark.hadoop.*} system properties,
+   * which the dlpipe configuration never saw).
    */
   public SecretMasker withValuesOf(Map<String, String> settings) {
     List<String> more = new ArrayList<>(values);
-    settings.forEach((k, v) -> {
-      if (v != null && isSecret(k)) {
-        more.add(v);
-      } else if (v != null) {
-        urlPasswords(v, more);
-      }
-    });
+    settings.forEach(
+        (k, v) -> {
+          if (v != null && isSecret(k)) {
+            more.add(v);
+          } else if (v != null) {
+            urlPasswords(v, more);
+          }
+        });
     return new SecretMasker(userGlobs, more);
   }
 
@@ -173,7 +202,10 @@ public final class SecretMasker {
     return userGlobs;
   }
 
-  /** Whether the key (a HOCON path, possibly with quoted segments, or a Spark/Hadoop setting name) holds a secret. */
+  /**
+   * Whether the key (a HOCON path, possibly with quoted segments, or a Spark/Hadoop setting name)
+   * holds a secret.
+   */
   public boolean isSecret(String key) {
     String k = key.replace("\"", "").trim();
     if (NOT_SECRET.contains(k)) {
@@ -199,7 +231,10 @@ public final class SecretMasker {
     return out;
   }
 
-  /** The value to show for a key: {@link #MASK} for a secret, else the value without URL credentials. */
+  /**
+   * The value to show for a key: {@link #MASK} for a secret, else the value without URL
+   * credentials.
+   */
   public String show(String key, String value) {
     return isSecret(key) ? MASK : scrub(value);
   }
@@ -212,11 +247,19 @@ public final class SecretMasker {
       ConfigValue v = e.getValue();
       if (isSecret(path)) {
         masked = masked.withValue(path, ConfigValueFactory.fromAnyRef(MASK));
-      } else if (v.valueType() == ConfigValueType.STRING && !scrub((String) v.unwrapped()).equals(v.unwrapped())) {
-        masked = masked.withValue(path, ConfigValueFactory.fromAnyRef(scrub((String) v.unwrapped())));
+      } else if (v.valueType() == ConfigValueType.STRING
+          && !scrub((String) v.unwrapped()).equals(v.unwrapped())) {
+        masked =
+            masked.withValue(path, ConfigValueFactory.fromAnyRef(scrub((String) v.unwrapped())));
       }
     }
-    return masked.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false));
+    return masked
+        .root()
+        .render(
+            ConfigRenderOptions.defaults()
+                .setOriginComments(false)
+                .setComments(false)
+                .setJson(false));
   }
 
   /**
@@ -236,9 +279,13 @@ public final class SecretMasker {
     return maskParameters(out);
   }
 
-  /** Whether a value carries a credential by what it is: {@code scheme://user:password@} or a secret URL parameter. */
+  /**
+   * Whether a value carries a credential by what it is: {@code scheme://user:password@} or a secret
+   * URL parameter.
+   */
   public boolean holdsSecret(String value) {
-    return value != null && (URL_USER_INFO.matcher(value).find() || !maskParameters(value).equals(value));
+    return value != null
+        && (URL_USER_INFO.matcher(value).find() || !maskParameters(value).equals(value));
   }
 
   /** {@code ?password=p} (any secret parameter name) as {@code ?password=****}. */
@@ -249,7 +296,8 @@ public final class SecretMasker {
     while (p.find()) {
       boolean secret = !p.group(3).isEmpty() && !p.group(3).equals(MASK) && isSecret(p.group(2));
       changed |= secret;
-      p.appendReplacement(out, Matcher.quoteReplacement(secret ? p.group(1) + p.group(2) + "=" + MASK : p.group()));
+      p.appendReplacement(
+          out, Matcher.quoteReplacement(secret ? p.group(1) + p.group(2) + "=" + MASK : p.group()));
     }
     if (!changed) {
       return text;
@@ -273,10 +321,10 @@ public final class SecretMasker {
   }
 
   /**
-   * A regular expression for {@code spark.redaction.string.regex}: Spark replaces what it matches in
-   * the text it generates (query plans in the UI, the event log and explain output), which quotes
-   * paths and options. It matches the {@code user:password} of {@code scheme://user:password@} and
-   * the value of a secret URL parameter, not the text around them.
+   * A regular expression for {@code spark.redaction.string.regex}: Spark replaces what it matches
+   * in the text it generates (query plans in the UI, the event log and explain output), which
+   * quotes paths and options. It matches the {@code user:password} of {@code
+   * scheme://user:password@} and the value of a secret URL parameter, not the text around them.
    */
   public static String sparkStringRedactionRegex() {
     return "(?i)(?<=://)[^/@\\s:]+:[^/@\\s]+(?=@)|(?<=[?&;][a-z0-9_.-]{0,64}(pass|pwd|secret|token|credential|key|signature)[a-z0-9_.-]{0,64}=)[^&;#\\s\"']+";
@@ -302,7 +350,11 @@ public final class SecretMasker {
 
   private static Pattern glob(String glob) {
     String[] parts = glob.trim().split("\\*", -1);
-    return Pattern.compile(java.util.Arrays.stream(parts).map(Pattern::quote).collect(java.util.stream.Collectors.joining(".*")), Pattern.CASE_INSENSITIVE);
+    return Pattern.compile(
+        java.util.Arrays.stream(parts)
+            .map(Pattern::quote)
+            .collect(java.util.stream.Collectors.joining(".*")),
+        Pattern.CASE_INSENSITIVE);
   }
 
   private static void urlPasswords(String text, List<String> out) {
@@ -350,7 +402,10 @@ public final class SecretMasker {
 
   private static void leaves(String prefix, ConfigObject obj, Map<String, ConfigValue> out) {
     for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
-      String path = prefix.isEmpty() ? ConfigUtil.joinPath(e.getKey()) : prefix + "." + ConfigUtil.joinPath(e.getKey());
+      String path =
+          prefix.isEmpty()
+              ? ConfigUtil.joinPath(e.getKey())
+              : prefix + "." + ConfigUtil.joinPath(e.getKey());
       if (e.getValue() instanceof ConfigObject o && !o.isEmpty()) {
         leaves(path, o, out);
       } else {

@@ -3,9 +3,9 @@ package io.dlpipe.config;
 import java.util.List;
 
 /**
- * Settings of the training stage; see the {@code train} section of {@code dlpipe-defaults.conf}
- * for each key's meaning and default. The defaults are meant to train a sound model on tabular
- * data without tuning; everything here can be changed without touching code.
+ * Settings of the training stage; see the {@code train} section of {@code dlpipe-defaults.conf} for
+ * each key's meaning and default. The defaults are meant to train a sound model on tabular data
+ * without tuning; everything here can be changed without touching code.
  *
  * @param epochs the most passes over the train split; early stopping may end training sooner
  * @param seed seeds weight initialization, dropout and DL4J's data splitting
@@ -16,9 +16,12 @@ import java.util.List;
  * @param evalBatchSize rows per forward pass when evaluating on the executors
  * @param classWeights classification: how the loss weighs each class
  * @param targetTransform regression: how the target is transformed for training
- * @param averageEpochs how many of the best epochs' parameters are averaged into the kept model (1: the best epoch alone)
- * @param loss regression: the loss the network fits (mse, poisson, or auto: chosen by a short trial on validation)
- * @param targetTrial regression, auto: the short trials that choose the target transform and the loss
+ * @param averageEpochs how many of the best epochs' parameters are averaged into the kept model (1:
+ *     the best epoch alone)
+ * @param loss regression: the loss the network fits (mse, poisson, or auto: chosen by a short trial
+ *     on validation)
+ * @param targetTrial regression, auto: the short trials that choose the target transform and the
+ *     loss
  */
 public record TrainConfig(
     int epochs,
@@ -37,13 +40,16 @@ public record TrainConfig(
   /** The loss of a regression network. */
   public enum Loss {
     /**
-     * mse, or poisson for a count target (non-negative integers with many zeros) when a short
-     * trial scores it better on validation.
+     * mse, or poisson for a count target (non-negative integers with many zeros) when a short trial
+     * scores it better on validation.
      */
     AUTO,
     /** Mean squared error on the transformed target, one identity unit. */
     MSE,
-    /** Poisson deviance on the target in its own units (scaled by its train mean), one softplus unit. */
+    /**
+     * Poisson deviance on the target in its own units (scaled by its train mean), one softplus
+     * unit.
+     */
     POISSON
   }
 
@@ -65,7 +71,8 @@ public record TrainConfig(
    * @param explicit explicit: weight by class label; classes not named weigh 1
    * @param cap auto: the largest weight a class gets
    */
-  public record ClassWeights(ClassWeightMode mode, java.util.Map<String, Double> explicit, double cap) {
+  public record ClassWeights(
+      ClassWeightMode mode, java.util.Map<String, Double> explicit, double cap) {
     public ClassWeights {
       explicit = java.util.Map.copyOf(explicit);
     }
@@ -103,23 +110,60 @@ public record TrainConfig(
 
   /** This configuration training at most {@code n} epochs. */
   public TrainConfig withEpochs(int n) {
-    return new TrainConfig(n, seed, earlyStopping, model, updater, master, evalBatchSize, classWeights, targetTransform, averageEpochs, loss, targetTrial);
+    return new TrainConfig(
+        n,
+        seed,
+        earlyStopping,
+        model,
+        updater,
+        master,
+        evalBatchSize,
+        classWeights,
+        targetTransform,
+        averageEpochs,
+        loss,
+        targetTrial);
   }
 
   /** This configuration with another network. */
   public TrainConfig withModel(Model m) {
-    return new TrainConfig(epochs, seed, earlyStopping, m, updater, master, evalBatchSize, classWeights, targetTransform, averageEpochs, loss, targetTrial);
+    return new TrainConfig(
+        epochs,
+        seed,
+        earlyStopping,
+        m,
+        updater,
+        master,
+        evalBatchSize,
+        classWeights,
+        targetTransform,
+        averageEpochs,
+        loss,
+        targetTrial);
   }
 
   /** This configuration with other training-master options. */
   public TrainConfig withMaster(Master m) {
-    return new TrainConfig(epochs, seed, earlyStopping, model, updater, m, evalBatchSize, classWeights, targetTransform, averageEpochs, loss, targetTrial);
+    return new TrainConfig(
+        epochs,
+        seed,
+        earlyStopping,
+        model,
+        updater,
+        m,
+        evalBatchSize,
+        classWeights,
+        targetTransform,
+        averageEpochs,
+        loss,
+        targetTrial);
   }
 
   /**
    * Early stopping on the validation loss; the model of the best epoch is the one kept.
    *
-   * @param patience epochs without an improvement larger than {@code minDelta} before stopping; 0 turns it off
+   * @param patience epochs without an improvement larger than {@code minDelta} before stopping; 0
+   *     turns it off
    * @param minDelta the smallest improvement of the watched value that counts
    * @param metric the watched value: the validation loss or the main metric
    */
@@ -138,7 +182,8 @@ public record TrainConfig(
    * @param batchNormalization whether each hidden layer normalizes its pre-activations
    * @param classificationOutput softmax (any number of classes) or sigmoid (two classes only)
    * @param type the network family ({@code io.dlpipe.net.NetworkSpec}) built from these settings
-   * @param smallData the regularization a small train split trains with ({@code io.dlpipe.train.CapacityRules})
+   * @param smallData the regularization a small train split trains with ({@code
+   *     io.dlpipe.train.CapacityRules})
    */
   public record Model(
       ModelType type,
@@ -157,14 +202,23 @@ public record TrainConfig(
 
     /** This network with other dropout and L2 (see {@code train.model.small-data}). */
     public Model withRegularization(double dropoutRate, double l2Penalty) {
-      return new Model(type, hiddenLayers, activation, weightInit, dropoutRate, l2Penalty, weightDecay, batchNormalization, classificationOutput,
+      return new Model(
+          type,
+          hiddenLayers,
+          activation,
+          weightInit,
+          dropoutRate,
+          l2Penalty,
+          weightDecay,
+          batchNormalization,
+          classificationOutput,
           smallData);
     }
   }
 
   /**
-   * The regularization of a network trained on a small train split: below {@code rows} train
-   * rows, dropout and L2 are raised to at least these values.
+   * The regularization of a network trained on a small train split: below {@code rows} train rows,
+   * dropout and L2 are raised to at least these values.
    *
    * @param rows train rows below which the rule applies; 0 never
    * @param dropout the least dropout below {@code rows}
@@ -176,7 +230,10 @@ public record TrainConfig(
   public enum ModelType {
     /** A multilayer perceptron: dense hidden layers, optionally batch-normalized, with dropout. */
     MLP,
-    /** The MLP plus a linear path from the features to the output (wide and deep), so it contains the linear model. */
+    /**
+     * The MLP plus a linear path from the features to the output (wide and deep), so it contains
+     * the linear model.
+     */
     WIDE_DEEP
   }
 
@@ -206,7 +263,9 @@ public record TrainConfig(
   public enum ClassificationOutput {
     /** softmax over the classes with multi-class cross-entropy. */
     SOFTMAX,
-    /** one sigmoid unit (probability of the last class) with binary cross-entropy; two classes only. */
+    /**
+     * one sigmoid unit (probability of the last class) with binary cross-entropy; two classes only.
+     */
     SIGMOID
   }
 
@@ -219,7 +278,8 @@ public record TrainConfig(
    * @param rmsDecay rmsprop: the decay of the squared-gradient average
    * @param schedule how the learning rate changes from epoch to epoch
    */
-  public record Updater(UpdaterType type, double learningRate, double momentum, double rmsDecay, Schedule schedule) {
+  public record Updater(
+      UpdaterType type, double learningRate, double momentum, double rmsDecay, Schedule schedule) {
     /** The learning rate of a 0-based epoch under the schedule, warm-up included. */
     public double learningRate(int epochIndex) {
       int warm = schedule.warmupEpochs();
@@ -229,8 +289,10 @@ public record TrainConfig(
       int e = epochIndex - warm;
       return switch (schedule.type()) {
         case NONE -> learningRate;
-        case STEP -> learningRate * Math.pow(schedule.decayRate(), Math.floorDiv(e, schedule.decayEpochs()));
-        case EXPONENTIAL -> learningRate * Math.pow(schedule.decayRate(), (double) e / schedule.decayEpochs());
+        case STEP ->
+            learningRate * Math.pow(schedule.decayRate(), Math.floorDiv(e, schedule.decayEpochs()));
+        case EXPONENTIAL ->
+            learningRate * Math.pow(schedule.decayRate(), (double) e / schedule.decayEpochs());
         case COSINE -> {
           double floor = learningRate * schedule.decayRate();
           double progress = Math.min(1.0, (double) e / schedule.decayEpochs());
@@ -265,7 +327,10 @@ public record TrainConfig(
     NONE,
     STEP,
     EXPONENTIAL,
-    /** Half a cosine from the rate down to rate * decay-rate over decay-epochs (Loshchilov and Hutter, SGDR). */
+    /**
+     * Half a cosine from the rate down to rate * decay-rate over decay-epochs (Loshchilov and
+     * Hutter, SGDR).
+     */
     COSINE
   }
 
@@ -279,18 +344,23 @@ public record TrainConfig(
    * @param averagingFrequency minibatches each worker fits between two parameter averagings; 0
    *     means chosen for the data ({@code TrainingMasters.resolveAuto})
    * @param workerPrefetchBatches minibatches each worker prefetches asynchronously (0 = off)
-   * @param workers parallel workers; 0 means chosen for the data, up to Spark's default
-   *     parallelism ({@code TrainingMasters.resolveAuto})
-   * @param approach export (minibatches saved once to a shared file system) or direct (RDD persisted)
-   * @param exportDir where export writes minibatches; empty means {@code <output.dir>/model/_export}
+   * @param workers parallel workers; 0 means chosen for the data, up to Spark's default parallelism
+   *     ({@code TrainingMasters.resolveAuto})
+   * @param approach export (minibatches saved once to a shared file system) or direct (RDD
+   *     persisted)
+   * @param exportDir where export writes minibatches; empty means {@code
+   *     <output.dir>/model/_export}
    * @param repartition when DL4J repartitions each averaging round's data
    * @param repartitionStrategy how it repartitions
    * @param storageLevel the storage level of the minibatch RDD in direct mode
    * @param collectStats whether DL4J collects its training statistics (written as HTML)
-   * @param threadsPerWorker native threads each ND4J op may use; 0 leaves ND4J's default (all cores)
+   * @param threadsPerWorker native threads each ND4J op may use; 0 leaves ND4J's default (all
+   *     cores)
    * @param lrBatchScaling how the learning rate grows with the minibatch size
-   * @param lrBaseBatchSize the minibatch size at which {@code train.updater.learning-rate} applies unscaled
-   * @param lrWarmupIterations minibatch updates over which the learning rate ramps up linearly (0 = none)
+   * @param lrBaseBatchSize the minibatch size at which {@code train.updater.learning-rate} applies
+   *     unscaled
+   * @param lrWarmupIterations minibatch updates over which the learning rate ramps up linearly (0 =
+   *     none)
    * @param gradientSharingNetworkMask gradient sharing: the network (CIDR) whose address each node
    *     uses; empty means the environment variable DL4J_VOID_IP on every node
    * @param averaging parameter averaging: how the driver turns each round's average into the next
@@ -317,30 +387,95 @@ public record TrainConfig(
 
     /** These options with the worker count resolved (see {@code train.workers = 0}). */
     public Master withWorkers(int count) {
-      return new Master(type, batchSizePerWorker, averagingFrequency, workerPrefetchBatches, count, approach, exportDir, repartition,
-          repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
-          gradientSharingNetworkMask, averaging);
+      return new Master(
+          type,
+          batchSizePerWorker,
+          averagingFrequency,
+          workerPrefetchBatches,
+          count,
+          approach,
+          exportDir,
+          repartition,
+          repartitionStrategy,
+          storageLevel,
+          collectStats,
+          threadsPerWorker,
+          lrBatchScaling,
+          lrBaseBatchSize,
+          lrWarmupIterations,
+          gradientSharingNetworkMask,
+          averaging);
     }
 
-    /** These options with the averaging frequency resolved (see {@code train.averaging-frequency = 0}). */
+    /**
+     * These options with the averaging frequency resolved (see {@code train.averaging-frequency =
+     * 0}).
+     */
     public Master withAveragingFrequency(int minibatches) {
-      return new Master(type, batchSizePerWorker, minibatches, workerPrefetchBatches, workers, approach, exportDir, repartition,
-          repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
-          gradientSharingNetworkMask, averaging);
+      return new Master(
+          type,
+          batchSizePerWorker,
+          minibatches,
+          workerPrefetchBatches,
+          workers,
+          approach,
+          exportDir,
+          repartition,
+          repartitionStrategy,
+          storageLevel,
+          collectStats,
+          threadsPerWorker,
+          lrBatchScaling,
+          lrBaseBatchSize,
+          lrWarmupIterations,
+          gradientSharingNetworkMask,
+          averaging);
     }
 
     /** These options with the averaging settings resolved (see {@code train.averaging}). */
     public Master withAveraging(Averaging a) {
-      return new Master(type, batchSizePerWorker, averagingFrequency, workerPrefetchBatches, workers, approach, exportDir, repartition,
-          repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
-          gradientSharingNetworkMask, a);
+      return new Master(
+          type,
+          batchSizePerWorker,
+          averagingFrequency,
+          workerPrefetchBatches,
+          workers,
+          approach,
+          exportDir,
+          repartition,
+          repartitionStrategy,
+          storageLevel,
+          collectStats,
+          threadsPerWorker,
+          lrBatchScaling,
+          lrBaseBatchSize,
+          lrWarmupIterations,
+          gradientSharingNetworkMask,
+          a);
     }
 
-    /** These options with the minibatch size resolved (see {@code train.batch-size-per-worker = 0}). */
+    /**
+     * These options with the minibatch size resolved (see {@code train.batch-size-per-worker = 0}).
+     */
     public Master withBatchSizePerWorker(int rows) {
-      return new Master(type, rows, averagingFrequency, workerPrefetchBatches, workers, approach, exportDir, repartition,
-          repartitionStrategy, storageLevel, collectStats, threadsPerWorker, lrBatchScaling, lrBaseBatchSize, lrWarmupIterations,
-          gradientSharingNetworkMask, averaging);
+      return new Master(
+          type,
+          rows,
+          averagingFrequency,
+          workerPrefetchBatches,
+          workers,
+          approach,
+          exportDir,
+          repartition,
+          repartitionStrategy,
+          storageLevel,
+          collectStats,
+          threadsPerWorker,
+          lrBatchScaling,
+          lrBaseBatchSize,
+          lrWarmupIterations,
+          gradientSharingNetworkMask,
+          averaging);
     }
   }
 
@@ -356,23 +491,30 @@ public record TrainConfig(
    *     auto, resolved from the width ({@code TrainingMasters.resolveAuto})
    * @param blockLearningRate block-momentum: the scale of each round's step before it enters the
    *     buffer; NaN means auto
-   * @param nesterov block-momentum: each round starts from the global model plus the momentum
-   *     step it is about to take (BMUF's Nesterov variant), not from the global model
-   * @param updaterState what the updater's state (Adam's moments) is after each round: the
-   *     workers' average, or reset to zero
-   * @param scaleLearningRate whether the learning rate follows the global minibatch (the
-   *     per-worker minibatch times the workers) rather than the per-worker one
+   * @param nesterov block-momentum: each round starts from the global model plus the momentum step
+   *     it is about to take (BMUF's Nesterov variant), not from the global model
+   * @param updaterState what the updater's state (Adam's moments) is after each round: the workers'
+   *     average, or reset to zero
+   * @param scaleLearningRate whether the learning rate follows the global minibatch (the per-worker
+   *     minibatch times the workers) rather than the per-worker one
    */
-  public record Averaging(AveragingMethod method, double blockMomentum, double blockLearningRate, boolean nesterov, UpdaterState updaterState,
+  public record Averaging(
+      AveragingMethod method,
+      double blockMomentum,
+      double blockLearningRate,
+      boolean nesterov,
+      UpdaterState updaterState,
       boolean scaleLearningRate) {
     /** These settings with the automatic values resolved. */
     public Averaging withBlock(double momentum, double learningRate) {
-      return new Averaging(method, momentum, learningRate, nesterov, updaterState, scaleLearningRate);
+      return new Averaging(
+          method, momentum, learningRate, nesterov, updaterState, scaleLearningRate);
     }
 
     /** With another method (a run that cannot drive its own rounds falls back to simple). */
     public Averaging withMethod(AveragingMethod m) {
-      return new Averaging(m, blockMomentum, blockLearningRate, nesterov, updaterState, scaleLearningRate);
+      return new Averaging(
+          m, blockMomentum, blockLearningRate, nesterov, updaterState, scaleLearningRate);
     }
   }
 
@@ -380,7 +522,9 @@ public record TrainConfig(
   public enum AveragingMethod {
     /** The workers' average is the next global model (DL4J's parameter averaging). */
     SIMPLE,
-    /** The round's step (average minus the previous global model) is filtered with block momentum. */
+    /**
+     * The round's step (average minus the previous global model) is filtered with block momentum.
+     */
     BLOCK_MOMENTUM
   }
 
@@ -394,7 +538,9 @@ public record TrainConfig(
 
   /** DL4J's Spark training masters. */
   public enum MasterType {
-    /** Workers fit a few minibatches each, then the driver averages parameters and updater state. */
+    /**
+     * Workers fit a few minibatches each, then the driver averages parameters and updater state.
+     */
     PARAMETER_AVERAGING,
     /** Workers exchange threshold-encoded gradient updates peer to peer (Aeron), asynchronously. */
     GRADIENT_SHARING

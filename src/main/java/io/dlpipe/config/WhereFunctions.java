@@ -13,9 +13,9 @@ import scala.collection.JavaConverters;
 /**
  * What {@code input.where} may call. The predicate runs inside every executor with the job's
  * credentials, so it is a filter, not a program: {@code reflect} and {@code java_method} call any
- * static Java method (one filter called {@code System.exit} and stopped the JVM), a function
- * that is not built in is a user function whose code nobody reviewed, and a subquery reads other
- * tables. The parsed expression is walked before Spark starts; anything of these is refused.
+ * static Java method (one filter called {@code System.exit} and stopped the JVM), a function that
+ * is not built in is a user function whose code nobody reviewed, and a subquery reads other tables.
+ * The parsed expression is walked before Spark starts; anything of these is refused.
  */
 final class WhereFunctions {
   /** Built-in functions that call arbitrary Java methods by name. */
@@ -23,7 +23,10 @@ final class WhereFunctions {
 
   private WhereFunctions() {}
 
-  /** Why {@code predicate} is refused ("it calls reflect"), or null when it calls only safe built-in functions. */
+  /**
+   * Why {@code predicate} is refused ("it calls reflect"), or null when it calls only safe built-in
+   * functions.
+   */
   static String firstRefused(Expression predicate) {
     if (predicate instanceof SubqueryExpression) {
       return "it holds a subquery";
@@ -35,7 +38,9 @@ final class WhereFunctions {
       if (REFLECTION.contains(last)) {
         return "it calls " + name;
       }
-      boolean builtin = parts.size() == 1 && FunctionRegistry$.MODULE$.builtin().functionExists(FunctionIdentifier.apply(last));
+      boolean builtin =
+          parts.size() == 1
+              && FunctionRegistry$.MODULE$.builtin().functionExists(FunctionIdentifier.apply(last));
       if (!builtin) {
         return "it calls " + name + ", which is not one of Spark's built-in functions";
       }

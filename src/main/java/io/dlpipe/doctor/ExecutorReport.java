@@ -32,7 +32,16 @@ public final class ExecutorReport implements Serializable {
    * @param nd4jMaxPhysicalMb JavaCPP's cap on the process's physical memory
    * @param gpus the GPU addresses of the task, empty without GPU scheduling
    */
-  public ExecutorReport(String executorId, String host, long pid, String backend, String blasVendor, long heapMb, long nd4jMaxBytesMb, long nd4jMaxPhysicalMb, List<String> gpus) {
+  public ExecutorReport(
+      String executorId,
+      String host,
+      long pid,
+      String backend,
+      String blasVendor,
+      long heapMb,
+      long nd4jMaxBytesMb,
+      long nd4jMaxPhysicalMb,
+      List<String> gpus) {
     this.executorId = executorId;
     this.host = host;
     this.pid = pid;

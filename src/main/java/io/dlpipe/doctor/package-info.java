@@ -1,2 +1,5 @@
-/** {@code dlpipe doctor}: pre-flight checks of the stack, the executors and the paths before a long run. */
+/**
+ * {@code dlpipe doctor}: pre-flight checks of the stack, the executors and the paths before a long
+ * run.
+ */
 package io.dlpipe.doctor;

@@ -35,8 +35,10 @@ public final class DriftMeasure {
    * The day's rows as predict reads them ({@code input} of the config, with the privacy rules
    * applied), as text, after checking that every training column is there (exit code 3 otherwise).
    */
-  public static Dataset<Row> dayRows(SparkSession spark, DlpipeConfig cfg, FittedTransform transform) {
-    Dataset<Row> typed = Privacy.apply(InputReader.readTyped(spark, cfg.input()), cfg.privacy(), cfg.input(), false);
+  public static Dataset<Row> dayRows(
+      SparkSession spark, DlpipeConfig cfg, FittedTransform transform) {
+    Dataset<Row> typed =
+        Privacy.apply(InputReader.readTyped(spark, cfg.input()), cfg.privacy(), cfg.input(), false);
     BundleScorer.checkSchema(typed.schema(), transform, cfg.input().path());
     return InputReader.asText(typed);
   }
@@ -47,11 +49,17 @@ public final class DriftMeasure {
    * @param modelId the model's id, for the report
    * @param date the run date, for the report
    */
-  public static DriftReport measure(Dataset<Row> rows, FittedTransform transform, String modelId, ScheduleConfig.Drift thresholds, String date) {
+  public static DriftReport measure(
+      Dataset<Row> rows,
+      FittedTransform transform,
+      String modelId,
+      ScheduleConfig.Drift thresholds,
+      String date) {
     DriftReference ref = transform.driftReference();
     if (ref == null) {
-      throw new DataException("The model's transform.json has no drift_reference (it was written before dlpipe measured drift); "
-          + "retrain the model (run etl and train again) to measure drift against it");
+      throw new DataException(
+          "The model's transform.json has no drift_reference (it was written before dlpipe measured drift); "
+              + "retrain the model (run etl and train again) to measure drift against it");
     }
     List<DriftReference.NumericBins> numeric = ref.numeric();
     List<DriftReference.LevelShares> categorical = ref.categorical();
@@ -82,7 +90,8 @@ public final class DriftMeasure {
     List<Column> cols = new ArrayList<>();
     numeric.forEach(b -> cols.add(Columns.col(b.name())));
     categorical.forEach(c -> cols.add(Columns.col(c.name())));
-    // [i] numeric bins then missing; [n + j] levels then other; [n + k] unseen per categorical; [n + k + 1] rows.
+    // [i] numeric bins then missing; [n + j] levels then other; [n + k] unseen per categorical; [n
+    // + k + 1] rows.
     long[][] zero = new long[n + k + 2][];
     for (int i = 0; i < n; i++) {
       zero[i] = new long[edges[i].length + 2];
@@ -93,39 +102,50 @@ public final class DriftMeasure {
     zero[n + k] = new long[k];
     zero[n + k + 1] = new long[1];
     RawParsing parsing = new RawParsing(transform.nullValues());
-    Dataset<Row> selected = cols.isEmpty() ? rows.select(org.apache.spark.sql.functions.lit("")) : rows.select(cols.toArray(new Column[0]));
-    long[][] counts = selected.javaRDD().treeAggregate(
-        zero,
-        (acc, r) -> {
-          for (int i = 0; i < n; i++) {
-            Double v = parsing.number(r.getString(i));
-            acc[i][v == null ? edges[i].length + 1 : DriftReference.bin(edges[i], v)]++;
-          }
-          for (int j = 0; j < k; j++) {
-            String text = parsing.text(r.getString(n + j));
-            String level = text != null ? text : missingIsLevel[j] ? FittedTransform.MISSING_LEVEL : null;
-            Integer l = level == null ? null : levelIndex.get(j).get(level);
-            acc[n + j][l == null ? acc[n + j].length - 1 : l]++;
-            if (text != null && !vocabularies.get(j).contains(text)) {
-              acc[n + k][j]++;
-            }
-          }
-          acc[n + k + 1][0]++;
-          return acc;
-        },
-        (a, b) -> {
-          for (int x = 0; x < a.length; x++) {
-            for (int y = 0; y < a[x].length; y++) {
-              a[x][y] += b[x][y];
-            }
-          }
-          return a;
-        });
+    Dataset<Row> selected =
+        cols.isEmpty()
+            ? rows.select(org.apache.spark.sql.functions.lit(""))
+            : rows.select(cols.toArray(new Column[0]));
+    long[][] counts =
+        selected
+            .javaRDD()
+            .treeAggregate(
+                zero,
+                (acc, r) -> {
+                  for (int i = 0; i < n; i++) {
+                    Double v = parsing.number(r.getString(i));
+                    acc[i][v == null ? edges[i].length + 1 : DriftReference.bin(edges[i], v)]++;
+                  }
+                  for (int j = 0; j < k; j++) {
+                    String text = parsing.text(r.getString(n + j));
+                    String level =
+                        text != null
+                            ? text
+                            : missingIsLevel[j] ? FittedTransform.MISSING_LEVEL : null;
+                    Integer l = level == null ? null : levelIndex.get(j).get(level);
+                    acc[n + j][l == null ? acc[n + j].length - 1 : l]++;
+                    if (text != null && !vocabularies.get(j).contains(text)) {
+                      acc[n + k][j]++;
+                    }
+                  }
+                  acc[n + k + 1][0]++;
+                  return acc;
+                },
+                (a, b) -> {
+                  for (int x = 0; x < a.length; x++) {
+                    for (int y = 0; y < a[x].length; y++) {
+                      a[x][y] += b[x][y];
+                    }
+                  }
+                  return a;
+                });
     long dayRows = counts[n + k + 1][0];
     if (dayRows == 0) {
       throw new DataException("Input is empty: no rows to measure drift on for " + date);
     }
-    DriftReport.Thresholds t = new DriftReport.Thresholds(thresholds.psiThreshold(), thresholds.unseenThreshold(), Psi.EPSILON);
+    DriftReport.Thresholds t =
+        new DriftReport.Thresholds(
+            thresholds.psiThreshold(), thresholds.unseenThreshold(), Psi.EPSILON);
     List<DriftReport.ColumnDrift> columns = new ArrayList<>();
     List<DriftReport.Crossing> crossed = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -153,7 +173,9 @@ public final class DriftMeasure {
       for (int x = 0; x <= m; x++) {
         expected[x] = x < m ? c.shares().get(x) : c.otherShare();
         actual[x] = (double) counts[n + j][x] / dayRows;
-        bins.add(new DriftReport.Bin(x < m ? c.levels().get(x) : FittedTransform.OTHER_LEVEL, expected[x], actual[x]));
+        bins.add(
+            new DriftReport.Bin(
+                x < m ? c.levels().get(x) : FittedTransform.OTHER_LEVEL, expected[x], actual[x]));
       }
       double psi = Psi.of(expected, actual);
       double unseen = (double) counts[n + k][j] / dayRows;
@@ -165,8 +187,19 @@ public final class DriftMeasure {
         crossed.add(new DriftReport.Crossing(c.name(), "unseen_share", unseen, t.unseenShare()));
       }
     }
-    crossed.sort(Comparator.comparingDouble((DriftReport.Crossing x) -> x.value() / x.threshold()).reversed());
-    return new DriftReport(date, modelId, dayRows, ref.trainRows(), t, !crossed.isEmpty(), verdict(crossed, columns), crossed, columns);
+    crossed.sort(
+        Comparator.comparingDouble((DriftReport.Crossing x) -> x.value() / x.threshold())
+            .reversed());
+    return new DriftReport(
+        date,
+        modelId,
+        dayRows,
+        ref.trainRows(),
+        t,
+        !crossed.isEmpty(),
+        verdict(crossed, columns),
+        crossed,
+        columns);
   }
 
   /** Which columns crossed which threshold, or the largest values when none did. */
@@ -174,15 +207,19 @@ public final class DriftMeasure {
     if (!crossed.isEmpty()) {
       List<String> parts = new ArrayList<>();
       for (DriftReport.Crossing c : crossed) {
-        parts.add(String.format(Locale.ROOT, "%s %s %.4f > %s", c.column(), c.measure(), c.value(), c.threshold()));
+        parts.add(
+            String.format(
+                Locale.ROOT, "%s %s %.4f > %s", c.column(), c.measure(), c.value(), c.threshold()));
       }
       return "drift: " + String.join(", ", parts);
     }
-    DriftReport.ColumnDrift maxPsi = columns.stream().max(Comparator.comparingDouble(DriftReport.ColumnDrift::psi)).orElse(null);
+    DriftReport.ColumnDrift maxPsi =
+        columns.stream().max(Comparator.comparingDouble(DriftReport.ColumnDrift::psi)).orElse(null);
     if (maxPsi == null) {
       return "no drift: no numeric or categorical column to measure";
     }
-    return String.format(Locale.ROOT, "no drift: largest psi %.4f (%s)", maxPsi.psi(), maxPsi.column());
+    return String.format(
+        Locale.ROOT, "no drift: largest psi %.4f (%s)", maxPsi.psi(), maxPsi.column());
   }
 
   private static String numericLabel(double[] edges, int x) {

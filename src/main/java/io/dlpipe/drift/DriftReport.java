@@ -15,8 +15,16 @@ import java.util.List;
  * @param crossed every threshold a column crossed, largest first
  * @param columns every numeric column, then every categorical column, in transform order
  */
-public record DriftReport(String date, String modelId, long rows, long trainRows, Thresholds thresholds, boolean drifted, String verdict,
-    List<Crossing> crossed, List<ColumnDrift> columns) {
+public record DriftReport(
+    String date,
+    String modelId,
+    long rows,
+    long trainRows,
+    Thresholds thresholds,
+    boolean drifted,
+    String verdict,
+    List<Crossing> crossed,
+    List<ColumnDrift> columns) {
   public DriftReport {
     crossed = List.copyOf(crossed);
     columns = List.copyOf(columns);
@@ -48,7 +56,8 @@ public record DriftReport(String date, String modelId, long rows, long trainRows
    * @param unseenShare categorical: share of the day's rows holding a level outside the vocabulary
    * @param bins the bins, each with its train and day share
    */
-  public record ColumnDrift(String column, String kind, double psi, Double unseenShare, List<Bin> bins) {
+  public record ColumnDrift(
+      String column, String kind, double psi, Double unseenShare, List<Bin> bins) {
     public ColumnDrift {
       bins = List.copyOf(bins);
     }

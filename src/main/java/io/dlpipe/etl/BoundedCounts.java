@@ -6,11 +6,11 @@ import java.util.Map;
 
 /**
  * Exact counts of the distinct values of one column, up to {@code cap} of them, mergeable in any
- * order with the same result. Beyond the cap the counts are dropped and the column is marked
- * {@link #overflowed()}: a caller then falls back to what stays exact (a shuffle) or says that its
- * figure is approximate. This is how the statistics pass counts vocabularies and the drift
- * reference's bins together with everything else, instead of a shuffle per statistic: tabular
- * data's categorical columns rarely hold more than a few thousand levels.
+ * order with the same result. Beyond the cap the counts are dropped and the column is marked {@link
+ * #overflowed()}: a caller then falls back to what stays exact (a shuffle) or says that its figure
+ * is approximate. This is how the statistics pass counts vocabularies and the drift reference's
+ * bins together with everything else, instead of a shuffle per statistic: tabular data's
+ * categorical columns rarely hold more than a few thousand levels.
  */
 final class BoundedCounts<K> implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -50,7 +50,8 @@ final class BoundedCounts<K> implements Serializable {
   /** The exact count of each value seen; only while not {@link #overflowed()}. */
   Map<K, Long> counts() {
     if (counts == null) {
-      throw new IllegalStateException("counts beyond the cap of " + cap + " distinct values were dropped");
+      throw new IllegalStateException(
+          "counts beyond the cap of " + cap + " distinct values were dropped");
     }
     return counts;
   }

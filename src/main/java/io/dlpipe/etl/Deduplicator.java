@@ -47,17 +47,20 @@ public final class Deduplicator {
    * quarantined).
    */
   static Column[] fingerprint(List<String> identity) {
-    Column[] cols = identity.stream().map(n -> functions.coalesce(Columns.col(n), functions.lit("\u0000"))).toArray(Column[]::new);
+    Column[] cols =
+        identity.stream()
+            .map(n -> functions.coalesce(Columns.col(n), functions.lit("\u0000")))
+            .toArray(Column[]::new);
     return new Column[] {functions.xxhash64(cols), functions.hash(cols)};
   }
 
-  /** Rows beyond the first of each group of equal fingerprints, given as two columns of {@code rows}. */
+  /**
+   * Rows beyond the first of each group of equal fingerprints, given as two columns of {@code
+   * rows}.
+   */
   static long countDuplicates(Dataset<Row> rows, String h64, String h32) {
     Row r =
-        rows.groupBy(h64, h32)
-            .count()
-            .agg(functions.sum(functions.col("count").minus(1)))
-            .first();
+        rows.groupBy(h64, h32).count().agg(functions.sum(functions.col("count").minus(1))).first();
     return r.isNullAt(0) ? 0 : r.getLong(0);
   }
 
@@ -65,7 +68,8 @@ public final class Deduplicator {
    * Keeps one row of each identity group. With key columns the kept row is the one with the
    * smallest hash of its full content, so the choice does not depend on partitioning.
    */
-  public static Dataset<Row> remove(Dataset<Row> rows, EtlConfig.Dedup dedup, List<String> inputColumns) {
+  public static Dataset<Row> remove(
+      Dataset<Row> rows, EtlConfig.Dedup dedup, List<String> inputColumns) {
     if (dedup.mode() == EtlConfig.DedupMode.REPORT) {
       return rows;
     }
@@ -75,7 +79,11 @@ public final class Deduplicator {
     String rank = Columns.INTERNAL_PREFIX + "rank";
     Column contentHash = functions.xxhash64(refs(inputColumns));
     Column source = functions.col(Columns.SOURCE);
-    return rows.withColumn(rank, functions.row_number().over(Window.partitionBy(refs(dedup.keyColumns())).orderBy(contentHash, source)))
+    return rows.withColumn(
+            rank,
+            functions
+                .row_number()
+                .over(Window.partitionBy(refs(dedup.keyColumns())).orderBy(contentHash, source)))
         .where(functions.col(rank).equalTo(1))
         .drop(rank);
   }

@@ -3,11 +3,11 @@ package io.dlpipe.etl;
 import java.io.Serializable;
 
 /**
- * Counts distinct values of one column inside an aggregation, without a shuffle: exactly (a set
- * of 64-bit hashes) up to {@value #EXACT_LIMIT} values, then as a HyperLogLog of 2^16 registers,
- * whose relative standard error is 1.04 / sqrt(2^16) = 0.41% (errors reach about 1% between
- * 160,000 and 330,000 values, where the estimator hands over from linear counting). Role inference only asks "one
- * value?", "at most a few levels?" (exact answers, below the limit) and "about one value per
+ * Counts distinct values of one column inside an aggregation, without a shuffle: exactly (a set of
+ * 64-bit hashes) up to {@value #EXACT_LIMIT} values, then as a HyperLogLog of 2^16 registers, whose
+ * relative standard error is 1.04 / sqrt(2^16) = 0.41% (errors reach about 1% between 160,000 and
+ * 330,000 values, where the estimator hands over from linear counting). Role inference only asks
+ * "one value?", "at most a few levels?" (exact answers, below the limit) and "about one value per
  * row?" (the estimate: a column of unique values reads below the default 0.98 id threshold only
  * five standard errors off). Memory: at most 64 KiB per column, only for columns with more than
  * 1,024 distinct values.
@@ -20,6 +20,7 @@ final class DistinctSketch implements Serializable {
 
   /** Open-addressing set of hashes (0 marks a free slot; a 0 hash is stored as 1). */
   private long[] exact = new long[16];
+
   private int size;
   private byte[] registers;
 
@@ -105,7 +106,10 @@ final class DistinctSketch implements Serializable {
     return this;
   }
 
-  /** Exact below {@value #EXACT_LIMIT}, else the HyperLogLog estimate (linear counting while registers are empty). */
+  /**
+   * Exact below {@value #EXACT_LIMIT}, else the HyperLogLog estimate (linear counting while
+   * registers are empty).
+   */
   long count() {
     if (registers == null) {
       return size;

@@ -12,7 +12,8 @@ import java.util.List;
  * @param numeric per numeric feature: quantile bins and the train share in each
  * @param categorical per categorical feature: the vocabulary's train shares and the rest
  */
-public record DriftReference(long trainRows, List<NumericBins> numeric, List<LevelShares> categorical) {
+public record DriftReference(
+    long trainRows, List<NumericBins> numeric, List<LevelShares> categorical) {
   /** Interior bin edges per numeric column: the train deciles, repeated edges merged. */
   public static final int NUMERIC_BINS = 10;
 
@@ -32,12 +33,21 @@ public record DriftReference(long trainRows, List<NumericBins> numeric, List<Lev
    * @param shares train share of each of the {@code edges.size() + 1} bins
    * @param missingShare train share of missing cells
    */
-  public record NumericBins(String name, List<Double> edges, List<Double> shares, double missingShare) {
+  public record NumericBins(
+      String name, List<Double> edges, List<Double> shares, double missingShare) {
     public NumericBins {
       edges = List.copyOf(edges);
       shares = List.copyOf(shares);
       if (shares.size() != edges.size() + 1) {
-        throw new IllegalArgumentException("drift bins of " + name + ": " + edges.size() + " edges need " + (edges.size() + 1) + " shares, found " + shares.size());
+        throw new IllegalArgumentException(
+            "drift bins of "
+                + name
+                + ": "
+                + edges.size()
+                + " edges need "
+                + (edges.size() + 1)
+                + " shares, found "
+                + shares.size());
       }
     }
 
@@ -47,7 +57,10 @@ public record DriftReference(long trainRows, List<NumericBins> numeric, List<Lev
     }
   }
 
-  /** The bin of a present value among strictly increasing interior {@code edges}: the first edge it does not exceed. */
+  /**
+   * The bin of a present value among strictly increasing interior {@code edges}: the first edge it
+   * does not exceed.
+   */
   public static int bin(double[] edges, double v) {
     int lo = 0;
     int hi = edges.length;
@@ -72,12 +85,19 @@ public record DriftReference(long trainRows, List<NumericBins> numeric, List<Lev
    * @param shares train share of each level
    * @param otherShare train share of every other cell
    */
-  public record LevelShares(String name, List<String> levels, List<Double> shares, double otherShare) {
+  public record LevelShares(
+      String name, List<String> levels, List<Double> shares, double otherShare) {
     public LevelShares {
       levels = List.copyOf(levels);
       shares = List.copyOf(shares);
       if (shares.size() != levels.size()) {
-        throw new IllegalArgumentException("drift levels of " + name + ": " + levels.size() + " levels need as many shares, found " + shares.size());
+        throw new IllegalArgumentException(
+            "drift levels of "
+                + name
+                + ": "
+                + levels.size()
+                + " levels need as many shares, found "
+                + shares.size());
       }
     }
   }

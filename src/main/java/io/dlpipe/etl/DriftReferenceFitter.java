@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Fits the {@link DriftReference} beside the transform, on the train rows only, from the
- * statistics pass alone (no pass of its own): numeric bin edges are train deciles of the quantile
- * sketch, and each bin's train share is counted exactly from the column's value counts when it
- * has at most {@value FitStatistics#VALUE_CAP} distinct values, else read off the sketch's ranks
- * (within etl.quantile-relative-error of the rows). Categorical shares come from the vocabulary's
- * train counts.
+ * Fits the {@link DriftReference} beside the transform, on the train rows only, from the statistics
+ * pass alone (no pass of its own): numeric bin edges are train deciles of the quantile sketch, and
+ * each bin's train share is counted exactly from the column's value counts when it has at most
+ * {@value FitStatistics#VALUE_CAP} distinct values, else read off the sketch's ranks (within
+ * etl.quantile-relative-error of the rows). Categorical shares come from the vocabulary's train
+ * counts.
  */
 final class DriftReferenceFitter {
   private DriftReferenceFitter() {}
@@ -22,7 +22,11 @@ final class DriftReferenceFitter {
    * @param vocabularies the fitted categorical features
    * @param levelCounts per categorical column, the train count of each vocabulary level
    */
-  static DriftReference fit(FitStatistics stats, List<String> numericNames, List<FittedTransform.CategoricalFeature> vocabularies, Map<String, List<Long>> levelCounts) {
+  static DriftReference fit(
+      FitStatistics stats,
+      List<String> numericNames,
+      List<FittedTransform.CategoricalFeature> vocabularies,
+      Map<String, List<Long>> levelCounts) {
     int n = numericNames.size();
     long rows = stats.trainRows;
     List<DriftReference.NumericBins> numeric = new ArrayList<>();
@@ -43,7 +47,9 @@ final class DriftReferenceFitter {
       }
       long present = stats.numeric[i].n;
       shares.add(share(Math.max(0, present - below), rows));
-      numeric.add(new DriftReference.NumericBins(numericNames.get(i), edges, shares, share(rows - present, rows)));
+      numeric.add(
+          new DriftReference.NumericBins(
+              numericNames.get(i), edges, shares, share(rows - present, rows)));
     }
     List<DriftReference.LevelShares> categorical = new ArrayList<>();
     for (FittedTransform.CategoricalFeature f : vocabularies) {
@@ -53,7 +59,9 @@ final class DriftReferenceFitter {
         shares.add(share(c, rows));
         known += c;
       }
-      categorical.add(new DriftReference.LevelShares(f.name(), f.levels(), shares, share(Math.max(0, rows - known), rows)));
+      categorical.add(
+          new DriftReference.LevelShares(
+              f.name(), f.levels(), shares, share(Math.max(0, rows - known), rows)));
     }
     return new DriftReference(rows, numeric, categorical);
   }

@@ -5,8 +5,8 @@ import java.util.Map;
 /**
  * What {@code etl-summary.json} reports. The counts reconcile in records: {@code rowsRead =
  * sum(rowsWritten) + duplicatesRemoved + rowsQuarantined}, and the job checks this before writing
- * {@code _SUCCESS}. The reject ratio is measured in physical lines ({@code linesRead},
- * {@code linesQuarantined}), which equal the records unless a record spans lines.
+ * {@code _SUCCESS}. The reject ratio is measured in physical lines ({@code linesRead}, {@code
+ * linesQuarantined}), which equal the records unless a record spans lines.
  *
  * @param status {@code succeeded}, or {@code failed} with {@code error} set
  * @param error why the run failed, or null
@@ -51,8 +51,12 @@ public record EtlSummary(
     Map<String, Double> secondsPerStage,
     String startedAt,
     String finishedAt,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) FeatureRowStats featureRows,
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Reads reads) {
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        FeatureRowStats featureRows,
+    @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Reads reads) {
 
   /**
    * How etl read its input.
@@ -64,7 +68,11 @@ public record EtlSummary(
    *     plus one when clipping is on or a vocabulary needs a shuffle (the reason is in the log)
    * @param approximate the figures that are approximate, each with why; empty when all are exact
    */
-  public record Reads(long rolesSampleRows, boolean rolesFromSample, int fullReads, java.util.List<String> approximate) {
+  public record Reads(
+      long rolesSampleRows,
+      boolean rolesFromSample,
+      int fullReads,
+      java.util.List<String> approximate) {
     public Reads {
       approximate = java.util.List.copyOf(approximate);
     }

@@ -11,8 +11,8 @@ import org.apache.spark.sql.Row;
  * The per-row arithmetic of a {@link FittedTransform}, compiled into arrays and hash maps so that a
  * row costs O(columns), whatever the vocabulary sizes. Spark expressions for one-hot encoding grow
  * with columns times levels and exceed the JVM's 64 KB method limit on wide data (Ames: 300+
- * dimensions); a single function over a struct of raw cells does not. Cells are parsed by
- * {@link RawParsing}, the rules ETL validated with.
+ * dimensions); a single function over a struct of raw cells does not. Cells are parsed by {@link
+ * RawParsing}, the rules ETL validated with.
  */
 final class FeatureEncoder implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -42,7 +42,11 @@ final class FeatureEncoder implements Serializable {
   private final RawParsing parsing;
   private final DateParsing dateParsing = new DateParsing();
 
-  FeatureEncoder(List<FittedTransform.NumericFeature> numeric, List<FittedTransform.DateFeature> dates, List<FittedTransform.CategoricalFeature> categorical, RawParsing parsing) {
+  FeatureEncoder(
+      List<FittedTransform.NumericFeature> numeric,
+      List<FittedTransform.DateFeature> dates,
+      List<FittedTransform.CategoricalFeature> categorical,
+      RawParsing parsing) {
     this.parsing = parsing;
     int n = numeric.size();
     impute = new double[n];
@@ -63,13 +67,18 @@ final class FeatureEncoder implements Serializable {
       log1p[i] = f.log1p();
       center[i] = f.center();
       scale[i] = f.scale();
-      encoding[i] = switch (f.encoding()) {
-        case FittedTransform.NumericFeature.PIECEWISE_LINEAR -> PIECEWISE_LINEAR;
-        case FittedTransform.NumericFeature.PERIODIC -> PERIODIC;
-        default -> STANDARDIZE;
-      };
-      bins[i] = f.bins() == null ? null : f.bins().stream().mapToDouble(Double::doubleValue).toArray();
-      frequencies[i] = f.frequencies() == null ? null : f.frequencies().stream().mapToDouble(Double::doubleValue).toArray();
+      encoding[i] =
+          switch (f.encoding()) {
+            case FittedTransform.NumericFeature.PIECEWISE_LINEAR -> PIECEWISE_LINEAR;
+            case FittedTransform.NumericFeature.PERIODIC -> PERIODIC;
+            default -> STANDARDIZE;
+          };
+      bins[i] =
+          f.bins() == null ? null : f.bins().stream().mapToDouble(Double::doubleValue).toArray();
+      frequencies[i] =
+          f.frequencies() == null
+              ? null
+              : f.frequencies().stream().mapToDouble(Double::doubleValue).toArray();
       w += f.width();
     }
     int d = dates.size();
@@ -106,7 +115,10 @@ final class FeatureEncoder implements Serializable {
     width = w;
   }
 
-  /** Imputed, clipped and logged value of numeric feature {@code i}: what scaling and bins are fitted on. */
+  /**
+   * Imputed, clipped and logged value of numeric feature {@code i}: what scaling and bins are
+   * fitted on.
+   */
   double unscaled(int i, Double parsed) {
     double x = parsed == null ? impute[i] : parsed;
     x = Math.min(Math.max(x, clipLower[i]), clipUpper[i]);
@@ -122,7 +134,9 @@ final class FeatureEncoder implements Serializable {
     return (unscaled(i, parsed) - center[i]) / scale[i];
   }
 
-  /** Writes numeric feature {@code i}'s dimensions at {@code out[pos..]}; returns the next position. */
+  /**
+   * Writes numeric feature {@code i}'s dimensions at {@code out[pos..]}; returns the next position.
+   */
   private int encodeNumeric(int i, Double parsed, float[] out, int pos) {
     switch (encoding[i]) {
       case PIECEWISE_LINEAR -> {
@@ -176,7 +190,8 @@ final class FeatureEncoder implements Serializable {
       pos = cyclical(t == null ? Double.NaN : (t.getDayOfYear() - 1) / 365.25, out, pos);
     }
     if (parts[4]) {
-      pos = cyclical(t == null ? Double.NaN : (t.getHour() + t.getMinute() / 60.0) / 24.0, out, pos);
+      pos =
+          cyclical(t == null ? Double.NaN : (t.getHour() + t.getMinute() / 60.0) / 24.0, out, pos);
     }
     return pos;
   }
@@ -189,7 +204,10 @@ final class FeatureEncoder implements Serializable {
     return pos + 2;
   }
 
-  /** The level index of categorical feature {@code j}: its vocabulary position, or the "other" bucket. */
+  /**
+   * The level index of categorical feature {@code j}: its vocabulary position, or the "other"
+   * bucket.
+   */
   int levelOf(int j, String parsed) {
     String level = parsed == null ? missingAs[j] : parsed;
     Integer idx = levelIndex.get(j).get(level);

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param bySplit the facts of train, validation, test and {@value FeatureRows#ALL}
  * @param warnings what a reader of the metrics must know, also logged
  */
-public record FeatureRowStats(String splitRule, long inSeveralSplits, Map<String, Part> bySplit, List<String> warnings) {
+public record FeatureRowStats(
+    String splitRule, long inSeveralSplits, Map<String, Part> bySplit, List<String> warnings) {
   public FeatureRowStats {
     // Kept in split order (train, validation, test, all), as the summary lists them.
     bySplit = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(bySplit));
@@ -31,11 +32,18 @@ public record FeatureRowStats(String splitRule, long inSeveralSplits, Map<String
    * @param rowsWithSeveralLabels the rows of those feature rows
    * @param maxAccuracy classification: the accuracy of predicting each feature row's most frequent
    *     label, the highest any model can reach on these rows
-   * @param maxAuc binary classification: the ROC AUC of scoring each feature row by its own positive
-   *     rate, the highest any score can reach on these rows
+   * @param maxAuc binary classification: the ROC AUC of scoring each feature row by its own
+   *     positive rate, the highest any score can reach on these rows
    * @param maxR2 regression: 1 - (sum of squares within identical feature rows) / (total sum of
    *     squares), the R² of predicting each feature row's mean, the highest any model can reach
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Part(long rows, long distinct, long withSeveralLabels, long rowsWithSeveralLabels, Double maxAccuracy, Double maxAuc, Double maxR2) {}
+  public record Part(
+      long rows,
+      long distinct,
+      long withSeveralLabels,
+      long rowsWithSeveralLabels,
+      Double maxAccuracy,
+      Double maxAuc,
+      Double maxR2) {}
 }

@@ -19,16 +19,16 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * What identifies a row without its target, and what the data's repeated feature rows imply.
  *
- * <p>A <em>feature row</em> is the values of the columns the network sees (numeric, categorical
- * and date; never the target, an ignored column or one privacy dropped): numbers compared as
- * numbers ({@code 1}, {@code 1.0} and {@code 1e0} are one value), text stripped, every null value
- * one "missing". etl splits by its fingerprint, so the split cannot depend on the label, and rows
- * with the same features never straddle train and test.
+ * <p>A <em>feature row</em> is the values of the columns the network sees (numeric, categorical and
+ * date; never the target, an ignored column or one privacy dropped): numbers compared as numbers
+ * ({@code 1}, {@code 1.0} and {@code 1e0} are one value), text stripped, every null value one
+ * "missing". etl splits by its fingerprint, so the split cannot depend on the label, and rows with
+ * the same features never straddle train and test.
  *
  * <p>Tabular data with few, coarse columns often repeats feature rows with different labels. No
- * model can tell such rows apart, so the share of conflicting labels bounds every metric:
- * {@link #measure} reports that bound with a few aggregations over fingerprints (12 bytes, the
- * split and the label per row in the shuffle; only per-split aggregates reach the driver).
+ * model can tell such rows apart, so the share of conflicting labels bounds every metric: {@link
+ * #measure} reports that bound with a few aggregations over fingerprints (12 bytes, the split and
+ * the label per row in the shuffle; only per-split aggregates reach the driver).
  */
 public final class FeatureRows {
   /**
@@ -36,16 +36,20 @@ public final class FeatureRows {
    * points: an AUC on 100 distinct points has a standard error near 0.03.
    */
   static final long FEW_TEST_FEATURE_ROWS = 100;
+
   /** ...or below this many, when each test feature row is repeated twice or more on average. */
   static final long REPEATED_TEST_FEATURE_ROWS = 1_000;
+
   /**
    * Stands for a missing cell in the key. A good row's cell can never hold it: a cell with a
-   * control character is quarantined. Spark's hash skips nulls, so a null would make (missing,
-   * "a") and ("a", missing) the same key.
+   * control character is quarantined. Spark's hash skips nulls, so a null would make (missing, "a")
+   * and ("a", missing) the same key.
    */
   private static final String MISSING = "\u0000";
+
   private static final String KEY = Columns.INTERNAL_PREFIX + "feature_key";
   private static final String PART = "part";
+
   /** The name of the facts over all splits together. */
   public static final String ALL = "all";
 
@@ -53,23 +57,31 @@ public final class FeatureRows {
 
   /**
    * The feature columns in name order: the columns of the feature vector's source. Name order, not
-   * input order, so that the same data gives the same split whatever order its columns come in
-   * (a JSON reader sorts them, a re-export may not).
+   * input order, so that the same data gives the same split whatever order its columns come in (a
+   * JSON reader sorts them, a re-export may not).
    */
   public static List<String> featureColumns(List<ColumnSpec> specs) {
     return specs.stream().filter(ColumnSpec::isFeature).map(ColumnSpec::name).sorted().toList();
   }
 
-  /** Stops a split by features when there is no feature column: every row would land in one split. */
+  /**
+   * Stops a split by features when there is no feature column: every row would land in one split.
+   */
   public static void requireFeatures(List<ColumnSpec> specs) {
     if (featureColumns(specs).isEmpty()) {
-      throw new DataException("No feature column to split by: every input column other than the target is ignored ("
-          + String.join(", ", specs.stream().map(s -> s.name() + ": " + s.role()).toList()) + "); declare roles in input.columns or set etl.split.id-column");
+      throw new DataException(
+          "No feature column to split by: every input column other than the target is ignored ("
+              + String.join(", ", specs.stream().map(s -> s.name() + ": " + s.role()).toList())
+              + "); declare roles in input.columns or set etl.split.id-column");
     }
   }
 
-  /** Adds {@link Columns#FEATURE_HASH64} and {@link Columns#FEATURE_HASH32} from the feature columns of {@code specs}. */
-  public static Dataset<Row> fingerprint(Dataset<Row> rows, List<ColumnSpec> specs, List<String> nullValues) {
+  /**
+   * Adds {@link Columns#FEATURE_HASH64} and {@link Columns#FEATURE_HASH32} from the feature columns
+   * of {@code specs}.
+   */
+  public static Dataset<Row> fingerprint(
+      Dataset<Row> rows, List<ColumnSpec> specs, List<String> nullValues) {
     List<String> names = featureColumns(specs);
     boolean[] numeric = new boolean[names.size()];
     for (int i = 0; i < names.size(); i++) {
@@ -89,8 +101,13 @@ public final class FeatureRows {
           return out;
         };
     Column k = functions.col(KEY);
-    // The key is computed once: Spark does not collapse the projections when that would repeat a UDF.
-    return rows.withColumn(KEY, functions.udf(key, DataTypes.createArrayType(DataTypes.StringType, false)).apply(ParsedCells.struct(names)))
+    // The key is computed once: Spark does not collapse the projections when that would repeat a
+    // UDF.
+    return rows.withColumn(
+            KEY,
+            functions
+                .udf(key, DataTypes.createArrayType(DataTypes.StringType, false))
+                .apply(ParsedCells.struct(names)))
         .withColumn(Columns.FEATURE_HASH64, functions.xxhash64(k))
         .withColumn(Columns.FEATURE_HASH32, functions.hash(k))
         .drop(KEY);
@@ -98,14 +115,19 @@ public final class FeatureRows {
 
   /**
    * The facts of good, split rows: per split and over {@value #ALL}, the rows, the distinct feature
-   * rows, those carrying more than one label and the rows in them, and the best score any
-   * function of the features can reach on those rows (see {@link FeatureRowStats.Part}).
+   * rows, those carrying more than one label and the rows in them, and the best score any function
+   * of the features can reach on those rows (see {@link FeatureRowStats.Part}).
    *
    * @param rows good rows with {@link Columns#SPLIT}, {@link Columns#TARGET} and the fingerprint
    * @param positiveClass binary classification: the positive label; else null
    * @param splitRule how the rows were split, recorded beside the facts
    */
-  public static FeatureRowStats measure(Dataset<Row> rows, Task task, String positiveClass, String splitRule, List<String> splitOrder) {
+  public static FeatureRowStats measure(
+      Dataset<Row> rows,
+      Task task,
+      String positiveClass,
+      String splitRule,
+      List<String> splitOrder) {
     Column h64 = functions.col(Columns.FEATURE_HASH64);
     Column h32 = functions.col(Columns.FEATURE_HASH32);
     Column split = functions.col(Columns.SPLIT);
@@ -114,52 +136,158 @@ public final class FeatureRows {
     Dataset<Row> perSplit;
     Dataset<Row> pooled;
     if (regression) {
-      // Within-group sum of squares: what the group mean, the best function of the features, leaves unexplained.
-      perSplit = rows.groupBy(h64, h32, split)
-          .agg(functions.count(functions.lit(1)).as("n"), functions.avg(y).as("mean"), functions.var_pop(y).multiply(functions.count(functions.lit(1))).as("m2"),
-              functions.when(functions.min(y).lt(functions.max(y)), 2).otherwise(1).as("labels"));
-      // Pooled over the splits by the parallel-variance formula, from the per-split groups (no second pass over the rows).
-      pooled = perSplit.groupBy(h64, h32)
-          .agg(functions.sum("n").as("n"), functions.sum(functions.col("n").multiply(functions.col("mean"))).as("s"),
-              functions.sum(functions.col("m2").plus(functions.col("n").multiply(functions.col("mean")).multiply(functions.col("mean")))).as("q"),
-              functions.max("labels").as("labels"), functions.count(functions.lit(1)).as("splits"),
-              functions.countDistinct(functions.col("mean")).as("means"))
-          .select(functions.lit(ALL).as(PART), functions.col("n"),
-              functions.greatest(functions.lit(0.0), functions.col("q").minus(functions.col("s").multiply(functions.col("s")).divide(functions.col("n")))).as("m2"),
-              functions.when(functions.col("means").gt(1), 2).otherwise(functions.col("labels")).as("labels"), functions.col("splits"));
-      perSplit = perSplit.select(split.as(PART), functions.col("n"), functions.col("m2"), functions.col("labels"), functions.lit(1L).as("splits"));
+      // Within-group sum of squares: what the group mean, the best function of the features, leaves
+      // unexplained.
+      perSplit =
+          rows.groupBy(h64, h32, split)
+              .agg(
+                  functions.count(functions.lit(1)).as("n"),
+                  functions.avg(y).as("mean"),
+                  functions.var_pop(y).multiply(functions.count(functions.lit(1))).as("m2"),
+                  functions
+                      .when(functions.min(y).lt(functions.max(y)), 2)
+                      .otherwise(1)
+                      .as("labels"));
+      // Pooled over the splits by the parallel-variance formula, from the per-split groups (no
+      // second pass over the rows).
+      pooled =
+          perSplit
+              .groupBy(h64, h32)
+              .agg(
+                  functions.sum("n").as("n"),
+                  functions.sum(functions.col("n").multiply(functions.col("mean"))).as("s"),
+                  functions
+                      .sum(
+                          functions
+                              .col("m2")
+                              .plus(
+                                  functions
+                                      .col("n")
+                                      .multiply(functions.col("mean"))
+                                      .multiply(functions.col("mean"))))
+                      .as("q"),
+                  functions.max("labels").as("labels"),
+                  functions.count(functions.lit(1)).as("splits"),
+                  functions.countDistinct(functions.col("mean")).as("means"))
+              .select(
+                  functions.lit(ALL).as(PART),
+                  functions.col("n"),
+                  functions
+                      .greatest(
+                          functions.lit(0.0),
+                          functions
+                              .col("q")
+                              .minus(
+                                  functions
+                                      .col("s")
+                                      .multiply(functions.col("s"))
+                                      .divide(functions.col("n"))))
+                      .as("m2"),
+                  functions
+                      .when(functions.col("means").gt(1), 2)
+                      .otherwise(functions.col("labels"))
+                      .as("labels"),
+                  functions.col("splits"));
+      perSplit =
+          perSplit.select(
+              split.as(PART),
+              functions.col("n"),
+              functions.col("m2"),
+              functions.col("labels"),
+              functions.lit(1L).as("splits"));
     } else {
-      Column positive = positiveClass == null ? functions.lit(0L) : functions.when(y.equalTo(positiveClass), functions.col("n")).otherwise(0L);
-      Dataset<Row> byLabel = rows.groupBy(h64, h32, split, y).agg(functions.count(functions.lit(1)).as("n"));
-      perSplit = byLabel.groupBy(h64, h32, split)
-          .agg(functions.sum("n").as("n"), functions.max("n").as("top"), functions.count(functions.lit(1)).as("labels"), functions.sum(positive).as("pos"))
-          .select(split.as(PART), functions.col("n"), functions.col("top"), functions.col("labels"), functions.col("pos"), functions.lit(1L).as("splits"));
-      pooled = byLabel.groupBy(h64, h32, y)
-          .agg(functions.sum("n").as("n"), functions.min(split).as("first"), functions.max(split).as("last"))
-          .groupBy(h64, h32)
-          .agg(functions.sum("n").as("n"), functions.max("n").as("top"), functions.count(functions.lit(1)).as("labels"), functions.sum(positive).as("pos"),
-              functions.when(functions.min("first").lt(functions.max("last")), 2L).otherwise(1L).as("splits"))
-          .select(functions.lit(ALL).as(PART), functions.col("n"), functions.col("top"), functions.col("labels"), functions.col("pos"), functions.col("splits"));
+      Column positive =
+          positiveClass == null
+              ? functions.lit(0L)
+              : functions.when(y.equalTo(positiveClass), functions.col("n")).otherwise(0L);
+      Dataset<Row> byLabel =
+          rows.groupBy(h64, h32, split, y).agg(functions.count(functions.lit(1)).as("n"));
+      perSplit =
+          byLabel
+              .groupBy(h64, h32, split)
+              .agg(
+                  functions.sum("n").as("n"),
+                  functions.max("n").as("top"),
+                  functions.count(functions.lit(1)).as("labels"),
+                  functions.sum(positive).as("pos"))
+              .select(
+                  split.as(PART),
+                  functions.col("n"),
+                  functions.col("top"),
+                  functions.col("labels"),
+                  functions.col("pos"),
+                  functions.lit(1L).as("splits"));
+      pooled =
+          byLabel
+              .groupBy(h64, h32, y)
+              .agg(
+                  functions.sum("n").as("n"),
+                  functions.min(split).as("first"),
+                  functions.max(split).as("last"))
+              .groupBy(h64, h32)
+              .agg(
+                  functions.sum("n").as("n"),
+                  functions.max("n").as("top"),
+                  functions.count(functions.lit(1)).as("labels"),
+                  functions.sum(positive).as("pos"),
+                  functions
+                      .when(functions.min("first").lt(functions.max("last")), 2L)
+                      .otherwise(1L)
+                      .as("splits"))
+              .select(
+                  functions.lit(ALL).as(PART),
+                  functions.col("n"),
+                  functions.col("top"),
+                  functions.col("labels"),
+                  functions.col("pos"),
+                  functions.col("splits"));
     }
-    // Read twice (the facts, and the AUC bound) and computed twice: a cached plan keeps its shuffles'
-    // 200 partitions (adaptive execution may not coalesce them), which cost 50 s on Ames' 2,930 rows
+    // Read twice (the facts, and the AUC bound) and computed twice: a cached plan keeps its
+    // shuffles'
+    // 200 partitions (adaptive execution may not coalesce them), which cost 50 s on Ames' 2,930
+    // rows
     // on a busy machine, far more than reading the cached rows again.
-    return facts(perSplit.unionByName(pooled), rows, regression, positiveClass != null, splitRule, splitOrder);
+    return facts(
+        perSplit.unionByName(pooled),
+        rows,
+        regression,
+        positiveClass != null,
+        splitRule,
+        splitOrder);
   }
 
-  /** The per-split and overall facts from the per-group rows ({@code part, n, labels, splits} and {@code top, pos} or {@code m2}). */
-  private static FeatureRowStats facts(Dataset<Row> groups, Dataset<Row> rows, boolean regression, boolean binary, String splitRule, List<String> splitOrder) {
+  /**
+   * The per-split and overall facts from the per-group rows ({@code part, n, labels, splits} and
+   * {@code top, pos} or {@code m2}).
+   */
+  private static FeatureRowStats facts(
+      Dataset<Row> groups,
+      Dataset<Row> rows,
+      boolean regression,
+      boolean binary,
+      String splitRule,
+      List<String> splitOrder) {
     Column several = functions.col("labels").gt(1);
-    List<Column> aggs = new ArrayList<>(List.of(
-        functions.sum("n").as("rows"),
-        functions.count(functions.lit(1)).as("distinct"),
-        functions.sum(functions.when(several, 1L).otherwise(0L)).as("several"),
-        functions.sum(functions.when(several, functions.col("n")).otherwise(0L)).as("several_rows"),
-        functions.sum(functions.when(functions.col("splits").gt(1), 1L).otherwise(0L)).as("straddling"),
-        regression ? functions.sum("m2").as("within") : functions.sum("top").as("top")));
+    List<Column> aggs =
+        new ArrayList<>(
+            List.of(
+                functions.sum("n").as("rows"),
+                functions.count(functions.lit(1)).as("distinct"),
+                functions.sum(functions.when(several, 1L).otherwise(0L)).as("several"),
+                functions
+                    .sum(functions.when(several, functions.col("n")).otherwise(0L))
+                    .as("several_rows"),
+                functions
+                    .sum(functions.when(functions.col("splits").gt(1), 1L).otherwise(0L))
+                    .as("straddling"),
+                regression ? functions.sum("m2").as("within") : functions.sum("top").as("top")));
     Map<String, Row> facts = new LinkedHashMap<>();
     // Bounded: one row per split, and one for all.
-    for (Row r : groups.groupBy(PART).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).collectAsList()) {
+    for (Row r :
+        groups
+            .groupBy(PART)
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]))
+            .collectAsList()) {
       facts.put(r.getString(0), r);
     }
     Map<String, Double> totals = regression ? sumsOfSquares(rows) : Map.of();
@@ -185,7 +313,10 @@ public final class FeatureRows {
         double total = totals.getOrDefault(name, 0.0);
         r2 = total > 0 ? round(1 - r.getDouble(6) / total) : null;
       }
-      parts.put(name, new FeatureRowStats.Part(n, r.getLong(2), r.getLong(3), r.getLong(4), accuracy, aucs.get(name), r2));
+      parts.put(
+          name,
+          new FeatureRowStats.Part(
+              n, r.getLong(2), r.getLong(3), r.getLong(4), accuracy, aucs.get(name), r2));
     }
     return new FeatureRowStats(splitRule, straddling, parts, warnings(parts.get(Columns.TEST)));
   }
@@ -197,11 +328,16 @@ public final class FeatureRows {
       return out;
     }
     boolean few = test.distinct() < FEW_TEST_FEATURE_ROWS;
-    boolean repeated = test.distinct() < REPEATED_TEST_FEATURE_ROWS && test.rows() >= 2 * test.distinct();
+    boolean repeated =
+        test.distinct() < REPEATED_TEST_FEATURE_ROWS && test.rows() >= 2 * test.distinct();
     if (few || repeated) {
-      out.add(String.format(Locale.ROOT,
-          "The test split holds %,d rows but only %,d distinct feature rows: its metrics rest on %,d independent points and vary more than its row count suggests",
-          test.rows(), test.distinct(), test.distinct()));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "The test split holds %,d rows but only %,d distinct feature rows: its metrics rest on %,d independent points and vary more than its row count suggests",
+              test.rows(),
+              test.distinct(),
+              test.distinct()));
     }
     return out;
   }
@@ -225,14 +361,35 @@ public final class FeatureRows {
    */
   private static Map<String, Double> bestAuc(Dataset<Row> groups) {
     Column rate = functions.col("pos").divide(functions.col("n"));
-    Dataset<Row> byRate = groups.groupBy(functions.col(PART), rate.as("rate"))
-        .agg(functions.sum("pos").as("p"), functions.sum(functions.col("n").minus(functions.col("pos"))).as("q"));
-    Column negativesBelow = functions.coalesce(
-        functions.sum("q").over(Window.partitionBy(PART).orderBy("rate").rowsBetween(Window.unboundedPreceding(), -1)), functions.lit(0L));
-    Dataset<Row> auc = byRate.withColumn("below", negativesBelow)
-        .groupBy(PART)
-        .agg(functions.sum(functions.col("p").multiply(functions.col("below").plus(functions.col("q").multiply(0.5)))).as("wins"),
-            functions.sum("p").as("p"), functions.sum("q").as("q"));
+    Dataset<Row> byRate =
+        groups
+            .groupBy(functions.col(PART), rate.as("rate"))
+            .agg(
+                functions.sum("pos").as("p"),
+                functions.sum(functions.col("n").minus(functions.col("pos"))).as("q"));
+    Column negativesBelow =
+        functions.coalesce(
+            functions
+                .sum("q")
+                .over(
+                    Window.partitionBy(PART)
+                        .orderBy("rate")
+                        .rowsBetween(Window.unboundedPreceding(), -1)),
+            functions.lit(0L));
+    Dataset<Row> auc =
+        byRate
+            .withColumn("below", negativesBelow)
+            .groupBy(PART)
+            .agg(
+                functions
+                    .sum(
+                        functions
+                            .col("p")
+                            .multiply(
+                                functions.col("below").plus(functions.col("q").multiply(0.5))))
+                    .as("wins"),
+                functions.sum("p").as("p"),
+                functions.sum("q").as("q"));
     Map<String, Double> out = new LinkedHashMap<>();
     for (Row r : auc.collectAsList()) {
       double pairs = (double) r.getLong(2) * r.getLong(3);

@@ -8,13 +8,13 @@ import java.util.TreeSet;
 import org.apache.spark.sql.catalyst.util.QuantileSummaries;
 
 /**
- * Everything ETL measures in its one aggregation over the validated rows, merged across
- * partitions: rows per quarantine reason and per split, the distinct class labels (bounded), and
- * on the good train rows the moments and a quantile sketch of every numeric column (raw and after
- * {@code log1p}), the year moments of every date column and the target's moments. One Java
- * function per row, whatever the width: the per-column aggregate expressions this replaces made
- * 2,000 columns take minutes to plan and compile. The quantile sketch is Spark's own
- * {@link QuantileSummaries}, as {@code approxQuantile} and {@code percentile_approx} use.
+ * Everything ETL measures in its one aggregation over the validated rows, merged across partitions:
+ * rows per quarantine reason and per split, the distinct class labels (bounded), and on the good
+ * train rows the moments and a quantile sketch of every numeric column (raw and after {@code
+ * log1p}), the year moments of every date column and the target's moments. One Java function per
+ * row, whatever the width: the per-column aggregate expressions this replaces made 2,000 columns
+ * take minutes to plan and compile. The quantile sketch is Spark's own {@link QuantileSummaries},
+ * as {@code approxQuantile} and {@code percentile_approx} use.
  */
 final class FitStatistics implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -22,11 +22,13 @@ final class FitStatistics implements Serializable {
   final Map<String, Long> reasons = new TreeMap<>();
   final Map<String, Long> splits = new TreeMap<>();
   final TreeSet<String> labels = new TreeSet<>();
+
   /**
    * Good train rows per class label (as many labels as {@link #labels} keeps): what the default
    * positive class of a binary task and the one-class check are decided on.
    */
   final Map<String, Long> trainLabels = new TreeMap<>();
+
   private final int maxLabels;
   long trainRows;
   final Moments[] numeric;
@@ -35,14 +37,27 @@ final class FitStatistics implements Serializable {
   final Moments[] years;
   final long[] withTime;
   final Moments label = new Moments();
+
   /** Physical lines of every record, and of the quarantined ones (the reject ratio's). */
   long lines;
+
   long quarantinedLines;
-  /** Train level counts of every categorical column (missing cells under the missing level, when kept). */
+
+  /**
+   * Train level counts of every categorical column (missing cells under the missing level, when
+   * kept).
+   */
   final BoundedCounts<String>[] levels;
-  /** Train counts of every numeric column's present values: exact drift bins for discrete columns. */
+
+  /**
+   * Train counts of every numeric column's present values: exact drift bins for discrete columns.
+   */
   final BoundedCounts<Double>[] values;
-  /** Distinct numeric values counted exactly per column; beyond, drift bins come from the quantile sketch. */
+
+  /**
+   * Distinct numeric values counted exactly per column; beyond, drift bins come from the quantile
+   * sketch.
+   */
   static final int VALUE_CAP = 1024;
 
   /**
@@ -60,7 +75,13 @@ final class FitStatistics implements Serializable {
    * @param levelCap distinct levels counted exactly per categorical column ({@link BoundedCounts})
    */
   @SuppressWarnings("unchecked")
-  FitStatistics(int numericColumns, int dateColumns, int categoricalColumns, int levelCap, double relativeError, int maxLabels) {
+  FitStatistics(
+      int numericColumns,
+      int dateColumns,
+      int categoricalColumns,
+      int levelCap,
+      double relativeError,
+      int maxLabels) {
     this.maxLabels = maxLabels;
     levels = new BoundedCounts[categoricalColumns];
     for (int j = 0; j < categoricalColumns; j++) {
@@ -76,7 +97,13 @@ final class FitStatistics implements Serializable {
     for (int i = 0; i < numericColumns; i++) {
       numeric[i] = new Moments();
       logged[i] = new Moments();
-      quantiles[i] = new QuantileSummaries(QuantileSummaries.defaultCompressThreshold(), relativeError, new QuantileSummaries.Stats[0], 0L, false);
+      quantiles[i] =
+          new QuantileSummaries(
+              QuantileSummaries.defaultCompressThreshold(),
+              relativeError,
+              new QuantileSummaries.Stats[0],
+              0L,
+              false);
     }
     years = new Moments[dateColumns];
     withTime = new long[dateColumns];
@@ -156,11 +183,12 @@ final class FitStatistics implements Serializable {
     for (String l : o.labels) {
       label(l);
     }
-    o.trainLabels.forEach((k, v) -> {
-      if (trainLabels.containsKey(k) || trainLabels.size() <= maxLabels) {
-        trainLabels.merge(k, v, Long::sum);
-      }
-    });
+    o.trainLabels.forEach(
+        (k, v) -> {
+          if (trainLabels.containsKey(k) || trainLabels.size() <= maxLabels) {
+            trainLabels.merge(k, v, Long::sum);
+          }
+        });
     trainRows += o.trainRows;
     lines += o.lines;
     quarantinedLines += o.quarantinedLines;

@@ -65,10 +65,13 @@ public record FittedTransform(
    * dates, which is exactly what it meant.
    */
   public static final int FORMAT_VERSION = 2;
+
   /** The oldest version this build still reads. */
   public static final int OLDEST_READABLE_VERSION = 1;
+
   /** The level that stands for a missing cell when etl.impute.categorical = missing-level. */
   public static final String MISSING_LEVEL = "__missing__";
+
   /** The bucket of rare and unseen levels. */
   public static final String OTHER_LEVEL = "__other__";
 
@@ -76,11 +79,11 @@ public record FittedTransform(
 
   /**
    * A fitted numeric feature: {@code x -> coalesce(x, impute) -> clip -> log1p? -> v}, then by
-   * {@code encoding}: {@code standardize} gives one dimension {@code (v - center) / scale};
-   * {@code piecewise-linear} gives {@code bins.size() - 1} dimensions, dimension t being 0 below
-   * bin t, 1 above it and the fraction of the bin inside it (the first and last bins extend
-   * linearly beyond the train range); {@code periodic} gives {@code z = (v - center) / scale}
-   * followed by {@code sin(2 pi f z), cos(2 pi f z)} for each frequency f.
+   * {@code encoding}: {@code standardize} gives one dimension {@code (v - center) / scale}; {@code
+   * piecewise-linear} gives {@code bins.size() - 1} dimensions, dimension t being 0 below bin t, 1
+   * above it and the fraction of the bin inside it (the first and last bins extend linearly beyond
+   * the train range); {@code periodic} gives {@code z = (v - center) / scale} followed by {@code
+   * sin(2 pi f z), cos(2 pi f z)} for each frequency f.
    *
    * @param name column name
    * @param impute value for a missing cell (train median or mean)
@@ -96,8 +99,17 @@ public record FittedTransform(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record NumericFeature(
-      String name, double impute, Double clipLower, Double clipUpper, boolean log1p, String method, double center, double scale,
-      String encoding, List<Double> bins, List<Double> frequencies) {
+      String name,
+      double impute,
+      Double clipLower,
+      Double clipUpper,
+      boolean log1p,
+      String method,
+      double center,
+      double scale,
+      String encoding,
+      List<Double> bins,
+      List<Double> frequencies) {
     public static final String STANDARDIZE = "standardize";
     public static final String PIECEWISE_LINEAR = "piecewise-linear";
     public static final String PERIODIC = "periodic";
@@ -107,19 +119,47 @@ public record FittedTransform(
       bins = bins == null ? null : List.copyOf(bins);
       frequencies = frequencies == null ? null : List.copyOf(frequencies);
       if (!List.of(STANDARDIZE, PIECEWISE_LINEAR, PERIODIC).contains(encoding)) {
-        throw new IllegalArgumentException("numeric feature " + name + ": encoding must be standardize, piecewise-linear or periodic, was " + encoding);
+        throw new IllegalArgumentException(
+            "numeric feature "
+                + name
+                + ": encoding must be standardize, piecewise-linear or periodic, was "
+                + encoding);
       }
       if (encoding.equals(PIECEWISE_LINEAR) && (bins == null || bins.size() < 2)) {
-        throw new IllegalArgumentException("numeric feature " + name + ": piecewise-linear needs at least 2 bin edges, found " + bins);
+        throw new IllegalArgumentException(
+            "numeric feature "
+                + name
+                + ": piecewise-linear needs at least 2 bin edges, found "
+                + bins);
       }
       if (encoding.equals(PERIODIC) && (frequencies == null || frequencies.isEmpty())) {
-        throw new IllegalArgumentException("numeric feature " + name + ": periodic needs at least one frequency");
+        throw new IllegalArgumentException(
+            "numeric feature " + name + ": periodic needs at least one frequency");
       }
     }
 
     /** A standardized (one-dimensional) feature, as format 1 knew them. */
-    public NumericFeature(String name, double impute, Double clipLower, Double clipUpper, boolean log1p, String method, double center, double scale) {
-      this(name, impute, clipLower, clipUpper, log1p, method, center, scale, STANDARDIZE, null, null);
+    public NumericFeature(
+        String name,
+        double impute,
+        Double clipLower,
+        Double clipUpper,
+        boolean log1p,
+        String method,
+        double center,
+        double scale) {
+      this(
+          name,
+          impute,
+          clipLower,
+          clipUpper,
+          log1p,
+          method,
+          center,
+          scale,
+          STANDARDIZE,
+          null,
+          null);
     }
 
     /** Number of dimensions of this feature in the vector. */
@@ -134,10 +174,10 @@ public record FittedTransform(
 
   /**
    * The features derived from an ISO date or timestamp column: {@code year} as {@code (year -
-   * yearCenter) / yearScale}, and each cyclical part as a sine and cosine pair (month over 12,
-   * day of week over 7, day of year over 365.25, hour over 24), so December sits next to January.
-   * A missing or unparseable cell gives 0 in every dimension: the train mean year, and the centre
-   * of each circle.
+   * yearCenter) / yearScale}, and each cyclical part as a sine and cosine pair (month over 12, day
+   * of week over 7, day of year over 365.25, hour over 24), so December sits next to January. A
+   * missing or unparseable cell gives 0 in every dimension: the train mean year, and the centre of
+   * each circle.
    *
    * @param name column name
    * @param parts the derived parts, in vector order: {@code year}, {@code month}, {@code
@@ -146,13 +186,15 @@ public record FittedTransform(
    * @param yearScale train standard deviation of the year (1 when constant)
    */
   public record DateFeature(String name, List<String> parts, double yearCenter, double yearScale) {
-    public static final List<String> ALL_PARTS = List.of("year", "month", "day-of-week", "day-of-year", "hour");
+    public static final List<String> ALL_PARTS =
+        List.of("year", "month", "day-of-week", "day-of-year", "hour");
 
     public DateFeature {
       parts = List.copyOf(parts);
       for (String p : parts) {
         if (!ALL_PARTS.contains(p)) {
-          throw new IllegalArgumentException("date feature " + name + ": unknown part " + p + "; expected one of " + ALL_PARTS);
+          throw new IllegalArgumentException(
+              "date feature " + name + ": unknown part " + p + "; expected one of " + ALL_PARTS);
         }
       }
     }
@@ -176,11 +218,14 @@ public record FittedTransform(
    * A fitted categorical feature.
    *
    * @param name column name
-   * @param encoding one-hot (a dimension per level, plus {@value #OTHER_LEVEL}) or index (one dimension)
+   * @param encoding one-hot (a dimension per level, plus {@value #OTHER_LEVEL}) or index (one
+   *     dimension)
    * @param levels the vocabulary, most frequent on train first
-   * @param missingAs the level a missing cell takes: {@value #MISSING_LEVEL} or the most frequent level
+   * @param missingAs the level a missing cell takes: {@value #MISSING_LEVEL} or the most frequent
+   *     level
    */
-  public record CategoricalFeature(String name, CategoricalEncoding encoding, List<String> levels, String missingAs) {
+  public record CategoricalFeature(
+      String name, CategoricalEncoding encoding, List<String> levels, String missingAs) {
     public CategoricalFeature {
       levels = List.copyOf(levels);
     }
@@ -207,29 +252,104 @@ public record FittedTransform(
   }
 
   /** A transform without a drift reference, as written before drift measurement existed. */
-  public FittedTransform(int formatVersion, String inputFingerprint, Task task, String targetColumn, List<String> classes, LabelStats labelStats,
-      List<String> nullValues, List<ColumnSpec> columns, List<NumericFeature> numeric, List<CategoricalFeature> categorical,
-      List<DateFeature> dates, List<String> featureNames) {
-    this(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames, null, null);
+  public FittedTransform(
+      int formatVersion,
+      String inputFingerprint,
+      Task task,
+      String targetColumn,
+      List<String> classes,
+      LabelStats labelStats,
+      List<String> nullValues,
+      List<ColumnSpec> columns,
+      List<NumericFeature> numeric,
+      List<CategoricalFeature> categorical,
+      List<DateFeature> dates,
+      List<String> featureNames) {
+    this(
+        formatVersion,
+        inputFingerprint,
+        task,
+        targetColumn,
+        classes,
+        labelStats,
+        nullValues,
+        columns,
+        numeric,
+        categorical,
+        dates,
+        featureNames,
+        null,
+        null);
   }
 
   /** A transform without a recorded split rule, as written before the rule was recorded. */
-  public FittedTransform(int formatVersion, String inputFingerprint, Task task, String targetColumn, List<String> classes, LabelStats labelStats,
-      List<String> nullValues, List<ColumnSpec> columns, List<NumericFeature> numeric, List<CategoricalFeature> categorical,
-      List<DateFeature> dates, List<String> featureNames, DriftReference driftReference) {
-    this(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames, driftReference, null);
+  public FittedTransform(
+      int formatVersion,
+      String inputFingerprint,
+      Task task,
+      String targetColumn,
+      List<String> classes,
+      LabelStats labelStats,
+      List<String> nullValues,
+      List<ColumnSpec> columns,
+      List<NumericFeature> numeric,
+      List<CategoricalFeature> categorical,
+      List<DateFeature> dates,
+      List<String> featureNames,
+      DriftReference driftReference) {
+    this(
+        formatVersion,
+        inputFingerprint,
+        task,
+        targetColumn,
+        classes,
+        labelStats,
+        nullValues,
+        columns,
+        numeric,
+        categorical,
+        dates,
+        featureNames,
+        driftReference,
+        null);
   }
 
   /** This transform with another drift reference (null: none). */
   public FittedTransform withDriftReference(DriftReference reference) {
-    return new FittedTransform(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames, reference,
+    return new FittedTransform(
+        formatVersion,
+        inputFingerprint,
+        task,
+        targetColumn,
+        classes,
+        labelStats,
+        nullValues,
+        columns,
+        numeric,
+        categorical,
+        dates,
+        featureNames,
+        reference,
         splitRule);
   }
 
   /** This transform with the split rule its train rows were chosen by. */
   public FittedTransform withSplitRule(SplitRule rule) {
-    return new FittedTransform(formatVersion, inputFingerprint, task, targetColumn, classes, labelStats, nullValues, columns, numeric, categorical, dates, featureNames,
-        driftReference, rule);
+    return new FittedTransform(
+        formatVersion,
+        inputFingerprint,
+        task,
+        targetColumn,
+        classes,
+        labelStats,
+        nullValues,
+        columns,
+        numeric,
+        categorical,
+        dates,
+        featureNames,
+        driftReference,
+        rule);
   }
 
   public FittedTransform {
@@ -247,7 +367,10 @@ public record FittedTransform(
     return featureNames.size();
   }
 
-  /** SHA-256 of the schema's names and roles: two transforms fitted on the same input layout agree on it. */
+  /**
+   * SHA-256 of the schema's names and roles: two transforms fitted on the same input layout agree
+   * on it.
+   */
   public static String fingerprint(List<ColumnSpec> columns) {
     StringBuilder canonical = new StringBuilder();
     for (ColumnSpec c : columns) {
@@ -257,10 +380,11 @@ public record FittedTransform(
   }
 
   /**
-   * The feature names in vector order: each numeric feature's dimensions, each date feature's,
-   * then each categorical feature's.
+   * The feature names in vector order: each numeric feature's dimensions, each date feature's, then
+   * each categorical feature's.
    */
-  static List<String> featureNames(List<NumericFeature> numeric, List<DateFeature> dates, List<CategoricalFeature> categorical) {
+  static List<String> featureNames(
+      List<NumericFeature> numeric, List<DateFeature> dates, List<CategoricalFeature> categorical) {
     List<String> names = new ArrayList<>();
     for (NumericFeature f : numeric) {
       if (f.width() == 1) {
@@ -300,7 +424,9 @@ public record FittedTransform(
    * materialized.
    */
   public Dataset<Row> apply(Dataset<Row> validated) {
-    return validated.withColumn(Columns.FEATURES, featuresColumn()).withColumn(Columns.LABEL, labelColumn());
+    return validated
+        .withColumn(Columns.FEATURES, featuresColumn())
+        .withColumn(Columns.LABEL, labelColumn());
   }
 
   /**
@@ -308,9 +434,14 @@ public record FittedTransform(
    * in input order; {@link #featureNames} follows the same order.
    */
   Column featuresColumn() {
-    FeatureEncoder encoder = new FeatureEncoder(numeric, dates, categorical, new RawParsing(nullValues));
+    FeatureEncoder encoder =
+        new FeatureEncoder(numeric, dates, categorical, new RawParsing(nullValues));
     UserDefinedFunction udf =
-        functions.udf((UDF1<Row, float[]>) encoder::encode, DataTypes.createArrayType(DataTypes.FloatType, false)).asNonNullable();
+        functions
+            .udf(
+                (UDF1<Row, float[]>) encoder::encode,
+                DataTypes.createArrayType(DataTypes.FloatType, false))
+            .asNonNullable();
     return udf.apply(parsedCells());
   }
 
@@ -320,7 +451,8 @@ public record FittedTransform(
    * code that scores one row at a time (the SQL function in {@code io.dlpipe.ml}).
    */
   public UDF1<Row, float[]> rowEncoder() {
-    FeatureEncoder encoder = new FeatureEncoder(numeric, dates, categorical, new RawParsing(nullValues));
+    FeatureEncoder encoder =
+        new FeatureEncoder(numeric, dates, categorical, new RawParsing(nullValues));
     return encoder::encode;
   }
 
@@ -384,16 +516,26 @@ public record FittedTransform(
     try {
       version = JSON.readTree(json).path("format_version").asInt(-1);
     } catch (JsonProcessingException e) {
-      throw new DataException("Transform " + where + " is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new DataException(
+          "Transform " + where + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
     if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
-      throw new DataException("Transform " + where + " has format_version " + version + ", but this dlpipe reads versions " + OLDEST_READABLE_VERSION + " to " + FORMAT_VERSION
-          + "; rerun etl with this version");
+      throw new DataException(
+          "Transform "
+              + where
+              + " has format_version "
+              + version
+              + ", but this dlpipe reads versions "
+              + OLDEST_READABLE_VERSION
+              + " to "
+              + FORMAT_VERSION
+              + "; rerun etl with this version");
     }
     try {
       return JSON.readValue(json, FittedTransform.class);
     } catch (JsonProcessingException e) {
-      throw new DataException("Transform " + where + " is not a valid dlpipe transform: " + e.getOriginalMessage(), e);
+      throw new DataException(
+          "Transform " + where + " is not a valid dlpipe transform: " + e.getOriginalMessage(), e);
     }
   }
 }

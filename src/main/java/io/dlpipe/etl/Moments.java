@@ -60,7 +60,11 @@ final class Moments implements Serializable {
     double nb = o.n;
     double nt = na + nb;
     double delta = o.mean - mean;
-    double m3t = m3 + o.m3 + delta * delta * delta * na * nb * (na - nb) / (nt * nt) + 3 * delta * (na * o.m2 - nb * m2) / nt;
+    double m3t =
+        m3
+            + o.m3
+            + delta * delta * delta * na * nb * (na - nb) / (nt * nt)
+            + 3 * delta * (na * o.m2 - nb * m2) / nt;
     double m2t = m2 + o.m2 + delta * delta * na * nb / nt;
     mean = mean + delta * nb / nt;
     m2 = m2t;

@@ -9,7 +9,10 @@ import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Columns of parsed cells for the aggregations that fit the transform, parsed by {@link RawParsing}. */
+/**
+ * Columns of parsed cells for the aggregations that fit the transform, parsed by {@link
+ * RawParsing}.
+ */
 final class ParsedCells {
   private ParsedCells() {}
 
@@ -36,10 +39,14 @@ final class ParsedCells {
           }
           return out;
         };
-    return functions.udf(f, DataTypes.createArrayType(DataTypes.DoubleType, true)).apply(struct(names));
+    return functions
+        .udf(f, DataTypes.createArrayType(DataTypes.DoubleType, true))
+        .apply(struct(names));
   }
 
-  /** array&lt;string&gt;: element i is column i's stripped text, or {@code missingAs} when missing. */
+  /**
+   * array&lt;string&gt;: element i is column i's stripped text, or {@code missingAs} when missing.
+   */
   static Column texts(List<String> names, RawParsing parsing, String missingAs) {
     int n = names.size();
     UDF1<Row, String[]> f =
@@ -51,6 +58,8 @@ final class ParsedCells {
           }
           return out;
         };
-    return functions.udf(f, DataTypes.createArrayType(DataTypes.StringType, true)).apply(struct(names));
+    return functions
+        .udf(f, DataTypes.createArrayType(DataTypes.StringType, true))
+        .apply(struct(names));
   }
 }

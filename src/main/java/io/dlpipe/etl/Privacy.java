@@ -30,19 +30,19 @@ import org.apache.spark.sql.types.StructType;
 /**
  * {@code privacy.drop-columns} and {@code privacy.hash-columns}, applied to the frame the reader
  * returned and before anything else sees it, so that no later stage (the quarantine, role
- * inference, the transform's vocabularies, the report, importance, predictions, logs) can write
- * a personal value: they only ever see the hash, or nothing.
+ * inference, the transform's vocabularies, the report, importance, predictions, logs) can write a
+ * personal value: they only ever see the hash, or nothing.
  *
  * <p>A hashed cell becomes the 64 hex digits of SHA-256(salt + cell text): equal values stay equal
  * (a hashed customer id still works as a category, a split id or a dedup key) but cannot be read
  * back. Missing cells ({@code input.null-values}) stay as they are, so imputation still sees them
  * as missing. The quarantine's {@code raw} text of a malformed CSV row is the reader's original
  * line ({@link Columns#CORRUPT}): it is rebuilt with the column's field hashed or removed when the
- * line splits into as many fields as the header has, and withheld otherwise, because no field
- * could then be attributed to its column. Raw text of a malformed JSON record is always withheld.
+ * line splits into as many fields as the header has, and withheld otherwise, because no field could
+ * then be attributed to its column. Raw text of a malformed JSON record is always withheld.
  *
- * <p>The salt travels to the executors inside the functions, never as a literal of the query
- * plan, which Spark shows in its UI and logs.
+ * <p>The salt travels to the executors inside the functions, never as a literal of the query plan,
+ * which Spark shows in its UI and logs.
  */
 public final class Privacy {
   /** What replaces the raw text of a malformed row when its personal fields cannot be located. */
@@ -58,18 +58,29 @@ public final class Privacy {
    *     would let personal data through (exit code 2); false in predict, where new data may lack a
    *     column the model never used
    */
-  public static Dataset<Row> apply(Dataset<Row> raw, PrivacyConfig privacy, InputConfig input, boolean requirePresent) {
+  public static Dataset<Row> apply(
+      Dataset<Row> raw, PrivacyConfig privacy, InputConfig input, boolean requirePresent) {
     if (privacy.isEmpty()) {
       return raw;
     }
     List<String> names = Arrays.asList(raw.columns());
-    List<String> dataColumns = names.stream().filter(n -> !n.startsWith(Columns.INTERNAL_PREFIX)).toList();
+    List<String> dataColumns =
+        names.stream().filter(n -> !n.startsWith(Columns.INTERNAL_PREFIX)).toList();
     if (requirePresent) {
       for (String key : List.of("privacy.drop-columns", "privacy.hash-columns")) {
-        for (String c : key.endsWith("drop-columns") ? privacy.dropColumns() : privacy.hashColumns()) {
+        for (String c :
+            key.endsWith("drop-columns") ? privacy.dropColumns() : privacy.hashColumns()) {
           if (!names.contains(c)) {
-            throw new ConfigException("Invalid configuration: " + key + ": expected columns of the input, found '" + c + "', which "
-                + input.describe() + " does not have (its columns: " + dataColumns + ")");
+            throw new ConfigException(
+                "Invalid configuration: "
+                    + key
+                    + ": expected columns of the input, found '"
+                    + c
+                    + "', which "
+                    + input.describe()
+                    + " does not have (its columns: "
+                    + dataColumns
+                    + ")");
           }
         }
       }
@@ -115,7 +126,10 @@ public final class Privacy {
     return new Cells(salt, nullValues);
   }
 
-  /** Recorded in model.json: tells whether predict hashes with the salt etl used, without revealing it. */
+  /**
+   * Recorded in model.json: tells whether predict hashes with the salt etl used, without revealing
+   * it.
+   */
   public static String saltCheck(String salt) {
     return hash(salt, "dlpipe salt check");
   }
@@ -159,6 +173,7 @@ public final class Privacy {
     private final char delimiter;
     private final char quote;
     private final char escape;
+
     /** Per header position: 'k' keep, 'd' drop, 'h' hash. */
     private final char[] action;
 
@@ -182,7 +197,10 @@ public final class Privacy {
       if (!csv) {
         return WITHHELD;
       }
-      String body = line.endsWith("\r\n") ? line.substring(0, line.length() - 2) : line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
+      String body =
+          line.endsWith("\r\n")
+              ? line.substring(0, line.length() - 2)
+              : line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
       List<String[]> fields = split(body);
       if (fields == null || fields.size() != action.length) {
         return WITHHELD;
@@ -210,7 +228,10 @@ public final class Privacy {
       for (int i = 0; i < line.length(); i++) {
         char c = line.charAt(i);
         if (quoted) {
-          if (c == escape && i + 1 < line.length() && (line.charAt(i + 1) == quote || (escape != quote && line.charAt(i + 1) == escape))) {
+          if (c == escape
+              && i + 1 < line.length()
+              && (line.charAt(i + 1) == quote
+                  || (escape != quote && line.charAt(i + 1) == escape))) {
             value.append(line.charAt(++i));
           } else if (c == quote) {
             quoted = false;

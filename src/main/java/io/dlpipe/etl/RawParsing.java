@@ -14,15 +14,20 @@ import java.util.regex.Pattern;
  */
 public final class RawParsing implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** The grammar {@link #isDecimal} implements, as a regular expression: the tests' reference. */
-  static final Pattern NUMBER = Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+  static final Pattern NUMBER =
+      Pattern.compile("[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
   /** Spellings of non-finite numbers that Java, Spark, pandas or R write (compared lower-case). */
-  private static final Set<String> NON_FINITE = Set.of("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
+  private static final Set<String> NON_FINITE =
+      Set.of("nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity");
 
   private final Set<String> nullValues;
 
-  /** @param nullValues cell texts (compared after stripping white space) that mean missing */
+  /**
+   * @param nullValues cell texts (compared after stripping white space) that mean missing
+   */
   public RawParsing(List<String> nullValues) {
     this.nullValues = Set.copyOf(nullValues);
   }
@@ -56,8 +61,8 @@ public final class RawParsing implements Serializable {
   }
 
   /**
-   * True when {@code s} matches {@code [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?} (ASCII digits):
-   * the decimal grammar, without hex, type suffixes or thousands separators, which {@code
+   * True when {@code s} matches {@code [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?} (ASCII digits): the
+   * decimal grammar, without hex, type suffixes or thousands separators, which {@code
    * Double.parseDouble} alone would accept or reject differently. A hand-written scan rather than a
    * regular expression: it runs for every cell of every numeric column in several stages, and a
    * {@code Matcher} per cell was a measurable share of etl's time ({@code NUMBER} in the tests is
@@ -112,12 +117,13 @@ public final class RawParsing implements Serializable {
       return false;
     }
     String s = cell.strip();
-    return NON_FINITE.contains(s.toLowerCase(java.util.Locale.ROOT)) || (isDecimal(s) && !Double.isFinite(Double.parseDouble(s)));
+    return NON_FINITE.contains(s.toLowerCase(java.util.Locale.ROOT))
+        || (isDecimal(s) && !Double.isFinite(Double.parseDouble(s)));
   }
 
   /**
-   * The index of the first control character in the cell, or -1: C0 controls other than tab, LF
-   * and CR (which quoted CSV fields legitimately hold), and DEL. They mean binary data or a broken
+   * The index of the first control character in the cell, or -1: C0 controls other than tab, LF and
+   * CR (which quoted CSV fields legitimately hold), and DEL. They mean binary data or a broken
    * export, and would reach vocabularies, reports and predictions invisibly.
    */
   public static int controlCharacter(String cell) {

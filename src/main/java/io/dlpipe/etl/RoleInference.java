@@ -17,11 +17,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 
 /**
- * Decides the role of every input column: declared roles first, then inference from one
- * aggregation pass over the well-formed rows (never a collect of rows). A text column is numeric
- * when nearly all of its present cells parse, a date when nearly all are ISO-8601 dates or
- * timestamps; a column with one distinct value is constant and ignored; a text or integer column
- * with one distinct value per row is an id and ignored.
+ * Decides the role of every input column: declared roles first, then inference from one aggregation
+ * pass over the well-formed rows (never a collect of rows). A text column is numeric when nearly
+ * all of its present cells parse, a date when nearly all are ISO-8601 dates or timestamps; a column
+ * with one distinct value is constant and ignored; a text or integer column with one distinct value
+ * per row is an id and ignored.
  */
 public final class RoleInference {
   /** Below this many present cells, "one value per row" says nothing about being an id. */
@@ -30,22 +30,43 @@ public final class RoleInference {
   private RoleInference() {}
 
   /** Checks the input's columns against the config before any pass over the data. */
-  public static void checkSchema(List<String> inputColumns, InputConfig input, String target, String splitIdColumn, List<String> dedupKeys) {
+  public static void checkSchema(
+      List<String> inputColumns,
+      InputConfig input,
+      String target,
+      String splitIdColumn,
+      List<String> dedupKeys) {
     Set<String> present = new LinkedHashSet<>(inputColumns);
     if (!present.contains(target)) {
-      throw new DataException("Schema mismatch: target column '" + target + "' (target.column) is not in the input; columns found: " + String.join(", ", inputColumns));
+      throw new DataException(
+          "Schema mismatch: target column '"
+              + target
+              + "' (target.column) is not in the input; columns found: "
+              + String.join(", ", inputColumns));
     }
     for (String declared : input.columns().keySet()) {
       if (!present.contains(declared)) {
-        throw new DataException("Schema mismatch: column '" + declared + "' declared in input.columns is not in the input; columns found: " + String.join(", ", inputColumns));
+        throw new DataException(
+            "Schema mismatch: column '"
+                + declared
+                + "' declared in input.columns is not in the input; columns found: "
+                + String.join(", ", inputColumns));
       }
     }
     if (!splitIdColumn.isEmpty() && !present.contains(splitIdColumn)) {
-      throw new DataException("Schema mismatch: split id column '" + splitIdColumn + "' (etl.split.id-column) is not in the input; columns found: " + String.join(", ", inputColumns));
+      throw new DataException(
+          "Schema mismatch: split id column '"
+              + splitIdColumn
+              + "' (etl.split.id-column) is not in the input; columns found: "
+              + String.join(", ", inputColumns));
     }
     for (String key : dedupKeys) {
       if (!present.contains(key)) {
-        throw new DataException("Schema mismatch: dedup key column '" + key + "' (etl.dedup.key-columns) is not in the input; columns found: " + String.join(", ", inputColumns));
+        throw new DataException(
+            "Schema mismatch: dedup key column '"
+                + key
+                + "' (etl.dedup.key-columns) is not in the input; columns found: "
+                + String.join(", ", inputColumns));
       }
     }
     if (!input.inferRoles()) {
@@ -56,13 +77,20 @@ public final class RoleInference {
         }
       }
       if (!undeclared.isEmpty()) {
-        throw new DataException("Schema mismatch: input.infer-roles = false but these input columns have no role in input.columns: " + String.join(", ", undeclared));
+        throw new DataException(
+            "Schema mismatch: input.infer-roles = false but these input columns have no role in input.columns: "
+                + String.join(", ", undeclared));
       }
     }
   }
 
   /** The role of each input column, in input order; the target column gets role {@code target}. */
-  public static List<ColumnSpec> infer(Dataset<Row> raw, List<String> inputColumns, InputConfig input, String target, EtlConfig.Infer cfg) {
+  public static List<ColumnSpec> infer(
+      Dataset<Row> raw,
+      List<String> inputColumns,
+      InputConfig input,
+      String target,
+      EtlConfig.Infer cfg) {
     return inferSampled(raw, inputColumns, input, target, cfg).specs();
   }
 
@@ -70,25 +98,34 @@ public final class RoleInference {
    * The roles, and the records they were inferred from.
    *
    * @param specs the role of each input column, in input order
-   * @param recordsRead the records inference read (malformed ones included), 0 when every role was declared
-   * @param wholeInput true when those were every record of the input (etl.infer.sample-rows = 0, or a
-   *     smaller input)
+   * @param recordsRead the records inference read (malformed ones included), 0 when every role was
+   *     declared
+   * @param wholeInput true when those were every record of the input (etl.infer.sample-rows = 0, or
+   *     a smaller input)
    */
   public record Inferred(List<ColumnSpec> specs, long recordsRead, boolean wholeInput) {}
 
   /**
-   * As {@link #infer}, from at most about etl.infer.sample-rows records: the first
-   * {@code sample-rows / partitions} of every partition of the input, so that the sample spans every
-   * file and costs one short read of each partition's start, not a pass over the input.
+   * As {@link #infer}, from at most about etl.infer.sample-rows records: the first {@code
+   * sample-rows / partitions} of every partition of the input, so that the sample spans every file
+   * and costs one short read of each partition's start, not a pass over the input.
    */
-  public static Inferred inferSampled(Dataset<Row> raw, List<String> inputColumns, InputConfig input, String target, EtlConfig.Infer cfg) {
+  public static Inferred inferSampled(
+      Dataset<Row> raw,
+      List<String> inputColumns,
+      InputConfig input,
+      String target,
+      EtlConfig.Infer cfg) {
     List<String> toInfer = new ArrayList<>();
     for (String c : inputColumns) {
       if (!c.equals(target) && !input.columns().containsKey(c)) {
         toInfer.add(c);
       }
     }
-    Profile profile = toInfer.isEmpty() ? null : profile(raw, toInfer, input.nullValues(), cfg.dates(), cfg.sampleRows());
+    Profile profile =
+        toInfer.isEmpty()
+            ? null
+            : profile(raw, toInfer, input.nullValues(), cfg.dates(), cfg.sampleRows());
     Map<String, Stats> stats = profile == null ? Map.of() : profile.stats(toInfer);
     List<ColumnSpec> specs = new ArrayList<>();
     for (String c : inputColumns) {
@@ -100,7 +137,8 @@ public final class RoleInference {
         specs.add(decide(c, stats.get(c), cfg));
       }
     }
-    return new Inferred(specs, profile == null ? 0 : profile.records, profile == null || profile.exhausted);
+    return new Inferred(
+        specs, profile == null ? 0 : profile.records, profile == null || profile.exhausted);
   }
 
   /** What one aggregation pass measured about a column. */
@@ -111,7 +149,14 @@ public final class RoleInference {
   }
 
   static ColumnSpec decide(String name, Stats s, EtlConfig.Infer cfg) {
-    String counts = String.format(Locale.ROOT, "%d of %d cells present, %d parse as numbers, %d distinct", s.present, s.rows, s.numeric, s.distinct);
+    String counts =
+        String.format(
+            Locale.ROOT,
+            "%d of %d cells present, %d parse as numbers, %d distinct",
+            s.present,
+            s.rows,
+            s.numeric,
+            s.distinct);
     if (s.present == 0) {
       return ColumnSpec.of(name, ColumnRole.IGNORE, "inferred", "empty: " + counts);
     }
@@ -121,15 +166,24 @@ public final class RoleInference {
     boolean numeric = s.numeric >= cfg.numericMinParseRatio() * s.present;
     // Before the id test: a timestamp column often has one value per row, and is still a feature.
     if (!numeric && cfg.dates() && s.dates >= cfg.numericMinParseRatio() * s.present) {
-      return ColumnSpec.of(name, ColumnRole.DATE, "inferred", "ISO dates: " + counts + ", " + s.dates + " parse as dates");
+      return ColumnSpec.of(
+          name,
+          ColumnRole.DATE,
+          "inferred",
+          "ISO dates: " + counts + ", " + s.dates + " parse as dates");
     }
     boolean allIntegral = s.integral == s.numeric;
-    boolean oneValuePerRow = s.present == s.rows && s.rows >= MIN_ROWS_FOR_ID && s.distinct >= cfg.idLikeMinDistinctRatio() * s.rows;
+    boolean oneValuePerRow =
+        s.present == s.rows
+            && s.rows >= MIN_ROWS_FOR_ID
+            && s.distinct >= cfg.idLikeMinDistinctRatio() * s.rows;
     if (oneValuePerRow && (!numeric || allIntegral)) {
-      return ColumnSpec.of(name, ColumnRole.IGNORE, "inferred", "id-like, one value per row: " + counts);
+      return ColumnSpec.of(
+          name, ColumnRole.IGNORE, "inferred", "id-like, one value per row: " + counts);
     }
     if (numeric && allIntegral && s.distinct <= cfg.maxCategoricalNumericLevels()) {
-      return ColumnSpec.of(name, ColumnRole.CATEGORICAL, "inferred", "integer codes with few levels: " + counts);
+      return ColumnSpec.of(
+          name, ColumnRole.CATEGORICAL, "inferred", "integer codes with few levels: " + counts);
     }
     if (numeric) {
       return ColumnSpec.of(name, ColumnRole.NUMERIC, "inferred", "numbers: " + counts);
@@ -141,10 +195,13 @@ public final class RoleInference {
   private static final class Profile implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     long rows;
+
     /** Records read, malformed ones included. */
     long records;
+
     /** True while every partition read was read to its end. */
     boolean exhausted = true;
+
     final long[] present;
     final long[] numeric;
     final long[] integral;
@@ -165,7 +222,9 @@ public final class RoleInference {
     Map<String, Stats> stats(List<String> cols) {
       Map<String, Stats> out = new java.util.HashMap<>();
       for (int i = 0; i < cols.size(); i++) {
-        out.put(cols.get(i), new Stats(rows, present[i], numeric[i], integral[i], distinct[i].count(), dates[i]));
+        out.put(
+            cols.get(i),
+            new Stats(rows, present[i], numeric[i], integral[i], distinct[i].count(), dates[i]));
       }
       return out;
     }
@@ -187,12 +246,17 @@ public final class RoleInference {
 
   /**
    * One job, no shuffle: a single aggregation over the well-formed rows counts present, numeric,
-   * integer and ISO-date cells per column and sketches its distinct values ({@link
-   * DistinctSketch}: exact up to 1,024 values, HyperLogLog beyond). One Java function per row
-   * whatever the width: an aggregate expression per column and statistic made 2,000 columns
-   * take minutes to plan and compile.
+   * integer and ISO-date cells per column and sketches its distinct values ({@link DistinctSketch}:
+   * exact up to 1,024 values, HyperLogLog beyond). One Java function per row whatever the width: an
+   * aggregate expression per column and statistic made 2,000 columns take minutes to plan and
+   * compile.
    */
-  private static Profile profile(Dataset<Row> raw, List<String> cols, List<String> nullValues, boolean dates, long sampleRows) {
+  private static Profile profile(
+      Dataset<Row> raw,
+      List<String> cols,
+      List<String> nullValues,
+      boolean dates,
+      long sampleRows) {
     RawParsing parsing = new RawParsing(nullValues);
     DateParsing dateParsing = new DateParsing();
     int n = cols.size();
@@ -203,7 +267,8 @@ public final class RoleInference {
     refs.add(functions.col(Columns.CORRUPT));
     org.apache.spark.api.java.JavaRDD<Row> rows = raw.select(refs.toArray(new Column[0])).javaRDD();
     int partitions = Math.max(1, rows.getNumPartitions());
-    long perPartition = sampleRows <= 0 ? Long.MAX_VALUE : Math.max(1, (sampleRows + partitions - 1) / partitions);
+    long perPartition =
+        sampleRows <= 0 ? Long.MAX_VALUE : Math.max(1, (sampleRows + partitions - 1) / partitions);
     return rows.mapPartitions(
             (java.util.Iterator<Row> it) -> {
               Profile acc = new Profile(n);

@@ -24,6 +24,7 @@ import org.apache.spark.sql.types.DataTypes;
  */
 final class RowMeasure implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Columns before the cells: reason, split, target, lines. */
   static final int CELLS_FROM = 4;
 
@@ -38,7 +39,13 @@ final class RowMeasure implements Serializable {
   private final double relativeError;
   private final int maxLabels;
 
-  RowMeasure(List<ColumnSpec> specs, TargetConfig target, List<String> nullValues, String missingLevel, int levelCap, double relativeError) {
+  RowMeasure(
+      List<ColumnSpec> specs,
+      TargetConfig target,
+      List<String> nullValues,
+      String missingLevel,
+      int levelCap,
+      double relativeError) {
     this.numeric = (int) specs.stream().filter(ColumnSpec::isNumeric).count();
     this.dates = (int) specs.stream().filter(ColumnSpec::isDate).count();
     this.categorical = (int) specs.stream().filter(ColumnSpec::isCategorical).count();
@@ -50,22 +57,42 @@ final class RowMeasure implements Serializable {
     this.maxLabels = target.maxClasses();
   }
 
-  /** The measurement etl fits with: quantiles at etl.quantile-relative-error, levels as the vocabulary counts them. */
-  static RowMeasure of(List<ColumnSpec> specs, TargetConfig target, EtlConfig etl, List<String> nullValues) {
-    String missingLevel = etl.impute().categorical() == EtlConfig.CategoricalImpute.MISSING_LEVEL ? FittedTransform.MISSING_LEVEL : null;
-    // Enough for any vocabulary a top-k keeps, and for the levels of nearly every real categorical column.
-    return new RowMeasure(specs, target, nullValues, missingLevel, Math.max(10_000, 4 * etl.categorical().topK()), etl.quantileRelativeError());
+  /**
+   * The measurement etl fits with: quantiles at etl.quantile-relative-error, levels as the
+   * vocabulary counts them.
+   */
+  static RowMeasure of(
+      List<ColumnSpec> specs, TargetConfig target, EtlConfig etl, List<String> nullValues) {
+    String missingLevel =
+        etl.impute().categorical() == EtlConfig.CategoricalImpute.MISSING_LEVEL
+            ? FittedTransform.MISSING_LEVEL
+            : null;
+    // Enough for any vocabulary a top-k keeps, and for the levels of nearly every real categorical
+    // column.
+    return new RowMeasure(
+        specs,
+        target,
+        nullValues,
+        missingLevel,
+        Math.max(10_000, 4 * etl.categorical().topK()),
+        etl.quantileRelativeError());
   }
 
   /**
-   * The row layout this measures, from validated rows: rows without {@link Columns#REASON} count
-   * as good, without {@link Columns#SPLIT} as train, without {@link Columns#LINES} as one line.
+   * The row layout this measures, from validated rows: rows without {@link Columns#REASON} count as
+   * good, without {@link Columns#SPLIT} as train, without {@link Columns#LINES} as one line.
    */
   static List<Column> columns(Dataset<Row> rows, List<ColumnSpec> specs) {
     List<String> present = Arrays.asList(rows.columns());
     List<Column> cols = new ArrayList<>();
-    cols.add(present.contains(Columns.REASON) ? functions.col(Columns.REASON) : functions.lit(null).cast(DataTypes.StringType));
-    cols.add(present.contains(Columns.SPLIT) ? functions.col(Columns.SPLIT) : functions.lit(Columns.TRAIN));
+    cols.add(
+        present.contains(Columns.REASON)
+            ? functions.col(Columns.REASON)
+            : functions.lit(null).cast(DataTypes.StringType));
+    cols.add(
+        present.contains(Columns.SPLIT)
+            ? functions.col(Columns.SPLIT)
+            : functions.lit(Columns.TRAIN));
     cols.add(functions.col(Columns.TARGET));
     cols.add(present.contains(Columns.LINES) ? functions.col(Columns.LINES) : functions.lit(1));
     specs.stream().filter(ColumnSpec::isNumeric).forEach(s -> cols.add(Columns.col(s.name())));
@@ -113,7 +140,8 @@ final class RowMeasure implements Serializable {
       String t = parsing.text(r.getString(at++));
       texts[j] = t == null ? missingLevel : t;
     }
-    acc.measure(numbers, parsedDates, hasTime, regression && !r.isNullAt(2) ? r.getDouble(2) : null);
+    acc.measure(
+        numbers, parsedDates, hasTime, regression && !r.isNullAt(2) ? r.getDouble(2) : null);
     acc.levels(texts);
     return acc;
   }

@@ -29,6 +29,7 @@ import org.apache.spark.util.AccumulatorV2;
 final class StatisticsPass {
   /** The row fingerprint that the duplicate count groups by ({@link Deduplicator#fingerprint}). */
   static final String ROW_HASH64 = Columns.INTERNAL_PREFIX + "row_h64";
+
   static final String ROW_HASH32 = Columns.INTERNAL_PREFIX + "row_h32";
 
   private StatisticsPass() {}
@@ -37,8 +38,8 @@ final class StatisticsPass {
    * @param stats everything measured
    * @param rows the compact rows: {@link Columns#REASON}, {@link Columns#SPLIT}, {@link
    *     Columns#TARGET}, {@link Columns#LINES}, {@link Columns#DETAIL}, {@link Columns#SOURCE}, the
-   *     feature fingerprint, {@link #ROW_HASH64}, {@link #ROW_HASH32} and {@link Columns#Q_RAW} (null
-   *     on good rows); on executor disk until {@link #release}
+   *     feature fingerprint, {@link #ROW_HASH64}, {@link #ROW_HASH32} and {@link Columns#Q_RAW}
+   *     (null on good rows); on executor disk until {@link #release}
    */
   record Result(FitStatistics stats, Dataset<Row> rows) {
     void release() {
@@ -49,10 +50,17 @@ final class StatisticsPass {
   /**
    * Runs the pass.
    *
-   * @param checked validated rows with the split and the feature fingerprint ({@link Splitter#split})
+   * @param checked validated rows with the split and the feature fingerprint ({@link
+   *     Splitter#split})
    * @param identity the columns that make two rows duplicates ({@link Deduplicator#identity})
    */
-  static Result run(SparkSession spark, Dataset<Row> checked, List<ColumnSpec> specs, RowMeasure measure, List<String> inputColumns, List<String> identity) {
+  static Result run(
+      SparkSession spark,
+      Dataset<Row> checked,
+      List<ColumnSpec> specs,
+      RowMeasure measure,
+      List<String> inputColumns,
+      List<String> identity) {
     List<Column> cols = RowMeasure.columns(checked, specs);
     int measured = cols.size();
     Column[] rowHash = Deduplicator.fingerprint(identity);
@@ -62,7 +70,10 @@ final class StatisticsPass {
     cols.add(functions.col(Columns.FEATURE_HASH32));
     cols.add(rowHash[0].as(ROW_HASH64));
     cols.add(rowHash[1].as(ROW_HASH32));
-    cols.add(functions.when(functions.col(Columns.REASON).isNotNull(), RowValidator.rawText(inputColumns)).as(Columns.Q_RAW));
+    cols.add(
+        functions
+            .when(functions.col(Columns.REASON).isNotNull(), RowValidator.rawText(inputColumns))
+            .as(Columns.Q_RAW));
     Dataset<Row> selected = checked.select(cols.toArray(new Column[0]));
 
     // Kept: reason, split, target, lines, then everything after the measured cells.
@@ -84,37 +95,47 @@ final class StatisticsPass {
     Accumulator acc = new Accumulator();
     spark.sparkContext().register(acc, "etl statistics");
     JavaRDD<Row> compact =
-        selected.javaRDD().mapPartitions((Iterator<Row> it) -> new Iterator<Row>() {
-          private final FitStatistics partial = measure.zero();
-          private boolean reported;
+        selected
+            .javaRDD()
+            .mapPartitions(
+                (Iterator<Row> it) ->
+                    new Iterator<Row>() {
+                      private final FitStatistics partial = measure.zero();
+                      private boolean reported;
 
-          @Override
-          public boolean hasNext() {
-            boolean more = it.hasNext();
-            if (!more && !reported) {
-              reported = true;
-              acc.add(partial);
-            }
-            return more;
-          }
+                      @Override
+                      public boolean hasNext() {
+                        boolean more = it.hasNext();
+                        if (!more && !reported) {
+                          reported = true;
+                          acc.add(partial);
+                        }
+                        return more;
+                      }
 
-          @Override
-          public Row next() {
-            Row r = it.next();
-            measure.add(partial, r);
-            Object[] out = new Object[kept.length];
-            for (int i = 0; i < kept.length; i++) {
-              out[i] = r.get(kept[i]);
-            }
-            return RowFactory.create(out);
-          }
-        });
+                      @Override
+                      public Row next() {
+                        Row r = it.next();
+                        measure.add(partial, r);
+                        Object[] out = new Object[kept.length];
+                        for (int i = 0; i < kept.length; i++) {
+                          out[i] = r.get(kept[i]);
+                        }
+                        return RowFactory.create(out);
+                      }
+                    });
     // Spark SQL's columnar cache, on disk: later stages read a few of its columns, and skip batches
     // by their statistics (the quarantine's reason is null in every batch of a clean input).
-    Dataset<Row> rows = spark.createDataFrame(compact, new StructType(fields.toArray(new StructField[0]))).persist(StorageLevel.DISK_ONLY());
-    // One job without a shuffle: its result tasks compute and store every partition, each adding its
-    // statistics once (a result task's accumulator update counts once, whatever retries and speculation do).
-    rows.foreachPartition((org.apache.spark.api.java.function.ForeachPartitionFunction<Row>) it -> { });
+    Dataset<Row> rows =
+        spark
+            .createDataFrame(compact, new StructType(fields.toArray(new StructField[0])))
+            .persist(StorageLevel.DISK_ONLY());
+    // One job without a shuffle: its result tasks compute and store every partition, each adding
+    // its
+    // statistics once (a result task's accumulator update counts once, whatever retries and
+    // speculation do).
+    rows.foreachPartition(
+        (org.apache.spark.api.java.function.ForeachPartitionFunction<Row>) it -> {});
     FitStatistics stats = acc.value() == null ? measure.zero() : acc.value();
     return new Result(stats, rows);
   }

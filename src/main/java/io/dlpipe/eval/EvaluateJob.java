@@ -2,22 +2,22 @@ package io.dlpipe.eval;
 
 import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.EnumNames;
+import io.dlpipe.config.EvaluateConfig;
 import io.dlpipe.etl.FittedTransform;
-import io.dlpipe.workspace.EvaluationLayout;
+import io.dlpipe.head.MainMetric;
+import io.dlpipe.head.OutputHead;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
-import io.dlpipe.workspace.OutputGuard;
-import io.dlpipe.workspace.OutputKind;
-import io.dlpipe.workspace.StagedOutput;
-import io.dlpipe.workspace.PreparedLayout;
-import io.dlpipe.workspace.ScheduleLayout;
 import io.dlpipe.report.ReportWriter;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.spark.StageTimer;
-import io.dlpipe.config.EnumNames;
-import io.dlpipe.config.EvaluateConfig;
-import io.dlpipe.head.MainMetric;
-import io.dlpipe.head.OutputHead;
+import io.dlpipe.workspace.EvaluationLayout;
+import io.dlpipe.workspace.OutputGuard;
+import io.dlpipe.workspace.OutputKind;
+import io.dlpipe.workspace.PreparedLayout;
+import io.dlpipe.workspace.ScheduleLayout;
+import io.dlpipe.workspace.StagedOutput;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,10 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The evaluate stage: scores {@code prepared/test} with {@code model/}, on Spark, and writes
- * {@code evaluation/}: metrics.json (flat, stable keys {@code model.<metric>} and
- * {@code baseline.<metric>}, plus importance, cv and counts), curves.json (chart data),
- * predictions/ (every test row's score), report.html, and _SUCCESS last.
+ * The evaluate stage: scores {@code prepared/test} with {@code model/}, on Spark, and writes {@code
+ * evaluation/}: metrics.json (flat, stable keys {@code model.<metric>} and {@code
+ * baseline.<metric>}, plus importance, cv and counts), curves.json (chart data), predictions/
+ * (every test row's score), report.html, and _SUCCESS last.
  *
  * <p>All of it is written to a staging folder and renamed into place at the end ({@link
  * StagedOutput}): a failed or killed run leaves the previous evaluation/ as it was.
@@ -59,26 +59,38 @@ public final class EvaluateJob {
   }
 
   public EvaluateResult run() {
-    OutputGuard.requireReplaceable(files, layout.root(), OutputKind.EVALUATION, "the evaluation folder");
+    OutputGuard.requireReplaceable(
+        files, layout.root(), OutputKind.EVALUATION, "the evaluation folder");
     try {
       return execute();
     } catch (Exception e) {
-      throw staged == null ? StagedOutput.noSpace(e, layout.root(), layout.root()) : staged.failed(e);
+      throw staged == null
+          ? StagedOutput.noSpace(e, layout.root(), layout.root())
+          : staged.failed(e);
     }
   }
 
   private EvaluateResult execute() {
     PreparedLayout prepared = new PreparedLayout(cfg.output().preparedDir());
     if (!files.exists(prepared.success())) {
-      throw new DataException("No finished etl output in " + prepared.root() + "; run `dlpipe etl` with this config first");
+      throw new DataException(
+          "No finished etl output in "
+              + prepared.root()
+              + "; run `dlpipe etl` with this config first");
     }
     ModelBundle bundle = ModelBundle.open(files, spark.sparkContext().hadoopConfiguration(), cfg);
-    FittedTransform current = FittedTransform.fromJson(files.readText(prepared.transform()), prepared.transform());
+    FittedTransform current =
+        FittedTransform.fromJson(files.readText(prepared.transform()), prepared.transform());
     if (!current.equals(bundle.transform())) {
-      throw new DataException("The model in " + bundle.layout().root() + " was trained on other prepared data than " + prepared.root()
-          + " holds now (etl ran again since); run `dlpipe train` again before evaluating");
+      throw new DataException(
+          "The model in "
+              + bundle.layout().root()
+              + " was trained on other prepared data than "
+              + prepared.root()
+              + " holds now (etl ran again since); run `dlpipe train` again before evaluating");
     }
-    staged = StagedOutput.begin(files, layout.root(), OutputKind.EVALUATION, "the evaluation folder");
+    staged =
+        StagedOutput.begin(files, layout.root(), OutputKind.EVALUATION, "the evaluation folder");
     EvaluationLayout out = layout.at(staged.path());
     OutputHead head = bundle.head();
     MainMetric main = head.mainMetric();
@@ -96,12 +108,21 @@ public final class EvaluateJob {
     long testRows;
     Metrics.Result model;
     try (StageTimer.Stage s = timer.start("score", "score the test split")) {
-      List<String> keep = head.hasProbabilities() ? List.of(Columns.LABEL, Scoring.PREDICTION, Scoring.PROBABILITIES) : List.of(Columns.LABEL, Scoring.PREDICTION);
-      Dataset<Row> scored = Scoring.score(test, network, head, cfg.evaluate().batchSize()).selectExpr(keep.toArray(new String[0])).persist(StorageLevel.MEMORY_AND_DISK());
+      List<String> keep =
+          head.hasProbabilities()
+              ? List.of(Columns.LABEL, Scoring.PREDICTION, Scoring.PROBABILITIES)
+              : List.of(Columns.LABEL, Scoring.PREDICTION);
+      Dataset<Row> scored =
+          Scoring.score(test, network, head, cfg.evaluate().batchSize())
+              .selectExpr(keep.toArray(new String[0]))
+              .persist(StorageLevel.MEMORY_AND_DISK());
       scored.write().mode(SaveMode.Overwrite).parquet(out.predictions());
       testRows = scored.count();
       if (testRows == 0) {
-        throw new DataException("The test split in " + prepared.root() + " is empty; set etl.split.test > 0 and rerun etl");
+        throw new DataException(
+            "The test split in "
+                + prepared.root()
+                + " is empty; set etl.split.test > 0 and rerun etl");
       }
       model = Metrics.of(scored, head);
       scored.unpersist();
@@ -112,38 +133,56 @@ public final class EvaluateJob {
     curves.putAll(model.curves());
 
     List<Verdict.Rung> ladder = new ArrayList<>();
-    try (StageTimer.Stage s = timer.start("baselines", "fit and score the baselines " + cfg.evaluate().rungs())) {
+    try (StageTimer.Stage s =
+        timer.start("baselines", "fit and score the baselines " + cfg.evaluate().rungs())) {
       Dataset<Row> train = spark.read().parquet(prepared.split(Columns.TRAIN));
       Dataset<Row> validation = spark.read().parquet(prepared.split(Columns.VALIDATION));
       for (EvaluateConfig.Rung rung : cfg.evaluate().rungs()) {
         if (head.baseline(rung).isEmpty()) {
-          LOG.info("The {} rung is skipped: MLlib has none for {} classes (its GBTClassifier is binary only)", EnumNames.kebab(rung), head.classes().size());
+          LOG.info(
+              "The {} rung is skipped: MLlib has none for {} classes (its GBTClassifier is binary only)",
+              EnumNames.kebab(rung),
+              head.classes().size());
           continue;
         }
-        Baseline.Fitted fitted = Baseline.fit(rung, train, validation, head, cfg.evaluate().gbtMaxIter());
+        Baseline.Fitted fitted =
+            Baseline.fit(rung, train, validation, head, cfg.evaluate().gbtMaxIter());
         // Each rung decides at its own threshold, chosen on validation as the network's was.
-        OutputHead rungHead = head.chooseThreshold(Metrics.stats(fitted.score(validation), head), cfg.evaluate().threshold(), cfg.evaluate().costs());
+        OutputHead rungHead =
+            head.chooseThreshold(
+                Metrics.stats(fitted.score(validation), head),
+                cfg.evaluate().threshold(),
+                cfg.evaluate().costs());
         Metrics.Result base = Metrics.of(fitted.score(test), rungHead);
         String prefix = prefix(rung);
         base.values().forEach((k, v) -> metrics.put(prefix + "." + k, v));
         metrics.put(prefix + ".training_seconds", round(fitted.seconds()));
         metrics.put(prefix + "_name", fitted.name());
-        ladder.add(new Verdict.Rung(EnumNames.kebab(rung), base.values().get(main.key()), fitted.seconds()));
+        ladder.add(
+            new Verdict.Rung(
+                EnumNames.kebab(rung), base.values().get(main.key()), fitted.seconds()));
         if (base.curves().containsKey("roc")) {
           curves.put(prefix + "_roc", base.curves().get("roc"));
         }
-        LOG.info("{}: {} = {} in {} s of training", fitted.name(), main.key(), fmt(base.values().get(main.key())), fmt(fitted.seconds()));
+        LOG.info(
+            "{}: {} = {} in {} s of training",
+            fitted.name(),
+            main.key(),
+            fmt(base.values().get(main.key())),
+            fmt(fitted.seconds()));
       }
     }
     double modelMain = model.values().get(main.key());
     boolean wins = ladder.stream().allMatch(r -> modelMain > r.main());
-    String verdict = Verdict.sentence(main, modelMain, bundle.provenance().timing().trainingSeconds(), ladder);
+    String verdict =
+        Verdict.sentence(main, modelMain, bundle.provenance().timing().trainingSeconds(), ladder);
     metrics.put("verdict", verdict);
     Verdict.Rung bestRung = Verdict.bestRung(ladder);
     metrics.put("best_rung", bestRung == null ? null : bestRung.name());
     List<Verdict.Finding> findings = Verdict.findings(main, modelMain, ladder);
     metrics.put("findings", findings);
-    // Said first, before anything else evaluate logs: a loss to a rung or a finding must not scroll by.
+    // Said first, before anything else evaluate logs: a loss to a rung or a finding must not scroll
+    // by.
     if (!wins && bestRung != null) {
       LOG.warn("{}", verdict);
     }
@@ -153,8 +192,17 @@ public final class EvaluateJob {
     try (StageTimer.Stage s = timer.start("importance", "permutation feature importance")) {
       if (cfg.evaluate().importance().enabled()) {
         var imp = cfg.evaluate().importance();
-        importance = PermutationImportance.compute(test, testRows, bundle.network(), head, bundle.transform(), imp.sampleRows(), imp.repeats(), imp.seed(),
-            cfg.evaluate().batchSize());
+        importance =
+            PermutationImportance.compute(
+                test,
+                testRows,
+                bundle.network(),
+                head,
+                bundle.transform(),
+                imp.sampleRows(),
+                imp.repeats(),
+                imp.seed(),
+                cfg.evaluate().batchSize());
       }
     }
     metrics.put("importance", importance);
@@ -162,14 +210,30 @@ public final class EvaluateJob {
     try (StageTimer.Stage s = timer.start("cross-validation", "k-fold cross-validation")) {
       int folds = cfg.evaluate().crossValidationFolds();
       if (folds > 0) {
-        Dataset<Row> pool = spark.read().parquet(prepared.split(Columns.TRAIN)).unionByName(spark.read().parquet(prepared.split(Columns.VALIDATION)));
-        cv = CrossValidation.run(pool, cfg, head, bundle.transform().featureCount(), folds, bestEpoch(bundle), cfg.etl().split().seed());
+        Dataset<Row> pool =
+            spark
+                .read()
+                .parquet(prepared.split(Columns.TRAIN))
+                .unionByName(spark.read().parquet(prepared.split(Columns.VALIDATION)));
+        cv =
+            CrossValidation.run(
+                pool,
+                cfg,
+                head,
+                bundle.transform().featureCount(),
+                folds,
+                bestEpoch(bundle),
+                cfg.etl().split().seed());
       }
     }
     metrics.put("cv", cv);
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("test_rows", testRows);
-    counts.put("importance_rows", Math.min(testRows, cfg.evaluate().importance().enabled() ? cfg.evaluate().importance().sampleRows() : 0));
+    counts.put(
+        "importance_rows",
+        Math.min(
+            testRows,
+            cfg.evaluate().importance().enabled() ? cfg.evaluate().importance().sampleRows() : 0));
     metrics.put("counts", counts);
 
     try (StageTimer.Stage s = timer.start("write", "write metrics and report")) {
@@ -178,16 +242,39 @@ public final class EvaluateJob {
       files.writeText(out.metrics(), metricsJson);
       files.writeText(out.curves(), curvesJson);
       if (cfg.evaluate().report()) {
-        // A dated run that retrains measured the day's drift first: the report says why it retrained.
-        String drift = cfg.schedule().runDate().map(d -> readOrNull(new ScheduleLayout(cfg.output().dir(), cfg.predictTable().partitionColumn(), d).driftJson())).orElse(null);
-        files.writeText(out.report(), ReportWriter.html(metricsJson, curvesJson, readOrNull(bundle.layout().history()),
-            readOrNull(prepared.summary()), readOrNull(bundle.layout().provenance()), drift));
+        // A dated run that retrains measured the day's drift first: the report says why it
+        // retrained.
+        String drift =
+            cfg.schedule()
+                .runDate()
+                .map(
+                    d ->
+                        readOrNull(
+                            new ScheduleLayout(
+                                    cfg.output().dir(), cfg.predictTable().partitionColumn(), d)
+                                .driftJson()))
+                .orElse(null);
+        files.writeText(
+            out.report(),
+            ReportWriter.html(
+                metricsJson,
+                curvesJson,
+                readOrNull(bundle.layout().history()),
+                readOrNull(prepared.summary()),
+                readOrNull(bundle.layout().provenance()),
+                drift));
       }
       files.writeText(out.success(), "");
       staged.commit();
     }
     network.destroy();
-    LOG.info("Evaluation on {} test rows: {} = {}; {} -> {}", testRows, main.key(), fmt(modelMain), metrics.get("verdict"), layout.root());
+    LOG.info(
+        "Evaluation on {} test rows: {} = {}; {} -> {}",
+        testRows,
+        main.key(),
+        fmt(modelMain),
+        metrics.get("verdict"),
+        layout.root());
     return new EvaluateResult(metrics, wins);
   }
 
@@ -197,7 +284,10 @@ public final class EvaluateJob {
     return best > 0 ? best : cfg.train().epochs();
   }
 
-  /** The metrics.json prefix of a rung: {@code baseline} for the linear one (the key it always had), else its name. */
+  /**
+   * The metrics.json prefix of a rung: {@code baseline} for the linear one (the key it always had),
+   * else its name.
+   */
   static String prefix(EvaluateConfig.Rung rung) {
     return rung == EvaluateConfig.Rung.LINEAR ? "baseline" : EnumNames.kebab(rung);
   }

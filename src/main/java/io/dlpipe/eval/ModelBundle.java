@@ -1,24 +1,22 @@
 package io.dlpipe.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dlpipe.ConfigException;
 import io.dlpipe.DataException;
 import io.dlpipe.Digests;
 import io.dlpipe.config.DlpipeConfig;
+import io.dlpipe.config.PrivacyConfig;
 import io.dlpipe.etl.FittedTransform;
-import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.io.Json;
-import io.dlpipe.workspace.ModelLayout;
-import io.dlpipe.io.ModelStore;
+import io.dlpipe.etl.Privacy;
 import io.dlpipe.head.HeadSpec;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.OutputHeads;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.dlpipe.ConfigException;
-import io.dlpipe.config.PrivacyConfig;
-import io.dlpipe.etl.Privacy;
+import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
+import io.dlpipe.io.ModelStore;
 import io.dlpipe.net.Network;
 import io.dlpipe.train.ModelProvenance;
+import io.dlpipe.workspace.ModelLayout;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,18 +31,25 @@ import org.apache.hadoop.conf.Configuration;
  * @param layout where the bundle lives
  * @param transform the transform the model was trained on
  * @param head how outputs become predictions
- * @param network the network's bytes ({@link Network#bytes}, without updater state), ready to broadcast
+ * @param network the network's bytes ({@link Network#bytes}, without updater state), ready to
+ *     broadcast
  * @param modelId the model_id of model.json: SHA-256 of model.zip as written, with every prediction
  * @param provenance model.json
  */
-public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputHead head, byte[] network, String modelId, ModelProvenance provenance) {
+public record ModelBundle(
+    ModelLayout layout,
+    FittedTransform transform,
+    OutputHead head,
+    byte[] network,
+    String modelId,
+    ModelProvenance provenance) {
 
   /**
    * Opens {@code <output.dir>/model/}, refusing an unfinished, tampered or foreign bundle with exit
    * code 3 before anything uses it: model.json must be a dlpipe provenance of a known format
    * version; transform.json must be of a known format version, carry the fingerprint of its own
-   * columns and be the exact text the model was trained with; model.zip must be a DL4J network
-   * (its expected entries present) whose SHA-256 is the model_id recorded in model.json.
+   * columns and be the exact text the model was trained with; model.zip must be a DL4J network (its
+   * expected entries present) whose SHA-256 is the model_id recorded in model.json.
    */
   public static ModelBundle open(HadoopFiles files, Configuration hadoop, DlpipeConfig cfg) {
     return open(files, hadoop, new ModelLayout(cfg.output().dir()), cfg.privacy());
@@ -55,9 +60,15 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
    * {@code privacy} is the caller's privacy settings, checked against the model's; null for callers
    * that score frames whose columns were already dropped or hashed upstream (the Spark ML API).
    */
-  public static ModelBundle open(HadoopFiles files, Configuration hadoop, ModelLayout layout, PrivacyConfig privacy) {
+  public static ModelBundle open(
+      HadoopFiles files, Configuration hadoop, ModelLayout layout, PrivacyConfig privacy) {
     if (!files.exists(layout.success())) {
-      throw new DataException("No finished model in " + layout.root() + ": " + ModelLayout.SUCCESS + " is missing (train never ran there, failed, or is still running); run `dlpipe train` with this config first");
+      throw new DataException(
+          "No finished model in "
+              + layout.root()
+              + ": "
+              + ModelLayout.SUCCESS
+              + " is missing (train never ran there, failed, or is still running); run `dlpipe train` with this config first");
     }
     JsonNode provenance = provenance(files.readText(layout.provenance()), layout.provenance());
     int version = provenance.get("format_version").asInt();
@@ -72,22 +83,36 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
       throw tampered(layout.transform(), "its columns do not match its input_fingerprint");
     }
     if (!Digests.sha256(transformText).equals(provenance.path("transform_sha256").asText())) {
-      throw tampered(layout.transform(), "it is not the transform.json the model was trained with (its SHA-256 differs from transform_sha256 in " + ModelLayout.PROVENANCE + ")");
+      throw tampered(
+          layout.transform(),
+          "it is not the transform.json the model was trained with (its SHA-256 differs from transform_sha256 in "
+              + ModelLayout.PROVENANCE
+              + ")");
     }
     if (!transform.inputFingerprint().equals(provenance.path("transform_fingerprint").asText())) {
-      throw tampered(layout.transform(), "its input_fingerprint differs from transform_fingerprint in " + ModelLayout.PROVENANCE);
+      throw tampered(
+          layout.transform(),
+          "its input_fingerprint differs from transform_fingerprint in " + ModelLayout.PROVENANCE);
     }
 
     byte[] zip = ModelStore.readBytes(hadoop, layout.model());
     String digest = Digests.sha256(zip);
     if (version >= 2 && !digest.equals(provenance.path("model_id").asText())) {
-      throw tampered(layout.model(), "its SHA-256 " + digest + " is not the model_id " + provenance.path("model_id").asText() + " recorded in " + ModelLayout.PROVENANCE);
+      throw tampered(
+          layout.model(),
+          "its SHA-256 "
+              + digest
+              + " is not the model_id "
+              + provenance.path("model_id").asText()
+              + " recorded in "
+              + ModelLayout.PROVENANCE);
     }
     Network net = Network.open(zip, layout.model());
     byte[] bytes = net.bytes(false);
     ModelProvenance typed = typed(provenance, layout.provenance());
     // A version-1 bundle recorded no id: the digest of the same bytes is the id it would have had.
-    return new ModelBundle(layout, transform, head(transform, typed, net, layout.model()), bytes, digest, typed);
+    return new ModelBundle(
+        layout, transform, head(transform, typed, net, layout.model()), bytes, digest, typed);
   }
 
   /** model.json of format 1 (before heads and model_id) or 2, checked and typed. */
@@ -99,7 +124,8 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
     try {
       return Json.MAPPER.treeToValue(node, ModelProvenance.class);
     } catch (IOException e) {
-      throw new DataException("Model provenance " + where + " is not readable: " + e.getMessage() + "; retrain", e);
+      throw new DataException(
+          "Model provenance " + where + " is not readable: " + e.getMessage() + "; retrain", e);
     }
   }
 
@@ -109,20 +135,34 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
     try {
       node = Json.MAPPER.readTree(text);
     } catch (IOException e) {
-      throw new DataException("Model provenance " + where + " is not valid JSON: " + e.getMessage(), e);
+      throw new DataException(
+          "Model provenance " + where + " is not valid JSON: " + e.getMessage(), e);
     }
     int version = node == null ? -1 : node.path("format_version").asInt(-1);
     if (version < 1 || version > ModelProvenance.FORMAT_VERSION) {
-      throw new DataException("Model provenance " + where + " has format_version " + (node == null ? "none" : node.path("format_version").toString())
-          + ", but this dlpipe reads versions 1 to " + ModelProvenance.FORMAT_VERSION + "; it is not a dlpipe model bundle, or one from a newer dlpipe");
+      throw new DataException(
+          "Model provenance "
+              + where
+              + " has format_version "
+              + (node == null ? "none" : node.path("format_version").toString())
+              + ", but this dlpipe reads versions 1 to "
+              + ModelProvenance.FORMAT_VERSION
+              + "; it is not a dlpipe model bundle, or one from a newer dlpipe");
     }
-    List<String> required = new ArrayList<>(List.of("transform_sha256", "transform_fingerprint", "feature_count", "task"));
+    List<String> required =
+        new ArrayList<>(
+            List.of("transform_sha256", "transform_fingerprint", "feature_count", "task"));
     if (version >= 2) {
       required.add(0, "model_id");
     }
     for (String field : required) {
       if (!node.hasNonNull(field)) {
-        throw new DataException("Model provenance " + where + " lacks " + field + "; it is not a complete dlpipe model bundle");
+        throw new DataException(
+            "Model provenance "
+                + where
+                + " lacks "
+                + field
+                + "; it is not a complete dlpipe model bundle");
       }
     }
     return node;
@@ -140,13 +180,25 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
       trained.path(key).forEach(n -> was.add(n.asText()));
       List<String> now = key.equals("drop-columns") ? privacy.dropColumns() : privacy.hashColumns();
       if (!new TreeSet<>(was).equals(new TreeSet<>(now))) {
-        throw new ConfigException("Invalid configuration: privacy." + key + ": expected " + was + ", the list the model in " + where + " was trained with, found " + now);
+        throw new ConfigException(
+            "Invalid configuration: privacy."
+                + key
+                + ": expected "
+                + was
+                + ", the list the model in "
+                + where
+                + " was trained with, found "
+                + now);
       }
     }
     String check = provenance.path("salt_check").asText("");
     if (!check.isEmpty() && !check.equals(Privacy.saltCheck(privacy.salt()))) {
-      throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + " is not the salt the model in " + where
-          + " was trained with: every hashed value would differ; set the same salt as for etl");
+      throw new ConfigException(
+          "Invalid configuration: "
+              + PrivacyConfig.SALT_ENV
+              + " is not the salt the model in "
+              + where
+              + " was trained with: every hashed value would differ; set the same salt as for etl");
     }
   }
 
@@ -160,7 +212,10 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
    * @param salt the salt to hash with; null or empty when none is at hand
    */
   public PrivacyConfig trainedPrivacy(String salt) {
-    JsonNode trained = provenance.build().config() == null ? Json.MAPPER.createObjectNode() : provenance.build().config().path("privacy");
+    JsonNode trained =
+        provenance.build().config() == null
+            ? Json.MAPPER.createObjectNode()
+            : provenance.build().config().path("privacy");
     List<String> drop = new ArrayList<>();
     List<String> hash = new ArrayList<>();
     trained.path("drop-columns").forEach(n -> drop.add(n.asText()));
@@ -168,31 +223,69 @@ public record ModelBundle(ModelLayout layout, FittedTransform transform, OutputH
     String s = salt == null ? "" : salt;
     if (!hash.isEmpty()) {
       if (s.isEmpty()) {
-        throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + ": expected the salt the model in " + layout.provenance()
-            + " was trained with (it hashes privacy.hash-columns " + hash + "), found it unset");
+        throw new ConfigException(
+            "Invalid configuration: "
+                + PrivacyConfig.SALT_ENV
+                + ": expected the salt the model in "
+                + layout.provenance()
+                + " was trained with (it hashes privacy.hash-columns "
+                + hash
+                + "), found it unset");
       }
       String check = provenance.data().saltCheck();
       if (check != null && !check.isEmpty() && !check.equals(Privacy.saltCheck(s))) {
-        throw new ConfigException("Invalid configuration: " + PrivacyConfig.SALT_ENV + " is not the salt the model in " + layout.provenance()
-            + " was trained with: every hashed value would differ; set the same salt as for etl");
+        throw new ConfigException(
+            "Invalid configuration: "
+                + PrivacyConfig.SALT_ENV
+                + " is not the salt the model in "
+                + layout.provenance()
+                + " was trained with: every hashed value would differ; set the same salt as for etl");
       }
     }
     return new PrivacyConfig(drop, hash, hash.isEmpty() ? "" : s);
   }
 
   private static DataException tampered(String where, String why) {
-    return new DataException("Refusing " + where + ": " + why + ". It was modified after training, or it belongs to another model; retrain, or restore the bundle");
+    return new DataException(
+        "Refusing "
+            + where
+            + ": "
+            + why
+            + ". It was modified after training, or it belongs to another model; retrain, or restore the bundle");
   }
 
-  /** The head of a trained model: model.json's, or for a format 1 bundle the one its transform and output width imply. */
-  static OutputHead head(FittedTransform transform, ModelProvenance provenance, Network net, String where) {
+  /**
+   * The head of a trained model: model.json's, or for a format 1 bundle the one its transform and
+   * output width imply.
+   */
+  static OutputHead head(
+      FittedTransform transform, ModelProvenance provenance, Network net, String where) {
     if (net.inputWidth() != transform.featureCount()) {
-      throw new DataException("Model " + where + " takes " + net.inputWidth() + " features, but its transform yields " + transform.featureCount() + "; the model bundle is inconsistent, retrain");
+      throw new DataException(
+          "Model "
+              + where
+              + " takes "
+              + net.inputWidth()
+              + " features, but its transform yields "
+              + transform.featureCount()
+              + "; the model bundle is inconsistent, retrain");
     }
     HeadSpec spec = provenance.head();
-    OutputHead head = spec == null ? OutputHeads.legacy(transform, net.outputWidth()) : OutputHeads.fromSpec(spec, where);
+    OutputHead head =
+        spec == null
+            ? OutputHeads.legacy(transform, net.outputWidth())
+            : OutputHeads.fromSpec(spec, where);
     if (head.width() != net.outputWidth()) {
-      throw new DataException("Model " + where + " has " + net.outputWidth() + " outputs, but its head (" + head.output() + ") needs " + head.width() + "; the model bundle is inconsistent, retrain");
+      throw new DataException(
+          "Model "
+              + where
+              + " has "
+              + net.outputWidth()
+              + " outputs, but its head ("
+              + head.output()
+              + ") needs "
+              + head.width()
+              + "; the model bundle is inconsistent, retrain");
     }
     return head;
   }

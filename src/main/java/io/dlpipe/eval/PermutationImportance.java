@@ -1,12 +1,11 @@
 package io.dlpipe.eval;
 
 import io.dlpipe.etl.FittedTransform;
-import io.dlpipe.spark.Columns;
 import io.dlpipe.head.HeadStats;
 import io.dlpipe.head.OutputHead;
-import io.dlpipe.config.EtlConfig.CategoricalEncoding;
 import io.dlpipe.net.BatchedOutput;
 import io.dlpipe.net.Network;
+import io.dlpipe.spark.Columns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -21,8 +20,8 @@ import org.apache.spark.sql.Row;
  * Permutation feature importance per original input column: how much the main metric (R², AUC or
  * accuracy) drops when that column's feature dimensions (one for a number, all one-hot dimensions
  * for a category) are shuffled across rows, breaking their link to the target. Computed on a
- * bounded sample of the test split, on the executors: one task per group of columns, each
- * restoring the broadcast network once.
+ * bounded sample of the test split, on the executors: one task per group of columns, each restoring
+ * the broadcast network once.
  */
 public final class PermutationImportance {
   private PermutationImportance() {}
@@ -50,13 +49,26 @@ public final class PermutationImportance {
    * Importance of every input column, most important first.
    *
    * @param test the prepared test split (features, label)
-   * @param sampleRows the most rows to permute (the sample reaches the driver once, to be broadcast)
+   * @param sampleRows the most rows to permute (the sample reaches the driver once, to be
+   *     broadcast)
    * @param batchSize rows per forward pass (evaluate.batch-size)
    */
-  public static List<Importance> compute(Dataset<Row> test, long testRows, byte[] network, OutputHead codec, FittedTransform transform, int sampleRows, int repeats, long seed,
+  public static List<Importance> compute(
+      Dataset<Row> test,
+      long testRows,
+      byte[] network,
+      OutputHead codec,
+      FittedTransform transform,
+      int sampleRows,
+      int repeats,
+      long seed,
       int batchSize) {
     double fraction = Math.min(1.0, 1.2 * sampleRows / Math.max(1, testRows));
-    List<Row> rows = test.sample(false, fraction, seed).select(Columns.FEATURES, Columns.LABEL).limit(sampleRows).collectAsList();
+    List<Row> rows =
+        test.sample(false, fraction, seed)
+            .select(Columns.FEATURES, Columns.LABEL)
+            .limit(sampleRows)
+            .collectAsList();
     float[][] x = new float[rows.size()][];
     double[] y = new double[rows.size()];
     for (int i = 0; i < x.length; i++) {
@@ -79,25 +91,37 @@ public final class PermutationImportance {
       }
       int slices = Math.max(1, Math.min(groups.size(), jsc.defaultParallelism()));
       // Plain arrays cross back to the driver: Kryo cannot build Java records.
-      List<double[]> results = jsc.parallelize(ids, slices)
-          .mapPartitions((Iterator<Integer> it) -> {
-            Network net = Network.fromBytes(model.value(), false);
-            float[][] base = features.value();
-            double reference = metric(net, base, y, codec, batchSize);
-            List<double[]> part = new ArrayList<>();
-            while (it.hasNext()) {
-              int g = it.next();
-              double[] drops = new double[repeats];
-              for (int r = 0; r < repeats; r++) {
-                drops[r] = reference - metric(net, permuted(base, groups.get(g), new Random(seed + 1_000_003L * g + r)), y, codec, batchSize);
-              }
-              double mean = Arrays.stream(drops).average().orElse(0);
-              double var = Arrays.stream(drops).map(d -> (d - mean) * (d - mean)).sum() / Math.max(1, repeats - 1);
-              part.add(new double[] {g, mean, Math.sqrt(var)});
-            }
-            return part.iterator();
-          })
-          .collect();
+      List<double[]> results =
+          jsc.parallelize(ids, slices)
+              .mapPartitions(
+                  (Iterator<Integer> it) -> {
+                    Network net = Network.fromBytes(model.value(), false);
+                    float[][] base = features.value();
+                    double reference = metric(net, base, y, codec, batchSize);
+                    List<double[]> part = new ArrayList<>();
+                    while (it.hasNext()) {
+                      int g = it.next();
+                      double[] drops = new double[repeats];
+                      for (int r = 0; r < repeats; r++) {
+                        drops[r] =
+                            reference
+                                - metric(
+                                    net,
+                                    permuted(
+                                        base, groups.get(g), new Random(seed + 1_000_003L * g + r)),
+                                    y,
+                                    codec,
+                                    batchSize);
+                      }
+                      double mean = Arrays.stream(drops).average().orElse(0);
+                      double var =
+                          Arrays.stream(drops).map(d -> (d - mean) * (d - mean)).sum()
+                              / Math.max(1, repeats - 1);
+                      part.add(new double[] {g, mean, Math.sqrt(var)});
+                    }
+                    return part.iterator();
+                  })
+              .collect();
       List<Importance> out = new ArrayList<>();
       for (double[] r : results) {
         out.add(new Importance(names.get((int) r[0]), r[1], r[2]));
@@ -133,7 +157,10 @@ public final class PermutationImportance {
     return out;
   }
 
-  /** The head's main metric on an in-memory sample, through the same statistics as every other evaluation. */
+  /**
+   * The head's main metric on an in-memory sample, through the same statistics as every other
+   * evaluation.
+   */
   static double metric(Network net, float[][] x, double[] y, OutputHead head, int batchSize) {
     float[][] out = BatchedOutput.outputs(net, x, batchSize);
     HeadStats s = head.newStats();

@@ -1,10 +1,9 @@
 package io.dlpipe.eval;
 
-import io.dlpipe.spark.Columns;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.net.BatchedOutput;
 import io.dlpipe.net.Network;
-import java.util.ArrayList;
+import io.dlpipe.spark.Columns;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -24,25 +23,36 @@ import org.apache.spark.sql.types.StructType;
 public final class Scoring {
   /** The prediction: the value in the target's original units, or the class index. */
   public static final String PREDICTION = "prediction";
+
   /** Classification: the probability of each class, in class-index order. */
   public static final String PROBABILITIES = "probabilities";
 
   private Scoring() {}
 
-  /** {@code df} with {@link #PREDICTION} and, for classification, {@link #PROBABILITIES} appended. */
-  public static Dataset<Row> score(Dataset<Row> df, Broadcast<byte[]> network, OutputHead codec, int batchSize) {
+  /**
+   * {@code df} with {@link #PREDICTION} and, for classification, {@link #PROBABILITIES} appended.
+   */
+  public static Dataset<Row> score(
+      Dataset<Row> df, Broadcast<byte[]> network, OutputHead codec, int batchSize) {
     StructType schema = df.schema().add(PREDICTION, DataTypes.DoubleType, false);
     if (codec.hasProbabilities()) {
-      schema = schema.add(PROBABILITIES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+      schema =
+          schema.add(PROBABILITIES, DataTypes.createArrayType(DataTypes.DoubleType, false), false);
     }
     int featuresAt = df.schema().fieldIndex(Columns.FEATURES);
-    MapPartitionsFunction<Row, Row> f = rows -> scored(rows, network.value(), codec, batchSize, featuresAt);
+    MapPartitionsFunction<Row, Row> f =
+        rows -> scored(rows, network.value(), codec, batchSize, featuresAt);
     return df.mapPartitions(f, Encoders.row(schema));
   }
 
-  /** The rows with their predictions appended, streamed through the network ({@link BatchedOutput}). */
-  private static Iterator<Row> scored(Iterator<Row> rows, byte[] model, OutputHead codec, int batchSize, int featuresAt) {
-    BatchedOutput<Row> out = new BatchedOutput<>(rows, r -> features(r, featuresAt), () -> Network.fromBytes(model, false), batchSize);
+  /**
+   * The rows with their predictions appended, streamed through the network ({@link BatchedOutput}).
+   */
+  private static Iterator<Row> scored(
+      Iterator<Row> rows, byte[] model, OutputHead codec, int batchSize, int featuresAt) {
+    BatchedOutput<Row> out =
+        new BatchedOutput<>(
+            rows, r -> features(r, featuresAt), () -> Network.fromBytes(model, false), batchSize);
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -80,9 +90,9 @@ public final class Scoring {
   }
 
   /**
-   * One row of network output as a prediction: the value in the target's units, or the class
-   * index; for classification {@code probabilities} (one slot per class) is filled. The batch path
-   * above and the SQL function ({@code io.dlpipe.ml.DlpipeFunctions}) decode here.
+   * One row of network output as a prediction: the value in the target's units, or the class index;
+   * for classification {@code probabilities} (one slot per class) is filled. The batch path above
+   * and the SQL function ({@code io.dlpipe.ml.DlpipeFunctions}) decode here.
    */
   public static double decode(OutputHead head, float[] out, double[] probabilities) {
     double[] p = head.probabilities(out);
@@ -91,5 +101,4 @@ public final class Scoring {
     }
     return head.prediction(out);
   }
-
 }

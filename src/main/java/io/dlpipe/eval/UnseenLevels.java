@@ -18,10 +18,9 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Counts, per categorical column, the cells of new data whose level is not in the model's
- * vocabulary (never seen in training, or too rare there to be kept). The transform encodes them
- * as {@value FittedTransform#OTHER_LEVEL} without complaint, so a predict summary that counts
- * them is the only place a shift in the data shows. One aggregation; only the counts reach the
- * driver.
+ * vocabulary (never seen in training, or too rare there to be kept). The transform encodes them as
+ * {@value FittedTransform#OTHER_LEVEL} without complaint, so a predict summary that counts them is
+ * the only place a shift in the data shows. One aggregation; only the counts reach the driver.
  */
 final class UnseenLevels {
   private UnseenLevels() {}
@@ -53,11 +52,18 @@ final class UnseenLevels {
     String flags = Columns.INTERNAL_PREFIX + "unseen";
     List<Column> sums = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      sums.add(functions.coalesce(functions.sum(functions.element_at(functions.col(flags), i + 1)), functions.lit(0L)));
+      sums.add(
+          functions.coalesce(
+              functions.sum(functions.element_at(functions.col(flags), i + 1)), functions.lit(0L)));
     }
-    Row totals = rows.select(functions.udf(unseen, DataTypes.createArrayType(DataTypes.IntegerType)).apply(functions.struct(cells.toArray(new Column[0]))).as(flags))
-        .agg(sums.get(0), sums.subList(1, n).toArray(new Column[0]))
-        .first();
+    Row totals =
+        rows.select(
+                functions
+                    .udf(unseen, DataTypes.createArrayType(DataTypes.IntegerType))
+                    .apply(functions.struct(cells.toArray(new Column[0])))
+                    .as(flags))
+            .agg(sums.get(0), sums.subList(1, n).toArray(new Column[0]))
+            .first();
     for (int i = 0; i < n; i++) {
       out.put(features.get(i).name(), totals.getLong(i));
     }

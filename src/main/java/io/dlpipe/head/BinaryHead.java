@@ -10,10 +10,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Two classes, the second (index 1) positive: etl puts the positive class there (the declared
- * {@code target.positive-class}, else the minority class of train), and {@code model.json} names it. The network outputs the positive class's probability
- * (one sigmoid unit, or the second of two softmax units); a row is predicted positive from the
- * head's threshold on, which training chooses on validation. Metrics are reported at that
- * threshold and at 0.5, beside the threshold-free ROC AUC, PR AUC, KS, log loss and Brier score.
+ * {@code target.positive-class}, else the minority class of train), and {@code model.json} names
+ * it. The network outputs the positive class's probability (one sigmoid unit, or the second of two
+ * softmax units); a row is predicted positive from the head's threshold on, which training chooses
+ * on validation. Metrics are reported at that threshold and at 0.5, beside the threshold-free ROC
+ * AUC, PR AUC, KS, log loss and Brier score.
  */
 public final class BinaryHead extends ClassificationHead {
   private final boolean sigmoid;
@@ -25,13 +26,19 @@ public final class BinaryHead extends ClassificationHead {
    * @param threshold the positive-class probability from which a row is predicted positive
    * @param rule how the threshold was chosen, or null before it is
    */
-  public BinaryHead(List<String> classes, double[] weights, boolean sigmoid, double threshold, HeadSpec.ThresholdRule rule) {
+  public BinaryHead(
+      List<String> classes,
+      double[] weights,
+      boolean sigmoid,
+      double threshold,
+      HeadSpec.ThresholdRule rule) {
     super(classes, weights);
     if (classes.size() != 2) {
       throw new IllegalArgumentException("a binary head needs 2 classes, found " + classes);
     }
     if (sigmoid && weighted()) {
-      throw new IllegalArgumentException("a sigmoid output cannot weigh classes (DL4J weighs output units); use softmax");
+      throw new IllegalArgumentException(
+          "a sigmoid output cannot weigh classes (DL4J weighs output units); use softmax");
     }
     this.sigmoid = sigmoid;
     this.threshold = threshold;
@@ -42,7 +49,10 @@ public final class BinaryHead extends ClassificationHead {
     return threshold;
   }
 
-  /** The class whose probability, threshold, precision, recall and F1 are reported: always the second. */
+  /**
+   * The class whose probability, threshold, precision, recall and F1 are reported: always the
+   * second.
+   */
   @Override
   public Optional<String> positiveClass() {
     return Optional.of(positive());
@@ -58,12 +68,15 @@ public final class BinaryHead extends ClassificationHead {
   }
 
   @Override
-  public OutputHead chooseThreshold(HeadStats validation, Double fixed, io.dlpipe.config.EvaluateConfig.Costs costs) {
+  public OutputHead chooseThreshold(
+      HeadStats validation, Double fixed, io.dlpipe.config.EvaluateConfig.Costs costs) {
     if (fixed != null) {
       return withThreshold(fixed, HeadSpec.ThresholdRule.FIXED);
     }
     if (costs.given()) {
-      return withThreshold(validation.histogram.minCostThreshold(costs.falsePositive(), costs.falseNegative()), HeadSpec.ThresholdRule.MIN_COST);
+      return withThreshold(
+          validation.histogram.minCostThreshold(costs.falsePositive(), costs.falseNegative()),
+          HeadSpec.ThresholdRule.MIN_COST);
     }
     return withThreshold(validation.histogram.bestF1Threshold(), HeadSpec.ThresholdRule.MAX_F1);
   }
@@ -77,7 +90,6 @@ public final class BinaryHead extends ClassificationHead {
   public OutputLoss output() {
     return sigmoid ? OutputLoss.SIGMOID_XENT : OutputLoss.SOFTMAX_MCXENT;
   }
-
 
   @Override
   public void encode(double label, float[] out, int offset) {
@@ -93,7 +105,9 @@ public final class BinaryHead extends ClassificationHead {
   @Override
   public OutputLayer.Builder outputLayer() {
     if (sigmoid) {
-      return new OutputLayer.Builder(LossFunctions.LossFunction.XENT).activation(Activation.SIGMOID).nOut(1);
+      return new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+          .activation(Activation.SIGMOID)
+          .nOut(1);
     }
     return softmaxLayer();
   }
@@ -108,7 +122,10 @@ public final class BinaryHead extends ClassificationHead {
     return decide(positive(out));
   }
 
-  /** 1 when {@code p} is in the threshold's bin or above (the same rule the metrics count with), else 0. */
+  /**
+   * 1 when {@code p} is in the threshold's bin or above (the same rule the metrics count with),
+   * else 0.
+   */
   public double decide(double p) {
     return ScoreHistogram.bin(p) >= ScoreHistogram.thresholdBin(threshold) ? 1.0 : 0.0;
   }
@@ -144,7 +161,8 @@ public final class BinaryHead extends ClassificationHead {
     m.put("ks", h.ks());
     m.put("threshold", threshold);
     perClass(m, matrix(at), "");
-    // The positive class's own precision, recall and F1 under plain names: what the threshold was chosen for.
+    // The positive class's own precision, recall and F1 under plain names: what the threshold was
+    // chosen for.
     for (String k : List.of("precision", "recall", "f1")) {
       m.put(k, m.get(k + "." + positive()));
     }
@@ -178,11 +196,23 @@ public final class BinaryHead extends ClassificationHead {
     if (s.rows == 0) {
       return new EvalMetrics(0, Double.NaN, null, null, null, Double.NaN, Double.NaN);
     }
-    return new EvalMetrics(s.rows, s.lossSum / s.rows, null, null, null, s.histogram.confusion(threshold).accuracy(), s.histogram.auc());
+    return new EvalMetrics(
+        s.rows,
+        s.lossSum / s.rows,
+        null,
+        null,
+        null,
+        s.histogram.confusion(threshold).accuracy(),
+        s.histogram.auc());
   }
 
   @Override
   public HeadSpec spec() {
-    return HeadSpec.builder(HeadSpec.BINARY, output()).classes(classes).threshold(threshold, rule).classWeights(weightMap()).positiveClass(positive()).build();
+    return HeadSpec.builder(HeadSpec.BINARY, output())
+        .classes(classes)
+        .threshold(threshold, rule)
+        .classWeights(weightMap())
+        .positiveClass(positive())
+        .build();
   }
 }

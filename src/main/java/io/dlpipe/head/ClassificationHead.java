@@ -18,21 +18,31 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
-/** What the binary and the multi-class head share: labels as class indices, weighted softmax, per-class metrics. */
+/**
+ * What the binary and the multi-class head share: labels as class indices, weighted softmax,
+ * per-class metrics.
+ */
 abstract class ClassificationHead implements OutputHead {
   /** Probabilities are clipped this far from 0 and 1 in the log loss, as DL4J's losses do. */
   static final double EPS = 1e-7;
 
   final List<String> classes;
+
   /** The loss weight of each class, in index order; all 1 when unweighted. */
   final double[] weights;
 
   ClassificationHead(List<String> classes, double[] weights) {
     if (classes.size() < 2) {
-      throw new DataException("A classifier needs at least 2 classes, found " + classes.size() + " " + classes + "; check target.column and rerun etl");
+      throw new DataException(
+          "A classifier needs at least 2 classes, found "
+              + classes.size()
+              + " "
+              + classes
+              + "; check target.column and rerun etl");
     }
     if (weights.length != classes.size()) {
-      throw new IllegalArgumentException(weights.length + " class weights for " + classes.size() + " classes");
+      throw new IllegalArgumentException(
+          weights.length + " class weights for " + classes.size() + " classes");
     }
     this.classes = List.copyOf(classes);
     this.weights = weights.clone();
@@ -45,8 +55,12 @@ abstract class ClassificationHead implements OutputHead {
 
   int classIndex(double label) {
     if (label != Math.rint(label) || label < 0 || label >= classes.size()) {
-      throw new DataException("Prepared label " + label + " is not a class index in [0, " + (classes.size() - 1)
-          + "] of transform.json; the prepared data and transform disagree, rerun etl");
+      throw new DataException(
+          "Prepared label "
+              + label
+              + " is not a class index in [0, "
+              + (classes.size() - 1)
+              + "] of transform.json; the prepared data and transform disagree, rerun etl");
     }
     return (int) label;
   }
@@ -60,9 +74,16 @@ abstract class ClassificationHead implements OutputHead {
     return false;
   }
 
-  /** Softmax with multi-class cross-entropy, weighted per class when weights are set (DL4J's weighted loss). */
+  /**
+   * Softmax with multi-class cross-entropy, weighted per class when weights are set (DL4J's
+   * weighted loss).
+   */
   OutputLayer.Builder softmaxLayer() {
-    OutputLayer.Builder b = weighted() ? new OutputLayer.Builder(new LossMCXENT(Nd4j.create(weights))) : new OutputLayer.Builder(org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT);
+    OutputLayer.Builder b =
+        weighted()
+            ? new OutputLayer.Builder(new LossMCXENT(Nd4j.create(weights)))
+            : new OutputLayer.Builder(
+                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT);
     return b.activation(Activation.SOFTMAX).nOut(classes.size());
   }
 
@@ -96,7 +117,9 @@ abstract class ClassificationHead implements OutputHead {
     return Task.CLASSIFICATION;
   }
 
-  /** The class index's label; null for an index that is no class (none is, from a network or MLlib). */
+  /**
+   * The class index's label; null for an index that is no class (none is, from a network or MLlib).
+   */
   @Override
   public Column decode(Column prediction) {
     Column label = functions.lit(null).cast(DataTypes.StringType);
@@ -111,7 +134,10 @@ abstract class ClassificationHead implements OutputHead {
     return label(prediction);
   }
 
-  /** Logistic regression; boosted trees for two classes only, as MLlib's GBTClassifier is binary only. */
+  /**
+   * Logistic regression; boosted trees for two classes only, as MLlib's GBTClassifier is binary
+   * only.
+   */
   @Override
   public Optional<Estimator<?>> baseline(EvaluateConfig.Rung rung) {
     return switch (rung) {
@@ -138,7 +164,10 @@ abstract class ClassificationHead implements OutputHead {
     s.brierSum += p.length == 2 ? brier / 2 : brier;
   }
 
-  /** Precision, recall and F1 per class from a confusion matrix (rows: label, columns: predicted), plus macro averages. */
+  /**
+   * Precision, recall and F1 per class from a confusion matrix (rows: label, columns: predicted),
+   * plus macro averages.
+   */
   void perClass(Map<String, Double> m, long[][] confusion, String suffix) {
     int k = classes.size();
     double sumP = 0;

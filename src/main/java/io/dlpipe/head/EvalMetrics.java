@@ -17,15 +17,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param auc binary classification: area under the ROC curve, the last class positive
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EvalMetrics(long rows, double loss, Double r2, Double rmse, Double mae, Double accuracy, Double auc) implements java.io.Serializable {
+public record EvalMetrics(
+    long rows, double loss, Double r2, Double rmse, Double mae, Double accuracy, Double auc)
+    implements java.io.Serializable {
 
   /** The value of a main metric, NaN when this evaluation lacks it. */
   public double value(MainMetric metric) {
-    Double v = switch (metric) {
-      case R2 -> r2;
-      case AUC -> auc;
-      case ACCURACY -> accuracy;
-    };
+    Double v =
+        switch (metric) {
+          case R2 -> r2;
+          case AUC -> auc;
+          case ACCURACY -> accuracy;
+        };
     return v == null ? Double.NaN : v;
   }
 }

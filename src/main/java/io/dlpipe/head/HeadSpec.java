@@ -13,16 +13,19 @@ import java.util.Map;
  *     {@value #MULTICLASS} (the task is {@code regression} or {@code classification}; the two
  *     classification heads differ in their output and metrics, so the spec names the head)
  * @param output the output layer and loss
- * @param classes classification: labels in index order (a binary task's positive class is the second)
+ * @param classes classification: labels in index order (a binary task's positive class is the
+ *     second)
  * @param targetTransform regression: none, log1p or standardize (never auto: the choice made)
  * @param targetCenter regression: subtracted after the transform (train mean, in transformed units)
- * @param targetScale regression: divided by after that (train standard deviation, in transformed units)
- * @param threshold binary: the probability of the positive class from which a row is predicted positive
+ * @param targetScale regression: divided by after that (train standard deviation, in transformed
+ *     units)
+ * @param threshold binary: the probability of the positive class from which a row is predicted
+ *     positive
  * @param thresholdRule binary: how the threshold was chosen (max-f1, min-cost or fixed)
  * @param classWeights classification: the loss weight of each class (all 1 when unweighted)
  * @param positiveClass binary: the positive class, always {@code classes[1]}, written so that
- *     model.json says it in words; absent from bundles written before target.positive-class,
- *     whose positive class was {@code classes[1]} too
+ *     model.json says it in words; absent from bundles written before target.positive-class, whose
+ *     positive class was {@code classes[1]} too
  * @param targetSmearing log1p regression: Duan's smearing factor, the mean of exp(residual) on the
  *     log scale over validation, that predictions are multiplied by on the way back (null: 1, none)
  */
@@ -40,7 +43,9 @@ public record HeadSpec(
     String positiveClass,
     Double targetSmearing) {
 
-  /** A head of {@code kind} and {@code output}; everything else is set by name ({@link Builder}). */
+  /**
+   * A head of {@code kind} and {@code output}; everything else is set by name ({@link Builder}).
+   */
   public static Builder builder(String kind, OutputLoss output) {
     return new Builder(kind, output);
   }
@@ -51,10 +56,23 @@ public record HeadSpec(
    * restates the classes (the positive class).
    */
   public HeadSpec trained() {
-    return new HeadSpec(kind, output, classes, targetTransform, targetCenter, targetScale, null, null, classWeights, null, null);
+    return new HeadSpec(
+        kind,
+        output,
+        classes,
+        targetTransform,
+        targetCenter,
+        targetScale,
+        null,
+        null,
+        classWeights,
+        null,
+        null);
   }
 
-  /** Builds a {@link HeadSpec} by naming what a head has; what it does not have stays absent (null). */
+  /**
+   * Builds a {@link HeadSpec} by naming what a head has; what it does not have stays absent (null).
+   */
   public static final class Builder {
     private final String kind;
     private final OutputLoss output;
@@ -109,15 +127,27 @@ public record HeadSpec(
     }
 
     public HeadSpec build() {
-      return new HeadSpec(kind, output, classes, targetTransform, targetCenter, targetScale, threshold, thresholdRule, classWeights, positiveClass,
+      return new HeadSpec(
+          kind,
+          output,
+          classes,
+          targetTransform,
+          targetCenter,
+          targetScale,
+          threshold,
+          thresholdRule,
+          classWeights,
+          positiveClass,
           targetSmearing);
     }
   }
 
   /** {@link #kind} of a {@link RegressionHead}. */
   public static final String REGRESSION = "regression";
+
   /** {@link #kind} of a {@link BinaryHead}. */
   public static final String BINARY = "binary";
+
   /** {@link #kind} of a {@link MulticlassHead}. */
   public static final String MULTICLASS = "multiclass";
 

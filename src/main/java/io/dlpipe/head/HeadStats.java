@@ -3,22 +3,29 @@ package io.dlpipe.head;
 import java.io.Serializable;
 
 /**
- * Sufficient statistics of one evaluation, summed per partition on the executors and merged on
- * the driver: a few sums, a k-by-k confusion matrix, and for binary tasks a {@link ScoreHistogram},
+ * Sufficient statistics of one evaluation, summed per partition on the executors and merged on the
+ * driver: a few sums, a k-by-k confusion matrix, and for binary tasks a {@link ScoreHistogram},
  * whatever the number of rows. Filled and read only by an {@link OutputHead}; a plain class, since
  * Kryo cannot build records.
  */
 public final class HeadStats implements Serializable {
   long rows;
+
   /** The training loss (unweighted), summed over rows. */
   double lossSum;
+
   // regression, original units
   double sumY;
   double sumY2;
   double sse;
   double sae;
-  /** log1p regression: exp of each row's residual on the log scale, summed (Duan's smearing estimate). */
+
+  /**
+   * log1p regression: exp of each row's residual on the log scale, summed (Duan's smearing
+   * estimate).
+   */
   double smearSum;
+
   // classification
   double brierSum;
   long[][] confusion;

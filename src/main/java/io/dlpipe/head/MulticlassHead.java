@@ -21,7 +21,6 @@ public final class MulticlassHead extends ClassificationHead {
     return OutputLoss.SOFTMAX_MCXENT;
   }
 
-
   @Override
   public void encode(double label, float[] out, int offset) {
     java.util.Arrays.fill(out, offset, offset + classes.size(), 0f);
@@ -80,11 +79,15 @@ public final class MulticlassHead extends ClassificationHead {
     if (s.rows == 0) {
       return new EvalMetrics(0, Double.NaN, null, null, null, Double.NaN, null);
     }
-    return new EvalMetrics(s.rows, s.lossSum / s.rows, null, null, null, (double) correct(s) / s.rows, null);
+    return new EvalMetrics(
+        s.rows, s.lossSum / s.rows, null, null, null, (double) correct(s) / s.rows, null);
   }
 
   @Override
   public HeadSpec spec() {
-    return HeadSpec.builder(HeadSpec.MULTICLASS, OutputLoss.SOFTMAX_MCXENT).classes(classes).classWeights(weightMap()).build();
+    return HeadSpec.builder(HeadSpec.MULTICLASS, OutputLoss.SOFTMAX_MCXENT)
+        .classes(classes)
+        .classWeights(weightMap())
+        .build();
   }
 }

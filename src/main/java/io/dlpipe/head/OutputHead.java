@@ -13,15 +13,15 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 
 /**
  * Everything task-specific about a network's output, in one object per task: label encoding, the
- * output layer and its loss, decoding to predictions and probabilities, the decision threshold,
- * and the task's metrics. Train, evaluate, predict, cross-validation and permutation importance
- * all use the same head; {@link OutputHeads} builds one for training or restores it from
- * {@code model.json}. Implementations are immutable and serializable (they travel to executors).
+ * output layer and its loss, decoding to predictions and probabilities, the decision threshold, and
+ * the task's metrics. Train, evaluate, predict, cross-validation and permutation importance all use
+ * the same head; {@link OutputHeads} builds one for training or restores it from {@code
+ * model.json}. Implementations are immutable and serializable (they travel to executors).
  *
  * <p>Code outside this package asks the head instead of testing the task: what type a prediction
- * has ({@link #predictionType}), how it decodes ({@link #decode(Column)}, {@link #predictionValue}),
- * whether there are probabilities, the main metric, the positive class, and which baseline model
- * fits the task ({@link #baseline}).
+ * has ({@link #predictionType}), how it decodes ({@link #decode(Column)}, {@link
+ * #predictionValue}), whether there are probabilities, the main metric, the positive class, and
+ * which baseline model fits the task ({@link #baseline}).
  */
 public interface OutputHead extends Serializable {
   /** The task this head serves, as target.task names it. */
@@ -32,7 +32,10 @@ public interface OutputHead extends Serializable {
     return !classes().isEmpty();
   }
 
-  /** The type of a decoded prediction: a double in the target's units, or the class label as a string. */
+  /**
+   * The type of a decoded prediction: a double in the target's units, or the class label as a
+   * string.
+   */
   default DataType predictionType() {
     return OutputHeads.predictionType(task());
   }
@@ -43,10 +46,16 @@ public interface OutputHead extends Serializable {
    */
   Column decode(Column prediction);
 
-  /** One raw prediction decoded as {@link #decode(Column)} does: a {@code Double}, or the class label. */
+  /**
+   * One raw prediction decoded as {@link #decode(Column)} does: a {@code Double}, or the class
+   * label.
+   */
   Object predictionValue(double prediction);
 
-  /** Binary classification: the class whose probability, threshold, precision and recall are reported. */
+  /**
+   * Binary classification: the class whose probability, threshold, precision and recall are
+   * reported.
+   */
   default Optional<String> positiveClass() {
     return Optional.empty();
   }
@@ -97,7 +106,8 @@ public interface OutputHead extends Serializable {
    * Adds one scored row. Networks, baselines and boosted trees all go through here, so their
    * metrics share one implementation.
    *
-   * @param prediction the prediction in target units or the class index (classification: only read by regression)
+   * @param prediction the prediction in target units or the class index (classification: only read
+   *     by regression)
    * @param probabilities class probabilities (null for regression)
    * @param label the prepared label
    */
@@ -111,7 +121,9 @@ public interface OutputHead extends Serializable {
   /** Flat metrics for metrics.json (without the model./baseline. prefix), in a stable order. */
   Map<String, Double> metrics(HeadStats s);
 
-  /** Chart data for curves.json that the statistics alone give (ROC, PR, calibration, confusion). */
+  /**
+   * Chart data for curves.json that the statistics alone give (ROC, PR, calibration, confusion).
+   */
   Map<String, Object> curves(HeadStats s);
 
   /** The summary the training history and model.json keep. */
@@ -125,13 +137,14 @@ public interface OutputHead extends Serializable {
    * given, else the cost minimum when both costs are given, else the F1 maximum of the positive
    * class. Heads without a threshold return themselves.
    */
-  default OutputHead chooseThreshold(HeadStats validation, Double fixed, io.dlpipe.config.EvaluateConfig.Costs costs) {
+  default OutputHead chooseThreshold(
+      HeadStats validation, Double fixed, io.dlpipe.config.EvaluateConfig.Costs costs) {
     return this;
   }
 
   /**
-   * This head with what it estimates from validation statistics after training besides a
-   * threshold (log1p regression: the smearing factor of its back-transform). Others return themselves.
+   * This head with what it estimates from validation statistics after training besides a threshold
+   * (log1p regression: the smearing factor of its back-transform). Others return themselves.
    */
   default OutputHead calibrate(HeadStats validation) {
     return this;

@@ -29,6 +29,7 @@ public final class RegressionHead implements OutputHead {
   private final double center;
   private final double scale;
   private final OutputLoss output;
+
   /** log1p: Duan's smearing factor (1 until {@link #calibrate} sets it from validation). */
   private final double smearing;
 
@@ -44,31 +45,42 @@ public final class RegressionHead implements OutputHead {
   }
 
   /**
-   * @param output {@link OutputLoss#LINEAR_MSE} or {@link OutputLoss#SOFTPLUS_POISSON} (transform none, center 0, scale the train mean)
+   * @param output {@link OutputLoss#LINEAR_MSE} or {@link OutputLoss#SOFTPLUS_POISSON} (transform
+   *     none, center 0, scale the train mean)
    */
   public RegressionHead(TargetTransform transform, double center, double scale, OutputLoss output) {
     this(transform, center, scale, output, 1.0);
   }
 
   /**
-   * @param smearing log1p: the factor predictions are multiplied by on the way back (Duan's smearing estimate; 1: none)
+   * @param smearing log1p: the factor predictions are multiplied by on the way back (Duan's
+   *     smearing estimate; 1: none)
    */
-  public RegressionHead(TargetTransform transform, double center, double scale, OutputLoss output, double smearing) {
+  public RegressionHead(
+      TargetTransform transform, double center, double scale, OutputLoss output, double smearing) {
     if (transform == TargetTransform.AUTO) {
       throw new IllegalArgumentException("auto must be resolved before a head is built");
     }
     if (output != OutputLoss.LINEAR_MSE && output != OutputLoss.SOFTPLUS_POISSON) {
-      throw new IllegalArgumentException("a regression head's output is linear-mse or softplus-poisson, not " + output);
+      throw new IllegalArgumentException(
+          "a regression head's output is linear-mse or softplus-poisson, not " + output);
     }
     boolean poisson = output == OutputLoss.SOFTPLUS_POISSON;
     if (poisson && transform != TargetTransform.NONE) {
-      throw new IllegalArgumentException("the Poisson loss fits the untransformed target, not " + transform);
+      throw new IllegalArgumentException(
+          "the Poisson loss fits the untransformed target, not " + transform);
     }
     this.transform = transform;
     this.output = output;
     this.center = transform == TargetTransform.NONE ? 0 : center;
-    this.scale = (transform == TargetTransform.NONE && !poisson) || !(scale > 0) || !Double.isFinite(scale) ? 1 : scale;
-    this.smearing = transform == TargetTransform.LOG1P && smearing > 0 && Double.isFinite(smearing) ? smearing : 1.0;
+    this.scale =
+        (transform == TargetTransform.NONE && !poisson) || !(scale > 0) || !Double.isFinite(scale)
+            ? 1
+            : scale;
+    this.smearing =
+        transform == TargetTransform.LOG1P && smearing > 0 && Double.isFinite(smearing)
+            ? smearing
+            : 1.0;
   }
 
   /** A Poisson head for a count target whose train mean is {@code mean}. */
@@ -93,10 +105,11 @@ public final class RegressionHead implements OutputHead {
 
   @Override
   public Optional<Estimator<?>> baseline(EvaluateConfig.Rung rung) {
-    return Optional.of(switch (rung) {
-      case LINEAR -> new LinearRegression();
-      case GBT -> new GBTRegressor();
-    });
+    return Optional.of(
+        switch (rung) {
+          case LINEAR -> new LinearRegression();
+          case GBT -> new GBTRegressor();
+        });
   }
 
   @Override
@@ -113,7 +126,6 @@ public final class RegressionHead implements OutputHead {
   public OutputLoss output() {
     return output;
   }
-
 
   /** The network's target for a label. */
   public double forward(double y) {
@@ -142,10 +154,14 @@ public final class RegressionHead implements OutputHead {
    */
   @Override
   public OutputHead calibrate(HeadStats validation) {
-    if (transform != TargetTransform.LOG1P || validation.rows == 0 || !(validation.smearSum > 0) || !Double.isFinite(validation.smearSum)) {
+    if (transform != TargetTransform.LOG1P
+        || validation.rows == 0
+        || !(validation.smearSum > 0)
+        || !Double.isFinite(validation.smearSum)) {
       return this;
     }
-    return new RegressionHead(transform, center, scale, output, validation.smearSum / validation.rows);
+    return new RegressionHead(
+        transform, center, scale, output, validation.smearSum / validation.rows);
   }
 
   @Override
@@ -156,8 +172,12 @@ public final class RegressionHead implements OutputHead {
   @Override
   public OutputLayer.Builder outputLayer() {
     return output == OutputLoss.SOFTPLUS_POISSON
-        ? new OutputLayer.Builder(LossFunctions.LossFunction.POISSON).activation(Activation.SOFTPLUS).nOut(1)
-        : new OutputLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY).nOut(1);
+        ? new OutputLayer.Builder(LossFunctions.LossFunction.POISSON)
+            .activation(Activation.SOFTPLUS)
+            .nOut(1)
+        : new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+            .activation(Activation.IDENTITY)
+            .nOut(1);
   }
 
   @Override
@@ -192,7 +212,8 @@ public final class RegressionHead implements OutputHead {
       s.lossSum += d * d;
     }
     if (transform == TargetTransform.LOG1P) {
-      // The residual against the log prediction before smearing, so the estimate does not depend on the factor in use.
+      // The residual against the log prediction before smearing, so the estimate does not depend on
+      // the factor in use.
       double g = Math.log1p(Math.max(prediction, -1 + 1e-12)) - Math.log(smearing);
       s.smearSum += Math.exp(Math.log1p(Math.max(y, -1 + 1e-12)) - g);
     }
@@ -229,11 +250,15 @@ public final class RegressionHead implements OutputHead {
     if (s.rows == 0) {
       return new EvalMetrics(0, Double.NaN, null, null, null, null, null);
     }
-    return new EvalMetrics(s.rows, s.lossSum / s.rows, r2(s), Math.sqrt(s.sse / s.rows), s.sae / s.rows, null, null);
+    return new EvalMetrics(
+        s.rows, s.lossSum / s.rows, r2(s), Math.sqrt(s.sse / s.rows), s.sae / s.rows, null, null);
   }
 
   @Override
   public HeadSpec spec() {
-    return HeadSpec.builder(HeadSpec.REGRESSION, output).target(transform, center, scale).targetSmearing(smearing == 1.0 ? null : smearing).build();
+    return HeadSpec.builder(HeadSpec.REGRESSION, output)
+        .target(transform, center, scale)
+        .targetSmearing(smearing == 1.0 ? null : smearing)
+        .build();
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
  */
 public final class ScoreHistogram implements Serializable {
   public static final int BINS = 10_000;
+
   /** ROC and PR curves are thinned to about this many points for curves.json. */
   static final int CURVE_POINTS = 200;
 
@@ -201,7 +202,10 @@ public final class ScoreHistogram implements Serializable {
     return (double) best / BINS;
   }
 
-  /** The threshold with the least total cost {@code fp * falsePositive + fn * falseNegative}; the highest one among ties. */
+  /**
+   * The threshold with the least total cost {@code fp * falsePositive + fn * falseNegative}; the
+   * highest one among ties.
+   */
   public double minCostThreshold(double falsePositive, double falseNegative) {
     long pos = positives();
     int best = BINS;
@@ -220,7 +224,9 @@ public final class ScoreHistogram implements Serializable {
     return (double) best / BINS;
   }
 
-  /** ROC points (false positive rate, true positive rate, threshold) from (0, 0) to (1, 1), thinned. */
+  /**
+   * ROC points (false positive rate, true positive rate, threshold) from (0, 0) to (1, 1), thinned.
+   */
   public List<double[]> roc() {
     return curve(false);
   }
@@ -245,13 +251,19 @@ public final class ScoreHistogram implements Serializable {
       fp += negatives[b];
       if (b % step == 0 && tp + fp > 0) {
         double t = (double) b / BINS;
-        out.add(pr ? new double[] {(double) tp / pos, (double) tp / (tp + fp), t} : new double[] {(double) fp / neg, (double) tp / pos, t});
+        out.add(
+            pr
+                ? new double[] {(double) tp / pos, (double) tp / (tp + fp), t}
+                : new double[] {(double) fp / neg, (double) tp / pos, t});
       }
     }
     return out;
   }
 
-  /** Calibration in {@code bins} equal probability bins: mean predicted (bin centres), observed rate, rows. */
+  /**
+   * Calibration in {@code bins} equal probability bins: mean predicted (bin centres), observed
+   * rate, rows.
+   */
   public List<double[]> calibration(int bins) {
     double[] predicted = new double[bins];
     long[] pos = new long[bins];

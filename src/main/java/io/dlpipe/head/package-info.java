@@ -5,10 +5,10 @@
  * metrics the task reports. Training, validation, evaluation, prediction, cross-validation and
  * permutation importance all go through a head, so they cannot disagree.
  *
- * <p>Code outside this package asks the head rather than testing the task: the type of a
- * prediction and its decoding ({@link io.dlpipe.head.OutputHead#predictionType}, {@code decode}),
- * the main metric ({@link io.dlpipe.head.MainMetric}), the positive class, and the MLlib model of
- * each baseline rung. The task itself is {@link io.dlpipe.config.Task}, the one task enum.
+ * <p>Code outside this package asks the head rather than testing the task: the type of a prediction
+ * and its decoding ({@link io.dlpipe.head.OutputHead#predictionType}, {@code decode}), the main
+ * metric ({@link io.dlpipe.head.MainMetric}), the positive class, and the MLlib model of each
+ * baseline rung. The task itself is {@link io.dlpipe.config.Task}, the one task enum.
  *
  * <p>May import {@code config}, {@code io}, {@code spark}, {@code workspace}, {@code input} and
  * {@code etl} (docs/architecture.md).

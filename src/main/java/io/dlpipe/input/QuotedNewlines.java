@@ -12,27 +12,35 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Finds the CSV files that hold a record spanning lines (a quoted field with a newline, RFC 4180)
  * with one parallel pass over the text: each line is tokenized the way Spark's CSV parser does it
- * (a quote opens a field only at its start, doubling or the escape character escapes it inside,
- * and a quote followed by other text ends the quoting), and a line that ends inside an open
- * quoted field starts such a record. Only the names of the files with a hit reach the driver.
+ * (a quote opens a field only at its start, doubling or the escape character escapes it inside, and
+ * a quote followed by other text ends the quoting), and a line that ends inside an open quoted
+ * field starts such a record. Only the names of the files with a hit reach the driver.
  */
 final class QuotedNewlines {
   private QuotedNewlines() {}
 
   /** The files under {@code path} with a line that ends inside a quoted field, sorted. */
-  static List<String> filesWithQuotedNewlines(SparkSession spark, String path, char delimiter, char quote, char escape) {
+  static List<String> filesWithQuotedNewlines(
+      SparkSession spark, String path, char delimiter, char quote, char escape) {
     return filesWithQuotedNewlines(spark, List.of(path), delimiter, quote, escape);
   }
 
-  /** The files among {@code paths} (files or folders) with a line that ends inside a quoted field, sorted. */
-  static List<String> filesWithQuotedNewlines(SparkSession spark, List<String> paths, char delimiter, char quote, char escape) {
+  /**
+   * The files among {@code paths} (files or folders) with a line that ends inside a quoted field,
+   * sorted.
+   */
+  static List<String> filesWithQuotedNewlines(
+      SparkSession spark, List<String> paths, char delimiter, char quote, char escape) {
     UDF1<String, Boolean> opens = line -> endsInsideQuotes(line, delimiter, quote, escape);
     List<String> files = new ArrayList<>();
-    for (Row r : spark.read().text(paths.toArray(new String[0]))
-        .where(functions.udf(opens, DataTypes.BooleanType).apply(functions.col("value")))
-        .select(functions.input_file_name())
-        .distinct()
-        .collectAsList()) {
+    for (Row r :
+        spark
+            .read()
+            .text(paths.toArray(new String[0]))
+            .where(functions.udf(opens, DataTypes.BooleanType).apply(functions.col("value")))
+            .select(functions.input_file_name())
+            .distinct()
+            .collectAsList()) {
       files.add(r.getString(0));
     }
     files.sort(null);
@@ -58,7 +66,9 @@ final class QuotedNewlines {
    * {@link #endsInsideQuotes}, carried across lines: a line break inside an open quoted field
    * continues the record.
    */
-  static long[] firstLongRecord(java.io.Reader reader, char delimiter, char quote, char escape, int maxLines) throws java.io.IOException {
+  static long[] firstLongRecord(
+      java.io.Reader reader, char delimiter, char quote, char escape, int maxLines)
+      throws java.io.IOException {
     java.io.PushbackReader text = new java.io.PushbackReader(reader, 1);
     Quotes q = new Quotes(delimiter, quote, escape);
     long line = 1;
@@ -116,7 +126,10 @@ final class QuotedNewlines {
       this.escape = escape;
     }
 
-    /** Takes {@code c}, with {@code next} the character after it (-1 at the end); returns 1 when it consumed {@code next} too. */
+    /**
+     * Takes {@code c}, with {@code next} the character after it (-1 at the end); returns 1 when it
+     * consumed {@code next} too.
+     */
     int accept(int c, int next) {
       if (quoted) {
         if (escape != quote && c == escape) {
@@ -126,7 +139,8 @@ final class QuotedNewlines {
           if (escape == quote && next == quote) {
             return 1;
           }
-          // The closing quote, or (Spark's STOP_AT_DELIMITER) a stray one that turns the rest of the value into plain text.
+          // The closing quote, or (Spark's STOP_AT_DELIMITER) a stray one that turns the rest of
+          // the value into plain text.
           quoted = false;
         }
       } else if (c == delimiter) {

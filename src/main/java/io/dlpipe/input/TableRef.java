@@ -1,7 +1,7 @@
 package io.dlpipe.input;
 
-import io.dlpipe.workspace.OutputGuard;
 import io.dlpipe.ConfigException;
+import io.dlpipe.workspace.OutputGuard;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -28,7 +28,12 @@ public final class TableRef {
   private final Identifier ident;
   private final boolean inSessionCatalog;
 
-  private TableRef(SparkSession spark, String name, TableCatalog catalog, Identifier ident, boolean inSessionCatalog) {
+  private TableRef(
+      SparkSession spark,
+      String name,
+      TableCatalog catalog,
+      Identifier ident,
+      boolean inSessionCatalog) {
     this.spark = spark;
     this.name = name;
     this.catalog = catalog;
@@ -43,9 +48,17 @@ public final class TableRef {
   public static TableRef resolve(SparkSession spark, String name, String role) {
     List<String> parts;
     try {
-      parts = scala.collection.JavaConverters.seqAsJavaList(spark.sessionState().sqlParser().parseMultipartIdentifier(name));
+      parts =
+          scala.collection.JavaConverters.seqAsJavaList(
+              spark.sessionState().sqlParser().parseMultipartIdentifier(name));
     } catch (org.apache.spark.sql.catalyst.parser.ParseException | RuntimeException e) {
-      throw new ConfigException("Invalid " + role + " '" + name + "': not a table name Spark SQL accepts (quote parts with backticks)", e);
+      throw new ConfigException(
+          "Invalid "
+              + role
+              + " '"
+              + name
+              + "': not a table name Spark SQL accepts (quote parts with backticks)",
+          e);
     }
     CatalogManager catalogs = spark.sessionState().catalogManager();
     CatalogPlugin plugin;
@@ -71,25 +84,40 @@ public final class TableRef {
       session = true;
     }
     if (!(plugin instanceof TableCatalog tables)) {
-      throw new ConfigException("Invalid " + role + " '" + name + "': the catalog " + plugin.name() + " holds no tables");
+      throw new ConfigException(
+          "Invalid " + role + " '" + name + "': the catalog " + plugin.name() + " holds no tables");
     }
-    Identifier ident = Identifier.of(rest.subList(0, rest.size() - 1).toArray(new String[0]), rest.get(rest.size() - 1));
+    Identifier ident =
+        Identifier.of(
+            rest.subList(0, rest.size() - 1).toArray(new String[0]), rest.get(rest.size() - 1));
     return new TableRef(spark, name, tables, ident, session);
   }
 
-  /** The name as the user wrote it: what messages show, and what Spark's readers and writers are given. */
+  /**
+   * The name as the user wrote it: what messages show, and what Spark's readers and writers are
+   * given.
+   */
   public String name() {
     return name;
   }
 
-  /** The table {@code name + suffix} in the same catalog and namespace, e.g. the quarantine beside an output table. */
+  /**
+   * The table {@code name + suffix} in the same catalog and namespace, e.g. the quarantine beside
+   * an output table.
+   */
   public String siblingName(String suffix) {
     return name.endsWith("`") ? name.substring(0, name.length() - 1) + suffix + "`" : name + suffix;
   }
 
-  /** Whether this is Delta's name for a table by its path, {@code delta.`/path/to/table`}: a Delta table whatever else is configured. */
+  /**
+   * Whether this is Delta's name for a table by its path, {@code delta.`/path/to/table`}: a Delta
+   * table whatever else is configured.
+   */
   public boolean isDeltaPath() {
-    return inSessionCatalog && ident.namespace().length == 1 && ident.namespace()[0].equalsIgnoreCase("delta") && ident.name().contains("/");
+    return inSessionCatalog
+        && ident.namespace().length == 1
+        && ident.namespace()[0].equalsIgnoreCase("delta")
+        && ident.name().contains("/");
   }
 
   /** Whether the table lives in the session catalog (where a new table's format must be chosen). */
@@ -100,7 +128,8 @@ public final class TableRef {
   /** The table, or empty when the catalog has none of that name (nor its namespace). */
   public Optional<Table> load() {
     if (isDeltaPath() && !hasDeltaLog()) {
-      // Delta's catalog answers for any path, table or not; a Delta table is a folder with a _delta_log.
+      // Delta's catalog answers for any path, table or not; a Delta table is a folder with a
+      // _delta_log.
       return Optional.empty();
     }
     try {
@@ -108,7 +137,8 @@ public final class TableRef {
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       return Optional.empty();
     } catch (org.apache.spark.sql.AnalysisException e) {
-      // A missing namespace (database) means a missing table; Spark throws its own exception for it.
+      // A missing namespace (database) means a missing table; Spark throws its own exception for
+      // it.
       if (e instanceof org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException) {
         return Optional.empty();
       }
@@ -126,22 +156,41 @@ public final class TableRef {
   }
 
   /**
-   * Refuses, before anything is written, a table the session catalog could not create: a name
-   * other than letters, digits and _ (Spark's own rule for that catalog, checked only when it
-   * creates the table, after the rows were computed), or a database it does not have.
+   * Refuses, before anything is written, a table the session catalog could not create: a name other
+   * than letters, digits and _ (Spark's own rule for that catalog, checked only when it creates the
+   * table, after the rows were computed), or a database it does not have.
    */
   public void requireCreatable(String role) {
     if (!inSessionCatalog || isDeltaPath()) {
       return;
     }
-    for (String part : ident.namespace().length == 0 ? new String[] {ident.name()} : new String[] {ident.namespace()[ident.namespace().length - 1], ident.name()}) {
+    for (String part :
+        ident.namespace().length == 0
+            ? new String[] {ident.name()}
+            : new String[] {ident.namespace()[ident.namespace().length - 1], ident.name()}) {
       if (!part.matches("\\w+")) {
-        throw new ConfigException("Invalid " + role + " '" + name + "': the session catalog takes only letters, digits and _ in database and table names, found '" + part + "'");
+        throw new ConfigException(
+            "Invalid "
+                + role
+                + " '"
+                + name
+                + "': the session catalog takes only letters, digits and _ in database and table names, found '"
+                + part
+                + "'");
       }
     }
-    if (catalog instanceof org.apache.spark.sql.connector.catalog.SupportsNamespaces spaces && ident.namespace().length > 0 && !spaces.namespaceExists(ident.namespace())) {
-      throw new ConfigException("Invalid " + role + " '" + name + "': the database " + String.join(".", ident.namespace()) + " does not exist in the session catalog"
-          + " (predict creates tables, not databases); create it, or name a table of an existing database");
+    if (catalog instanceof org.apache.spark.sql.connector.catalog.SupportsNamespaces spaces
+        && ident.namespace().length > 0
+        && !spaces.namespaceExists(ident.namespace())) {
+      throw new ConfigException(
+          "Invalid "
+              + role
+              + " '"
+              + name
+              + "': the database "
+              + String.join(".", ident.namespace())
+              + " does not exist in the session catalog"
+              + " (predict creates tables, not databases); create it, or name a table of an existing database");
     }
   }
 
@@ -153,8 +202,16 @@ public final class TableRef {
     if (!inSessionCatalog || isDeltaPath() || ident.namespace().length > 1) {
       return Optional.empty();
     }
-    scala.Option<String> db = ident.namespace().length == 0 ? scala.Option.empty() : scala.Option.apply(ident.namespace()[0]);
-    return Optional.of(spark.sessionState().catalog().defaultTablePath(new org.apache.spark.sql.catalyst.TableIdentifier(ident.name(), db)).toString());
+    scala.Option<String> db =
+        ident.namespace().length == 0
+            ? scala.Option.empty()
+            : scala.Option.apply(ident.namespace()[0]);
+    return Optional.of(
+        spark
+            .sessionState()
+            .catalog()
+            .defaultTablePath(new org.apache.spark.sql.catalyst.TableIdentifier(ident.name(), db))
+            .toString());
   }
 
   /**
@@ -162,6 +219,8 @@ public final class TableRef {
    * place {@link OutputGuard} compares with what dlpipe replaces.
    */
   public Optional<String> location() {
-    return load().map(t -> t.properties().get(TableCatalog.PROP_LOCATION)).filter(l -> l != null && !l.isBlank());
+    return load()
+        .map(t -> t.properties().get(TableCatalog.PROP_LOCATION))
+        .filter(l -> l != null && !l.isBlank());
   }
 }

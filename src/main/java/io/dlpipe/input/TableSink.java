@@ -1,10 +1,10 @@
 package io.dlpipe.input;
 
-import io.dlpipe.workspace.OutputKind;
-import io.dlpipe.workspace.OutputMarker;
-import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.ConfigException;
 import io.dlpipe.config.PredictTableConfig;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.workspace.OutputKind;
+import io.dlpipe.workspace.OutputMarker;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,19 +37,25 @@ import org.slf4j.LoggerFactory;
  * which dynamic partition overwrite ({@code overwritePartitions}, {@code
  * partitionOverwriteMode=dynamic}) would not: it replaces only partitions that receive rows.
  *
- * <p>Ownership follows the {@link OutputMarker} rule for folders: a table dlpipe creates carries the
- * table property {@value #KIND_PROPERTY} (its {@link OutputKind}); an existing table without it is
- * refused unless the user allows writing into a foreign table, and then too only this run's
+ * <p>Ownership follows the {@link OutputMarker} rule for folders: a table dlpipe creates carries
+ * the table property {@value #KIND_PROPERTY} (its {@link OutputKind}); an existing table without it
+ * is refused unless the user allows writing into a foreign table, and then too only this run's
  * partition is replaced. A table with another dlpipe kind, another partitioning or a schema that
- * does not take the rows is refused. Every refusal is a {@link ConfigException} (exit code 2) raised
- * before the table is written.
+ * does not take the rows is refused. Every refusal is a {@link ConfigException} (exit code 2)
+ * raised before the table is written.
  */
 public final class TableSink {
   private static final Logger LOG = LoggerFactory.getLogger(TableSink.class);
-  /** The table property that marks a table dlpipe created, holding the {@link OutputKind#id()} of its rows. */
+
+  /**
+   * The table property that marks a table dlpipe created, holding the {@link OutputKind#id()} of
+   * its rows.
+   */
   public static final String KIND_PROPERTY = "dlpipe.kind";
+
   /** The suffix of the quarantine table beside an output table. */
   public static final String QUARANTINE_SUFFIX = "_quarantine";
+
   /** The CLI flag that allows writing into a table dlpipe did not create. */
   public static final String FOREIGN_FLAG = "--allow-foreign-table";
 
@@ -60,11 +66,18 @@ public final class TableSink {
   private final boolean allowForeign;
 
   /**
-   * @param table the output table as the user named it; the quarantine goes to {@code table + "_quarantine"}
+   * @param table the output table as the user named it; the quarantine goes to {@code table +
+   *     "_quarantine"}
    * @param date the run's date: the partition this run owns
-   * @param allowForeign write into an existing table dlpipe did not create (its partition for {@code date} only)
+   * @param allowForeign write into an existing table dlpipe did not create (its partition for
+   *     {@code date} only)
    */
-  public TableSink(SparkSession spark, String table, PredictTableConfig layout, LocalDate date, boolean allowForeign) {
+  public TableSink(
+      SparkSession spark,
+      String table,
+      PredictTableConfig layout,
+      LocalDate date,
+      boolean allowForeign) {
     this.spark = spark;
     this.table = table;
     this.layout = layout;
@@ -87,7 +100,8 @@ public final class TableSink {
 
   /**
    * The refusals that need no rows, for both tables, before anything is read or written: a name
-   * Spark cannot parse, a table dlpipe did not create, one of another kind or partitioned otherwise.
+   * Spark cannot parse, a table dlpipe did not create, one of another kind or partitioned
+   * otherwise.
    */
   public void check() {
     for (Target t : targets()) {
@@ -102,10 +116,10 @@ public final class TableSink {
   }
 
   /**
-   * The files of a table this session catalog does not know, at the place it would create it:
-   * the default build's in-memory catalog forgets every table when the JVM ends, but the table's
-   * folder stays in the warehouse, and creating it again fails. Such a folder is dlpipe's table of
-   * an earlier run when it carries this kind's marker (written when predict created it); it is
+   * The files of a table this session catalog does not know, at the place it would create it: the
+   * default build's in-memory catalog forgets every table when the JVM ends, but the table's folder
+   * stays in the warehouse, and creating it again fails. Such a folder is dlpipe's table of an
+   * earlier run when it carries this kind's marker (written when predict created it); it is
    * registered again with its partitions, and this run replaces only its own partition. Anything
    * else there is refused (exit code 2). Empty when nothing is there.
    */
@@ -120,14 +134,24 @@ public final class TableSink {
     }
     OutputMarker marker = OutputMarker.read(files, location.get());
     if (marker == null || marker.outputKind() != target.kind) {
-      throw new ConfigException("Refusing to write " + target.role + ": the session catalog has no such table, but its location " + location.get() + " holds files that "
-          + (marker == null ? "dlpipe did not write as a table (no " + OutputMarker.FILE + ")" : "are dlpipe's " + marker.outputKind().id() + ", not " + target.kind.id())
-          + "; move them away, or choose another --output-table");
+      throw new ConfigException(
+          "Refusing to write "
+              + target.role
+              + ": the session catalog has no such table, but its location "
+              + location.get()
+              + " holds files that "
+              + (marker == null
+                  ? "dlpipe did not write as a table (no " + OutputMarker.FILE + ")"
+                  : "are dlpipe's " + marker.outputKind().id() + ", not " + target.kind.id())
+              + "; move them away, or choose another --output-table");
     }
     return location;
   }
 
-  /** Registers the table of an earlier run at {@code location} again, as {@link #create} made it, and finds its partitions. */
+  /**
+   * Registers the table of an earlier run at {@code location} again, as {@link #create} made it,
+   * and finds its partitions.
+   */
   private void register(String location, Target target) {
     String column = layout.partitionColumn();
     List<String> columns = new ArrayList<>();
@@ -137,18 +161,39 @@ public final class TableSink {
       }
     }
     columns.add(quote(column) + " STRING");
-    LOG.info("Table {}: registering the table of an earlier run at {} again (the session catalog does not keep tables between runs)", target.ref.name(), location);
-    spark.sql("CREATE TABLE " + target.ref.name() + " (" + String.join(", ", columns) + ") USING parquet PARTITIONED BY (" + quote(column) + ") LOCATION '"
-        + location.replace("\\", "\\\\").replace("'", "\\'") + "' TBLPROPERTIES ('" + KIND_PROPERTY + "' = '" + target.kind.id() + "')");
+    LOG.info(
+        "Table {}: registering the table of an earlier run at {} again (the session catalog does not keep tables between runs)",
+        target.ref.name(),
+        location);
+    spark.sql(
+        "CREATE TABLE "
+            + target.ref.name()
+            + " ("
+            + String.join(", ", columns)
+            + ") USING parquet PARTITIONED BY ("
+            + quote(column)
+            + ") LOCATION '"
+            + location.replace("\\", "\\\\").replace("'", "\\'")
+            + "' TBLPROPERTIES ('"
+            + KIND_PROPERTY
+            + "' = '"
+            + target.kind.id()
+            + "')");
     spark.sql("ALTER TABLE " + target.ref.name() + " RECOVER PARTITIONS");
   }
 
-  /** Replaces this run's partition of the quarantine table with {@code rows}; returns the rows it now holds. */
+  /**
+   * Replaces this run's partition of the quarantine table with {@code rows}; returns the rows it
+   * now holds.
+   */
   public long writeQuarantine(Dataset<Row> rows) {
     return write(rows, targets().get(1));
   }
 
-  /** Replaces this run's partition of the output table with {@code rows}; returns the rows it now holds. */
+  /**
+   * Replaces this run's partition of the output table with {@code rows}; returns the rows it now
+   * holds.
+   */
   public long writeScored(Dataset<Row> rows) {
     return write(rows, targets().get(0));
   }
@@ -158,17 +203,29 @@ public final class TableSink {
 
   private List<Target> targets() {
     TableRef out = TableRef.resolve(spark, table, "--output-table");
-    TableRef quarantine = TableRef.resolve(spark, out.siblingName(QUARANTINE_SUFFIX), "--output-table");
-    return List.of(new Target(out, OutputKind.PREDICTIONS, "--output-table " + table), new Target(quarantine, OutputKind.PREDICT_QUARANTINE,
-        "the quarantine table " + quarantine.name() + " of --output-table"));
+    TableRef quarantine =
+        TableRef.resolve(spark, out.siblingName(QUARANTINE_SUFFIX), "--output-table");
+    return List.of(
+        new Target(out, OutputKind.PREDICTIONS, "--output-table " + table),
+        new Target(
+            quarantine,
+            OutputKind.PREDICT_QUARANTINE,
+            "the quarantine table " + quarantine.name() + " of --output-table"));
   }
 
   private long write(Dataset<Row> rows, Target target) {
     String column = layout.partitionColumn();
     for (String name : rows.columns()) {
       if (name.equalsIgnoreCase(column)) {
-        throw new ConfigException("Refusing to write " + target.role + ": the rows already have a column '" + name + "', the name of the partition column that holds the run's date"
-            + " (predict.table.partition-column = " + column + "); set predict.table.partition-column to another name");
+        throw new ConfigException(
+            "Refusing to write "
+                + target.role
+                + ": the rows already have a column '"
+                + name
+                + "', the name of the partition column that holds the run's date"
+                + " (predict.table.partition-column = "
+                + column
+                + "); set predict.table.partition-column to another name");
       }
     }
     Optional<Table> existing = target.ref.load();
@@ -190,7 +247,8 @@ public final class TableSink {
       List<String> order = checkSchema(t.schema(), frame.schema(), column, target);
       String provider = provider(t);
       if (provider.equals("delta") || provider.equals("iceberg")) {
-        // Deletes the rows of this date and appends these, in one commit; Delta turns it into replaceWhere.
+        // Deletes the rows of this date and appends these, in one commit; Delta turns it into
+        // replaceWhere.
         try {
           frame.writeTo(name).overwrite(functions.col(column).equalTo(partitionValue(type)));
         } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
@@ -200,35 +258,66 @@ public final class TableSink {
         insertOverwrite(frame, name, order, type);
       }
     }
-    long now = spark.table(name).where(functions.col(column).equalTo(partitionValue(partitionType(target.ref.load().orElseThrow(), target)))).count();
+    long now =
+        spark
+            .table(name)
+            .where(
+                functions
+                    .col(column)
+                    .equalTo(
+                        partitionValue(partitionType(target.ref.load().orElseThrow(), target))))
+            .count();
     LOG.info("Table {}: partition {} holds {} rows of this run", name, partition(), now);
     return now;
   }
 
-  /** A new table, partitioned by the run's date and marked as dlpipe's: created with this run's rows in one commit. */
+  /**
+   * A new table, partitioned by the run's date and marked as dlpipe's: created with this run's rows
+   * in one commit.
+   */
   private void create(Dataset<Row> frame, Target target) {
-    var writer = frame.writeTo(target.ref.name())
-        .partitionedBy(functions.col(layout.partitionColumn()), scala.collection.JavaConverters.asScalaBuffer(new ArrayList<Column>()).toSeq())
-        .tableProperty(KIND_PROPERTY, target.kind.id());
+    var writer =
+        frame
+            .writeTo(target.ref.name())
+            .partitionedBy(
+                functions.col(layout.partitionColumn()),
+                scala.collection.JavaConverters.asScalaBuffer(new ArrayList<Column>()).toSeq())
+            .tableProperty(KIND_PROPERTY, target.kind.id());
     if (target.ref.isDeltaPath()) {
       writer = writer.using("delta");
     } else if (target.ref.inSessionCatalog()) {
       // Another catalog (an Iceberg catalog) has one format; the session catalog needs to be told.
       writer = writer.using(layout.format().name().toLowerCase(Locale.ROOT));
     }
-    LOG.info("Creating table {} ({}), partitioned by {}, marked {} = {}", target.ref.name(),
-        target.ref.isDeltaPath() ? "delta" : target.ref.inSessionCatalog() ? layout.format().name().toLowerCase(Locale.ROOT) : "its catalog's format",
-        layout.partitionColumn(), KIND_PROPERTY, target.kind.id());
+    LOG.info(
+        "Creating table {} ({}), partitioned by {}, marked {} = {}",
+        target.ref.name(),
+        target.ref.isDeltaPath()
+            ? "delta"
+            : target.ref.inSessionCatalog()
+                ? layout.format().name().toLowerCase(Locale.ROOT)
+                : "its catalog's format",
+        layout.partitionColumn(),
+        KIND_PROPERTY,
+        target.kind.id());
     try {
       writer.create();
     } catch (org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException e) {
-      throw new IllegalStateException("table " + target.ref.name() + " was created by someone else while predict wrote it; run predict again", e);
+      throw new IllegalStateException(
+          "table "
+              + target.ref.name()
+              + " was created by someone else while predict wrote it; run predict again",
+          e);
     }
-    // The mark a later run needs when the catalog forgets the table but its folder stays (see leftover).
+    // The mark a later run needs when the catalog forgets the table but its folder stays (see
+    // leftover).
     Optional<String> location = target.ref.defaultLocation();
     Optional<String> actual = target.ref.location();
-    if (location.isPresent() && actual.isPresent() && layout.format() == io.dlpipe.config.TableFormat.PARQUET) {
-      OutputMarker.of(target.kind).writeTo(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), actual.get());
+    if (location.isPresent()
+        && actual.isPresent()
+        && layout.format() == io.dlpipe.config.TableFormat.PARQUET) {
+      OutputMarker.of(target.kind)
+          .writeTo(new HadoopFiles(spark.sparkContext().hadoopConfiguration()), actual.get());
     }
   }
 
@@ -242,7 +331,17 @@ public final class TableSink {
         select.add(quote(c));
       }
       String value = type.equals(DataTypes.DateType) ? "DATE '" + date + "'" : "'" + date + "'";
-      spark.sql("INSERT OVERWRITE TABLE " + name + " PARTITION (" + quote(layout.partitionColumn()) + " = " + value + ") SELECT " + String.join(", ", select) + " FROM " + view);
+      spark.sql(
+          "INSERT OVERWRITE TABLE "
+              + name
+              + " PARTITION ("
+              + quote(layout.partitionColumn())
+              + " = "
+              + value
+              + ") SELECT "
+              + String.join(", ", select)
+              + " FROM "
+              + view);
     } finally {
       spark.catalog().dropTempView(view);
     }
@@ -251,22 +350,44 @@ public final class TableSink {
   private void checkExisting(Table t, Target target) {
     String kind = t.properties().get(KIND_PROPERTY);
     if (kind == null && !allowForeign) {
-      throw new ConfigException("Refusing to write " + target.role + ": the table exists and was not created by dlpipe (no table property " + KIND_PROPERTY
-          + "); pass " + FOREIGN_FLAG + " to replace only the partition " + partition() + " in it, or choose another --output-table");
+      throw new ConfigException(
+          "Refusing to write "
+              + target.role
+              + ": the table exists and was not created by dlpipe (no table property "
+              + KIND_PROPERTY
+              + "); pass "
+              + FOREIGN_FLAG
+              + " to replace only the partition "
+              + partition()
+              + " in it, or choose another --output-table");
     }
     if (kind != null && !kind.equals(target.kind.id())) {
-      throw new ConfigException("Refusing to write " + target.role + ": the table holds dlpipe's " + kind + " rows (" + KIND_PROPERTY + "), not " + target.kind.id()
-          + "; choose another --output-table");
+      throw new ConfigException(
+          "Refusing to write "
+              + target.role
+              + ": the table holds dlpipe's "
+              + kind
+              + " rows ("
+              + KIND_PROPERTY
+              + "), not "
+              + target.kind.id()
+              + "; choose another --output-table");
     }
     String provider = provider(t);
     if (!List.of("delta", "iceberg", "parquet", "orc", "hive").contains(provider)) {
-      throw new ConfigException("Refusing to write " + target.role + ": its format is " + (provider.isEmpty() ? "unknown" : provider)
-          + "; predict writes Delta, Iceberg, Parquet, ORC and Hive tables");
+      throw new ConfigException(
+          "Refusing to write "
+              + target.role
+              + ": its format is "
+              + (provider.isEmpty() ? "unknown" : provider)
+              + "; predict writes Delta, Iceberg, Parquet, ORC and Hive tables");
     }
     partitionType(t, target);
   }
 
-  /** The type of the partition column: the table must be partitioned by it alone, as text or a date. */
+  /**
+   * The type of the partition column: the table must be partitioned by it alone, as text or a date.
+   */
   private DataType partitionType(Table t, Target target) {
     String column = layout.partitionColumn();
     List<String> by = new ArrayList<>();
@@ -274,22 +395,39 @@ public final class TableSink {
       by.add(p.describe());
     }
     Transform[] parts = t.partitioning();
-    boolean ok = parts.length == 1 && parts[0].name().equals("identity") && parts[0].references().length == 1
-        && String.join(".", parts[0].references()[0].fieldNames()).equalsIgnoreCase(column);
+    boolean ok =
+        parts.length == 1
+            && parts[0].name().equals("identity")
+            && parts[0].references().length == 1
+            && String.join(".", parts[0].references()[0].fieldNames()).equalsIgnoreCase(column);
     if (!ok) {
-      throw new ConfigException("Refusing to write " + target.role + ": the table is partitioned by " + by + ", not by " + column + " alone (predict.table.partition-column); "
-          + "predict replaces one partition per run, so choose another --output-table or set predict.table.partition-column");
+      throw new ConfigException(
+          "Refusing to write "
+              + target.role
+              + ": the table is partitioned by "
+              + by
+              + ", not by "
+              + column
+              + " alone (predict.table.partition-column); "
+              + "predict replaces one partition per run, so choose another --output-table or set predict.table.partition-column");
     }
     for (StructField f : t.schema().fields()) {
       if (f.name().equalsIgnoreCase(column)) {
         if (f.dataType().equals(DataTypes.StringType) || f.dataType().equals(DataTypes.DateType)) {
           return f.dataType();
         }
-        throw new ConfigException("Refusing to write " + target.role + ": column '" + f.name() + "' is " + f.dataType().simpleString()
-            + " in the table, but the run's date needs string or date");
+        throw new ConfigException(
+            "Refusing to write "
+                + target.role
+                + ": column '"
+                + f.name()
+                + "' is "
+                + f.dataType().simpleString()
+                + " in the table, but the run's date needs string or date");
       }
     }
-    throw new IllegalStateException("table " + target.ref.name() + " is partitioned by " + column + ", which its schema lacks");
+    throw new IllegalStateException(
+        "table " + target.ref.name() + " is partitioned by " + column + ", which its schema lacks");
   }
 
   private Column partitionValue(DataType type) {
@@ -297,10 +435,12 @@ public final class TableSink {
   }
 
   /**
-   * The rows must fit the table column for column (names compared case-insensitively, as Spark
-   * and Hive do; types equal). Returns the table's columns but the partition column, in its order, for a positional insert.
+   * The rows must fit the table column for column (names compared case-insensitively, as Spark and
+   * Hive do; types equal). Returns the table's columns but the partition column, in its order, for
+   * a positional insert.
    */
-  private static List<String> checkSchema(StructType tableSchema, StructType rows, String partitionColumn, Target target) {
+  private static List<String> checkSchema(
+      StructType tableSchema, StructType rows, String partitionColumn, Target target) {
     String prefix = "Refusing to write " + target.role + ": ";
     String advice = "; choose another --output-table (predict creates it), or move this table away";
     List<String> tableNames = new ArrayList<>();
@@ -310,19 +450,41 @@ public final class TableSink {
     for (StructField f : rows.fields()) {
       StructField in = find(tableSchema, f.name());
       if (in == null) {
-        throw new ConfigException(prefix + "the table has no column '" + f.name() + "' (" + f.dataType().simpleString() + "), which predict writes (its columns: "
-            + tableNames + ")" + advice);
+        throw new ConfigException(
+            prefix
+                + "the table has no column '"
+                + f.name()
+                + "' ("
+                + f.dataType().simpleString()
+                + "), which predict writes (its columns: "
+                + tableNames
+                + ")"
+                + advice);
       }
       if (!in.dataType().catalogString().equals(f.dataType().catalogString())) {
-        throw new ConfigException(prefix + "column '" + in.name() + "' is " + in.dataType().simpleString() + " in the table, but predict writes "
-            + f.dataType().simpleString() + advice);
+        throw new ConfigException(
+            prefix
+                + "column '"
+                + in.name()
+                + "' is "
+                + in.dataType().simpleString()
+                + " in the table, but predict writes "
+                + f.dataType().simpleString()
+                + advice);
       }
     }
     List<String> order = new ArrayList<>();
     for (StructField f : tableSchema.fields()) {
       StructField mine = find(rows, f.name());
       if (mine == null) {
-        throw new ConfigException(prefix + "the table's column '" + f.name() + "' is not among the columns predict writes (" + Arrays.asList(rows.fieldNames()) + ")" + advice);
+        throw new ConfigException(
+            prefix
+                + "the table's column '"
+                + f.name()
+                + "' is not among the columns predict writes ("
+                + Arrays.asList(rows.fieldNames())
+                + ")"
+                + advice);
       }
       order.add(mine.name());
     }

@@ -24,10 +24,14 @@ public final class HadoopFiles {
     this.conf = conf;
   }
 
-  /** Whether {@code path} lies on this machine's file system (no scheme and a local default file system, or file:). */
+  /**
+   * Whether {@code path} lies on this machine's file system (no scheme and a local default file
+   * system, or file:).
+   */
   public static boolean isLocal(Configuration conf, String path) {
     try {
-      // By the scheme alone: opening the file system of an object store could already reach the network.
+      // By the scheme alone: opening the file system of an object store could already reach the
+      // network.
       String scheme = new Path(path).toUri().getScheme();
       return "file".equals(scheme == null ? FileSystem.getDefaultUri(conf).getScheme() : scheme);
     } catch (IllegalArgumentException e) {
@@ -91,8 +95,8 @@ public final class HadoopFiles {
   }
 
   /**
-   * Renames a file or folder to a path that must not exist yet. Atomic on HDFS and on a local
-   * disk; a copy and delete on object stores (see docs/RELIABILITY.md).
+   * Renames a file or folder to a path that must not exist yet. Atomic on HDFS and on a local disk;
+   * a copy and delete on object stores (see docs/RELIABILITY.md).
    */
   public void rename(String from, String to) {
     try {
@@ -106,7 +110,8 @@ public final class HadoopFiles {
         throw new IOException("the file system refused the rename");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
     }
   }
 
@@ -141,7 +146,10 @@ public final class HadoopFiles {
    * (Exception)} sees: it would skip every clean-up and reach the console as a raw trace.
    */
   public static UncheckedIOException writeFailure(String what, Throwable e) {
-    IOException io = e instanceof IOException i ? i : e.getCause() instanceof IOException i ? i : new IOException(e.getMessage(), e);
+    IOException io =
+        e instanceof IOException i
+            ? i
+            : e.getCause() instanceof IOException i ? i : new IOException(e.getMessage(), e);
     return new UncheckedIOException(what + ": " + io.getMessage(), io);
   }
 
@@ -170,7 +178,10 @@ public final class HadoopFiles {
     java.util.Map<String, String> out = new java.util.TreeMap<>();
     for (java.util.Map.Entry<String, String> e : conf) {
       String[] sources = conf.getPropertySources(e.getKey());
-      boolean builtIn = sources != null && sources.length > 0 && java.util.Arrays.stream(sources).allMatch(s -> s.endsWith("-default.xml"));
+      boolean builtIn =
+          sources != null
+              && sources.length > 0
+              && java.util.Arrays.stream(sources).allMatch(s -> s.endsWith("-default.xml"));
       if (!builtIn) {
         String value = conf.get(e.getKey());
         out.put(e.getKey(), value == null ? e.getValue() : value);
@@ -180,9 +191,9 @@ public final class HadoopFiles {
   }
 
   /**
-   * A data error naming the host, the path and how the configuration or command line names it,
-   * when {@code e} has an unknown host anywhere in its cause chain; null otherwise. The exception
-   * itself names only the host, so this is for the places that know which path they were opening.
+   * A data error naming the host, the path and how the configuration or command line names it, when
+   * {@code e} has an unknown host anywhere in its cause chain; null otherwise. The exception itself
+   * names only the host, so this is for the places that know which path they were opening.
    */
   public static io.dlpipe.DataException unknownHost(Throwable e, String path, String role) {
     for (Throwable c = e; c != null; c = c.getCause()) {
@@ -193,8 +204,15 @@ public final class HadoopFiles {
         } catch (IllegalArgumentException notAPath) {
           // the exception's own words below
         }
-        return new io.dlpipe.DataException("Unknown host " + (host != null ? host : u.getMessage()) + ": " + path + " (" + role
-            + ") cannot be reached; check the host name", e);
+        return new io.dlpipe.DataException(
+            "Unknown host "
+                + (host != null ? host : u.getMessage())
+                + ": "
+                + path
+                + " ("
+                + role
+                + ") cannot be reached; check the host name",
+            e);
       }
     }
     return null;

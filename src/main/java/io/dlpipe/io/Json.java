@@ -50,31 +50,43 @@ public final class Json {
   @SuppressWarnings({"rawtypes", "unchecked"})
   private static SimpleModule kebabEnums() {
     SimpleModule m = new SimpleModule("dlpipe-kebab-enums");
-    m.addSerializer(Enum.class, new StdSerializer<Enum>(Enum.class) {
-      @Override
-      public void serialize(Enum value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-        gen.writeString(EnumNames.kebab(value));
-      }
-    });
-    m.setDeserializerModifier(new BeanDeserializerModifier() {
-      @Override
-      public JsonDeserializer<?> modifyEnumDeserializer(DeserializationConfig config, JavaType type, BeanDescription desc, JsonDeserializer<?> d) {
-        Class<? extends Enum> raw = (Class<? extends Enum>) type.getRawClass();
-        return new JsonDeserializer<Enum>() {
+    m.addSerializer(
+        Enum.class,
+        new StdSerializer<Enum>(Enum.class) {
           @Override
-          public Enum deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            String text = p.getValueAsString();
-            for (Enum e : raw.getEnumConstants()) {
-              if (EnumNames.kebab(e).equals(text)) {
-                return e;
-              }
-            }
-            String expected = Arrays.stream(raw.getEnumConstants()).map(e -> EnumNames.kebab((Enum<?>) e)).collect(Collectors.joining(" | "));
-            return (Enum) ctxt.handleWeirdStringValue(raw, text, "expected one of " + expected);
+          public void serialize(Enum value, JsonGenerator gen, SerializerProvider provider)
+              throws IOException {
+            gen.writeString(EnumNames.kebab(value));
           }
-        };
-      }
-    });
+        });
+    m.setDeserializerModifier(
+        new BeanDeserializerModifier() {
+          @Override
+          public JsonDeserializer<?> modifyEnumDeserializer(
+              DeserializationConfig config,
+              JavaType type,
+              BeanDescription desc,
+              JsonDeserializer<?> d) {
+            Class<? extends Enum> raw = (Class<? extends Enum>) type.getRawClass();
+            return new JsonDeserializer<Enum>() {
+              @Override
+              public Enum deserialize(JsonParser p, DeserializationContext ctxt)
+                  throws IOException {
+                String text = p.getValueAsString();
+                for (Enum e : raw.getEnumConstants()) {
+                  if (EnumNames.kebab(e).equals(text)) {
+                    return e;
+                  }
+                }
+                String expected =
+                    Arrays.stream(raw.getEnumConstants())
+                        .map(e -> EnumNames.kebab((Enum<?>) e))
+                        .collect(Collectors.joining(" | "));
+                return (Enum) ctxt.handleWeirdStringValue(raw, text, "expected one of " + expected);
+              }
+            };
+          }
+        });
     return m;
   }
 }

@@ -11,14 +11,15 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Where a model bundle (model.zip, transform.json, _SUCCESS, ...) is under a path the user gives:
- * a folder saved by {@link DlpipeModel#write()} keeps it in {@code bundle/} beside Spark ML's
- * {@code metadata/}; {@code jobs/dlpipe train} writes it as {@code <output.dir>/model/}, and either
- * that folder or the workspace above it may be given.
+ * Where a model bundle (model.zip, transform.json, _SUCCESS, ...) is under a path the user gives: a
+ * folder saved by {@link DlpipeModel#write()} keeps it in {@code bundle/} beside Spark ML's {@code
+ * metadata/}; {@code jobs/dlpipe train} writes it as {@code <output.dir>/model/}, and either that
+ * folder or the workspace above it may be given.
  */
 final class Bundles {
   /** Spark ML's metadata folder (DefaultParamsWriter). */
   static final String METADATA = "metadata";
+
   /** The bundle inside a saved DlpipeModel. */
   static final String BUNDLE = "bundle";
 
@@ -41,9 +42,20 @@ final class Bundles {
     if (files.exists(HadoopFiles.join(workspaceModel, ModelLayout.MODEL))) {
       return workspaceModel;
     }
-    throw new IllegalArgumentException("No dlpipe model at " + path + ": expected a folder saved by DlpipeModel.write() ("
-        + METADATA + "/ and " + BUNDLE + "/), a model/ folder written by `jobs/dlpipe train` (" + ModelLayout.MODEL + ", "
-        + ModelLayout.TRANSFORM + ", " + ModelLayout.SUCCESS + "), or the output.dir above it");
+    throw new IllegalArgumentException(
+        "No dlpipe model at "
+            + path
+            + ": expected a folder saved by DlpipeModel.write() ("
+            + METADATA
+            + "/ and "
+            + BUNDLE
+            + "/), a model/ folder written by `jobs/dlpipe train` ("
+            + ModelLayout.MODEL
+            + ", "
+            + ModelLayout.TRANSFORM
+            + ", "
+            + ModelLayout.SUCCESS
+            + "), or the output.dir above it");
   }
 
   /** Opens the bundle under {@code path}. */
@@ -52,7 +64,10 @@ final class Bundles {
     return ModelBundle.open(files, hadoop, ModelLayout.of(resolve(files, path)), null);
   }
 
-  /** {@code path} with its file system's scheme and authority, so that executors resolve it the same way. */
+  /**
+   * {@code path} with its file system's scheme and authority, so that executors resolve it the same
+   * way.
+   */
   static String qualify(Configuration hadoop, String path) {
     try {
       Path p = new Path(path);

@@ -7,8 +7,8 @@ import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.eval.BundleScorer;
 import io.dlpipe.eval.ModelBundle;
 import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.spark.Columns;
+import io.dlpipe.workspace.ModelLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -41,28 +41,33 @@ import scala.Option;
 /**
  * A trained dlpipe network as a Spark ML {@code Model}: {@link #transform} appends {@code
  * prediction} (in the target's units, or the class label), {@code probability_<class>} per class,
- * {@code model_id} and the error column to any frame holding the training columns, on the
- * executors and lazily (it works on streaming frames too). It runs the scoring code of {@code
- * jobs/dlpipe predict}, {@link BundleScorer}: schema drift, validation, the privacy hashing of
- * what the model reads, the fitted transform, the network and the decoding. Unlike predict, a row
- * that cannot be transformed is kept (a Transformer must not drop rows), with null predictions and
- * its reason in {@link #errorCol()}; and the caller's columns pass through as they are (predict
- * hashes its {@code privacy.hash-columns} in the files it writes; here the caller holds its own
- * data, and only the copies the model reads are hashed).
+ * {@code model_id} and the error column to any frame holding the training columns, on the executors
+ * and lazily (it works on streaming frames too). It runs the scoring code of {@code jobs/dlpipe
+ * predict}, {@link BundleScorer}: schema drift, validation, the privacy hashing of what the model
+ * reads, the fitted transform, the network and the decoding. Unlike predict, a row that cannot be
+ * transformed is kept (a Transformer must not drop rows), with null predictions and its reason in
+ * {@link #errorCol()}; and the caller's columns pass through as they are (predict hashes its {@code
+ * privacy.hash-columns} in the files it writes; here the caller holds its own data, and only the
+ * copies the model reads are hashed).
  *
  * <p>{@link #load} reads what {@link #write()} saved and also a {@code model/} folder written by
  * {@code jobs/dlpipe train}, so a model trained by a scheduled CLI job can be used in a Pipeline.
  */
 public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParams, MLWritable {
   private static final long serialVersionUID = 1L;
-  /** Bundle files beside the network and the transform that travel with a saved model when present. */
-  private static final List<String> EXTRA_FILES = List.of(ModelLayout.PROVENANCE, ModelLayout.HISTORY);
+
+  /**
+   * Bundle files beside the network and the transform that travel with a saved model when present.
+   */
+  private static final List<String> EXTRA_FILES =
+      List.of(ModelLayout.PROVENANCE, ModelLayout.HISTORY);
 
   private final String uid;
   private final transient ModelBundle bundle;
   private final transient Map<String, String> extraFiles;
   private transient Broadcast<byte[]> network;
   private transient String networkApp;
+
   /** Not a Param: params are saved in metadata/, and the salt must never be written. */
   private transient String piiSalt;
 
@@ -106,7 +111,9 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
     return this;
   }
 
-  /** The id written with every prediction: a digest of the network's configuration and parameters. */
+  /**
+   * The id written with every prediction: a digest of the network's configuration and parameters.
+   */
   public String modelId() {
     return bundle.modelId();
   }
@@ -116,7 +123,10 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
     return io.dlpipe.config.EnumNames.kebab(bundle.transform().task());
   }
 
-  /** Classification: the class labels in index order (the suffixes of the probability columns); empty for regression. */
+  /**
+   * Classification: the class labels in index order (the suffixes of the probability columns);
+   * empty for regression.
+   */
   public List<String> classes() {
     return bundle.head().classes();
   }
@@ -135,7 +145,12 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
     features(schema);
     for (StructField f : schema.fields()) {
       if (f.name().startsWith(Columns.INTERNAL_PREFIX)) {
-        throw new IllegalArgumentException("Input column " + f.name() + " uses the prefix " + Columns.INTERNAL_PREFIX + " that dlpipe reserves; rename it");
+        throw new IllegalArgumentException(
+            "Input column "
+                + f.name()
+                + " uses the prefix "
+                + Columns.INTERNAL_PREFIX
+                + " that dlpipe reserves; rename it");
       }
     }
     StructType out = schema;
@@ -173,9 +188,11 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
    */
   PrivacyConfig privacy() {
     try {
-      return bundle.trainedPrivacy(piiSalt != null ? piiSalt : System.getenv(PrivacyConfig.SALT_ENV));
+      return bundle.trainedPrivacy(
+          piiSalt != null ? piiSalt : System.getenv(PrivacyConfig.SALT_ENV));
     } catch (ConfigException e) {
-      throw new IllegalArgumentException(e.getMessage() + (piiSalt == null ? " (or pass it to DlpipeModel.setPiiSalt)" : ""), e);
+      throw new IllegalArgumentException(
+          e.getMessage() + (piiSalt == null ? " (or pass it to DlpipeModel.setPiiSalt)" : ""), e);
     }
   }
 
@@ -184,7 +201,11 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
     transformSchema(dataset.schema());
     // The scoring code of jobs/dlpipe predict; rows it rejects are kept with their reason.
     BundleScorer scorer = new BundleScorer(bundle, privacy());
-    Dataset<Row> scored = scorer.score(scorer.validate(dataset.toDF(), "frame"), network(dataset.sparkSession()), getScoringBatchSize());
+    Dataset<Row> scored =
+        scorer.score(
+            scorer.validate(dataset.toDF(), "frame"),
+            network(dataset.sparkSession()),
+            getScoringBatchSize());
     List<Column> out = new ArrayList<>();
     for (String name : dataset.schema().fieldNames()) {
       out.add(Columns.col(name));
@@ -193,12 +214,18 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
       out.add(Columns.col(f.name()));
     }
     if (!getErrorCol().isEmpty()) {
-      out.add(functions.concat(functions.col(Columns.REASON), functions.lit(": "), functions.col(Columns.DETAIL)).as(getErrorCol()));
+      out.add(
+          functions
+              .concat(
+                  functions.col(Columns.REASON), functions.lit(": "), functions.col(Columns.DETAIL))
+              .as(getErrorCol()));
     }
     return scored.select(out.toArray(new Column[0]));
   }
 
-  /** The network broadcast once per SparkContext and model, for every transform and streaming batch. */
+  /**
+   * The network broadcast once per SparkContext and model, for every transform and streaming batch.
+   */
   private synchronized Broadcast<byte[]> network(SparkSession spark) {
     SparkContext sc = spark.sparkContext();
     if (network == null || !sc.applicationId().equals(networkApp) || sc.isStopped()) {
@@ -221,7 +248,10 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
     return new Writer(this);
   }
 
-  /** Reads a model saved by {@link #write()}, a {@code jobs/dlpipe train} model/ folder, or the output.dir above it. */
+  /**
+   * Reads a model saved by {@link #write()}, a {@code jobs/dlpipe train} model/ folder, or the
+   * output.dir above it.
+   */
   public static MLReader<DlpipeModel> read() {
     return new Reader();
   }
@@ -231,7 +261,9 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
     return read().load(path);
   }
 
-  /** A model over the bundle at {@code bundleDir}, with the bundle's extra files kept for saving. */
+  /**
+   * A model over the bundle at {@code bundleDir}, with the bundle's extra files kept for saving.
+   */
   static DlpipeModel open(String uid, Configuration hadoop, String bundleDir) {
     HadoopFiles files = new HadoopFiles(hadoop);
     ModelBundle bundle = ModelBundle.open(files, hadoop, ModelLayout.of(bundleDir), null);
@@ -245,7 +277,10 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
     return new DlpipeModel(uid, bundle, extra);
   }
 
-  /** Spark ML's metadata (class, uid, params) in metadata/, the bundle in the layout train writes in bundle/. */
+  /**
+   * Spark ML's metadata (class, uid, params) in metadata/, the bundle in the layout train writes in
+   * bundle/.
+   */
   private static final class Writer extends MLWriter {
     private final DlpipeModel model;
 
@@ -260,9 +295,11 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
       HadoopFiles files = new HadoopFiles(hadoop);
       ModelLayout layout = ModelLayout.of(HadoopFiles.join(path, Bundles.BUNDLE));
       // The files as train wrote them, byte for byte: model_id is the SHA-256 of model.zip, and
-      // model.json records the SHA-256 of transform.json; a re-serialized copy would fail both checks.
+      // model.json records the SHA-256 of transform.json; a re-serialized copy would fail both
+      // checks.
       ModelLayout source = model.bundle.layout();
-      Bundles.writeBytes(hadoop, layout.model(), io.dlpipe.io.ModelStore.readBytes(hadoop, source.model()));
+      Bundles.writeBytes(
+          hadoop, layout.model(), io.dlpipe.io.ModelStore.readBytes(hadoop, source.model()));
       files.writeText(layout.transform(), files.readText(source.transform()));
       for (Map.Entry<String, String> e : model.extraFiles.entrySet()) {
         files.writeText(HadoopFiles.join(layout.root(), e.getKey()), e.getValue());
@@ -281,7 +318,8 @@ public final class DlpipeModel extends Model<DlpipeModel> implements DlpipeParam
       if (!Bundles.isSparkMl(files, path)) {
         return open(Identifiable.randomUID("dlpipeModel"), hadoop, bundleDir);
       }
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sc, DlpipeModel.class.getName());
+      DefaultParamsReader.Metadata metadata =
+          DefaultParamsReader$.MODULE$.loadMetadata(path, sc, DlpipeModel.class.getName());
       DlpipeModel model = open(metadata.uid(), hadoop, bundleDir);
       metadata.getAndSetParams(model, Option.empty());
       return model;

@@ -11,20 +11,27 @@ import org.apache.spark.ml.param.Params;
 /**
  * The Params {@link DlpipeEstimator} and {@link DlpipeModel} share, declared once, as Spark ML's
  * {@code StandardScalerParams} is shared by {@code StandardScaler} and its model: the estimator
- * copies them to the model it fits. Each is a {@link ParamSpec} bound to a row of the settings table
- * where it is a setting, so its doc, its checks and its default are the configuration's.
+ * copies them to the model it fits. Each is a {@link ParamSpec} bound to a row of the settings
+ * table where it is a setting, so its doc, its checks and its default are the configuration's.
  *
  * <p>Java interfaces hold no fields, so each implementing class keeps its Param objects in a {@link
  * Declared} built in its constructor, and {@link #param} returns them.
  */
 public interface DlpipeParams extends Params {
   ParamSpec SCORING_BATCH_SIZE = ParamSpec.of("scoringBatchSize", Settings.EVALUATE_BATCH_SIZE);
-  ParamSpec ERROR_COL = ParamSpec.text("errorCol",
-      "the output column with the reason a row could not be scored (null when it was); empty: no such column", "dlpipe_error");
+  ParamSpec ERROR_COL =
+      ParamSpec.text(
+          "errorCol",
+          "the output column with the reason a row could not be scored (null when it was); empty: no such column",
+          "dlpipe_error");
+
   /** The Params of both the estimator and the model. */
   List<ParamSpec> SHARED = List.of(SCORING_BATCH_SIZE, ERROR_COL);
 
-  /** This instance's Param object for {@code spec}, as the Param type the spec builds (IntParam, ...). */
+  /**
+   * This instance's Param object for {@code spec}, as the Param type the spec builds (IntParam,
+   * ...).
+   */
   <P extends Param<?>> P param(ParamSpec spec);
 
   default IntParam scoringBatchSize() {

@@ -10,8 +10,8 @@ import org.apache.spark.ml.param.IntArrayParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.StringArrayParam;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
 import scala.runtime.AbstractFunction1;
 
 /**
@@ -23,7 +23,12 @@ import scala.runtime.AbstractFunction1;
 public final class ParamSpec {
   /** The Spark ML Param class that carries the value. */
   private enum Type {
-    INT, LONG, DOUBLE, STRING, STRING_ARRAY, INT_ARRAY
+    INT,
+    LONG,
+    DOUBLE,
+    STRING,
+    STRING_ARRAY,
+    INT_ARRAY
   }
 
   private final String name;
@@ -42,16 +47,27 @@ public final class ParamSpec {
 
   /** A Param that sets {@code setting}: its doc, its checks and its default are the setting's. */
   static ParamSpec of(String name, Setting<?> setting) {
-    Type type = switch (setting.kind()) {
-      case INTEGER -> Type.INT;
-      case LONG -> Type.LONG;
-      case NUMBER -> Type.DOUBLE;
-      case TEXT, CHOICE, CHARACTER -> Type.STRING;
-      case TEXT_LIST -> Type.STRING_ARRAY;
-      case INTEGER_LIST -> Type.INT_ARRAY;
-      default -> throw new IllegalArgumentException("No Spark ML Param type carries a setting of kind " + setting.kind() + ": " + setting.key());
-    };
-    return new ParamSpec(name, setting.doc() + " (" + setting.key() + ")", type, setting, asParamValue(type, setting.defaultValue()));
+    Type type =
+        switch (setting.kind()) {
+          case INTEGER -> Type.INT;
+          case LONG -> Type.LONG;
+          case NUMBER -> Type.DOUBLE;
+          case TEXT, CHOICE, CHARACTER -> Type.STRING;
+          case TEXT_LIST -> Type.STRING_ARRAY;
+          case INTEGER_LIST -> Type.INT_ARRAY;
+          default ->
+              throw new IllegalArgumentException(
+                  "No Spark ML Param type carries a setting of kind "
+                      + setting.kind()
+                      + ": "
+                      + setting.key());
+        };
+    return new ParamSpec(
+        name,
+        setting.doc() + " (" + setting.key() + ")",
+        type,
+        setting,
+        asParamValue(type, setting.defaultValue()));
   }
 
   /** A text Param that is no setting (a column name, a path). */
@@ -77,7 +93,10 @@ public final class ParamSpec {
     return setting;
   }
 
-  /** The default in the Param's own type (an int[] for a list of widths), or null when the Param has none (it is required). */
+  /**
+   * The default in the Param's own type (an int[] for a list of widths), or null when the Param has
+   * none (it is required).
+   */
   Object defaultValue() {
     return defaultValue;
   }
@@ -98,7 +117,10 @@ public final class ParamSpec {
     return new SettingCheck<>(setting == null ? null : setting.key());
   }
 
-  /** A setting's value as a Param of {@code type} holds it: a list as an array, a choice as its name. */
+  /**
+   * A setting's value as a Param of {@code type} holds it: a list as an array, a choice as its
+   * name.
+   */
   private static Object asParamValue(Type type, Object value) {
     if (value == null) {
       return null;
@@ -116,7 +138,8 @@ public final class ParamSpec {
    * choice must be one of its names exactly. Serializable, holding the key only, as Params travel
    * with the estimator.
    */
-  private static final class SettingCheck<T> extends AbstractFunction1<T, Object> implements Serializable {
+  private static final class SettingCheck<T> extends AbstractFunction1<T, Object>
+      implements Serializable {
     private static final long serialVersionUID = 1L;
     private final String key;
 
@@ -130,7 +153,9 @@ public final class ParamSpec {
         return Boolean.TRUE;
       }
       Setting<?> setting = Settings.byKey(key).orElseThrow();
-      return setting.choices().isEmpty() ? setting.accepts(value) : setting.choices().contains(value);
+      return setting.choices().isEmpty()
+          ? setting.accepts(value)
+          : setting.choices().contains(value);
     }
   }
 }

@@ -6,14 +6,14 @@ import io.dlpipe.etl.ColumnSpec;
 import io.dlpipe.etl.FittedTransform;
 import io.dlpipe.etl.Privacy;
 import io.dlpipe.etl.RowValidator;
-import io.dlpipe.eval.ModelBundle;
 import io.dlpipe.eval.BundleScorer;
+import io.dlpipe.eval.ModelBundle;
 import io.dlpipe.eval.Scoring;
-import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.head.OutputHead;
+import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.net.BatchedOutput;
 import io.dlpipe.net.Network;
+import io.dlpipe.workspace.ModelLayout;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,18 +43,27 @@ final class PredictUdf implements UDF1<Row, Row> {
   static final String MODEL_ID = "model_id";
   static final String ERROR = "error";
 
-  /** Loaded models by bundle path and model id. A load that failed is cached too: every row then reports it. */
+  /**
+   * Loaded models by bundle path and model id. A load that failed is cached too: every row then
+   * reports it.
+   */
   private static final Map<String, Loaded> CACHE = new ConcurrentHashMap<>();
+
   /** Loads per cache key in this JVM; tests check that a query loads a model once. */
   private static final Map<String, AtomicInteger> LOADS = new ConcurrentHashMap<>();
 
   private final String bundleDir;
   private final String modelId;
   private final Broadcast<SerializableConfiguration> hadoop;
-  /** The salt of privacy.hash-columns (checked on the driver at registration); empty when the model hashed nothing. */
+
+  /**
+   * The salt of privacy.hash-columns (checked on the driver at registration); empty when the model
+   * hashed nothing.
+   */
   private final String salt;
 
-  PredictUdf(String bundleDir, String modelId, Broadcast<SerializableConfiguration> hadoop, String salt) {
+  PredictUdf(
+      String bundleDir, String modelId, Broadcast<SerializableConfiguration> hadoop, String salt) {
     this.bundleDir = bundleDir;
     this.modelId = modelId;
     this.hadoop = hadoop;
@@ -74,7 +83,11 @@ final class PredictUdf implements UDF1<Row, Row> {
       return RowFactory.create(null, null, modelId, m.error);
     }
     if (input == null) {
-      return RowFactory.create(null, null, modelId, "no_input: the argument is null; call it as dlpipe_predict(struct(*))");
+      return RowFactory.create(
+          null,
+          null,
+          modelId,
+          "no_input: the argument is null; call it as dlpipe_predict(struct(*))");
     }
     return m.score(input);
   }
@@ -83,10 +96,17 @@ final class PredictUdf implements UDF1<Row, Row> {
     LOADS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
     try {
       Configuration conf = hadoop.value().value();
-      ModelBundle bundle = ModelBundle.open(new HadoopFiles(conf), conf, ModelLayout.of(bundleDir), null);
+      ModelBundle bundle =
+          ModelBundle.open(new HadoopFiles(conf), conf, ModelLayout.of(bundleDir), null);
       if (!bundle.modelId().equals(modelId)) {
-        return new Loaded("model_changed: the model at " + bundleDir + " is now " + bundle.modelId() + ", not " + modelId
-            + " as when the function was registered; register it again");
+        return new Loaded(
+            "model_changed: the model at "
+                + bundleDir
+                + " is now "
+                + bundle.modelId()
+                + ", not "
+                + modelId
+                + " as when the function was registered; register it again");
       }
       return new Loaded(bundle, bundle.trainedPrivacy(salt));
     } catch (RuntimeException e) {
@@ -102,10 +122,19 @@ final class PredictUdf implements UDF1<Row, Row> {
     private final UDF1<Row, Row> checker;
     private final UDF1<Row, float[]> encoder;
     private final List<String> encoderOrder;
-    /** The cells the model read as salted hashes, and the hash; as predict and the Spark ML model hash them. */
+
+    /**
+     * The cells the model read as salted hashes, and the hash; as predict and the Spark ML model
+     * hash them.
+     */
     private final Set<String> hashed;
+
     private final UDF1<String, String> hasher;
-    /** The last argument schema and what checking it gave: one query passes one schema, so this is checked once. */
+
+    /**
+     * The last argument schema and what checking it gave: one query passes one schema, so this is
+     * checked once.
+     */
     private volatile SchemaCheck lastCheck;
 
     Loaded(String error) {
@@ -136,7 +165,8 @@ final class PredictUdf implements UDF1<Row, Row> {
       this.hasher = Privacy.hasher(privacy.salt(), t.nullValues());
     }
 
-    private record SchemaCheck(StructType schema, List<ColumnSpec> features, Map<String, Integer> index, String error) {}
+    private record SchemaCheck(
+        StructType schema, List<ColumnSpec> features, Map<String, Integer> index, String error) {}
 
     private SchemaCheck check(StructType schema) {
       SchemaCheck last = lastCheck;
@@ -161,7 +191,8 @@ final class PredictUdf implements UDF1<Row, Row> {
     Row score(Row input) {
       String modelId = bundle.modelId();
       if (input.schema() == null) {
-        return RowFactory.create(null, null, modelId, "no_schema: pass a struct with field names, e.g. struct(*)");
+        return RowFactory.create(
+            null, null, modelId, "no_schema: pass a struct with field names, e.g. struct(*)");
       }
       SchemaCheck schema = check(input.schema());
       if (schema.error() != null) {
@@ -179,9 +210,11 @@ final class PredictUdf implements UDF1<Row, Row> {
           text.put(name, cell);
           cells[i] = cell;
         }
-        Row verdict = checker.call(RowFactory.create(cells)); // the last cell, the corrupt record, stays null
+        Row verdict =
+            checker.call(RowFactory.create(cells)); // the last cell, the corrupt record, stays null
         if (!verdict.isNullAt(0)) {
-          return RowFactory.create(null, null, modelId, verdict.getString(0) + ": " + verdict.getString(1));
+          return RowFactory.create(
+              null, null, modelId, verdict.getString(0) + ": " + verdict.getString(1));
         }
         Object[] ordered = new Object[encoderOrder.size()];
         for (int i = 0; i < ordered.length; i++) {
@@ -189,7 +222,8 @@ final class PredictUdf implements UDF1<Row, Row> {
         }
         float[] x = encoder.call(RowFactory.create(ordered));
         float[] out;
-        // A network's forward pass is not safe for concurrent use; the tasks of one executor take turns.
+        // A network's forward pass is not safe for concurrent use; the tasks of one executor take
+        // turns.
         synchronized (net) {
           out = BatchedOutput.outputs(net, new float[][] {x}, 1)[0];
         }
@@ -209,7 +243,9 @@ final class PredictUdf implements UDF1<Row, Row> {
       }
     }
 
-    /** A cell as the text Spark's cast to string gives, which is what the CLI's reader hands over. */
+    /**
+     * A cell as the text Spark's cast to string gives, which is what the CLI's reader hands over.
+     */
     private static String text(Object v) {
       if (v == null || v instanceof String) {
         return (String) v;

@@ -34,7 +34,11 @@ public final class BatchedOutput<T> implements Iterator<BatchedOutput.Scored<T>>
    * @param features the feature vector of a row, as wide as the network's input
    * @param network the network, asked for once, at the first row
    */
-  public BatchedOutput(Iterator<T> rows, Function<? super T, float[]> features, Supplier<Network> network, int batchSize) {
+  public BatchedOutput(
+      Iterator<T> rows,
+      Function<? super T, float[]> features,
+      Supplier<Network> network,
+      int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size " + batchSize + " is below 1");
     }
@@ -47,7 +51,9 @@ public final class BatchedOutput<T> implements Iterator<BatchedOutput.Scored<T>>
   /** The outputs of {@code x} in minibatches of {@code batchSize} rows, in order. */
   public static float[][] outputs(Network network, float[][] x, int batchSize) {
     float[][] out = new float[x.length][];
-    BatchedOutput<float[]> scored = new BatchedOutput<>(java.util.Arrays.asList(x).iterator(), v -> v, () -> network, batchSize);
+    BatchedOutput<float[]> scored =
+        new BatchedOutput<>(
+            java.util.Arrays.asList(x).iterator(), v -> v, () -> network, batchSize);
     for (int i = 0; scored.hasNext(); i++) {
       out[i] = scored.next().output();
     }

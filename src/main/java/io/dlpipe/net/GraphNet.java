@@ -25,9 +25,13 @@ public final class GraphNet implements Network {
 
   /** Wraps an initialized graph with one input and one output. */
   public GraphNet(ComputationGraph net) {
-    if (net.getConfiguration().getNetworkInputs().size() != 1 || net.getConfiguration().getNetworkOutputs().size() != 1) {
-      throw new IllegalArgumentException("a network graph must have one input and one output, not " + net.getConfiguration().getNetworkInputs()
-          + " and " + net.getConfiguration().getNetworkOutputs());
+    if (net.getConfiguration().getNetworkInputs().size() != 1
+        || net.getConfiguration().getNetworkOutputs().size() != 1) {
+      throw new IllegalArgumentException(
+          "a network graph must have one input and one output, not "
+              + net.getConfiguration().getNetworkInputs()
+              + " and "
+              + net.getConfiguration().getNetworkOutputs());
     }
     this.net = net;
   }

@@ -35,11 +35,18 @@ public final class MlpSpec implements NetworkSpec {
   }
 
   /** The network configuration: hidden layers in a list, then the head's output layer. */
-  public MultiLayerConfiguration configuration(TrainConfig train, int featureCount, OutputHead head) {
+  public MultiLayerConfiguration configuration(
+      TrainConfig train, int featureCount, OutputHead head) {
     NeuralNetConfiguration.ListBuilder list = base(train).list();
     List<Layer> hidden = hidden(train.model(), featureCount);
     hidden.forEach(list::layer);
-    list.layer(output(train.model(), head, hidden.isEmpty() ? featureCount : lastWidth(train.model()), !hidden.isEmpty()).build());
+    list.layer(
+        output(
+                train.model(),
+                head,
+                hidden.isEmpty() ? featureCount : lastWidth(train.model()),
+                !hidden.isEmpty())
+            .build());
     return list.build();
   }
 
@@ -53,7 +60,8 @@ public final class MlpSpec implements NetworkSpec {
             .weightInit(weightInit(m.weightInit()))
             .l2(m.l2());
     if (m.weightDecay() > 0) {
-      // DL4J's WeightDecay scales by the learning rate (AdamW); weights only, like l2, which the config keeps at 0 beside it.
+      // DL4J's WeightDecay scales by the learning rate (AdamW); weights only, like l2, which the
+      // config keeps at 0 beside it.
       builder.weightDecay(m.weightDecay());
     }
     return builder;
@@ -97,7 +105,8 @@ public final class MlpSpec implements NetworkSpec {
    * The head's output layer over {@code nIn} inputs; with dropout on those inputs when they are a
    * hidden layer's ({@code dropHidden}) and dropout is on.
    */
-  static OutputLayer.Builder output(TrainConfig.Model m, OutputHead head, int nIn, boolean dropHidden) {
+  static OutputLayer.Builder output(
+      TrainConfig.Model m, OutputHead head, int nIn, boolean dropHidden) {
     OutputLayer.Builder out = head.outputLayer();
     out.nIn(nIn).weightInit(WeightInit.XAVIER);
     if (dropHidden && m.dropout() > 0) {

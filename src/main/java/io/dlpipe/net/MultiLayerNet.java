@@ -14,7 +14,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.ISchedule;
 
-/** A {@link Network} that is a stack of layers: DL4J's {@code MultiLayerNetwork} ({@link MlpSpec}). */
+/**
+ * A {@link Network} that is a stack of layers: DL4J's {@code MultiLayerNetwork} ({@link MlpSpec}).
+ */
 public final class MultiLayerNet implements Network {
   private final MultiLayerNetwork net;
 

@@ -11,8 +11,8 @@ import org.nd4j.linalg.schedule.ISchedule;
 /**
  * A network of any family ({@code train.model.type}), as the trainer, the scorers and the model
  * bundle use it: created from the settings, a head and the feature count; fitted on one JVM or
- * distributed; a batched forward pass; its parameters as one flat vector (what parameter
- * averaging, block momentum and the averaging of the best epochs work on); and its bytes.
+ * distributed; a batched forward pass; its parameters as one flat vector (what parameter averaging,
+ * block momentum and the averaging of the best epochs work on); and its bytes.
  *
  * <p>Not safe for concurrent use: a forward pass or a fit uses the network's own buffers.
  */
@@ -32,9 +32,9 @@ public interface Network {
   }
 
   /**
-   * A network file as a model bundle holds it, checked before use: a {@link io.dlpipe.DataException}
-   * naming {@code where} when it is not a zip, lacks DL4J's entries or does not restore. Without the
-   * updater state (nothing trains on a bundle).
+   * A network file as a model bundle holds it, checked before use: a {@link
+   * io.dlpipe.DataException} naming {@code where} when it is not a zip, lacks DL4J's entries or
+   * does not restore. Without the updater state (nothing trains on a bundle).
    */
   static Network open(byte[] zip, String where) {
     return NetworkBytes.open(zip, where);
@@ -49,8 +49,8 @@ public interface Network {
   long numParams();
 
   /**
-   * The forward pass in inference mode (no dropout, batch normalization's running statistics):
-   * one output row per feature row. {@link BatchedOutput} streams rows through it.
+   * The forward pass in inference mode (no dropout, batch normalization's running statistics): one
+   * output row per feature row. {@link BatchedOutput} streams rows through it.
    */
   float[][] output(float[][] features);
 
@@ -60,7 +60,9 @@ public interface Network {
   /** Replaces every parameter with {@code flat} (as long as {@link #numParams}). */
   void setParams(INDArray flat);
 
-  /** The learning-rate schedule of every layer (the driver's copy is what each round broadcasts). */
+  /**
+   * The learning-rate schedule of every layer (the driver's copy is what each round broadcasts).
+   */
   void setLearningRate(ISchedule schedule);
 
   /** Zeroes the updater state (Adam's moments), if it has any yet. */
@@ -69,12 +71,15 @@ public interface Network {
   /** One step on one minibatch on this JVM (tuning trials, the single-JVM reference). */
   void fit(DataSet minibatch);
 
-  /** This network trained data-parallel by dl4j-spark under {@code master}; its fits update this object. */
+  /**
+   * This network trained data-parallel by dl4j-spark under {@code master}; its fits update this
+   * object.
+   */
   SparkNetwork distributed(JavaSparkContext jsc, TrainingMaster<?, ?> master);
 
   /**
-   * The network as bytes (DL4J's ModelSerializer zip): what model.zip and checkpoints hold and
-   * what is broadcast to the executors. {@link #fromBytes} reads them back.
+   * The network as bytes (DL4J's ModelSerializer zip): what model.zip and checkpoints hold and what
+   * is broadcast to the executors. {@link #fromBytes} reads them back.
    *
    * @param withUpdater with the updater state (to resume training); a scorer needs none
    */

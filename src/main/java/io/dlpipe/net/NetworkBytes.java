@@ -40,8 +40,11 @@ final class NetworkBytes {
   static Network read(byte[] bytes, boolean withUpdater) {
     try {
       return isGraph(entries(bytes).get(ModelSerializer.CONFIGURATION_JSON))
-          ? new GraphNet(ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), withUpdater))
-          : new MultiLayerNet(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), withUpdater));
+          ? new GraphNet(
+              ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), withUpdater))
+          : new MultiLayerNet(
+              ModelSerializer.restoreMultiLayerNetwork(
+                  new ByteArrayInputStream(bytes), withUpdater));
     } catch (IOException e) {
       throw new DataException("cannot restore the network: " + e.getMessage(), e);
     }
@@ -58,24 +61,39 @@ final class NetworkBytes {
     } catch (IOException e) {
       throw new DataException("Model " + where + " is not a zip file: " + e.getMessage(), e);
     }
-    for (String entry : List.of(ModelSerializer.CONFIGURATION_JSON, ModelSerializer.COEFFICIENTS_BIN)) {
+    for (String entry :
+        List.of(ModelSerializer.CONFIGURATION_JSON, ModelSerializer.COEFFICIENTS_BIN)) {
       if (!entries.containsKey(entry)) {
-        throw new DataException("Model " + where + " is not a DL4J network: it lacks the entry " + entry + " (entries: " + new TreeSet<>(entries.keySet()) + ")");
+        throw new DataException(
+            "Model "
+                + where
+                + " is not a DL4J network: it lacks the entry "
+                + entry
+                + " (entries: "
+                + new TreeSet<>(entries.keySet())
+                + ")");
       }
     }
     try {
       return read(zip, false);
     } catch (RuntimeException e) {
-      throw new DataException("Model " + where + " is not a readable DL4J network: " + e.getMessage(), e);
+      throw new DataException(
+          "Model " + where + " is not a readable DL4J network: " + e.getMessage(), e);
     }
   }
 
-  /** The zip's entries; only the configuration's bytes are kept (the parameters are read by DL4J). */
+  /**
+   * The zip's entries; only the configuration's bytes are kept (the parameters are read by DL4J).
+   */
   private static Map<String, byte[]> entries(byte[] zip) throws IOException {
     Map<String, byte[]> out = new HashMap<>();
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
       for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        out.put(e.getName(), e.getName().equals(ModelSerializer.CONFIGURATION_JSON) ? in.readAllBytes() : new byte[0]);
+        out.put(
+            e.getName(),
+            e.getName().equals(ModelSerializer.CONFIGURATION_JSON)
+                ? in.readAllBytes()
+                : new byte[0]);
       }
     }
     return out;

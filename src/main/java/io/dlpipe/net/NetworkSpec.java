@@ -9,7 +9,10 @@ import io.dlpipe.head.OutputHead;
  * second family is one new implementation plus a constant in {@link TrainConfig.ModelType}.
  */
 public interface NetworkSpec {
-  /** A freshly initialized network, seeded by {@code train.seed}: the same settings give the same network. */
+  /**
+   * A freshly initialized network, seeded by {@code train.seed}: the same settings give the same
+   * network.
+   */
   Network create(TrainConfig train, int featureCount, OutputHead head);
 
   /** The family {@code train.model.type} names. */

@@ -16,7 +16,10 @@ public interface SparkNetwork {
   /** Fits the minibatches (one pass), as the training master splits them into rounds. */
   void fit(JavaRDD<DataSet> minibatches);
 
-  /** Fits the minibatch files at {@code paths} (one pass), each read by {@code loader} on the workers. */
+  /**
+   * Fits the minibatch files at {@code paths} (one pass), each read by {@code loader} on the
+   * workers.
+   */
   void fitPaths(JavaRDD<String> paths, DataSetLoader loader);
 
   /** Listeners shipped to every worker with the network. */

@@ -15,12 +15,12 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * Recommender Systems", 2016): the MLP of {@link MlpSpec} plus a linear path from the raw features
  * straight to the output. The output layer reads the last hidden layer and the features side by
  * side, so its pre-activation is {@code MLP(x) + W x + b}: the linear (or logistic) model is inside
- * the family (hidden weights at zero), and the hidden layers only have to learn what it misses.
- * On small tabular data, where a plain MLP can lose to the linear baseline, that is the point.
+ * the family (hidden weights at zero), and the hidden layers only have to learn what it misses. On
+ * small tabular data, where a plain MLP can lose to the linear baseline, that is the point.
  *
- * <p>Hidden layers, batch normalization, dropout (on the hidden path only, never the raw
- * features), penalties and updater are the MLP's, from the same {@code train.model} settings. With
- * {@code hidden-layers = []} it is the same linear model as the MLP.
+ * <p>Hidden layers, batch normalization, dropout (on the hidden path only, never the raw features),
+ * penalties and updater are the MLP's, from the same {@code train.model} settings. With {@code
+ * hidden-layers = []} it is the same linear model as the MLP.
  */
 public final class WideDeepSpec implements NetworkSpec {
   static final String INPUT = "features";
@@ -35,9 +35,11 @@ public final class WideDeepSpec implements NetworkSpec {
   }
 
   /** The graph: features → hidden layers → (with the features) → the head's output layer. */
-  public ComputationGraphConfiguration configuration(TrainConfig train, int featureCount, OutputHead head) {
+  public ComputationGraphConfiguration configuration(
+      TrainConfig train, int featureCount, OutputHead head) {
     TrainConfig.Model m = train.model();
-    ComputationGraphConfiguration.GraphBuilder g = MlpSpec.base(train).graphBuilder().addInputs(INPUT);
+    ComputationGraphConfiguration.GraphBuilder g =
+        MlpSpec.base(train).graphBuilder().addInputs(INPUT);
     List<Layer> hidden = MlpSpec.hidden(m, featureCount);
     String last = INPUT;
     for (int i = 0; i < hidden.size(); i++) {
@@ -49,7 +51,8 @@ public final class WideDeepSpec implements NetworkSpec {
     if (!hidden.isEmpty()) {
       String deep = last;
       if (m.dropout() > 0) {
-        // The MLP drops the last hidden layer's outputs at its output layer; here only they are dropped, not the wide features.
+        // The MLP drops the last hidden layer's outputs at its output layer; here only they are
+        // dropped, not the wide features.
         g.addLayer("hidden-dropout", new DropoutLayer.Builder(1.0 - m.dropout()).build(), deep);
         deep = "hidden-dropout";
       }

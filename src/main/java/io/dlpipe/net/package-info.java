@@ -12,6 +12,7 @@
  * family it holds) and {@link io.dlpipe.net.BatchedOutput} the one forward pass over rows, used by
  * validation, evaluate, predict, permutation importance and the SQL function.
  *
- * <p>May import {@code config} and {@code head}; nothing in it knows Spark SQL, workspaces or files.
+ * <p>May import {@code config} and {@code head}; nothing in it knows Spark SQL, workspaces or
+ * files.
  */
 package io.dlpipe.net;

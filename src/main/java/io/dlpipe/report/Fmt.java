@@ -118,7 +118,8 @@ final class Fmt {
     }
     double s = step / scale;
     int magnitude = (int) Math.floor(Math.log10(s) + 1e-9);
-    boolean half = s / Math.pow(10, magnitude) % 1 > 1e-6; // 2.5 × 10^m: one more digit than 2 × 10^m
+    boolean half =
+        s / Math.pow(10, magnitude) % 1 > 1e-6; // 2.5 × 10^m: one more digit than 2 × 10^m
     int decimals = Math.max(0, -magnitude + (half ? 1 : 0));
     return minus(String.format(Locale.ROOT, "%." + decimals + "f", v / scale) + suffix);
   }

@@ -15,17 +15,25 @@ import java.util.Locale;
 record History(String metricName, List<Epoch> rows) {
 
   /** One epoch; NaN where the file has no such column. */
-  record Epoch(int epoch, double trainLoss, double valLoss, double metric, double samplesPerS, double seconds) {}
+  record Epoch(
+      int epoch,
+      double trainLoss,
+      double valLoss,
+      double metric,
+      double samplesPerS,
+      double seconds) {}
 
   static History parse(String csv) {
     String[] lines = csv.strip().split("\r?\n");
     if (lines.length == 0 || lines[0].isBlank()) {
-      throw new IllegalArgumentException("training-history.csv is empty: expected a header line epoch,train_loss,val_loss,...");
+      throw new IllegalArgumentException(
+          "training-history.csv is empty: expected a header line epoch,train_loss,val_loss,...");
     }
     String[] header = lines[0].strip().split(",");
     int epoch = index(header, "epoch");
     if (epoch < 0) {
-      throw new IllegalArgumentException("training-history.csv has no epoch column: header was '" + lines[0].strip() + "'");
+      throw new IllegalArgumentException(
+          "training-history.csv has no epoch column: header was '" + lines[0].strip() + "'");
     }
     int train = index(header, "train_loss");
     int val = index(header, "val_loss");
@@ -49,8 +57,14 @@ record History(String metricName, List<Epoch> rows) {
       String[] cells = lines[n].split(",", -1);
       int line = n + 1;
       double e = cell(cells, epoch, header, line);
-      rows.add(new Epoch((int) e, cell(cells, train, header, line), cell(cells, val, header, line), cell(cells, metric, header, line),
-          cell(cells, rate, header, line), cell(cells, seconds, header, line)));
+      rows.add(
+          new Epoch(
+              (int) e,
+              cell(cells, train, header, line),
+              cell(cells, val, header, line),
+              cell(cells, metric, header, line),
+              cell(cells, rate, header, line),
+              cell(cells, seconds, header, line)));
     }
     return new History(metricName, List.copyOf(rows));
   }
@@ -69,7 +83,13 @@ record History(String metricName, List<Epoch> rows) {
       return Double.NaN;
     }
     if (i >= cells.length) {
-      throw new IllegalArgumentException("training-history.csv line " + line + ": expected " + header.length + " cells but found " + cells.length);
+      throw new IllegalArgumentException(
+          "training-history.csv line "
+              + line
+              + ": expected "
+              + header.length
+              + " cells but found "
+              + cells.length);
     }
     String c = cells[i].strip();
     if (c.isEmpty() || c.equalsIgnoreCase("nan")) {
@@ -78,11 +98,22 @@ record History(String metricName, List<Epoch> rows) {
     try {
       return Double.parseDouble(c);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("training-history.csv line " + line + ", column " + header[i].strip() + ": expected a number but found '" + c + "'", e);
+      throw new IllegalArgumentException(
+          "training-history.csv line "
+              + line
+              + ", column "
+              + header[i].strip()
+              + ": expected a number but found '"
+              + c
+              + "'",
+          e);
     }
   }
 
-  /** The epoch with the best main metric (all three are higher-is-better), else the lowest validation loss; 0 when empty. */
+  /**
+   * The epoch with the best main metric (all three are higher-is-better), else the lowest
+   * validation loss; 0 when empty.
+   */
   int bestEpoch() {
     int best = 0;
     double bestValue = Double.NaN;

@@ -19,16 +19,48 @@ import java.util.Set;
  */
 final class MetricsView {
   /** The order metrics appear in the comparison table; others follow alphabetically. */
-  private static final List<String> ORDER = List.of("r2", "rmse", "mae", "mse", "auc", "pr_auc", "ks", "accuracy", "f1", "precision", "recall", "log_loss",
-      "precision_macro", "recall_macro", "f1_macro");
-  private static final Set<String> LOWER_IS_BETTER = Set.of("mse", "rmse", "mae", "log_loss", "loss", "brier", "training_seconds");
-  private static final Map<String, String> LABELS = Map.ofEntries(Map.entry("r2", "R²"), Map.entry("rmse", "RMSE"),
-      Map.entry("mae", "MAE"), Map.entry("mse", "MSE"), Map.entry("auc", "ROC AUC"), Map.entry("pr_auc", "PR AUC"),
-      Map.entry("ks", "KS statistic"), Map.entry("accuracy", "Accuracy"), Map.entry("log_loss", "Log loss"),
-      Map.entry("precision_macro", "Precision (macro)"), Map.entry("recall_macro", "Recall (macro)"), Map.entry("f1_macro", "F1 (macro)"),
-      Map.entry("loss", "Loss"), Map.entry("brier", "Brier score"), Map.entry("threshold", "Decision threshold"),
-      Map.entry("training_seconds", "Training seconds"), Map.entry("accuracy_at_0_5", "Accuracy at 0.5"),
-      Map.entry("precision", "Precision (positive class)"), Map.entry("recall", "Recall (positive class)"), Map.entry("f1", "F1 (positive class)"));
+  private static final List<String> ORDER =
+      List.of(
+          "r2",
+          "rmse",
+          "mae",
+          "mse",
+          "auc",
+          "pr_auc",
+          "ks",
+          "accuracy",
+          "f1",
+          "precision",
+          "recall",
+          "log_loss",
+          "precision_macro",
+          "recall_macro",
+          "f1_macro");
+
+  private static final Set<String> LOWER_IS_BETTER =
+      Set.of("mse", "rmse", "mae", "log_loss", "loss", "brier", "training_seconds");
+  private static final Map<String, String> LABELS =
+      Map.ofEntries(
+          Map.entry("r2", "R²"),
+          Map.entry("rmse", "RMSE"),
+          Map.entry("mae", "MAE"),
+          Map.entry("mse", "MSE"),
+          Map.entry("auc", "ROC AUC"),
+          Map.entry("pr_auc", "PR AUC"),
+          Map.entry("ks", "KS statistic"),
+          Map.entry("accuracy", "Accuracy"),
+          Map.entry("log_loss", "Log loss"),
+          Map.entry("precision_macro", "Precision (macro)"),
+          Map.entry("recall_macro", "Recall (macro)"),
+          Map.entry("f1_macro", "F1 (macro)"),
+          Map.entry("loss", "Loss"),
+          Map.entry("brier", "Brier score"),
+          Map.entry("threshold", "Decision threshold"),
+          Map.entry("training_seconds", "Training seconds"),
+          Map.entry("accuracy_at_0_5", "Accuracy at 0.5"),
+          Map.entry("precision", "Precision (positive class)"),
+          Map.entry("recall", "Recall (positive class)"),
+          Map.entry("f1", "F1 (positive class)"));
 
   final JsonNode root;
   final String task;
@@ -38,7 +70,10 @@ final class MetricsView {
     this.root = root;
     this.task = root.path("task").asText("");
     if (!task.equals("regression") && !task.equals("classification")) {
-      throw new IllegalArgumentException("metrics.json: task must be regression or classification but was '" + root.path("task").asText("(missing)") + "'");
+      throw new IllegalArgumentException(
+          "metrics.json: task must be regression or classification but was '"
+              + root.path("task").asText("(missing)")
+              + "'");
     }
     String main = root.path("main_metric").asText("");
     this.mainMetric = main.isEmpty() ? (regression() ? "r2" : "accuracy") : main;
@@ -50,7 +85,9 @@ final class MetricsView {
     }
     JsonNode root = tree(json, "metrics.json");
     if (!root.isObject()) {
-      throw new IllegalArgumentException("metrics.json must be a JSON object but was " + root.getNodeType().toString().toLowerCase(Locale.ROOT));
+      throw new IllegalArgumentException(
+          "metrics.json must be a JSON object but was "
+              + root.getNodeType().toString().toLowerCase(Locale.ROOT));
     }
     return new MetricsView(root);
   }
@@ -101,7 +138,10 @@ final class MetricsView {
     List<String> found = new ArrayList<>();
     while (keys.hasNext()) {
       String k = keys.next();
-      if (k.startsWith("model.") && k.indexOf('.', 6) < 0 && model(k.substring(6)).isPresent() && baseline(k.substring(6)).isPresent()) {
+      if (k.startsWith("model.")
+          && k.indexOf('.', 6) < 0
+          && model(k.substring(6)).isPresent()
+          && baseline(k.substring(6)).isPresent()) {
         found.add(k.substring(6));
       }
     }
@@ -150,7 +190,9 @@ final class MetricsView {
     }
     OptionalDouble r = rung.equals("linear") ? baseline(mainMetric) : rung(rung, mainMetric);
     OptionalDouble n = model(mainMetric);
-    return r.isPresent() && n.isPresent() && better(mainMetric, r.getAsDouble(), n.getAsDouble()) > 0;
+    return r.isPresent()
+        && n.isPresent()
+        && better(mainMetric, r.getAsDouble(), n.getAsDouble()) > 0;
   }
 
   /** Positive when a is better than b for this metric, negative when worse, 0 when equal. */

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A linear map from data values to pixels, over a domain widened to round tick values so that
- * axes start and end on labelled numbers.
+ * A linear map from data values to pixels, over a domain widened to round tick values so that axes
+ * start and end on labelled numbers.
  *
  * @param lo the domain's lower end
  * @param hi the domain's upper end

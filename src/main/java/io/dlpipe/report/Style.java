@@ -7,7 +7,8 @@ package io.dlpipe.report;
 final class Style {
   private Style() {}
 
-  static final String CSS = """
+  static final String CSS =
+      """
       :root{--ink:#111827;--muted:#6b7280;--line:#e5e7eb;--bg:#f4f6f9;--card:#fff;--accent:#2563eb;--good:#166534;--goodbg:#dcfce7;\
       --warn:#92400e;--warnbg:#fef3c7}
       *{box-sizing:border-box}
@@ -88,7 +89,8 @@ final class Style {
    * vertices) and sets {@code data-rendered-marks}, and {@code data-drawn="true"} when that equals
    * the {@code data-marks} the writer drew. The page reads the same without it.
    */
-  static final String SCRIPT = """
+  static final String SCRIPT =
+      """
       (function () {
         var charts = document.querySelectorAll('[data-chart]');
         for (var i = 0; i < charts.length; i++) {

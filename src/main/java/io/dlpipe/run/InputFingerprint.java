@@ -18,7 +18,6 @@ import org.apache.hadoop.fs.FileChecksum;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
@@ -34,12 +33,12 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  *       the CRCs it stores beside every block, so the datanodes read those (about 0.8% of the data)
  *       and only a digest per block crosses the network. It depends on the block size too, so
  *       copying the same bytes with another block size counts as a change (a rerun, never a skip);
- *   <li>the local file system has none: a CRC-32C over the whole content, read once (at disk
- *       speed) and kept in {@code run-state.json} by (length, mtime, ctime, inode). The ctime and
- *       the inode are what make that cache safe: {@code cp -p} and {@code touch -d} can set the
- *       modification time back, but every write, rename or {@code utime} call sets the ctime to now,
- *       which no user can set back. An unchanged file is therefore never read again; a replaced
- *       one always is;
+ *   <li>the local file system has none: a CRC-32C over the whole content, read once (at disk speed)
+ *       and kept in {@code run-state.json} by (length, mtime, ctime, inode). The ctime and the
+ *       inode are what make that cache safe: {@code cp -p} and {@code touch -d} can set the
+ *       modification time back, but every write, rename or {@code utime} call sets the ctime to
+ *       now, which no user can set back. An unchanged file is therefore never read again; a
+ *       replaced one always is;
  *   <li>any other file system without a checksum (S3A unless {@code fs.s3a.etag.checksum.enabled}):
  *       length and modification time. An object store sets the time of an object when it is written
  *       and no copy tool can set it back, so this is the same as a content check there.
@@ -77,9 +76,17 @@ final class InputFingerprint {
           checksum = localChecksum(fs, f, cached, keep);
         } else {
           FileChecksum own = fs.getFileChecksum(f.getPath());
-          checksum = own != null ? own.getAlgorithmName() + ":" + Digests.sha256(own.getBytes()) : "mtime:" + f.getModificationTime();
+          checksum =
+              own != null
+                  ? own.getAlgorithmName() + ":" + Digests.sha256(own.getBytes())
+                  : "mtime:" + f.getModificationTime();
         }
-        text.append(path).append('\t').append(f.getLen()).append('\t').append(checksum).append('\n');
+        text.append(path)
+            .append('\t')
+            .append(f.getLen())
+            .append('\t')
+            .append(checksum)
+            .append('\n');
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the checksums of the input files", e);
@@ -87,12 +94,21 @@ final class InputFingerprint {
     return new Result(Digests.sha256(text.toString()), keep);
   }
 
-  private static String localChecksum(FileSystem fs, FileStatus f, Map<String, String> cached, Map<String, String> keep) throws IOException {
+  private static String localChecksum(
+      FileSystem fs, FileStatus f, Map<String, String> cached, Map<String, String> keep)
+      throws IOException {
     java.nio.file.Path file = java.nio.file.Paths.get(fs.makeQualified(f.getPath()).toUri());
     String identity;
     try {
       Map<String, Object> unix = Files.readAttributes(file, "unix:ctime,ino");
-      identity = f.getLen() + ":" + Files.getLastModifiedTime(file).toMillis() + ":" + ((FileTime) unix.get("ctime")).toMillis() + ":" + unix.get("ino");
+      identity =
+          f.getLen()
+              + ":"
+              + Files.getLastModifiedTime(file).toMillis()
+              + ":"
+              + ((FileTime) unix.get("ctime")).toMillis()
+              + ":"
+              + unix.get("ino");
     } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
       identity = null; // no ctime to trust: read the content every time
     }

@@ -11,16 +11,16 @@ import io.dlpipe.eval.BundleScorer;
 import io.dlpipe.eval.Metrics;
 import io.dlpipe.eval.ModelBundle;
 import io.dlpipe.eval.Scoring;
-import io.dlpipe.workspace.EvaluationLayout;
-import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.head.MainMetric;
+import io.dlpipe.head.OutputHead;
 import io.dlpipe.input.InputReader;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.spark.Columns;
+import io.dlpipe.spark.StageTimer;
+import io.dlpipe.workspace.EvaluationLayout;
 import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.workspace.OutputKind;
 import io.dlpipe.workspace.StagedOutput;
-import io.dlpipe.spark.Columns;
-import io.dlpipe.spark.StageTimer;
-import io.dlpipe.head.MainMetric;
-import io.dlpipe.head.OutputHead;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +55,8 @@ final class PromotionGate {
   /**
    * Scores both models on the candidate's validation rows and decides.
    *
-   * @param candidateTest the candidate's main metric on its test split (its evaluation), NaN when missing
+   * @param candidateTest the candidate's main metric on its test split (its evaluation), NaN when
+   *     missing
    */
   Promotion judge(ModelBundle current, ModelBundle candidate, double candidateTest) {
     double margin = cfg.schedule().promotion().maxRegression();
@@ -63,31 +64,63 @@ final class PromotionGate {
     MainMetric main = head.mainMetric();
     FittedTransform now = current.transform();
     FittedTransform next = candidate.transform();
-    if (current.head().task() != head.task() || !now.targetColumn().equals(next.targetColumn())
+    if (current.head().task() != head.task()
+        || !now.targetColumn().equals(next.targetColumn())
         || !new HashSet<>(now.classes()).equals(new HashSet<>(next.classes()))) {
-      String why = String.format(Locale.ROOT, "the candidate (%s of target %s%s) and the current model (%s of target %s%s) answer different questions and cannot be compared",
-          head.spec().kind(), next.targetColumn(), next.classes().isEmpty() ? "" : ", classes " + next.classes(),
-          current.head().spec().kind(), now.targetColumn(), now.classes().isEmpty() ? "" : ", classes " + now.classes());
-      // The operator's way to accept a changed task: the largest margin promotes any candidate whose test metric is finite.
+      String why =
+          String.format(
+              Locale.ROOT,
+              "the candidate (%s of target %s%s) and the current model (%s of target %s%s) answer different questions and cannot be compared",
+              head.spec().kind(),
+              next.targetColumn(),
+              next.classes().isEmpty() ? "" : ", classes " + next.classes(),
+              current.head().spec().kind(),
+              now.targetColumn(),
+              now.classes().isEmpty() ? "" : ", classes " + now.classes());
+      // The operator's way to accept a changed task: the largest margin promotes any candidate
+      // whose test metric is finite.
       boolean accept = margin >= 1 && Double.isFinite(candidateTest);
-      return Promotion.without(accept, why + (accept ? "; schedule.promotion.max-regression = 1 promotes any candidate with a finite test " + main.key()
-          : "; the current model stays (schedule.promotion.max-regression = 1 promotes any candidate with finite metrics)"), margin);
+      return Promotion.without(
+          accept,
+          why
+              + (accept
+                  ? "; schedule.promotion.max-regression = 1 promotes any candidate with a finite test "
+                      + main.key()
+                  : "; the current model stays (schedule.promotion.max-regression = 1 promotes any candidate with finite metrics)"),
+          margin);
     }
     StageTimer timer = new StageTimer(spark, "promotion", 1);
-    try (StageTimer.Stage s = timer.start("compare", "score the current model and the candidate on the day's validation split")) {
+    try (StageTimer.Stage s =
+        timer.start(
+            "compare", "score the current model and the candidate on the day's validation split")) {
       Dataset<Row> validation = validationRows(next);
       Dataset<Row> both;
       try {
         BundleScorer.checkSchema(validation.schema(), now, cfg.input().describe());
-        // Only columns the day still has: a feature the current model lacks failed checkSchema; an ignored one does not matter.
+        // Only columns the day still has: a feature the current model lacks failed checkSchema; an
+        // ignored one does not matter.
         List<String> present = List.of(validation.columns());
-        both = RowValidator.validate(validation.drop(Columns.REASON, Columns.DETAIL, Columns.TARGET, Columns.SPLIT),
-            now.columns().stream().filter(c -> present.contains(c.name())).toList(), now.task(), List.of(), true,
-            now.nullValues()).where(functions.col(Columns.REASON).isNull()).persist(StorageLevel.MEMORY_AND_DISK());
+        both =
+            RowValidator.validate(
+                    validation.drop(Columns.REASON, Columns.DETAIL, Columns.TARGET, Columns.SPLIT),
+                    now.columns().stream().filter(c -> present.contains(c.name())).toList(),
+                    now.task(),
+                    List.of(),
+                    true,
+                    now.nullValues())
+                .where(functions.col(Columns.REASON).isNull())
+                .persist(StorageLevel.MEMORY_AND_DISK());
       } catch (DataException e) {
         double c = score(candidate, validation.drop(Columns.SPLIT), main);
         s.rows(0);
-        return decide(main, c, Double.NaN, candidateTest, margin, 0, "the current model cannot read the day's input (" + e.getMessage() + ")");
+        return decide(
+            main,
+            c,
+            Double.NaN,
+            candidateTest,
+            margin,
+            0,
+            "the current model cannot read the day's input (" + e.getMessage() + ")");
       }
       long rows = both.count();
       double c = rows == 0 ? Double.NaN : score(candidate, both, main);
@@ -105,30 +138,102 @@ final class PromotionGate {
    *
    * @param note why the current model was not scored, or null
    */
-  static Promotion decide(MainMetric main, double candidate, double current, double candidateTest, double margin, long rows, String note) {
+  static Promotion decide(
+      MainMetric main,
+      double candidate,
+      double current,
+      double candidateTest,
+      double margin,
+      long rows,
+      String note) {
     String m = main.key();
     Double c = Double.isFinite(candidate) ? candidate : null;
     Double k = Double.isFinite(current) ? current : null;
-    String compared = String.format(Locale.ROOT, "candidate validation %s %s, current %s on the same %d rows, schedule.promotion.max-regression %s",
-        m, fmt(candidate), fmt(current), rows, fmt(margin));
+    String compared =
+        String.format(
+            Locale.ROOT,
+            "candidate validation %s %s, current %s on the same %d rows, schedule.promotion.max-regression %s",
+            m,
+            fmt(candidate),
+            fmt(current),
+            rows,
+            fmt(margin));
     if (c == null) {
-      return new Promotion(false, "the candidate's validation " + m + " is " + fmt(candidate) + ", not a finite number: the current model stays (" + compared + ")",
-          m, c, k, margin, rows);
+      return new Promotion(
+          false,
+          "the candidate's validation "
+              + m
+              + " is "
+              + fmt(candidate)
+              + ", not a finite number: the current model stays ("
+              + compared
+              + ")",
+          m,
+          c,
+          k,
+          margin,
+          rows);
     }
     if (!Double.isFinite(candidateTest)) {
-      return new Promotion(false, "the candidate's test " + m + " is " + fmt(candidateTest) + ", not a finite number: the current model stays (" + compared + ")",
-          m, c, k, margin, rows);
+      return new Promotion(
+          false,
+          "the candidate's test "
+              + m
+              + " is "
+              + fmt(candidateTest)
+              + ", not a finite number: the current model stays ("
+              + compared
+              + ")",
+          m,
+          c,
+          k,
+          margin,
+          rows);
     }
     if (k == null) {
-      String why = note != null ? note : "the current model's validation " + m + " is " + fmt(current);
-      return new Promotion(true, why + ", and the candidate's is finite: promoted (" + compared + ")", m, c, k, margin, rows);
+      String why =
+          note != null ? note : "the current model's validation " + m + " is " + fmt(current);
+      return new Promotion(
+          true,
+          why + ", and the candidate's is finite: promoted (" + compared + ")",
+          m,
+          c,
+          k,
+          margin,
+          rows);
     }
     if (candidate >= current - margin) {
-      return new Promotion(true, String.format(Locale.ROOT, "the candidate is not worse: validation %s %s >= %s - %s: promoted (%s)", m, fmt(candidate), fmt(current),
-          fmt(margin), compared), m, c, k, margin, rows);
+      return new Promotion(
+          true,
+          String.format(
+              Locale.ROOT,
+              "the candidate is not worse: validation %s %s >= %s - %s: promoted (%s)",
+              m,
+              fmt(candidate),
+              fmt(current),
+              fmt(margin),
+              compared),
+          m,
+          c,
+          k,
+          margin,
+          rows);
     }
-    return new Promotion(false, String.format(Locale.ROOT, "the candidate is worse: validation %s %s < %s - %s: the current model stays (%s)", m, fmt(candidate),
-        fmt(current), fmt(margin), compared), m, c, k, margin, rows);
+    return new Promotion(
+        false,
+        String.format(
+            Locale.ROOT,
+            "the candidate is worse: validation %s %s < %s - %s: the current model stays (%s)",
+            m,
+            fmt(candidate),
+            fmt(current),
+            fmt(margin),
+            compared),
+        m,
+        c,
+        k,
+        margin,
+        rows);
   }
 
   /**
@@ -137,20 +242,30 @@ final class PromotionGate {
    * deduplicated like etl. Lazy; the text cells stay, so any transform can apply to them.
    */
   private Dataset<Row> validationRows(FittedTransform next) {
-    Dataset<Row> raw = Privacy.apply(InputReader.read(spark, cfg.input()), cfg.privacy(), cfg.input(), true);
+    Dataset<Row> raw =
+        Privacy.apply(InputReader.read(spark, cfg.input()), cfg.privacy(), cfg.input(), true);
     List<String> inputColumns = InputReader.columnNames(raw);
-    Dataset<Row> checked = Splitter.split(RowValidator.validate(raw, next.columns(), next.task(), cfg.target().classes(), true, next.nullValues()),
-        cfg.etl().split(), next.columns(), next.nullValues());
-    Dataset<Row> good = Deduplicator.remove(checked.where(functions.col(Columns.REASON).isNull()), cfg.etl().dedup(), inputColumns);
+    Dataset<Row> checked =
+        Splitter.split(
+            RowValidator.validate(
+                raw, next.columns(), next.task(), cfg.target().classes(), true, next.nullValues()),
+            cfg.etl().split(),
+            next.columns(),
+            next.nullValues());
+    Dataset<Row> good =
+        Deduplicator.remove(
+            checked.where(functions.col(Columns.REASON).isNull()), cfg.etl().dedup(), inputColumns);
     return good.where(functions.col(Columns.SPLIT).equalTo(Columns.VALIDATION));
   }
 
   /** One model's main metric on validated rows, through its own transform and head. */
   private double score(ModelBundle model, Dataset<Row> rows, MainMetric main) {
-    Broadcast<byte[]> network = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.network());
+    Broadcast<byte[]> network =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.network());
     try {
       Dataset<Row> prepared = model.transform().apply(rows).select(Columns.FEATURES, Columns.LABEL);
-      Dataset<Row> scored = Scoring.score(prepared, network, model.head(), cfg.evaluate().batchSize());
+      Dataset<Row> scored =
+          Scoring.score(prepared, network, model.head(), cfg.evaluate().batchSize());
       Double v = model.head().metrics(Metrics.stats(scored, model.head())).get(main.key());
       return v == null ? Double.NaN : v;
     } finally {
@@ -159,18 +274,26 @@ final class PromotionGate {
   }
 
   /**
-   * Makes a promoted candidate the workspace's: its prepared/, checkpoints/, model/ and
-   * evaluation/ each replace the workspace's by two renames ({@link StagedOutput#adopt}), model/
-   * before evaluation/. A run killed between two of them leaves a workspace whose later stages are
-   * older than its earlier ones, which the next run redoes (their inputs are newer).
+   * Makes a promoted candidate the workspace's: its prepared/, checkpoints/, model/ and evaluation/
+   * each replace the workspace's by two renames ({@link StagedOutput#adopt}), model/ before
+   * evaluation/. A run killed between two of them leaves a workspace whose later stages are older
+   * than its earlier ones, which the next run redoes (their inputs are newer).
    */
   void publish(String candidateDir) {
     ModelLayout from = new ModelLayout(candidateDir);
     ModelLayout to = new ModelLayout(cfg.output().dir());
-    adopt(HadoopFiles.join(candidateDir, "prepared"), cfg.output().preparedDir(), OutputKind.PREPARED, "the etl output folder");
+    adopt(
+        HadoopFiles.join(candidateDir, "prepared"),
+        cfg.output().preparedDir(),
+        OutputKind.PREPARED,
+        "the etl output folder");
     adopt(from.checkpoints(), to.checkpoints(), OutputKind.CHECKPOINTS, "the checkpoint folder");
     adopt(from.root(), to.root(), OutputKind.MODEL, "the model folder");
-    adopt(new EvaluationLayout(candidateDir).root(), new EvaluationLayout(cfg.output().dir()).root(), OutputKind.EVALUATION, "the evaluation folder");
+    adopt(
+        new EvaluationLayout(candidateDir).root(),
+        new EvaluationLayout(cfg.output().dir()).root(),
+        OutputKind.EVALUATION,
+        "the evaluation folder");
   }
 
   private void adopt(String folder, String target, OutputKind kind, String role) {

@@ -10,12 +10,12 @@ import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.etl.Splitter;
 import io.dlpipe.eval.EvaluateJob;
-import io.dlpipe.workspace.EvaluationLayout;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
+import io.dlpipe.train.TrainJob;
+import io.dlpipe.workspace.EvaluationLayout;
 import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.workspace.PreparedLayout;
-import io.dlpipe.train.TrainJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -35,21 +35,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code dlpipe run}: etl, then train, then evaluate: the one command a scheduler calls. A stage
- * is skipped when its inputs are unchanged (etl: the content of the raw input, {@link
- * InputFingerprint}; train and evaluate: an upstream {@code _SUCCESS} older than its own) and its part of the configuration
- * is unchanged since it last ran; {@code --force} redoes everything. Writes
- * {@code <output.dir>/run-summary.json} at the end, also when a stage fails. With a run date
+ * {@code dlpipe run}: etl, then train, then evaluate: the one command a scheduler calls. A stage is
+ * skipped when its inputs are unchanged (etl: the content of the raw input, {@link
+ * InputFingerprint}; train and evaluate: an upstream {@code _SUCCESS} older than its own) and its
+ * part of the configuration is unchanged since it last ran; {@code --force} redoes everything.
+ * Writes {@code <output.dir>/run-summary.json} at the end, also when a stage fails. With a run date
  * ({@code --date}) the run is one day of a schedule instead: see {@link ScheduledRun}.
  */
 public final class RunJob {
   private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
+
   /** The configuration fingerprint each stage last succeeded with. */
   public static final String STATE = "run-state.json";
+
   public static final String SUMMARY = "run-summary.json";
-  /** run-state.json: the digest of the input's content etl last succeeded on ({@link InputFingerprint}). */
+
+  /**
+   * run-state.json: the digest of the input's content etl last succeeded on ({@link
+   * InputFingerprint}).
+   */
   static final String INPUT_DIGEST = "etl.input";
-  /** run-state.json: the local files' checksums by (length, mtime, ctime, inode), so an unchanged file is not read again. */
+
+  /**
+   * run-state.json: the local files' checksums by (length, mtime, ctime, inode), so an unchanged
+   * file is not read again.
+   */
   static final String INPUT_CHECKSUMS = "etl.input.local-checksums";
 
   private final SparkSession spark;
@@ -86,8 +96,14 @@ public final class RunJob {
     } catch (RuntimeException e) {
       summary.put("status", "failed");
       summary.put("exit_code", e instanceof DlpipeException d ? d.exitCode() : ExitCodes.FAILURE);
-      // The same values the command line scrubs: the configuration's and the Hadoop configuration's secrets.
-      summary.put("error", cfg.masker().withValuesOf(HadoopFiles.explicitSettings(spark.sparkContext().hadoopConfiguration())).scrub(String.valueOf(e.getMessage())));
+      // The same values the command line scrubs: the configuration's and the Hadoop configuration's
+      // secrets.
+      summary.put(
+          "error",
+          cfg.masker()
+              .withValuesOf(
+                  HadoopFiles.explicitSettings(spark.sparkContext().hadoopConfiguration()))
+              .scrub(String.valueOf(e.getMessage())));
       throw e;
     } finally {
       summary.put("finished_at", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
@@ -95,7 +111,9 @@ public final class RunJob {
     }
   }
 
-  /** The state of run-state.json, for a caller that runs the stages itself ({@link ScheduledRun}). */
+  /**
+   * The state of run-state.json, for a caller that runs the stages itself ({@link ScheduledRun}).
+   */
   Map<String, String> state() {
     return readState();
   }
@@ -111,15 +129,28 @@ public final class RunJob {
     boolean upstreamRan = false;
     InputFingerprint.Result input = inputFingerprint(state);
     boolean recorded = input != null && state.containsKey(INPUT_DIGEST);
-    // The recorded content decides; a workspace from before it was recorded falls back to file times once.
-    StageDecision etl = decide("etl", force, false, prepared.success(), recorded ? Long.MIN_VALUE : newestInput(), state);
+    // The recorded content decides; a workspace from before it was recorded falls back to file
+    // times once.
+    StageDecision etl =
+        decide(
+            "etl",
+            force,
+            false,
+            prepared.success(),
+            recorded ? Long.MIN_VALUE : newestInput(),
+            state);
     if (!etl.run() && recorded && !input.digest().equals(state.get(INPUT_DIGEST))) {
-      etl = new StageDecision("etl", true, "its input changed since it last ran (the lengths or checksums of its files differ)");
+      etl =
+          new StageDecision(
+              "etl",
+              true,
+              "its input changed since it last ran (the lengths or checksums of its files differ)");
     }
     etl = splitRuleChanged(etl, prepared);
     Map<String, String> before = new LinkedHashMap<>(state);
     if (input != null) {
-      // Recorded with what etl reads now; written to run-state.json when etl succeeds, or below when it is skipped.
+      // Recorded with what etl reads now; written to run-state.json when etl succeeds, or below
+      // when it is skipped.
       state.put(INPUT_DIGEST, input.digest());
       state.put(INPUT_CHECKSUMS, Json.write(input.localChecksums()));
     }
@@ -127,16 +158,22 @@ public final class RunJob {
     if (!etl.run() && !state.equals(before)) {
       files.writeText(HadoopFiles.join(cfg.output().dir(), STATE), Json.write(state));
     }
-    StageDecision train = decide("train", force, upstreamRan, model.success(), mtime(prepared.success()), state);
+    StageDecision train =
+        decide("train", force, upstreamRan, model.success(), mtime(prepared.success()), state);
     // Resume from checkpoints only when they were made from the same prepared data and settings.
-    boolean fresh = force || upstreamRan || (state.containsKey("train") && !fingerprint("train").equals(state.get("train")));
+    boolean fresh =
+        force
+            || upstreamRan
+            || (state.containsKey("train") && !fingerprint("train").equals(state.get("train")));
     upstreamRan |= execute(train, stages, state, () -> new TrainJob(spark, cfg).run(fresh));
-    StageDecision evaluate = decide("evaluate", force, upstreamRan, evaluation.success(), mtime(model.success()), state);
+    StageDecision evaluate =
+        decide("evaluate", force, upstreamRan, evaluation.success(), mtime(model.success()), state);
     execute(evaluate, stages, state, () -> new EvaluateJob(spark, cfg).run());
   }
 
   /** Runs or skips one stage, recording it; returns whether it ran. */
-  private boolean execute(StageDecision d, List<Map<String, Object>> stages, Map<String, String> state, Runnable body) {
+  private boolean execute(
+      StageDecision d, List<Map<String, Object>> stages, Map<String, String> state, Runnable body) {
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("stage", d.stage());
     entry.put("reason", d.reason());
@@ -166,9 +203,9 @@ public final class RunJob {
 
   /**
    * An etl that would be skipped runs anyway when {@code prepared/} was split by another rule than
-   * this build's: a model trained on the old splits and evaluated on new ones would mix two
-   * splits, and the old rule (a hash of the whole row, the target included) made the test set
-   * depend on the label.
+   * this build's: a model trained on the old splits and evaluated on new ones would mix two splits,
+   * and the old rule (a hash of the whole row, the target included) made the test set depend on the
+   * label.
    */
   StageDecision splitRuleChanged(StageDecision etl, PreparedLayout prepared) {
     if (etl.run() || !files.exists(prepared.transform())) {
@@ -177,20 +214,40 @@ public final class RunJob {
     String wanted = Splitter.rule(cfg.etl().split());
     String found;
     try {
-      JsonNode rule = Json.MAPPER.readTree(files.readText(prepared.transform())).path("split_rule").path("rule");
+      JsonNode rule =
+          Json.MAPPER
+              .readTree(files.readText(prepared.transform()))
+              .path("split_rule")
+              .path("rule");
       found = rule.isTextual() ? rule.asText() : null;
     } catch (IOException e) {
-      return new StageDecision("etl", true, prepared.transform() + " is unreadable (" + e.getMessage() + ")");
+      return new StageDecision(
+          "etl", true, prepared.transform() + " is unreadable (" + e.getMessage() + ")");
     }
     if (wanted.equals(found)) {
       return etl;
     }
-    return new StageDecision("etl", true, found == null
-        ? prepared.root() + " was split by the old rule, a hash of the whole row with its target, which makes the test split depend on the label; re-preparing with split rule " + wanted
-        : prepared.root() + " was split by rule " + found + "; re-preparing with split rule " + wanted);
+    return new StageDecision(
+        "etl",
+        true,
+        found == null
+            ? prepared.root()
+                + " was split by the old rule, a hash of the whole row with its target, which makes the test split depend on the label; re-preparing with split rule "
+                + wanted
+            : prepared.root()
+                + " was split by rule "
+                + found
+                + "; re-preparing with split rule "
+                + wanted);
   }
 
-  StageDecision decide(String stage, boolean force, boolean upstreamRan, String success, long inputsModified, Map<String, String> state) {
+  StageDecision decide(
+      String stage,
+      boolean force,
+      boolean upstreamRan,
+      String success,
+      long inputsModified,
+      Map<String, String> state) {
     if (force) {
       return new StageDecision(stage, true, "--force");
     }
@@ -207,19 +264,26 @@ public final class RunJob {
     if (inputsModified > done) {
       return new StageDecision(stage, true, "its inputs are newer than " + success);
     }
-    return new StageDecision(stage, false, "up to date: " + success + " is newer than its inputs and its configuration is unchanged");
+    return new StageDecision(
+        stage,
+        false,
+        "up to date: " + success + " is newer than its inputs and its configuration is unchanged");
   }
 
   /** SHA-256 of the configuration sections a stage depends on. */
   String fingerprint(String stage) {
-    List<String> sections = switch (stage) {
-      case "etl" -> List.of("input", "target", "etl");
-      case "train" -> List.of("target", "train");
-      default -> List.of("evaluate");
-    };
+    List<String> sections =
+        switch (stage) {
+          case "etl" -> List.of("input", "target", "etl");
+          case "train" -> List.of("target", "train");
+          default -> List.of("evaluate");
+        };
     StringBuilder text = new StringBuilder();
     for (String s : sections) {
-      text.append(s).append('=').append(cfg.resolved().getValue(s).render(ConfigRenderOptions.concise())).append('\n');
+      text.append(s)
+          .append('=')
+          .append(cfg.resolved().getValue(s).render(ConfigRenderOptions.concise()))
+          .append('\n');
     }
     return Digests.sha256(text.toString());
   }
@@ -230,7 +294,8 @@ public final class RunJob {
       return new LinkedHashMap<>();
     }
     try {
-      return Json.MAPPER.readValue(files.readText(path), new TypeReference<LinkedHashMap<String, String>>() {});
+      return Json.MAPPER.readValue(
+          files.readText(path), new TypeReference<LinkedHashMap<String, String>>() {});
     } catch (IOException e) {
       LOG.warn("Ignoring unreadable {}: {}", path, e.getMessage());
       return new LinkedHashMap<>();
@@ -259,7 +324,9 @@ public final class RunJob {
     Map<String, String> cached = new LinkedHashMap<>();
     if (state.containsKey(INPUT_CHECKSUMS)) {
       try {
-        cached = Json.MAPPER.readValue(state.get(INPUT_CHECKSUMS), new TypeReference<LinkedHashMap<String, String>>() {});
+        cached =
+            Json.MAPPER.readValue(
+                state.get(INPUT_CHECKSUMS), new TypeReference<LinkedHashMap<String, String>>() {});
       } catch (IOException e) {
         LOG.warn("Ignoring the unreadable checksum cache in {}: {}", STATE, e.getMessage());
       }
@@ -290,7 +357,9 @@ public final class RunJob {
     if (!cfg.input().isTable()) {
       return cfg.input().path();
     }
-    return io.dlpipe.input.TableRef.resolve(spark, cfg.input().table(), "input.table").location().orElse(null);
+    return io.dlpipe.input.TableRef.resolve(spark, cfg.input().table(), "input.table")
+        .location()
+        .orElse(null);
   }
 
   /** The newest modification time of any raw input file: metadata only, no data is read. */
@@ -299,7 +368,8 @@ public final class RunJob {
     if (cfg.input().isTable()) {
       // Every write to a Hive, Delta or Iceberg table adds files under its location (data, log or
       // metadata), so their newest time says when it changed; without a location, assume it did.
-      java.util.Optional<String> location = io.dlpipe.input.TableRef.resolve(spark, cfg.input().table(), "input.table").location();
+      java.util.Optional<String> location =
+          io.dlpipe.input.TableRef.resolve(spark, cfg.input().table(), "input.table").location();
       if (location.isEmpty()) {
         return Long.MAX_VALUE;
       }
@@ -335,9 +405,21 @@ public final class RunJob {
       return out;
     }
     try {
-      Map<String, Object> all = Json.MAPPER.readValue(files.readText(evaluation.metrics()), new TypeReference<LinkedHashMap<String, Object>>() {});
+      Map<String, Object> all =
+          Json.MAPPER.readValue(
+              files.readText(evaluation.metrics()),
+              new TypeReference<LinkedHashMap<String, Object>>() {});
       String main = String.valueOf(all.get("main_metric"));
-      for (String key : List.of("model." + main, "baseline." + main, "model.rmse", "model.accuracy", "model.ks", "verdict", "best_rung", "findings")) {
+      for (String key :
+          List.of(
+              "model." + main,
+              "baseline." + main,
+              "model.rmse",
+              "model.accuracy",
+              "model.ks",
+              "verdict",
+              "best_rung",
+              "findings")) {
         if (all.containsKey(key)) {
           out.put(key, all.get(key));
         }

@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Names each stage of a command in the Spark UI (job group and description) and prints one
- * progress line per stage with its row rate, plus, for long stages, periodic lines with the tasks
- * done and an ETA ({@link TaskProgress}). Lines are plain text so they read the same in a
- * terminal and in a scheduler's log file.
+ * Names each stage of a command in the Spark UI (job group and description) and prints one progress
+ * line per stage with its row rate, plus, for long stages, periodic lines with the tasks done and
+ * an ETA ({@link TaskProgress}). Lines are plain text so they read the same in a terminal and in a
+ * scheduler's log file.
  */
 public final class StageTimer {
   private static final Logger LOG = LoggerFactory.getLogger("dlpipe.progress");
@@ -36,7 +36,8 @@ public final class StageTimer {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     String group = "dlpipe-" + command + "-" + name;
     jsc.setJobGroup(group, "dlpipe " + command + ": " + description, false);
-    jsc.setJobDescription("dlpipe " + command + " [" + index + "/" + totalStages + "] " + description);
+    jsc.setJobDescription(
+        "dlpipe " + command + " [" + index + "/" + totalStages + "] " + description);
     String label = String.format(Locale.ROOT, "%s [%d/%d] %s", command, index, totalStages, name);
     LOG.info(label + ": started");
     return new Stage(name, index, new TaskProgress(jsc.statusTracker(), group, label, LOG));
@@ -45,7 +46,9 @@ public final class StageTimer {
   /** A duration for progress lines and ETAs: {@code 42s}, {@code 2m05s}, {@code 1h01m}. */
   public static String duration(double seconds) {
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60) : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
+        : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
   }
 
   /** Seconds per finished stage, in the order they ran. */
@@ -77,8 +80,21 @@ public final class StageTimer {
       progress.close();
       double s = (System.nanoTime() - startNanos) / 1e9;
       seconds.put(name, Math.round(s * 1000) / 1000.0);
-      String rate = rows < 0 ? "" : String.format(Locale.ROOT, ", %,d rows (%,.0f rows/s)", rows, rows / Math.max(s, 1e-3));
-      LOG.info(String.format(Locale.ROOT, "%s [%d/%d] %s: done in %.1f s%s", command, number, totalStages, name, s, rate));
+      String rate =
+          rows < 0
+              ? ""
+              : String.format(
+                  Locale.ROOT, ", %,d rows (%,.0f rows/s)", rows, rows / Math.max(s, 1e-3));
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "%s [%d/%d] %s: done in %.1f s%s",
+              command,
+              number,
+              totalStages,
+              name,
+              s,
+              rate));
       spark.sparkContext().clearJobGroup();
     }
   }

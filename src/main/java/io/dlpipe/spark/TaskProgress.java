@@ -11,28 +11,35 @@ import org.apache.spark.api.java.JavaSparkStatusTracker;
 import org.slf4j.Logger;
 
 /**
- * While a long stage runs, prints a line every {@link #INTERVAL_SECONDS} with the tasks done of
- * the Spark jobs running in its job group and an ETA for them, read from Spark's public status
- * tracker. Short stages print nothing extra; the lines are plain text (no carriage returns or
- * escape codes), so they read the same in a terminal and in a scheduler's log.
+ * While a long stage runs, prints a line every {@link #INTERVAL_SECONDS} with the tasks done of the
+ * Spark jobs running in its job group and an ETA for them, read from Spark's public status tracker.
+ * Short stages print nothing extra; the lines are plain text (no carriage returns or escape codes),
+ * so they read the same in a terminal and in a scheduler's log.
  */
 final class TaskProgress implements AutoCloseable {
   static final long INTERVAL_SECONDS = 30;
   private static final ScheduledExecutorService TICKER =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "dlpipe-progress");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "dlpipe-progress");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final ScheduledFuture<?> tick;
 
   TaskProgress(JavaSparkStatusTracker tracker, String group, String label, Logger log) {
     long start = System.nanoTime();
-    this.tick = TICKER.scheduleAtFixedRate(() -> report(tracker, group, label, log, start), INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
+    this.tick =
+        TICKER.scheduleAtFixedRate(
+            () -> report(tracker, group, label, log, start),
+            INTERVAL_SECONDS,
+            INTERVAL_SECONDS,
+            TimeUnit.SECONDS);
   }
 
-  private static void report(JavaSparkStatusTracker tracker, String group, String label, Logger log, long start) {
+  private static void report(
+      JavaSparkStatusTracker tracker, String group, String label, Logger log, long start) {
     long total = 0;
     long done = 0;
     int running = 0;
@@ -56,8 +63,16 @@ final class TaskProgress implements AutoCloseable {
       return;
     }
     String eta = done == 0 ? "unknown" : StageTimer.duration(elapsed * (total - done) / done);
-    log.info(String.format(Locale.ROOT, "%s: running for %.0f s; %d of %d tasks of the current Spark job(s) done (%.0f%%), ETA %s",
-        label, elapsed, done, total, 100.0 * done / total, eta));
+    log.info(
+        String.format(
+            Locale.ROOT,
+            "%s: running for %.0f s; %d of %d tasks of the current Spark job(s) done (%.0f%%), ETA %s",
+            label,
+            elapsed,
+            done,
+            total,
+            100.0 * done / total,
+            eta));
   }
 
   @Override

@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands a command off to spark-submit when its master names a cluster: {@code $SPARK_HOME/bin/spark-submit}
- * when a Spark distribution is installed, else {@code org.apache.spark.deploy.SparkSubmit} on the
- * Spark jars the build put in {@code target/spark-home/jars} (spark-submit is only a wrapper
- * around that class).
+ * Hands a command off to spark-submit when its master names a cluster: {@code
+ * $SPARK_HOME/bin/spark-submit} when a Spark distribution is installed, else {@code
+ * org.apache.spark.deploy.SparkSubmit} on the Spark jars the build put in {@code
+ * target/spark-home/jars} (spark-submit is only a wrapper around that class).
  */
 public final class SparkSubmitter {
   private static final Logger LOG = LoggerFactory.getLogger(SparkSubmitter.class);
@@ -27,22 +27,41 @@ public final class SparkSubmitter {
    * spark-submit started (which sets {@code spark.submit.deployMode}).
    */
   public static boolean shouldHandOff(String master) {
-    return SparkSubmitPlan.isClusterMaster(master) && System.getProperty("spark.submit.deployMode") == null && !"1".equals(System.getenv("DLPIPE_NO_SUBMIT"));
+    return SparkSubmitPlan.isClusterMaster(master)
+        && System.getProperty("spark.submit.deployMode") == null
+        && !"1".equals(System.getenv("DLPIPE_NO_SUBMIT"));
   }
 
-  /** The plan for a command line; paths come from the launcher ({@code dlpipe.home}) and the environment. */
-  public static SparkSubmitPlan plan(DlpipeConfig cfg, String master, Path confFile, List<String> originalArgs, Map<String, String> env) {
+  /**
+   * The plan for a command line; paths come from the launcher ({@code dlpipe.home}) and the
+   * environment.
+   */
+  public static SparkSubmitPlan plan(
+      DlpipeConfig cfg,
+      String master,
+      Path confFile,
+      List<String> originalArgs,
+      Map<String, String> env) {
     String home = System.getProperty("dlpipe.home", ".");
-    String appJar = env.getOrDefault("DLPIPE_APP_JAR", Path.of(home, "target", "dlpipe-spark.jar").toString());
-    // local:PATH is Spark's "already on every node" (YARN then uploads nothing); the path is checked here too.
-    if (!Files.isRegularFile(Path.of(appJar.startsWith("local:") ? appJar.substring("local:".length()) : appJar))) {
-      throw new ConfigException("Application jar not found: " + appJar + "; build it with mvn -DskipTests package (or set DLPIPE_APP_JAR)");
+    String appJar =
+        env.getOrDefault("DLPIPE_APP_JAR", Path.of(home, "target", "dlpipe-spark.jar").toString());
+    // local:PATH is Spark's "already on every node" (YARN then uploads nothing); the path is
+    // checked here too.
+    if (!Files.isRegularFile(
+        Path.of(appJar.startsWith("local:") ? appJar.substring("local:".length()) : appJar))) {
+      throw new ConfigException(
+          "Application jar not found: "
+              + appJar
+              + "; build it with mvn -DskipTests package (or set DLPIPE_APP_JAR)");
     }
     String deployMode = env.getOrDefault("DLPIPE_DEPLOY_MODE", "client");
     if (!deployMode.equals("client") && !deployMode.equals("cluster")) {
-      throw new ConfigException("DLPIPE_DEPLOY_MODE: expected client or cluster, found '" + deployMode + "'");
+      throw new ConfigException(
+          "DLPIPE_DEPLOY_MODE: expected client or cluster, found '" + deployMode + "'");
     }
-    SparkSubmitPlan plan = SparkSubmitPlan.of(sparkSubmit(env, home), master, deployMode, appJar, confFile, originalArgs, cfg);
+    SparkSubmitPlan plan =
+        SparkSubmitPlan.of(
+            sparkSubmit(env, home), master, deployMode, appJar, confFile, originalArgs, cfg);
     Map<String, String> conf = new java.util.LinkedHashMap<>(plan.sparkConf());
     launcherSettings(cfg.spark().conf(), deployMode, env).forEach(conf::putIfAbsent);
     List<String> s3a = s3aJars(env, home, cfg, originalArgs);
@@ -50,11 +69,21 @@ public final class SparkSubmitter {
       String user = conf.getOrDefault("spark.jars", "");
       conf.put("spark.jars", (user.isEmpty() ? "" : user + ",") + String.join(",", s3a));
     }
-    return new SparkSubmitPlan(plan.sparkSubmit(), master, deployMode, appJar, confFile, plan.appArgs(), conf, plan.secretConf(), plan.resolvedConf());
+    return new SparkSubmitPlan(
+        plan.sparkSubmit(),
+        master,
+        deployMode,
+        appJar,
+        confFile,
+        plan.appArgs(),
+        conf,
+        plan.secretConf(),
+        plan.resolvedConf());
   }
 
   /** The environment variable that sizes the driver's heap (jobs/dlpipe's -Xmx in local runs). */
   public static final String DRIVER_MEMORY_ENV = "DLPIPE_DRIVER_MEMORY";
+
   /** The launcher's driver heap when {@value #DRIVER_MEMORY_ENV} is unset. */
   static final String LAUNCHER_DRIVER_MEMORY = "4g";
 
@@ -66,22 +95,29 @@ public final class SparkSubmitter {
    * that the cluster's spark-defaults.conf applies otherwise. The config's own
    * spark.conf."spark.driver.memory" wins over both.
    */
-  public static Map<String, String> launcherSettings(Map<String, String> userConf, String deployMode, Map<String, String> env) {
+  public static Map<String, String> launcherSettings(
+      Map<String, String> userConf, String deployMode, Map<String, String> env) {
     String memory = env.get(DRIVER_MEMORY_ENV);
-    if (userConf.containsKey("spark.driver.memory") || memory == null && deployMode.equals("cluster")) {
+    if (userConf.containsKey("spark.driver.memory")
+        || memory == null && deployMode.equals("cluster")) {
       return Map.of();
     }
     String value = memory == null ? LAUNCHER_DRIVER_MEMORY : memory.trim();
     try {
       org.apache.spark.network.util.JavaUtils.byteStringAsMb(value);
     } catch (NumberFormatException e) {
-      throw new ConfigException(DRIVER_MEMORY_ENV + ": expected a size such as 4g or 1536m, found '" + memory + "'", e);
+      throw new ConfigException(
+          DRIVER_MEMORY_ENV + ": expected a size such as 4g or 1536m, found '" + memory + "'", e);
     }
     return Map.of("spark.driver.memory", value);
   }
 
-  /** The config's spark.conf with the {@link #launcherSettings launcher's settings} added: what the submitted application gets. */
-  public static Map<String, String> submittedConf(Map<String, String> userConf, String deployMode, Map<String, String> env) {
+  /**
+   * The config's spark.conf with the {@link #launcherSettings launcher's settings} added: what the
+   * submitted application gets.
+   */
+  public static Map<String, String> submittedConf(
+      Map<String, String> userConf, String deployMode, Map<String, String> env) {
     Map<String, String> conf = new java.util.LinkedHashMap<>(userConf);
     launcherSettings(userConf, deployMode, env).forEach(conf::putIfAbsent);
     return conf;
@@ -92,19 +128,31 @@ public final class SparkSubmitter {
    * distribution that submits lacks hadoop-aws (the Maven-built one in target/spark-home has it,
    * and so do clusters set up for S3). 268 MiB per executor is not worth shipping otherwise.
    */
-  static List<String> s3aJars(Map<String, String> env, String home, DlpipeConfig cfg, List<String> args) {
-    boolean s3a = java.util.stream.Stream.concat(java.util.stream.Stream.of(cfg.input().path(), cfg.output().dir(), cfg.train().master().exportDir()), args.stream())
-        .anyMatch(a -> a.contains("s3a://"));
+  static List<String> s3aJars(
+      Map<String, String> env, String home, DlpipeConfig cfg, List<String> args) {
+    boolean s3a =
+        java.util.stream.Stream.concat(
+                java.util.stream.Stream.of(
+                    cfg.input().path(), cfg.output().dir(), cfg.train().master().exportDir()),
+                args.stream())
+            .anyMatch(a -> a.contains("s3a://"));
     String sparkHome = env.get("SPARK_HOME");
-    if (!s3a || sparkHome == null || !Files.isExecutable(Path.of(sparkHome, "bin", "spark-submit")) || !jarsNamed(Path.of(sparkHome, "jars"), "hadoop-aws-").isEmpty()) {
+    if (!s3a
+        || sparkHome == null
+        || !Files.isExecutable(Path.of(sparkHome, "bin", "spark-submit"))
+        || !jarsNamed(Path.of(sparkHome, "jars"), "hadoop-aws-").isEmpty()) {
       return List.of();
     }
     Path built = Path.of(home, "target", "spark-home", "jars");
     List<String> out = new java.util.ArrayList<>(jarsNamed(built, "hadoop-aws-"));
     out.addAll(jarsNamed(built, "aws-java-sdk-bundle-"));
     if (out.size() != 2) {
-      throw new ConfigException("s3a:// paths need hadoop-aws and the AWS SDK bundle, which " + Path.of(sparkHome, "jars") + " (SPARK_HOME) lacks and "
-          + built + " does not hold either; build with mvn -DskipTests package, or add them to the cluster's Spark");
+      throw new ConfigException(
+          "s3a:// paths need hadoop-aws and the AWS SDK bundle, which "
+              + Path.of(sparkHome, "jars")
+              + " (SPARK_HOME) lacks and "
+              + built
+              + " does not hold either; build with mvn -DskipTests package, or add them to the cluster's Spark");
     }
     return out;
   }
@@ -114,7 +162,11 @@ public final class SparkSubmitter {
       return List.of();
     }
     try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-      return files.map(Path::toString).filter(f -> Path.of(f).getFileName().toString().startsWith(prefix) && f.endsWith(".jar")).sorted().toList();
+      return files
+          .map(Path::toString)
+          .filter(f -> Path.of(f).getFileName().toString().startsWith(prefix) && f.endsWith(".jar"))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot list " + dir, e);
     }
@@ -127,7 +179,10 @@ public final class SparkSubmitter {
     }
     Path jars = Path.of(home, "target", "spark-home", "jars");
     if (!Files.isDirectory(jars)) {
-      throw new ConfigException("No spark-submit: SPARK_HOME is not a Spark distribution and " + jars + " is missing; build with mvn -DskipTests package or set SPARK_HOME");
+      throw new ConfigException(
+          "No spark-submit: SPARK_HOME is not a Spark distribution and "
+              + jars
+              + " is missing; build with mvn -DskipTests package or set SPARK_HOME");
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String driverMemory = env.getOrDefault(DRIVER_MEMORY_ENV, LAUNCHER_DRIVER_MEMORY);
@@ -148,7 +203,11 @@ public final class SparkSubmitter {
     }
     // The application jar too, after Spark's: log4j finds dlpipe's %scrub converter only on the
     // class path it starts with, before SparkSubmit loads the jar for the client-mode driver.
-    cp.append(File.pathSeparator).append(env.getOrDefault("DLPIPE_APP_JAR", Path.of(home, "target", "dlpipe-spark.jar").toString()).replaceFirst("^local:", ""));
+    cp.append(File.pathSeparator)
+        .append(
+            env.getOrDefault(
+                    "DLPIPE_APP_JAR", Path.of(home, "target", "dlpipe-spark.jar").toString())
+                .replaceFirst("^local:", ""));
     cmd.addAll(List.of("-cp", cp.toString(), "org.apache.spark.deploy.SparkSubmit"));
     return cmd;
   }
@@ -191,7 +250,8 @@ public final class SparkSubmitter {
       throw e;
     }
     // SIGTERM or Ctrl-C (SIGINT) of this process runs the JVM's shutdown hooks: stop spark-submit
-    // (and whatever it started) and delete the files with the secrets, instead of leaving them behind.
+    // (and whatever it started) and delete the files with the secrets, instead of leaving them
+    // behind.
     Handoff handoff = new Handoff(properties, resolved);
     Thread hook = new Thread(handoff::stop, "dlpipe-submit-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -199,25 +259,40 @@ public final class SparkSubmitter {
       List<String> cmd = plan.command(properties, resolved == null ? plan.confFile() : resolved);
       if (dryRun) {
         if (plan.resolvedConf() != null) {
-          System.out.println("# cluster mode: --files ships a copy of " + plan.confFile().getFileName() + " resolved in this shell (its ${?ENV} substitutions), "
-              + "written to a private folder for the submission");
+          System.out.println(
+              "# cluster mode: --files ships a copy of "
+                  + plan.confFile().getFileName()
+                  + " resolved in this shell (its ${?ENV} substitutions), "
+                  + "written to a private folder for the submission");
         }
-        // The one secret policy at this exit too: nothing secret is on the command line, and the text is scrubbed besides.
+        // The one secret policy at this exit too: nothing secret is on the command line, and the
+        // text is scrubbed besides.
         System.out.println(io.dlpipe.config.SecretMasker.current().scrub(shellQuoted(cmd)));
         return 0;
       }
       if (resolved != null) {
-        LOG.info("Cluster mode: the driver reads {} as resolved here (environment substitutions, includes), shipped as {}", plan.confFile(), resolved);
+        LOG.info(
+            "Cluster mode: the driver reads {} as resolved here (environment substitutions, includes), shipped as {}",
+            plan.confFile(),
+            resolved);
       }
-      LOG.info("Submitting to {} ({} mode): {}{}", plan.master(), plan.deployMode(), io.dlpipe.config.SecretMasker.current().scrub(String.join(" ", cmd)),
-          properties == null ? "" : " (secret settings " + plan.secretConf().keySet() + " in the properties file)");
+      LOG.info(
+          "Submitting to {} ({} mode): {}{}",
+          plan.master(),
+          plan.deployMode(),
+          io.dlpipe.config.SecretMasker.current().scrub(String.join(" ", cmd)),
+          properties == null
+              ? ""
+              : " (secret settings " + plan.secretConf().keySet() + " in the properties file)");
       ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-      // Executors and the driver find Spark's scripts and jars here when no distribution is installed.
+      // Executors and the driver find Spark's scripts and jars here when no distribution is
+      // installed.
       pb.environment().putIfAbsent("SPARK_SCALA_VERSION", "2.12");
       try {
         return handoff.start(pb).waitFor();
       } catch (IOException e) {
-        throw new ConfigException("Cannot start spark-submit (" + cmd.get(0) + "): " + e.getMessage(), e);
+        throw new ConfigException(
+            "Cannot start spark-submit (" + cmd.get(0) + "): " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while waiting for spark-submit", e);
@@ -239,6 +314,7 @@ public final class SparkSubmitter {
   private static final class Handoff {
     /** How long spark-submit gets to stop its driver after SIGTERM before it is killed. */
     private static final long GRACE_SECONDS = 10;
+
     private final Path properties;
     private final Path resolvedConf;
     private Process child;
@@ -291,7 +367,8 @@ public final class SparkSubmitter {
       try {
         Files.deleteIfExists(file);
       } catch (IOException e) {
-        LOG.warn("Could not delete {}; delete it by hand, it holds secrets: {}", file, e.getMessage());
+        LOG.warn(
+            "Could not delete {}; delete it by hand, it holds secrets: {}", file, e.getMessage());
       }
     }
   }
@@ -303,14 +380,22 @@ public final class SparkSubmitter {
    */
   static Path writeResolvedConf(SparkSubmitPlan plan) {
     try {
-      Path dir = Files.createTempDirectory("dlpipe-submit-",
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-      Path file = Files.createFile(dir.resolve(plan.confFile().getFileName().toString()),
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Path dir =
+          Files.createTempDirectory(
+              "dlpipe-submit-",
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                  java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      Path file =
+          Files.createFile(
+              dir.resolve(plan.confFile().getFileName().toString()),
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                  java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, plan.resolvedConf(), java.nio.charset.StandardCharsets.UTF_8);
       return file;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write the resolved configuration for the cluster-mode driver: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot write the resolved configuration for the cluster-mode driver: " + e.getMessage(),
+          e);
     }
   }
 
@@ -320,22 +405,35 @@ public final class SparkSubmitter {
    */
   static Path writeProperties(SparkSubmitPlan plan, Map<String, String> env) {
     java.util.Properties props = new java.util.Properties();
-    String confDir = env.getOrDefault("SPARK_CONF_DIR", env.containsKey("SPARK_HOME") ? Path.of(env.get("SPARK_HOME"), "conf").toString() : null);
+    String confDir =
+        env.getOrDefault(
+            "SPARK_CONF_DIR",
+            env.containsKey("SPARK_HOME")
+                ? Path.of(env.get("SPARK_HOME"), "conf").toString()
+                : null);
     try {
       if (confDir != null && Files.isRegularFile(Path.of(confDir, "spark-defaults.conf"))) {
-        try (java.io.Reader in = Files.newBufferedReader(Path.of(confDir, "spark-defaults.conf"), java.nio.charset.StandardCharsets.UTF_8)) {
+        try (java.io.Reader in =
+            Files.newBufferedReader(
+                Path.of(confDir, "spark-defaults.conf"), java.nio.charset.StandardCharsets.UTF_8)) {
           props.load(in);
         }
       }
       props.putAll(plan.secretConf());
-      Path file = Files.createTempFile("dlpipe-submit-", ".properties",
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-      try (java.io.Writer out = Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
+      Path file =
+          Files.createTempFile(
+              "dlpipe-submit-",
+              ".properties",
+              java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                  java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      try (java.io.Writer out =
+          Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
         props.store(out, "dlpipe spark-submit settings; deleted when spark-submit exits");
       }
       return file;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write the spark-submit properties file: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot write the spark-submit properties file: " + e.getMessage(), e);
     }
   }
 }

@@ -5,13 +5,13 @@ import io.dlpipe.net.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Block momentum on the driver between averaging rounds (BMUF: Chen and Huo, "Scalable Training
- * of Deep Learning Machines by Incremental Block Training with Intra-Block Parallel Optimization
- * and Blockwise Model-Update Filtering", ICASSP 2016; SlowMo: Wang et al., ICLR 2020).
+ * Block momentum on the driver between averaging rounds (BMUF: Chen and Huo, "Scalable Training of
+ * Deep Learning Machines by Incremental Block Training with Intra-Block Parallel Optimization and
+ * Blockwise Model-Update Filtering", ICASSP 2016; SlowMo: Wang et al., ICLR 2020).
  *
- * <p>With {@code W(t)} the global model after round {@code t}, {@code S(t-1)} the point the
- * round's workers started from and {@code A(t)} their average: the round's step is {@code G = A(t)
- * - S(t-1)}, the buffer {@code Δ(t) = η Δ(t-1) + ζ G} and the model {@code W(t) = W(t-1) + Δ(t)}.
+ * <p>With {@code W(t)} the global model after round {@code t}, {@code S(t-1)} the point the round's
+ * workers started from and {@code A(t)} their average: the round's step is {@code G = A(t) -
+ * S(t-1)}, the buffer {@code Δ(t) = η Δ(t-1) + ζ G} and the model {@code W(t) = W(t-1) + Δ(t)}.
  * Nesterov-style, each round starts from {@code S(t) = W(t) + η Δ(t)}, the point the momentum is
  * about to carry the model to; otherwise from {@code W(t)}. With η = 0 and ζ = 1 this is plain
  * averaging.
@@ -37,7 +37,8 @@ public final class BlockMomentum {
    */
   public BlockMomentum(TrainConfig.Averaging averaging, INDArray buffer) {
     if (Double.isNaN(averaging.blockMomentum()) || Double.isNaN(averaging.blockLearningRate())) {
-      throw new IllegalStateException("train.averaging.block-momentum and block-learning-rate = auto must be resolved first (TrainingMasters.resolveAuto)");
+      throw new IllegalStateException(
+          "train.averaging.block-momentum and block-learning-rate = auto must be resolved first (TrainingMasters.resolveAuto)");
     }
     this.momentum = averaging.blockMomentum();
     this.learningRate = averaging.blockLearningRate();
@@ -51,7 +52,12 @@ public final class BlockMomentum {
     if (buffer == null) {
       buffer = global.like().assign(0);
     } else if (buffer.length() != global.length()) {
-      throw new IllegalStateException("the momentum buffer has " + buffer.length() + " values, the network " + global.length() + " parameters");
+      throw new IllegalStateException(
+          "the momentum buffer has "
+              + buffer.length()
+              + " values, the network "
+              + global.length()
+              + " parameters");
     }
     start = nesterov ? global.add(buffer.mul(momentum)) : global.dup();
     net.setParams(start);

@@ -23,11 +23,16 @@ public final class BuildInfo {
     v.put("scala", scala.util.Properties.versionNumberString());
     v.put("dl4j", mavenVersion("org.deeplearning4j", "deeplearning4j-nn"));
     v.put("nd4j", mavenVersion("org.nd4j", "nd4j-api"));
-    v.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+    v.put(
+        "java",
+        System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
     return v;
   }
 
-  /** The version of a Maven artifact on the class path, from its pom.properties; "unknown" when absent. */
+  /**
+   * The version of a Maven artifact on the class path, from its pom.properties; "unknown" when
+   * absent.
+   */
   public static String mavenVersion(String group, String artifact) {
     String resource = "META-INF/maven/" + group + "/" + artifact + "/pom.properties";
     try (InputStream in = BuildInfo.class.getClassLoader().getResourceAsStream(resource)) {

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
  * fair, doctorvisits: 1,900 to 5,100 train rows) the default network reached its best validation
  * loss within a few epochs and then overfitted, ending below its linear rung (docs/QUALITY.md,
  * "Real data"); a linear model has nothing to overfit with. Off by default ({@code rows = 0}): at
- * 10,000 rows it lifted hmda and credit but cost Ames 0.032 R² (docs/QUALITY.md, "Small data"). Called from {@link TrainingMasters#resolveAuto},
- * so the real training, tune trials and the target trial all train the same network for their rows.
+ * 10,000 rows it lifted hmda and credit but cost Ames 0.032 R² (docs/QUALITY.md, "Small data").
+ * Called from {@link TrainingMasters#resolveAuto}, so the real training, tune trials and the target
+ * trial all train the same network for their rows.
  */
 final class CapacityRules {
   private static final Logger LOG = LoggerFactory.getLogger(CapacityRules.class);
@@ -27,19 +28,34 @@ final class CapacityRules {
     if (trainRows >= small.rows()) {
       return train;
     }
-    // A linear network ([]) has no hidden units to drop. Weight decay replaces L2 (DL4J keeps one of them): a set weight decay is the user's choice of penalty.
+    // A linear network ([]) has no hidden units to drop. Weight decay replaces L2 (DL4J keeps one
+    // of them): a set weight decay is the user's choice of penalty.
     double l2 = m.weightDecay() > 0 ? m.l2() : Math.max(m.l2(), small.l2());
-    double dropout = !m.hiddenLayers().isEmpty() ? Math.max(m.dropout(), small.dropout()) : m.dropout();
-    return dropout == m.dropout() && l2 == m.l2() ? train : train.withModel(m.withRegularization(dropout, l2));
+    double dropout =
+        !m.hiddenLayers().isEmpty() ? Math.max(m.dropout(), small.dropout()) : m.dropout();
+    return dropout == m.dropout() && l2 == m.l2()
+        ? train
+        : train.withModel(m.withRegularization(dropout, l2));
   }
 
-  /** {@link #apply}, saying in the log what the rule changed (it is called where the plan is resolved). */
+  /**
+   * {@link #apply}, saying in the log what the rule changed (it is called where the plan is
+   * resolved).
+   */
   static TrainConfig logged(TrainConfig train, long trainRows) {
     TrainConfig resolved = apply(train, trainRows);
     TrainConfig.Model m = train.model();
     if (resolved != train) {
-      LOG.info(String.format(Locale.ROOT, "Small data: %,d train rows, below train.model.small-data.rows = %,d: dropout %s (set %s), l2 %s (set %s)",
-          trainRows, m.smallData().rows(), resolved.model().dropout(), m.dropout(), resolved.model().l2(), m.l2()));
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "Small data: %,d train rows, below train.model.small-data.rows = %,d: dropout %s (set %s), l2 %s (set %s)",
+              trainRows,
+              m.smallData().rows(),
+              resolved.model().dropout(),
+              m.dropout(),
+              resolved.model().l2(),
+              m.l2()));
     }
     return resolved;
   }

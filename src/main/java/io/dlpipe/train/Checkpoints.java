@@ -31,21 +31,26 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Per-epoch checkpoints in {@code <output.dir>/checkpoints/epoch-NNNNNN/}: {@code network.zip} (parameters
- * and updater state), {@code state.json} ({@link TrainState}), {@code momentum.bin} under block
- * momentum (the driver's buffer, {@link BlockMomentum}), and {@code _SUCCESS} written last,
- * so a driver killed while writing leaves an incomplete folder that is ignored, never a damaged
- * checkpoint that is trusted. Only the newest complete checkpoint and the best epochs' are kept (the
- * best one, or the {@code train.average-epochs} best, whose parameters are averaged at the end).
- * Works on any Hadoop file system; no rename is needed, which S3A does not make atomic. The folder
- * carries train's {@link OutputMarker}; one without it is refused, never deleted.
+ * Per-epoch checkpoints in {@code <output.dir>/checkpoints/epoch-NNNNNN/}: {@code network.zip}
+ * (parameters and updater state), {@code state.json} ({@link TrainState}), {@code momentum.bin}
+ * under block momentum (the driver's buffer, {@link BlockMomentum}), and {@code _SUCCESS} written
+ * last, so a driver killed while writing leaves an incomplete folder that is ignored, never a
+ * damaged checkpoint that is trusted. Only the newest complete checkpoint and the best epochs' are
+ * kept (the best one, or the {@code train.average-epochs} best, whose parameters are averaged at
+ * the end). Works on any Hadoop file system; no rename is needed, which S3A does not make atomic.
+ * The folder carries train's {@link OutputMarker}; one without it is refused, never deleted.
  */
 final class Checkpoints {
   private static final Pattern NAME = Pattern.compile("epoch-(\\d+)");
   private static final String NETWORK = "network.zip";
   private static final String STATE = "state.json";
-  /** The block-momentum buffer ({@link BlockMomentum}), in ND4J's binary format; absent under plain averaging. */
+
+  /**
+   * The block-momentum buffer ({@link BlockMomentum}), in ND4J's binary format; absent under plain
+   * averaging.
+   */
   private static final String MOMENTUM = "momentum.bin";
+
   private static final String SUCCESS = "_SUCCESS";
 
   private final Configuration conf;
@@ -71,7 +76,9 @@ final class Checkpoints {
     return dir;
   }
 
-  /** Marks the folder as dlpipe's before anything is written into it (a later clear() relies on it). */
+  /**
+   * Marks the folder as dlpipe's before anything is written into it (a later clear() relies on it).
+   */
   void mark() {
     if (OutputMarker.read(files, dir) == null) {
       OutputMarker.of(OutputKind.CHECKPOINTS).writeTo(files, dir);
@@ -95,13 +102,25 @@ final class Checkpoints {
       String text = files.readText(stateFile);
       int version = Json.MAPPER.readTree(text).path("format_version").asInt(-1);
       if (version != TrainState.FORMAT_VERSION) {
-        throw new DataException("Checkpoint " + path + " has format_version " + version + ", this dlpipe reads "
-            + TrainState.FORMAT_VERSION + "; run train with --fresh to start over");
+        throw new DataException(
+            "Checkpoint "
+                + path
+                + " has format_version "
+                + version
+                + ", this dlpipe reads "
+                + TrainState.FORMAT_VERSION
+                + "; run train with --fresh to start over");
       }
       TrainState state = Json.MAPPER.readValue(text, TrainState.class);
       return Optional.of(new Checkpoint(epoch, path, state));
     } catch (JsonProcessingException e) {
-      throw new DataException("Checkpoint state " + stateFile + " is not readable: " + e.getOriginalMessage() + "; run train with --fresh to start over", e);
+      throw new DataException(
+          "Checkpoint state "
+              + stateFile
+              + " is not readable: "
+              + e.getOriginalMessage()
+              + "; run train with --fresh to start over",
+          e);
     }
   }
 
@@ -113,8 +132,12 @@ final class Checkpoints {
     write(net, null, state, keepBest, metric);
   }
 
-  /** As {@link #write(Network, TrainState, int, EarlyStoppingMetric)}, with the block-momentum buffer when not null. */
-  void write(Network net, INDArray momentum, TrainState state, int keepBest, EarlyStoppingMetric metric) {
+  /**
+   * As {@link #write(Network, TrainState, int, EarlyStoppingMetric)}, with the block-momentum
+   * buffer when not null.
+   */
+  void write(
+      Network net, INDArray momentum, TrainState state, int keepBest, EarlyStoppingMetric metric) {
     mark();
     String path = path(state.epoch());
     files.deleteRecursively(path);
@@ -139,11 +162,16 @@ final class Checkpoints {
     }
   }
 
-  /** The {@code k} best epochs of the history by the watched value, best first; the earlier of equals first. */
+  /**
+   * The {@code k} best epochs of the history by the watched value, best first; the earlier of
+   * equals first.
+   */
   static List<Integer> best(TrainState state, int k, EarlyStoppingMetric metric) {
     return state.history().stream()
         .filter(r -> Double.isFinite(TrainState.score(r, metric)))
-        .sorted(Comparator.comparingDouble((EpochRecord r) -> TrainState.score(r, metric)).thenComparingInt(EpochRecord::epoch))
+        .sorted(
+            Comparator.comparingDouble((EpochRecord r) -> TrainState.score(r, metric))
+                .thenComparingInt(EpochRecord::epoch))
         .limit(k)
         .map(EpochRecord::epoch)
         .toList();
@@ -154,7 +182,9 @@ final class Checkpoints {
     return complete().contains(epoch);
   }
 
-  /** The block-momentum buffer of a kept checkpoint, empty when it was trained with plain averaging. */
+  /**
+   * The block-momentum buffer of a kept checkpoint, empty when it was trained with plain averaging.
+   */
   Optional<INDArray> momentum(int epoch) {
     String file = HadoopFiles.join(path(epoch), MOMENTUM);
     if (!files.exists(file)) {
@@ -164,13 +194,20 @@ final class Checkpoints {
     try (DataInputStream in = p.getFileSystem(conf).open(p)) {
       return Optional.of(Nd4j.read(in));
     } catch (IOException | RuntimeException e) {
-      throw new DataException("Checkpoint momentum buffer " + file + " is not readable: " + e.getMessage() + "; run train with --fresh to start over", e);
+      throw new DataException(
+          "Checkpoint momentum buffer "
+              + file
+              + " is not readable: "
+              + e.getMessage()
+              + "; run train with --fresh to start over",
+          e);
     }
   }
 
   /** The network of a kept checkpoint, with its updater state when asked. */
   Network network(int epoch, boolean withUpdater) {
-    return Network.fromBytes(ModelStore.readBytes(conf, HadoopFiles.join(path(epoch), NETWORK)), withUpdater);
+    return Network.fromBytes(
+        ModelStore.readBytes(conf, HadoopFiles.join(path(epoch), NETWORK)), withUpdater);
   }
 
   private List<Integer> complete() {

@@ -3,6 +3,8 @@ package io.dlpipe.train;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.EvalMetrics;
 import io.dlpipe.head.OutputHead;
+import io.dlpipe.net.Network;
+import io.dlpipe.net.SparkNetwork;
 import io.dlpipe.spark.StageTimer;
 import java.util.List;
 import org.apache.spark.SparkContext;
@@ -10,16 +12,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
-import io.dlpipe.net.Network;
-import io.dlpipe.net.SparkNetwork;
 
 /**
- * An epoch of the real training on the cluster, measured, as {@link TrainJob} runs it in the
- * {@link TrainingLoop}: fitted by its {@link EpochRunner} under a progress line and a Spark stage
- * of its own, then scored on validation, with the mean minibatch loss and the conversion time the
- * workers reported through accumulators and the executors' task time. The accumulators and the
- * listener are registered once per run and reset every epoch; closing releases them and the
- * runner's minibatches.
+ * An epoch of the real training on the cluster, measured, as {@link TrainJob} runs it in the {@link
+ * TrainingLoop}: fitted by its {@link EpochRunner} under a progress line and a Spark stage of its
+ * own, then scored on validation, with the mean minibatch loss and the conversion time the workers
+ * reported through accumulators and the executors' task time. The accumulators and the listener are
+ * registered once per run and reset every epoch; closing releases them and the runner's
+ * minibatches.
  */
 final class ClusterEpoch implements TrainingLoop.Epoch, AutoCloseable {
   private final SparkContext sc;
@@ -45,8 +45,19 @@ final class ClusterEpoch implements TrainingLoop.Epoch, AutoCloseable {
    * @param rounds receives, per epoch: {epoch, averaging rounds, driver nanoseconds of the
    *     block-momentum steps, fit nanoseconds}
    */
-  ClusterEpoch(Network net, SparkNetwork sparkNet, TrainPlan plan, TrainConfig.Approach approach, String exportDir, Dataset<Row> toTrain,
-      Dataset<Row> validation, OutputHead head, int featureCount, long trainRows, StageTimer timer, List<long[]> rounds) {
+  ClusterEpoch(
+      Network net,
+      SparkNetwork sparkNet,
+      TrainPlan plan,
+      TrainConfig.Approach approach,
+      String exportDir,
+      Dataset<Row> toTrain,
+      Dataset<Row> validation,
+      OutputHead head,
+      int featureCount,
+      long trainRows,
+      StageTimer timer,
+      List<long[]> rounds) {
     this.sc = toTrain.sparkSession().sparkContext();
     this.net = net;
     this.timer = timer;
@@ -64,9 +75,18 @@ final class ClusterEpoch implements TrainingLoop.Epoch, AutoCloseable {
     conversionRows = count;
     sparkNet.setListeners(List.of(new EpochLossListener(lossSum, lossRows)));
     int batchSize = plan.batchSize();
-    runner = approach == TrainConfig.Approach.EXPORT
-        ? EpochRunner.exported(sparkNet, () -> ExportedMinibatches.write(toTrain, exportDir, featureCount, batchSize, head, nanos, count), plan)
-        : EpochRunner.direct(sparkNet, TrainJob.minibatches(toTrain, featureCount, batchSize, head, nanos, count), plan);
+    runner =
+        approach == TrainConfig.Approach.EXPORT
+            ? EpochRunner.exported(
+                sparkNet,
+                () ->
+                    ExportedMinibatches.write(
+                        toTrain, exportDir, featureCount, batchSize, head, nanos, count),
+                plan)
+            : EpochRunner.direct(
+                sparkNet,
+                TrainJob.minibatches(toTrain, featureCount, batchSize, head, nanos, count),
+                plan);
     sc.addSparkListener(executorTime);
   }
 
@@ -89,19 +109,39 @@ final class ClusterEpoch implements TrainingLoop.Epoch, AutoCloseable {
     long start = System.nanoTime();
     long roundsBefore = runner.rounds();
     long stepBefore = runner.stepNanos();
-    try (StageTimer.Stage s = timer.start("epoch-" + epoch, "epoch " + epoch + " of " + train.epochs() + ": fit, then evaluate on validation")) {
+    try (StageTimer.Stage s =
+        timer.start(
+            "epoch-" + epoch,
+            "epoch " + epoch + " of " + train.epochs() + ": fit, then evaluate on validation")) {
       double lr;
-      try (EpochProgress progress = EpochProgress.start("train epoch " + epoch + "/" + train.epochs(), trainRows, lossRows::value,
-          runner::fitStartNanos)) {
+      try (EpochProgress progress =
+          EpochProgress.start(
+              "train epoch " + epoch + "/" + train.epochs(),
+              trainRows,
+              lossRows::value,
+              runner::fitStartNanos)) {
         lr = runner.run(epoch);
       }
       double fitSeconds = (System.nanoTime() - start) / 1e9;
-      rounds.add(new long[] {epoch, runner.rounds() - roundsBefore, runner.stepNanos() - stepBefore, System.nanoTime() - start});
-      EvalMetrics val = Evaluator.evaluate(validation, net, head, featureCount, train.evalBatchSize());
+      rounds.add(
+          new long[] {
+            epoch,
+            runner.rounds() - roundsBefore,
+            runner.stepNanos() - stepBefore,
+            System.nanoTime() - start
+          });
+      EvalMetrics val =
+          Evaluator.evaluate(validation, net, head, featureCount, train.evalBatchSize());
       double trainLoss = lossRows.value() == 0 ? Double.NaN : lossSum.value() / lossRows.value();
       s.rows(trainRows);
-      return EpochRecord.validated(epoch, head.mainMetric(), val).withLearningRate(lr).withFit(trainLoss, trainRows / Math.max(fitSeconds, 1e-9),
-          (System.nanoTime() - start) / 1e9, (executorTime.millis() - executorMillis) / 1000.0, conversionNanos.value() / 1e9);
+      return EpochRecord.validated(epoch, head.mainMetric(), val)
+          .withLearningRate(lr)
+          .withFit(
+              trainLoss,
+              trainRows / Math.max(fitSeconds, 1e-9),
+              (System.nanoTime() - start) / 1e9,
+              (executorTime.millis() - executorMillis) / 1000.0,
+              conversionNanos.value() / 1e9);
     }
   }
 

@@ -20,21 +20,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The rows come from the accumulator the workers' loss listener adds to, which Spark merges on
  * the driver as each training task ends (every averaging round). The rate is taken over the last
- * few intervals, not the whole epoch, so the ETA follows the steady training rate rather than
- * the first epoch's export or the JIT warm-up: by mid-epoch it is the time the remaining rows take
- * at the rate of the last two minutes.
+ * few intervals, not the whole epoch, so the ETA follows the steady training rate rather than the
+ * first epoch's export or the JIT warm-up: by mid-epoch it is the time the remaining rows take at
+ * the rate of the last two minutes.
  */
 final class EpochProgress implements AutoCloseable {
   static final long INTERVAL_SECONDS = 30;
+
   /** Samples the rate is measured over: the epoch's start and the last four ticks (two minutes). */
   static final int WINDOW = 5;
+
   private static final Logger LOG = LoggerFactory.getLogger("dlpipe.progress");
   private static final ScheduledExecutorService TICKER =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "dlpipe-epoch-progress");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "dlpipe-epoch-progress");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final String label;
   private final long totalRows;
@@ -55,11 +58,16 @@ final class EpochProgress implements AutoCloseable {
   }
 
   /**
-   * @param fitStartNanos when the fit itself began ({@link System#nanoTime}), or 0 while the
-   *     epoch is still preparing (the first epoch writes the minibatch files before any row
-   *     trains); the rate is never measured over that preparation
+   * @param fitStartNanos when the fit itself began ({@link System#nanoTime}), or 0 while the epoch
+   *     is still preparing (the first epoch writes the minibatch files before any row trains); the
+   *     rate is never measured over that preparation
    */
-  EpochProgress(String label, long totalRows, LongSupplier rowsDone, LongSupplier fitStartNanos, long startNanos) {
+  EpochProgress(
+      String label,
+      long totalRows,
+      LongSupplier rowsDone,
+      LongSupplier fitStartNanos,
+      long startNanos) {
     this.label = label;
     this.totalRows = totalRows;
     this.rowsDone = rowsDone;
@@ -69,9 +77,16 @@ final class EpochProgress implements AutoCloseable {
   }
 
   /** Starts printing a line every {@link #INTERVAL_SECONDS}; close it when the epoch's fit ends. */
-  static EpochProgress start(String label, long totalRows, LongSupplier rowsDone, LongSupplier fitStartNanos) {
-    EpochProgress p = new EpochProgress(label, totalRows, rowsDone, fitStartNanos, System.nanoTime());
-    p.tick = TICKER.scheduleAtFixedRate(() -> LOG.info(p.line(System.nanoTime())), INTERVAL_SECONDS, INTERVAL_SECONDS, TimeUnit.SECONDS);
+  static EpochProgress start(
+      String label, long totalRows, LongSupplier rowsDone, LongSupplier fitStartNanos) {
+    EpochProgress p =
+        new EpochProgress(label, totalRows, rowsDone, fitStartNanos, System.nanoTime());
+    p.tick =
+        TICKER.scheduleAtFixedRate(
+            () -> LOG.info(p.line(System.nanoTime())),
+            INTERVAL_SECONDS,
+            INTERVAL_SECONDS,
+            TimeUnit.SECONDS);
     return p;
   }
 
@@ -94,8 +109,16 @@ final class EpochProgress implements AutoCloseable {
     double rate = windowSeconds <= 0 ? 0 : (done - first[1]) / windowSeconds;
     double elapsed = (nowNanos - startNanos) / 1e9;
     String eta = rate <= 0 ? "unknown" : StageTimer.duration((totalRows - done) / rate);
-    return String.format(Locale.ROOT, "%s: %,d of %,d rows (%.1f%%) in %s, %,.0f samples/s, ETA %s for this epoch",
-        label, done, totalRows, 100.0 * done / Math.max(totalRows, 1), StageTimer.duration(elapsed), rate, eta);
+    return String.format(
+        Locale.ROOT,
+        "%s: %,d of %,d rows (%.1f%%) in %s, %,.0f samples/s, ETA %s for this epoch",
+        label,
+        done,
+        totalRows,
+        100.0 * done / Math.max(totalRows, 1),
+        StageTimer.duration(elapsed),
+        rate,
+        eta);
   }
 
   @Override

@@ -43,12 +43,38 @@ public record EpochRecord(
 
   /** This epoch, trained at {@code rate}. */
   public EpochRecord withLearningRate(double rate) {
-    return new EpochRecord(epoch, trainLoss, valLoss, metricName, metric, samplesPerS, seconds, rate, executorSeconds, conversionSeconds, validation);
+    return new EpochRecord(
+        epoch,
+        trainLoss,
+        valLoss,
+        metricName,
+        metric,
+        samplesPerS,
+        seconds,
+        rate,
+        executorSeconds,
+        conversionSeconds,
+        validation);
   }
 
   /** This epoch with what was measured of its fit. */
-  public EpochRecord withFit(double trainLoss, double samplesPerS, double seconds, double executorSeconds, double conversionSeconds) {
-    return new EpochRecord(epoch, trainLoss, valLoss, metricName, metric, samplesPerS, seconds, learningRate, executorSeconds, conversionSeconds,
+  public EpochRecord withFit(
+      double trainLoss,
+      double samplesPerS,
+      double seconds,
+      double executorSeconds,
+      double conversionSeconds) {
+    return new EpochRecord(
+        epoch,
+        trainLoss,
+        valLoss,
+        metricName,
+        metric,
+        samplesPerS,
+        seconds,
+        learningRate,
+        executorSeconds,
+        conversionSeconds,
         validation);
   }
 }

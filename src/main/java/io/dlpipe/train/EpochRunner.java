@@ -2,6 +2,8 @@ package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.OutputHead;
+import io.dlpipe.net.Network;
+import io.dlpipe.net.SparkNetwork;
 import java.util.List;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
@@ -9,9 +11,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import io.dlpipe.net.Network;
 import org.deeplearning4j.spark.api.TrainingMaster;
-import io.dlpipe.net.SparkNetwork;
 import org.deeplearning4j.spark.util.SparkUtils;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
  * RDD, or the exported files.
  *
  * <p>With {@code train.averaging.method = simple}, one DL4J fit per epoch: DL4J's training master
- * splits the epoch into averaging rounds itself. With {@code block-momentum}, the runner splits
- * the epoch the same way ({@code SparkUtils.balancedRandomSplit}, DL4J's own split, into rounds
- * of {@code workers x averaging-frequency} minibatches) and fits one round per DL4J call, so that
- * the driver can take the block-momentum step ({@link BlockMomentum}) between rounds.
+ * splits the epoch into averaging rounds itself. With {@code block-momentum}, the runner splits the
+ * epoch the same way ({@code SparkUtils.balancedRandomSplit}, DL4J's own split, into rounds of
+ * {@code workers x averaging-frequency} minibatches) and fits one round per DL4J call, so that the
+ * driver can take the block-momentum step ({@link BlockMomentum}) between rounds.
  */
 public final class EpochRunner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EpochRunner.class);
@@ -46,10 +46,18 @@ public final class EpochRunner implements AutoCloseable {
   private long roundsRun;
   private long stepNanos;
   private long directCount = -1;
-  /** Releases what the runner's own training master left behind; null when the caller owns the master. */
+
+  /**
+   * Releases what the runner's own training master left behind; null when the caller owns the
+   * master.
+   */
   private Runnable cleanup;
 
-  private EpochRunner(SparkNetwork sparkNet, JavaRDD<DataSet> minibatches, Supplier<ExportedMinibatches> export, TrainConfig train) {
+  private EpochRunner(
+      SparkNetwork sparkNet,
+      JavaRDD<DataSet> minibatches,
+      Supplier<ExportedMinibatches> export,
+      TrainConfig train) {
     this.sparkNet = sparkNet;
     this.minibatches = minibatches;
     this.export = export;
@@ -57,7 +65,9 @@ public final class EpochRunner implements AutoCloseable {
     TrainConfig.Averaging a = train.master().averaging();
     // Momentum 0 with rate 1 is plain averaging: DL4J's own loop does that without a job per round.
     boolean plain = a.blockMomentum() == 0 && a.blockLearningRate() == 1;
-    if (a.method() == TrainConfig.AveragingMethod.BLOCK_MOMENTUM && train.master().type() == TrainConfig.MasterType.PARAMETER_AVERAGING && !plain) {
+    if (a.method() == TrainConfig.AveragingMethod.BLOCK_MOMENTUM
+        && train.master().type() == TrainConfig.MasterType.PARAMETER_AVERAGING
+        && !plain) {
       this.blocks = new BlockMomentum(a, null);
     }
   }
@@ -73,7 +83,9 @@ public final class EpochRunner implements AutoCloseable {
     }
   }
 
-  /** The block-momentum buffer to checkpoint; null under plain averaging or before the first round. */
+  /**
+   * The block-momentum buffer to checkpoint; null under plain averaging or before the first round.
+   */
   public INDArray momentum() {
     return blocks == null ? null : blocks.buffer();
   }
@@ -89,7 +101,8 @@ public final class EpochRunner implements AutoCloseable {
   }
 
   /** Trains from an RDD of minibatches, which DL4J handles by its training master's approach. */
-  public static EpochRunner direct(SparkNetwork sparkNet, JavaRDD<DataSet> minibatches, TrainPlan plan) {
+  public static EpochRunner direct(
+      SparkNetwork sparkNet, JavaRDD<DataSet> minibatches, TrainPlan plan) {
     return new EpochRunner(sparkNet, minibatches, null, plan.train());
   }
 
@@ -98,12 +111,18 @@ public final class EpochRunner implements AutoCloseable {
    * cluster, a cross-validation fold): direct, as these are small next to the data and nothing has
    * to be exported per trial. Closing the runner deletes the master's temporary files too.
    */
-  public static EpochRunner direct(Network net, TrainPlan plan, Dataset<Row> rows, int featureCount, OutputHead head) {
+  public static EpochRunner direct(
+      Network net, TrainPlan plan, Dataset<Row> rows, int featureCount, OutputHead head) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
-    TrainingMaster<?, ?> master = TrainingMasters.create(plan.train(), plan.workers(), TrainConfig.Approach.DIRECT, "");
+    TrainingMaster<?, ?> master =
+        TrainingMasters.create(plan.train(), plan.workers(), TrainConfig.Approach.DIRECT, "");
     SparkNetwork sparkNet = net.distributed(jsc, master);
     sparkNet.setListeners(List.of());
-    EpochRunner runner = direct(sparkNet, TrainJob.minibatches(rows, featureCount, plan.batchSize(), head, null, null), plan);
+    EpochRunner runner =
+        direct(
+            sparkNet,
+            TrainJob.minibatches(rows, featureCount, plan.batchSize(), head, null, null),
+            plan);
     runner.cleanup = () -> master.deleteTempFiles(jsc);
     return runner;
   }
@@ -112,7 +131,8 @@ public final class EpochRunner implements AutoCloseable {
    * Trains from minibatch files that {@code export} writes when the first epoch starts, so that
    * epoch pays for the conversion as it did when DL4J exported.
    */
-  public static EpochRunner exported(SparkNetwork sparkNet, Supplier<ExportedMinibatches> export, TrainPlan plan) {
+  public static EpochRunner exported(
+      SparkNetwork sparkNet, Supplier<ExportedMinibatches> export, TrainPlan plan) {
     return new EpochRunner(sparkNet, null, export, plan.train());
   }
 
@@ -144,7 +164,9 @@ public final class EpochRunner implements AutoCloseable {
       } else {
         // Persisted here, not by DL4J: every round's split reads it.
         dealt.persist(StorageLevel.MEMORY_ONLY());
-        for (JavaRDD<String> round : SparkUtils.balancedRandomSplit((int) exported.count(), perRound, dealt, train.seed() + epoch)) {
+        for (JavaRDD<String> round :
+            SparkUtils.balancedRandomSplit(
+                (int) exported.count(), perRound, dealt, train.seed() + epoch)) {
           step(() -> sparkNet.fitPaths(round, new MinibatchFileLoader()));
           round.unpersist(false);
         }
@@ -158,11 +180,15 @@ public final class EpochRunner implements AutoCloseable {
         sparkNet.fit(minibatches);
       } else {
         if (directCount < 0) {
-          minibatches.persist(TrainingMasters.storageLevel(train.master().storageLevel()) == null
-              ? StorageLevel.MEMORY_ONLY_SER() : TrainingMasters.storageLevel(train.master().storageLevel()));
+          minibatches.persist(
+              TrainingMasters.storageLevel(train.master().storageLevel()) == null
+                  ? StorageLevel.MEMORY_ONLY_SER()
+                  : TrainingMasters.storageLevel(train.master().storageLevel()));
           directCount = minibatches.count();
         }
-        for (JavaRDD<DataSet> round : SparkUtils.balancedRandomSplit((int) directCount, perRound, minibatches, train.seed() + epoch)) {
+        for (JavaRDD<DataSet> round :
+            SparkUtils.balancedRandomSplit(
+                (int) directCount, perRound, minibatches, train.seed() + epoch)) {
           step(() -> sparkNet.fit(round));
           round.unpersist(false);
         }
@@ -186,7 +212,11 @@ public final class EpochRunner implements AutoCloseable {
     stepNanos += (t1 - t0) + (System.nanoTime() - t2);
     roundsRun++;
     if (LOG.isDebugEnabled()) {
-      LOG.debug("round {}: fit {} ms, block-momentum step {} ms", roundsRun, (t2 - t1) / 1_000_000, (t1 - t0 + System.nanoTime() - t2) / 1_000_000);
+      LOG.debug(
+          "round {}: fit {} ms, block-momentum step {} ms",
+          roundsRun,
+          (t2 - t1) / 1_000_000,
+          (t1 - t0 + System.nanoTime() - t2) / 1_000_000);
     }
   }
 

@@ -17,16 +17,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * Evaluates a network on a prepared split where the data lives: the network is broadcast once,
- * each partition streams its rows through it in minibatches and returns fixed-size {@link
- * HeadStats} that the output head fills, and the driver merges those. One pass gives the loss and
- * the task's metrics; no row reaches the driver.
+ * Evaluates a network on a prepared split where the data lives: the network is broadcast once, each
+ * partition streams its rows through it in minibatches and returns fixed-size {@link HeadStats}
+ * that the output head fills, and the driver merges those. One pass gives the loss and the task's
+ * metrics; no row reaches the driver.
  */
 public final class Evaluator {
   private Evaluator() {}
 
   /** The merged statistics of {@code net} on {@code split} (columns features, label). */
-  public static HeadStats stats(Dataset<Row> split, Network net, OutputHead head, int featureCount, int batchSize) {
+  public static HeadStats stats(
+      Dataset<Row> split, Network net, OutputHead head, int featureCount, int batchSize) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(split.sparkSession().sparkContext());
     Broadcast<byte[]> model = jsc.broadcast(net.bytes(false));
     try {
@@ -34,7 +35,10 @@ public final class Evaluator {
       if (rows.getNumPartitions() == 0) {
         return head.newStats();
       }
-      FlatMapFunction<Iterator<InternalRow>, HeadStats> perPartition = it -> List.of(evaluatePartition(it, model.value(), head, featureCount, batchSize)).iterator();
+      FlatMapFunction<Iterator<InternalRow>, HeadStats> perPartition =
+          it ->
+              List.of(evaluatePartition(it, model.value(), head, featureCount, batchSize))
+                  .iterator();
       return rows.mapPartitions(perPartition).treeReduce(HeadStats::merge);
     } finally {
       model.destroy();
@@ -42,34 +46,44 @@ public final class Evaluator {
   }
 
   /** Loss and metrics of {@code net} on {@code split}. */
-  public static EvalMetrics evaluate(Dataset<Row> split, Network net, OutputHead head, int featureCount, int batchSize) {
+  public static EvalMetrics evaluate(
+      Dataset<Row> split, Network net, OutputHead head, int featureCount, int batchSize) {
     return head.summary(stats(split, net, head, featureCount, batchSize));
   }
 
-  static HeadStats evaluatePartition(Iterator<InternalRow> rows, byte[] model, OutputHead head, int featureCount, int batchSize) {
+  static HeadStats evaluatePartition(
+      Iterator<InternalRow> rows, byte[] model, OutputHead head, int featureCount, int batchSize) {
     return evaluateRows(rows, () -> Network.fromBytes(model, false), head, featureCount, batchSize);
   }
 
   /** The statistics of {@code net} on prepared rows (features at 0, label at 1), on this JVM. */
-  static HeadStats evaluateRows(Iterator<InternalRow> rows, Network net, OutputHead head, int featureCount, int batchSize) {
+  static HeadStats evaluateRows(
+      Iterator<InternalRow> rows, Network net, OutputHead head, int featureCount, int batchSize) {
     return evaluateRows(rows, () -> net, head, featureCount, batchSize);
   }
 
-  private static HeadStats evaluateRows(Iterator<InternalRow> rows, java.util.function.Supplier<Network> net, OutputHead head, int featureCount, int batchSize) {
+  private static HeadStats evaluateRows(
+      Iterator<InternalRow> rows,
+      java.util.function.Supplier<Network> net,
+      OutputHead head,
+      int featureCount,
+      int batchSize) {
     HeadStats s = head.newStats();
     // Copies: the source reuses its row objects, and a minibatch is read ahead.
-    Iterator<InternalRow> copies = new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return rows.hasNext();
-      }
+    Iterator<InternalRow> copies =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return rows.hasNext();
+          }
 
-      @Override
-      public InternalRow next() {
-        return rows.next().copy();
-      }
-    };
-    BatchedOutput<InternalRow> scored = new BatchedOutput<>(copies, r -> features(r, featureCount), net, batchSize);
+          @Override
+          public InternalRow next() {
+            return rows.next().copy();
+          }
+        };
+    BatchedOutput<InternalRow> scored =
+        new BatchedOutput<>(copies, r -> features(r, featureCount), net, batchSize);
     while (scored.hasNext()) {
       // Labels are read as prepared, not as encoded targets: the head decodes outputs itself.
       BatchedOutput.Scored<InternalRow> r = scored.next();
@@ -80,12 +94,19 @@ public final class Evaluator {
 
   private static float[] features(InternalRow r, int featureCount) {
     if (r.isNullAt(0) || r.isNullAt(1)) {
-      throw new DataException("A prepared row has a null " + (r.isNullAt(0) ? "features" : "label") + " value; the prepared data is damaged, rerun etl");
+      throw new DataException(
+          "A prepared row has a null "
+              + (r.isNullAt(0) ? "features" : "label")
+              + " value; the prepared data is damaged, rerun etl");
     }
     float[] x = r.getArray(0).toFloatArray();
     if (x.length != featureCount) {
-      throw new DataException("A prepared feature vector has " + x.length + " values, but transform.json declares "
-          + featureCount + "; the prepared data and transform disagree, rerun etl");
+      throw new DataException(
+          "A prepared feature vector has "
+              + x.length
+              + " values, but transform.json declares "
+              + featureCount
+              + "; the prepared data and transform disagree, rerun etl");
     }
     return x;
   }
@@ -98,7 +119,8 @@ public final class Evaluator {
    *
    * @param score statistics of one pass over validation with the given head
    */
-  static Calibrated calibrated(OutputHead head, java.util.function.Function<OutputHead, HeadStats> score) {
+  static Calibrated calibrated(
+      OutputHead head, java.util.function.Function<OutputHead, HeadStats> score) {
     HeadStats plain = score.apply(head);
     OutputHead c = head.calibrate(plain);
     if (c == head) {
@@ -108,8 +130,15 @@ public final class Evaluator {
     double before = head.summary(plain).value(head.mainMetric());
     double after = c.summary(smeared).value(head.mainMetric());
     boolean keep = after >= before;
-    String note = String.format(java.util.Locale.ROOT, "log1p back-transform: Duan's smearing factor %.4f from validation; validation %s %.4f without it, %.4f with it; %s",
-        c.spec().targetSmearing(), head.mainMetric().key(), before, after, keep ? "kept" : "not kept");
+    String note =
+        String.format(
+            java.util.Locale.ROOT,
+            "log1p back-transform: Duan's smearing factor %.4f from validation; validation %s %.4f without it, %.4f with it; %s",
+            c.spec().targetSmearing(),
+            head.mainMetric().key(),
+            before,
+            after,
+            keep ? "kept" : "not kept");
     return keep ? new Calibrated(c, smeared, note) : new Calibrated(head, plain, note);
   }
 

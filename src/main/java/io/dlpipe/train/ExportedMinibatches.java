@@ -2,15 +2,15 @@ package io.dlpipe.train;
 
 import io.dlpipe.head.OutputHead;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -60,8 +60,14 @@ public final class ExportedMinibatches {
    * under a new folder in {@code exportDir}, one Spark job; the conversion time and rows are added
    * to {@code nanos} and {@code rowCount} when given.
    */
-  public static ExportedMinibatches write(Dataset<Row> rows, String exportDir, int featureCount, int batchSize, OutputHead codec,
-      LongAccumulator nanos, LongAccumulator rowCount) {
+  public static ExportedMinibatches write(
+      Dataset<Row> rows,
+      String exportDir,
+      int featureCount,
+      int batchSize,
+      OutputHead codec,
+      LongAccumulator nanos,
+      LongAccumulator rowCount) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
     Path dir = new Path(exportDir, "minibatches-" + UUID.randomUUID());
     FileSystem fs;
@@ -71,44 +77,66 @@ public final class ExportedMinibatches {
         throw new IOException("cannot create a new folder " + dir);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the minibatch export folder in " + exportDir, e);
+      throw new UncheckedIOException(
+          "cannot create the minibatch export folder in " + exportDir, e);
     }
-    Broadcast<SerializableConfiguration> conf = jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
+    Broadcast<SerializableConfiguration> conf =
+        jsc.broadcast(new SerializableConfiguration(jsc.hadoopConfiguration()));
     String target = dir.toString();
-    Function2<Integer, Iterator<InternalRow>, Iterator<String>> export = (partition, it) -> {
-      if (!it.hasNext()) {
-        return Collections.emptyIterator();
-      }
-      MinibatchIterator batches = new MinibatchIterator(it, featureCount, batchSize, codec, nanos, rowCount);
-      Path base = new Path(target);
-      FileSystem out = base.getFileSystem(conf.value().value());
-      byte[] buffer = new byte[MinibatchFile.size(batchSize, featureCount, codec.width())];
-      List<String> written = new ArrayList<>();
-      for (int i = 0; batches.hasNext(); i++) {
-        int n = batches.fillNext();
-        // Named by partition and position, so a retried task rewrites the same files.
-        Path file = new Path(base, String.format(Locale.ROOT, "part-%05d-%07d.mb", partition, i));
-        try (OutputStream stream = create(out, file)) {
-          MinibatchFile.write(stream, buffer, batches.features(), batches.labels(), n, featureCount, codec.width());
-        }
-        written.add(file.toString());
-      }
-      return written.iterator();
-    };
-    JavaRDD<String> paths = rows.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex(export, true)
-        // DL4J's training masters persist the paths at MEMORY_ONLY themselves (storageLevelStreams)
-        // and Spark refuses to change a level once set. The paths are small: ~100 bytes a minibatch.
-        .persist(StorageLevel.MEMORY_ONLY());
+    Function2<Integer, Iterator<InternalRow>, Iterator<String>> export =
+        (partition, it) -> {
+          if (!it.hasNext()) {
+            return Collections.emptyIterator();
+          }
+          MinibatchIterator batches =
+              new MinibatchIterator(it, featureCount, batchSize, codec, nanos, rowCount);
+          Path base = new Path(target);
+          FileSystem out = base.getFileSystem(conf.value().value());
+          byte[] buffer = new byte[MinibatchFile.size(batchSize, featureCount, codec.width())];
+          List<String> written = new ArrayList<>();
+          for (int i = 0; batches.hasNext(); i++) {
+            int n = batches.fillNext();
+            // Named by partition and position, so a retried task rewrites the same files.
+            Path file =
+                new Path(base, String.format(Locale.ROOT, "part-%05d-%07d.mb", partition, i));
+            try (OutputStream stream = create(out, file)) {
+              MinibatchFile.write(
+                  stream,
+                  buffer,
+                  batches.features(),
+                  batches.labels(),
+                  n,
+                  featureCount,
+                  codec.width());
+            }
+            written.add(file.toString());
+          }
+          return written.iterator();
+        };
+    JavaRDD<String> paths =
+        rows.queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitionsWithIndex(export, true)
+            // DL4J's training masters persist the paths at MEMORY_ONLY themselves
+            // (storageLevelStreams)
+            // and Spark refuses to change a level once set. The paths are small: ~100 bytes a
+            // minibatch.
+            .persist(StorageLevel.MEMORY_ONLY());
     long count = paths.count();
-    LOG.info("Exported the train split as {} minibatch files of up to {} rows to {}", count, batchSize, dir);
+    LOG.info(
+        "Exported the train split as {} minibatch files of up to {} rows to {}",
+        count,
+        batchSize,
+        dir);
     return new ExportedMinibatches(paths, dir, fs, count);
   }
 
   /**
-   * A new file at {@code file}, replaced if a retried task left one. On the local file system it
-   * is opened directly: Hadoop's local file system forks a {@code chmod} process for every file it
-   * creates (and again for its checksum file) when Hadoop's native library is absent, which at
-   * one file per minibatch costs more than writing the data.
+   * A new file at {@code file}, replaced if a retried task left one. On the local file system it is
+   * opened directly: Hadoop's local file system forks a {@code chmod} process for every file it
+   * creates (and again for its checksum file) when Hadoop's native library is absent, which at one
+   * file per minibatch costs more than writing the data.
    */
   private static OutputStream create(FileSystem fs, Path file) throws IOException {
     if (fs instanceof LocalFileSystem local) {
@@ -123,17 +151,19 @@ public final class ExportedMinibatches {
   }
 
   /**
-   * The paths dealt out anew for one epoch: a random order, in {@code workers} partitions of
-   * nearly equal size (one shuffle of the paths, not of the data). Each worker thus sees a
-   * different random share of the minibatches every epoch, which is what DL4J's per-round
-   * repartition bought (three Spark jobs and a shuffle every averaging round); with one
-   * partition per worker, DL4J's {@code num-partitions-workers-differs} leaves the rounds alone.
+   * The paths dealt out anew for one epoch: a random order, in {@code workers} partitions of nearly
+   * equal size (one shuffle of the paths, not of the data). Each worker thus sees a different
+   * random share of the minibatches every epoch, which is what DL4J's per-round repartition bought
+   * (three Spark jobs and a shuffle every averaging round); with one partition per worker, DL4J's
+   * {@code num-partitions-workers-differs} leaves the rounds alone.
    */
   public JavaRDD<String> dealt(int epoch, int workers, long seed) {
     long epochSeed = mix(seed + 0x9E3779B97F4A7C15L * epoch);
     // Keyed by the file's name (partition and position), not its path: the folder's name is
     // new in every run, and train.seed must deal the same way each time.
-    JavaPairRDD<Long, String> keyed = paths.mapToPair(p -> new Tuple2<>(mix(epochSeed ^ p.substring(p.lastIndexOf('/') + 1).hashCode()), p));
+    JavaPairRDD<Long, String> keyed =
+        paths.mapToPair(
+            p -> new Tuple2<>(mix(epochSeed ^ p.substring(p.lastIndexOf('/') + 1).hashCode()), p));
     return keyed.repartitionAndSortWithinPartitions(new HashPartitioner(workers)).values();
   }
 

@@ -6,7 +6,10 @@ import org.deeplearning4j.core.loader.DataSetLoader;
 import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.dataset.DataSet;
 
-/** DL4J's loader hook for {@link MinibatchFile}s: what each training worker reads exported minibatches with. */
+/**
+ * DL4J's loader hook for {@link MinibatchFile}s: what each training worker reads exported
+ * minibatches with.
+ */
 public final class MinibatchFileLoader implements DataSetLoader {
   private static final long serialVersionUID = 1L;
 

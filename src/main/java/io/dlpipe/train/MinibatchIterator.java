@@ -16,12 +16,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * double) into DL4J minibatches of {@code batchSize} rows, the last one smaller. It holds one
  * minibatch at a time, so a partition larger than executor memory still trains.
  *
- * <p>This conversion is the classic bottleneck of DL4J on Spark: going through {@code Row}
- * boxes every float of every feature vector and copies each vector twice. Here rows come from
- * Spark's {@link InternalRow}s (the Parquet reader's own buffers, no boxing), floats are copied
- * straight into one reused primitive buffer per minibatch, and each minibatch crosses into ND4J's
- * off-heap memory in a single bulk copy. The time spent here, Parquet decoding included, is
- * added to {@code nanos} and the rows to {@code rows} when those accumulators are given.
+ * <p>This conversion is the classic bottleneck of DL4J on Spark: going through {@code Row} boxes
+ * every float of every feature vector and copies each vector twice. Here rows come from Spark's
+ * {@link InternalRow}s (the Parquet reader's own buffers, no boxing), floats are copied straight
+ * into one reused primitive buffer per minibatch, and each minibatch crosses into ND4J's off-heap
+ * memory in a single bulk copy. The time spent here, Parquet decoding included, is added to {@code
+ * nanos} and the rows to {@code rows} when those accumulators are given.
  */
 public final class MinibatchIterator implements Iterator<DataSet> {
   private final Iterator<InternalRow> rows;
@@ -34,13 +34,21 @@ public final class MinibatchIterator implements Iterator<DataSet> {
   private final float[] labels;
 
   /**
-   * @param rows one partition of the prepared Parquet as Spark's internal rows: features at 0, label at 1
+   * @param rows one partition of the prepared Parquet as Spark's internal rows: features at 0,
+   *     label at 1
    * @param nanos accumulates the conversion time, or null
    * @param rowCount accumulates the rows converted, or null
    */
-  public MinibatchIterator(Iterator<InternalRow> rows, int featureCount, int batchSize, OutputHead codec, LongAccumulator nanos, LongAccumulator rowCount) {
+  public MinibatchIterator(
+      Iterator<InternalRow> rows,
+      int featureCount,
+      int batchSize,
+      OutputHead codec,
+      LongAccumulator nanos,
+      LongAccumulator rowCount) {
     if (batchSize < 1 || featureCount < 1) {
-      throw new IllegalArgumentException("batchSize and featureCount must be >= 1, found " + batchSize + ", " + featureCount);
+      throw new IllegalArgumentException(
+          "batchSize and featureCount must be >= 1, found " + batchSize + ", " + featureCount);
     }
     this.rows = rows;
     this.featureCount = featureCount;
@@ -67,7 +75,10 @@ public final class MinibatchIterator implements Iterator<DataSet> {
     float[] f = n == batchSize ? features : Arrays.copyOf(features, n * featureCount);
     float[] l = n == batchSize ? labels : Arrays.copyOf(labels, n * codec.width());
     // Nd4j.create copies into off-heap memory, so the buffers are free for the next minibatch.
-    DataSet ds = new DataSet(Nd4j.create(f, new long[] {n, featureCount}, 'c'), Nd4j.create(l, new long[] {n, codec.width()}, 'c'));
+    DataSet ds =
+        new DataSet(
+            Nd4j.create(f, new long[] {n, featureCount}, 'c'),
+            Nd4j.create(l, new long[] {n, codec.width()}, 'c'));
     count(start, n);
     return ds;
   }
@@ -104,12 +115,19 @@ public final class MinibatchIterator implements Iterator<DataSet> {
     while (n < batchSize && rows.hasNext()) {
       InternalRow row = rows.next();
       if (row.isNullAt(0) || row.isNullAt(1)) {
-        throw new DataException("A prepared row has a null " + (row.isNullAt(0) ? "features" : "label") + " value; the prepared data is damaged, rerun etl");
+        throw new DataException(
+            "A prepared row has a null "
+                + (row.isNullAt(0) ? "features" : "label")
+                + " value; the prepared data is damaged, rerun etl");
       }
       ArrayData vector = row.getArray(0);
       if (vector.numElements() != featureCount) {
-        throw new DataException("A prepared feature vector has " + vector.numElements() + " values, but transform.json declares "
-            + featureCount + "; the prepared data and transform disagree, rerun etl");
+        throw new DataException(
+            "A prepared feature vector has "
+                + vector.numElements()
+                + " values, but transform.json declares "
+                + featureCount
+                + "; the prepared data and transform disagree, rerun etl");
       }
       int base = n * featureCount;
       for (int i = 0; i < featureCount; i++) {

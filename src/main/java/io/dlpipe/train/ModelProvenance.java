@@ -30,15 +30,15 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * {@code model.json}: everything needed to know what a model bundle is and how it was made, in
- * the spirit of Tribuo's model provenance. It is five named parts, each filled by the phase of
- * training that knows it: {@link Build} (the code and configuration), {@link Data} (the prepared
- * input), {@link Decoding} (the head: how outputs become predictions), {@link Training} (the plan
- * and the epochs) and {@link Timing}. In the file the parts' fields lie side by side at the top
- * level, under the names model.json has always used, so a bundle of any earlier format still loads
+ * {@code model.json}: everything needed to know what a model bundle is and how it was made, in the
+ * spirit of Tribuo's model provenance. It is five named parts, each filled by the phase of training
+ * that knows it: {@link Build} (the code and configuration), {@link Data} (the prepared input),
+ * {@link Decoding} (the head: how outputs become predictions), {@link Training} (the plan and the
+ * epochs) and {@link Timing}. In the file the parts' fields lie side by side at the top level,
+ * under the names model.json has always used, so a bundle of any earlier format still loads
  * (fixtures/format-1 and format-2) and nothing that reads model.json as JSON has to change. Times
- * and rates cover every epoch in the history, so a resumed run reports the whole training, not
- * just its last leg.
+ * and rates cover every epoch in the history, so a resumed run reports the whole training, not just
+ * its last leg.
  *
  * @param formatVersion {@value #FORMAT_VERSION}; 1 had no model_id and no head
  * @param build what made the bundle
@@ -49,7 +49,13 @@ import java.util.function.Function;
  */
 @JsonSerialize(using = ModelProvenance.Writer.class)
 @JsonDeserialize(using = ModelProvenance.Reader.class)
-public record ModelProvenance(int formatVersion, Build build, Data data, Decoding decoding, Training training, Timing timing) {
+public record ModelProvenance(
+    int formatVersion,
+    Build build,
+    Data data,
+    Decoding decoding,
+    Training training,
+    Timing timing) {
 
   /** 2 added {@code model_id}, {@code head} and {@code salt_check}; 1 is still read. */
   public static final int FORMAT_VERSION = 2;
@@ -65,7 +71,12 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
    * @param versions Spark, Scala, DL4J and Java versions of the driver
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Build(String modelId, String dlpipeVersion, String gitCommit, JsonNode config, Map<String, String> versions) {}
+  public record Build(
+      String modelId,
+      String dlpipeVersion,
+      String gitCommit,
+      JsonNode config,
+      Map<String, String> versions) {}
 
   /**
    * What the model was trained on.
@@ -81,7 +92,13 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
    *     the salt being stored
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Data(String transformFingerprint, String transformSha256, Task task, List<String> classes, int featureCount, Map<String, Long> rows,
+  public record Data(
+      String transformFingerprint,
+      String transformSha256,
+      Task task,
+      List<String> classes,
+      int featureCount,
+      Map<String, Long> rows,
       String saltCheck) {
     public Data {
       classes = classes == null ? List.of() : List.copyOf(classes);
@@ -103,12 +120,23 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
    *     each candidate's validation R² after its short trial and the one chosen; null otherwise
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Decoding(OutputLoss output, MainMetric mainMetric, Double labelMean, Double labelStd, HeadSpec head, TargetChoice targetChoice) {
+  public record Decoding(
+      OutputLoss output,
+      MainMetric mainMetric,
+      Double labelMean,
+      Double labelStd,
+      HeadSpec head,
+      TargetChoice targetChoice) {
 
     /** The record of {@code spec}, whose flat fields repeat what a format 1 reader looked for. */
     static Decoding of(HeadSpec spec, MainMetric mainMetric, TargetChoice targetChoice) {
       boolean standardized = spec.targetTransform() == TrainConfig.TargetTransform.STANDARDIZE;
-      return new Decoding(spec.output(), mainMetric, standardized ? spec.targetCenter() : null, standardized ? spec.targetScale() : null, spec,
+      return new Decoding(
+          spec.output(),
+          mainMetric,
+          standardized ? spec.targetCenter() : null,
+          standardized ? spec.targetScale() : null,
+          spec,
           targetChoice);
     }
   }
@@ -133,8 +161,19 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
    *     TrainPlan#recorded}); absent from bundles written before it was recorded
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Training(long parameters, int epochsRun, Integer resumedFromEpoch, int bestEpoch, boolean stoppedEarly, EvalMetrics bestValidation,
-      EvalMetrics lastValidation, List<Integer> averagedEpochs, String master, int executors, int workers, TrainConfig.Approach approach,
+  public record Training(
+      long parameters,
+      int epochsRun,
+      Integer resumedFromEpoch,
+      int bestEpoch,
+      boolean stoppedEarly,
+      EvalMetrics bestValidation,
+      EvalMetrics lastValidation,
+      List<Integer> averagedEpochs,
+      String master,
+      int executors,
+      int workers,
+      TrainConfig.Approach approach,
       TrainPlan.Recorded plan) {}
 
   /**
@@ -149,8 +188,14 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
    * @param finishedAt ISO-8601 UTC
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Timing(double wallSeconds, double trainingSeconds, double samplesPerS, double executorSeconds, double conversionSeconds,
-      String startedAt, String finishedAt) {}
+  public record Timing(
+      double wallSeconds,
+      double trainingSeconds,
+      double samplesPerS,
+      double executorSeconds,
+      double conversionSeconds,
+      String startedAt,
+      String finishedAt) {}
 
   // The questions every reader of a bundle asks, of either format.
 
@@ -200,13 +245,19 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
   private record Part(Class<?> type, Function<ModelProvenance, Object> of) {}
 
   /** The parts in the order their fields are written, which is also the constructor's. */
-  private static final List<Part> PARTS = List.of(new Part(Build.class, ModelProvenance::build), new Part(Data.class, ModelProvenance::data),
-      new Part(Decoding.class, ModelProvenance::decoding), new Part(Training.class, ModelProvenance::training), new Part(Timing.class, ModelProvenance::timing));
+  private static final List<Part> PARTS =
+      List.of(
+          new Part(Build.class, ModelProvenance::build),
+          new Part(Data.class, ModelProvenance::data),
+          new Part(Decoding.class, ModelProvenance::decoding),
+          new Part(Training.class, ModelProvenance::training),
+          new Part(Timing.class, ModelProvenance::timing));
 
   /** The parts' fields side by side, after {@code format_version}. */
   static final class Writer extends JsonSerializer<ModelProvenance> {
     @Override
-    public void serialize(ModelProvenance p, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    public void serialize(ModelProvenance p, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
       ObjectMapper mapper = Json.MAPPER;
       ObjectNode flat = mapper.createObjectNode();
       flat.put(FORMAT_FIELD, p.formatVersion);
@@ -217,17 +268,21 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
     }
   }
 
-  /** Each part reads its own fields of the flat object; a field no part knows is refused, as before. */
+  /**
+   * Each part reads its own fields of the flat object; a field no part knows is refused, as before.
+   */
   static final class Reader extends JsonDeserializer<ModelProvenance> {
     @Override
-    public ModelProvenance deserialize(JsonParser parser, DeserializationContext ctxt) throws IOException {
+    public ModelProvenance deserialize(JsonParser parser, DeserializationContext ctxt)
+        throws IOException {
       ObjectMapper mapper = Json.MAPPER;
       ObjectNode flat = mapper.readTree(parser);
       Set<String> known = new LinkedHashSet<>(List.of(FORMAT_FIELD));
       List<Object> parts = new ArrayList<>();
       for (Part part : PARTS) {
         ObjectNode own = mapper.createObjectNode();
-        for (BeanPropertyDefinition d : ctxt.getConfig().introspect(ctxt.constructType(part.type())).findProperties()) {
+        for (BeanPropertyDefinition d :
+            ctxt.getConfig().introspect(ctxt.constructType(part.type())).findProperties()) {
           known.add(d.getName());
           if (flat.has(d.getName())) {
             own.set(d.getName(), flat.get(d.getName()));
@@ -238,11 +293,17 @@ public record ModelProvenance(int formatVersion, Build build, Data data, Decodin
       for (java.util.Iterator<String> names = flat.fieldNames(); names.hasNext(); ) {
         String name = names.next();
         if (!known.contains(name)) {
-          throw UnrecognizedPropertyException.from(parser, ModelProvenance.class, name, new ArrayList<>(known));
+          throw UnrecognizedPropertyException.from(
+              parser, ModelProvenance.class, name, new ArrayList<>(known));
         }
       }
-      return new ModelProvenance(flat.path(FORMAT_FIELD).asInt(), (Build) parts.get(0), (Data) parts.get(1), (Decoding) parts.get(2),
-          (Training) parts.get(3), (Timing) parts.get(4));
+      return new ModelProvenance(
+          flat.path(FORMAT_FIELD).asInt(),
+          (Build) parts.get(0),
+          (Data) parts.get(1),
+          (Decoding) parts.get(2),
+          (Training) parts.get(3),
+          (Timing) parts.get(4));
     }
   }
 }

@@ -9,14 +9,22 @@ import java.util.Map;
  * candidate's validation R² in the target's own units after its short trial.
  *
  * @param chosen standardize, log1p or poisson
- * @param validationR2 each candidate's best validation R² in its trial, in the order tried (null: it diverged)
+ * @param validationR2 each candidate's best validation R² in its trial, in the order tried (null:
+ *     it diverged)
  * @param trialEpochs the most epochs a trial trained
- * @param trialRows the most train rows a trial saw (train.target-trial.rows, or the whole split when smaller)
+ * @param trialRows the most train rows a trial saw (train.target-trial.rows, or the whole split
+ *     when smaller)
  * @param target what train showed of the target: minimum, skewness, whether it is a count
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TargetChoice(String chosen, Map<String, Double> validationR2, int trialEpochs, long trialRows, String target) {
+public record TargetChoice(
+    String chosen,
+    Map<String, Double> validationR2,
+    int trialEpochs,
+    long trialRows,
+    String target) {
   public TargetChoice {
-    validationR2 = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(validationR2));
+    validationR2 =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(validationR2));
   }
 }

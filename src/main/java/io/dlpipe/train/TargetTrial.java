@@ -1,8 +1,8 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig;
-import io.dlpipe.spark.Columns;
 import io.dlpipe.head.OutputHead;
+import io.dlpipe.spark.Columns;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,16 +16,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Chooses the regression target of {@code train.target-transform = auto} and {@code train.loss =
  * auto} by what it scores: each candidate head (standardize, log1p, poisson) trains a short trial,
- * all at once as one Spark task each ({@link Tuner#runTasks}), on a seeded sample of at most
- * {@code train.target-trial.rows} train and validation rows, with the real training's seed,
- * network and early stopping; the candidate with the best validation R² in the target's own units
- * is the one trained. A rule on the target's skewness cannot know this: log1p's back-transform
- * estimates something near a geometric mean, which on a heavy-tailed count is far below the mean
- * that R² (and MSE in the target's units) rewards, while on other skewed targets it is the better
- * fit.
+ * all at once as one Spark task each ({@link Tuner#runTasks}), on a seeded sample of at most {@code
+ * train.target-trial.rows} train and validation rows, with the real training's seed, network and
+ * early stopping; the candidate with the best validation R² in the target's own units is the one
+ * trained. A rule on the target's skewness cannot know this: log1p's back-transform estimates
+ * something near a geometric mean, which on a heavy-tailed count is far below the mean that R² (and
+ * MSE in the target's units) rewards, while on other skewed targets it is the better fit.
  */
 final class TargetTrial {
   private static final Logger LOG = LoggerFactory.getLogger(TargetTrial.class);
+
   /**
    * How much validation R² another candidate must gain over the first (standardize) to replace it.
    * A short trial on a sample is noisy: on Ames (skewness 1.7) a 4-epoch trial put log1p 0.0045
@@ -42,28 +42,46 @@ final class TargetTrial {
    * @param candidates by name, the default (standardize) first
    * @param target what train showed of the target, for the log and model.json
    */
-  static TargetChoice choose(TrainConfig train, PreparedInput in, Dataset<Row> trainRows, Dataset<Row> validationRows,
-      Map<String, OutputHead> candidates, String target) {
+  static TargetChoice choose(
+      TrainConfig train,
+      PreparedInput in,
+      Dataset<Row> trainRows,
+      Dataset<Row> validationRows,
+      Map<String, OutputHead> candidates,
+      String target) {
     TrainConfig.TargetTrial trial = train.targetTrial();
     long rows = Math.min(trial.rows(), in.rows(Columns.TRAIN));
     Dataset<Row> t = sample(trainRows, in.rows(Columns.TRAIN), trial.rows(), train.seed());
-    Dataset<Row> v = sample(validationRows, in.rows(Columns.VALIDATION), trial.rows(), train.seed());
-    TrainPlan short_ = TrainPlan.resolve(train.withEpochs(Math.min(train.epochs(), trial.epochs())), 1, rows);
+    Dataset<Row> v =
+        sample(validationRows, in.rows(Columns.VALIDATION), trial.rows(), train.seed());
+    TrainPlan short_ =
+        TrainPlan.resolve(train.withEpochs(Math.min(train.epochs(), trial.epochs())), 1, rows);
     List<TrialTask> plans = new ArrayList<>();
     List<String> names = new ArrayList<>(candidates.keySet());
     for (int i = 0; i < names.size(); i++) {
-      plans.add(TrialTask.of(i + 1, short_, in.transform().featureCount(), candidates.get(names.get(i))));
+      plans.add(
+          TrialTask.of(i + 1, short_, in.transform().featureCount(), candidates.get(names.get(i))));
     }
-    List<TrialTask.Result> results = Tuner.runTasks(plans, t, v, "train.target-transform = auto: " + names + ", one short trial each");
+    List<TrialTask.Result> results =
+        Tuner.runTasks(
+            plans, t, v, "train.target-transform = auto: " + names + ", one short trial each");
     Map<String, Double> scores = new LinkedHashMap<>();
     for (TrialTask.Result r : results) {
       scores.put(names.get(r.number() - 1), Double.isFinite(r.main()) ? r.main() : null);
     }
     String chosen = choice(scores);
     List<String> figures = new ArrayList<>();
-    scores.forEach((k, s) -> figures.add(k + " " + (s == null ? "diverged" : String.format(Locale.ROOT, "%.4f", s))));
-    LOG.info("train.target-transform = auto: {} ({}; validation R² in the target's units after a trial of at most {} epochs on at most {} train rows: {})",
-        chosen, target, short_.epochs(), rows, String.join(", ", figures));
+    scores.forEach(
+        (k, s) ->
+            figures.add(
+                k + " " + (s == null ? "diverged" : String.format(Locale.ROOT, "%.4f", s))));
+    LOG.info(
+        "train.target-transform = auto: {} ({}; validation R² in the target's units after a trial of at most {} epochs on at most {} train rows: {})",
+        chosen,
+        target,
+        short_.epochs(),
+        rows,
+        String.join(", ", figures));
     return new TargetChoice(chosen, scores, short_.epochs(), rows, target);
   }
 
@@ -86,7 +104,10 @@ final class TargetTrial {
     return base == null || top >= base + MARGIN ? best : first;
   }
 
-  /** A seeded sample of about {@code max} of a split's {@code rows} rows; the split itself when it is no larger. */
+  /**
+   * A seeded sample of about {@code max} of a split's {@code rows} rows; the split itself when it
+   * is no larger.
+   */
   static Dataset<Row> sample(Dataset<Row> split, long rows, long max, long seed) {
     return rows <= max ? split : split.sample(false, (double) max / rows, seed);
   }

@@ -6,14 +6,13 @@ import io.dlpipe.head.HeadSpec;
 import io.dlpipe.head.OutputLoss;
 
 /**
- * What a training run will do on its data: {@code train.*} as the user wrote it ({@code
- * requested}, where 0 and {@code auto} mean "choose for the data") and the same settings with
- * every automatic value resolved for this cluster and this many train rows ({@code train}). The
- * rules live in {@link TrainingMasters#resolveAuto}; this type is what every trainer takes, so
- * nothing downstream of it can see an unresolved 0, and {@code model.json} records it ({@link
- * #recorded}). Like DL4J's {@code ParameterAveragingTrainingMaster}, whose builder checks its
- * values and whose built master serializes itself: the written config and the resolved plan are
- * two types.
+ * What a training run will do on its data: {@code train.*} as the user wrote it ({@code requested},
+ * where 0 and {@code auto} mean "choose for the data") and the same settings with every automatic
+ * value resolved for this cluster and this many train rows ({@code train}). The rules live in
+ * {@link TrainingMasters#resolveAuto}; this type is what every trainer takes, so nothing downstream
+ * of it can see an unresolved 0, and {@code model.json} records it ({@link #recorded}). Like DL4J's
+ * {@code ParameterAveragingTrainingMaster}, whose builder checks its values and whose built master
+ * serializes itself: the written config and the resolved plan are two types.
  *
  * @param requested the settings as written
  * @param train the settings with workers, minibatch size, averaging frequency and block momentum
@@ -25,17 +24,32 @@ public record TrainPlan(TrainConfig requested, TrainConfig train, int parallelis
 
   public TrainPlan {
     TrainConfig.Master m = train.master();
-    if (m.workers() < 1 || m.batchSizePerWorker() < 1 || m.averagingFrequency() < 1 || Double.isNaN(m.averaging().blockMomentum())
+    if (m.workers() < 1
+        || m.batchSizePerWorker() < 1
+        || m.averagingFrequency() < 1
+        || Double.isNaN(m.averaging().blockMomentum())
         || Double.isNaN(m.averaging().blockLearningRate())) {
-      throw new IllegalArgumentException("a training plan needs every automatic setting resolved (TrainPlan.resolve), found workers "
-          + m.workers() + ", batch-size-per-worker " + m.batchSizePerWorker() + ", averaging-frequency " + m.averagingFrequency()
-          + ", block-momentum " + m.averaging().blockMomentum() + ", block-learning-rate " + m.averaging().blockLearningRate());
+      throw new IllegalArgumentException(
+          "a training plan needs every automatic setting resolved (TrainPlan.resolve), found workers "
+              + m.workers()
+              + ", batch-size-per-worker "
+              + m.batchSizePerWorker()
+              + ", averaging-frequency "
+              + m.averagingFrequency()
+              + ", block-momentum "
+              + m.averaging().blockMomentum()
+              + ", block-learning-rate "
+              + m.averaging().blockLearningRate());
     }
   }
 
   /** The plan for {@code trainRows} train rows on a cluster of {@code parallelism} cores. */
   public static TrainPlan resolve(TrainConfig requested, int parallelism, long trainRows) {
-    return new TrainPlan(requested, TrainingMasters.resolveAuto(requested, parallelism, trainRows), parallelism, trainRows);
+    return new TrainPlan(
+        requested,
+        TrainingMasters.resolveAuto(requested, parallelism, trainRows),
+        parallelism,
+        trainRows);
   }
 
   /** Parallel DL4J workers. */
@@ -53,7 +67,10 @@ public record TrainPlan(TrainConfig requested, TrainConfig train, int parallelis
     return train.epochs();
   }
 
-  /** The width and why, rows per worker, rounds per epoch and averaging: the train log's line and doctor's finding. */
+  /**
+   * The width and why, rows per worker, rounds per epoch and averaging: the train log's line and
+   * doctor's finding.
+   */
   public String describe() {
     return TrainingMasters.describeWidth(requested.master(), train, parallelism, trainRows);
   }
@@ -76,8 +93,19 @@ public record TrainPlan(TrainConfig requested, TrainConfig train, int parallelis
     TrainConfig.Master m = train.master();
     TrainConfig.Averaging a = m.averaging();
     boolean blocks = a.method() == TrainConfig.AveragingMethod.BLOCK_MOMENTUM;
-    return new Recorded(m.type(), m.workers(), m.batchSizePerWorker(), m.averagingFrequency(), a.method(), blocks ? a.blockMomentum() : null,
-        blocks ? a.blockLearningRate() : null, LearningRates.rate(train, 0), train.epochs(), approach, head.targetTransform(), head.output(),
+    return new Recorded(
+        m.type(),
+        m.workers(),
+        m.batchSizePerWorker(),
+        m.averagingFrequency(),
+        a.method(),
+        blocks ? a.blockMomentum() : null,
+        blocks ? a.blockLearningRate() : null,
+        LearningRates.rate(train, 0),
+        train.epochs(),
+        approach,
+        head.targetTransform(),
+        head.output(),
         head.thresholdRule());
   }
 
@@ -91,7 +119,8 @@ public record TrainPlan(TrainConfig requested, TrainConfig train, int parallelis
    * @param averaging simple or block-momentum
    * @param blockMomentum block momentum's momentum (absent under simple averaging)
    * @param blockLearningRate block momentum's step size (absent under simple averaging)
-   * @param learningRate the first epoch's learning rate, scaled for the minibatch and width, before warm-up
+   * @param learningRate the first epoch's learning rate, scaled for the minibatch and width, before
+   *     warm-up
    * @param epochs epochs at most
    * @param approach export or direct, as it ran
    * @param targetTransform regression: the target transform trained (never auto)
@@ -99,7 +128,18 @@ public record TrainPlan(TrainConfig requested, TrainConfig train, int parallelis
    * @param thresholdRule binary: how the decision threshold was chosen
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Recorded(TrainConfig.MasterType master, int workers, int batchSizePerWorker, int averagingFrequency,
-      TrainConfig.AveragingMethod averaging, Double blockMomentum, Double blockLearningRate, double learningRate, int epochs,
-      TrainConfig.Approach approach, TrainConfig.TargetTransform targetTransform, OutputLoss output, HeadSpec.ThresholdRule thresholdRule) {}
+  public record Recorded(
+      TrainConfig.MasterType master,
+      int workers,
+      int batchSizePerWorker,
+      int averagingFrequency,
+      TrainConfig.AveragingMethod averaging,
+      Double blockMomentum,
+      Double blockLearningRate,
+      double learningRate,
+      int epochs,
+      TrainConfig.Approach approach,
+      TrainConfig.TargetTransform targetTransform,
+      OutputLoss output,
+      HeadSpec.ThresholdRule thresholdRule) {}
 }

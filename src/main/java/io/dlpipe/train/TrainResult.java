@@ -11,4 +11,5 @@ import io.dlpipe.net.Network;
  * @param head how the network's outputs map back to labels, with the chosen threshold
  * @param history every epoch, as written to training-history.csv
  */
-public record TrainResult(ModelProvenance provenance, Network network, OutputHead head, TrainState history) {}
+public record TrainResult(
+    ModelProvenance provenance, Network network, OutputHead head, TrainState history) {}

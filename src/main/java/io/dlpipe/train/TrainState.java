@@ -1,7 +1,6 @@
 package io.dlpipe.train;
 
 import io.dlpipe.config.TrainConfig.EarlyStoppingMetric;
-
 import java.util.List;
 
 /**
@@ -48,15 +47,22 @@ public record TrainState(
   }
 
   /** After one more epoch; {@code minDelta} is the improvement that counts. */
-  public TrainState after(EpochRecord e, double minDelta, int patience, EarlyStoppingMetric metric) {
+  public TrainState after(
+      EpochRecord e, double minDelta, int patience, EarlyStoppingMetric metric) {
     double score = score(e, metric);
     boolean improved = score < bestScore - minDelta || bestEpoch == 0;
     List<EpochRecord> h = new java.util.ArrayList<>(history);
     h.add(e);
     int without = improved ? 0 : epochsWithoutImprovement + 1;
     return new TrainState(
-        formatVersion, fingerprint, e.epoch(), improved ? e.epoch() : bestEpoch, improved ? score : bestScore,
-        without, patience > 0 && without >= patience, h);
+        formatVersion,
+        fingerprint,
+        e.epoch(),
+        improved ? e.epoch() : bestEpoch,
+        improved ? score : bestScore,
+        without,
+        patience > 0 && without >= patience,
+        h);
   }
 
   /** The record of the best epoch. */

@@ -5,10 +5,10 @@ import io.dlpipe.config.TrainConfig;
 import io.dlpipe.config.TrainConfig.EarlyStoppingMetric;
 import io.dlpipe.head.EvalMetrics;
 import io.dlpipe.head.MainMetric;
+import io.dlpipe.net.Network;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import io.dlpipe.net.Network;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,15 +16,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The one training loop: epoch after epoch until {@code train.epochs} or early stopping, what a
  * diverging validation loss means, a hook after every epoch (checkpoint, history, log), and the
- * choice of the network to keep (the best epoch, or the average of the best few). The real
- * training ({@link TrainJob}), a tuning trial on the cluster ({@link Tuner}) or in one task
- * ({@link TrialTask}) and a cross-validation fold ({@link FoldTrainer}) all run it, so they stop
- * by the same rule; only how one epoch fits and measures differs ({@link Epoch}).
+ * choice of the network to keep (the best epoch, or the average of the best few). The real training
+ * ({@link TrainJob}), a tuning trial on the cluster ({@link Tuner}) or in one task ({@link
+ * TrialTask}) and a cross-validation fold ({@link FoldTrainer}) all run it, so they stop by the
+ * same rule; only how one epoch fits and measures differs ({@link Epoch}).
  */
 public final class TrainingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
-  /** One epoch's work: fit it, measure it, return its record (validation null when there is none). */
+  /**
+   * One epoch's work: fit it, measure it, return its record (validation null when there is none).
+   */
   @FunctionalInterface
   public interface Epoch {
     EpochRecord run(int epoch);
@@ -40,7 +42,10 @@ public final class TrainingLoop {
   public enum OnDivergence {
     /** The real training: stop with what to do. */
     FAIL,
-    /** A trial: a diverging trial is a bad trial, not a failed search; it ends at its last finite epoch. */
+    /**
+     * A trial: a diverging trial is a bad trial, not a failed search; it ends at its last finite
+     * epoch.
+     */
     STOP
   }
 
@@ -55,7 +60,8 @@ public final class TrainingLoop {
   }
 
   /** At most {@code epochs}, stopping early by {@code rule}. */
-  public static TrainingLoop of(int epochs, TrainConfig.EarlyStopping rule, OnDivergence onDivergence) {
+  public static TrainingLoop of(
+      int epochs, TrainConfig.EarlyStopping rule, OnDivergence onDivergence) {
     return new TrainingLoop(epochs, rule, onDivergence);
   }
 
@@ -66,10 +72,14 @@ public final class TrainingLoop {
 
   /** Exactly {@code epochs}, without validation or early stopping (a cross-validation fold). */
   public static TrainingLoop fixed(int epochs) {
-    return of(epochs, new TrainConfig.EarlyStopping(0, 0, EarlyStoppingMetric.LOSS), OnDivergence.STOP);
+    return of(
+        epochs, new TrainConfig.EarlyStopping(0, 0, EarlyStoppingMetric.LOSS), OnDivergence.STOP);
   }
 
-  /** Runs the epochs left after {@code from} (none when it stopped early), calling {@code hook} after each. */
+  /**
+   * Runs the epochs left after {@code from} (none when it stopped early), calling {@code hook}
+   * after each.
+   */
   public TrainState run(TrainState from, Epoch epoch, Hook hook) {
     TrainState state = from;
     while (!state.stoppedEarly() && state.epoch() < epochs) {
@@ -78,8 +88,15 @@ public final class TrainingLoop {
         if (onDivergence == OnDivergence.STOP) {
           break;
         }
-        throw new DataException("Validation loss is " + record.valLoss() + " after epoch " + record.epoch() + ": training diverged. Lower "
-            + "train.updater.learning-rate (now " + record.learningRate() + ") and run train with --fresh");
+        throw new DataException(
+            "Validation loss is "
+                + record.valLoss()
+                + " after epoch "
+                + record.epoch()
+                + ": training diverged. Lower "
+                + "train.updater.learning-rate (now "
+                + record.learningRate()
+                + ") and run train with --fresh");
       }
       state = state.after(record, rule.minDelta(), rule.patience(), rule.metric());
       hook.after(record, state);
@@ -101,21 +118,30 @@ public final class TrainingLoop {
   record Selection(Network network, List<Integer> averagedEpochs) {}
 
   /**
-   * The best epoch's network ({@code last} when this run trained it last, else its checkpoint),
-   * or, with {@code averageEpochs} above 1, the mean of the best epochs' checkpoints when
-   * validation scores it no worse by the watched value: chosen on validation like the best epoch
-   * itself.
+   * The best epoch's network ({@code last} when this run trained it last, else its checkpoint), or,
+   * with {@code averageEpochs} above 1, the mean of the best epochs' checkpoints when validation
+   * scores it no worse by the watched value: chosen on validation like the best epoch itself.
    *
    * @param validate scores a network on validation
    */
-  Selection select(Checkpoints checkpoints, TrainState state, Network last, boolean trainedLast, int averageEpochs, MainMetric main,
+  Selection select(
+      Checkpoints checkpoints,
+      TrainState state,
+      Network last,
+      boolean trainedLast,
+      int averageEpochs,
+      MainMetric main,
       Function<Network, EvalMetrics> validate) {
     EarlyStoppingMetric metric = rule.metric();
-    Network best = state.bestEpoch() == state.epoch() && trainedLast ? last : checkpoints.network(state.bestEpoch(), true);
+    Network best =
+        state.bestEpoch() == state.epoch() && trainedLast
+            ? last
+            : checkpoints.network(state.bestEpoch(), true);
     if (averageEpochs <= 1) {
       return new Selection(best, null);
     }
-    List<Integer> epochs = Checkpoints.best(state, averageEpochs, metric).stream().filter(checkpoints::has).toList();
+    List<Integer> epochs =
+        Checkpoints.best(state, averageEpochs, metric).stream().filter(checkpoints::has).toList();
     if (epochs.size() <= 1) {
       return new Selection(best, null);
     }
@@ -123,8 +149,15 @@ public final class TrainingLoop {
     EvalMetrics v = validate.apply(mean);
     double score = metric == EarlyStoppingMetric.LOSS ? v.loss() : -v.value(main);
     boolean keep = score <= state.bestScore();
-    LOG.info("Average of epochs {}: validation {} {}, val_loss {}; best epoch {} alone: {}; keeping {}", epochs, main.key(), fmt(v.value(main)),
-        fmt(v.loss()), state.bestEpoch(), fmt(state.best().metric()), keep ? "the average" : "the best epoch");
+    LOG.info(
+        "Average of epochs {}: validation {} {}, val_loss {}; best epoch {} alone: {}; keeping {}",
+        epochs,
+        main.key(),
+        fmt(v.value(main)),
+        fmt(v.loss()),
+        state.bestEpoch(),
+        fmt(state.best().metric()),
+        keep ? "the average" : "the best epoch");
     return keep ? new Selection(mean, epochs) : new Selection(best, null);
   }
 

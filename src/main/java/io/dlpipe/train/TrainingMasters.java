@@ -11,31 +11,34 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
-import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RepartitionStrategy;
 import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds DL4J's training master from {@code train.*}: {@link ParameterAveragingTrainingMaster}
- * (the default) or {@link SharedTrainingMaster} (gradient sharing).
+ * Builds DL4J's training master from {@code train.*}: {@link ParameterAveragingTrainingMaster} (the
+ * default) or {@link SharedTrainingMaster} (gradient sharing).
  */
 public final class TrainingMasters {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingMasters.class);
 
   /** Aeron's system property for how long a blocked publication waits, in nanoseconds. */
   static final String AERON_UNBLOCK_TIMEOUT = "aeron.publication.unblock.timeout";
+
   /** 60 s: above the 30 s client liveness timeout DL4J gives Aeron, which Aeron requires. */
   static final String AERON_UNBLOCK_TIMEOUT_NS = "60000000000";
+
   /** The executor JVM option gradient sharing needs on a cluster. */
-  public static final String AERON_OPTIONS = "-D" + AERON_UNBLOCK_TIMEOUT + "=" + AERON_UNBLOCK_TIMEOUT_NS;
+  public static final String AERON_OPTIONS =
+      "-D" + AERON_UNBLOCK_TIMEOUT + "=" + AERON_UNBLOCK_TIMEOUT_NS;
 
   private TrainingMasters() {}
 
@@ -45,7 +48,8 @@ public final class TrainingMasters {
    * non-local export directory. Without one, say why and use direct instead of failing with DL4J's
    * message half-way into the first epoch.
    */
-  public static TrainConfig.Approach usableApproach(JavaSparkContext jsc, TrainConfig.Approach requested, String exportDir) {
+  public static TrainConfig.Approach usableApproach(
+      JavaSparkContext jsc, TrainConfig.Approach requested, String exportDir) {
     if (requested == TrainConfig.Approach.DIRECT) {
       return requested;
     }
@@ -53,15 +57,17 @@ public final class TrainingMasters {
     if (why == null) {
       return requested;
     }
-    LOG.warn("train.approach = export needs a file system all executors share, but {}. Training with approach = direct instead "
-        + "(the minibatch RDD is persisted at train.storage-level). To use export, point spark.hadoop.fs.defaultFS and output.dir "
-        + "(or train.export-dir) at HDFS, S3A or another shared file system.", why);
+    LOG.warn(
+        "train.approach = export needs a file system all executors share, but {}. Training with approach = direct instead "
+            + "(the minibatch RDD is persisted at train.storage-level). To use export, point spark.hadoop.fs.defaultFS and output.dir "
+            + "(or train.export-dir) at HDFS, S3A or another shared file system.",
+        why);
     return TrainConfig.Approach.DIRECT;
   }
 
   /**
-   * Why export training cannot run here with {@code exportDir}, or null when it can. Shared by
-   * the trainer and {@code dlpipe doctor}.
+   * Why export training cannot run here with {@code exportDir}, or null when it can. Shared by the
+   * trainer and {@code dlpipe doctor}.
    */
   public static String exportProblem(JavaSparkContext jsc, String exportDir) {
     String master = jsc.master();
@@ -72,10 +78,18 @@ public final class TrainingMasters {
       FileSystem defaultFs = FileSystem.get(jsc.hadoopConfiguration());
       FileSystem exportFs = new Path(exportDir).getFileSystem(jsc.hadoopConfiguration());
       if (!ExportSupport.exportSupported(master, defaultFs)) {
-        return "the default file system is " + defaultFs.getUri() + ", which the executors of " + master + " do not share";
+        return "the default file system is "
+            + defaultFs.getUri()
+            + ", which the executors of "
+            + master
+            + " do not share";
       }
       if ("file".equals(exportFs.getUri().getScheme())) {
-        return "train.export-dir " + exportDir + " is on the local file system, which the executors of " + master + " do not share";
+        return "train.export-dir "
+            + exportDir
+            + " is on the local file system, which the executors of "
+            + master
+            + " do not share";
       }
       return null;
     } catch (IOException e) {
@@ -91,31 +105,41 @@ public final class TrainingMasters {
   /**
    * Refuses gradient sharing where it cannot learn. On {@code local-cluster} every executor JVM
    * runs on one host with one address (127.0.0.1), so their Aeron transports announce the same
-   * address and port to the mesh; DL4J then trains nothing and says nothing
-   * (BENCHMARKS.md, "Trainer"). Found before any epoch, with what to do instead.
+   * address and port to the mesh; DL4J then trains nothing and says nothing (BENCHMARKS.md,
+   * "Trainer"). Found before any epoch, with what to do instead.
    */
   public static void checkGradientSharing(JavaSparkContext jsc, TrainConfig.Master m) {
-    if (m.type() == TrainConfig.MasterType.GRADIENT_SHARING && jsc.master().startsWith("local-cluster")) {
-      throw new ConfigException("train.master.type = gradient-sharing cannot train on " + jsc.master() + ": its executor JVMs share one "
-          + "host and address, so their Aeron transports announce the same address and port (train.master.gradient-sharing-port) and "
-          + "DL4J's gradient-sharing mesh never forms; training would silently learn nothing. Use train.master.type = "
-          + "parameter-averaging here, or a cluster with one executor per host and DL4J_VOID_IP or "
-          + "train.master.gradient-sharing-network-mask set");
+    if (m.type() == TrainConfig.MasterType.GRADIENT_SHARING
+        && jsc.master().startsWith("local-cluster")) {
+      throw new ConfigException(
+          "train.master.type = gradient-sharing cannot train on "
+              + jsc.master()
+              + ": its executor JVMs share one "
+              + "host and address, so their Aeron transports announce the same address and port (train.master.gradient-sharing-port) and "
+              + "DL4J's gradient-sharing mesh never forms; training would silently learn nothing. Use train.master.type = "
+              + "parameter-averaging here, or a cluster with one executor per host and DL4J_VOID_IP or "
+              + "train.master.gradient-sharing-network-mask set");
     }
   }
 
-  /** The training master of {@code train.master.type}; {@code workers} is already resolved (never 0). */
-  public static TrainingMaster<?, ?> create(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
+  /**
+   * The training master of {@code train.master.type}; {@code workers} is already resolved (never
+   * 0).
+   */
+  public static TrainingMaster<?, ?> create(
+      TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
     return switch (train.master().type()) {
       case PARAMETER_AVERAGING -> parameterAveraging(train, workers, approach, exportDir);
       case GRADIENT_SHARING -> gradientSharing(train, workers, approach, exportDir);
     };
   }
 
-  static ParameterAveragingTrainingMaster parameterAveraging(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
+  static ParameterAveragingTrainingMaster parameterAveraging(
+      TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
     TrainConfig.Master m = train.master();
     if (m.averagingFrequency() == 0) {
-      throw new IllegalStateException("train.averaging-frequency = 0 must be resolved first (TrainingMasters.resolveAuto)");
+      throw new IllegalStateException(
+          "train.averaging-frequency = 0 must be resolved first (TrainingMasters.resolveAuto)");
     }
     return new ParameterAveragingTrainingMaster.Builder(workers, m.batchSizePerWorker())
         .batchSizePerWorker(m.batchSizePerWorker())
@@ -142,7 +166,8 @@ public final class TrainingMasters {
    * threshold-encoded updates to each other over Aeron instead of meeting at the driver every few
    * minibatches. The threshold adapts to keep the updates sparse (DL4J's recommended default).
    */
-  static SharedTrainingMaster gradientSharing(TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
+  static SharedTrainingMaster gradientSharing(
+      TrainConfig train, int workers, TrainConfig.Approach approach, String exportDir) {
     TrainConfig.Master m = train.master();
     // The driver runs the mesh's controller with an embedded Aeron media driver, which refuses to
     // start unless this exceeds the 30 s client liveness timeout DL4J sets; executors get it from
@@ -154,100 +179,120 @@ public final class TrainingMasters {
     if (!m.gradientSharingNetworkMask().isEmpty()) {
       voidConf.setNetworkMask(m.gradientSharingNetworkMask());
     }
-    SharedTrainingMaster master = new SharedTrainingMaster.Builder(voidConf, workers, new AdaptiveThresholdAlgorithm(1e-3), m.batchSizePerWorker())
-        .batchSizePerWorker(m.batchSizePerWorker())
-        .workerPrefetchNumBatches(m.workerPrefetchBatches())
-        .rddTrainingApproach(approach(approach))
-        .exportDirectory(exportDir)
-        .repartitionData(repartition(m.repartition()))
-        .repartitionStrategy(strategy(m.repartitionStrategy()))
-        .storageLevel(storageLevel(m.storageLevel()))
-        .collectTrainingStats(m.collectStats())
-        .rngSeed(train.seed())
-        .build();
+    SharedTrainingMaster master =
+        new SharedTrainingMaster.Builder(
+                voidConf, workers, new AdaptiveThresholdAlgorithm(1e-3), m.batchSizePerWorker())
+            .batchSizePerWorker(m.batchSizePerWorker())
+            .workerPrefetchNumBatches(m.workerPrefetchBatches())
+            .rddTrainingApproach(approach(approach))
+            .exportDirectory(exportDir)
+            .repartitionData(repartition(m.repartition()))
+            .repartitionStrategy(strategy(m.repartitionStrategy()))
+            .storageLevel(storageLevel(m.storageLevel()))
+            .collectTrainingStats(m.collectStats())
+            .rngSeed(train.seed())
+            .build();
     master.addHook(new GpuBinding());
     master.addHook(new WorkerThreads(m.threadsPerWorker()));
     return master;
   }
 
   /**
-   * The train rows in at most one partition per worker when export is used: each partition ends
-   * in one short minibatch, so fewer partitions mean fewer of them. (The export's paths are dealt
-   * into one partition per worker every epoch anyway: {@link ExportedMinibatches#dealt}.)
-   * Coalescing is narrow (no shuffle), and export streams each partition to files, so partition
-   * size does not matter; direct keeps Spark's partitions, whose cached blocks must stay small.
+   * The train rows in at most one partition per worker when export is used: each partition ends in
+   * one short minibatch, so fewer partitions mean fewer of them. (The export's paths are dealt into
+   * one partition per worker every epoch anyway: {@link ExportedMinibatches#dealt}.) Coalescing is
+   * narrow (no shuffle), and export streams each partition to files, so partition size does not
+   * matter; direct keeps Spark's partitions, whose cached blocks must stay small.
    */
-  static Dataset<Row> onePartitionPerWorker(Dataset<Row> rows, int workers, TrainConfig.Approach approach) {
+  static Dataset<Row> onePartitionPerWorker(
+      Dataset<Row> rows, int workers, TrainConfig.Approach approach) {
     return approach == TrainConfig.Approach.EXPORT ? rows.coalesce(workers) : rows;
   }
 
   /** The largest minibatch {@code train.batch-size-per-worker = 0} chooses. */
   static final int AUTO_MAX_BATCH = 512;
+
   /** The fewest minibatch updates per worker and epoch that the automatic choice keeps. */
   static final int AUTO_MIN_STEPS = 50;
+
   /** Rows each worker fits per averaging round under {@code train.averaging-frequency = 0}. */
   static final int AUTO_ROUND_ROWS = 32_768;
-  /** The fewest minibatches per round the automatic choice takes (the fixed setting of earlier releases). */
+
+  /**
+   * The fewest minibatches per round the automatic choice takes (the fixed setting of earlier
+   * releases).
+   */
   static final int AUTO_MIN_AVERAGING = 20;
+
   /** The fewest averaging rounds per epoch the automatic choice keeps, where the data allows it. */
   static final int AUTO_MIN_ROUNDS = 2;
+
   /**
-   * With more than one worker, the fewest updates of the averaged model per epoch (minibatches
-   * per worker) that the automatic minibatch keeps: one worker on the scale-out suite's Ames
-   * (159,603 train rows, minibatches of 512) takes 311 and is within 1% of its best after one
-   * epoch; wide runs that took 77 needed two or three.
+   * With more than one worker, the fewest updates of the averaged model per epoch (minibatches per
+   * worker) that the automatic minibatch keeps: one worker on the scale-out suite's Ames (159,603
+   * train rows, minibatches of 512) takes 311 and is within 1% of its best after one epoch; wide
+   * runs that took 77 needed two or three.
    */
   static final int AUTO_MIN_UPDATES_AT_WIDTH = 256;
+
   /** The smallest minibatch the automatic choice goes down to with more than one worker. */
   static final int AUTO_MIN_BATCH_AT_WIDTH = 8;
+
   /**
-   * With more than one worker, the averaging rounds per epoch the automatic period aims at, so
-   * that block momentum has rounds to work on and the workers do not drift far apart between
-   * them; but it never goes below {@value #AUTO_MIN_AVERAGING_AT_WIDTH} minibatches a round for it.
+   * With more than one worker, the averaging rounds per epoch the automatic period aims at, so that
+   * block momentum has rounds to work on and the workers do not drift far apart between them; but
+   * it never goes below {@value #AUTO_MIN_AVERAGING_AT_WIDTH} minibatches a round for it.
    */
   static final int AUTO_ROUNDS_AT_WIDTH = 10;
-  /** The period the width rule always allows: the suite's 32 workers averaged every 32 of their 312 minibatches. */
+
+  /**
+   * The period the width rule always allows: the suite's 32 workers averaged every 32 of their 312
+   * minibatches.
+   */
   static final int AUTO_MIN_AVERAGING_AT_WIDTH = 32;
 
-  /** Train rows per worker below which {@code train.workers = 0} uses fewer workers: 2 automatic rounds. */
+  /**
+   * Train rows per worker below which {@code train.workers = 0} uses fewer workers: 2 automatic
+   * rounds.
+   */
   public static final long AUTO_ROWS_PER_WORKER = (long) AUTO_ROUND_ROWS * AUTO_MIN_ROUNDS;
 
   /**
    * The configuration with its automatic settings resolved for this data.
    *
-   * <p>{@code train.workers = 0}: one worker per {@value #AUTO_ROWS_PER_WORKER} train rows, at least
-   * one and at most {@code parallelism} (Spark's default parallelism, the cluster's cores). On
-   * small data more workers only add averaging rounds that cost more than they compute, and
+   * <p>{@code train.workers = 0}: one worker per {@value #AUTO_ROWS_PER_WORKER} train rows, at
+   * least one and at most {@code parallelism} (Spark's default parallelism, the cluster's cores).
+   * On small data more workers only add averaging rounds that cost more than they compute, and
    * averaging models that each saw a few hundred rows loses accuracy: one worker trained Ames and
    * credit both faster and better than two (docs/QUALITY.md).
    *
    * <p>{@code train.batch-size-per-worker = 0}, one worker: {@value #AUTO_MAX_BATCH} rows, or the
    * largest power of two that still gives it {@value #AUTO_MIN_STEPS} updates per epoch, but not
    * below {@code train.lr-base-batch-size}. A small split thus keeps enough steps per epoch to
-   * learn, and a large one gets the big minibatches that make the trainer fast: DL4J's cost per
-   * op, not per row, dominates at tabular widths, and 512 rows trained 1.3x faster than 256 to the
-   * same validation R² with the learning rate √-scaled (1,024: 1.6x, 0.001 lower; BENCHMARKS.md).
+   * learn, and a large one gets the big minibatches that make the trainer fast: DL4J's cost per op,
+   * not per row, dominates at tabular widths, and 512 rows trained 1.3x faster than 256 to the same
+   * validation R² with the learning rate √-scaled (1,024: 1.6x, 0.001 lower; BENCHMARKS.md).
    *
    * <p>The same, from the width: with W workers every update of the model is an average over W
-   * minibatches, so an epoch has as many updates as each worker has minibatches, W times fewer
-   * than one worker with the same minibatch would take. The automatic minibatch therefore keeps at
-   * least {@value #AUTO_MIN_UPDATES_AT_WIDTH} updates per epoch (down to {@value
-   * #AUTO_MIN_BATCH_AT_WIDTH} rows), and the learning rate follows the global minibatch
-   * ({@link LearningRates#batchFactor}), which then stays one worker's where the global minibatch
-   * is; averaging aims at {@value #AUTO_ROUNDS_AT_WIDTH} rounds an epoch, taking at least {@value
+   * minibatches, so an epoch has as many updates as each worker has minibatches, W times fewer than
+   * one worker with the same minibatch would take. The automatic minibatch therefore keeps at least
+   * {@value #AUTO_MIN_UPDATES_AT_WIDTH} updates per epoch (down to {@value
+   * #AUTO_MIN_BATCH_AT_WIDTH} rows), and the learning rate follows the global minibatch ({@link
+   * LearningRates#batchFactor}), which then stays one worker's where the global minibatch is;
+   * averaging aims at {@value #AUTO_ROUNDS_AT_WIDTH} rounds an epoch, taking at least {@value
    * #AUTO_MIN_AVERAGING_AT_WIDTH} minibatches a round where the period was longer. On the scale-out
-   * suite's Ames at 32 workers (5,000 rows each) this gave minibatches of 16, 312 updates an
-   * epoch and validation R² 0.8587, 0.8645, 0.8659 in three epochs, where the rule before it
-   * (minibatches of 64, 77 updates) started at 0.826 and one worker reached 0.8590, 0.8691, 0.8711
+   * suite's Ames at 32 workers (5,000 rows each) this gave minibatches of 16, 312 updates an epoch
+   * and validation R² 0.8587, 0.8645, 0.8659 in three epochs, where the rule before it (minibatches
+   * of 64, 77 updates) started at 0.826 and one worker reached 0.8590, 0.8691, 0.8711
    * (BENCHMARKS.md, "Scale-out").
    *
    * <p>{@code train.averaging-frequency = 0}: enough minibatches that each round fits {@value
    * #AUTO_ROUND_ROWS} rows per worker, but at least {@value #AUTO_MIN_AVERAGING} and, where the
    * epoch is long enough, at most half of it (with more than one worker, at most a tenth of it or
-   * {@value #AUTO_MIN_AVERAGING_AT_WIDTH}, whichever is more). Every round pays a fixed cost (a Spark job, the network broadcast
-   * and rebuilt on each worker, the results collected and averaged: about 100 ms on two cores),
-   * which at 20 minibatches of 256 rows was four times the round's compute (BENCHMARKS.md,
-   * "Trainer"). Set values are kept as they are.
+   * {@value #AUTO_MIN_AVERAGING_AT_WIDTH}, whichever is more). Every round pays a fixed cost (a
+   * Spark job, the network broadcast and rebuilt on each worker, the results collected and
+   * averaged: about 100 ms on two cores), which at 20 minibatches of 256 rows was four times the
+   * round's compute (BENCHMARKS.md, "Trainer"). Set values are kept as they are.
    */
   public static TrainConfig resolveAuto(TrainConfig train, int parallelism, long trainRows) {
     TrainConfig.Master m = train.master();
@@ -261,23 +306,31 @@ public final class TrainingMasters {
     if (batch == 0) {
       long fit = rowsPerWorker / (wide ? AUTO_MIN_UPDATES_AT_WIDTH : AUTO_MIN_STEPS);
       int pow = Integer.highestOneBit((int) Math.max(1, Math.min(AUTO_MAX_BATCH, fit)));
-      batch = Math.max(pow, wide ? AUTO_MIN_BATCH_AT_WIDTH : Math.min(m.lrBaseBatchSize(), AUTO_MAX_BATCH));
+      batch =
+          Math.max(
+              pow, wide ? AUTO_MIN_BATCH_AT_WIDTH : Math.min(m.lrBaseBatchSize(), AUTO_MAX_BATCH));
       m = m.withBatchSizePerWorker(batch);
     }
     if (m.averagingFrequency() == 0) {
       long stepsPerWorker = Math.max(1, rowsPerWorker / batch);
-      long perRound = Math.min((AUTO_ROUND_ROWS + batch - 1) / batch, stepsPerWorker / AUTO_MIN_ROUNDS);
+      long perRound =
+          Math.min((AUTO_ROUND_ROWS + batch - 1) / batch, stepsPerWorker / AUTO_MIN_ROUNDS);
       if (wide) {
         // About ten rounds an epoch; where an epoch is long (big data per worker) that is already
         // what AUTO_ROUND_ROWS gives, so rounds, and their fixed cost, are added only where short.
-        perRound = Math.min(perRound, Math.max(AUTO_MIN_AVERAGING_AT_WIDTH, stepsPerWorker / AUTO_ROUNDS_AT_WIDTH));
+        perRound =
+            Math.min(
+                perRound,
+                Math.max(AUTO_MIN_AVERAGING_AT_WIDTH, stepsPerWorker / AUTO_ROUNDS_AT_WIDTH));
       }
       m = m.withAveragingFrequency((int) Math.max(AUTO_MIN_AVERAGING, perRound));
     }
     TrainConfig.Averaging a = m.averaging();
     if (Double.isNaN(a.blockMomentum()) || Double.isNaN(a.blockLearningRate())) {
-      a = a.withBlock(Double.isNaN(a.blockMomentum()) ? autoBlockMomentum(workers) : a.blockMomentum(),
-          Double.isNaN(a.blockLearningRate()) ? 1.0 : a.blockLearningRate());
+      a =
+          a.withBlock(
+              Double.isNaN(a.blockMomentum()) ? autoBlockMomentum(workers) : a.blockMomentum(),
+              Double.isNaN(a.blockLearningRate()) ? 1.0 : a.blockLearningRate());
       m = m.withAveraging(a);
     }
     return CapacityRules.logged(train.withMaster(m), trainRows);
@@ -292,16 +345,26 @@ public final class TrainingMasters {
   static final long SAFE_ROWS_PER_WORKER = 20_000;
 
   /** Why {@code train.workers} resolved to its width, for the train log and {@code doctor}. */
-  public static String widthReason(TrainConfig.Master requested, int workers, int parallelism, long trainRows) {
+  public static String widthReason(
+      TrainConfig.Master requested, int workers, int parallelism, long trainRows) {
     if (requested.workers() > 0) {
       return String.format(Locale.ROOT, "train.workers = %d as set", requested.workers());
     }
     long byRows = trainRows / AUTO_ROWS_PER_WORKER;
-    String why = byRows >= parallelism
-        ? String.format(Locale.ROOT, "capped at Spark's default parallelism %d (the cluster's cores)", parallelism)
-        : byRows < 1 ? "at least 1" : "no more than the data allows";
-    return String.format(Locale.ROOT, "train.workers = 0: one per %,d train rows (%,d rows: %,d), %s", AUTO_ROWS_PER_WORKER, trainRows,
-        Math.max(1, byRows), why);
+    String why =
+        byRows >= parallelism
+            ? String.format(
+                Locale.ROOT,
+                "capped at Spark's default parallelism %d (the cluster's cores)",
+                parallelism)
+            : byRows < 1 ? "at least 1" : "no more than the data allows";
+    return String.format(
+        Locale.ROOT,
+        "train.workers = 0: one per %,d train rows (%,d rows: %,d), %s",
+        AUTO_ROWS_PER_WORKER,
+        trainRows,
+        Math.max(1, byRows),
+        why);
   }
 
   /**
@@ -309,47 +372,91 @@ public final class TrainingMasters {
    * train log's line and {@code doctor}'s finding. {@code resolved} is {@code requested}'s config
    * after {@link #resolveAuto}.
    */
-  public static String describeWidth(TrainConfig.Master requested, TrainConfig resolved, int parallelism, long trainRows) {
+  public static String describeWidth(
+      TrainConfig.Master requested, TrainConfig resolved, int parallelism, long trainRows) {
     TrainConfig.Master m = resolved.master();
-    String width = String.format(Locale.ROOT, "%d worker%s (%s)", m.workers(), m.workers() == 1 ? "" : "s", widthReason(requested, m.workers(), parallelism, trainRows));
+    String width =
+        String.format(
+            Locale.ROOT,
+            "%d worker%s (%s)",
+            m.workers(),
+            m.workers() == 1 ? "" : "s",
+            widthReason(requested, m.workers(), parallelism, trainRows));
     if (m.type() != TrainConfig.MasterType.PARAMETER_AVERAGING) {
       return width;
     }
     long perWorker = trainRows / Math.max(1, m.workers());
-    long rounds = Math.max(1, (perWorker / Math.max(1, m.batchSizePerWorker())) / Math.max(1, m.averagingFrequency()));
+    long rounds =
+        Math.max(
+            1,
+            (perWorker / Math.max(1, m.batchSizePerWorker()))
+                / Math.max(1, m.averagingFrequency()));
     TrainConfig.Averaging a = m.averaging();
-    String averaging = a.method() == TrainConfig.AveragingMethod.SIMPLE ? "simple averaging"
-        : String.format(Locale.ROOT, "block momentum %.4g, block learning rate %.4g%s", a.blockMomentum(), a.blockLearningRate(), a.nesterov() ? ", Nesterov" : "");
+    String averaging =
+        a.method() == TrainConfig.AveragingMethod.SIMPLE
+            ? "simple averaging"
+            : String.format(
+                Locale.ROOT,
+                "block momentum %.4g, block learning rate %.4g%s",
+                a.blockMomentum(),
+                a.blockLearningRate(),
+                a.nesterov() ? ", Nesterov" : "");
     String updates = "";
     if (requested.batchSizePerWorker() == 0 && m.workers() > 1) {
-      // Why the minibatch is what it is at this width: the rule of resolveAuto, in the user's terms.
-      updates = String.format(Locale.ROOT, " (auto at width: %,d updates of the averaged model per epoch, aiming at %d with minibatches of at least %d)",
-          perWorker / Math.max(1, m.batchSizePerWorker()), AUTO_MIN_UPDATES_AT_WIDTH, AUTO_MIN_BATCH_AT_WIDTH);
+      // Why the minibatch is what it is at this width: the rule of resolveAuto, in the user's
+      // terms.
+      updates =
+          String.format(
+              Locale.ROOT,
+              " (auto at width: %,d updates of the averaged model per epoch, aiming at %d with minibatches of at least %d)",
+              perWorker / Math.max(1, m.batchSizePerWorker()),
+              AUTO_MIN_UPDATES_AT_WIDTH,
+              AUTO_MIN_BATCH_AT_WIDTH);
     }
-    return String.format(Locale.ROOT, "%s; %,d train rows per worker, minibatches of %d%s, averaging every %d, about %d round%s per epoch, %s",
-        width, perWorker, m.batchSizePerWorker(), updates, m.averagingFrequency(), rounds, rounds == 1 ? "" : "s", averaging);
+    return String.format(
+        Locale.ROOT,
+        "%s; %,d train rows per worker, minibatches of %d%s, averaging every %d, about %d round%s per epoch, %s",
+        width,
+        perWorker,
+        m.batchSizePerWorker(),
+        updates,
+        m.averagingFrequency(),
+        rounds,
+        rounds == 1 ? "" : "s",
+        averaging);
   }
 
   /**
-   * Why a resolved width would learn less per epoch than one worker, or null: fewer train rows
-   * per worker than the scale-out suite measured as safe.
+   * Why a resolved width would learn less per epoch than one worker, or null: fewer train rows per
+   * worker than the scale-out suite measured as safe.
    */
   public static String widthProblem(TrainConfig resolved, long trainRows) {
     TrainConfig.Master m = resolved.master();
     long perWorker = trainRows / Math.max(1, m.workers());
     if (m.workers() > 1 && perWorker < SAFE_ROWS_PER_WORKER) {
-      return String.format(Locale.ROOT, "only %,d train rows per worker at %d workers: below %,d, the scale-out suite measured a loss of "
-          + "validation quality from averaging (BENCHMARKS.md, \"Scale-out\")", perWorker, m.workers(), SAFE_ROWS_PER_WORKER);
+      return String.format(
+          Locale.ROOT,
+          "only %,d train rows per worker at %d workers: below %,d, the scale-out suite measured a loss of "
+              + "validation quality from averaging (BENCHMARKS.md, \"Scale-out\")",
+          perWorker,
+          m.workers(),
+          SAFE_ROWS_PER_WORKER);
     }
     return null;
   }
 
-  /** Logs the width the run trains at and why, and a warning when {@link #widthProblem} finds one. */
-  static void logWidth(TrainConfig.Master requested, TrainConfig resolved, int parallelism, long trainRows) {
+  /**
+   * Logs the width the run trains at and why, and a warning when {@link #widthProblem} finds one.
+   */
+  static void logWidth(
+      TrainConfig.Master requested, TrainConfig resolved, int parallelism, long trainRows) {
     LOG.info("Width: {}", describeWidth(requested, resolved, parallelism, trainRows));
     String problem = widthProblem(resolved, trainRows);
     if (problem != null) {
-      LOG.warn("{}{}. Set train.workers lower (0 chooses from the data), or train on more rows", Character.toUpperCase(problem.charAt(0)), problem.substring(1));
+      LOG.warn(
+          "{}{}. Set train.workers lower (0 chooses from the data), or train on more rows",
+          Character.toUpperCase(problem.charAt(0)),
+          problem.substring(1));
     }
   }
 
@@ -358,15 +465,17 @@ public final class TrainingMasters {
 
   /**
    * BMUF's block momentum for {@code workers}: 1 - 1/W, so that at steady state the buffer scales
-   * each round's averaged step by about W, the progress averaging divided away; capped at
-   * {@value #AUTO_MAX_BLOCK_MOMENTUM}. One worker: 0, plain averaging.
+   * each round's averaged step by about W, the progress averaging divided away; capped at {@value
+   * #AUTO_MAX_BLOCK_MOMENTUM}. One worker: 0, plain averaging.
    */
   static double autoBlockMomentum(int workers) {
     return Math.min(AUTO_MAX_BLOCK_MOMENTUM, 1.0 - 1.0 / Math.max(1, workers));
   }
 
   static RDDTrainingApproach approach(TrainConfig.Approach a) {
-    return a == TrainConfig.Approach.EXPORT ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct;
+    return a == TrainConfig.Approach.EXPORT
+        ? RDDTrainingApproach.Export
+        : RDDTrainingApproach.Direct;
   }
 
   static Repartition repartition(TrainConfig.Repartition r) {
@@ -387,6 +496,8 @@ public final class TrainingMasters {
 
   /** Spark's storage level of that name; null (no persistence) for none. */
   static StorageLevel storageLevel(TrainConfig.StorageLevelName name) {
-    return name == TrainConfig.StorageLevelName.NONE ? null : StorageLevel.fromString(name.name().toUpperCase(Locale.ROOT));
+    return name == TrainConfig.StorageLevelName.NONE
+        ? null
+        : StorageLevel.fromString(name.name().toUpperCase(Locale.ROOT));
   }
 }

@@ -4,11 +4,11 @@ import io.dlpipe.config.TrainConfig;
 import io.dlpipe.config.TrainConfig.EarlyStoppingMetric;
 import io.dlpipe.head.EvalMetrics;
 import io.dlpipe.head.OutputHead;
+import io.dlpipe.net.Network;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
-import io.dlpipe.net.Network;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.schedule.ISchedule;
 
@@ -19,7 +19,8 @@ import org.nd4j.linalg.schedule.ISchedule;
  * would with one worker. {@link Tuner} runs one of these per trial, all at once.
  *
  * @param number the 1-based trial number
- * @param network the freshly initialized network's bytes (seeded: the same trial gives the same network)
+ * @param network the freshly initialized network's bytes (seeded: the same trial gives the same
+ *     network)
  * @param head the output head of the trial's settings
  * @param schedules the learning-rate schedule of each 0-based epoch, one per epoch at most trained
  * @param batchSize rows per minibatch
@@ -29,11 +30,24 @@ import org.nd4j.linalg.schedule.ISchedule;
  * @param featureCount the width of the feature vector
  * @param evalBatchSize rows per forward pass on validation
  */
-record TrialTask(int number, byte[] network, OutputHead head, List<ISchedule> schedules, int batchSize, int patience, double minDelta,
-    EarlyStoppingMetric metric, int featureCount, int evalBatchSize, int threads) implements Serializable {
+record TrialTask(
+    int number,
+    byte[] network,
+    OutputHead head,
+    List<ISchedule> schedules,
+    int batchSize,
+    int patience,
+    double minDelta,
+    EarlyStoppingMetric metric,
+    int featureCount,
+    int evalBatchSize,
+    int threads)
+    implements Serializable {
 
   /** What a trial task sends back: a few numbers, never rows. */
-  record Result(int number, int epochs, int bestEpoch, EvalMetrics validation, double main, double seconds) implements Serializable {}
+  record Result(
+      int number, int epochs, int bestEpoch, EvalMetrics validation, double main, double seconds)
+      implements Serializable {}
 
   /** A result as Java-serialized bytes, the form a task sends it back in. */
   static byte[] bytes(Result r) {
@@ -47,7 +61,8 @@ record TrialTask(int number, byte[] network, OutputHead head, List<ISchedule> sc
   }
 
   static Result result(byte[] bytes) {
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes))) {
       return (Result) in.readObject();
     } catch (java.io.IOException | ClassNotFoundException e) {
       throw new IllegalStateException("cannot read a trial result", e);
@@ -62,32 +77,63 @@ record TrialTask(int number, byte[] network, OutputHead head, List<ISchedule> sc
     for (int e = 0; e < train.epochs(); e++) {
       schedules.add(LearningRates.schedule(train, e));
     }
-    return new TrialTask(number, network, head, schedules, train.master().batchSizePerWorker(), train.earlyStopping().patience(),
-        train.earlyStopping().minDelta(), train.earlyStopping().metric(), featureCount, train.evalBatchSize(), train.master().threadsPerWorker());
+    return new TrialTask(
+        number,
+        network,
+        head,
+        schedules,
+        train.master().batchSizePerWorker(),
+        train.earlyStopping().patience(),
+        train.earlyStopping().minDelta(),
+        train.earlyStopping().metric(),
+        featureCount,
+        train.evalBatchSize(),
+        train.master().threadsPerWorker());
   }
 
   /**
    * Trains on {@code train} and scores each epoch on {@code validation} (prepared rows: features at
-   * 0, label at 1) in the one training loop, stopping early as configured; a diverging trial ends at
-   * its last finite epoch.
+   * 0, label at 1) in the one training loop, stopping early as configured; a diverging trial ends
+   * at its last finite epoch.
    */
   Result run(List<InternalRow> train, List<InternalRow> validation) {
     long start = System.nanoTime();
     WorkerThreads.apply(threads);
     Network net = Network.fromBytes(network, false);
     List<DataSet> batches = new ArrayList<>();
-    new MinibatchIterator(train.iterator(), featureCount, batchSize, head, null, null).forEachRemaining(batches::add);
-    TrainingLoop loop = TrainingLoop.of(schedules.size(), new TrainConfig.EarlyStopping(patience, minDelta, metric), TrainingLoop.OnDivergence.STOP);
-    TrainState state = loop.run(TrainState.initial("tune"), epoch -> {
-      net.setLearningRate(schedules.get(epoch - 1));
-      for (DataSet b : batches) {
-        net.fit(b);
-      }
-      EvalMetrics val = Evaluator.calibrated(head, h -> Evaluator.evaluateRows(validation.iterator(), net, h, featureCount, evalBatchSize)).metrics();
-      return EpochRecord.validated(epoch, head.mainMetric(), val);
-    });
+    new MinibatchIterator(train.iterator(), featureCount, batchSize, head, null, null)
+        .forEachRemaining(batches::add);
+    TrainingLoop loop =
+        TrainingLoop.of(
+            schedules.size(),
+            new TrainConfig.EarlyStopping(patience, minDelta, metric),
+            TrainingLoop.OnDivergence.STOP);
+    TrainState state =
+        loop.run(
+            TrainState.initial("tune"),
+            epoch -> {
+              net.setLearningRate(schedules.get(epoch - 1));
+              for (DataSet b : batches) {
+                net.fit(b);
+              }
+              EvalMetrics val =
+                  Evaluator.calibrated(
+                          head,
+                          h ->
+                              Evaluator.evaluateRows(
+                                  validation.iterator(), net, h, featureCount, evalBatchSize))
+                      .metrics();
+              return EpochRecord.validated(epoch, head.mainMetric(), val);
+            });
     double seconds = (System.nanoTime() - start) / 1e9;
-    return state.bestEpoch() == 0 ? new Result(number, state.epoch(), 0, null, Double.NaN, seconds)
-        : new Result(number, state.epoch(), state.bestEpoch(), state.best().validation(), state.best().metric(), seconds);
+    return state.bestEpoch() == 0
+        ? new Result(number, state.epoch(), 0, null, Double.NaN, seconds)
+        : new Result(
+            number,
+            state.epoch(),
+            state.bestEpoch(),
+            state.best().validation(),
+            state.best().metric(),
+            seconds);
   }
 }

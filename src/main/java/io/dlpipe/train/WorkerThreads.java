@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Caps the native threads ND4J uses in a worker JVM ({@code train.threads-per-worker}): its own
  * parallel loops (OpenMP and libnd4j's thread pool) and OpenBLAS. By default each ND4J op may use
- * every core while Spark already runs one task per core: two workers on two cores then ran 4
- * OpenMP and 2 BLAS threads each, and a 32-row minibatch took 7.2 ms instead of 2.4 ms. At tabular
- * sizes an op's fixed cost dominates its arithmetic, and one thread per op cuts that cost about
- * sixfold (BENCHMARKS.md, "Trainer").
+ * every core while Spark already runs one task per core: two workers on two cores then ran 4 OpenMP
+ * and 2 BLAS threads each, and a 32-row minibatch took 7.2 ms instead of 2.4 ms. At tabular sizes
+ * an op's fixed cost dominates its arithmetic, and one thread per op cuts that cost about sixfold
+ * (BENCHMARKS.md, "Trainer").
  *
  * <p>The cap is process-wide and set at run time, as a training hook that runs in every training
  * task, so it reaches the executors of any cluster without touching their environment ({@code
@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 public final class WorkerThreads implements TrainingHook {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(WorkerThreads.class);
+
   /** The cap this JVM applied last; 0 while none was applied. */
   private static volatile int applied;
+
   /** The OpenMP team size set on this thread; 0 while none was. */
   private static final ThreadLocal<Integer> OMP_THREADS = ThreadLocal.withInitial(() -> 0);
 
@@ -45,7 +47,8 @@ public final class WorkerThreads implements TrainingHook {
       return;
     }
     if (OMP_THREADS.get() != threads) {
-      // OpenMP keeps the team size per calling thread, and Spark runs each task on a thread of its pool.
+      // OpenMP keeps the team size per calling thread, and Spark runs each task on a thread of its
+      // pool.
       NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
       OMP_THREADS.set(threads);
     }
@@ -56,7 +59,8 @@ public final class WorkerThreads implements TrainingHook {
       if (threads == applied) {
         return;
       }
-      // The threads one op may use. (setMaxThreads, the pool's size, ignores values below its start-up value in 1.0.0-M2.)
+      // The threads one op may use. (setMaxThreads, the pool's size, ignores values below its
+      // start-up value in 1.0.0-M2.)
       Nd4j.getEnvironment().setMaxMasterThreads(threads);
       Nd4j.factory().blas().setMaxThreads(threads);
       LOG.info("ND4J native threads in this JVM capped at {} (train.threads-per-worker)", threads);

@@ -1,6 +1,7 @@
 package io.dlpipe.workspace;
 
 import io.dlpipe.io.HadoopFiles;
+
 /** The files of {@code <output.dir>/evaluation/}, declared once. */
 public final class EvaluationLayout {
   public static final String METRICS = "metrics.json";
@@ -15,7 +16,9 @@ public final class EvaluationLayout {
     this(HadoopFiles.join(outputDir, "evaluation"), null);
   }
 
-  /** {@code staging} only tells this constructor apart from the public one, which takes output.dir. */
+  /**
+   * {@code staging} only tells this constructor apart from the public one, which takes output.dir.
+   */
   private EvaluationLayout(String root, Void staging) {
     this.root = root;
   }
@@ -37,7 +40,9 @@ public final class EvaluationLayout {
     return HadoopFiles.join(root, CURVES);
   }
 
-  /** Parquet: label, prediction (and probabilities) of every test row, as the network scored them. */
+  /**
+   * Parquet: label, prediction (and probabilities) of every test row, as the network scored them.
+   */
   public String predictions() {
     return HadoopFiles.join(root, PREDICTIONS);
   }

@@ -1,6 +1,7 @@
 package io.dlpipe.workspace;
 
 import io.dlpipe.io.HadoopFiles;
+
 /**
  * The file layout of {@code <output.dir>/model/}: the model bundle the train stage writes and
  * evaluate / predict read, and of {@code <output.dir>/checkpoints/} beside it. Paths are declared
@@ -12,11 +13,18 @@ public final class ModelLayout {
   public static final String PROVENANCE = "model.json";
   public static final String HISTORY = "training-history.csv";
   public static final String STATS_HTML = "training-stats.html";
+
   /** A copy of the prepared transform, so the bundle alone can score raw data. */
   public static final String TRANSFORM = "transform.json";
+
   public static final String CHECKPOINTS = "checkpoints";
-  /** Default scratch folder of DL4J's export approach, inside the staging folder; removed after training. */
+
+  /**
+   * Default scratch folder of DL4J's export approach, inside the staging folder; removed after
+   * training.
+   */
   public static final String EXPORT = "_export";
+
   public static final String SUCCESS = "_SUCCESS";
 
   private final String root;
@@ -31,7 +39,9 @@ public final class ModelLayout {
     this.checkpoints = checkpoints;
   }
 
-  /** The same layout with the bundle written to {@code root} (a staging folder) instead of model/. */
+  /**
+   * The same layout with the bundle written to {@code root} (a staging folder) instead of model/.
+   */
   public ModelLayout at(String root) {
     return new ModelLayout(root, checkpoints);
   }
@@ -43,7 +53,11 @@ public final class ModelLayout {
   public static ModelLayout of(String modelDir) {
     String root = modelDir.endsWith("/") ? modelDir.substring(0, modelDir.length() - 1) : modelDir;
     org.apache.hadoop.fs.Path parent = new org.apache.hadoop.fs.Path(root).getParent();
-    return new ModelLayout(root, parent == null ? HadoopFiles.join(root, CHECKPOINTS) : HadoopFiles.join(parent.toString(), CHECKPOINTS));
+    return new ModelLayout(
+        root,
+        parent == null
+            ? HadoopFiles.join(root, CHECKPOINTS)
+            : HadoopFiles.join(parent.toString(), CHECKPOINTS));
   }
 
   public String root() {
@@ -96,7 +110,9 @@ public final class ModelLayout {
     return HadoopFiles.join(root, TRANSFORM);
   }
 
-  /** {@code <output.dir>/checkpoints}: per-epoch training state, kept across runs to resume from. */
+  /**
+   * {@code <output.dir>/checkpoints}: per-epoch training state, kept across runs to resume from.
+   */
   public String checkpoints() {
     return checkpoints;
   }

@@ -1,7 +1,7 @@
 package io.dlpipe.workspace;
 
-import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.ConfigException;
+import io.dlpipe.io.HadoopFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,30 +23,62 @@ public final class OutputGuard {
   private OutputGuard() {}
 
   /**
-   * Refuses {@code target} unless nothing is there or it is a folder that dlpipe wrote as
-   * {@code kind}. An empty folder is refused too: dlpipe did not create it, so it is not dlpipe's
-   * to replace.
+   * Refuses {@code target} unless nothing is there or it is a folder that dlpipe wrote as {@code
+   * kind}. An empty folder is refused too: dlpipe did not create it, so it is not dlpipe's to
+   * replace.
    *
    * @param role how the configuration or command line names the path, for the message
    */
-  public static void requireReplaceable(HadoopFiles files, String target, OutputKind kind, String role) {
+  public static void requireReplaceable(
+      HadoopFiles files, String target, OutputKind kind, String role) {
     FileStatus status = files.status(target);
     if (status == null) {
       return;
     }
-    String rule = "dlpipe only replaces folders it wrote itself (they carry a " + OutputMarker.FILE + " marker)";
+    String rule =
+        "dlpipe only replaces folders it wrote itself (they carry a "
+            + OutputMarker.FILE
+            + " marker)";
     if (!status.isDirectory()) {
-      throw new ConfigException("Refusing to write " + role + " " + target + ": a file is there, not a dlpipe output folder; " + rule
-          + ". Move it away or choose another path");
+      throw new ConfigException(
+          "Refusing to write "
+              + role
+              + " "
+              + target
+              + ": a file is there, not a dlpipe output folder; "
+              + rule
+              + ". Move it away or choose another path");
     }
     OutputMarker marker = OutputMarker.read(files, target);
     if (marker == null) {
-      throw new ConfigException("Refusing to write " + role + " " + target + ": the folder exists and was not written by dlpipe (no "
-          + OutputMarker.FILE + "); " + rule + ". Move it away or choose another path");
+      throw new ConfigException(
+          "Refusing to write "
+              + role
+              + " "
+              + target
+              + ": the folder exists and was not written by dlpipe (no "
+              + OutputMarker.FILE
+              + "); "
+              + rule
+              + ". Move it away or choose another path");
     }
     if (marker.outputKind() != kind) {
-      throw new ConfigException("Refusing to write " + role + " " + target + ": the folder holds dlpipe's " + marker.kind() + " output (written by "
-          + marker.stage() + ", run " + marker.runId() + "), not " + kind.id() + " output; " + rule + " of the same kind. Choose another path");
+      throw new ConfigException(
+          "Refusing to write "
+              + role
+              + " "
+              + target
+              + ": the folder holds dlpipe's "
+              + marker.kind()
+              + " output (written by "
+              + marker.stage()
+              + ", run "
+              + marker.runId()
+              + "), not "
+              + kind.id()
+              + " output; "
+              + rule
+              + " of the same kind. Choose another path");
     }
   }
 
@@ -56,7 +88,8 @@ public final class OutputGuard {
    *
    * @param why what would go wrong, and what to do instead, for the message
    */
-  public static void requireDisjoint(Configuration conf, String a, String aRole, String b, String bRole, String why) {
+  public static void requireDisjoint(
+      Configuration conf, String a, String aRole, String b, String bRole, String why) {
     String qa = normalize(conf, a, aRole);
     String qb = normalize(conf, b, bRole);
     String relation = null;
@@ -68,7 +101,8 @@ public final class OutputGuard {
       relation = "contains";
     }
     if (relation != null) {
-      throw new ConfigException("Refusing " + aRole + " " + a + ": it " + relation + " " + bRole + " " + b + "; " + why);
+      throw new ConfigException(
+          "Refusing " + aRole + " " + a + ": it " + relation + " " + bRole + " " + b + "; " + why);
     }
   }
 
@@ -94,7 +128,8 @@ public final class OutputGuard {
       String s = q.toString();
       return s.endsWith("/") && s.length() > 1 ? s.substring(0, s.length() - 1) : s;
     } catch (IOException | IllegalArgumentException e) {
-      // The first look at a path meets an unknown host (HDFS wraps it in an IllegalArgumentException).
+      // The first look at a path meets an unknown host (HDFS wraps it in an
+      // IllegalArgumentException).
       io.dlpipe.DataException unknown = HadoopFiles.unknownHost(e, path, role);
       if (unknown != null) {
         throw unknown;

@@ -31,7 +31,10 @@ public enum OutputKind {
    * the day, laid out like a workspace, until the promotion gate promotes it or keeps it there.
    */
   MODEL_CANDIDATE("run"),
-  /** {@code <output.dir>} itself: marks a folder as a dlpipe workspace (stage: the first command that wrote it). */
+  /**
+   * {@code <output.dir>} itself: marks a folder as a dlpipe workspace (stage: the first command
+   * that wrote it).
+   */
   WORKSPACE("run"),
   /** The folder of {@code synth --out}. */
   SYNTH("synth");

@@ -1,9 +1,9 @@
 package io.dlpipe.workspace;
 
-import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.io.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -20,18 +20,32 @@ import java.time.temporal.ChronoUnit;
  * @param runId the {@link RunId} of the writing process
  * @param createdAt when the folder was started, UTC
  */
-public record OutputMarker(int formatVersion, String kind, String stage, String runId, String createdAt) {
+public record OutputMarker(
+    int formatVersion, String kind, String stage, String runId, String createdAt) {
   public static final String FILE = "_dlpipe.json";
   public static final int FORMAT_VERSION = 1;
 
   /** A marker for a folder this process starts now. */
   public static OutputMarker of(OutputKind kind) {
-    return new OutputMarker(FORMAT_VERSION, kind.id(), kind.stage(), RunId.current(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    return new OutputMarker(
+        FORMAT_VERSION,
+        kind.id(),
+        kind.stage(),
+        RunId.current(),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
   }
 
-  /** A marker for a folder this process starts now on behalf of {@code stage}, for kinds that several commands write. */
+  /**
+   * A marker for a folder this process starts now on behalf of {@code stage}, for kinds that
+   * several commands write.
+   */
   public static OutputMarker of(OutputKind kind, String stage) {
-    return new OutputMarker(FORMAT_VERSION, kind.id(), stage, RunId.current(), Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    return new OutputMarker(
+        FORMAT_VERSION,
+        kind.id(),
+        stage,
+        RunId.current(),
+        Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
   }
 
   /** The marker file inside {@code dir}. */
@@ -51,7 +65,10 @@ public record OutputMarker(int formatVersion, String kind, String stage, String 
     }
     try {
       // Lenient: a newer dlpipe may add fields, and the folder is still dlpipe's.
-      return Json.MAPPER.readerFor(OutputMarker.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(files.readText(p));
+      return Json.MAPPER
+          .readerFor(OutputMarker.class)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .readValue(files.readText(p));
     } catch (JsonProcessingException e) {
       return null;
     }

@@ -1,9 +1,10 @@
 package io.dlpipe.workspace;
 
 import io.dlpipe.io.HadoopFiles;
+
 /**
- * The file layout of {@code <output.dir>/prepared/}: the contract between etl and every later
- * stage (train, evaluate, predict). Paths are declared here once.
+ * The file layout of {@code <output.dir>/prepared/}: the contract between etl and every later stage
+ * (train, evaluate, predict). Paths are declared here once.
  */
 public final class PreparedLayout {
   public static final String TRANSFORM = "transform.json";

@@ -5,9 +5,10 @@ import java.time.LocalDate;
 
 /**
  * The per-day folders of {@code run --date} inside the workspace. Each is a {@code dt=<date>}
- * partition, so {@code <output.dir>/predictions/} reads as one Parquet table partitioned by
- * {@code dt} (or {@code predict.table.partition-column}); staging folders beside a partition start with an underscore, which Spark's partition
- * discovery skips. A rerun of a date replaces that date's folders only.
+ * partition, so {@code <output.dir>/predictions/} reads as one Parquet table partitioned by {@code
+ * dt} (or {@code predict.table.partition-column}); staging folders beside a partition start with an
+ * underscore, which Spark's partition discovery skips. A rerun of a date replaces that date's
+ * folders only.
  */
 public final class ScheduleLayout {
   public static final String PREDICTIONS = "predictions";
@@ -15,8 +16,10 @@ public final class ScheduleLayout {
   public static final String DRIFT = "drift";
   public static final String RUNS = "runs";
   public static final String MODEL_CANDIDATES = "model-candidates";
+
   /** The promotion gate's decision, in a candidate's folder. */
   public static final String PROMOTION_JSON = "promotion.json";
+
   public static final String DRIFT_JSON = "drift.json";
   public static final String DRIFT_HTML = "drift.html";
   public static final String RUN_SUMMARY = "run-summary.json";
@@ -26,8 +29,9 @@ public final class ScheduleLayout {
 
   /**
    * @param partitionColumn the partition column of every per-day folder: {@code
-   *     predict.table.partition-column} ({@code dt} by default), the same name predict's tables use;
-   *     an input column of that name would read back as the run's date, so such an input is refused
+   *     predict.table.partition-column} ({@code dt} by default), the same name predict's tables
+   *     use; an input column of that name would read back as the run's date, so such an input is
+   *     refused
    */
   public ScheduleLayout(String outputDir, String partitionColumn, LocalDate date) {
     this.dir = outputDir;

@@ -1,8 +1,8 @@
 package io.dlpipe.workspace;
 
-import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
+import io.dlpipe.io.HadoopFiles;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StagedOutput {
   private static final Logger LOG = LoggerFactory.getLogger(StagedOutput.class);
+
   /** The message a full local disk, HDFS or tmpfs gives, in the cause chain of a failed write. */
   static final String NO_SPACE = "No space left on device";
 
@@ -40,12 +41,14 @@ public final class StagedOutput {
   }
 
   /** {@code staging} null: the usual sibling of the target. */
-  private StagedOutput(HadoopFiles files, String target, OutputKind kind, String role, String staging) {
+  private StagedOutput(
+      HadoopFiles files, String target, OutputKind kind, String role, String staging) {
     this.files = files;
     this.target = absolute(files, strip(target));
     this.kind = kind;
     this.role = role;
-    this.staging = staging == null ? sibling(this.target, "staging") : absolute(files, strip(staging));
+    this.staging =
+        staging == null ? sibling(this.target, "staging") : absolute(files, strip(staging));
   }
 
   /**
@@ -54,11 +57,18 @@ public final class StagedOutput {
    * carry this kind's marker, and the target must be replaceable; both are on one file system, so
    * the commit is still two renames.
    */
-  public static StagedOutput adopt(HadoopFiles files, String folder, String target, OutputKind kind, String role) {
+  public static StagedOutput adopt(
+      HadoopFiles files, String folder, String target, OutputKind kind, String role) {
     StagedOutput out = new StagedOutput(files, target, kind, role, folder);
     OutputMarker m = OutputMarker.read(files, out.staging);
     if (m == null || m.outputKind() != kind) {
-      throw new IllegalStateException("Refusing to move " + out.staging + " to " + out.target + ": it does not carry the marker of " + role);
+      throw new IllegalStateException(
+          "Refusing to move "
+              + out.staging
+              + " to "
+              + out.target
+              + ": it does not carry the marker of "
+              + role);
     }
     OutputGuard.requireReplaceable(files, out.target, kind, role);
     out.recover();
@@ -97,13 +107,19 @@ public final class StagedOutput {
   public void commit() {
     WorkspaceLock.requireNotLost();
     if (OutputMarker.read(files, staging) == null) {
-      throw new IllegalStateException("the staging folder " + staging + " lost its " + OutputMarker.FILE + " (a writer replaced the folder instead of "
-          + "writing into it); refusing to commit an output that a later run could not recognise as dlpipe's");
+      throw new IllegalStateException(
+          "the staging folder "
+              + staging
+              + " lost its "
+              + OutputMarker.FILE
+              + " (a writer replaced the folder instead of "
+              + "writing into it); refusing to commit an output that a later run could not recognise as dlpipe's");
     }
     String old = sibling(target, "old");
     boolean movedAside = false;
     if (files.status(target) != null) {
-      OutputGuard.requireReplaceable(files, target, kind, role); // nothing else appeared there meanwhile
+      OutputGuard.requireReplaceable(
+          files, target, kind, role); // nothing else appeared there meanwhile
       files.rename(target, old);
       movedAside = true;
     }
@@ -150,16 +166,30 @@ public final class StagedOutput {
     return noSpace(e, target, staging, previous);
   }
 
-  /** {@code e} as a one-line "No space left on device" failure naming the path, when that is its cause; else {@code e}. */
+  /**
+   * {@code e} as a one-line "No space left on device" failure naming the path, when that is its
+   * cause; else {@code e}.
+   */
   public static RuntimeException noSpace(Exception e, String target, String staging) {
     return noSpace(e, target, staging, true);
   }
 
-  private static RuntimeException noSpace(Exception e, String target, String staging, boolean previous) {
+  private static RuntimeException noSpace(
+      Exception e, String target, String staging, boolean previous) {
     if (isNoSpace(e)) {
-      return new DlpipeException(ExitCodes.FAILURE, NO_SPACE + " while writing " + staging + " (staged for " + target + "); "
-          + (previous ? "the previous result at " + target + " is untouched" : "nothing was written to " + target)
-          + ". Free space on that file system, or point the output elsewhere", e);
+      return new DlpipeException(
+          ExitCodes.FAILURE,
+          NO_SPACE
+              + " while writing "
+              + staging
+              + " (staged for "
+              + target
+              + "); "
+              + (previous
+                  ? "the previous result at " + target + " is untouched"
+                  : "nothing was written to " + target)
+              + ". Free space on that file system, or point the output elsewhere",
+          e);
     }
     // Scala code throws checked exceptions (SparkException) undeclared.
     return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
@@ -192,7 +222,11 @@ public final class StagedOutput {
         break;
       }
     }
-    return new DlpipeException(ExitCodes.FAILURE, (what.startsWith(NO_SPACE) ? what : NO_SPACE + ": " + what) + ". Free space on that file system, or point the output elsewhere", e);
+    return new DlpipeException(
+        ExitCodes.FAILURE,
+        (what.startsWith(NO_SPACE) ? what : NO_SPACE + ": " + what)
+            + ". Free space on that file system, or point the output elsewhere",
+        e);
   }
 
   /** Restores a result a killed commit moved aside, and deletes staging folders of earlier runs. */
@@ -210,8 +244,15 @@ public final class StagedOutput {
       OutputMarker m = OutputMarker.read(files, path);
       if (m == null || m.outputKind() != kind) {
         List<String> inside = files.list(path);
-        // Created, then killed before its marker was written, or while writing it: nothing but our own half-written marker.
-        boolean onlyAHalfWrittenMarker = m == null && inside.stream().allMatch(n -> n.equals(OutputMarker.FILE) || n.equals("." + OutputMarker.FILE + ".crc"));
+        // Created, then killed before its marker was written, or while writing it: nothing but our
+        // own half-written marker.
+        boolean onlyAHalfWrittenMarker =
+            m == null
+                && inside.stream()
+                    .allMatch(
+                        n ->
+                            n.equals(OutputMarker.FILE)
+                                || n.equals("." + OutputMarker.FILE + ".crc"));
         if (inside.isEmpty() || onlyAHalfWrittenMarker) {
           files.deleteRecursively(path);
         }
@@ -227,7 +268,8 @@ public final class StagedOutput {
     for (int i = 0; i < olds.size(); i++) {
       String path = olds.get(i);
       if (i == olds.size() - 1 && files.status(target) == null) {
-        LOG.warn("Restoring {} from {}: an earlier run was killed while replacing it", target, path);
+        LOG.warn(
+            "Restoring {} from {}: an earlier run was killed while replacing it", target, path);
         files.rename(path, target);
       } else {
         files.deleteRecursively(path);
@@ -236,18 +278,23 @@ public final class StagedOutput {
   }
 
   private static String sibling(String target, String what) {
-    return HadoopFiles.join(parentOf(target), "_" + new Path(target).getName() + "." + what + "-" + RunId.current());
+    return HadoopFiles.join(
+        parentOf(target), "_" + new Path(target).getName() + "." + what + "-" + RunId.current());
   }
 
   private static String parentOf(String target) {
     Path parent = new Path(target).getParent();
     if (parent == null) {
-      throw new io.dlpipe.ConfigException("Refusing to write the root folder " + target + "; give a folder below it");
+      throw new io.dlpipe.ConfigException(
+          "Refusing to write the root folder " + target + "; give a folder below it");
     }
     return parent.toString();
   }
 
-  /** A relative path (predict --output scores) made absolute, so that it has a parent to stage beside. */
+  /**
+   * A relative path (predict --output scores) made absolute, so that it has a parent to stage
+   * beside.
+   */
   private static String absolute(HadoopFiles files, String path) {
     Path p = new Path(path);
     if (p.isAbsolute()) {

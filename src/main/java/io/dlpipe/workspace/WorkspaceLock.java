@@ -1,9 +1,9 @@
 package io.dlpipe.workspace;
 
-import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.io.Json;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.dlpipe.DataException;
+import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.io.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One writer per workspace: {@code <output.dir>/_dlpipe.lock}, created only if absent (an atomic
- * create on HDFS, {@code O_CREAT|O_EXCL} on a local disk), naming the holder: host, process id,
- * run id, command and start time. A daemon thread refreshes its modification time every quarter of
+ * create on HDFS, {@code O_CREAT|O_EXCL} on a local disk), naming the holder: host, process id, run
+ * id, command and start time. A daemon thread refreshes its modification time every quarter of
  * {@code output.lock.stale-after} while the command runs; the lock is deleted when the command ends
  * (also on SIGTERM or Ctrl-C, through a shutdown hook).
  *
@@ -54,7 +54,16 @@ public final class WorkspaceLock implements AutoCloseable {
   /** What the lock file says about its holder. */
   record Holder(String host, long pid, String runId, String command, String startedAt) {
     String describe() {
-      return "host " + host + ", pid " + pid + ", run " + runId + ", command " + command + ", started " + startedAt;
+      return "host "
+          + host
+          + ", pid "
+          + pid
+          + ", run "
+          + runId
+          + ", command "
+          + command
+          + ", started "
+          + startedAt;
     }
   }
 
@@ -63,23 +72,32 @@ public final class WorkspaceLock implements AutoCloseable {
     this.path = path;
     this.me = me;
     long periodMs = Math.max(250, staleAfter.toMillis() / 4);
-    this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "dlpipe-workspace-lock");
-      t.setDaemon(true);
-      return t;
-    });
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "dlpipe-workspace-lock");
+              t.setDaemon(true);
+              return t;
+            });
     refresher.scheduleWithFixedDelay(this::refresh, periodMs, periodMs, TimeUnit.MILLISECONDS);
     this.shutdownHook = new Thread(this::release, "dlpipe-workspace-unlock");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
-   * Takes the lock of {@code outputDir} (created if absent) for {@code command}, or throws a
-   * {@link DataException} naming the holder.
+   * Takes the lock of {@code outputDir} (created if absent) for {@code command}, or throws a {@link
+   * DataException} naming the holder.
    */
-  public static WorkspaceLock acquire(Configuration conf, String outputDir, String command, Duration staleAfter) {
+  public static WorkspaceLock acquire(
+      Configuration conf, String outputDir, String command, Duration staleAfter) {
     Path path = new Path(HadoopFiles.join(outputDir, FILE));
-    Holder me = new Holder(hostName(), ProcessHandle.current().pid(), RunId.current(), command, Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+    Holder me =
+        new Holder(
+            hostName(),
+            ProcessHandle.current().pid(),
+            RunId.current(),
+            command,
+            Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
     try {
       FileSystem fs = path.getFileSystem(conf);
       fs.mkdirs(path.getParent());
@@ -98,13 +116,28 @@ public final class WorkspaceLock implements AutoCloseable {
         long ageMs = System.currentTimeMillis() - status.getModificationTime();
         String why = staleReason(holder, ageMs, staleAfter);
         if (why == null) {
-          throw new DataException("Workspace " + outputDir + " is in use by another dlpipe command (" + path + "): "
-              + (holder == null ? "holder unreadable" : holder.describe()) + ", last refreshed " + seconds(ageMs) + " s ago. Wait for it to "
-              + "finish; a lock not refreshed for " + staleAfter.toSeconds() + " s (output.lock.stale-after) is taken over");
+          throw new DataException(
+              "Workspace "
+                  + outputDir
+                  + " is in use by another dlpipe command ("
+                  + path
+                  + "): "
+                  + (holder == null ? "holder unreadable" : holder.describe())
+                  + ", last refreshed "
+                  + seconds(ageMs)
+                  + " s ago. Wait for it to "
+                  + "finish; a lock not refreshed for "
+                  + staleAfter.toSeconds()
+                  + " s (output.lock.stale-after) is taken over");
         }
         takeOver(fs, path, holder, why);
       }
-      throw new DataException("Workspace " + outputDir + ": could not take the lock " + path + " after 3 attempts; other dlpipe commands keep taking it");
+      throw new DataException(
+          "Workspace "
+              + outputDir
+              + ": could not take the lock "
+              + path
+              + " after 3 attempts; other dlpipe commands keep taking it");
     } catch (IOException | IllegalArgumentException e) {
       DataException unknown = HadoopFiles.unknownHost(e, outputDir, "output.dir");
       if (unknown != null) {
@@ -114,19 +147,32 @@ public final class WorkspaceLock implements AutoCloseable {
         throw i;
       }
       if (StagedOutput.isNoSpace(e)) {
-        throw new io.dlpipe.DlpipeException(io.dlpipe.ExitCodes.FAILURE, StagedOutput.NO_SPACE + " while taking the workspace lock " + path
-            + "; nothing was written. Free space on that file system, or point output.dir elsewhere", e);
+        throw new io.dlpipe.DlpipeException(
+            io.dlpipe.ExitCodes.FAILURE,
+            StagedOutput.NO_SPACE
+                + " while taking the workspace lock "
+                + path
+                + "; nothing was written. Free space on that file system, or point output.dir elsewhere",
+            e);
       }
-      throw new UncheckedIOException("cannot take the workspace lock " + path + ": " + e.getMessage(), (IOException) e);
+      throw new UncheckedIOException(
+          "cannot take the workspace lock " + path + ": " + e.getMessage(), (IOException) e);
     }
   }
 
   /** Why the holder's lock is stale, or null when it is live. */
   private static String staleReason(Holder holder, long ageMs, Duration staleAfter) {
     if (ageMs > staleAfter.toMillis()) {
-      return "not refreshed for " + seconds(ageMs) + " s, more than output.lock.stale-after = " + staleAfter.toSeconds() + " s";
+      return "not refreshed for "
+          + seconds(ageMs)
+          + " s, more than output.lock.stale-after = "
+          + staleAfter.toSeconds()
+          + " s";
     }
-    if (holder != null && holder.host().equals(hostName()) && holder.pid() != ProcessHandle.current().pid() && ProcessHandle.of(holder.pid()).isEmpty()) {
+    if (holder != null
+        && holder.host().equals(hostName())
+        && holder.pid() != ProcessHandle.current().pid()
+        && ProcessHandle.of(holder.pid()).isEmpty()) {
       return "process " + holder.pid() + " on this host no longer exists";
     }
     return null;
@@ -136,31 +182,43 @@ public final class WorkspaceLock implements AutoCloseable {
    * Moves the stale lock aside with a rename (atomic on HDFS and local disks, so of two takers only
    * one succeeds) and checks it moved the lock it judged stale, not a fresh one taken meanwhile.
    */
-  private static void takeOver(FileSystem fs, Path path, Holder stale, String why) throws IOException {
+  private static void takeOver(FileSystem fs, Path path, Holder stale, String why)
+      throws IOException {
     Path aside = new Path(path.getParent(), FILE + ".stale-" + RunId.current());
     if (!fs.rename(path, aside)) {
       return; // another taker was first; try again
     }
     Holder moved = read(fs, aside);
-    boolean same = stale == null ? moved == null : moved != null && stale.runId().equals(moved.runId());
+    boolean same =
+        stale == null ? moved == null : moved != null && stale.runId().equals(moved.runId());
     if (!same && moved != null) {
       fs.rename(aside, path); // a fresh lock: put it back, the next attempt reports it
       return;
     }
     fs.delete(aside, false);
-    LOG.warn("Taking over the stale workspace lock {} ({}): {}", path, stale == null ? "holder unreadable" : stale.describe(), why);
+    LOG.warn(
+        "Taking over the stale workspace lock {} ({}): {}",
+        path,
+        stale == null ? "holder unreadable" : stale.describe(),
+        why);
   }
 
   private static boolean tryCreate(FileSystem fs, Path path, String content) throws IOException {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     if ("file".equals(fs.getUri().getScheme())) {
-      // Hadoop's local create(path, false) checks and then creates: two processes can both win. O_EXCL cannot.
+      // Hadoop's local create(path, false) checks and then creates: two processes can both win.
+      // O_EXCL cannot.
       java.nio.file.Path local = Paths.get(fs.makeQualified(path).toUri());
-      try (OutputStream out = Files.newOutputStream(local, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+      try (OutputStream out =
+          Files.newOutputStream(
+              local,
+              java.nio.file.StandardOpenOption.CREATE_NEW,
+              java.nio.file.StandardOpenOption.WRITE)) {
         try {
           out.write(bytes);
         } catch (IOException e) {
-          // Created but not written (a full disk): an empty lock names no holder and would block every later run.
+          // Created but not written (a full disk): an empty lock names no holder and would block
+          // every later run.
           Files.deleteIfExists(local);
           throw e;
         }
@@ -176,7 +234,8 @@ public final class WorkspaceLock implements AutoCloseable {
       return false;
     } catch (IOException e) {
       if (StagedOutput.isNoSpace(e)) {
-        fs.delete(path, false); // created but not written: an empty lock would block every later run
+        fs.delete(
+            path, false); // created but not written: an empty lock would block every later run
         throw e;
       }
       if (fs.exists(path)) {
@@ -186,12 +245,19 @@ public final class WorkspaceLock implements AutoCloseable {
     }
   }
 
-  /** Fails a commit when this process lost its lock to another run (it stopped refreshing for longer than stale-after). */
+  /**
+   * Fails a commit when this process lost its lock to another run (it stopped refreshing for longer
+   * than stale-after).
+   */
   public static void requireNotLost() {
     WorkspaceLock lock = held;
     if (lock != null && lock.lostTo != null) {
-      throw new DataException("This command lost the workspace lock " + lock.path + " to another dlpipe command (" + lock.lostTo
-          + "); nothing was committed. Run it again once the other one has finished");
+      throw new DataException(
+          "This command lost the workspace lock "
+              + lock.path
+              + " to another dlpipe command ("
+              + lock.lostTo
+              + "); nothing was committed. Run it again once the other one has finished");
     }
   }
 
@@ -201,7 +267,10 @@ public final class WorkspaceLock implements AutoCloseable {
       if (now == null || !now.runId().equals(me.runId())) {
         if (lostTo == null) {
           lostTo = now == null ? "the lock file was deleted" : now.describe();
-          LOG.error("Lost the workspace lock {}: {}. This command will not commit its output", path, lostTo);
+          LOG.error(
+              "Lost the workspace lock {}: {}. This command will not commit its output",
+              path,
+              lostTo);
         }
         return;
       }
@@ -244,7 +313,10 @@ public final class WorkspaceLock implements AutoCloseable {
   private static Holder read(FileSystem fs, Path path) {
     try (var in = fs.open(path)) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return Json.MAPPER.readerFor(Holder.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(text);
+      return Json.MAPPER
+          .readerFor(Holder.class)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .readValue(text);
     } catch (IOException e) {
       return null; // being written, or not dlpipe's: judged by its age alone
     }

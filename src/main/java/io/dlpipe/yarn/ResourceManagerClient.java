@@ -20,9 +20,9 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.exceptions.YarnException;
 
 /**
- * The ResourceManager named by the client configuration in {@code HADOOP_CONF_DIR} (or
- * {@code YARN_CONF_DIR}), as spark-submit finds it. Read-only: it lists queues, nodes and
- * applications and asks for the largest container; it never submits.
+ * The ResourceManager named by the client configuration in {@code HADOOP_CONF_DIR} (or {@code
+ * YARN_CONF_DIR}), as spark-submit finds it. Read-only: it lists queues, nodes and applications and
+ * asks for the largest container; it never submits.
  */
 public final class ResourceManagerClient implements AutoCloseable {
   /** How long a call waits for an unreachable ResourceManager: the Hadoop default is 15 minutes. */
@@ -53,7 +53,8 @@ public final class ResourceManagerClient implements AutoCloseable {
       }
     }
     if (dirs.isEmpty()) {
-      throw new io.dlpipe.ConfigException("--master yarn needs the cluster's client configuration: set HADOOP_CONF_DIR to the folder with yarn-site.xml");
+      throw new io.dlpipe.ConfigException(
+          "--master yarn needs the cluster's client configuration: set HADOOP_CONF_DIR to the folder with yarn-site.xml");
     }
     // The resource types (yarn.io/gpu) the cluster declares: Hadoop reads them once per JVM from
     // the class path, where this configuration folder is not.
@@ -63,7 +64,12 @@ public final class ResourceManagerClient implements AutoCloseable {
     YarnClient client = YarnClient.createYarnClient();
     client.init(conf);
     client.start();
-    return new ResourceManagerClient(client, conf.get(YarnConfiguration.RM_ADDRESS, YarnConfiguration.DEFAULT_RM_ADDRESS) + " (" + String.join(", ", dirs) + ")");
+    return new ResourceManagerClient(
+        client,
+        conf.get(YarnConfiguration.RM_ADDRESS, YarnConfiguration.DEFAULT_RM_ADDRESS)
+            + " ("
+            + String.join(", ", dirs)
+            + ")");
   }
 
   /** host:port of the ResourceManager and where that came from, for messages. */
@@ -78,12 +84,20 @@ public final class ResourceManagerClient implements AutoCloseable {
 
   /** A queue by its leaf name, or empty when the scheduler has none of that name. */
   public Optional<QueueInfo> queue(String name) {
-    return call(() -> client.getAllQueues().stream().filter(q -> q.getQueueName().equals(name)).findFirst());
+    return call(
+        () ->
+            client.getAllQueues().stream().filter(q -> q.getQueueName().equals(name)).findFirst());
   }
 
   /** Every leaf queue's name, for the message that a queue does not exist. */
   public List<String> leafQueues() {
-    return call(() -> client.getAllQueues().stream().filter(q -> q.getChildQueues() == null || q.getChildQueues().isEmpty()).map(QueueInfo::getQueueName).sorted().toList());
+    return call(
+        () ->
+            client.getAllQueues().stream()
+                .filter(q -> q.getChildQueues() == null || q.getChildQueues().isEmpty())
+                .map(QueueInfo::getQueueName)
+                .sorted()
+                .toList());
   }
 
   /**
@@ -92,13 +106,21 @@ public final class ResourceManagerClient implements AutoCloseable {
    * application id this takes is never submitted.
    */
   public Resource largestContainer() {
-    return call(() -> client.createApplication().getNewApplicationResponse().getMaximumResourceCapability());
+    return call(
+        () ->
+            client.createApplication().getNewApplicationResponse().getMaximumResourceCapability());
   }
 
   /** The applications carrying a tag (YARN lower-cases tags), newest first. */
   public List<ApplicationReport> applicationsTagged(String tag) {
-    return call(() -> client.getApplications(null, null, Set.of(tag.toLowerCase(java.util.Locale.ROOT))).stream()
-        .sorted(java.util.Comparator.comparingLong(ApplicationReport::getStartTime).reversed()).toList());
+    return call(
+        () ->
+            client
+                .getApplications(null, null, Set.of(tag.toLowerCase(java.util.Locale.ROOT)))
+                .stream()
+                .sorted(
+                    java.util.Comparator.comparingLong(ApplicationReport::getStartTime).reversed())
+                .toList());
   }
 
   private interface Call<T> {
@@ -110,7 +132,10 @@ public final class ResourceManagerClient implements AutoCloseable {
       return call.get();
     } catch (YarnException | IOException e) {
       // The cluster is down or unreachable: worth retrying later, unlike a configuration error.
-      throw new DlpipeException(ExitCodes.FAILURE, "Cannot reach the YARN ResourceManager at " + address + ": " + e.getMessage(), e);
+      throw new DlpipeException(
+          ExitCodes.FAILURE,
+          "Cannot reach the YARN ResourceManager at " + address + ": " + e.getMessage(),
+          e);
     }
   }
 

@@ -19,17 +19,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A submission to YARN: checked against the ResourceManager first ({@link YarnPreflight}), tagged so
- * that its application can be found again, and, when it fails, explained in one line with the
+ * A submission to YARN: checked against the ResourceManager first ({@link YarnPreflight}), tagged
+ * so that its application can be found again, and, when it fails, explained in one line with the
  * application id and dlpipe's exit code. In cluster mode the driver runs inside the application
- * master, so its own one-line error and exit code reach the ResourceManager's diagnostics as
- * {@code dlpipe exit N: message} (see {@code cli.Main}); this is where they come back.
+ * master, so its own one-line error and exit code reach the ResourceManager's diagnostics as {@code
+ * dlpipe exit N: message} (see {@code cli.Main}); this is where they come back.
  */
 public final class YarnSubmission {
   private static final Logger LOG = LoggerFactory.getLogger(YarnSubmission.class);
+
   /** What a dlpipe driver in a YARN application master leaves in the application's diagnostics. */
   public static final String DRIVER_EXIT_PREFIX = "dlpipe exit ";
-  private static final Pattern DRIVER_EXIT = Pattern.compile(Pattern.quote(DRIVER_EXIT_PREFIX) + "(\\d+): ([^\\n]*)");
+
+  private static final Pattern DRIVER_EXIT =
+      Pattern.compile(Pattern.quote(DRIVER_EXIT_PREFIX) + "(\\d+): ([^\\n]*)");
+
   /** The tag prefix that marks one submission. */
   static final String TAG_PREFIX = "dlpipe-submission-";
 
@@ -41,12 +45,15 @@ public final class YarnSubmission {
   }
 
   /** Checks, submits and explains; returns the exit code the command ends with. */
-  public static int run(SparkSubmitPlan plan, DlpipeConfig cfg, Map<String, String> env, PrintStream err) {
+  public static int run(
+      SparkSubmitPlan plan, DlpipeConfig cfg, Map<String, String> env, PrintStream err) {
     String tag = TAG_PREFIX + UUID.randomUUID();
     try (ResourceManagerClient rm = ResourceManagerClient.connect(env)) {
       List<Finding> findings = YarnPreflight.check(rm, cfg, plan.deployMode(), env);
       YarnPreflight.requireOk(findings);
-      findings.stream().filter(f -> f.level() == Finding.Level.WARN).forEach(f -> LOG.warn("{}; {}", f.message(), f.fix()));
+      findings.stream()
+          .filter(f -> f.level() == Finding.Level.WARN)
+          .forEach(f -> LOG.warn("{}; {}", f.message(), f.fix()));
       // In client mode the driver is this machine's spark-submit: it reports its own failures, and
       // its session takes spark.yarn.tags from the config again. In cluster mode the driver's line
       // and exit code come back through the application, found by this tag.
@@ -64,7 +71,16 @@ public final class YarnSubmission {
     Map<String, String> conf = new LinkedHashMap<>(plan.sparkConf());
     String user = conf.getOrDefault("spark.yarn.tags", "");
     conf.put("spark.yarn.tags", user.isBlank() ? tag : user + "," + tag);
-    return new SparkSubmitPlan(plan.sparkSubmit(), plan.master(), plan.deployMode(), plan.appJar(), plan.confFile(), plan.appArgs(), conf, plan.secretConf(), plan.resolvedConf());
+    return new SparkSubmitPlan(
+        plan.sparkSubmit(),
+        plan.master(),
+        plan.deployMode(),
+        plan.appJar(),
+        plan.confFile(),
+        plan.appArgs(),
+        conf,
+        plan.secretConf(),
+        plan.resolvedConf());
   }
 
   /**
@@ -83,16 +99,41 @@ public final class YarnSubmission {
     String diagnostics = r.getDiagnostics() == null ? "" : r.getDiagnostics();
     Matcher m = DRIVER_EXIT.matcher(diagnostics);
     if (m.find()) {
-      err.println(SecretMasker.current().scrub("dlpipe: " + m.group(2).strip() + " (YARN application " + id + "; " + logs + ")"));
+      err.println(
+          SecretMasker.current()
+              .scrub(
+                  "dlpipe: "
+                      + m.group(2).strip()
+                      + " (YARN application "
+                      + id
+                      + "; "
+                      + logs
+                      + ")"));
       return Integer.parseInt(m.group(1));
     }
     if (r.getFinalApplicationStatus() == FinalApplicationStatus.SUCCEEDED) {
-      // The driver in this process failed after the application was done with (client mode): it said why.
+      // The driver in this process failed after the application was done with (client mode): it
+      // said why.
       LOG.info("YARN application {} ended {}", id, r.getFinalApplicationStatus());
       return submitCode;
     }
     String first = diagnostics.strip().lines().findFirst().orElse("no diagnostics");
-    err.println(SecretMasker.current().scrub("dlpipe: YARN application " + id + " in queue " + r.getQueue() + " ended " + r.getYarnApplicationState() + "/" + r.getFinalApplicationStatus() + ": " + first + " (" + logs + ")"));
+    err.println(
+        SecretMasker.current()
+            .scrub(
+                "dlpipe: YARN application "
+                    + id
+                    + " in queue "
+                    + r.getQueue()
+                    + " ended "
+                    + r.getYarnApplicationState()
+                    + "/"
+                    + r.getFinalApplicationStatus()
+                    + ": "
+                    + first
+                    + " ("
+                    + logs
+                    + ")"));
     return submitCode == 0 ? io.dlpipe.ExitCodes.FAILURE : submitCode;
   }
 }

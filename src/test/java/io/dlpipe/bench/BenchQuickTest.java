@@ -29,9 +29,21 @@ class BenchQuickTest {
 
   @Test
   void quickSuiteWritesConsistentResults() throws Exception {
-    SuitePlan plan = new SuitePlan(
-        List.of(new SuitePlan.EtlSpec(BenchShape.AMES, 3000), new SuitePlan.EtlSpec(BenchShape.CREDIT, 2000), new SuitePlan.EtlSpec(BenchShape.WIDE, 400)),
-        30, 1, 3000, 2, 2, 1, 500, 128, 2);
+    SuitePlan plan =
+        new SuitePlan(
+            List.of(
+                new SuitePlan.EtlSpec(BenchShape.AMES, 3000),
+                new SuitePlan.EtlSpec(BenchShape.CREDIT, 2000),
+                new SuitePlan.EtlSpec(BenchShape.WIDE, 400)),
+            30,
+            1,
+            3000,
+            2,
+            2,
+            1,
+            500,
+            128,
+            2);
     BenchSuite suite = new BenchSuite(TestSpark.get(), dir.resolve("work").toString(), List.of());
     Path out = dir.resolve("bench/results.json");
     List<BenchResults> partials = new ArrayList<>();
@@ -39,13 +51,21 @@ class BenchQuickTest {
     // one partial result after each ETL case, after feed, after the trainers; none is finished
     assertEquals(5, partials.size());
     assertEquals(List.of(1, 2, 3, 3, 3), partials.stream().map(p -> p.etl().size()).toList());
-    assertTrue(partials.stream().allMatch(p -> p.finished() == null && p.compute() == null && p.ratios().get("compute_efficiency") == null));
+    assertTrue(
+        partials.stream()
+            .allMatch(
+                p ->
+                    p.finished() == null
+                        && p.compute() == null
+                        && p.ratios().get("compute_efficiency") == null));
     assertNull(partials.get(2).feed());
     assertNull(partials.get(2).ratios().get("feed_vs_scan"));
     assertEquals(results.feed(), partials.get(3).feed());
     assertNull(partials.get(3).train());
     assertEquals(results.train(), partials.get(4).train());
-    assertEquals(results.ratios().get("train_vs_single_jvm"), partials.get(4).ratios().get("train_vs_single_jvm"));
+    assertEquals(
+        results.ratios().get("train_vs_single_jvm"),
+        partials.get(4).ratios().get("train_vs_single_jvm"));
     assertNotNull(results.finished());
     suite.write(results, out.toString());
     String table = ResultsTable.render(results);
@@ -54,8 +74,23 @@ class BenchQuickTest {
     }
 
     JsonNode r = Json.MAPPER.readTree(Files.readString(out));
-    assertEquals(List.of("format_version", "suite", "started", "finished", "machine", "plan", "ratios", "targets", "ratios_from", "etl", "feed", "train",
-        "compute", "quality"), fields(r));
+    assertEquals(
+        List.of(
+            "format_version",
+            "suite",
+            "started",
+            "finished",
+            "machine",
+            "plan",
+            "ratios",
+            "targets",
+            "ratios_from",
+            "etl",
+            "feed",
+            "train",
+            "compute",
+            "quality"),
+        fields(r));
     assertEquals(1, r.get("format_version").asInt());
     assertEquals("quick", r.get("suite").asText());
     assertEquals(BenchResults.RATIO_NAMES, fields(r.get("ratios")));
@@ -78,13 +113,21 @@ class BenchQuickTest {
       for (String job : List.of("floor", "dlpipe", "mllib")) {
         timing(c.get(job), rows[i], 1);
       }
-      assertEquals(median(c.get("dlpipe")) / median(c.get("floor")), c.get("etl_vs_floor").asDouble(), EPS);
-      assertEquals(median(c.get("dlpipe")) / median(c.get("mllib")), c.get("etl_vs_mllib").asDouble(), EPS);
+      assertEquals(
+          median(c.get("dlpipe")) / median(c.get("floor")), c.get("etl_vs_floor").asDouble(), EPS);
+      assertEquals(
+          median(c.get("dlpipe")) / median(c.get("mllib")), c.get("etl_vs_mllib").asDouble(), EPS);
     }
     // the headline ETL ratios quote the Ames case
     assertEquals("ames 3000 rows", r.get("ratios_from").get("etl_vs_floor").asText());
-    assertEquals(etl.get(0).get("etl_vs_floor").asDouble(), r.get("ratios").get("etl_vs_floor").asDouble(), 0);
-    assertEquals(etl.get(0).get("etl_vs_mllib").asDouble(), r.get("ratios").get("etl_vs_mllib").asDouble(), 0);
+    assertEquals(
+        etl.get(0).get("etl_vs_floor").asDouble(),
+        r.get("ratios").get("etl_vs_floor").asDouble(),
+        0);
+    assertEquals(
+        etl.get(0).get("etl_vs_mllib").asDouble(),
+        r.get("ratios").get("etl_vs_mllib").asDouble(),
+        0);
 
     // feed vs scan over the train split of the Ames case
     JsonNode feed = r.get("feed");
@@ -92,8 +135,13 @@ class BenchQuickTest {
     assertTrue(trainRows > 2000 && trainRows < 3000, "about 80% of 3000 rows: " + trainRows);
     timing(feed.get("scan"), trainRows, 1);
     timing(feed.get("feed"), trainRows, 1);
-    assertEquals(feed.get("feed").get("per_second").asDouble() / feed.get("scan").get("per_second").asDouble(), feed.get("feed_vs_scan").asDouble(), EPS);
-    assertEquals(feed.get("feed_vs_scan").asDouble(), r.get("ratios").get("feed_vs_scan").asDouble(), 0);
+    assertEquals(
+        feed.get("feed").get("per_second").asDouble()
+            / feed.get("scan").get("per_second").asDouble(),
+        feed.get("feed_vs_scan").asDouble(),
+        EPS);
+    assertEquals(
+        feed.get("feed_vs_scan").asDouble(), r.get("ratios").get("feed_vs_scan").asDouble(), 0);
     int features = feed.get("features").asInt();
     assertEquals(etl.get(0).get("features").asInt(), features);
 
@@ -108,10 +156,19 @@ class BenchQuickTest {
     positive(train.get("spark").get("samples_per_s"));
     positive(train.get("single_jvm").get("samples_per_s"));
     // with two epochs, the steady rate is the second epoch's
-    assertEquals(train.get("spark").get("epoch_samples_per_s").get(1).asDouble(), train.get("spark").get("samples_per_s").asDouble(), 0);
-    assertEquals(train.get("spark").get("samples_per_s").asDouble() / train.get("single_jvm").get("samples_per_s").asDouble(),
-        train.get("train_vs_single_jvm").asDouble(), EPS);
-    assertEquals(train.get("train_vs_single_jvm").asDouble(), r.get("ratios").get("train_vs_single_jvm").asDouble(), 0);
+    assertEquals(
+        train.get("spark").get("epoch_samples_per_s").get(1).asDouble(),
+        train.get("spark").get("samples_per_s").asDouble(),
+        0);
+    assertEquals(
+        train.get("spark").get("samples_per_s").asDouble()
+            / train.get("single_jvm").get("samples_per_s").asDouble(),
+        train.get("train_vs_single_jvm").asDouble(),
+        EPS);
+    assertEquals(
+        train.get("train_vs_single_jvm").asDouble(),
+        r.get("ratios").get("train_vs_single_jvm").asDouble(),
+        0);
 
     // compute efficiency of the 2x512 MLP
     JsonNode compute = r.get("compute");
@@ -122,12 +179,23 @@ class BenchQuickTest {
     assertEquals(6.0 * bigParams, compute.get("flops_per_sample").asDouble(), 0);
     assertEquals(128, compute.get("gemm").get("n").asInt());
     assertEquals(5, compute.get("gemm").get("runs").size());
-    assertEquals(Runtime.getRuntime().availableProcessors(), compute.get("gemm").get("threads").asInt(), "the GEMM rate is the machine's, every core");
+    assertEquals(
+        Runtime.getRuntime().availableProcessors(),
+        compute.get("gemm").get("threads").asInt(),
+        "the GEMM rate is the machine's, every core");
     double gemm = positive(compute.get("gemm").get("gflops"));
-    assertEquals(6.0 * bigParams * positive(compute.get("spark").get("samples_per_s")) / (gemm * 1e9), compute.get("compute_efficiency").asDouble(), EPS);
-    assertEquals(6.0 * bigParams * positive(compute.get("single_jvm").get("samples_per_s")) / (gemm * 1e9),
-        compute.get("single_jvm_compute_efficiency").asDouble(), EPS);
-    assertEquals(compute.get("compute_efficiency").asDouble(), r.get("ratios").get("compute_efficiency").asDouble(), 0);
+    assertEquals(
+        6.0 * bigParams * positive(compute.get("spark").get("samples_per_s")) / (gemm * 1e9),
+        compute.get("compute_efficiency").asDouble(),
+        EPS);
+    assertEquals(
+        6.0 * bigParams * positive(compute.get("single_jvm").get("samples_per_s")) / (gemm * 1e9),
+        compute.get("single_jvm_compute_efficiency").asDouble(),
+        EPS);
+    assertEquals(
+        compute.get("compute_efficiency").asDouble(),
+        r.get("ratios").get("compute_efficiency").asDouble(),
+        0);
 
     // time to GBT's quality: a ratio when reached, a lower bound otherwise
     JsonNode quality = r.get("quality");
@@ -143,7 +211,8 @@ class BenchQuickTest {
       assertEquals(e + 1, p.get("epoch").asInt());
       cumulative += positive(p.get("seconds"));
       assertEquals(cumulative, p.get("cumulative_seconds").asDouble(), EPS);
-      if (reached == null && p.get("metric").asDouble() >= quality.get("gbt").get("metric").asDouble()) {
+      if (reached == null
+          && p.get("metric").asDouble() >= quality.get("gbt").get("metric").asDouble()) {
         reached = e + 1;
       }
     }
@@ -155,7 +224,10 @@ class BenchQuickTest {
       assertEquals(reached.intValue(), quality.get("reached_at_epoch").asInt());
       double seconds = epochs.get(reached - 1).get("cumulative_seconds").asDouble();
       assertEquals(seconds / gbtSeconds, quality.get("time_to_quality_vs_gbt").asDouble(), EPS);
-      assertEquals(quality.get("time_to_quality_vs_gbt").asDouble(), r.get("ratios").get("time_to_quality_vs_gbt").asDouble(), 0);
+      assertEquals(
+          quality.get("time_to_quality_vs_gbt").asDouble(),
+          r.get("ratios").get("time_to_quality_vs_gbt").asDouble(),
+          0);
       assertTrue(quality.get("at_least").isNull());
     }
   }
@@ -168,7 +240,8 @@ class BenchQuickTest {
     List<Double> values = new ArrayList<>();
     seconds.forEach(s -> values.add(positive(s)));
     assertEquals(Timing.median(values), t.get("median_seconds").asDouble(), 0);
-    assertEquals(items / t.get("median_seconds").asDouble(), positive(t.get("per_second")), EPS * items);
+    assertEquals(
+        items / t.get("median_seconds").asDouble(), positive(t.get("per_second")), EPS * items);
   }
 
   private static double median(JsonNode timing) {

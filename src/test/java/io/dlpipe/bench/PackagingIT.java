@@ -30,12 +30,16 @@ class PackagingIT {
   @Test
   void theProductJarsHoldNoBenchmarkClass() throws IOException {
     for (String jar : List.of("dlpipe.jar", "dlpipe-spark.jar")) {
-      List<String> bench = entries(TARGET.resolve(jar)).stream().filter(e -> e.startsWith(BENCH)).toList();
+      List<String> bench =
+          entries(TARGET.resolve(jar)).stream().filter(e -> e.startsWith(BENCH)).toList();
       assertEquals(List.of(), bench, jar);
     }
-    assertTrue(entries(TARGET.resolve("dlpipe.jar")).contains("io/dlpipe/cli/Main.class"), "dlpipe.jar holds the product");
+    assertTrue(
+        entries(TARGET.resolve("dlpipe.jar")).contains("io/dlpipe/cli/Main.class"),
+        "dlpipe.jar holds the product");
     try (JarFile jar = new JarFile(TARGET.resolve("dlpipe.jar").toFile())) {
-      assertEquals("io.dlpipe.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertEquals(
+          "io.dlpipe.cli.Main", jar.getManifest().getMainAttributes().getValue("Main-Class"));
     }
   }
 
@@ -44,7 +48,9 @@ class PackagingIT {
     TreeSet<String> compiled = new TreeSet<>();
     Path classes = TARGET.resolve("classes");
     try (Stream<Path> files = Files.walk(classes.resolve(BENCH))) {
-      files.filter(p -> p.toString().endsWith(".class")).forEach(p -> compiled.add(classes.relativize(p).toString().replace('\\', '/')));
+      files
+          .filter(p -> p.toString().endsWith(".class"))
+          .forEach(p -> compiled.add(classes.relativize(p).toString().replace('\\', '/')));
     }
     TreeSet<String> jarred = new TreeSet<>();
     for (String e : entries(TARGET.resolve("dlpipe-bench.jar"))) {
@@ -55,7 +61,9 @@ class PackagingIT {
     assertTrue(compiled.contains(BENCH + "BenchMain.class"), compiled.toString());
     assertEquals(compiled, jarred);
     try (JarFile jar = new JarFile(TARGET.resolve("dlpipe-bench.jar").toFile())) {
-      assertEquals("io.dlpipe.bench.BenchMain", jar.getManifest().getMainAttributes().getValue("Main-Class"));
+      assertEquals(
+          "io.dlpipe.bench.BenchMain",
+          jar.getManifest().getMainAttributes().getValue("Main-Class"));
     }
   }
 

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The scale-out suite's arithmetic: epochs to 99% of one worker's best, per group, and its charts. No Spark. */
+/**
+ * The scale-out suite's arithmetic: epochs to 99% of one worker's best, per group, and its charts.
+ * No Spark.
+ */
 class ScaleOutBenchTest {
   private static ScaleOutBench.Run run(String averaging, int workers, double... metrics) {
     List<ScaleOutBench.Epoch> epochs = new ArrayList<>();
@@ -18,20 +21,49 @@ class ScaleOutBenchTest {
       epochs.add(new ScaleOutBench.Epoch(i + 1, metrics[i], 1000L * (i + 1), 1.0, 2, 0.5, 0.3));
       best = Math.max(best, metrics[i]);
     }
-    return new ScaleOutBench.Run("ames", "default", averaging, "fixed", workers, 1000, 1000 / workers, 512, 64, 0.5, 1.0, 32_001, "r2", epochs,
-        best, null, null);
+    return new ScaleOutBench.Run(
+        "ames",
+        "default",
+        averaging,
+        "fixed",
+        workers,
+        1000,
+        1000 / workers,
+        512,
+        64,
+        0.5,
+        1.0,
+        32_001,
+        "r2",
+        epochs,
+        best,
+        null,
+        null);
   }
 
   @Test
   void epochsTo99PercentOfTheOneWorkerBestAreCountedWithinEachGroup() {
-    ScaleOutBench.Plan plan = new ScaleOutBench.Plan(List.of(BenchShape.AMES), List.of(1, 32), 1000, 3, List.of("default"),
-        List.of("simple", "block-momentum"), List.of("fixed"), 4096, List.of());
+    ScaleOutBench.Plan plan =
+        new ScaleOutBench.Plan(
+            List.of(BenchShape.AMES),
+            List.of(1, 32),
+            1000,
+            3,
+            List.of("default"),
+            List.of("simple", "block-momentum"),
+            List.of("fixed"),
+            4096,
+            List.of());
     // One worker's best is 0.8: 99% of it is 0.792, which it reaches in epoch 3 (0.79 falls short).
-    ScaleOutBench.Results r = ScaleOutBench.summarize(plan, List.of(
-        run("block-momentum", 1, 0.70, 0.79, 0.80),
-        run("block-momentum", 32, 0.60, 0.791, 0.792),
-        run("simple", 1, 0.50, 0.60, 0.60),
-        run("simple", 32, 0.50, 0.55, 0.58)), List.of());
+    ScaleOutBench.Results r =
+        ScaleOutBench.summarize(
+            plan,
+            List.of(
+                run("block-momentum", 1, 0.70, 0.79, 0.80),
+                run("block-momentum", 32, 0.60, 0.791, 0.792),
+                run("simple", 1, 0.50, 0.60, 0.60),
+                run("simple", 32, 0.50, 0.55, 0.58)),
+            List.of());
     ScaleOutBench.Run one = r.runs().get(0);
     assertEquals(3, one.epochsTo99());
     assertEquals(1.0, one.epochsRatio());
@@ -46,9 +78,20 @@ class ScaleOutBenchTest {
 
   @Test
   void eachGroupGetsAChartWithOneLinePerWidth() {
-    ScaleOutBench.Plan plan = new ScaleOutBench.Plan(List.of(BenchShape.AMES), List.of(1, 32), 1000, 2, List.of("default"), List.of("simple"),
-        List.of("fixed"), 4096, List.of());
-    ScaleOutBench.Results r = ScaleOutBench.summarize(plan, List.of(run("simple", 1, 0.7, 0.8), run("simple", 32, 0.6, 0.75)), List.of());
+    ScaleOutBench.Plan plan =
+        new ScaleOutBench.Plan(
+            List.of(BenchShape.AMES),
+            List.of(1, 32),
+            1000,
+            2,
+            List.of("default"),
+            List.of("simple"),
+            List.of("fixed"),
+            4096,
+            List.of());
+    ScaleOutBench.Results r =
+        ScaleOutBench.summarize(
+            plan, List.of(run("simple", 1, 0.7, 0.8), run("simple", 32, 0.6, 0.75)), List.of());
     Map<String, String> charts = ScaleOutBench.svg(r);
     assertEquals(List.of("ames-default-simple-fixed"), List.copyOf(charts.keySet()));
     String svg = charts.get("ames-default-simple-fixed");

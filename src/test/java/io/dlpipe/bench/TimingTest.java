@@ -25,7 +25,8 @@ class TimingTest {
 
   @Test
   void noRunIsAnError() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Timing.of(1, List.of()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Timing.of(1, List.of()));
     assertEquals("no run was timed", e.getMessage());
   }
 

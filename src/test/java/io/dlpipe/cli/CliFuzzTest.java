@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 19: every command gets empty, missing, relative, {@code ..}, symlinked, unreadable and
  * absurd values for each path and option. Each case must end with exit code 2 or 3, exactly one
  * line on stderr starting with {@code dlpipe: } and no stack trace, and a sentinel user folder
- * (with files in it, also reached through a symbolic link and through {@code ..}) must survive
- * byte for byte.
+ * (with files in it, also reached through a symbolic link and through {@code ..}) must survive byte
+ * for byte.
  *
  * <p>The commands run in this JVM with the shared test session already started, so the few cases
  * that get past the checks made before Spark (a missing input is found by Spark's reader) reuse it.
@@ -75,12 +75,26 @@ class CliFuzzTest {
   private record Outcome(int code, String out, String err) {}
 
   private static List<String> keys(String input, String outputDir) {
-    return new ArrayList<>(List.of("--set", "input.path=\"" + input + "\"", "--set", "target.column=Status", "--set", "target.task=classification",
-        "--set", "output.dir=\"" + outputDir + "\"", "--set", "spark.master=\"local[2]\""));
+    return new ArrayList<>(
+        List.of(
+            "--set",
+            "input.path=\"" + input + "\"",
+            "--set",
+            "target.column=Status",
+            "--set",
+            "target.task=classification",
+            "--set",
+            "output.dir=\"" + outputDir + "\"",
+            "--set",
+            "spark.master=\"local[2]\""));
   }
 
   private static String hocon(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\u0000", "\\u0000");
+    return value
+        .replace("\\", "\\\\")
+        .replace("\"", "\\\"")
+        .replace("\n", "\\n")
+        .replace("\u0000", "\\u0000");
   }
 
   private static List<Case> cases() {
@@ -90,8 +104,12 @@ class CliFuzzTest {
     List<String> configCommands = new ArrayList<>(List.of("config", "doctor", "predict"));
     configCommands.addAll(WORKSPACE_COMMANDS);
     for (String command : configCommands) {
-      List<String> extra = command.equals("predict") ? List.of("--input", credit, "--output", tmp.resolve("scores-" + command).toString()) : List.of();
-      // --conf: every kind of path; missing value; a --set that is not KEY=VALUE; --date and --master.
+      List<String> extra =
+          command.equals("predict")
+              ? List.of("--input", credit, "--output", tmp.resolve("scores-" + command).toString())
+              : List.of();
+      // --conf: every kind of path; missing value; a --set that is not KEY=VALUE; --date and
+      // --master.
       for (Map.Entry<String, String> v : PATHS.entrySet()) {
         if (v.getKey().equals("relative")) {
           continue; // src/ is a folder: the same as user-folder
@@ -104,12 +122,16 @@ class CliFuzzTest {
       out.add(new Case(command + " --conf missing", List.of(command, "--conf")));
       out.add(new Case(command + " --set missing", List.of(command, "--set")));
       out.add(new Case(command + " --set no-equals", List.of(command, "--set", "output.dir")));
-      out.add(new Case(command + " --set unknown key", List.of(command, "--set", "output.dirr=/x")));
+      out.add(
+          new Case(command + " --set unknown key", List.of(command, "--set", "output.dirr=/x")));
       for (String date : List.of("", "2026-13-45", "yesterday", "9".repeat(40))) {
         List<String> args = new ArrayList<>(List.of(command, "--date", date));
         args.addAll(keys(credit, ws));
         args.addAll(extra);
-        out.add(new Case(command + " --date '" + date.substring(0, Math.min(date.length(), 12)) + "'", args));
+        out.add(
+            new Case(
+                command + " --date '" + date.substring(0, Math.min(date.length(), 12)) + "'",
+                args));
       }
       out.add(new Case(command + " --date missing", List.of(command, "--date")));
       for (String master : List.of("", "bogus", "local[-1]", "spark:/x")) {
@@ -120,7 +142,8 @@ class CliFuzzTest {
       }
       out.add(new Case(command + " unknown option", List.of(command, "--no-such-option")));
       if (command.equals("doctor")) {
-        continue; // doctor reports a bad output.dir or input as a finding (exit 1 by design); its probe is checked below
+        continue; // doctor reports a bad output.dir or input as a finding (exit 1 by design); its
+        // probe is checked below
       }
       // output.dir: every kind of path.
       for (Map.Entry<String, String> v : PATHS.entrySet()) {
@@ -129,7 +152,14 @@ class CliFuzzTest {
         }
         List<String> args = new ArrayList<>(List.of(command));
         args.addAll(keys(credit, hocon(v.getValue())));
-        args.addAll(command.equals("predict") ? List.of("--input", credit, "--output", tmp.resolve("scores-ws-" + v.getKey()).toString()) : List.of());
+        args.addAll(
+            command.equals("predict")
+                ? List.of(
+                    "--input",
+                    credit,
+                    "--output",
+                    tmp.resolve("scores-ws-" + v.getKey()).toString())
+                : List.of());
         out.add(new Case(command + " output.dir " + v.getKey(), args));
       }
     }
@@ -137,7 +167,8 @@ class CliFuzzTest {
     for (String command : List.of("etl", "run")) {
       for (Map.Entry<String, String> v : PATHS.entrySet()) {
         List<String> args = new ArrayList<>(List.of(command));
-        args.addAll(keys(hocon(v.getValue()), tmp.resolve("ws-" + command + "-" + v.getKey()).toString()));
+        args.addAll(
+            keys(hocon(v.getValue()), tmp.resolve("ws-" + command + "-" + v.getKey()).toString()));
         out.add(new Case(command + " input.path " + v.getKey(), args));
       }
     }
@@ -145,7 +176,12 @@ class CliFuzzTest {
     for (Map.Entry<String, String> v : PATHS.entrySet()) {
       List<String> in = new ArrayList<>(List.of("predict"));
       in.addAll(keys(credit, ws));
-      in.addAll(List.of("--input", v.getValue(), "--output", tmp.resolve("scores-in-" + v.getKey()).toString()));
+      in.addAll(
+          List.of(
+              "--input",
+              v.getValue(),
+              "--output",
+              tmp.resolve("scores-in-" + v.getKey()).toString()));
       out.add(new Case("predict --input " + v.getKey(), in));
       if (v.getKey().equals("relative-missing")) {
         continue; // a new relative output folder is valid
@@ -156,23 +192,52 @@ class CliFuzzTest {
       out.add(new Case("predict --output " + v.getKey(), o));
     }
     out.add(new Case("predict --input missing", List.of("predict", "--output", "x", "--input")));
-    out.add(new Case("predict --output missing", List.of("predict", "--input", credit, "--output")));
+    out.add(
+        new Case("predict --output missing", List.of("predict", "--input", credit, "--output")));
     out.add(new Case("predict no --output", List.of("predict", "--input", credit)));
     // synth --out and its numbers.
     for (Map.Entry<String, String> v : PATHS.entrySet()) {
       if (v.getKey().equals("relative-missing")) {
         continue;
       }
-      out.add(new Case("synth --out " + v.getKey(), List.of("synth", "--shape", "credit", "--rows", "10", "--out", v.getValue(), "--master", "local[1]")));
+      out.add(
+          new Case(
+              "synth --out " + v.getKey(),
+              List.of(
+                  "synth",
+                  "--shape",
+                  "credit",
+                  "--rows",
+                  "10",
+                  "--out",
+                  v.getValue(),
+                  "--master",
+                  "local[1]")));
     }
     String fresh = tmp.resolve("synth-new").toString();
-    for (String[] bad : new String[][] {{"--rows", "-1"}, {"--rows", "abc"}, {"--rows", "1e99"}, {"--rows", ""}, {"--files", "0"}, {"--columns", "1"},
-        {"--malformed-ratio", "2"}, {"--malformed-ratio", "NaN"}, {"--shape", "nope"}, {"--shape", ""}, {"--master", "bogus"}, {"--master", ""}}) {
-      List<String> args = new ArrayList<>(List.of("synth", "--shape", "credit", "--rows", "10", "--out", fresh));
+    for (String[] bad :
+        new String[][] {
+          {"--rows", "-1"},
+          {"--rows", "abc"},
+          {"--rows", "1e99"},
+          {"--rows", ""},
+          {"--files", "0"},
+          {"--columns", "1"},
+          {"--malformed-ratio", "2"},
+          {"--malformed-ratio", "NaN"},
+          {"--shape", "nope"},
+          {"--shape", ""},
+          {"--master", "bogus"},
+          {"--master", ""}
+        }) {
+      List<String> args =
+          new ArrayList<>(List.of("synth", "--shape", "credit", "--rows", "10", "--out", fresh));
       args.addAll(List.of(bad));
       out.add(new Case("synth " + bad[0] + " '" + bad[1] + "'", args));
     }
-    out.add(new Case("synth --out missing", List.of("synth", "--shape", "credit", "--rows", "10", "--out")));
+    out.add(
+        new Case(
+            "synth --out missing", List.of("synth", "--shape", "credit", "--rows", "10", "--out")));
     out.add(new Case("no command", List.of()));
     out.add(new Case("unknown command", List.of("nosuchcommand")));
     return out;
@@ -192,7 +257,8 @@ class CliFuzzTest {
       System.setErr(oldErr);
       System.setOut(oldOut);
     }
-    return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Outcome(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Every file and folder under {@code root}, with the bytes of each file. */
@@ -202,7 +268,8 @@ class CliFuzzTest {
 
   @Test
   void everyCommandRefusesBadPathsAndOptionsInOneLineAndTheUsersFolderSurvives() throws Exception {
-    // Logging is bound to the real stderr before the test swaps it, as a scheduler sees dlpipe's own lines apart from the log.
+    // Logging is bound to the real stderr before the test swaps it, as a scheduler sees dlpipe's
+    // own lines apart from the log.
     org.slf4j.LoggerFactory.getLogger(CliFuzzTest.class).debug("logging initialized");
     Map<String, String> before = snapshot(sentinel);
     List<Case> cases = cases();
@@ -218,25 +285,46 @@ class CliFuzzTest {
       }
       byCode.merge(o.code(), 1, Integer::sum);
       List<String> lines = o.err().lines().toList();
-      boolean oneLine = lines.size() == 1 && lines.get(0).startsWith("dlpipe: ") && !lines.get(0).startsWith("dlpipe: failed:");
-      if ((o.code() != ExitCodes.USAGE && o.code() != ExitCodes.DATA) || !oneLine || o.err().contains("\tat ")) {
-        failures.add(c.label() + " -> exit " + o.code() + ", stderr: " + o.err().strip().replace("\n", "\n    "));
+      boolean oneLine =
+          lines.size() == 1
+              && lines.get(0).startsWith("dlpipe: ")
+              && !lines.get(0).startsWith("dlpipe: failed:");
+      if ((o.code() != ExitCodes.USAGE && o.code() != ExitCodes.DATA)
+          || !oneLine
+          || o.err().contains("\tat ")) {
+        failures.add(
+            c.label()
+                + " -> exit "
+                + o.code()
+                + ", stderr: "
+                + o.err().strip().replace("\n", "\n    "));
       }
       if (!snapshot(sentinel).equals(before)) {
         failures.add(c.label() + " changed the user's folder: " + snapshot(sentinel).keySet());
         break;
       }
     }
-    assertEquals(List.of(), failures, failures.size() + " of " + cases.size() + " cases failed:\n" + String.join("\n", failures));
+    assertEquals(
+        List.of(),
+        failures,
+        failures.size() + " of " + cases.size() + " cases failed:\n" + String.join("\n", failures));
     assertTrue(cases.size() > 250, "cases: " + cases.size());
-    System.out.println("CliFuzzTest: " + cases.size() + " cases, by exit code " + byCode + "; over 1 s: " + slow);
+    System.out.println(
+        "CliFuzzTest: " + cases.size() + " cases, by exit code " + byCode + "; over 1 s: " + slow);
 
-    // doctor never probes a user's folder: it says why the run would refuse it, and the folder is unchanged.
+    // doctor never probes a user's folder: it says why the run would refuse it, and the folder is
+    // unchanged.
     List<String> doctor = new ArrayList<>(List.of("doctor"));
     doctor.addAll(keys(TestData.credit().toString(), sentinel.toString()));
     Outcome d = execute(doctor);
     assertEquals(ExitCodes.FAILURE, d.code(), d.out() + d.err());
-    assertTrue(d.out().contains("Refusing output.dir " + sentinel + ": the folder holds 2 entries (keep.txt, sub) and no _dlpipe.json"), d.out());
+    assertTrue(
+        d.out()
+            .contains(
+                "Refusing output.dir "
+                    + sentinel
+                    + ": the folder holds 2 entries (keep.txt, sub) and no _dlpipe.json"),
+        d.out());
     assertEquals(before, snapshot(sentinel));
   }
 }

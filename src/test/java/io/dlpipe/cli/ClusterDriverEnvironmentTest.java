@@ -9,8 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 20: a YARN cluster-mode driver has its container's environment, not the submitting
- * shell's; the PII salt the launcher passed as a secret setting (a system property there, as Spark's
+ * Issue 20: a YARN cluster-mode driver has its container's environment, not the submitting shell's;
+ * the PII salt the launcher passed as a secret setting (a system property there, as Spark's
  * application master sets every setting) joins the environment the config is loaded with.
  */
 class ClusterDriverEnvironmentTest {
@@ -18,14 +18,28 @@ class ClusterDriverEnvironmentTest {
 
   @Test
   void theSaltReachesTheConfigOnlyInAYarnClusterDriver() {
-    assertNull(System.getenv(PrivacyConfig.SALT_ENV), "the test JVM must not have the salt in its environment");
-    Map<String, String> props = Map.of(SparkSubmitPlan.PII_SALT_CONF, SALT, "spark.master", "yarn", "spark.submit.deployMode", "cluster");
+    assertNull(
+        System.getenv(PrivacyConfig.SALT_ENV),
+        "the test JVM must not have the salt in its environment");
+    Map<String, String> props =
+        Map.of(
+            SparkSubmitPlan.PII_SALT_CONF,
+            SALT,
+            "spark.master",
+            "yarn",
+            "spark.submit.deployMode",
+            "cluster");
     try {
       System.setProperty(SparkSubmitPlan.PII_SALT_CONF, SALT);
-      assertNull(CommonOptions.environment().get(PrivacyConfig.SALT_ENV), "not a YARN cluster-mode driver: the environment as it is");
+      assertNull(
+          CommonOptions.environment().get(PrivacyConfig.SALT_ENV),
+          "not a YARN cluster-mode driver: the environment as it is");
       props.forEach(System::setProperty);
       assertEquals(SALT, CommonOptions.environment().get(PrivacyConfig.SALT_ENV));
-      assertEquals(System.getenv("PATH"), CommonOptions.environment().get("PATH"), "the rest of the environment stays");
+      assertEquals(
+          System.getenv("PATH"),
+          CommonOptions.environment().get("PATH"),
+          "the rest of the environment stays");
     } finally {
       props.keySet().forEach(System::clearProperty);
     }

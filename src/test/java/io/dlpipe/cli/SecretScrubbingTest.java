@@ -39,27 +39,65 @@ class SecretScrubbingTest {
    * spark-submit passes spark.hadoop.* settings), which the dlpipe configuration never sees.
    */
   @Test
-  void aCredentialProviderPathQuotedByHadoopIsScrubbedFromTheErrorTheTraceAndTheLog() throws Exception {
+  void aCredentialProviderPathQuotedByHadoopIsScrubbedFromTheErrorTheTraceAndTheLog()
+      throws Exception {
     String secret = "jcesk://file/etc/dlpipe/s3-prod-7Hq2xVw9.jceks";
-    String expectedCause = "Caused by: java.io.IOException: No CredentialProviderFactory for **** in hadoop.security.credential.provider.path";
+    String expectedCause =
+        "Caused by: java.io.IOException: No CredentialProviderFactory for **** in hadoop.security.credential.provider.path";
 
-    Outcome fromConfig = dlpipe(List.of(), "etl", "--verbose", "--set", "input.path=s3a://dlpipe-raw/raw.csv", "--set", "target.column=y",
-        "--set", "target.task=regression", "--set", "output.dir=" + tmp.resolve("ws1"),
-        "--set", "spark.conf.\"spark.hadoop.hadoop.security.credential.provider.path\"=\"" + secret + "\"");
+    Outcome fromConfig =
+        dlpipe(
+            List.of(),
+            "etl",
+            "--verbose",
+            "--set",
+            "input.path=s3a://dlpipe-raw/raw.csv",
+            "--set",
+            "target.column=y",
+            "--set",
+            "target.task=regression",
+            "--set",
+            "output.dir=" + tmp.resolve("ws1"),
+            "--set",
+            "spark.conf.\"spark.hadoop.hadoop.security.credential.provider.path\"=\""
+                + secret
+                + "\"");
     assertEquals(ExitCodes.FAILURE, fromConfig.code(), fromConfig.err());
-    assertTrue(fromConfig.err().contains("\ndlpipe: failed: java.io.UncheckedIOException: cannot resolve s3a://dlpipe-raw/raw.csv\n"), fromConfig.err());
+    assertTrue(
+        fromConfig
+            .err()
+            .contains(
+                "\ndlpipe: failed: java.io.UncheckedIOException: cannot resolve s3a://dlpipe-raw/raw.csv\n"),
+        fromConfig.err());
     assertTrue(fromConfig.err().lines().anyMatch(expectedCause::equals), fromConfig.err());
     // Hadoop's own warning, with its trace under --verbose, went through the log layout.
-    assertTrue(fromConfig.err().contains("WARN  FileSystem: Failed to initialize fileystem s3a://dlpipe-raw/raw.csv: java.io.IOException: Cannot find password option"),
+    assertTrue(
+        fromConfig
+            .err()
+            .contains(
+                "WARN  FileSystem: Failed to initialize fileystem s3a://dlpipe-raw/raw.csv: java.io.IOException: Cannot find password option"),
         fromConfig.err());
     assertFalse(fromConfig.all().contains(secret), "the secret value is in the output");
-    assertFalse(fromConfig.all().contains("7Hq2xVw9"), "a part of the secret value is in the output");
+    assertFalse(
+        fromConfig.all().contains("7Hq2xVw9"), "a part of the secret value is in the output");
 
-    Outcome fromHadoop = dlpipe(List.of("-Dspark.hadoop.hadoop.security.credential.provider.path=" + secret), "etl", "--verbose",
-        "--set", "input.path=s3a://dlpipe-raw/raw.csv", "--set", "target.column=y", "--set", "target.task=regression", "--set", "output.dir=" + tmp.resolve("ws2"));
+    Outcome fromHadoop =
+        dlpipe(
+            List.of("-Dspark.hadoop.hadoop.security.credential.provider.path=" + secret),
+            "etl",
+            "--verbose",
+            "--set",
+            "input.path=s3a://dlpipe-raw/raw.csv",
+            "--set",
+            "target.column=y",
+            "--set",
+            "target.task=regression",
+            "--set",
+            "output.dir=" + tmp.resolve("ws2"));
     assertEquals(ExitCodes.FAILURE, fromHadoop.code(), fromHadoop.err());
     assertTrue(fromHadoop.err().lines().anyMatch(expectedCause::equals), fromHadoop.err());
-    assertFalse(fromHadoop.all().contains("7Hq2xVw9"), "a part of the secret value is in the output");
+    assertFalse(
+        fromHadoop.all().contains("7Hq2xVw9"), "a part of the secret value is in the output");
   }
 
   /**
@@ -71,13 +109,31 @@ class SecretScrubbingTest {
   void keysInAnS3aUrlAreScrubbedFromHadoopsWarningAndTheError() throws Exception {
     String access = "AKIAIOSFODNN7EXAMPLE";
     String secret = "wJalrXUtnFEMI%2FK7MDENG%2FbPxRfiCYEXAMPLEKEY";
-    Outcome o = dlpipe(List.of(), "etl", "--set", "input.path=\"s3a://" + access + ":" + secret + "@dlpipe-raw/raw.csv\"", "--set", "target.column=y",
-        "--set", "target.task=regression", "--set", "output.dir=" + tmp.resolve("ws"));
+    Outcome o =
+        dlpipe(
+            List.of(),
+            "etl",
+            "--set",
+            "input.path=\"s3a://" + access + ":" + secret + "@dlpipe-raw/raw.csv\"",
+            "--set",
+            "target.column=y",
+            "--set",
+            "target.task=regression",
+            "--set",
+            "output.dir=" + tmp.resolve("ws"));
     assertEquals(ExitCodes.FAILURE, o.code(), o.err());
-    assertTrue(o.err().contains(" WARN  FileSystem: Failed to initialize fileystem s3a://****@dlpipe-raw/raw.csv: java.lang.IllegalArgumentException: The Filesystem URI "
-        + "contains login details. This authentication mechanism is no longer supported.\n"), o.err());
-    assertTrue(o.err().contains("\ndlpipe: failed: java.lang.IllegalArgumentException: The Filesystem URI contains login details. This authentication mechanism is no "
-        + "longer supported.\n"), o.err());
+    assertTrue(
+        o.err()
+            .contains(
+                " WARN  FileSystem: Failed to initialize fileystem s3a://****@dlpipe-raw/raw.csv: java.lang.IllegalArgumentException: The Filesystem URI "
+                    + "contains login details. This authentication mechanism is no longer supported.\n"),
+        o.err());
+    assertTrue(
+        o.err()
+            .contains(
+                "\ndlpipe: failed: java.lang.IllegalArgumentException: The Filesystem URI contains login details. This authentication mechanism is no "
+                    + "longer supported.\n"),
+        o.err());
     for (String part : new String[] {access, "wJalrXUtnFEMI", "bPxRfiCYEXAMPLEKEY"}) {
       assertFalse(o.all().contains(part), part + " is in the output");
     }
@@ -94,10 +150,31 @@ class SecretScrubbingTest {
     String secret = "s3cr3t-QpW7ZxR2vN8k";
     String token = "sessiontoken-9fJ2mXq";
     Path ws = tmp.resolve("ws");
-    CliRun.Outcome run = CliRun.run("run", "--set", "input.path=" + io.dlpipe.testing.TestData.credit(), "--set", "target.column=Status",
-        "--set", "target.task=classification", "--set", "output.dir=" + ws, "--set", "train.epochs=1", "--set", "train.model.hidden-layers=[8]", "--set", "train.approach=direct",
-        "--set", "evaluate.importance.sample-rows=200", "--set", "evaluate.importance.repeats=1",
-        "--set", "spark.conf.\"spark.hadoop.fs.s3a.bucket.other.secret.key\"=" + secret, "--set", "spark.conf.\"spark.hadoop.fs.s3a.bucket.other.session.token\"=" + token);
+    CliRun.Outcome run =
+        CliRun.run(
+            "run",
+            "--set",
+            "input.path=" + io.dlpipe.testing.TestData.credit(),
+            "--set",
+            "target.column=Status",
+            "--set",
+            "target.task=classification",
+            "--set",
+            "output.dir=" + ws,
+            "--set",
+            "train.epochs=1",
+            "--set",
+            "train.model.hidden-layers=[8]",
+            "--set",
+            "train.approach=direct",
+            "--set",
+            "evaluate.importance.sample-rows=200",
+            "--set",
+            "evaluate.importance.repeats=1",
+            "--set",
+            "spark.conf.\"spark.hadoop.fs.s3a.bucket.other.secret.key\"=" + secret,
+            "--set",
+            "spark.conf.\"spark.hadoop.fs.s3a.bucket.other.session.token\"=" + token);
     assertEquals(ExitCodes.OK, run.code(), run.err());
     List<String> checked = new ArrayList<>();
     try (java.util.stream.Stream<Path> files = Files.walk(ws)) {
@@ -107,11 +184,19 @@ class SecretScrubbingTest {
         checked.add(ws.relativize(f).toString());
       }
     }
-    for (String f : List.of("run-summary.json", "model/model.json", "evaluation/report.html", "evaluation/metrics.json", "prepared/etl-summary.json")) {
+    for (String f :
+        List.of(
+            "run-summary.json",
+            "model/model.json",
+            "evaluation/report.html",
+            "evaluation/metrics.json",
+            "prepared/etl-summary.json")) {
       assertTrue(checked.contains(f), f + " was written and checked: " + checked);
     }
     // The provenance keeps the key, masked, so a reader knows it was set.
-    assertTrue(Files.readString(ws.resolve("model/model.json")).contains("****"), "model.json shows the masked key");
+    assertTrue(
+        Files.readString(ws.resolve("model/model.json")).contains("****"),
+        "model.json shows the masked key");
     assertFalse(run.err().contains(secret) || run.err().contains(token));
   }
 
@@ -132,20 +217,49 @@ class SecretScrubbingTest {
     planted.put("environment, secret key name", "PlantEnvTok-5e");
     Path events = Files.createDirectories(tmp.resolve("events"));
     Path conf = tmp.resolve("job.conf");
-    Files.writeString(conf, "spark.conf {\n"
-        + "  \"spark.executorEnv.DB_PWD\" = \"PlantFilePwd-1a\"\n"
-        + "  \"spark.hadoop.javax.jdo.option.ConnectionURL\" = \"jdbc:mysql://db/metastore?user=hive&password=PlantJdbcPw-3c\"\n"
-        + "  \"spark.executorEnv.MIRROR_URL\" = ${?PLANT_MIRROR}\n"
-        + "  \"spark.executorEnv.API_TOKEN\" = ${?PLANT_TOKEN}\n"
-        + "  \"spark.eventLog.enabled\" = \"true\"\n"
-        + "  \"spark.eventLog.dir\" = \"" + events.toUri() + "\"\n"
-        + "}\n");
-    Map<String, String> env = Map.of("PLANT_MIRROR", "https://plantmirroruser:PlantUrlPw-4d@mirror.example.com/pkgs", "PLANT_TOKEN", "PlantEnvTok-5e");
+    Files.writeString(
+        conf,
+        "spark.conf {\n"
+            + "  \"spark.executorEnv.DB_PWD\" = \"PlantFilePwd-1a\"\n"
+            + "  \"spark.hadoop.javax.jdo.option.ConnectionURL\" = \"jdbc:mysql://db/metastore?user=hive&password=PlantJdbcPw-3c\"\n"
+            + "  \"spark.executorEnv.MIRROR_URL\" = ${?PLANT_MIRROR}\n"
+            + "  \"spark.executorEnv.API_TOKEN\" = ${?PLANT_TOKEN}\n"
+            + "  \"spark.eventLog.enabled\" = \"true\"\n"
+            + "  \"spark.eventLog.dir\" = \""
+            + events.toUri()
+            + "\"\n"
+            + "}\n");
+    Map<String, String> env =
+        Map.of(
+            "PLANT_MIRROR",
+            "https://plantmirroruser:PlantUrlPw-4d@mirror.example.com/pkgs",
+            "PLANT_TOKEN",
+            "PlantEnvTok-5e");
     Path ws = tmp.resolve("ws");
-    List<String> args = List.of("--conf", conf.toString(), "--set", "input.path=" + io.dlpipe.testing.TestData.credit(), "--set", "target.column=Status",
-        "--set", "target.task=classification", "--set", "output.dir=" + ws, "--set", "train.epochs=1", "--set", "train.model.hidden-layers=[8]",
-        "--set", "train.approach=direct", "--set", "evaluate.importance.sample-rows=200", "--set", "evaluate.importance.repeats=1",
-        "--set", "spark.conf.\"spark.executorEnv.DB_PASS\"=PlantSetPass-2b");
+    List<String> args =
+        List.of(
+            "--conf",
+            conf.toString(),
+            "--set",
+            "input.path=" + io.dlpipe.testing.TestData.credit(),
+            "--set",
+            "target.column=Status",
+            "--set",
+            "target.task=classification",
+            "--set",
+            "output.dir=" + ws,
+            "--set",
+            "train.epochs=1",
+            "--set",
+            "train.model.hidden-layers=[8]",
+            "--set",
+            "train.approach=direct",
+            "--set",
+            "evaluate.importance.sample-rows=200",
+            "--set",
+            "evaluate.importance.repeats=1",
+            "--set",
+            "spark.conf.\"spark.executorEnv.DB_PASS\"=PlantSetPass-2b");
     List<String> runArgs = new ArrayList<>(List.of("run"));
     runArgs.addAll(args);
     Outcome run = dlpipe(List.of(), env, runArgs.toArray(new String[0]));
@@ -154,7 +268,9 @@ class SecretScrubbingTest {
     configArgs.addAll(args);
     Outcome config = dlpipe(List.of(), env, configArgs.toArray(new String[0]));
     assertEquals(ExitCodes.OK, config.code(), config.err());
-    assertTrue(config.out().contains("\"jdbc:mysql://db/metastore?user=hive&password=****\""), config.out());
+    assertTrue(
+        config.out().contains("\"jdbc:mysql://db/metastore?user=hive&password=****\""),
+        config.out());
     assertTrue(config.out().contains("\"https://****@mirror.example.com/pkgs\""), config.out());
 
     List<Path> files = new ArrayList<>();
@@ -164,20 +280,36 @@ class SecretScrubbingTest {
       }
     }
     List<String> names = files.stream().map(f -> f.getFileName().toString()).toList();
-    for (String f : List.of("run-summary.json", "model.json", "report.html", "metrics.json", "etl-summary.json")) {
+    for (String f :
+        List.of(
+            "run-summary.json", "model.json", "report.html", "metrics.json", "etl-summary.json")) {
       assertTrue(names.contains(f), f + " was written and is checked: " + names);
     }
-    assertTrue(files.stream().anyMatch(f -> f.startsWith(events)), "Spark wrote an event log: " + names);
-    String eventLog = Files.readString(files.stream().filter(f -> f.startsWith(events)).findFirst().orElseThrow(), StandardCharsets.UTF_8);
-    assertTrue(eventLog.contains("\"spark.executorEnv.DB_PWD\":\"*********(redacted)\""), "the event log names the key, redacted");
-    assertTrue(eventLog.contains("\"spark.executorEnv.MIRROR_URL\":\"*********(redacted)\""), "redacted by its value");
+    assertTrue(
+        files.stream().anyMatch(f -> f.startsWith(events)), "Spark wrote an event log: " + names);
+    String eventLog =
+        Files.readString(
+            files.stream().filter(f -> f.startsWith(events)).findFirst().orElseThrow(),
+            StandardCharsets.UTF_8);
+    assertTrue(
+        eventLog.contains("\"spark.executorEnv.DB_PWD\":\"*********(redacted)\""),
+        "the event log names the key, redacted");
+    assertTrue(
+        eventLog.contains("\"spark.executorEnv.MIRROR_URL\":\"*********(redacted)\""),
+        "redacted by its value");
     for (Map.Entry<String, String> secret : planted.entrySet()) {
       for (Path f : files) {
         String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-        assertFalse(bytes.contains(secret.getValue()), f + " holds the secret planted through " + secret.getKey());
+        assertFalse(
+            bytes.contains(secret.getValue()),
+            f + " holds the secret planted through " + secret.getKey());
       }
-      assertFalse(run.all().contains(secret.getValue()), "the run's console or log holds the secret planted through " + secret.getKey());
-      assertFalse(config.all().contains(secret.getValue()), "dlpipe config prints the secret planted through " + secret.getKey());
+      assertFalse(
+          run.all().contains(secret.getValue()),
+          "the run's console or log holds the secret planted through " + secret.getKey());
+      assertFalse(
+          config.all().contains(secret.getValue()),
+          "dlpipe config prints the secret planted through " + secret.getKey());
     }
   }
 
@@ -186,8 +318,11 @@ class SecretScrubbingTest {
     return dlpipe(jvmOptions, Map.of(), args);
   }
 
-  private Outcome dlpipe(List<String> jvmOptions, Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+  private Outcome dlpipe(List<String> jvmOptions, Map<String, String> env, String... args)
+      throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("--add-opens")) {
         cmd.add(arg);
@@ -199,14 +334,19 @@ class SecretScrubbingTest {
     cmd.addAll(List.of("--set", "spark.master=local[1]"));
     Path out = Files.createTempFile(tmp, "stdout", ".txt");
     Path err = Files.createTempFile(tmp, "stderr", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().putAll(env);
     Process p = pb.start();
     if (!p.waitFor(300, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new IllegalStateException("timed out: " + Files.readString(err, StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "timed out: " + Files.readString(err, StandardCharsets.UTF_8));
     }
-    return new Outcome(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    return new Outcome(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
   }
 }

@@ -22,12 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The recipes that cannot run here (YARN, Kubernetes, Airflow) parse, reference files and keys
- * that exist, and submit with exactly the settings of the launcher's tested standalone submission.
+ * The recipes that cannot run here (YARN, Kubernetes, Airflow) parse, reference files and keys that
+ * exist, and submit with exactly the settings of the launcher's tested standalone submission.
  */
 class DeployRecipesTest {
   private static final Path ROOT = TestData.projectDir();
-  private static final Pattern CONF = Pattern.compile("--conf (?:'(spark\\.[^']*)'|(spark\\.\\S+))");
+  private static final Pattern CONF =
+      Pattern.compile("--conf (?:'(spark\\.[^']*)'|(spark\\.\\S+))");
 
   private static Map<String, String> expected() {
     return expected("conf/examples/cluster.conf");
@@ -58,25 +59,43 @@ class DeployRecipesTest {
     assertEquals(expected("conf/examples/yarn.conf"), shellConf("deploy/yarn/submit.sh"));
     String script = Files.readString(ROOT.resolve("deploy/yarn/submit.sh"));
     assertTrue(script.contains("--class " + SparkSubmitPlan.MAIN_CLASS), script);
-    assertTrue(script.contains("conf/examples/yarn.conf") && Files.exists(ROOT.resolve("conf/examples/yarn.conf")));
-    // Without the launcher, the config's environment substitutions reach the application master only through its environment.
+    assertTrue(
+        script.contains("conf/examples/yarn.conf")
+            && Files.exists(ROOT.resolve("conf/examples/yarn.conf")));
+    // Without the launcher, the config's environment substitutions reach the application master
+    // only through its environment.
     // Comment lines name the substitutions too; only the settings count.
-    String settings = Files.readAllLines(ROOT.resolve("conf/examples/yarn.conf")).stream().filter(l -> !l.trim().startsWith("#")).collect(java.util.stream.Collectors.joining("\n"));
+    String settings =
+        Files.readAllLines(ROOT.resolve("conf/examples/yarn.conf")).stream()
+            .filter(l -> !l.trim().startsWith("#"))
+            .collect(java.util.stream.Collectors.joining("\n"));
     Matcher env = Pattern.compile("\\$\\{\\?(\\w+)}").matcher(settings);
     List<String> forwarded = new ArrayList<>();
     while (env.find()) {
       forwarded.add(env.group(1));
-      assertTrue(script.contains("${" + env.group(1) + ":+--conf \"spark.yarn.appMasterEnv." + env.group(1) + "=$" + env.group(1) + "\"}"), env.group(1));
+      assertTrue(
+          script.contains(
+              "${"
+                  + env.group(1)
+                  + ":+--conf \"spark.yarn.appMasterEnv."
+                  + env.group(1)
+                  + "=$"
+                  + env.group(1)
+                  + "\"}"),
+          env.group(1));
     }
     assertEquals(List.of("DLPIPE_INPUT", "DLPIPE_OUTPUT"), forwarded);
-    assertTrue(script.contains("${DLPIPE_DRIVER_MEMORY:+--driver-memory \"$DLPIPE_DRIVER_MEMORY\"}"), script);
+    assertTrue(
+        script.contains("${DLPIPE_DRIVER_MEMORY:+--driver-memory \"$DLPIPE_DRIVER_MEMORY\"}"),
+        script);
   }
 
   @Test
   void kubernetesSubmitAndManifestMatchTheLauncher() throws Exception {
     assertEquals(expected(), shellConf("deploy/kubernetes/spark-submit.sh"));
 
-    Map<String, Object> app = new Yaml().load(Files.readString(ROOT.resolve("deploy/kubernetes/sparkapplication.yaml")));
+    Map<String, Object> app =
+        new Yaml().load(Files.readString(ROOT.resolve("deploy/kubernetes/sparkapplication.yaml")));
     @SuppressWarnings("unchecked")
     Map<String, Object> spec = (Map<String, Object>) app.get("spec");
     @SuppressWarnings("unchecked")
@@ -101,13 +120,21 @@ class DeployRecipesTest {
         copied.add(parts[2]);
         if (source.equals("target/dlpipe-spark.jar")) {
           // A build output: the shade plugin's outputFile.
-          assertTrue(Files.readString(ROOT.resolve("pom.xml")).contains("<outputFile>${project.build.directory}/dlpipe-spark.jar</outputFile>"));
+          assertTrue(
+              Files.readString(ROOT.resolve("pom.xml"))
+                  .contains(
+                      "<outputFile>${project.build.directory}/dlpipe-spark.jar</outputFile>"));
         } else {
           assertTrue(Files.exists(ROOT.resolve(source)), source);
         }
       }
     }
-    assertEquals(List.of("/opt/dlpipe/dlpipe-spark.jar", "/opt/dlpipe/conf/", "/opt/dlpipe/deploy/gpu/discover-gpus.sh"), copied);
+    assertEquals(
+        List.of(
+            "/opt/dlpipe/dlpipe-spark.jar",
+            "/opt/dlpipe/conf/",
+            "/opt/dlpipe/deploy/gpu/discover-gpus.sh"),
+        copied);
   }
 
   @Test
@@ -122,24 +149,37 @@ class DeployRecipesTest {
             + "        try: out[node.targets[0].id] = ast.literal_eval(node.value)\n"
             + "        except ValueError: pass\n"
             + "print(json.dumps(out))\n";
-    Processes.Result r = Processes.run(ROOT, Map.of(), 60, List.of("python3", "-c", program, "deploy/airflow/dlpipe_daily.py"));
+    Processes.Result r =
+        Processes.run(
+            ROOT,
+            Map.of(),
+            60,
+            List.of("python3", "-c", program, "deploy/airflow/dlpipe_daily.py"));
     assertEquals(0, r.code(), r.output());
     JsonNode constants = Json.MAPPER.readTree(r.output());
     Map<String, String> dag = new LinkedHashMap<>();
-    constants.get("SPARK_CONF").fields().forEachRemaining(e -> dag.put(e.getKey(), e.getValue().asText()));
+    constants
+        .get("SPARK_CONF")
+        .fields()
+        .forEachRemaining(e -> dag.put(e.getKey(), e.getValue().asText()));
     assertEquals(expected(), dag);
     assertEquals(SparkSubmitPlan.MAIN_CLASS, constants.get("MAIN_CLASS").asText());
 
-    // One config for every day: the DAG passes only the rendered date, and daily.conf turns it into the day's partition.
+    // One config for every day: the DAG passes only the rendered date, and daily.conf turns it into
+    // the day's partition.
     List<String> args = new ArrayList<>();
     constants.get("RUN_ARGS").forEach(a -> args.add(a.asText().replace("{{ ds }}", "2026-11-28")));
     assertEquals(List.of("run", "--conf", "daily.conf", "--date", "2026-11-28"), args);
-    DlpipeConfig cfg = ConfigLoader.load(ROOT.resolve("conf/examples/daily.conf"), List.of(), args.get(4));
+    DlpipeConfig cfg =
+        ConfigLoader.load(ROOT.resolve("conf/examples/daily.conf"), List.of(), args.get(4));
     assertEquals("hdfs:///data/ames/raw/dt=2026-11-28", cfg.input().path());
     assertEquals("hdfs:///dlpipe/ames", cfg.output().dir());
     assertEquals(java.time.LocalDate.of(2026, 11, 28), cfg.schedule().date());
     assertEquals(io.dlpipe.config.ScheduleConfig.Retrain.ON_DRIFT, cfg.schedule().retrain());
-    assertTrue(Files.readString(ROOT.resolve("deploy/airflow/dlpipe_daily.py")).contains("CONFIGS = DLPIPE_HOME + \"/conf/daily.conf,\" + DLPIPE_HOME + \"/conf/cluster.conf\""),
+    assertTrue(
+        Files.readString(ROOT.resolve("deploy/airflow/dlpipe_daily.py"))
+            .contains(
+                "CONFIGS = DLPIPE_HOME + \"/conf/daily.conf,\" + DLPIPE_HOME + \"/conf/cluster.conf\""),
         "daily.conf's include travels with it");
   }
 }

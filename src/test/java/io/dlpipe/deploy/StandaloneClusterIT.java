@@ -32,25 +32,48 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneClusterIT {
   private static final Path ROOT = TestData.projectDir();
   private static final Path STATE = ROOT.resolve("target/standalone-it");
-  private static final Map<String, String> ENV = Map.of("DLPIPE_STANDALONE_DIR", STATE.toString(), "DLPIPE_NO_BUILD", "1", "DLPIPE_DRIVER_MEMORY", "2g");
-  private static final List<String> GPU = List.of(
-      "--set", "spark.conf.\"spark.executor.resource.gpu.amount\"=1",
-      "--set", "spark.conf.\"spark.task.resource.gpu.amount\"=1",
-      "--set", "spark.conf.\"spark.executor.memory\"=1g",
-      "--set", "spark.executor-offheap=1g");
+  private static final Map<String, String> ENV =
+      Map.of(
+          "DLPIPE_STANDALONE_DIR",
+          STATE.toString(),
+          "DLPIPE_NO_BUILD",
+          "1",
+          "DLPIPE_DRIVER_MEMORY",
+          "2g");
+  private static final List<String> GPU =
+      List.of(
+          "--set", "spark.conf.\"spark.executor.resource.gpu.amount\"=1",
+          "--set", "spark.conf.\"spark.task.resource.gpu.amount\"=1",
+          "--set", "spark.conf.\"spark.executor.memory\"=1g",
+          "--set", "spark.executor-offheap=1g");
   private static String master;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void startCluster() throws Exception {
-    Processes.Result r = Processes.run(ROOT, ENV, 180, List.of("deploy/standalone/start.sh", "--workers", "2", "--memory", "2g",
-        "--gpus-per-worker", "1", "--gpu-discovery", "src/test/resources/fake-gpu-discovery.sh"));
+    Processes.Result r =
+        Processes.run(
+            ROOT,
+            ENV,
+            180,
+            List.of(
+                "deploy/standalone/start.sh",
+                "--workers",
+                "2",
+                "--memory",
+                "2g",
+                "--gpus-per-worker",
+                "1",
+                "--gpu-discovery",
+                "src/test/resources/fake-gpu-discovery.sh"));
     assertEquals(0, r.code(), r.output());
     Matcher m = Pattern.compile("master: (spark://127\\.0\\.0\\.1:\\d+)").matcher(r.output());
     assertTrue(m.find(), r.output());
     master = m.group(1);
-    assertTrue(Pattern.compile("web UI: http://127\\.0\\.0\\.1:\\d+").matcher(r.output()).find(), r.output());
+    assertTrue(
+        Pattern.compile("web UI: http://127\\.0\\.0\\.1:\\d+").matcher(r.output()).find(),
+        r.output());
   }
 
   @AfterAll
@@ -78,14 +101,27 @@ class StandaloneClusterIT {
 
   @Test
   void doctorSeesBothExecutorJvmsAndTheirGpus() throws Exception {
-    List<String> args = new ArrayList<>(List.of("doctor", "--conf", "conf/examples/credit.conf", "--master", master, "--set", "output.dir=" + tmp.resolve("ws")));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "doctor",
+                "--conf",
+                "conf/examples/credit.conf",
+                "--master",
+                master,
+                "--set",
+                "output.dir=" + tmp.resolve("ws")));
     args.addAll(GPU);
     Processes.Result r = dlpipe(args);
     assertEquals(0, r.code(), r.output());
     assertTrue(r.output().contains("doctor: the run would work"), r.output());
-    Matcher jvms = Pattern.compile("OK +backend +2 task\\(s\\) on 2 executor JVM\\(s\\)").matcher(r.output());
+    Matcher jvms =
+        Pattern.compile("OK +backend +2 task\\(s\\) on 2 executor JVM\\(s\\)").matcher(r.output());
     assertTrue(jvms.find(), r.output());
-    Matcher gpus = Pattern.compile("GPU addresses per task \\(executor:address\\): \\[(\\d+):(\\d), (\\d+):(\\d)]").matcher(r.output());
+    Matcher gpus =
+        Pattern.compile(
+                "GPU addresses per task \\(executor:address\\): \\[(\\d+):(\\d), (\\d+):(\\d)]")
+            .matcher(r.output());
     assertTrue(gpus.find(), r.output());
     assertEquals(Set.of("0", "1"), Set.of(gpus.group(2), gpus.group(4)));
   }
@@ -93,10 +129,26 @@ class StandaloneClusterIT {
   @Test
   void runTrainsOnTwoExecutorJvmsEachBoundToItsOwnGpu() throws Exception {
     Path ws = tmp.resolve("ws");
-    List<String> args = new ArrayList<>(List.of("run", "--conf", "conf/examples/credit.conf", "--master", master, "--set", "output.dir=" + ws,
-        "--set", "train.epochs=2", "--set", "train.approach=direct", "--set", "evaluate.importance.sample-rows=200",
-        // Two workers, one per executor JVM: on data this small the automatic choice is one.
-        "--set", "train.workers=2"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--conf",
+                "conf/examples/credit.conf",
+                "--master",
+                master,
+                "--set",
+                "output.dir=" + ws,
+                "--set",
+                "train.epochs=2",
+                "--set",
+                "train.approach=direct",
+                "--set",
+                "evaluate.importance.sample-rows=200",
+                // Two workers, one per executor JVM: on data this small the automatic choice is
+                // one.
+                "--set",
+                "train.workers=2"));
     args.addAll(GPU);
     List<Path> before1 = executorLogs(1);
     List<Path> before2 = executorLogs(2);
@@ -106,7 +158,9 @@ class StandaloneClusterIT {
     JsonNode summary = Json.MAPPER.readTree(Files.readString(ws.resolve("run-summary.json")));
     assertEquals("succeeded", summary.get("status").asText());
     List<String> stages = new ArrayList<>();
-    summary.get("stages").forEach(s -> stages.add(s.get("stage").asText() + ":" + s.get("status").asText()));
+    summary
+        .get("stages")
+        .forEach(s -> stages.add(s.get("stage").asText() + ":" + s.get("status").asText()));
     assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), stages);
     assertTrue(Files.exists(ws.resolve("evaluation/report.html")));
     assertTrue(Files.exists(ws.resolve("model/model.zip")));

@@ -29,19 +29,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * dlpipe on a real YARN, as a user runs it: {@code jobs/dlpipe ... --master yarn} with
- * {@code HADOOP_CONF_DIR} naming the cluster's client configuration and conf/examples/yarn.conf
- * (the deploy/yarn recipe's config), input and workspace on HDFS, against one MiniYARNCluster
- * (a ResourceManager, two NodeManagers whose containers are real JVMs) shared by every test.
+ * dlpipe on a real YARN, as a user runs it: {@code jobs/dlpipe ... --master yarn} with {@code
+ * HADOOP_CONF_DIR} naming the cluster's client configuration and conf/examples/yarn.conf (the
+ * deploy/yarn recipe's config), input and workspace on HDFS, against one MiniYARNCluster (a
+ * ResourceManager, two NodeManagers whose containers are real JVMs) shared by every test.
  */
 class YarnClusterIT {
   private static final Path ROOT = TestData.projectDir();
   private static final Path STATE = ROOT.resolve("target/yarn-it");
   private static final String CONF = "conf/examples/yarn.conf";
+
   /** Rows of data/credit_data.csv; none is bad. */
   private static final long CREDIT_ROWS = 4454;
-  /** The network must beat chance clearly after two epochs on credit (a linear model reaches about 0.82). */
+
+  /**
+   * The network must beat chance clearly after two epochs on credit (a linear model reaches about
+   * 0.82).
+   */
   private static final double AUC_FLOOR = 0.75;
+
   private static MiniYarn cluster;
   private static YarnClient yarn;
 
@@ -55,9 +61,13 @@ class YarnClusterIT {
     // The administrator's spark-defaults.conf: Spark is installed on every node (here: the one
     // the build made), so containers take its jars from there and no submission uploads them.
     Path sparkConf = Files.createDirectories(STATE.resolve("spark-conf"));
-    Files.writeString(sparkConf.resolve("spark-defaults.conf"), "spark.yarn.jars local:" + ROOT.resolve("target/spark-home/jars") + "/*\n");
+    Files.writeString(
+        sparkConf.resolve("spark-defaults.conf"),
+        "spark.yarn.jars local:" + ROOT.resolve("target/spark-home/jars") + "/*\n");
     FileSystem fs = cluster.fileSystem();
-    fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.credit().toUri()), new org.apache.hadoop.fs.Path("/data/credit/raw/credit_data.csv"));
+    fs.copyFromLocalFile(
+        new org.apache.hadoop.fs.Path(TestData.credit().toUri()),
+        new org.apache.hadoop.fs.Path("/data/credit/raw/credit_data.csv"));
   }
 
   @AfterAll
@@ -77,16 +87,19 @@ class YarnClusterIT {
     env.put("DLPIPE_DRIVER_MEMORY", "1g");
     env.put("DLPIPE_DEPLOY_MODE", deployMode);
     env.put("SPARK_CONF_DIR", STATE.resolve("spark-conf").toString());
-    // dlpipe installed on every node too: the 150 MiB application jar is not uploaded per submission.
+    // dlpipe installed on every node too: the 150 MiB application jar is not uploaded per
+    // submission.
     env.put("DLPIPE_APP_JAR", "local:" + ROOT.resolve("target/dlpipe-spark.jar"));
     return env;
   }
 
-  private static Processes.Result dlpipe(Map<String, String> env, List<String> args) throws Exception {
+  private static Processes.Result dlpipe(Map<String, String> env, List<String> args)
+      throws Exception {
     List<String> cmd = new ArrayList<>(List.of("jobs/dlpipe"));
     cmd.addAll(args);
     Processes.Result r = Processes.run(ROOT, env, 900, cmd);
-    System.err.println("YarnClusterIT: " + String.join(" ", args) + " -> " + r.code() + "\n" + r.output());
+    System.err.println(
+        "YarnClusterIT: " + String.join(" ", args) + " -> " + r.code() + "\n" + r.output());
     return r;
   }
 
@@ -115,11 +128,19 @@ class YarnClusterIT {
   /** The containers YARN ran for an application, by the NodeManagers' log folders. */
   private static List<Path> containers(String applicationId) throws IOException {
     try (Stream<Path> s = Files.walk(ROOT.resolve("target/test/data/dlpipe-yarn-it"), 4)) {
-      return s.filter(p -> p.getFileName().toString().startsWith("container_") && p.getParent().getFileName().toString().equals(applicationId)).sorted().toList();
+      return s.filter(
+              p ->
+                  p.getFileName().toString().startsWith("container_")
+                      && p.getParent().getFileName().toString().equals(applicationId))
+          .sorted()
+          .toList();
     }
   }
 
-  /** A credential the secret policy masks (an S3A secret key); it must reach neither a command line nor a container's environment. */
+  /**
+   * A credential the secret policy masks (an S3A secret key); it must reach neither a command line
+   * nor a container's environment.
+   */
   private static final String SECRET = "yarnItSecret9f31c7";
 
   @Test
@@ -132,39 +153,75 @@ class YarnClusterIT {
     endToEnd("cluster");
   }
 
-  /** The cluster-mode driver's heap, given as the launcher's DLPIPE_DRIVER_MEMORY (Spark's default is 1g). */
+  /**
+   * The cluster-mode driver's heap, given as the launcher's DLPIPE_DRIVER_MEMORY (Spark's default
+   * is 1g).
+   */
   private static final int CLUSTER_DRIVER_MB = 1280;
 
   private void endToEnd(String deployMode) throws Exception {
     String ws = "/dlpipe/credit-" + deployMode;
     Map<String, String> env = env(deployMode);
-    // yarn.conf's output.dir = ${?DLPIPE_OUTPUT}: in cluster mode the driver runs in the application
-    // master, whose environment is not the launcher's; the launcher resolves the config and ships that.
+    // yarn.conf's output.dir = ${?DLPIPE_OUTPUT}: in cluster mode the driver runs in the
+    // application
+    // master, whose environment is not the launcher's; the launcher resolves the config and ships
+    // that.
     env.put("DLPIPE_OUTPUT", "hdfs://" + ws);
     boolean cluster = deployMode.equals("cluster");
     if (cluster) {
-      // The driver's heap, from the launcher's setting: the application master's container runs the driver.
+      // The driver's heap, from the launcher's setting: the application master's container runs the
+      // driver.
       env.put("DLPIPE_DRIVER_MEMORY", CLUSTER_DRIVER_MB + "m");
     }
-    List<String> args = new ArrayList<>(List.of("run", "--conf", CONF, "--master", "yarn",
-        // What YARN changes is tested, not evaluate's extras: no baseline ladder, no importance.
-        "--set", "train.epochs=2", "--set", "evaluate.baseline=false", "--set", "evaluate.importance.enabled=false",
-        // Two workers, one per executor: on data this small the automatic choice is one.
-        "--set", "train.workers=2", "--set", "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=" + SECRET));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--conf",
+                CONF,
+                "--master",
+                "yarn",
+                // What YARN changes is tested, not evaluate's extras: no baseline ladder, no
+                // importance.
+                "--set",
+                "train.epochs=2",
+                "--set",
+                "evaluate.baseline=false",
+                "--set",
+                "evaluate.importance.enabled=false",
+                // Two workers, one per executor: on data this small the automatic choice is one.
+                "--set",
+                "train.workers=2",
+                "--set",
+                "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=" + SECRET));
     if (cluster) {
       // GPU containers: one yarn.io/gpu per executor, and each NodeManager has one, so YARN must
       // place the two executors on different nodes; the discovery script names the address.
-      args.addAll(List.of("--set", "spark.conf.\"spark.executor.resource.gpu.amount\"=1", "--set", "spark.conf.\"spark.task.resource.gpu.amount\"=1",
-          "--set", "spark.conf.\"spark.executor.resource.gpu.discoveryScript\"=" + ROOT.resolve("src/test/resources/fake-gpu-discovery.sh")));
+      args.addAll(
+          List.of(
+              "--set",
+              "spark.conf.\"spark.executor.resource.gpu.amount\"=1",
+              "--set",
+              "spark.conf.\"spark.task.resource.gpu.amount\"=1",
+              "--set",
+              "spark.conf.\"spark.executor.resource.gpu.discoveryScript\"="
+                  + ROOT.resolve("src/test/resources/fake-gpu-discovery.sh")));
     } else {
       // Executors that come and go: dynamic allocation (Spark 3.5 tracks shuffle files itself, no
-      // shuffle service), at most the two executors this small cluster holds beside the others' runs.
-      args.addAll(List.of("--set", "spark.conf.\"spark.dynamicAllocation.enabled\"=true", "--set", "spark.conf.\"spark.dynamicAllocation.maxExecutors\"=2"));
+      // shuffle service), at most the two executors this small cluster holds beside the others'
+      // runs.
+      args.addAll(
+          List.of(
+              "--set",
+              "spark.conf.\"spark.dynamicAllocation.enabled\"=true",
+              "--set",
+              "spark.conf.\"spark.dynamicAllocation.maxExecutors\"=2"));
     }
     // In client mode one executor's container is killed (SIGKILL, as when its node is lost) while
     // the first epoch trains, under dynamic allocation: Spark reruns the lost tasks on the executor
     // left or on a new container, and the run ends with every row trained.
-    java.util.concurrent.atomic.AtomicReference<String> killed = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<String> killed =
+        new java.util.concurrent.atomic.AtomicReference<>();
     Thread killer = cluster ? null : killOneExecutorWhenTrainingStarts(ws, killed);
     Processes.Result run = dlpipe(env, args);
     if (killer != null) {
@@ -174,11 +231,15 @@ class YarnClusterIT {
     assertTrue(!run.output().contains(SECRET), run.output());
     assertTrue(run.output().contains("Submitting to yarn (" + deployMode + " mode)"), run.output());
     // The workspace is where the environment variable put it, not yarn.conf's default.
-    assertTrue(!YarnClusterIT.cluster.fileSystem().exists(new org.apache.hadoop.fs.Path("/dlpipe/credit")), "a run wrote to yarn.conf's default output.dir");
+    assertTrue(
+        !YarnClusterIT.cluster.fileSystem().exists(new org.apache.hadoop.fs.Path("/dlpipe/credit")),
+        "a run wrote to yarn.conf's default output.dir");
     JsonNode summary = Json.MAPPER.readTree(read(ws + "/run-summary.json"));
     assertEquals("succeeded", summary.get("status").asText());
     List<String> stages = new ArrayList<>();
-    summary.get("stages").forEach(s -> stages.add(s.get("stage").asText() + ":" + s.get("status").asText()));
+    summary
+        .get("stages")
+        .forEach(s -> stages.add(s.get("stage").asText() + ":" + s.get("status").asText()));
     assertEquals(List.of("etl:ran", "train:ran", "evaluate:ran"), stages);
     JsonNode etl = Json.MAPPER.readTree(read(ws + "/prepared/etl-summary.json"));
     assertEquals(CREDIT_ROWS, etl.get("rows_read").asLong(), etl.toString());
@@ -191,38 +252,66 @@ class YarnClusterIT {
     ApplicationReport app = report(apps.get(0));
     assertEquals("dlpipe-credit", app.getName());
     assertEquals("nightly", app.getQueue());
-    // The config's tags; in cluster mode also the one by which the launcher finds the application again.
-    assertEquals(java.util.Set.of("dlpipe", "credit"), app.getApplicationTags().stream().filter(t -> !t.startsWith("dlpipe-submission-")).collect(java.util.stream.Collectors.toSet()));
-    assertEquals(deployMode.equals("cluster") ? 3 : 2, app.getApplicationTags().size(), app.getApplicationTags().toString());
-    assertEquals(org.apache.hadoop.yarn.api.records.FinalApplicationStatus.SUCCEEDED, app.getFinalApplicationStatus());
+    // The config's tags; in cluster mode also the one by which the launcher finds the application
+    // again.
+    assertEquals(
+        java.util.Set.of("dlpipe", "credit"),
+        app.getApplicationTags().stream()
+            .filter(t -> !t.startsWith("dlpipe-submission-"))
+            .collect(java.util.stream.Collectors.toSet()));
+    assertEquals(
+        deployMode.equals("cluster") ? 3 : 2,
+        app.getApplicationTags().size(),
+        app.getApplicationTags().toString());
+    assertEquals(
+        org.apache.hadoop.yarn.api.records.FinalApplicationStatus.SUCCEEDED,
+        app.getFinalApplicationStatus());
     // The application master and two executors, each in its own container.
     List<Path> containers = containers(apps.get(0));
     if (cluster) {
-      // The application master and two executors, each in its own container, the executors on different nodes (one GPU each).
+      // The application master and two executors, each in its own container, the executors on
+      // different nodes (one GPU each).
       assertEquals(3, containers.size(), containers.toString());
-      List<Path> executors = containers.stream().filter(c -> !c.getFileName().toString().endsWith("_000001")).toList();
-      assertEquals(2, executors.stream().map(c -> c.getParent().getParent()).distinct().count(), executors.toString());
+      List<Path> executors =
+          containers.stream().filter(c -> !c.getFileName().toString().endsWith("_000001")).toList();
+      assertEquals(
+          2,
+          executors.stream().map(c -> c.getParent().getParent()).distinct().count(),
+          executors.toString());
       for (Path e : executors) {
         assertEquals(java.util.Set.of("0"), boundGpus(e.resolve("stderr")), e.toString());
       }
-      // The driver's container: DLPIPE_DRIVER_MEMORY became spark.driver.memory, the heap Spark gives the driver's JVM.
-      Path amContainer = containers.stream().filter(c -> c.getFileName().toString().endsWith("_000001")).findFirst().orElseThrow();
+      // The driver's container: DLPIPE_DRIVER_MEMORY became spark.driver.memory, the heap Spark
+      // gives the driver's JVM.
+      Path amContainer =
+          containers.stream()
+              .filter(c -> c.getFileName().toString().endsWith("_000001"))
+              .findFirst()
+              .orElseThrow();
       String am = Files.readString(amContainer.resolve("launch_container.sh"));
-      assertTrue(am.contains("org.apache.spark.deploy.yarn.ApplicationMaster"), amContainer.toString());
+      assertTrue(
+          am.contains("org.apache.spark.deploy.yarn.ApplicationMaster"), amContainer.toString());
       assertTrue(am.contains(" -Xmx" + CLUSTER_DRIVER_MB + "m "), am);
     } else {
       assertTrue(killed.get() != null, "no executor was killed: training was not seen starting");
       Matcher lost = Pattern.compile("Lost executor \\d+ on").matcher(run.output());
       assertTrue(lost.find(), run.output());
-      // The executor died while epoch 1 exported its minibatches (one task per worker, one worker per
+      // The executor died while epoch 1 exported its minibatches (one task per worker, one worker
+      // per
       // executor): its task was rerun and the export still holds every minibatch of both workers,
       // 2 x ceil(1786 / 32) of the 3572 train rows.
-      int exported = run.output().indexOf("Exported the train split as 112 minibatch files of up to 32 rows");
+      int exported =
+          run.output().indexOf("Exported the train split as 112 minibatch files of up to 32 rows");
       assertTrue(exported > lost.start(), run.output());
       // The launcher says what dynamic allocation does to the fit before submitting.
-      assertTrue(run.output().contains("spark.dynamicAllocation.enabled: executors may leave or join mid-epoch; the fit keeps its width, 2 worker(s) (train.workers) "
-          + "per averaging round whatever the executors, and a lost executor's tasks are rerun on the others or a new one"), run.output());
-      // The application master, two executors and at least the one started when the lost tasks were pending again.
+      assertTrue(
+          run.output()
+              .contains(
+                  "spark.dynamicAllocation.enabled: executors may leave or join mid-epoch; the fit keeps its width, 2 worker(s) (train.workers) "
+                      + "per averaging round whatever the executors, and a lost executor's tasks are rerun on the others or a new one"),
+          run.output());
+      // The application master, two executors and at least the one started when the lost tasks were
+      // pending again.
       assertTrue(containers.size() >= 4, containers.toString());
     }
     for (Path c : containers) {
@@ -232,8 +321,19 @@ class YarnClusterIT {
       assertTrue(!launch.contains(SECRET), c + " holds the secret");
     }
 
-    Processes.Result predict = dlpipe(env, List.of("predict", "--conf", CONF, "--master", "yarn",
-        "--input", "hdfs:///data/credit/raw", "--output", "hdfs://" + ws + "-scored"));
+    Processes.Result predict =
+        dlpipe(
+            env,
+            List.of(
+                "predict",
+                "--conf",
+                CONF,
+                "--master",
+                "yarn",
+                "--input",
+                "hdfs:///data/credit/raw",
+                "--output",
+                "hdfs://" + ws + "-scored"));
     assertEquals(0, predict.code(), predict.output());
     JsonNode scored = Json.MAPPER.readTree(read(ws + "-scored/_dlpipe-predict-summary.json"));
     assertEquals(CREDIT_ROWS, scored.get("rows_scored").asLong(), scored.toString());
@@ -245,54 +345,147 @@ class YarnClusterIT {
     // application exists (its probe of the executors is the same as on any cluster manager).
     Map<String, String> env = env("client");
     env.put("DLPIPE_SUBMIT_DRY_RUN", "1");
-    Processes.Result r = dlpipe(env, List.of("doctor", "--conf", CONF, "--master", "yarn", "--set", "output.dir=hdfs:///dlpipe/doctor"));
+    Processes.Result r =
+        dlpipe(
+            env,
+            List.of(
+                "doctor",
+                "--conf",
+                CONF,
+                "--master",
+                "yarn",
+                "--set",
+                "output.dir=hdfs:///dlpipe/doctor"));
     assertEquals(0, r.code(), r.output());
-    assertTrue(Pattern.compile("(?m)^OK +yarn +ResourceManager localhost:\\d+ \\(HADOOP_CONF_DIR=" + Pattern.quote(cluster.confDir().toString()) + "\\): 2 NodeManager\\(s\\) running; largest container "
-        + MiniYarn.MAX_CONTAINER_MB + " MiB, 4 vcores$").matcher(r.output()).find(), r.output());
-    assertTrue(r.output().contains("\nOK    queue    queue nightly: capacity " + MiniYarn.NIGHTLY_PERCENT + "% of the cluster (at most 100%), 0% of it in use, running\n"), r.output());
-    assertTrue(r.output().contains("\nOK    memory   executor container 1920 MiB (spark.executor.memory 1024 MiB + memoryOverhead 896 MiB, which holds ND4J's off-heap cap of 512 MiB) fits the largest container, 3072 MiB\n"), r.output());
-    assertTrue(r.output().contains("\nOK    memory   application master container 896 MiB (spark.yarn.am.memory 512 MiB + 384 MiB overhead) fits\n"), r.output());
+    assertTrue(
+        Pattern.compile(
+                "(?m)^OK +yarn +ResourceManager localhost:\\d+ \\(HADOOP_CONF_DIR="
+                    + Pattern.quote(cluster.confDir().toString())
+                    + "\\): 2 NodeManager\\(s\\) running; largest container "
+                    + MiniYarn.MAX_CONTAINER_MB
+                    + " MiB, 4 vcores$")
+            .matcher(r.output())
+            .find(),
+        r.output());
+    assertTrue(
+        r.output()
+            .contains(
+                "\nOK    queue    queue nightly: capacity "
+                    + MiniYarn.NIGHTLY_PERCENT
+                    + "% of the cluster (at most 100%), 0% of it in use, running\n"),
+        r.output());
+    assertTrue(
+        r.output()
+            .contains(
+                "\nOK    memory   executor container 1920 MiB (spark.executor.memory 1024 MiB + memoryOverhead 896 MiB, which holds ND4J's off-heap cap of 512 MiB) fits the largest container, 3072 MiB\n"),
+        r.output());
+    assertTrue(
+        r.output()
+            .contains(
+                "\nOK    memory   application master container 896 MiB (spark.yarn.am.memory 512 MiB + 384 MiB overhead) fits\n"),
+        r.output());
     // 896 + 2 x 1920 MiB against 40% of 2 x 4096 MiB.
-    assertTrue(r.output().contains("\nWARN  queue    this run asks for 4736 MiB (application master 896 + 2 executors x 1920), more than queue nightly's guaranteed 3277 MiB of 8192 MiB; "
-        + "the rest comes only from idle capacity, and not at all if the queue's user-limit-factor is 1\n"), r.output());
-    assertTrue(r.output().contains("org.apache.spark.deploy.SparkSubmit \\\n  --master yarn \\\n  --deploy-mode client \\\n"), r.output());
+    assertTrue(
+        r.output()
+            .contains(
+                "\nWARN  queue    this run asks for 4736 MiB (application master 896 + 2 executors x 1920), more than queue nightly's guaranteed 3277 MiB of 8192 MiB; "
+                    + "the rest comes only from idle capacity, and not at all if the queue's user-limit-factor is 1\n"),
+        r.output());
+    assertTrue(
+        r.output()
+            .contains(
+                "org.apache.spark.deploy.SparkSubmit \\\n  --master yarn \\\n  --deploy-mode client \\\n"),
+        r.output());
   }
 
   @Test
   void doctorRefusesAnExecutorNoContainerCanHoldBeforeSubmitting() throws Exception {
     int before = yarn.getApplications().size();
-    Processes.Result r = dlpipe(env("client"), List.of("doctor", "--conf", CONF, "--master", "yarn",
-        "--set", "spark.conf.\"spark.executor.memory\"=2g", "--set", "spark.executor-offheap=2g"));
+    Processes.Result r =
+        dlpipe(
+            env("client"),
+            List.of(
+                "doctor",
+                "--conf",
+                CONF,
+                "--master",
+                "yarn",
+                "--set",
+                "spark.conf.\"spark.executor.memory\"=2g",
+                "--set",
+                "spark.executor-offheap=2g"));
     assertEquals(1, r.code(), r.output());
-    assertTrue(r.output().contains("ERROR memory   executor container 4480 MiB (spark.executor.memory 2048 MiB + memoryOverhead 2432 MiB, which holds ND4J's off-heap cap of 2048 MiB) "
-        + "exceeds the largest container YARN grants, 3072 MiB (yarn.scheduler.maximum-allocation-mb)\n"
-        + "               fix: lower spark.conf.\"spark.executor.memory\" or spark.executor-offheap so that they add up to at most 3072 MiB with 384 MiB for the JVM\n"), r.output());
-    assertTrue(r.output().contains("doctor: 1 problem(s) would stop the run; nothing was submitted"), r.output());
+    assertTrue(
+        r.output()
+            .contains(
+                "ERROR memory   executor container 4480 MiB (spark.executor.memory 2048 MiB + memoryOverhead 2432 MiB, which holds ND4J's off-heap cap of 2048 MiB) "
+                    + "exceeds the largest container YARN grants, 3072 MiB (yarn.scheduler.maximum-allocation-mb)\n"
+                    + "               fix: lower spark.conf.\"spark.executor.memory\" or spark.executor-offheap so that they add up to at most 3072 MiB with 384 MiB for the JVM\n"),
+        r.output());
+    assertTrue(
+        r.output().contains("doctor: 1 problem(s) would stop the run; nothing was submitted"),
+        r.output());
     assertEquals(before, yarn.getApplications().size(), "an application was submitted");
   }
 
   @Test
   void aQueueTheResourceManagerLacksIsAConfigurationErrorBeforeSubmission() throws Exception {
     int before = yarn.getApplications().size();
-    Processes.Result r = dlpipe(env("cluster"), List.of("etl", "--conf", CONF, "--master", "yarn", "--set", "spark.conf.\"spark.yarn.queue\"=adhoc"));
+    Processes.Result r =
+        dlpipe(
+            env("cluster"),
+            List.of(
+                "etl",
+                "--conf",
+                CONF,
+                "--master",
+                "yarn",
+                "--set",
+                "spark.conf.\"spark.yarn.queue\"=adhoc"));
     assertEquals(2, r.code(), r.output());
-    assertTrue(r.output().endsWith("dlpipe: YARN would refuse this run: spark.yarn.queue: the ResourceManager has no queue 'adhoc'; set spark.conf.\"spark.yarn.queue\" to one of [default, nightly]\n"), r.output());
+    assertTrue(
+        r.output()
+            .endsWith(
+                "dlpipe: YARN would refuse this run: spark.yarn.queue: the ResourceManager has no queue 'adhoc'; set spark.conf.\"spark.yarn.queue\" to one of [default, nightly]\n"),
+        r.output());
     assertEquals(before, yarn.getApplications().size(), "an application was submitted");
   }
 
   @Test
-  void aDataErrorInsideTheApplicationMasterIsExitCode3WithItsLineAndTheApplicationId() throws Exception {
+  void aDataErrorInsideTheApplicationMasterIsExitCode3WithItsLineAndTheApplicationId()
+      throws Exception {
     // Its own workspace: the end-to-end runs check that nothing was written to yarn.conf's default.
-    Processes.Result r = dlpipe(env("cluster"), List.of("etl", "--conf", CONF, "--master", "yarn", "--set", "input.path=hdfs:///data/credit/missing",
-        "--set", "output.dir=hdfs:///dlpipe/data-error"));
+    Processes.Result r =
+        dlpipe(
+            env("cluster"),
+            List.of(
+                "etl",
+                "--conf",
+                CONF,
+                "--master",
+                "yarn",
+                "--set",
+                "input.path=hdfs:///data/credit/missing",
+                "--set",
+                "output.dir=hdfs:///dlpipe/data-error"));
     assertEquals(3, r.code(), r.output());
     List<String> apps = applicationIds(r.output());
     assertEquals(1, apps.size(), r.output());
-    Matcher line = Pattern.compile("(?m)^dlpipe: (.*) \\(YARN application " + apps.get(0) + "; its logs: yarn logs -applicationId " + apps.get(0) + "\\)$").matcher(r.output());
+    Matcher line =
+        Pattern.compile(
+                "(?m)^dlpipe: (.*) \\(YARN application "
+                    + apps.get(0)
+                    + "; its logs: yarn logs -applicationId "
+                    + apps.get(0)
+                    + "\\)$")
+            .matcher(r.output());
     assertTrue(line.find(), r.output());
-    assertTrue(line.group(1).startsWith("Input not found: hdfs:///data/credit/missing"), line.group(1));
+    assertTrue(
+        line.group(1).startsWith("Input not found: hdfs:///data/credit/missing"), line.group(1));
     ApplicationReport app = report(apps.get(0));
-    assertEquals(org.apache.hadoop.yarn.api.records.FinalApplicationStatus.FAILED, app.getFinalApplicationStatus());
+    assertEquals(
+        org.apache.hadoop.yarn.api.records.FinalApplicationStatus.FAILED,
+        app.getFinalApplicationStatus());
     // One attempt: YARN does not rerun a driver whose error would only repeat.
     assertEquals(1, app.getCurrentApplicationAttemptId().getAttemptId());
   }
@@ -311,32 +504,53 @@ class YarnClusterIT {
    * Kills one executor JVM of this test's YARN (its container's process, by pid) as soon as the
    * training of workspace {@code ws} has begun exporting its minibatches; records its command line.
    */
-  private static Thread killOneExecutorWhenTrainingStarts(String ws, java.util.concurrent.atomic.AtomicReference<String> killed) {
-    Thread t = new Thread(() -> {
-      try {
-        FileSystem fs = cluster.fileSystem();
-        while (!Thread.currentThread().isInterrupted()) {
-          org.apache.hadoop.fs.FileStatus[] export = fs.globStatus(new org.apache.hadoop.fs.Path(ws + "/_model.staging-*/_export"));
-          if (export != null && export.length > 0) {
-            java.util.Optional<ProcessHandle> executor = ProcessHandle.allProcesses()
-                // The executor's JVM itself, not the shell of the container's launch script.
-                .filter(p -> p.info().command().orElse("").endsWith("/java") && p.info().commandLine().orElse("").contains("YarnCoarseGrainedExecutorBackend"))
-                .filter(p -> p.info().commandLine().orElse("").contains(ROOT.resolve("target/test/data/dlpipe-yarn-it").toString()))
-                .findFirst();
-            if (executor.isPresent()) {
-              killed.set(executor.get().info().commandLine().orElse(""));
-              executor.get().destroyForcibly();
-              return;
-            }
-          }
-          Thread.sleep(200);
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "kill-one-executor");
+  private static Thread killOneExecutorWhenTrainingStarts(
+      String ws, java.util.concurrent.atomic.AtomicReference<String> killed) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                FileSystem fs = cluster.fileSystem();
+                while (!Thread.currentThread().isInterrupted()) {
+                  org.apache.hadoop.fs.FileStatus[] export =
+                      fs.globStatus(
+                          new org.apache.hadoop.fs.Path(ws + "/_model.staging-*/_export"));
+                  if (export != null && export.length > 0) {
+                    java.util.Optional<ProcessHandle> executor =
+                        ProcessHandle.allProcesses()
+                            // The executor's JVM itself, not the shell of the container's launch
+                            // script.
+                            .filter(
+                                p ->
+                                    p.info().command().orElse("").endsWith("/java")
+                                        && p.info()
+                                            .commandLine()
+                                            .orElse("")
+                                            .contains("YarnCoarseGrainedExecutorBackend"))
+                            .filter(
+                                p ->
+                                    p.info()
+                                        .commandLine()
+                                        .orElse("")
+                                        .contains(
+                                            ROOT.resolve("target/test/data/dlpipe-yarn-it")
+                                                .toString()))
+                            .findFirst();
+                    if (executor.isPresent()) {
+                      killed.set(executor.get().info().commandLine().orElse(""));
+                      executor.get().destroyForcibly();
+                      return;
+                    }
+                  }
+                  Thread.sleep(200);
+                }
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "kill-one-executor");
     t.setDaemon(true);
     t.start();
     return t;

@@ -14,7 +14,13 @@ class DeduplicatorTest {
   private static final List<String> ALL = List.of("k", "v");
 
   private static Dataset<Row> frame() {
-    return Frames.raw(COLS, new String[] {"1", "a"}, new String[] {"1", "a"}, new String[] {"1", "a"}, new String[] {"1", "b"}, new String[] {"2", "a"});
+    return Frames.raw(
+        COLS,
+        new String[] {"1", "a"},
+        new String[] {"1", "a"},
+        new String[] {"1", "a"},
+        new String[] {"1", "b"},
+        new String[] {"2", "a"});
   }
 
   @Test
@@ -26,15 +32,22 @@ class DeduplicatorTest {
 
   @Test
   void aMissingCellIsNoWildcard() {
-    // Two different rows whose cells differ only in where the missing one is; and one repeat of a row with a missing cell.
-    Dataset<Row> rows = Frames.raw(COLS, new String[] {null, "a"}, new String[] {"a", null}, new String[] {"a", null});
+    // Two different rows whose cells differ only in where the missing one is; and one repeat of a
+    // row with a missing cell.
+    Dataset<Row> rows =
+        Frames.raw(
+            COLS, new String[] {null, "a"}, new String[] {"a", null}, new String[] {"a", null});
     assertEquals(1, Deduplicator.countDuplicates(rows, ALL));
   }
 
   @Test
   void theSameFeaturesWithAnotherLabelAreNoDuplicate() {
     // k is the feature and v the label here: (1, a) and (1, b) disagree, they do not repeat.
-    assertEquals(2, Deduplicator.countDuplicates(frame(), Deduplicator.identity(new EtlConfig.Dedup(EtlConfig.DedupMode.EXACT, List.of()), ALL)));
+    assertEquals(
+        2,
+        Deduplicator.countDuplicates(
+            frame(),
+            Deduplicator.identity(new EtlConfig.Dedup(EtlConfig.DedupMode.EXACT, List.of()), ALL)));
   }
 
   @Test
@@ -47,6 +60,10 @@ class DeduplicatorTest {
   void keysRemoveRowsRepeatingTheKey() {
     EtlConfig.Dedup keys = new EtlConfig.Dedup(EtlConfig.DedupMode.KEYS, List.of("k"));
     assertEquals(3, Deduplicator.countDuplicates(frame(), Deduplicator.identity(keys, ALL)));
-    assertEquals(List.of("1", "2"), Deduplicator.remove(frame(), keys, ALL).select("k").orderBy("k").collectAsList().stream().map(r -> r.getString(0)).toList());
+    assertEquals(
+        List.of("1", "2"),
+        Deduplicator.remove(frame(), keys, ALL).select("k").orderBy("k").collectAsList().stream()
+            .map(r -> r.getString(0))
+            .toList());
   }
 }

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.DataException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.io.Json;
-import io.dlpipe.workspace.PreparedLayout;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
@@ -42,8 +41,14 @@ class EtlJobTest {
   /** Mean and sample standard deviation of each feature dimension, computed on Spark. */
   private Map<Integer, double[]> moments(Path split) {
     Map<Integer, double[]> out = new TreeMap<>();
-    Dataset<Row> dims = spark.read().parquet(split.toString()).select(functions.posexplode(functions.col(Columns.FEATURES)).as(new String[] {"i", "v"}));
-    for (Row r : dims.groupBy("i").agg(functions.avg("v"), functions.stddev_samp("v")).collectAsList()) {
+    Dataset<Row> dims =
+        spark
+            .read()
+            .parquet(split.toString())
+            .select(
+                functions.posexplode(functions.col(Columns.FEATURES)).as(new String[] {"i", "v"}));
+    for (Row r :
+        dims.groupBy("i").agg(functions.avg("v"), functions.stddev_samp("v")).collectAsList()) {
       out.put(r.getInt(0), new double[] {r.getDouble(1), r.getDouble(2)});
     }
     return out;
@@ -51,8 +56,11 @@ class EtlJobTest {
 
   @Test
   void amesCountsReconcileAndTrainIsStandardizedButHeldOutSplitsAreNot() throws IOException {
-    // Standardized numeric features are what this test checks (piecewise-linear is the default encoding).
-    EtlResult result = new EtlJob(spark, TestData.amesConfig(tmp, "etl.normalize.numeric-encoding=standardize")).run();
+    // Standardized numeric features are what this test checks (piecewise-linear is the default
+    // encoding).
+    EtlResult result =
+        new EtlJob(spark, TestData.amesConfig(tmp, "etl.normalize.numeric-encoding=standardize"))
+            .run();
     EtlSummary s = result.summary();
     assertEquals(2930, s.rowsRead());
     assertEquals(0, s.rowsQuarantined());
@@ -72,19 +80,48 @@ class EtlJobTest {
     assertEquals(40, t.categorical().size());
     assertEquals(t.featureNames().size(), t.featureCount());
     Path prepared = tmp.resolve("prepared");
-    for (String f : List.of("_SUCCESS", "transform.json", "etl-summary.json", "train", "validation", "test", "quarantine")) {
+    for (String f :
+        List.of(
+            "_SUCCESS",
+            "transform.json",
+            "etl-summary.json",
+            "train",
+            "validation",
+            "test",
+            "quarantine")) {
       assertTrue(Files.exists(prepared.resolve(f)), f);
     }
-    assertEquals(t, FittedTransform.fromJson(Files.readString(prepared.resolve("transform.json")), "transform.json"));
+    assertEquals(
+        t,
+        FittedTransform.fromJson(
+            Files.readString(prepared.resolve("transform.json")), "transform.json"));
     JsonNode summary = json(prepared.resolve("etl-summary.json"));
     assertEquals("succeeded", summary.get("status").asText());
     assertEquals(2930, summary.get("rows_read").asLong());
-    assertEquals(List.of("read", "infer", "validate", "quarantine", "dedup", "feature-rows", "fit", "write"), iterable(summary.get("seconds_per_stage").fieldNames()));
+    assertEquals(
+        List.of("read", "infer", "validate", "quarantine", "dedup", "feature-rows", "fit", "write"),
+        iterable(summary.get("seconds_per_stage").fieldNames()));
 
     Row first = spark.read().parquet(prepared.resolve("train").toString()).first();
     assertEquals(t.featureCount(), first.getList(0).size());
-    assertEquals("array<float>", spark.read().parquet(prepared.resolve("train").toString()).schema().apply("features").dataType().simpleString());
-    assertEquals("double", spark.read().parquet(prepared.resolve("train").toString()).schema().apply("label").dataType().simpleString());
+    assertEquals(
+        "array<float>",
+        spark
+            .read()
+            .parquet(prepared.resolve("train").toString())
+            .schema()
+            .apply("features")
+            .dataType()
+            .simpleString());
+    assertEquals(
+        "double",
+        spark
+            .read()
+            .parquet(prepared.resolve("train").toString())
+            .schema()
+            .apply("label")
+            .dataType()
+            .simpleString());
 
     Map<Integer, double[]> train = moments(prepared.resolve("train"));
     for (int i = 0; i < t.numeric().size(); i++) {
@@ -114,16 +151,21 @@ class EtlJobTest {
     Files.createDirectories(file.getParent());
     Files.copy(TestData.credit(), file);
     try (var out = Files.newOutputStream(file, StandardOpenOption.APPEND)) {
-      out.write(String.join("\n",
-          "\"good\",9,\"rent\",60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800",
-          "\"good\",9,\"rent,60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800,846",
-          ",9,\"rent\",60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800,846",
-          "\"good\",9,\"rent\",60,3O,\"married\",\"no\",\"freelance\",73,129,0,0,800,846",
-          "\"maybe\",9,\"rent\",60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800,846",
-          "").getBytes(StandardCharsets.UTF_8));
+      out.write(
+          String.join(
+                  "\n",
+                  "\"good\",9,\"rent\",60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800",
+                  "\"good\",9,\"rent,60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800,846",
+                  ",9,\"rent\",60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800,846",
+                  "\"good\",9,\"rent\",60,3O,\"married\",\"no\",\"freelance\",73,129,0,0,800,846",
+                  "\"maybe\",9,\"rent\",60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800,846",
+                  "")
+              .getBytes(StandardCharsets.UTF_8));
       out.write("\"bad\",9,\"re".getBytes(StandardCharsets.UTF_8));
       out.write(new byte[] {(byte) 0xC3, 0x28});
-      out.write("nt\",60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800,846\n".getBytes(StandardCharsets.UTF_8));
+      out.write(
+          "nt\",60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800,846\n"
+              .getBytes(StandardCharsets.UTF_8));
     }
     return file;
   }
@@ -131,9 +173,22 @@ class EtlJobTest {
   @Test
   void quarantineCatchesInjectedRowsWithTheRightReasons() throws IOException {
     Path file = dirtyCredit();
-    EtlSummary s = new EtlJob(spark, TestData.creditConfig(file, tmp.resolve("ws"))).run().summary();
+    EtlSummary s =
+        new EtlJob(spark, TestData.creditConfig(file, tmp.resolve("ws"))).run().summary();
     assertEquals(4460, s.rowsRead());
-    assertEquals(Map.of("malformed_row", 2L, "missing_target", 1L, "unparseable_numeric", 1L, "unknown_class", 1L, "bad_encoding", 1L), s.quarantinedByReason());
+    assertEquals(
+        Map.of(
+            "malformed_row",
+            2L,
+            "missing_target",
+            1L,
+            "unparseable_numeric",
+            1L,
+            "unknown_class",
+            1L,
+            "bad_encoding",
+            1L),
+        s.quarantinedByReason());
     assertEquals(6, s.rowsQuarantined());
     assertEquals(4454, s.totalWritten());
     assertTrue(s.reconciles());
@@ -145,25 +200,52 @@ class EtlJobTest {
       detailByReason.merge(r.getString(1), r.getString(2), (a, b) -> a);
     }
     assertEquals("column Age: '3O' is not a number", detailByReason.get("unparseable_numeric"));
-    assertEquals("target column Status: 'maybe' is not one of target.classes [good, bad]", detailByReason.get("unknown_class"));
-    assertEquals("bytes invalid in the input encoding in column Home", detailByReason.get("bad_encoding"));
-    assertEquals(List.of("\"good\",9,\"rent\",60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800"),
-        q.where("reason = 'malformed_row' and raw not like '%rent,60%'").select("raw").collectAsList().stream().map(r -> r.getString(0)).toList());
+    assertEquals(
+        "target column Status: 'maybe' is not one of target.classes [good, bad]",
+        detailByReason.get("unknown_class"));
+    assertEquals(
+        "bytes invalid in the input encoding in column Home", detailByReason.get("bad_encoding"));
+    assertEquals(
+        List.of("\"good\",9,\"rent\",60,30,\"married\",\"no\",\"freelance\",73,129,0,0,800"),
+        q
+            .where("reason = 'malformed_row' and raw not like '%rent,60%'")
+            .select("raw")
+            .collectAsList()
+            .stream()
+            .map(r -> r.getString(0))
+            .toList());
 
     // Labels follow the declared order: bad is class 1.
-    long bad = spark.read().parquet(tmp.resolve("ws/prepared/{train,validation,test}").toString()).where("label = 1.0").count();
+    long bad =
+        spark
+            .read()
+            .parquet(tmp.resolve("ws/prepared/{train,validation,test}").toString())
+            .where("label = 1.0")
+            .count();
     assertEquals(1254, bad);
   }
 
   @Test
   void tooManyBadRowsFailsAfterWritingTheQuarantine() throws IOException {
     Path file = dirtyCredit();
-    DataException e = assertThrows(DataException.class, () -> new EtlJob(spark, TestData.creditConfig(file, tmp.resolve("ws"), "etl.max-reject-ratio=0.001")).run());
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                new EtlJob(
+                        spark,
+                        TestData.creditConfig(
+                            file, tmp.resolve("ws"), "etl.max-reject-ratio=0.001"))
+                    .run());
     assertEquals(ExitCodes.DATA, e.exitCode());
-    assertEquals("Too many bad rows: 6 of 4460 rows (0.13%) were quarantined, more than etl.max-reject-ratio = 0.001; reasons: "
-        + "{bad_encoding=1, malformed_row=2, missing_target=1, unknown_class=1, unparseable_numeric=1}; see "
-        + tmp.resolve("ws/_prepared.staging-" + io.dlpipe.workspace.RunId.current() + "/quarantine"), e.getMessage());
-    // The failed run's quarantine and summary stay in its staging folder; prepared/ is never replaced by a failed run.
+    assertEquals(
+        "Too many bad rows: 6 of 4460 rows (0.13%) were quarantined, more than etl.max-reject-ratio = 0.001; reasons: "
+            + "{bad_encoding=1, malformed_row=2, missing_target=1, unknown_class=1, unparseable_numeric=1}; see "
+            + tmp.resolve(
+                "ws/_prepared.staging-" + io.dlpipe.workspace.RunId.current() + "/quarantine"),
+        e.getMessage());
+    // The failed run's quarantine and summary stay in its staging folder; prepared/ is never
+    // replaced by a failed run.
     Path staged = tmp.resolve("ws/_prepared.staging-" + io.dlpipe.workspace.RunId.current());
     assertEquals(6, spark.read().parquet(staged.resolve("quarantine").toString()).count());
     assertEquals("failed", json(staged.resolve("etl-summary.json")).get("status").asText());
@@ -176,7 +258,9 @@ class EtlJobTest {
   void twoRunsGiveIdenticalSplitsAndTransform() throws IOException {
     new EtlJob(spark, TestData.creditConfig(TestData.credit(), tmp.resolve("a"))).run();
     new EtlJob(spark, TestData.creditConfig(TestData.credit(), tmp.resolve("b"))).run();
-    assertArrayEquals(Files.readAllBytes(tmp.resolve("a/prepared/transform.json")), Files.readAllBytes(tmp.resolve("b/prepared/transform.json")));
+    assertArrayEquals(
+        Files.readAllBytes(tmp.resolve("a/prepared/transform.json")),
+        Files.readAllBytes(tmp.resolve("b/prepared/transform.json")));
     for (String split : List.of("train", "validation", "test")) {
       Dataset<Row> a = spark.read().parquet(tmp.resolve("a/prepared/" + split).toString());
       Dataset<Row> b = spark.read().parquet(tmp.resolve("b/prepared/" + split).toString());
@@ -194,47 +278,116 @@ class EtlJobTest {
     Files.writeString(stale, "left over from an older run");
     new EtlJob(spark, TestData.creditConfig(TestData.credit(), ws)).run();
     assertFalse(Files.exists(stale));
-    assertEquals(4454, spark.read().parquet(ws.resolve("prepared/{train,validation,test}").toString()).count());
+    assertEquals(
+        4454,
+        spark.read().parquet(ws.resolve("prepared/{train,validation,test}").toString()).count());
   }
 
   @Test
   void jsonAndParquetInputsGiveTheSameRolesAsCsv() {
-    Dataset<Row> typed = spark.read().option("header", true).option("inferSchema", true).csv(TestData.credit().toString());
+    Dataset<Row> typed =
+        spark
+            .read()
+            .option("header", true)
+            .option("inferSchema", true)
+            .csv(TestData.credit().toString());
     typed.write().json(tmp.resolve("json").toString());
     typed.write().parquet(tmp.resolve("parquet").toString());
     // Roles are compared, on one dimension per numeric column: piecewise-linear bins come from an
-    // approximate quantile sketch, and how many distinct edges survive differed with the input format
+    // approximate quantile sketch, and how many distinct edges survive differed with the input
+    // format
     // (credit: 124 features from CSV, 127 from JSON).
     String encoding = "etl.normalize.numeric-encoding=standardize";
-    EtlResult csv = new EtlJob(spark, TestData.creditConfig(TestData.credit(), tmp.resolve("c"), encoding)).run();
+    EtlResult csv =
+        new EtlJob(spark, TestData.creditConfig(TestData.credit(), tmp.resolve("c"), encoding))
+            .run();
     for (String format : List.of("json", "parquet")) {
-      EtlResult r = new EtlJob(spark, TestData.config(tmp.resolve(format).toString(), format, "Status", "classification", tmp.resolve("w" + format), "target.classes=[good, bad]", encoding)).run();
+      EtlResult r =
+          new EtlJob(
+                  spark,
+                  TestData.config(
+                      tmp.resolve(format).toString(),
+                      format,
+                      "Status",
+                      "classification",
+                      tmp.resolve("w" + format),
+                      "target.classes=[good, bad]",
+                      encoding))
+              .run();
       assertEquals(4454, r.summary().rowsRead(), format);
       assertEquals(0, r.summary().rowsQuarantined(), format);
       assertEquals(csv.transform().featureCount(), r.transform().featureCount(), format);
-      assertEquals(csv.transform().numeric().stream().map(FittedTransform.NumericFeature::name).sorted().toList(),
-          r.transform().numeric().stream().map(FittedTransform.NumericFeature::name).sorted().toList(), format);
+      assertEquals(
+          csv.transform().numeric().stream()
+              .map(FittedTransform.NumericFeature::name)
+              .sorted()
+              .toList(),
+          r.transform().numeric().stream()
+              .map(FittedTransform.NumericFeature::name)
+              .sorted()
+              .toList(),
+          format);
     }
   }
 
   @Test
   void missingEmptyOrMismatchedInputIsADataError() throws IOException {
-    DataException missing = assertThrows(DataException.class, () -> new EtlJob(spark, TestData.amesConfig(tmp, "input.path=" + tmp.resolve("nope.csv"))).run());
-    assertEquals("Input not found: " + tmp.resolve("nope.csv") + " (input.path) does not exist or matches no file", missing.getMessage());
+    DataException missing =
+        assertThrows(
+            DataException.class,
+            () ->
+                new EtlJob(spark, TestData.amesConfig(tmp, "input.path=" + tmp.resolve("nope.csv")))
+                    .run());
+    assertEquals(
+        "Input not found: "
+            + tmp.resolve("nope.csv")
+            + " (input.path) does not exist or matches no file",
+        missing.getMessage());
 
     Path headerOnly = tmp.resolve("empty.csv");
     Files.writeString(headerOnly, "\"a\",\"Sale_Price\"\n");
-    DataException empty = assertThrows(DataException.class, () -> new EtlJob(spark, TestData.amesConfig(tmp.resolve("w"), "input.path=" + headerOnly)).run());
-    assertEquals("Input is empty: " + headerOnly + " (input.path) has no data rows", empty.getMessage());
+    DataException empty =
+        assertThrows(
+            DataException.class,
+            () ->
+                new EtlJob(spark, TestData.amesConfig(tmp.resolve("w"), "input.path=" + headerOnly))
+                    .run());
+    assertEquals(
+        "Input is empty: " + headerOnly + " (input.path) has no data rows", empty.getMessage());
 
-    DataException target = assertThrows(DataException.class, () -> new EtlJob(spark, TestData.amesConfig(tmp.resolve("w"), "target.column=Price")).run());
-    assertTrue(target.getMessage().startsWith("Schema mismatch: target column 'Price' (target.column) is not in the input; columns found: MS_SubClass, MS_Zoning, "), target.getMessage());
+    DataException target =
+        assertThrows(
+            DataException.class,
+            () ->
+                new EtlJob(spark, TestData.amesConfig(tmp.resolve("w"), "target.column=Price"))
+                    .run());
+    assertTrue(
+        target
+            .getMessage()
+            .startsWith(
+                "Schema mismatch: target column 'Price' (target.column) is not in the input; columns found: MS_SubClass, MS_Zoning, "),
+        target.getMessage());
 
     Path mixed = tmp.resolve("mixed");
     Files.createDirectories(mixed);
     Files.writeString(mixed.resolve("a.csv"), "x,y\n1,2\n");
     Files.writeString(mixed.resolve("b.csv"), "y,x\n3,4\n");
-    DataException header = assertThrows(DataException.class, () -> new EtlJob(spark, TestData.config(mixed.toString(), "csv", "y", "regression", tmp.resolve("w2"))).run());
-    assertTrue(header.getMessage().startsWith("Schema mismatch: the files under " + mixed + " (input.path) do not all have the same header: "), header.getMessage());
+    DataException header =
+        assertThrows(
+            DataException.class,
+            () ->
+                new EtlJob(
+                        spark,
+                        TestData.config(
+                            mixed.toString(), "csv", "y", "regression", tmp.resolve("w2")))
+                    .run());
+    assertTrue(
+        header
+            .getMessage()
+            .startsWith(
+                "Schema mismatch: the files under "
+                    + mixed
+                    + " (input.path) do not all have the same header: "),
+        header.getMessage());
   }
 }

@@ -15,11 +15,16 @@ import org.junit.jupiter.api.Test;
 class RowValidatorTest {
   private static final String[] COLS = {"y", "age", "home"};
   private static final List<ColumnSpec> SPECS =
-      List.of(new ColumnSpec("y", ColumnSpec.TARGET, "declared", ""), ColumnSpec.of("age", ColumnRole.NUMERIC, "declared", ""), ColumnSpec.of("home", ColumnRole.CATEGORICAL, "declared", ""));
+      List.of(
+          new ColumnSpec("y", ColumnSpec.TARGET, "declared", ""),
+          ColumnSpec.of("age", ColumnRole.NUMERIC, "declared", ""),
+          ColumnSpec.of("home", ColumnRole.CATEGORICAL, "declared", ""));
   private static final List<String> NULLS = List.of("", "NA");
 
   private static List<String> reasonsAndDetails(Dataset<Row> v) {
-    return v.select(Columns.REASON, Columns.DETAIL).collectAsList().stream().map(r -> r.getString(0) + " | " + r.getString(1)).toList();
+    return v.select(Columns.REASON, Columns.DETAIL).collectAsList().stream()
+        .map(r -> r.getString(0) + " | " + r.getString(1))
+        .toList();
   }
 
   @Test
@@ -45,15 +50,32 @@ class RowValidatorTest {
             "unparseable_numeric | column age: '3x' is not a number",
             "null | null"),
         reasonsAndDetails(v));
-    assertEquals(Arrays.asList(1.5, 2.0, 3.0, null, null, 4.0, 5.0), v.select(Columns.TARGET).collectAsList().stream().map(r -> r.isNullAt(0) ? null : r.getDouble(0)).toList());
+    assertEquals(
+        Arrays.asList(1.5, 2.0, 3.0, null, null, 4.0, 5.0),
+        v.select(Columns.TARGET).collectAsList().stream()
+            .map(r -> r.isNullAt(0) ? null : r.getDouble(0))
+            .toList());
   }
 
   @Test
   void classificationWithDeclaredClassesQuarantinesUnknownLabels() {
-    Dataset<Row> raw = Frames.raw(COLS, new String[] {" good ", "30", "rent"}, new String[] {"maybe", "31", "own"}, new String[] {"bad", "32", "own"});
-    Dataset<Row> v = RowValidator.validate(raw, SPECS, Task.CLASSIFICATION, List.of("good", "bad"), true, NULLS);
-    assertEquals(List.of("null | null", "unknown_class | target column y: 'maybe' is not one of target.classes [good, bad]", "null | null"), reasonsAndDetails(v));
-    assertEquals(List.of("good", "maybe", "bad"), v.select(Columns.TARGET).collectAsList().stream().map(r -> r.getString(0)).toList());
+    Dataset<Row> raw =
+        Frames.raw(
+            COLS,
+            new String[] {" good ", "30", "rent"},
+            new String[] {"maybe", "31", "own"},
+            new String[] {"bad", "32", "own"});
+    Dataset<Row> v =
+        RowValidator.validate(raw, SPECS, Task.CLASSIFICATION, List.of("good", "bad"), true, NULLS);
+    assertEquals(
+        List.of(
+            "null | null",
+            "unknown_class | target column y: 'maybe' is not one of target.classes [good, bad]",
+            "null | null"),
+        reasonsAndDetails(v));
+    assertEquals(
+        List.of("good", "maybe", "bad"),
+        v.select(Columns.TARGET).collectAsList().stream().map(r -> r.getString(0)).toList());
   }
 
   @Test
@@ -65,19 +87,37 @@ class RowValidatorTest {
 
   @Test
   void everyBadNumericCellIsNamed() {
-    List<ColumnSpec> specs = List.of(new ColumnSpec("y", ColumnSpec.TARGET, "declared", ""), ColumnSpec.of("age", ColumnRole.NUMERIC, "declared", ""), ColumnSpec.of("home", ColumnRole.NUMERIC, "declared", ""));
+    List<ColumnSpec> specs =
+        List.of(
+            new ColumnSpec("y", ColumnSpec.TARGET, "declared", ""),
+            ColumnSpec.of("age", ColumnRole.NUMERIC, "declared", ""),
+            ColumnSpec.of("home", ColumnRole.NUMERIC, "declared", ""));
     Dataset<Row> raw = Frames.raw(COLS, new String[] {"1", "x1", "x2"});
     Dataset<Row> v = RowValidator.validate(raw, specs, Task.REGRESSION, List.of(), true, NULLS);
-    assertEquals(List.of("unparseable_numeric | column age: 'x1' is not a number; column home: 'x2' is not a number"), reasonsAndDetails(v));
+    assertEquals(
+        List.of(
+            "unparseable_numeric | column age: 'x1' is not a number; column home: 'x2' is not a number"),
+        reasonsAndDetails(v));
   }
 
   @Test
   void quarantineKeepsTheRawLineOrTheCells() {
-    Dataset<Row> raw = Frames.raw(COLS, new String[] {"NA", "30", "rent"}, new String[] {"2", "31", "own", "2,31,own,extra"}, new String[] {"1", "1", "a"});
-    Dataset<Row> q = RowValidator.quarantine(RowValidator.validate(raw, SPECS, Task.REGRESSION, List.of(), true, NULLS), Arrays.asList(COLS));
+    Dataset<Row> raw =
+        Frames.raw(
+            COLS,
+            new String[] {"NA", "30", "rent"},
+            new String[] {"2", "31", "own", "2,31,own,extra"},
+            new String[] {"1", "1", "a"});
+    Dataset<Row> q =
+        RowValidator.quarantine(
+            RowValidator.validate(raw, SPECS, Task.REGRESSION, List.of(), true, NULLS),
+            Arrays.asList(COLS));
     assertEquals(List.of("raw", "reason", "detail", "source_file"), Arrays.asList(q.columns()));
-    assertEquals(List.of("NA,30,rent|missing_target|mem", "2,31,own,extra|malformed_row|mem"),
-        q.collectAsList().stream().map(r -> r.getString(0) + "|" + r.getString(1) + "|" + r.getString(3)).toList());
+    assertEquals(
+        List.of("NA,30,rent|missing_target|mem", "2,31,own,extra|malformed_row|mem"),
+        q.collectAsList().stream()
+            .map(r -> r.getString(0) + "|" + r.getString(1) + "|" + r.getString(3))
+            .toList());
   }
 
   @Test
@@ -98,7 +138,9 @@ class RowValidatorTest {
             "control_character | column home: control character U+0000 at position 3",
             "non_finite_numeric | column age: 'Infinity' is not a finite number",
             "non_finite_numeric | column age: '1e400' is not a finite number",
-            "unparseable_numeric | column age: '" + "9".repeat(80) + "... (501 characters)' is not a number",
+            "unparseable_numeric | column age: '"
+                + "9".repeat(80)
+                + "... (501 characters)' is not a number",
             "unparseable_target | target column y: 'Infinity' is not a finite number",
             "null | null"),
         reasonsAndDetails(v));

@@ -24,8 +24,14 @@ import org.junit.jupiter.api.io.TempDir;
 class PositiveClassPipelineTest {
   @TempDir Path tmp;
 
-  private static final String[] FAST = {"train.epochs=5", "train.model.hidden-layers=[32]", "train.batch-size-per-worker=32", "train.approach=direct",
-      "evaluate.importance.enabled=false", "evaluate.baselines=[linear]"};
+  private static final String[] FAST = {
+    "train.epochs=5",
+    "train.model.hidden-layers=[32]",
+    "train.batch-size-per-worker=32",
+    "train.approach=direct",
+    "evaluate.importance.enabled=false",
+    "evaluate.baselines=[linear]"
+  };
 
   /** Every credit row of class {@code keep}, and the first {@code rare} rows of the other class. */
   private Path imbalanced(String keep, int rare) throws Exception {
@@ -48,22 +54,33 @@ class PositiveClassPipelineTest {
 
   private void assertPositive(Path input, String positive, String negative) throws Exception {
     Path ws = tmp.resolve("ws-" + positive);
-    new RunJob(TestSpark.get(), TestData.config(input.toString(), "csv", "Status", "classification", ws, FAST)).run(false);
-    JsonNode head = Json.MAPPER.readTree(Files.readString(ws.resolve("model/model.json"))).get("head");
+    new RunJob(
+            TestSpark.get(),
+            TestData.config(input.toString(), "csv", "Status", "classification", ws, FAST))
+        .run(false);
+    JsonNode head =
+        Json.MAPPER.readTree(Files.readString(ws.resolve("model/model.json"))).get("head");
     assertEquals(positive, head.get("positive_class").asText());
-    assertEquals(List.of(negative, positive), List.of(head.get("classes").get(0).asText(), head.get("classes").get(1).asText()));
+    assertEquals(
+        List.of(negative, positive),
+        List.of(head.get("classes").get(0).asText(), head.get("classes").get(1).asText()));
     assertEquals("max-f1", head.get("threshold_rule").asText());
     JsonNode m = Json.MAPPER.readTree(Files.readString(ws.resolve("evaluation/metrics.json")));
     assertEquals(positive, m.get("positive_class").asText());
     // The unnamed precision, recall and F1 are the positive class's, exactly, and not the other's.
     assertEquals(m.get("model.f1." + positive).asDouble(), m.get("model.f1").asDouble());
-    assertEquals(m.get("model.precision." + positive).asDouble(), m.get("model.precision").asDouble());
+    assertEquals(
+        m.get("model.precision." + positive).asDouble(), m.get("model.precision").asDouble());
     assertEquals(m.get("model.recall." + positive).asDouble(), m.get("model.recall").asDouble());
     assertNotEquals(m.get("model.f1." + negative).asDouble(), m.get("model.f1").asDouble());
     // Tuned for the rare class: it is flagged for more than a token share of its rows.
-    assertTrue(m.get("model.recall").asDouble() > 0.2, "recall of " + positive + ": " + m.get("model.recall") + ", f1 " + m.get("model.f1"));
+    assertTrue(
+        m.get("model.recall").asDouble() > 0.2,
+        "recall of " + positive + ": " + m.get("model.recall") + ", f1 " + m.get("model.f1"));
     String report = Files.readString(ws.resolve("evaluation/report.html"));
-    assertTrue(report.contains("Positive class: <b>" + positive + "</b>."), "the report names the positive class");
+    assertTrue(
+        report.contains("Positive class: <b>" + positive + "</b>."),
+        "the report names the positive class");
   }
 
   @Test

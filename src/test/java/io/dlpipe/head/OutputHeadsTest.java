@@ -13,8 +13,8 @@ import io.dlpipe.io.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossPoisson;
@@ -78,11 +78,19 @@ class OutputHeadsTest {
   @Test
   void costThresholdMinimizesTheTotalCostAndAFixedOneWins() {
     HeadStats s = small(binary());
-    // FP 1, FN 0.5: nothing flagged costs 1.5; 0.9 -> 1.0; 0.8 -> 0.5 (best); 0.7 -> 1.5; 0.4 -> 1.0
-    assertEquals(0.8, ((BinaryHead) binary().chooseThreshold(s, null, new EvaluateConfig.Costs(1, 0.5))).threshold());
+    // FP 1, FN 0.5: nothing flagged costs 1.5; 0.9 -> 1.0; 0.8 -> 0.5 (best); 0.7 -> 1.5; 0.4 ->
+    // 1.0
+    assertEquals(
+        0.8,
+        ((BinaryHead) binary().chooseThreshold(s, null, new EvaluateConfig.Costs(1, 0.5)))
+            .threshold());
     // FP 1, FN 10: 0.4 -> 1 (best); 0.3 -> 2
-    assertEquals(0.4, ((BinaryHead) binary().chooseThreshold(s, null, new EvaluateConfig.Costs(1, 10))).threshold());
-    BinaryHead fixed = (BinaryHead) binary().chooseThreshold(s, 0.25, new EvaluateConfig.Costs(1, 10));
+    assertEquals(
+        0.4,
+        ((BinaryHead) binary().chooseThreshold(s, null, new EvaluateConfig.Costs(1, 10)))
+            .threshold());
+    BinaryHead fixed =
+        (BinaryHead) binary().chooseThreshold(s, 0.25, new EvaluateConfig.Costs(1, 10));
     assertEquals(0.25, fixed.threshold());
     assertEquals(HeadSpec.ThresholdRule.FIXED, fixed.spec().thresholdRule());
   }
@@ -112,7 +120,15 @@ class OutputHeadsTest {
     assertEquals(0.75, m.get("ks"), 1e-12); // at 0.4: TPR 1, FPR 1/4
     double brier = (0.01 + 0.04 + 0.36 + 0.49 + 0.09 + 0.04 + 0.01) / 7;
     assertEquals(brier, m.get("brier"), 1e-12);
-    double logLoss = -(Math.log(0.9) + Math.log(0.8) + Math.log(0.4) + Math.log(0.3) + Math.log(0.7) + Math.log(0.8) + Math.log(0.9)) / 7;
+    double logLoss =
+        -(Math.log(0.9)
+                + Math.log(0.8)
+                + Math.log(0.4)
+                + Math.log(0.3)
+                + Math.log(0.7)
+                + Math.log(0.8)
+                + Math.log(0.9))
+            / 7;
     assertEquals(logLoss, m.get("log_loss"), 1e-12);
     assertEquals(0.4, m.get("threshold"));
     // PR: (1/3, 1), (2/3, 1), (2/3, 2/3), (1, 3/4), ... trapezoids from recall 0 at precision 1
@@ -122,20 +138,31 @@ class OutputHeadsTest {
   @Test
   void autoClassWeightsAreInverseFrequencyCapped() {
     List<String> classes = List.of("good", "bad");
-    TrainConfig.ClassWeights auto = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.AUTO, Map.of(), 10);
-    assertArrayEquals(new double[] {100.0 / 180, 5.0}, OutputHeads.classWeights(auto, classes, new long[] {90, 10}));
-    TrainConfig.ClassWeights capped = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.AUTO, Map.of(), 3);
-    assertArrayEquals(new double[] {100.0 / 180, 3.0}, OutputHeads.classWeights(capped, classes, new long[] {90, 10}));
-    TrainConfig.ClassWeights explicit = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.EXPLICIT, Map.of("bad", 5.0), 10);
+    TrainConfig.ClassWeights auto =
+        new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.AUTO, Map.of(), 10);
+    assertArrayEquals(
+        new double[] {100.0 / 180, 5.0},
+        OutputHeads.classWeights(auto, classes, new long[] {90, 10}));
+    TrainConfig.ClassWeights capped =
+        new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.AUTO, Map.of(), 3);
+    assertArrayEquals(
+        new double[] {100.0 / 180, 3.0},
+        OutputHeads.classWeights(capped, classes, new long[] {90, 10}));
+    TrainConfig.ClassWeights explicit =
+        new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.EXPLICIT, Map.of("bad", 5.0), 10);
     assertArrayEquals(new double[] {1, 5}, OutputHeads.classWeights(explicit, classes, null));
-    TrainConfig.ClassWeights typo = new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.EXPLICIT, Map.of("bda", 5.0), 10);
-    assertEquals("train.class-weights names class 'bda', but the prepared data has classes [good, bad]; fix train.class-weights",
-        assertThrows(DataException.class, () -> OutputHeads.classWeights(typo, classes, null)).getMessage());
+    TrainConfig.ClassWeights typo =
+        new TrainConfig.ClassWeights(TrainConfig.ClassWeightMode.EXPLICIT, Map.of("bda", 5.0), 10);
+    assertEquals(
+        "train.class-weights names class 'bda', but the prepared data has classes [good, bad]; fix train.class-weights",
+        assertThrows(DataException.class, () -> OutputHeads.classWeights(typo, classes, null))
+            .getMessage());
   }
 
   @Test
   void weightedHeadsUseDl4jsWeightedLossAndRecordTheirWeights() {
-    BinaryHead head = new BinaryHead(List.of("good", "bad"), new double[] {0.5, 5}, false, 0.5, null);
+    BinaryHead head =
+        new BinaryHead(List.of("good", "bad"), new double[] {0.5, 5}, false, 0.5, null);
     LossMCXENT loss = (LossMCXENT) head.outputLayer().nIn(4).build().getLossFn();
     assertArrayEquals(new double[] {0.5, 5}, loss.getWeights().toDoubleVector());
     assertEquals(Map.of("good", 0.5, "bad", 5.0), head.spec().classWeights());
@@ -160,20 +187,37 @@ class OutputHeadsTest {
     assertEquals((1 + 2 - 2 * Math.log(2)) / 2, head.summary(s).loss(), 1e-12);
     assertEquals(1 - (2.5 * 2.5) / 12.5, head.metrics(s).get("r2"), 1e-12);
     HeadSpec spec = head.spec();
-    assertEquals(HeadSpec.builder(HeadSpec.REGRESSION, OutputLoss.SOFTPLUS_POISSON).target(TrainConfig.TargetTransform.NONE, 0.0, 2.5).build(), spec);
-    assertEquals(spec, OutputHeads.fromSpec(Json.MAPPER.convertValue(Json.MAPPER.valueToTree(spec), HeadSpec.class), "model.json").spec());
-    assertEquals("the Poisson loss fits the untransformed target, not LOG1P",
-        assertThrows(IllegalArgumentException.class, () -> new RegressionHead(TrainConfig.TargetTransform.LOG1P, 0, 1, OutputLoss.SOFTPLUS_POISSON)).getMessage());
+    assertEquals(
+        HeadSpec.builder(HeadSpec.REGRESSION, OutputLoss.SOFTPLUS_POISSON)
+            .target(TrainConfig.TargetTransform.NONE, 0.0, 2.5)
+            .build(),
+        spec);
+    assertEquals(
+        spec,
+        OutputHeads.fromSpec(
+                Json.MAPPER.convertValue(Json.MAPPER.valueToTree(spec), HeadSpec.class),
+                "model.json")
+            .spec());
+    assertEquals(
+        "the Poisson loss fits the untransformed target, not LOG1P",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    new RegressionHead(
+                        TrainConfig.TargetTransform.LOG1P, 0, 1, OutputLoss.SOFTPLUS_POISSON))
+            .getMessage());
   }
 
   @Test
   void log1pSmearingRestoresTheMeanThatExpm1OfTheMeanLogMisses() {
-    // The network predicts log1p = log(2) for both rows (1 in target units); their targets are 0 and 3.
+    // The network predicts log1p = log(2) for both rows (1 in target units); their targets are 0
+    // and 3.
     RegressionHead head = new RegressionHead(TrainConfig.TargetTransform.LOG1P, 0, 1);
     HeadStats s = head.newStats();
     head.add(s, 1, null, 0);
     head.add(s, 1, null, 3);
-    // Duan: the mean of exp(log1p(y) - log(2)) = (1/2 + 4/2) / 2 = 1.25, so the prediction becomes 2 * 1.25 - 1 = 1.5, the mean of 0 and 3.
+    // Duan: the mean of exp(log1p(y) - log(2)) = (1/2 + 4/2) / 2 = 1.25, so the prediction becomes
+    // 2 * 1.25 - 1 = 1.5, the mean of 0 and 3.
     RegressionHead smeared = (RegressionHead) head.calibrate(s);
     assertEquals(1.25, smeared.spec().targetSmearing(), 1e-12);
     assertEquals(1.5, smeared.inverse(Math.log(2)), 1e-12);
@@ -183,10 +227,12 @@ class OutputHeadsTest {
     smeared.add(again, 1.5, null, 0);
     smeared.add(again, 1.5, null, 3);
     assertEquals(1.25, smeared.calibrate(again).spec().targetSmearing(), 1e-12);
-    assertEquals(1.25, OutputHeads.fromSpec(smeared.spec(), "model.json").spec().targetSmearing(), 1e-12);
+    assertEquals(
+        1.25, OutputHeads.fromSpec(smeared.spec(), "model.json").spec().targetSmearing(), 1e-12);
     assertNull(head.spec().targetSmearing());
     RegressionHead standardized = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 1, 2);
-    assertEquals(standardized, standardized.calibrate(s), "only log1p has a back-transform to correct");
+    assertEquals(
+        standardized, standardized.calibrate(s), "only log1p has a back-transform to correct");
   }
 
   @Test
@@ -225,15 +271,24 @@ class OutputHeadsTest {
 
   @Test
   void specsAreKebabCaseJsonAndRestoreTheSameHead() throws Exception {
-    BinaryHead head = (BinaryHead) new BinaryHead(List.of("good", "bad"), new double[] {1, 3}, false, 0.5, null).withThreshold(0.31, HeadSpec.ThresholdRule.MAX_F1);
+    BinaryHead head =
+        (BinaryHead)
+            new BinaryHead(List.of("good", "bad"), new double[] {1, 3}, false, 0.5, null)
+                .withThreshold(0.31, HeadSpec.ThresholdRule.MAX_F1);
     String json = Json.write(head.spec());
-    assertEquals("{\n  \"kind\" : \"binary\",\n  \"output\" : \"softmax-mcxent\",\n  \"classes\" : [ \"good\", \"bad\" ],\n  \"threshold\" : 0.31,\n"
-        + "  \"threshold_rule\" : \"max-f1\",\n  \"class_weights\" : {\n    \"good\" : 1.0,\n    \"bad\" : 3.0\n  },\n  \"positive_class\" : \"bad\"\n}\n", json);
+    assertEquals(
+        "{\n  \"kind\" : \"binary\",\n  \"output\" : \"softmax-mcxent\",\n  \"classes\" : [ \"good\", \"bad\" ],\n  \"threshold\" : 0.31,\n"
+            + "  \"threshold_rule\" : \"max-f1\",\n  \"class_weights\" : {\n    \"good\" : 1.0,\n    \"bad\" : 3.0\n  },\n  \"positive_class\" : \"bad\"\n}\n",
+        json);
     HeadSpec back = Json.MAPPER.readValue(json, HeadSpec.class);
     assertEquals(head.spec(), back);
     assertEquals(0.31, ((BinaryHead) OutputHeads.fromSpec(back, "model.json")).threshold());
-    InvalidFormatException e = assertThrows(InvalidFormatException.class, () -> Json.MAPPER.readValue(json.replace("max-f1", "MAX_F1"), HeadSpec.class));
-    assertEquals("Cannot deserialize value of type `io.dlpipe.head.HeadSpec$ThresholdRule` from String \"MAX_F1\": expected one of max-f1 | min-cost | fixed",
+    InvalidFormatException e =
+        assertThrows(
+            InvalidFormatException.class,
+            () -> Json.MAPPER.readValue(json.replace("max-f1", "MAX_F1"), HeadSpec.class));
+    assertEquals(
+        "Cannot deserialize value of type `io.dlpipe.head.HeadSpec$ThresholdRule` from String \"MAX_F1\": expected one of max-f1 | min-cost | fixed",
         e.getOriginalMessage());
   }
 }

@@ -26,7 +26,8 @@ class QuotedNewlinesTest {
     assertFalse(rfc("1,\"say \"\"hi\"\"\",3"));
     assertFalse(rfc("lo\",2,3"), "the last line of a spanning record reads as plain text");
     assertFalse(rfc("5'10\",180"), "a quote inside an unquoted value is text");
-    assertFalse(rfc("1,\"ab\"c,3"), "a stray quote ends the quoting, as Spark's STOP_AT_DELIMITER does");
+    assertFalse(
+        rfc("1,\"ab\"c,3"), "a stray quote ends the quoting, as Spark's STOP_AT_DELIMITER does");
     assertFalse(rfc(""));
     assertFalse(rfc("\"\""));
   }
@@ -38,8 +39,10 @@ class QuotedNewlinesTest {
     assertTrue(QuotedNewlines.endsInsideQuotes("1;'x", ';', '\'', '\''));
   }
 
-  private static String longRecord(String text, char escape, int maxLines) throws java.io.IOException {
-    long[] at = QuotedNewlines.firstLongRecord(new java.io.StringReader(text), ',', '"', escape, maxLines);
+  private static String longRecord(String text, char escape, int maxLines)
+      throws java.io.IOException {
+    long[] at =
+        QuotedNewlines.firstLongRecord(new java.io.StringReader(text), ',', '"', escape, maxLines);
     return at == null ? "none" : "line " + at[0] + ", " + at[1] + " lines";
   }
 
@@ -51,8 +54,11 @@ class QuotedNewlinesTest {
     // A quote never closed runs to the end of the file, with or without a last line break.
     assertEquals("line 3, 3 lines", longRecord(header + "1,2,c\n\"4,5,d\n6,7,e\n8,9,f\n", '"', 2));
     assertEquals("line 3, 3 lines", longRecord(header + "1,2,c\n\"4,5,d\n6,7,e\n8,9,f", '"', 2));
-    // CRLF is one break; a doubled quote and an escaped one stay inside the field; a quote inside unquoted text is text.
-    assertEquals("line 3, 3 lines", longRecord(header + "1,2,c\r\n3,\"a\"\"\r\nb\r\nc\",d\r\n5,6,e\r\n", '"', 2));
+    // CRLF is one break; a doubled quote and an escaped one stay inside the field; a quote inside
+    // unquoted text is text.
+    assertEquals(
+        "line 3, 3 lines",
+        longRecord(header + "1,2,c\r\n3,\"a\"\"\r\nb\r\nc\",d\r\n5,6,e\r\n", '"', 2));
     assertEquals("line 2, 3 lines", longRecord(header + "1,\"a\\\"\nb\nc\",d\n", '\\', 2));
     assertEquals("none", longRecord(header + "1,5'10\",c\n2,3,d\n", '"', 1));
   }

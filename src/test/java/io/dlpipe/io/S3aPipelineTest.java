@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * etl, train and predict with every path on s3a://, against a real S3-compatible server: S3Proxy
- * (a filesystem blob store) started by the test in a JVM of its own on 127.0.0.1. Proves the S3A
- * file system is on the class path, and that Spark's writes go through the S3A magic committer.
+ * etl, train and predict with every path on s3a://, against a real S3-compatible server: S3Proxy (a
+ * filesystem blob store) started by the test in a JVM of its own on 127.0.0.1. Proves the S3A file
+ * system is on the class path, and that Spark's writes go through the S3A magic committer.
  */
 class S3aPipelineTest {
   private static final String BUCKET = "dlpipe";
@@ -55,20 +55,42 @@ class S3aPipelineTest {
       port = s.getLocalPort();
     }
     endpoint = "http://127.0.0.1:" + port;
-    Path blobs = Files.createDirectories(tmp.resolve("blobs").resolve(BUCKET)).getParent(); // a folder per bucket
+    Path blobs =
+        Files.createDirectories(tmp.resolve("blobs").resolve(BUCKET))
+            .getParent(); // a folder per bucket
     Path props = tmp.resolve("s3proxy.conf");
-    Files.writeString(props, String.join("\n", "s3proxy.endpoint=" + endpoint, "s3proxy.authorization=aws-v2-or-v4", "s3proxy.identity=" + ACCESS,
-        "s3proxy.credential=" + SECRET, "jclouds.provider=filesystem", "jclouds.filesystem.basedir=" + blobs, "jclouds.identity=unused",
-        "jclouds.credential=unused", ""));
+    Files.writeString(
+        props,
+        String.join(
+            "\n",
+            "s3proxy.endpoint=" + endpoint,
+            "s3proxy.authorization=aws-v2-or-v4",
+            "s3proxy.identity=" + ACCESS,
+            "s3proxy.credential=" + SECRET,
+            "jclouds.provider=filesystem",
+            "jclouds.filesystem.basedir=" + blobs,
+            "jclouds.identity=unused",
+            "jclouds.credential=unused",
+            ""));
     Path jar = TestData.projectDir().resolve("target/s3proxy/s3proxy.jar");
     assertTrue(Files.isRegularFile(jar), jar + " is copied by the build (process-test-resources)");
     Path log = tmp.resolve("s3proxy.log");
-    s3proxy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString(), "--properties", props.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    s3proxy =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "--properties",
+                props.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!accepts(port)) {
       if (!s3proxy.isAlive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException("S3Proxy did not start:\n" + Files.readString(log, StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "S3Proxy did not start:\n" + Files.readString(log, StandardCharsets.UTF_8));
       }
       Thread.sleep(200);
     }
@@ -80,7 +102,8 @@ class S3aPipelineTest {
     hadoop.set(b + "connection.ssl.enabled", "false");
     hadoop.set(b + "access.key", ACCESS);
     hadoop.set(b + "secret.key", SECRET);
-    hadoop.set(b + "aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    hadoop.set(
+        b + "aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     hadoop.set(b + "endpoint.region", "us-east-1");
     // S3Proxy 2.1.0 never answers the multi-object DeleteObjects request of this AWS SDK (the call
     // hung on the response): delete one object per request, and keep directory markers (Hadoop
@@ -108,7 +131,8 @@ class S3aPipelineTest {
   }
 
   private FileSystem s3() throws IOException {
-    return FileSystem.get(java.net.URI.create("s3a://" + BUCKET + "/"), spark.sparkContext().hadoopConfiguration());
+    return FileSystem.get(
+        java.net.URI.create("s3a://" + BUCKET + "/"), spark.sparkContext().hadoopConfiguration());
   }
 
   private List<String> list(String dir) throws IOException {
@@ -124,31 +148,68 @@ class S3aPipelineTest {
   void etlTrainAndPredictReadAndWriteS3a() throws Exception {
     FileSystem s3 = s3();
     assertEquals("org.apache.hadoop.fs.s3a.S3AFileSystem", s3.getClass().getName());
-    try (java.io.OutputStream out = s3.create(new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/raw/credit.csv"))) {
+    try (java.io.OutputStream out =
+        s3.create(new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/raw/credit.csv"))) {
       Files.copy(TestData.credit(), out);
     }
-    DlpipeConfig cfg = ConfigLoader.load(null, List.of("input.path=s3a://" + BUCKET + "/raw/", "target.column=Status", "target.task=classification",
-        "target.classes=[good, bad]", "output.dir=s3a://" + BUCKET + "/ws", "train.epochs=1", "train.model.hidden-layers=[8]", "train.approach=direct"),
-        Map.of());
+    DlpipeConfig cfg =
+        ConfigLoader.load(
+            null,
+            List.of(
+                "input.path=s3a://" + BUCKET + "/raw/",
+                "target.column=Status",
+                "target.task=classification",
+                "target.classes=[good, bad]",
+                "output.dir=s3a://" + BUCKET + "/ws",
+                "train.epochs=1",
+                "train.model.hidden-layers=[8]",
+                "train.approach=direct"),
+            Map.of());
 
     EtlResult etl = new EtlJob(spark, cfg).run();
     long written = etl.summary().totalWritten();
     assertEquals(etl.summary().rowsRead(), written + etl.summary().rowsQuarantined());
-    assertEquals(written, spark.read().parquet("s3a://" + BUCKET + "/ws/prepared/train", "s3a://" + BUCKET + "/ws/prepared/validation",
-        "s3a://" + BUCKET + "/ws/prepared/test").count());
+    assertEquals(
+        written,
+        spark
+            .read()
+            .parquet(
+                "s3a://" + BUCKET + "/ws/prepared/train",
+                "s3a://" + BUCKET + "/ws/prepared/validation",
+                "s3a://" + BUCKET + "/ws/prepared/test")
+            .count());
     // Spark's committers write _SUCCESS; an S3A committer's is a JSON manifest that names it.
-    String success = new String(s3.open(new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/ws/prepared/train/_SUCCESS")).readAllBytes(), StandardCharsets.UTF_8);
+    String success =
+        new String(
+            s3.open(
+                    new org.apache.hadoop.fs.Path(
+                        "s3a://" + BUCKET + "/ws/prepared/train/_SUCCESS"))
+                .readAllBytes(),
+            StandardCharsets.UTF_8);
     assertTrue(success.contains("\"committer\" : \"magic\""), success);
 
     TrainResult train = new TrainJob(spark, cfg).run(true);
     assertEquals(1, train.provenance().training().epochsRun());
     assertTrue(s3.exists(new org.apache.hadoop.fs.Path("s3a://" + BUCKET + "/ws/model/model.zip")));
 
-    Map<String, Long> counts = new PredictJob(spark, cfg, "s3a://" + BUCKET + "/raw/credit.csv", "s3a://" + BUCKET + "/scored").run();
+    Map<String, Long> counts =
+        new PredictJob(
+                spark, cfg, "s3a://" + BUCKET + "/raw/credit.csv", "s3a://" + BUCKET + "/scored")
+            .run();
     assertEquals(etl.summary().rowsRead(), counts.get("rows_read"));
-    assertEquals(counts.get("rows_scored"), spark.read().parquet("s3a://" + BUCKET + "/scored").count());
-    assertEquals(train.provenance().build().modelId(), spark.read().parquet("s3a://" + BUCKET + "/scored").select("model_id").first().getString(0));
+    assertEquals(
+        counts.get("rows_scored"), spark.read().parquet("s3a://" + BUCKET + "/scored").count());
+    assertEquals(
+        train.provenance().build().modelId(),
+        spark
+            .read()
+            .parquet("s3a://" + BUCKET + "/scored")
+            .select("model_id")
+            .first()
+            .getString(0));
     List<String> files = list("s3a://" + BUCKET + "/");
-    assertFalse(files.stream().anyMatch(f -> f.contains("__magic")), "the magic committer cleans up: " + files);
+    assertFalse(
+        files.stream().anyMatch(f -> f.contains("__magic")),
+        "the magic committer cleans up: " + files);
   }
 }

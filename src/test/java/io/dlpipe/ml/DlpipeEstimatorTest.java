@@ -9,10 +9,10 @@ import io.dlpipe.DataException;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.etl.EtlJob;
 import io.dlpipe.eval.PredictJob;
-import io.dlpipe.workspace.WorkspaceLock;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import io.dlpipe.train.TrainJob;
+import io.dlpipe.workspace.WorkspaceLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +35,22 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Spark ML estimator and model on the shared local Spark: fit, transform, save/load, Pipeline, CrossValidator. */
+/**
+ * The Spark ML estimator and model on the shared local Spark: fit, transform, save/load, Pipeline,
+ * CrossValidator.
+ */
 class DlpipeEstimatorTest {
   @TempDir static Path tmp;
 
   private final SparkSession spark = TestSpark.get();
 
-  /** Rows of {@code a} and {@code b} (joined on id) whose {@code column} differs; null equals null. */
+  /**
+   * Rows of {@code a} and {@code b} (joined on id) whose {@code column} differs; null equals null.
+   */
   private static long differing(Dataset<Row> a, Dataset<Row> b, String column) {
-    Dataset<Row> joined = a.select(functions.col("id"), functions.col(column).as("a")).join(b.select(functions.col("id"), functions.col(column).as("b")), "id");
+    Dataset<Row> joined =
+        a.select(functions.col("id"), functions.col(column).as("a"))
+            .join(b.select(functions.col("id"), functions.col(column).as("b")), "id");
     return joined.where(functions.not(functions.col("a").eqNullSafe(functions.col("b")))).count();
   }
 
@@ -52,18 +59,38 @@ class DlpipeEstimatorTest {
     DlpipeModel model = MlFixtures.model();
     Dataset<Row> scored = model.transform(MlFixtures.frame(spark));
 
-    assertEquals(List.of("id", "x1", "x2", "color", "price", "band", "prediction", "model_id", "dlpipe_error"), List.of(scored.columns()));
+    assertEquals(
+        List.of(
+            "id", "x1", "x2", "color", "price", "band", "prediction", "model_id", "dlpipe_error"),
+        List.of(scored.columns()));
     assertEquals(DataTypes.DoubleType, scored.schema().apply("prediction").dataType());
-    assertEquals(DataTypes.IntegerType, scored.schema().apply("id").dataType(), "the input's columns keep their types");
+    assertEquals(
+        DataTypes.IntegerType,
+        scored.schema().apply("id").dataType(),
+        "the input's columns keep their types");
     assertEquals(MlFixtures.ROWS, scored.count());
-    assertEquals(0, scored.where(functions.col("prediction").isNull().or(functions.col("dlpipe_error").isNotNull())).count());
+    assertEquals(
+        0,
+        scored
+            .where(
+                functions.col("prediction").isNull().or(functions.col("dlpipe_error").isNotNull()))
+            .count());
     assertTrue(model.modelId().matches("sha256:[0-9a-f]{64}"), model.modelId());
-    assertEquals(List.of(model.modelId()), scored.select("model_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertEquals(
+        List.of(model.modelId()),
+        scored
+            .select("model_id")
+            .distinct()
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList());
     double r2 = new RegressionEvaluator().setLabelCol("price").setMetricName("r2").evaluate(scored);
     assertTrue(r2 > 0.8, "ten epochs learn most of a linear target: r2 " + r2);
     // The workspace has the CLI's layout.
     Path ws = MlFixtures.modelWorkspace();
-    assertTrue(Files.exists(ws.resolve("model/_SUCCESS")) && Files.exists(ws.resolve("model/model.json")) && Files.exists(ws.resolve("prepared/transform.json")));
+    assertTrue(
+        Files.exists(ws.resolve("model/_SUCCESS"))
+            && Files.exists(ws.resolve("model/model.json"))
+            && Files.exists(ws.resolve("prepared/transform.json")));
   }
 
   @Test
@@ -76,13 +103,19 @@ class DlpipeEstimatorTest {
     assertEquals(model.uid(), loaded.uid());
     assertEquals(model.modelId(), loaded.modelId());
     assertEquals(model.getErrorCol(), loaded.getErrorCol());
-    assertTrue(Files.exists(Path.of(path, "metadata")) && Files.exists(Path.of(path, "bundle/model.zip")) && Files.exists(Path.of(path, "bundle/model.json")));
+    assertTrue(
+        Files.exists(Path.of(path, "metadata"))
+            && Files.exists(Path.of(path, "bundle/model.zip"))
+            && Files.exists(Path.of(path, "bundle/model.json")));
     Dataset<Row> frame = MlFixtures.frame(spark);
     assertEquals(0, differing(model.transform(frame), loaded.transform(frame), "prediction"));
-    assertEquals(MlFixtures.ROWS, loaded.transform(frame).join(model.transform(frame).select("id"), "id").count());
+    assertEquals(
+        MlFixtures.ROWS,
+        loaded.transform(frame).join(model.transform(frame).select("id"), "id").count());
 
     IOException again = assertThrows(IOException.class, () -> model.write().save(path));
-    assertTrue(again.getMessage().startsWith("Path " + path + " already exists."), again.getMessage());
+    assertTrue(
+        again.getMessage().startsWith("Path " + path + " already exists."), again.getMessage());
   }
 
   @Test
@@ -90,20 +123,35 @@ class DlpipeEstimatorTest {
     DlpipeModel model = MlFixtures.model();
     Dataset<Row> frame = MlFixtures.frame(spark);
 
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> model.transform(frame.drop("x2")));
-    assertEquals("Schema drift: training column 'x2' (numeric) is missing from the input frame; the model needs it", missing.getMessage());
-    IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
-        () -> model.transformSchema(frame.withColumn("x1", functions.array(functions.col("x1"))).schema()));
-    assertEquals("Schema drift: training column 'x1' was numeric in training, but is array<double> in the input frame; the model cannot score it", type.getMessage());
-    IllegalArgumentException output = assertThrows(IllegalArgumentException.class, () -> model.transform(frame.withColumn("prediction", functions.lit(1.0))));
+    IllegalArgumentException missing =
+        assertThrows(IllegalArgumentException.class, () -> model.transform(frame.drop("x2")));
+    assertEquals(
+        "Schema drift: training column 'x2' (numeric) is missing from the input frame; the model needs it",
+        missing.getMessage());
+    IllegalArgumentException type =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                model.transformSchema(
+                    frame.withColumn("x1", functions.array(functions.col("x1"))).schema()));
+    assertEquals(
+        "Schema drift: training column 'x1' was numeric in training, but is array<double> in the input frame; the model cannot score it",
+        type.getMessage());
+    IllegalArgumentException output =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> model.transform(frame.withColumn("prediction", functions.lit(1.0))));
     assertEquals("Output column prediction already exists.", output.getMessage());
   }
 
   @Test
   void aRowThatCannotBeTransformedKeepsItsPlaceWithANullPredictionAndItsReason() {
     DlpipeModel model = MlFixtures.model();
-    Dataset<Row> text = spark.sql("SELECT * FROM VALUES (1, '0.5', '-1.25', 'red'), (2, 'abc', '0.0', 'blue'), (3, '', '0.0', 'pink') AS t(id, x1, x2, color)");
-    Dataset<Row> typed = spark.sql("SELECT * FROM VALUES (1, 0.5D, -1.25D, 'red') AS t(id, x1, x2, color)");
+    Dataset<Row> text =
+        spark.sql(
+            "SELECT * FROM VALUES (1, '0.5', '-1.25', 'red'), (2, 'abc', '0.0', 'blue'), (3, '', '0.0', 'pink') AS t(id, x1, x2, color)");
+    Dataset<Row> typed =
+        spark.sql("SELECT * FROM VALUES (1, 0.5D, -1.25D, 'red') AS t(id, x1, x2, color)");
     Dataset<Row> scored = model.transform(text).orderBy("id");
 
     List<Row> rows = scored.select("id", "prediction", "dlpipe_error").collectAsList();
@@ -114,22 +162,51 @@ class DlpipeEstimatorTest {
     // A missing cell is imputed and an unseen level goes to __other__, as in predict: both score.
     assertTrue(rows.get(2).isNullAt(2) && !rows.get(2).isNullAt(1));
     // Text and typed cells mean the same.
-    assertEquals(model.transform(typed).first().<Double>getAs("prediction"), rows.get(0).getDouble(1));
+    assertEquals(
+        model.transform(typed).first().<Double>getAs("prediction"), rows.get(0).getDouble(1));
   }
 
   @Test
   void quarantinePathReceivesTheBadRowsOfFit() {
-    Dataset<Row> text = MlFixtures.frame(spark).select(functions.col("id"), functions.col("x1").cast("string").as("x1"), functions.col("x2"), functions.col("color"), functions.col("price"))
-        .withColumn("x1", functions.when(functions.col("id").isin(3, 5, 8), functions.lit("n/a?")).otherwise(functions.col("x1")));
+    Dataset<Row> text =
+        MlFixtures.frame(spark)
+            .select(
+                functions.col("id"),
+                functions.col("x1").cast("string").as("x1"),
+                functions.col("x2"),
+                functions.col("color"),
+                functions.col("price"))
+            .withColumn(
+                "x1",
+                functions
+                    .when(functions.col("id").isin(3, 5, 8), functions.lit("n/a?"))
+                    .otherwise(functions.col("x1")));
     String quarantine = tmp.resolve("fit-quarantine").toString();
-    DlpipeModel model = MlFixtures.regression().setFeaturesCols().setEpochs(1).setQuarantinePath(quarantine).fit(text.drop("id"));
+    DlpipeModel model =
+        MlFixtures.regression()
+            .setFeaturesCols()
+            .setEpochs(1)
+            .setQuarantinePath(quarantine)
+            .fit(text.drop("id"));
 
     Dataset<Row> q = spark.read().parquet(quarantine);
     assertEquals(List.of("raw", "reason", "detail", "source_file"), List.of(q.columns()));
     assertEquals(3, q.count());
-    assertEquals(3, q.where(functions.col("reason").equalTo("unparseable_numeric").and(functions.col("detail").equalTo("column x1: 'n/a?' is not a number"))).count());
-    assertEquals(List.of("x1", "x2"), model.fittedTransform().numeric().stream().map(f -> f.name()).toList(), "every column but the label");
-    assertEquals(List.of("color"), model.fittedTransform().categorical().stream().map(f -> f.name()).toList());
+    assertEquals(
+        3,
+        q.where(
+                functions
+                    .col("reason")
+                    .equalTo("unparseable_numeric")
+                    .and(functions.col("detail").equalTo("column x1: 'n/a?' is not a number")))
+            .count());
+    assertEquals(
+        List.of("x1", "x2"),
+        model.fittedTransform().numeric().stream().map(f -> f.name()).toList(),
+        "every column but the label");
+    assertEquals(
+        List.of("color"),
+        model.fittedTransform().categorical().stream().map(f -> f.name()).toList());
   }
 
   @Test
@@ -138,7 +215,8 @@ class DlpipeEstimatorTest {
     Files.createDirectories(mine);
     Files.writeString(mine.resolve("notes.txt"), "keep me");
     DlpipeEstimator est = MlFixtures.regression().setEpochs(1).setQuarantinePath(mine.toString());
-    RuntimeException e = assertThrows(RuntimeException.class, () -> est.fit(MlFixtures.frame(spark)));
+    RuntimeException e =
+        assertThrows(RuntimeException.class, () -> est.fit(MlFixtures.frame(spark)));
     assertTrue(e.getMessage().contains(mine.toString()), e.getMessage());
     assertEquals("keep me", Files.readString(mine.resolve("notes.txt")));
     try (var left = Files.list(mine)) {
@@ -149,11 +227,32 @@ class DlpipeEstimatorTest {
   @Test
   void aWorkDirInUseByAnotherDlpipeRunIsRefusedBeforeFitWritesAnything() throws Exception {
     Path ws = tmp.resolve("busy-workspace");
-    try (WorkspaceLock held = WorkspaceLock.acquire(spark.sparkContext().hadoopConfiguration(), ws.toString(), "train", Duration.ofMinutes(10))) {
-      DataException e = assertThrows(DataException.class, () -> MlFixtures.regression().setEpochs(1).setWorkDir(ws.toString()).fit(MlFixtures.frame(spark)));
-      assertTrue(e.getMessage().startsWith("Workspace " + ws + " is in use by another dlpipe command (" + held.path() + "): "), e.getMessage());
+    try (WorkspaceLock held =
+        WorkspaceLock.acquire(
+            spark.sparkContext().hadoopConfiguration(),
+            ws.toString(),
+            "train",
+            Duration.ofMinutes(10))) {
+      DataException e =
+          assertThrows(
+              DataException.class,
+              () ->
+                  MlFixtures.regression()
+                      .setEpochs(1)
+                      .setWorkDir(ws.toString())
+                      .fit(MlFixtures.frame(spark)));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "Workspace "
+                      + ws
+                      + " is in use by another dlpipe command ("
+                      + held.path()
+                      + "): "),
+          e.getMessage());
       try (var left = Files.list(ws)) {
-        assertEquals(List.of(WorkspaceLock.FILE), left.map(p -> p.getFileName().toString()).toList());
+        assertEquals(
+            List.of(WorkspaceLock.FILE), left.map(p -> p.getFileName().toString()).toList());
       }
     }
   }
@@ -162,8 +261,19 @@ class DlpipeEstimatorTest {
   void aJobsDlpipeTrainModelFolderLoadsAndScoresExactlyAsPredict() {
     Path ws = tmp.resolve("cli");
     Path csv = MlFixtures.csv(tmp.resolve("cli-input"));
-    DlpipeConfig cfg = TestData.config(csv.toString(), "csv", "band", "classification", ws, "train.epochs=1", "train.model.hidden-layers=[8]",
-        "input.columns.price=ignore", "etl.split.train=0.6", "etl.split.validation=0.2", "etl.split.test=0.2");
+    DlpipeConfig cfg =
+        TestData.config(
+            csv.toString(),
+            "csv",
+            "band",
+            "classification",
+            ws,
+            "train.epochs=1",
+            "train.model.hidden-layers=[8]",
+            "input.columns.price=ignore",
+            "etl.split.train=0.6",
+            "etl.split.validation=0.2",
+            "etl.split.test=0.2");
     new EtlJob(spark, cfg).run();
     new TrainJob(spark, cfg).run(true);
     String out = tmp.resolve("cli-predicted").toString();
@@ -175,7 +285,19 @@ class DlpipeEstimatorTest {
     assertEquals(List.of("high", "low"), fromFolder.classes());
     Dataset<Row> raw = spark.read().option("header", true).csv(csv.toString());
     Dataset<Row> scored = fromFolder.transform(raw);
-    assertEquals(List.of("id", "x1", "x2", "color", "price", "band", "prediction", "probability_high", "probability_low", "model_id", "dlpipe_error"),
+    assertEquals(
+        List.of(
+            "id",
+            "x1",
+            "x2",
+            "color",
+            "price",
+            "band",
+            "prediction",
+            "probability_high",
+            "probability_low",
+            "model_id",
+            "dlpipe_error"),
         List.of(scored.columns()));
     Dataset<Row> predicted = spark.read().parquet(out);
     assertEquals(MlFixtures.ROWS, scored.join(predicted.select("id"), "id").count());
@@ -186,15 +308,19 @@ class DlpipeEstimatorTest {
 
   @Test
   void worksInAPipelineAfterAnSqlTransformerAndThePipelineModelSavesAndLoads() throws IOException {
-    SQLTransformer interaction = new SQLTransformer().setStatement("SELECT *, x1 * x2 AS x1x2 FROM __THIS__");
-    DlpipeEstimator est = MlFixtures.regression().setFeaturesCols("x1", "x2", "x1x2", "color").setEpochs(1);
+    SQLTransformer interaction =
+        new SQLTransformer().setStatement("SELECT *, x1 * x2 AS x1x2 FROM __THIS__");
+    DlpipeEstimator est =
+        MlFixtures.regression().setFeaturesCols("x1", "x2", "x1x2", "color").setEpochs(1);
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {interaction, est});
     Dataset<Row> frame = MlFixtures.frame(spark);
     PipelineModel fitted = pipeline.fit(frame);
 
     assertEquals(2, fitted.stages().length);
     DlpipeModel model = (DlpipeModel) fitted.stages()[1];
-    assertEquals(List.of("x1", "x2", "x1x2"), model.fittedTransform().numeric().stream().map(f -> f.name()).toList());
+    assertEquals(
+        List.of("x1", "x2", "x1x2"),
+        model.fittedTransform().numeric().stream().map(f -> f.name()).toList());
     Dataset<Row> scored = fitted.transform(frame);
     assertEquals(MlFixtures.ROWS, scored.where(functions.col("prediction").isNotNull()).count());
     String path = tmp.resolve("pipeline").toString();
@@ -207,19 +333,35 @@ class DlpipeEstimatorTest {
   @Test
   void crossValidatorPicksFromATwoPointGrid() {
     DlpipeEstimator est = MlFixtures.regression().setEpochs(1);
-    ParamMap[] grid = new ParamGridBuilder().addGrid(est.learningRate(), new double[] {0.0001, 0.05}).build();
+    ParamMap[] grid =
+        new ParamGridBuilder().addGrid(est.learningRate(), new double[] {0.0001, 0.05}).build();
     RegressionEvaluator rmse = new RegressionEvaluator().setLabelCol("price").setMetricName("rmse");
-    CrossValidator cv = new CrossValidator().setEstimator(est).setEstimatorParamMaps(grid).setEvaluator(rmse).setNumFolds(2).setSeed(3);
+    CrossValidator cv =
+        new CrossValidator()
+            .setEstimator(est)
+            .setEstimatorParamMaps(grid)
+            .setEvaluator(rmse)
+            .setNumFolds(2)
+            .setSeed(3);
     Dataset<Row> frame = MlFixtures.frame(spark);
     CrossValidatorModel fitted = cv.fit(frame);
 
     double[] metrics = fitted.avgMetrics();
     assertEquals(2, metrics.length);
-    assertTrue(metrics[0] > 0 && metrics[1] > 0 && Double.isFinite(metrics[0]) && Double.isFinite(metrics[1]), java.util.Arrays.toString(metrics));
-    assertTrue(metrics[1] < metrics[0], "one epoch at 0.05 beats one at 0.0001: " + java.util.Arrays.toString(metrics));
+    assertTrue(
+        metrics[0] > 0
+            && metrics[1] > 0
+            && Double.isFinite(metrics[0])
+            && Double.isFinite(metrics[1]),
+        java.util.Arrays.toString(metrics));
+    assertTrue(
+        metrics[1] < metrics[0],
+        "one epoch at 0.05 beats one at 0.0001: " + java.util.Arrays.toString(metrics));
     DlpipeModel best = (DlpipeModel) fitted.bestModel();
     assertEquals(0.05, ((DlpipeEstimator) best.parent()).getLearningRate());
-    assertEquals(MlFixtures.ROWS, fitted.transform(frame).where(functions.col("prediction").isNotNull()).count());
+    assertEquals(
+        MlFixtures.ROWS,
+        fitted.transform(frame).where(functions.col("prediction").isNotNull()).count());
   }
 
   @Test
@@ -235,16 +377,33 @@ class DlpipeEstimatorTest {
     assertEquals(0.05, est.getMaxRejectRatio());
     assertEquals(1024, est.getScoringBatchSize());
 
-    IllegalArgumentException epochs = assertThrows(IllegalArgumentException.class, () -> est.setEpochs(0));
+    IllegalArgumentException epochs =
+        assertThrows(IllegalArgumentException.class, () -> est.setEpochs(0));
     assertEquals(est.uid() + " parameter epochs given invalid value 0.", epochs.getMessage());
-    IllegalArgumentException task = assertThrows(IllegalArgumentException.class, () -> est.setTask("ranking"));
+    IllegalArgumentException task =
+        assertThrows(IllegalArgumentException.class, () -> est.setTask("ranking"));
     assertEquals(est.uid() + " parameter task given invalid value ranking.", task.getMessage());
-    IllegalArgumentException unset = assertThrows(IllegalArgumentException.class, () -> est.fit(MlFixtures.frame(spark)));
-    assertEquals("DlpipeEstimator needs labelCol and task: setLabelCol(\"price\").setTask(\"regression\")", unset.getMessage());
-    IllegalArgumentException label = assertThrows(IllegalArgumentException.class, () -> est.setLabelCol("cost").setTask("regression").fit(MlFixtures.frame(spark)));
-    assertEquals("Label column cost does not exist. Available: id, x1, x2, color, price, band", label.getMessage());
-    IllegalArgumentException typo = assertThrows(IllegalArgumentException.class, () -> MlFixtures.regression().setSettings("etl.split.trian=0.5").config(tmp.toString()));
-    assertTrue(typo.getMessage().startsWith("Invalid configuration: unknown key 'etl.split.trian' (DlpipeEstimator setting etl.split.trian=0.5); did you mean 'etl.split.train'?"),
+    IllegalArgumentException unset =
+        assertThrows(IllegalArgumentException.class, () -> est.fit(MlFixtures.frame(spark)));
+    assertEquals(
+        "DlpipeEstimator needs labelCol and task: setLabelCol(\"price\").setTask(\"regression\")",
+        unset.getMessage());
+    IllegalArgumentException label =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> est.setLabelCol("cost").setTask("regression").fit(MlFixtures.frame(spark)));
+    assertEquals(
+        "Label column cost does not exist. Available: id, x1, x2, color, price, band",
+        label.getMessage());
+    IllegalArgumentException typo =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MlFixtures.regression().setSettings("etl.split.trian=0.5").config(tmp.toString()));
+    assertTrue(
+        typo.getMessage()
+            .startsWith(
+                "Invalid configuration: unknown key 'etl.split.trian' (DlpipeEstimator setting etl.split.trian=0.5); did you mean 'etl.split.train'?"),
         typo.getMessage());
     DlpipeEstimator own = MlFixtures.regression();
     assertEquals(7, own.copy(new ParamMap().put(own.epochs().w(7))).getEpochs());

@@ -20,8 +20,12 @@ class DlpipeParamsTest {
   void theSharedParamsAreOneDeclarationWithOneDocOnBoth() {
     DlpipeEstimator est = new DlpipeEstimator();
     DlpipeModel model = new DlpipeModel("m", null, Map.of());
-    assertEquals(List.of("errorCol", "scoringBatchSize"), Arrays.stream(model.params()).map(Param::name).toList());
-    assertEquals(Settings.EVALUATE_BATCH_SIZE.doc() + " (evaluate.batch-size)", model.scoringBatchSize().doc());
+    assertEquals(
+        List.of("errorCol", "scoringBatchSize"),
+        Arrays.stream(model.params()).map(Param::name).toList());
+    assertEquals(
+        Settings.EVALUATE_BATCH_SIZE.doc() + " (evaluate.batch-size)",
+        model.scoringBatchSize().doc());
     assertEquals(est.scoringBatchSize().doc(), model.scoringBatchSize().doc());
     assertEquals(est.errorCol().doc(), model.errorCol().doc());
     assertEquals(1024, model.getScoringBatchSize());
@@ -39,20 +43,31 @@ class DlpipeParamsTest {
     assertArrayEquals(new String[0], est.getClasses());
     assertEquals(false, est.hasDefault(est.labelCol()), "required: no default");
 
-    IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class, () -> est.setEpochs(100_001));
+    IllegalArgumentException tooMany =
+        assertThrows(IllegalArgumentException.class, () -> est.setEpochs(100_001));
     assertEquals(est.uid() + " parameter epochs given invalid value 100001.", tooMany.getMessage());
     assertThrows(IllegalArgumentException.class, () -> est.setHiddenLayers(8, 0));
     assertThrows(IllegalArgumentException.class, () -> est.setLearningRate(11));
     assertThrows(IllegalArgumentException.class, () -> est.setValidationFraction(1.0));
-    IllegalArgumentException task = assertThrows(IllegalArgumentException.class, () -> est.setTask("Regression"));
+    IllegalArgumentException task =
+        assertThrows(IllegalArgumentException.class, () -> est.setTask("Regression"));
     assertEquals(est.uid() + " parameter task given invalid value Regression.", task.getMessage());
     assertEquals(12, est.setHiddenLayers(12).getHiddenLayers()[0]);
   }
 
   @Test
   void theConfigurationGetsTheParamsAsTypedValuesAndTheSettingsWin() {
-    DlpipeEstimator est = new DlpipeEstimator("est1").setLabelCol("band").setTask("classification").setClasses("low", "high")
-        .setEpochs(3).setHiddenLayers(16, 4).setSeed(9).setValidationFraction(0.2).setScoringBatchSize(64).setSettings("train.workers=2");
+    DlpipeEstimator est =
+        new DlpipeEstimator("est1")
+            .setLabelCol("band")
+            .setTask("classification")
+            .setClasses("low", "high")
+            .setEpochs(3)
+            .setHiddenLayers(16, 4)
+            .setSeed(9)
+            .setValidationFraction(0.2)
+            .setScoringBatchSize(64)
+            .setSettings("train.workers=2");
     DlpipeConfig c = est.config("/tmp/ws-est1");
     assertEquals("spark-frame:est1", c.input().path());
     assertEquals(InputFormat.PARQUET, c.input().format());
@@ -67,14 +82,21 @@ class DlpipeParamsTest {
     assertEquals(0.2, c.etl().split().validation());
     assertEquals(1 - 0.2 - DlpipeEstimator.ESTIMATOR_TEST_SHARE, c.etl().split().train());
     assertEquals(2, c.train().master().workers());
-    assertEquals(5, est.setSettings("train.epochs=5").config("/tmp/ws-est1").train().epochs(), "a key=value setting wins over its param");
+    assertEquals(
+        5,
+        est.setSettings("train.epochs=5").config("/tmp/ws-est1").train().epochs(),
+        "a key=value setting wins over its param");
   }
 
   @Test
   void aCrossKeyErrorNamesTheParamAsItsSource() {
-    DlpipeEstimator est = new DlpipeEstimator().setLabelCol("price").setTask("regression").setClasses("a", "b");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> est.config("/tmp/ws"));
-    assertEquals("Invalid configuration: target.classes: expected an empty list for task = regression, found list [\"a\",\"b\"] "
-        + "(DlpipeEstimator setting target.classes=[\"a\",\"b\"])", e.getMessage());
+    DlpipeEstimator est =
+        new DlpipeEstimator().setLabelCol("price").setTask("regression").setClasses("a", "b");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> est.config("/tmp/ws"));
+    assertEquals(
+        "Invalid configuration: target.classes: expected an empty list for task = regression, found list [\"a\",\"b\"] "
+            + "(DlpipeEstimator setting target.classes=[\"a\",\"b\"])",
+        e.getMessage());
   }
 }

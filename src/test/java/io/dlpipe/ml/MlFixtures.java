@@ -13,9 +13,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -27,13 +27,14 @@ import org.apache.spark.sql.types.StructType;
  */
 final class MlFixtures {
   static final int ROWS = 300;
-  static final StructType SCHEMA = new StructType()
-      .add("id", DataTypes.IntegerType, false)
-      .add("x1", DataTypes.DoubleType, true)
-      .add("x2", DataTypes.DoubleType, true)
-      .add("color", DataTypes.StringType, true)
-      .add("price", DataTypes.DoubleType, true)
-      .add("band", DataTypes.StringType, true);
+  static final StructType SCHEMA =
+      new StructType()
+          .add("id", DataTypes.IntegerType, false)
+          .add("x1", DataTypes.DoubleType, true)
+          .add("x2", DataTypes.DoubleType, true)
+          .add("color", DataTypes.StringType, true)
+          .add("price", DataTypes.DoubleType, true)
+          .add("band", DataTypes.StringType, true);
   private static final String[] COLORS = {"red", "green", "blue"};
 
   private static DlpipeModel model;
@@ -50,7 +51,8 @@ final class MlFixtures {
       double x2 = Math.round(r.nextGaussian() * 1000) / 1000.0;
       String color = COLORS[r.nextInt(COLORS.length)];
       double effect = color.equals("red") ? 2 : color.equals("green") ? 0 : -2;
-      double price = Math.round((10 + 3 * x1 - 2 * x2 + effect + 0.1 * r.nextGaussian()) * 1000) / 1000.0;
+      double price =
+          Math.round((10 + 3 * x1 - 2 * x2 + effect + 0.1 * r.nextGaussian()) * 1000) / 1000.0;
       out.add(RowFactory.create(i, x1, x2, color, price, price > 10 ? "high" : "low"));
     }
     return out;
@@ -64,7 +66,16 @@ final class MlFixtures {
   static Path csv(Path dir) {
     StringBuilder s = new StringBuilder("id,x1,x2,color,price,band\n");
     for (Row r : rows(ROWS, 7)) {
-      s.append(String.format(Locale.ROOT, "%d,%s,%s,%s,%s,%s%n", r.getInt(0), r.getDouble(1), r.getDouble(2), r.getString(3), r.getDouble(4), r.getString(5)));
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "%d,%s,%s,%s,%s,%s%n",
+              r.getInt(0),
+              r.getDouble(1),
+              r.getDouble(2),
+              r.getString(3),
+              r.getDouble(4),
+              r.getString(5)));
     }
     try {
       Files.createDirectories(dir);
@@ -82,24 +93,41 @@ final class MlFixtures {
    * a stream of raw files arrives) with {@code model}, once ({@code Trigger.AvailableNow}), into
    * Parquet at {@code out}; fails the test on a query error.
    */
-  static void scoreStream(SparkSession spark, DlpipeModel model, Path in, Path out, Path checkpoint) throws Exception {
+  static void scoreStream(SparkSession spark, DlpipeModel model, Path in, Path out, Path checkpoint)
+      throws Exception {
     StructType text = new StructType();
     for (String c : List.of("id", "x1", "x2", "color", "price", "band")) {
       text = text.add(c, DataTypes.StringType);
     }
     Dataset<Row> stream = spark.readStream().schema(text).option("header", true).csv(in.toString());
-    StreamingQuery query = model.transform(stream).writeStream().format("parquet").option("checkpointLocation", checkpoint.toString())
-        .trigger(Trigger.AvailableNow()).start(out.toString());
+    StreamingQuery query =
+        model
+            .transform(stream)
+            .writeStream()
+            .format("parquet")
+            .option("checkpointLocation", checkpoint.toString())
+            .trigger(Trigger.AvailableNow())
+            .start(out.toString());
     query.awaitTermination();
-    org.junit.jupiter.api.Assertions.assertEquals(null, query.exception().isDefined() ? query.exception().get() : null);
+    org.junit.jupiter.api.Assertions.assertEquals(
+        null, query.exception().isDefined() ? query.exception().get() : null);
   }
 
   static DlpipeEstimator regression() {
-    return new DlpipeEstimator().setLabelCol("price").setTask("regression").setFeaturesCols("x1", "x2", "color")
-        .setEpochs(2).setHiddenLayers(8).setLearningRate(0.01).setValidationFraction(0.2);
+    return new DlpipeEstimator()
+        .setLabelCol("price")
+        .setTask("regression")
+        .setFeaturesCols("x1", "x2", "color")
+        .setEpochs(2)
+        .setHiddenLayers(8)
+        .setLearningRate(0.01)
+        .setValidationFraction(0.2);
   }
 
-  /** The shared regression model (ten epochs: enough to learn the target well), fitted once on {@link #frame} in a kept workspace. */
+  /**
+   * The shared regression model (ten epochs: enough to learn the target well), fitted once on
+   * {@link #frame} in a kept workspace.
+   */
   static synchronized DlpipeModel model() {
     if (model == null) {
       try {
@@ -107,7 +135,12 @@ final class MlFixtures {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      model = regression().setEpochs(10).setLearningRate(0.03).setWorkDir(modelWorkspace.toString()).fit(frame(TestSpark.get()));
+      model =
+          regression()
+              .setEpochs(10)
+              .setLearningRate(0.03)
+              .setWorkDir(modelWorkspace.toString())
+              .fit(frame(TestSpark.get()));
     }
     return model;
   }

@@ -1,6 +1,5 @@
 package io.dlpipe.net;
 
-import io.dlpipe.testing.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +10,7 @@ import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.BinaryHead;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.RegressionHead;
+import io.dlpipe.testing.TestConfig;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -19,12 +19,20 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The wide-and-deep family on one JVM: its graph, the linear model inside it, its bytes and parameters. No Spark. */
+/**
+ * The wide-and-deep family on one JVM: its graph, the linear model inside it, its bytes and
+ * parameters. No Spark.
+ */
 class WideDeepSpecTest {
-  private static final OutputHead REGRESSION = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1);
+  private static final OutputHead REGRESSION =
+      new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1);
 
   private static TrainConfig train(String... sets) {
-    return TestConfig.of("x.csv", "y", "regression", "ws").set("train.model.type=wide-deep").set(sets).load().train();
+    return TestConfig.of("x.csv", "y", "regression", "ws")
+        .set("train.model.type=wide-deep")
+        .set(sets)
+        .load()
+        .train();
   }
 
   private static float[][] rows(int n, int width, long seed) {
@@ -60,23 +68,40 @@ class WideDeepSpecTest {
 
   @Test
   void dropoutIsOnTheHiddenPathOnlyAndNoHiddenLayerIsTheLinearModel() {
-    ComputationGraphConfiguration c = new WideDeepSpec().configuration(train("train.model.hidden-layers=[8]", "train.model.dropout=0.25"), 5, REGRESSION);
+    ComputationGraphConfiguration c =
+        new WideDeepSpec()
+            .configuration(
+                train("train.model.hidden-layers=[8]", "train.model.dropout=0.25"), 5, REGRESSION);
     assertEquals(List.of("hidden-0"), c.getVertexInputs().get("hidden-dropout"));
     assertEquals(List.of("hidden-dropout", "features"), c.getVertexInputs().get("wide-and-deep"));
-    assertEquals(null, ((FeedForwardLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex) c.getVertices().get("output")).getLayerConf().getLayer()).getIDropout(),
+    assertEquals(
+        null,
+        ((FeedForwardLayer)
+                ((org.deeplearning4j.nn.conf.graph.LayerVertex) c.getVertices().get("output"))
+                    .getLayerConf()
+                    .getLayer())
+            .getIDropout(),
         "the raw features reach the output undropped");
 
-    ComputationGraphConfiguration linear = new WideDeepSpec().configuration(train("train.model.hidden-layers=[]"), 5, REGRESSION);
+    ComputationGraphConfiguration linear =
+        new WideDeepSpec().configuration(train("train.model.hidden-layers=[]"), 5, REGRESSION);
     assertEquals(List.of("features"), linear.getVertexInputs().get("output"));
-    assertEquals(6, Network.create(train("train.model.hidden-layers=[]"), 5, REGRESSION).numParams());
+    assertEquals(
+        6, Network.create(train("train.model.hidden-layers=[]"), 5, REGRESSION).numParams());
   }
 
   @Test
   void withTheHiddenPathsWeightsAtZeroItIsExactlyTheLinearModel() {
-    ComputationGraph graph = new ComputationGraph(new WideDeepSpec().configuration(train("train.model.hidden-layers=[8, 4]"), 3, REGRESSION));
+    ComputationGraph graph =
+        new ComputationGraph(
+            new WideDeepSpec()
+                .configuration(train("train.model.hidden-layers=[8, 4]"), 3, REGRESSION));
     graph.init();
-    // Rows 0-3 of the output weights read the last hidden layer, rows 4-6 the features (the merge's order).
-    graph.getLayer("output").setParam("W", Nd4j.createFromArray(new float[][] {{0}, {0}, {0}, {0}, {1}, {-2}, {0.5f}}));
+    // Rows 0-3 of the output weights read the last hidden layer, rows 4-6 the features (the merge's
+    // order).
+    graph
+        .getLayer("output")
+        .setParam("W", Nd4j.createFromArray(new float[][] {{0}, {0}, {0}, {0}, {1}, {-2}, {0.5f}}));
     graph.getLayer("output").setParam("b", Nd4j.createFromArray(new float[][] {{0.25f}}));
     float[][] out = new GraphNet(graph).output(new float[][] {{1, 0, 0}, {0, 1, 0}, {2, 1, 4}});
     assertArrayEquals(new float[] {1.25f}, out[0]);
@@ -87,7 +112,11 @@ class WideDeepSpecTest {
   @Test
   void itsBytesRestoreTheSameNetworkWithIdenticalOutputsAndAnMlpsStayAnMlp() {
     OutputHead binary = new BinaryHead(List.of("a", "b"), new double[] {1, 1}, false, 0.5, null);
-    Network net = Network.create(train("train.model.hidden-layers=[8]", "train.model.batch-normalization=true"), 6, binary);
+    Network net =
+        Network.create(
+            train("train.model.hidden-layers=[8]", "train.model.batch-normalization=true"),
+            6,
+            binary);
     float[][] x = rows(7, 6, 3);
     Network back = Network.fromBytes(net.bytes(true), true);
     assertInstanceOf(GraphNet.class, back);
@@ -119,6 +148,8 @@ class WideDeepSpecTest {
   @Test
   void anUnknownModelTypeIsRefusedNamingTheChoices() {
     ConfigException e = assertThrows(ConfigException.class, () -> train("train.model.type=resnet"));
-    assertEquals("Invalid configuration: train.model.type: expected one of mlp | wide-deep, found string \"resnet\" (--set train.model.type=resnet)", e.getMessage());
+    assertEquals(
+        "Invalid configuration: train.model.type: expected one of mlp | wide-deep, found string \"resnet\" (--set train.model.type=resnet)",
+        e.getMessage());
   }
 }

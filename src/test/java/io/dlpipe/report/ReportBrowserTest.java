@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReportBrowserTest {
   private static final Instant GENERATED = Instant.parse("2024-06-11T09:20:00Z");
-  private static final Pattern CHART = Pattern.compile("<figure\\b[^>]*\\bdata-chart=\"([^\"]+)\"[^>]*>");
+  private static final Pattern CHART =
+      Pattern.compile("<figure\\b[^>]*\\bdata-chart=\"([^\"]+)\"[^>]*>");
 
   @Test
   void regressionReportRendersEveryChart() throws Exception {
@@ -52,9 +53,17 @@ class ReportBrowserTest {
     Path dir = Paths.get(System.getProperty("dlpipe.project.dir", "."), "target", "report-browser");
     Files.createDirectories(dir);
     Path html = dir.resolve(name + ".html");
-    Files.writeString(html, ReportWriter.html(in.metrics(), in.curves(), in.history(), in.etlSummary(), in.model(), GENERATED), StandardCharsets.UTF_8);
+    Files.writeString(
+        html,
+        ReportWriter.html(
+            in.metrics(), in.curves(), in.history(), in.etlSummary(), in.model(), GENERATED),
+        StandardCharsets.UTF_8);
 
-    String dom = run(chromium, dir, List.of("--virtual-time-budget=5000", "--dump-dom", html.toUri().toString()));
+    String dom =
+        run(
+            chromium,
+            dir,
+            List.of("--virtual-time-budget=5000", "--dump-dom", html.toUri().toString()));
     Map<String, Map<String, String>> charts = new LinkedHashMap<>();
     Matcher m = CHART.matcher(dom);
     while (m.find()) {
@@ -64,14 +73,25 @@ class ReportBrowserTest {
     for (Map.Entry<String, Map<String, String>> c : charts.entrySet()) {
       Map<String, String> a = c.getValue();
       String expected = String.valueOf(in.marks().get(c.getKey()));
-      assertEquals("true", a.get("data-drawn"), c.getKey() + ": data-drawn, with " + a.get("data-rendered-marks") + " marks rendered");
+      assertEquals(
+          "true",
+          a.get("data-drawn"),
+          c.getKey() + ": data-drawn, with " + a.get("data-rendered-marks") + " marks rendered");
       assertEquals(expected, a.get("data-marks"), c.getKey() + ": data-marks");
-      assertEquals(expected, a.get("data-rendered-marks"), c.getKey() + ": marks the browser laid out");
+      assertEquals(
+          expected, a.get("data-rendered-marks"), c.getKey() + ": marks the browser laid out");
     }
 
     Path png = dir.resolve(name + ".png");
     Files.deleteIfExists(png);
-    run(chromium, dir, List.of("--window-size=1280,4000", "--hide-scrollbars", "--screenshot=" + png, html.toUri().toString()));
+    run(
+        chromium,
+        dir,
+        List.of(
+            "--window-size=1280,4000",
+            "--hide-scrollbars",
+            "--screenshot=" + png,
+            html.toUri().toString()));
     assertTrue(Files.size(png) > 0, "no screenshot at " + png);
     BufferedImage img = ImageIO.read(png.toFile());
     assertEquals(1280, img.getWidth(), "screenshot width");
@@ -95,8 +115,12 @@ class ReportBrowserTest {
       }
     }
     long sampled = (long) (img.getWidth() / 2) * (img.getHeight() / 2);
-    assertTrue(colours.size() > 500, name + ": only " + colours.size() + " distinct colours in the screenshot");
-    assertTrue(nonWhite > sampled / 20, name + ": only " + nonWhite + " of " + sampled + " sampled pixels are not white");
+    assertTrue(
+        colours.size() > 500,
+        name + ": only " + colours.size() + " distinct colours in the screenshot");
+    assertTrue(
+        nonWhite > sampled / 20,
+        name + ": only " + nonWhite + " of " + sampled + " sampled pixels are not white");
     assertTrue(blue > 2000, name + ": only " + blue + " sampled pixels in the chart blue");
   }
 
@@ -113,30 +137,50 @@ class ReportBrowserTest {
     String env = System.getenv("CHROMIUM");
     Path p = Paths.get(env == null || env.isBlank() ? "/usr/bin/chromium" : env);
     if (!Files.isExecutable(p)) {
-      fail("Chromium is needed to render the report but " + p + " is not an executable: .ci/run installs it "
-          + "(apt-get install -y chromium), or set CHROMIUM to a Chromium binary.");
+      fail(
+          "Chromium is needed to render the report but "
+              + p
+              + " is not an executable: .ci/run installs it "
+              + "(apt-get install -y chromium), or set CHROMIUM to a Chromium binary.");
     }
     return p;
   }
 
   /** Runs headless Chromium with a fresh profile and no network features; returns its stdout. */
-  private static String run(Path chromium, Path dir, List<String> args) throws IOException, InterruptedException {
+  private static String run(Path chromium, Path dir, List<String> args)
+      throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("dlpipe-chromium");
     Path stdout = Files.createTempFile(dir, "chromium", ".out");
     Path stderr = Files.createTempFile(dir, "chromium", ".err");
     try {
-      List<String> cmd = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-          "--user-data-dir=" + profile));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  chromium.toString(),
+                  "--headless",
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--disable-quic",
+                  "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                  "--disable-dev-shm-usage",
+                  "--user-data-dir=" + profile));
       cmd.addAll(args);
-      Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile())
+              .start();
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         fail("Chromium did not finish within 120 s: " + cmd + "\n" + Files.readString(stderr));
       }
       if (p.exitValue() != 0) {
-        fail("Chromium exited with " + p.exitValue() + ": " + cmd + "\n" + Files.readString(stderr));
+        fail(
+            "Chromium exited with " + p.exitValue() + ": " + cmd + "\n" + Files.readString(stderr));
       }
       return Files.readString(stdout, StandardCharsets.UTF_8);
     } finally {

@@ -19,15 +19,57 @@ final class ReportFixtures {
   private ReportFixtures() {}
 
   /** The five input texts and the expected marks per data-chart name. */
-  record Inputs(String metrics, String curves, String history, String etlSummary, String model, Map<String, Integer> marks) {}
+  record Inputs(
+      String metrics,
+      String curves,
+      String history,
+      String etlSummary,
+      String model,
+      Map<String, Integer> marks) {}
 
-  static final List<String> AMES_COLUMNS = List.of("Gr_Liv_Area", "Overall_Qual", "Year_Built", "Total_Bsmt_SF", "Garage_Cars", "Neighborhood",
-      "First_Flr_SF", "Lot_Area", "Garage_Area", "Year_Remod_Add", "Full_Bath", "Kitchen_Qual", "Fireplaces", "Exter_Qual", "BsmtFin_SF_1",
-      "Mas_Vnr_Area", "TotRms_AbvGrd", "Open_Porch_SF", "Wood_Deck_SF", "Lot_Frontage", "Bsmt_Qual", "Central_Air", "Sale_Condition",
-      "Half_Bath", "Pool_Area");
+  static final List<String> AMES_COLUMNS =
+      List.of(
+          "Gr_Liv_Area",
+          "Overall_Qual",
+          "Year_Built",
+          "Total_Bsmt_SF",
+          "Garage_Cars",
+          "Neighborhood",
+          "First_Flr_SF",
+          "Lot_Area",
+          "Garage_Area",
+          "Year_Remod_Add",
+          "Full_Bath",
+          "Kitchen_Qual",
+          "Fireplaces",
+          "Exter_Qual",
+          "BsmtFin_SF_1",
+          "Mas_Vnr_Area",
+          "TotRms_AbvGrd",
+          "Open_Porch_SF",
+          "Wood_Deck_SF",
+          "Lot_Frontage",
+          "Bsmt_Qual",
+          "Central_Air",
+          "Sale_Condition",
+          "Half_Bath",
+          "Pool_Area");
 
-  static final List<String> CREDIT_COLUMNS = List.of("Seniority", "Income", "Amount", "Records", "Job", "Price", "Expenses", "Age", "Assets",
-      "Home", "Time", "Debt", "Marital");
+  static final List<String> CREDIT_COLUMNS =
+      List.of(
+          "Seniority",
+          "Income",
+          "Amount",
+          "Records",
+          "Job",
+          "Price",
+          "Expenses",
+          "Age",
+          "Assets",
+          "Home",
+          "Time",
+          "Debt",
+          "Marital");
 
   static final int REGRESSION_POINTS = 300;
   static final int REGRESSION_EPOCHS = 12;
@@ -43,7 +85,8 @@ final class ReportFixtures {
     List<double[]> pts = new ArrayList<>();
     for (int i = 0; i < REGRESSION_POINTS; i++) {
       double actual = Math.round(Math.exp(12.0 + 0.38 * rnd.nextGaussian()) / 100) * 100.0;
-      double predicted = Math.round(actual * (1 + 0.09 * rnd.nextGaussian()) + 2500 * rnd.nextGaussian());
+      double predicted =
+          Math.round(actual * (1 + 0.09 * rnd.nextGaussian()) + 2500 * rnd.nextGaussian());
       pts.add(new double[] {actual, predicted});
       pva.add(Json.MAPPER.createArrayNode().add(actual).add(predicted));
       residuals.add(actual - predicted);
@@ -87,8 +130,14 @@ final class ReportFixtures {
     m.put("baseline.rmse", round(Math.sqrt(mse * 1.62), 2));
     m.put("baseline.mae", round(sae / REGRESSION_POINTS * 1.31, 2));
     m.put("baseline.r2", round(1 - 1.62 * sse / sst, 4));
-    m.put("verdict", String.format(Locale.ROOT, "The network beats Spark MLlib LinearRegression on R² (%.3f vs %.3f) and cuts the RMSE by %.0f %%.",
-        m.get("model.r2").asDouble(), m.get("baseline.r2").asDouble(), 100 * (1 - 1 / Math.sqrt(1.62))));
+    m.put(
+        "verdict",
+        String.format(
+            Locale.ROOT,
+            "The network beats Spark MLlib LinearRegression on R² (%.3f vs %.3f) and cuts the RMSE by %.0f %%.",
+            m.get("model.r2").asDouble(),
+            m.get("baseline.r2").asDouble(),
+            100 * (1 - 1 / Math.sqrt(1.62))));
     m.put("baseline_name", "Spark MLlib LinearRegression");
     ObjectNode counts2 = m.putObject("counts");
     counts2.put("test_rows", REGRESSION_POINTS);
@@ -102,8 +151,24 @@ final class ReportFixtures {
     cv.putObject("baseline.rmse").put("mean", 30122.0).put("std", 2210.4);
 
     String history = history(REGRESSION_EPOCHS, "r2", 0.62, 0.905, rnd);
-    String etl = etl("/data/raw/ames.csv", 2944, new long[] {2052, 440, 438}, 14, new String[][] {{"malformed_row", "5"}, {"unparseable_numeric", "9"}}, 301);
-    String model = model("regression", "Sale_Price", "/data/raw/ames.csv", List.of(), 301, "linear-mse", 8, REGRESSION_EPOCHS);
+    String etl =
+        etl(
+            "/data/raw/ames.csv",
+            2944,
+            new long[] {2052, 440, 438},
+            14,
+            new String[][] {{"malformed_row", "5"}, {"unparseable_numeric", "9"}},
+            301);
+    String model =
+        model(
+            "regression",
+            "Sale_Price",
+            "/data/raw/ames.csv",
+            List.of(),
+            301,
+            "linear-mse",
+            8,
+            REGRESSION_EPOCHS);
     Map<String, Integer> marks = new LinkedHashMap<>();
     marks.put("learning-loss", 2 * REGRESSION_EPOCHS);
     marks.put("learning-metric", REGRESSION_EPOCHS);
@@ -168,7 +233,10 @@ final class ReportFixtures {
         }
       }
       if (c > 0) {
-        cal.addObject().put("predicted", round(s / c, 4)).put("observed", round(o / c, 4)).put("count", c);
+        cal.addObject()
+            .put("predicted", round(s / c, 4))
+            .put("observed", round(o / c, 4))
+            .put("count", c);
         calBins++;
       }
     }
@@ -206,8 +274,13 @@ final class ReportFixtures {
     m.put("model.precision.bad", round(precBad, 4));
     m.put("model.recall.bad", round(recBad, 4));
     m.put("model.f1.bad", round(2 * precBad * recBad / (precBad + recBad), 4));
-    m.put("verdict", String.format(Locale.ROOT, "The network beats Spark MLlib LogisticRegression on ROC AUC (%.3f vs %.3f).",
-        m.get("model.auc").asDouble(), m.get("baseline.auc").asDouble()));
+    m.put(
+        "verdict",
+        String.format(
+            Locale.ROOT,
+            "The network beats Spark MLlib LogisticRegression on ROC AUC (%.3f vs %.3f).",
+            m.get("model.auc").asDouble(),
+            m.get("baseline.auc").asDouble()));
     m.put("baseline_name", "Spark MLlib LogisticRegression");
     ObjectNode counts = m.putObject("counts");
     counts.put("test_rows", n);
@@ -216,9 +289,29 @@ final class ReportFixtures {
     m.putNull("cv");
 
     String history = history(CLASSIFICATION_EPOCHS, "auc", 0.71, 0.83, rnd);
-    String etl = etl("/data/raw/credit_data.csv", 4461, new long[] {3118, 668, 668}, 7,
-        new String[][] {{"missing_target", "1"}, {"unparseable_numeric", "4"}, {"malformed_row", "2"}, {"bad_encoding", "0"}}, 23);
-    String model = model("classification", "Status", "/data/raw/credit_data.csv", List.of("good", "bad"), 23, "sigmoid-xent", 5, CLASSIFICATION_EPOCHS);
+    String etl =
+        etl(
+            "/data/raw/credit_data.csv",
+            4461,
+            new long[] {3118, 668, 668},
+            7,
+            new String[][] {
+              {"missing_target", "1"},
+              {"unparseable_numeric", "4"},
+              {"malformed_row", "2"},
+              {"bad_encoding", "0"}
+            },
+            23);
+    String model =
+        model(
+            "classification",
+            "Status",
+            "/data/raw/credit_data.csv",
+            List.of("good", "bad"),
+            23,
+            "sigmoid-xent",
+            5,
+            CLASSIFICATION_EPOCHS);
     Map<String, Integer> marks = new LinkedHashMap<>();
     marks.put("learning-loss", 2 * CLASSIFICATION_EPOCHS);
     marks.put("learning-metric", CLASSIFICATION_EPOCHS);
@@ -235,24 +328,41 @@ final class ReportFixtures {
     ArrayNode imp = m.putArray("importance");
     double drop = first;
     for (String c : columns) {
-      imp.addObject().put("column", c).put("drop", round(drop, 4)).put("std", round(drop * (0.08 + 0.1 * rnd.nextDouble()) + 0.0004, 4));
+      imp.addObject()
+          .put("column", c)
+          .put("drop", round(drop, 4))
+          .put("std", round(drop * (0.08 + 0.1 * rnd.nextDouble()) + 0.0004, 4));
       drop = drop * (0.55 + 0.25 * rnd.nextDouble()) - (drop < 0.002 ? 0.0006 : 0);
     }
   }
 
   private static String history(int epochs, String metric, double first, double last, Random rnd) {
-    StringBuilder csv = new StringBuilder("epoch,train_loss,val_loss,val_" + metric + ",samples_per_s,seconds\n");
+    StringBuilder csv =
+        new StringBuilder("epoch,train_loss,val_loss,val_" + metric + ",samples_per_s,seconds\n");
     for (int e = 1; e <= epochs; e++) {
       double t = (e - 1.0) / (epochs - 1);
       double train = 0.12 + 0.7 * Math.exp(-3.2 * t) + 0.005 * rnd.nextGaussian();
       double val = 0.16 + 0.62 * Math.exp(-3.6 * t) + 0.03 * t * t + 0.006 * rnd.nextGaussian();
-      double metricValue = first + (last - first) * (1 - Math.exp(-4 * t)) / (1 - Math.exp(-4)) - (e == epochs ? 0.004 : 0);
-      csv.append(String.format(Locale.ROOT, "%d,%.6g,%.6g,%.6g,%.1f,%.3f%n", e, train, val, metricValue, 41000 + 3000 * rnd.nextGaussian(), 6.5 + rnd.nextDouble()));
+      double metricValue =
+          first
+              + (last - first) * (1 - Math.exp(-4 * t)) / (1 - Math.exp(-4))
+              - (e == epochs ? 0.004 : 0);
+      csv.append(
+          String.format(
+              Locale.ROOT,
+              "%d,%.6g,%.6g,%.6g,%.1f,%.3f%n",
+              e,
+              train,
+              val,
+              metricValue,
+              41000 + 3000 * rnd.nextGaussian(),
+              6.5 + rnd.nextDouble()));
     }
     return csv.toString();
   }
 
-  private static String etl(String path, long read, long[] written, long quarantined, String[][] reasons, int features) {
+  private static String etl(
+      String path, long read, long[] written, long quarantined, String[][] reasons, int features) {
     ObjectNode s = Json.MAPPER.createObjectNode();
     s.put("status", "succeeded");
     s.putNull("error");
@@ -287,7 +397,15 @@ final class ReportFixtures {
     return Json.write(s);
   }
 
-  private static String model(String task, String target, String input, List<String> classes, int features, String output, int best, int epochs) {
+  private static String model(
+      String task,
+      String target,
+      String input,
+      List<String> classes,
+      int features,
+      String output,
+      int best,
+      int epochs) {
     ObjectNode p = Json.MAPPER.createObjectNode();
     p.put("format_version", 1);
     p.put("dlpipe_version", "0.1.0-SNAPSHOT");
@@ -322,7 +440,11 @@ final class ReportFixtures {
     p.put("stopped_early", false);
     p.put("main_metric", task.equals("regression") ? "r2" : "auc");
     ObjectNode versions = p.putObject("versions");
-    versions.put("dl4j", "1.0.0-M2.1").put("java", "17.0.11").put("scala", "2.12.18").put("spark", "3.5.1");
+    versions
+        .put("dl4j", "1.0.0-M2.1")
+        .put("java", "17.0.11")
+        .put("scala", "2.12.18")
+        .put("spark", "3.5.1");
     p.put("master", "spark://10.0.0.5:7077");
     p.put("executors", 2);
     p.put("workers", 4);
@@ -337,7 +459,9 @@ final class ReportFixtures {
     return Json.write(p);
   }
 
-  /** ROC ([fpr, tpr]) or PR ([recall, precision]) points at evenly spaced thresholds, ends included. */
+  /**
+   * ROC ([fpr, tpr]) or PR ([recall, precision]) points at evenly spaced thresholds, ends included.
+   */
   private static ArrayNode curve(double[] score, boolean[] y, int thresholds, boolean pr) {
     ArrayNode out = Json.MAPPER.createArrayNode();
     long pos = 0;
@@ -360,10 +484,18 @@ final class ReportFixtures {
       }
       if (pr) {
         if (tp + fp > 0) {
-          out.add(Json.MAPPER.createArrayNode().add(round((double) tp / pos, 4)).add(round((double) tp / (tp + fp), 4)));
+          out.add(
+              Json.MAPPER
+                  .createArrayNode()
+                  .add(round((double) tp / pos, 4))
+                  .add(round((double) tp / (tp + fp), 4)));
         }
       } else {
-        out.add(Json.MAPPER.createArrayNode().add(round((double) fp / neg, 4)).add(round((double) tp / pos, 4)));
+        out.add(
+            Json.MAPPER
+                .createArrayNode()
+                .add(round((double) fp / neg, 4))
+                .add(round((double) tp / pos, 4)));
       }
     }
     return out;

@@ -13,11 +13,20 @@ import org.junit.jupiter.api.Test;
 class SparkSessionsTest {
   @Test
   void sparkRedactsTheUsersSecretKeysAsWellAsTheBuiltInOnes() {
-    DlpipeConfig cfg = ConfigLoader.load(null, List.of("input.path=/raw", "target.column=y", "target.task=regression", "output.dir=/ws",
-        "security.secret-keys=[\"*vault.ticket*\"]"));
+    DlpipeConfig cfg =
+        ConfigLoader.load(
+            null,
+            List.of(
+                "input.path=/raw",
+                "target.column=y",
+                "target.task=regression",
+                "output.dir=/ws",
+                "security.secret-keys=[\"*vault.ticket*\"]"));
     SecretMasker before = SecretMasker.use(cfg.masker());
     try {
-      Pattern regex = Pattern.compile(SparkSessions.baseConf("local[1]", cfg.spark()).get("spark.redaction.regex"));
+      Pattern regex =
+          Pattern.compile(
+              SparkSessions.baseConf("local[1]", cfg.spark()).get("spark.redaction.regex"));
       // Spark applies the regex with find() to each key.
       assertTrue(regex.matcher("spark.hadoop.corp.vault.ticket.id").find());
       assertTrue(regex.matcher("spark.hadoop.fs.s3a.secret.key").find());

@@ -65,13 +65,21 @@ class SyntheticDataTest {
       injected.merge(gen.kindOf(i), 1L, Long::sum);
     }
     Map<String, Long> expected = new TreeMap<>();
-    expected.put("malformed_row", injected.get(MalformedKind.WRONG_FIELD_COUNT) + injected.get(MalformedKind.UNCLOSED_QUOTE));
+    expected.put(
+        "malformed_row",
+        injected.get(MalformedKind.WRONG_FIELD_COUNT) + injected.get(MalformedKind.UNCLOSED_QUOTE));
     expected.put("bad_encoding", injected.get(MalformedKind.BAD_ENCODING));
     expected.put("missing_target", injected.get(MalformedKind.MISSING_TARGET));
     expected.put("unparseable_numeric", injected.get(MalformedKind.UNPARSEABLE_NUMBER));
-    assertTrue(expected.values().stream().allMatch(n -> n > 40), "every kind is exercised: " + expected);
+    assertTrue(
+        expected.values().stream().allMatch(n -> n > 40), "every kind is exercised: " + expected);
 
-    EtlSummary s = new EtlJob(TestSpark.get(), TestData.config(dir, "csv", "Status", "classification", tmp.resolve("ws"))).run().summary();
+    EtlSummary s =
+        new EtlJob(
+                TestSpark.get(),
+                TestData.config(dir, "csv", "Status", "classification", tmp.resolve("ws")))
+            .run()
+            .summary();
     assertEquals(rows, s.rowsRead());
     assertEquals(expected, s.quarantinedByReason());
     assertEquals(rows - injected.get(MalformedKind.NONE), s.rowsQuarantined());
@@ -81,18 +89,50 @@ class SyntheticDataTest {
   @Test
   void wideShapeHasTheAskedColumnsAndADateColumnWhenAsked() throws IOException {
     SyntheticData gen = new SyntheticData(Shape.WIDE, 3, 0.0, 12, true);
-    assertEquals(List.of("y", "x0001", "x0002", "x0003", "x0004", "x0005", "x0006", "x0007", "x0008", "x0009", "x0010", "x0011", "x0012", "Recorded_At"), List.of(gen.header()));
+    assertEquals(
+        List.of(
+            "y",
+            "x0001",
+            "x0002",
+            "x0003",
+            "x0004",
+            "x0005",
+            "x0006",
+            "x0007",
+            "x0008",
+            "x0009",
+            "x0010",
+            "x0011",
+            "x0012",
+            "Recorded_At"),
+        List.of(gen.header()));
     assertEquals("y", gen.target());
     String line = new String(gen.line(0), java.nio.charset.StandardCharsets.UTF_8).strip();
     String[] cells = line.split(",", -1);
     assertEquals(14, cells.length);
     assertTrue(cells[5].matches("\"[a-f]\""), "x0005 is a quoted level: " + line);
-    assertTrue(cells[13].matches("\"20(0[6-9]|10)-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\""), "ISO timestamp: " + cells[13]);
+    assertTrue(
+        cells[13].matches("\"20(0[6-9]|10)-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\""),
+        "ISO timestamp: " + cells[13]);
 
-    String dir = new SyntheticData(Shape.AMES, 5, 0.0, 2, true).write(TestSpark.get(), tmp.resolve("dated").toString(), 600, 2);
-    io.dlpipe.etl.EtlResult r = new EtlJob(TestSpark.get(), TestData.config(dir, "csv", "Sale_Price", "regression", tmp.resolve("ws"))).run();
-    assertEquals("date", r.transform().columns().stream().filter(c -> c.name().equals("Recorded_At")).findFirst().orElseThrow().role());
-    assertEquals(List.of("year", "month", "day-of-week", "day-of-year", "hour"), r.transform().dates().get(0).parts());
+    String dir =
+        new SyntheticData(Shape.AMES, 5, 0.0, 2, true)
+            .write(TestSpark.get(), tmp.resolve("dated").toString(), 600, 2);
+    io.dlpipe.etl.EtlResult r =
+        new EtlJob(
+                TestSpark.get(),
+                TestData.config(dir, "csv", "Sale_Price", "regression", tmp.resolve("ws")))
+            .run();
+    assertEquals(
+        "date",
+        r.transform().columns().stream()
+            .filter(c -> c.name().equals("Recorded_At"))
+            .findFirst()
+            .orElseThrow()
+            .role());
+    assertEquals(
+        List.of("year", "month", "day-of-week", "day-of-year", "hour"),
+        r.transform().dates().get(0).parts());
     assertEquals(600, r.summary().rowsRead());
   }
 }

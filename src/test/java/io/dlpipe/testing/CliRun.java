@@ -5,7 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs the command line in this JVM and keeps its exit code and its own "dlpipe: " lines on stderr (not the log's). */
+/**
+ * Runs the command line in this JVM and keeps its exit code and its own "dlpipe: " lines on stderr
+ * (not the log's).
+ */
 public final class CliRun {
   private CliRun() {}
 
@@ -24,7 +27,12 @@ public final class CliRun {
     } finally {
       System.setErr(old);
     }
-    String own = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("dlpipe: ")).map(l -> l + "\n").reduce("", String::concat);
+    String own =
+        err.toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.startsWith("dlpipe: "))
+            .map(l -> l + "\n")
+            .reduce("", String::concat);
     return new Outcome(code, own);
   }
 }

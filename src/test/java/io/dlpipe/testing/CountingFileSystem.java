@@ -28,7 +28,9 @@ public final class CountingFileSystem extends RawLocalFileSystem {
     conf.setBoolean("fs.countfs.impl.disable.cache", true);
   }
 
-  /** The bytes read by each open of the file at this absolute local path, in order; forgets them. */
+  /**
+   * The bytes read by each open of the file at this absolute local path, in order; forgets them.
+   */
   public static List<Long> takeReads(String path) {
     List<AtomicLong> reads = READS.remove(path);
     List<Long> out = new ArrayList<>();

@@ -22,7 +22,10 @@ public final class Frames {
     for (String c : columns) {
       schema = schema.add(c, DataTypes.StringType, true);
     }
-    schema = schema.add(Columns.CORRUPT, DataTypes.StringType, true).add(Columns.SOURCE, DataTypes.StringType, true);
+    schema =
+        schema
+            .add(Columns.CORRUPT, DataTypes.StringType, true)
+            .add(Columns.SOURCE, DataTypes.StringType, true);
     List<Row> out = new ArrayList<>();
     for (String[] r : rows) {
       Object[] values = new Object[columns.length + 2];

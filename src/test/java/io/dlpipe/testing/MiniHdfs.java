@@ -8,7 +8,10 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 public final class MiniHdfs {
   private MiniHdfs() {}
 
-  /** Starts a freshly formatted cluster whose storage lives under {@code baseDir}; the caller shuts it down. */
+  /**
+   * Starts a freshly formatted cluster whose storage lives under {@code baseDir}; the caller shuts
+   * it down.
+   */
   public static MiniDFSCluster start(Path baseDir) throws java.io.IOException {
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.toString());

@@ -1,5 +1,6 @@
 package io.dlpipe.testing;
 
+import io.dlpipe.yarn.YarnPreflight;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
-import io.dlpipe.yarn.YarnPreflight;
 
 /**
  * A real YARN on this machine for the integration tests: a MiniDFSCluster, one ResourceManager with
@@ -23,8 +23,10 @@ import io.dlpipe.yarn.YarnPreflight;
 public final class MiniYarn implements AutoCloseable {
   /** Memory each NodeManager offers. */
   public static final int NODE_MB = 4096;
+
   /** yarn.scheduler.maximum-allocation-mb: the largest container the scheduler grants. */
   public static final int MAX_CONTAINER_MB = 3072;
+
   /** The second queue's share of the cluster, in percent ({@code default} has the rest). */
   public static final int NIGHTLY_PERCENT = 40;
 
@@ -38,7 +40,10 @@ public final class MiniYarn implements AutoCloseable {
     this.confDir = confDir;
   }
 
-  /** Starts HDFS and YARN with their state under {@code baseDir} and writes the client configuration to {@code baseDir/conf}. */
+  /**
+   * Starts HDFS and YARN with their state under {@code baseDir} and writes the client configuration
+   * to {@code baseDir/conf}.
+   */
   public static MiniYarn start(Path baseDir) throws IOException {
     MiniDFSCluster hdfs = MiniHdfs.start(baseDir.resolve("hdfs"));
     MiniYARNCluster yarn = null;
@@ -54,30 +59,38 @@ public final class MiniYarn implements AutoCloseable {
       conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
       // The disk is shared with other builds; a full-looking disk would mark the nodes unhealthy.
       conf.setFloat(YarnConfiguration.NM_MAX_PER_DISK_UTILIZATION_PERCENTAGE, 99.0f);
-      // Containers start $JAVA_HOME/bin/java: what a cluster's hadoop-env.sh sets for every container.
+      // Containers start $JAVA_HOME/bin/java: what a cluster's hadoop-env.sh sets for every
+      // container.
       conf.set(YarnConfiguration.NM_ADMIN_USER_ENV, "JAVA_HOME=" + System.getProperty("java.home"));
       conf.set("yarn.scheduler.capacity.root.queues", "default,nightly");
-      conf.set("yarn.scheduler.capacity.root.default.capacity", String.valueOf(100 - NIGHTLY_PERCENT));
+      conf.set(
+          "yarn.scheduler.capacity.root.default.capacity", String.valueOf(100 - NIGHTLY_PERCENT));
       conf.set("yarn.scheduler.capacity.root.nightly.capacity", String.valueOf(NIGHTLY_PERCENT));
       conf.set("yarn.scheduler.capacity.root.nightly.maximum-capacity", "100");
       conf.set("yarn.scheduler.capacity.root.default.maximum-capacity", "100");
       // One user may grow the queue to the whole cluster when it is idle (the default, 1, stops a
       // user at the queue's 40%, and the second executor would wait for ever).
-      conf.set("yarn.scheduler.capacity.root.nightly.user-limit-factor", String.valueOf(100.0 / NIGHTLY_PERCENT));
+      conf.set(
+          "yarn.scheduler.capacity.root.nightly.user-limit-factor",
+          String.valueOf(100.0 / NIGHTLY_PERCENT));
       // One small test application may take the whole queue for its application masters.
       conf.set("yarn.scheduler.capacity.maximum-am-resource-percent", "1.0");
       // GPUs as YARN 3.1+ schedules them: the yarn.io/gpu resource type, one per NodeManager,
       // and a scheduler that counts more than memory. Without the NodeManagers' GPU plugin there
-      // is no device isolation: Spark's discovery script names the address, as on the standalone test.
+      // is no device isolation: Spark's discovery script names the address, as on the standalone
+      // test.
       conf.set("yarn.resource-types", YarnPreflight.GPU);
       conf.set("yarn.nodemanager.resource-type." + YarnPreflight.GPU, "1");
-      conf.set("yarn.scheduler.capacity.resource-calculator", "org.apache.hadoop.yarn.util.resource.DominantResourceCalculator");
+      conf.set(
+          "yarn.scheduler.capacity.resource-calculator",
+          "org.apache.hadoop.yarn.util.resource.DominantResourceCalculator");
       yarn = new MiniYARNCluster("dlpipe-yarn-it", 2, 1, 1);
       yarn.init(conf);
       yarn.start();
       try {
         if (!yarn.waitForNodeManagersToConnect(60_000)) {
-          throw new IOException("the NodeManagers did not register with the ResourceManager in 60 s");
+          throw new IOException(
+              "the NodeManagers did not register with the ResourceManager in 60 s");
         }
       } catch (org.apache.hadoop.yarn.exceptions.YarnException | InterruptedException e) {
         throw new IOException("the NodeManagers did not register: " + e.getMessage(), e);

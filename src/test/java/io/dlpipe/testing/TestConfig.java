@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * The one way tests build a {@link DlpipeConfig}: the keys every job needs, then {@code --set}
  * overrides, optionally a conf file and an environment, loaded by the real {@link ConfigLoader}
- * exactly as the CLI loads them. Start from {@link #minimal()} (placeholder values, nothing is
- * read at load time) or {@link #of} (a test's own input, target and workspace).
+ * exactly as the CLI loads them. Start from {@link #minimal()} (placeholder values, nothing is read
+ * at load time) or {@link #of} (a test's own input, target and workspace).
  *
  * <pre>{@code
  * DlpipeConfig cfg = TestConfig.minimal().set("train.epochs=3").load();
@@ -22,6 +22,7 @@ import java.util.Map;
 public final class TestConfig {
   /** The required keys; a later {@link #set} of one wins, as on the command line. */
   private final Map<String, String> required = new LinkedHashMap<>();
+
   private final List<String> sets = new ArrayList<>();
   private Path file;
   private Map<String, String> env;
@@ -29,12 +30,18 @@ public final class TestConfig {
 
   private TestConfig() {}
 
-  /** The five required keys with placeholder values: {@code /data/raw.csv}, csv, target {@code price} (regression), workspace {@code /tmp/ws}. */
+  /**
+   * The five required keys with placeholder values: {@code /data/raw.csv}, csv, target {@code
+   * price} (regression), workspace {@code /tmp/ws}.
+   */
   public static TestConfig minimal() {
     return of("/data/raw.csv", "price", "regression", "/tmp/ws").format("csv");
   }
 
-  /** The required keys with a test's own values; {@code input.format} stays at its default unless {@link #format} sets it. */
+  /**
+   * The required keys with a test's own values; {@code input.format} stays at its default unless
+   * {@link #format} sets it.
+   */
   public static TestConfig of(Object input, String targetColumn, String task, Object outputDir) {
     TestConfig c = new TestConfig();
     c.required.put("input.path", String.valueOf(input));
@@ -49,9 +56,14 @@ public final class TestConfig {
     return of(TestData.ames(), "Sale_Price", "regression", outputDir).format("csv");
   }
 
-  /** Credit rows at {@code input} (the bundled ones: {@link TestData#credit()}), classification of Status, bad the positive class. */
+  /**
+   * Credit rows at {@code input} (the bundled ones: {@link TestData#credit()}), classification of
+   * Status, bad the positive class.
+   */
   public static TestConfig credit(Object input, Object outputDir) {
-    return of(input, "Status", "classification", outputDir).format("csv").set("target.classes=[good, bad]");
+    return of(input, "Status", "classification", outputDir)
+        .format("csv")
+        .set("target.classes=[good, bad]");
   }
 
   public TestConfig input(Object path) {
@@ -70,15 +82,21 @@ public final class TestConfig {
     return put("output.dir", String.valueOf(dir));
   }
 
-  /** Leaves a required key out (a table input has no {@code input.path}; a test of the refusal of a missing key). */
+  /**
+   * Leaves a required key out (a table input has no {@code input.path}; a test of the refusal of a
+   * missing key).
+   */
   public TestConfig unset(String key) {
     if (required.remove(key) == null) {
-      throw new IllegalArgumentException(key + " is not one of the required keys " + required.keySet());
+      throw new IllegalArgumentException(
+          key + " is not one of the required keys " + required.keySet());
     }
     return this;
   }
 
-  /** {@code --set} overrides, {@code key=value} each, applied after the required keys in this order. */
+  /**
+   * {@code --set} overrides, {@code key=value} each, applied after the required keys in this order.
+   */
   public TestConfig set(String... keyValues) {
     sets.addAll(List.of(keyValues));
     return this;
@@ -95,7 +113,9 @@ public final class TestConfig {
     return this;
   }
 
-  /** The environment ConfigLoader reads ({@code DLPIPE_PII_SALT}); without one, the process's own. */
+  /**
+   * The environment ConfigLoader reads ({@code DLPIPE_PII_SALT}); without one, the process's own.
+   */
   public TestConfig env(Map<String, String> environment) {
     this.env = Map.copyOf(environment);
     return this;

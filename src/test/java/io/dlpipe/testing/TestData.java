@@ -22,7 +22,8 @@ public final class TestData {
   }
 
   /** A config with the five required keys plus any overrides: {@link TestConfig} in one call. */
-  public static DlpipeConfig config(String input, String format, String target, String task, Path outputDir, String... extra) {
+  public static DlpipeConfig config(
+      String input, String format, String target, String task, Path outputDir, String... extra) {
     return TestConfig.of(input, target, task, outputDir).format(format).set(extra).load();
   }
 

@@ -1,6 +1,5 @@
 package io.dlpipe.train;
 
-import io.dlpipe.testing.TestConfig;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,6 +9,7 @@ import io.dlpipe.ConfigException;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.net.MultiLayerNet;
 import io.dlpipe.net.Network;
+import io.dlpipe.testing.TestConfig;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -22,8 +22,17 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class BlockMomentumTest {
   /** A network of three parameters (two weights and a bias), set to {@code values}. */
   private static Network net(float... values) {
-    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(2).nOut(1).activation(Activation.IDENTITY).build()).build());
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(
+            new NeuralNetConfiguration.Builder()
+                .list()
+                .layer(
+                    new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nIn(2)
+                        .nOut(1)
+                        .activation(Activation.IDENTITY)
+                        .build())
+                .build());
     net.init();
     net.setParams(Nd4j.createFromArray(values).reshape(1, 3));
     return new MultiLayerNet(net);
@@ -33,8 +42,15 @@ class BlockMomentumTest {
     return net.params().toFloatVector();
   }
 
-  private static TrainConfig.Averaging averaging(double momentum, double learningRate, boolean nesterov) {
-    return new TrainConfig.Averaging(TrainConfig.AveragingMethod.BLOCK_MOMENTUM, momentum, learningRate, nesterov, TrainConfig.UpdaterState.AVERAGED, true);
+  private static TrainConfig.Averaging averaging(
+      double momentum, double learningRate, boolean nesterov) {
+    return new TrainConfig.Averaging(
+        TrainConfig.AveragingMethod.BLOCK_MOMENTUM,
+        momentum,
+        learningRate,
+        nesterov,
+        TrainConfig.UpdaterState.AVERAGED,
+        true);
   }
 
   @Test
@@ -44,7 +60,8 @@ class BlockMomentumTest {
     assertNull(bm.buffer());
 
     bm.beforeRound(net);
-    assertArrayEquals(new float[] {1, 2, 3}, params(net), "a zero buffer starts the first round at the model");
+    assertArrayEquals(
+        new float[] {1, 2, 3}, params(net), "a zero buffer starts the first round at the model");
     net.setParams(Nd4j.createFromArray(2f, 2f, 5f).reshape(1, 3)); // the workers' average
     bm.afterRound(net);
     // step (1, 0, 2); buffer 0.5 * step; model (1, 2, 3) + buffer
@@ -64,12 +81,15 @@ class BlockMomentumTest {
   @Test
   void classicBlockMomentumStartsEachRoundAtTheModel() {
     Network net = net(0, 0, 0);
-    BlockMomentum bm = new BlockMomentum(averaging(0.5, 1.0, false), Nd4j.createFromArray(2f, 0f, -2f).reshape(1, 3));
+    BlockMomentum bm =
+        new BlockMomentum(
+            averaging(0.5, 1.0, false), Nd4j.createFromArray(2f, 0f, -2f).reshape(1, 3));
     bm.beforeRound(net);
     assertArrayEquals(new float[] {0, 0, 0}, params(net));
     net.setParams(Nd4j.createFromArray(1f, 1f, 1f).reshape(1, 3));
     bm.afterRound(net);
-    assertArrayEquals(new float[] {2f, 1f, 0f}, bm.buffer().toFloatVector(), "0.5 * (2, 0, -2) + (1, 1, 1)");
+    assertArrayEquals(
+        new float[] {2f, 1f, 0f}, bm.buffer().toFloatVector(), "0.5 * (2, 0, -2) + (1, 1, 1)");
     assertArrayEquals(new float[] {2f, 1f, 0f}, params(net));
   }
 
@@ -88,7 +108,8 @@ class BlockMomentumTest {
   @Test
   void aBufferOfAnotherSizeIsRefused() {
     BlockMomentum bm = new BlockMomentum(averaging(0.5, 1.0, true), Nd4j.zeros(1, 4));
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> bm.beforeRound(net(1, 2, 3)));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> bm.beforeRound(net(1, 2, 3)));
     assertEquals("the momentum buffer has 4 values, the network 3 parameters", e.getMessage());
   }
 
@@ -100,38 +121,100 @@ class BlockMomentumTest {
   void autoBlockMomentumIsOneMinusOneOverTheWidthCappedAtOneHalfAndTheRateOne() {
     TrainConfig auto = train("train.averaging.method=block-momentum");
     assertEquals(Double.NaN, auto.master().averaging().blockMomentum());
-    assertEquals(0.0, TrainingMasters.resolveAuto(auto, 2, 10_000).master().averaging().blockMomentum(), "one worker: plain averaging");
-    assertEquals(0.5, TrainingMasters.resolveAuto(train("train.averaging.method=block-momentum", "train.workers=2"), 2, 1_000_000).master().averaging().blockMomentum());
-    assertEquals(0.5, TrainingMasters.resolveAuto(train("train.averaging.method=block-momentum", "train.workers=8"), 2, 1_000_000).master().averaging().blockMomentum());
-    assertEquals(0.5, TrainingMasters.resolveAuto(train("train.averaging.method=block-momentum", "train.workers=64"), 2, 1_000_000).master().averaging().blockMomentum());
-    assertEquals(1.0, TrainingMasters.resolveAuto(auto, 2, 10_000).master().averaging().blockLearningRate());
-    TrainConfig set = train("train.averaging.block-momentum=0.7", "train.averaging.block-learning-rate=1.5", "train.workers=64");
-    assertEquals(0.7, TrainingMasters.resolveAuto(set, 2, 1_000_000).master().averaging().blockMomentum());
-    assertEquals(1.5, TrainingMasters.resolveAuto(set, 2, 1_000_000).master().averaging().blockLearningRate());
+    assertEquals(
+        0.0,
+        TrainingMasters.resolveAuto(auto, 2, 10_000).master().averaging().blockMomentum(),
+        "one worker: plain averaging");
+    assertEquals(
+        0.5,
+        TrainingMasters.resolveAuto(
+                train("train.averaging.method=block-momentum", "train.workers=2"), 2, 1_000_000)
+            .master()
+            .averaging()
+            .blockMomentum());
+    assertEquals(
+        0.5,
+        TrainingMasters.resolveAuto(
+                train("train.averaging.method=block-momentum", "train.workers=8"), 2, 1_000_000)
+            .master()
+            .averaging()
+            .blockMomentum());
+    assertEquals(
+        0.5,
+        TrainingMasters.resolveAuto(
+                train("train.averaging.method=block-momentum", "train.workers=64"), 2, 1_000_000)
+            .master()
+            .averaging()
+            .blockMomentum());
+    assertEquals(
+        1.0, TrainingMasters.resolveAuto(auto, 2, 10_000).master().averaging().blockLearningRate());
+    TrainConfig set =
+        train(
+            "train.averaging.block-momentum=0.7",
+            "train.averaging.block-learning-rate=1.5",
+            "train.workers=64");
+    assertEquals(
+        0.7, TrainingMasters.resolveAuto(set, 2, 1_000_000).master().averaging().blockMomentum());
+    assertEquals(
+        1.5,
+        TrainingMasters.resolveAuto(set, 2, 1_000_000).master().averaging().blockLearningRate());
   }
 
   @Test
   void theLearningRateFollowsTheGlobalMinibatchUpToEightTimesTheConfiguredRate() {
     // 32 workers of 64 rows: a global minibatch of 2,048 = 64 x lr-base-batch-size, sqrt: 8.
-    assertEquals(8.0, LearningRates.batchFactor(train("train.workers=32", "train.batch-size-per-worker=64")), 1e-12);
-    assertEquals(Math.sqrt(2), LearningRates.batchFactor(train("train.workers=32", "train.batch-size-per-worker=64",
-        "train.averaging.scale-learning-rate=false")), 1e-12);
-    assertEquals(Math.sqrt(32), LearningRates.batchFactor(train("train.workers=2", "train.batch-size-per-worker=512")), 1e-12);
-    assertEquals(8.0, LearningRates.batchFactor(train("train.workers=64", "train.batch-size-per-worker=512")), "capped at 8");
-    assertEquals(16.0, LearningRates.batchFactor(train("train.workers=64", "train.batch-size-per-worker=8192")), "the per-worker minibatch alone may ask for more");
-    assertEquals(4.0, LearningRates.batchFactor(train("train.workers=1", "train.batch-size-per-worker=512")));
-    assertEquals(4.0, LearningRates.batchFactor(train("train.workers=8", "train.batch-size-per-worker=512", "train.master.type=gradient-sharing")),
+    assertEquals(
+        8.0,
+        LearningRates.batchFactor(train("train.workers=32", "train.batch-size-per-worker=64")),
+        1e-12);
+    assertEquals(
+        Math.sqrt(2),
+        LearningRates.batchFactor(
+            train(
+                "train.workers=32",
+                "train.batch-size-per-worker=64",
+                "train.averaging.scale-learning-rate=false")),
+        1e-12);
+    assertEquals(
+        Math.sqrt(32),
+        LearningRates.batchFactor(train("train.workers=2", "train.batch-size-per-worker=512")),
+        1e-12);
+    assertEquals(
+        8.0,
+        LearningRates.batchFactor(train("train.workers=64", "train.batch-size-per-worker=512")),
+        "capped at 8");
+    assertEquals(
+        16.0,
+        LearningRates.batchFactor(train("train.workers=64", "train.batch-size-per-worker=8192")),
+        "the per-worker minibatch alone may ask for more");
+    assertEquals(
+        4.0,
+        LearningRates.batchFactor(train("train.workers=1", "train.batch-size-per-worker=512")));
+    assertEquals(
+        4.0,
+        LearningRates.batchFactor(
+            train(
+                "train.workers=8",
+                "train.batch-size-per-worker=512",
+                "train.master.type=gradient-sharing")),
         "gradient sharing applies every worker's update: no averaging to make up for");
   }
 
   @Test
   void averagingSettingsAreValidated() {
-    assertEquals("Invalid configuration: train.averaging.block-momentum: expected auto or a number in [0, 1), found number 1 (--set train.averaging.block-momentum=1)",
-        assertThrows(ConfigException.class, () -> train("train.averaging.block-momentum=1")).getMessage());
-    assertEquals("Invalid configuration: train.averaging.block-learning-rate: expected auto or a number in (0, 10], found string \"fast\" (--set train.averaging.block-learning-rate=fast)",
-        assertThrows(ConfigException.class, () -> train("train.averaging.block-learning-rate=fast")).getMessage());
-    assertEquals("Invalid configuration: train.averaging.method: expected one of simple | block-momentum, found string \"bmuf\" (--set train.averaging.method=bmuf)",
-        assertThrows(ConfigException.class, () -> train("train.averaging.method=bmuf")).getMessage());
-    assertEquals(0.25, train("train.averaging.block-momentum=0.25").master().averaging().blockMomentum());
+    assertEquals(
+        "Invalid configuration: train.averaging.block-momentum: expected auto or a number in [0, 1), found number 1 (--set train.averaging.block-momentum=1)",
+        assertThrows(ConfigException.class, () -> train("train.averaging.block-momentum=1"))
+            .getMessage());
+    assertEquals(
+        "Invalid configuration: train.averaging.block-learning-rate: expected auto or a number in (0, 10], found string \"fast\" (--set train.averaging.block-learning-rate=fast)",
+        assertThrows(ConfigException.class, () -> train("train.averaging.block-learning-rate=fast"))
+            .getMessage());
+    assertEquals(
+        "Invalid configuration: train.averaging.method: expected one of simple | block-momentum, found string \"bmuf\" (--set train.averaging.method=bmuf)",
+        assertThrows(ConfigException.class, () -> train("train.averaging.method=bmuf"))
+            .getMessage());
+    assertEquals(
+        0.25, train("train.averaging.block-momentum=0.25").master().averaging().blockMomentum());
   }
 }

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ExecutorKillTest {
   /** Largest accepted difference in test AUC between the disturbed and the undisturbed run. */
   static final double TOLERANCE = 0.02;
+
   private static SparkSession spark;
 
   @TempDir static Path tmp;
@@ -47,8 +48,15 @@ class ExecutorKillTest {
   }
 
   private static DlpipeConfig cfg(Path ws) {
-    return TestData.creditConfig(TestData.credit(), ws, "train.epochs=3", "train.early-stopping.patience=0", "train.approach=direct",
-        "evaluate.importance.enabled=false", "evaluate.baseline=false", "evaluate.report=false");
+    return TestData.creditConfig(
+        TestData.credit(),
+        ws,
+        "train.epochs=3",
+        "train.early-stopping.patience=0",
+        "train.approach=direct",
+        "evaluate.importance.enabled=false",
+        "evaluate.baseline=false",
+        "evaluate.report=false");
   }
 
   @Test
@@ -59,7 +67,8 @@ class ExecutorKillTest {
     TrainFixtures.copyTree(clean.resolve("prepared"), killed.resolve("prepared"));
 
     new TrainJob(spark, cfg(clean)).run(false);
-    double undisturbed = (double) new EvaluateJob(spark, cfg(clean)).run().metrics().get("model.auc");
+    double undisturbed =
+        (double) new EvaluateJob(spark, cfg(clean)).run().metrics().get("model.auc");
 
     ExecutorKiller killer = new ExecutorKiller("dlpipe-train-epoch-2");
     spark.sparkContext().addSparkListener(killer);
@@ -72,10 +81,18 @@ class ExecutorKillTest {
     assertTrue(killer.killedPid.get() > 0, "an executor was killed during epoch 2");
     assertTrue(killer.removed.get() >= 1, "Spark saw the executor go");
     assertEquals(3, result.provenance().training().epochsRun());
-    double disturbed = (double) new EvaluateJob(spark, cfg(killed)).run().metrics().get("model.auc");
-    System.out.printf("executor kill: killed pid %d (executor %s); test AUC undisturbed %.6f, disturbed %.6f, difference %.6f%n",
-        killer.killedPid.get(), killer.killedExecutor.get(), undisturbed, disturbed, Math.abs(disturbed - undisturbed));
-    assertTrue(Math.abs(disturbed - undisturbed) <= TOLERANCE, "test AUC " + disturbed + " vs undisturbed " + undisturbed);
+    double disturbed =
+        (double) new EvaluateJob(spark, cfg(killed)).run().metrics().get("model.auc");
+    System.out.printf(
+        "executor kill: killed pid %d (executor %s); test AUC undisturbed %.6f, disturbed %.6f, difference %.6f%n",
+        killer.killedPid.get(),
+        killer.killedExecutor.get(),
+        undisturbed,
+        disturbed,
+        Math.abs(disturbed - undisturbed));
+    assertTrue(
+        Math.abs(disturbed - undisturbed) <= TOLERANCE,
+        "test AUC " + disturbed + " vs undisturbed " + undisturbed);
     assertTrue(disturbed > 0.78, "test AUC " + disturbed);
   }
 
@@ -84,7 +101,8 @@ class ExecutorKillTest {
     private final String group;
     private volatile boolean armed;
     final AtomicInteger removed = new AtomicInteger();
-    final java.util.concurrent.atomic.AtomicLong killedPid = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong killedPid =
+        new java.util.concurrent.atomic.AtomicLong();
     final AtomicReference<String> killedExecutor = new AtomicReference<>();
 
     ExecutorKiller(String group) {
@@ -104,23 +122,33 @@ class ExecutorKillTest {
         return;
       }
       String id = task.taskInfo().executorId();
-      // The Workers of local-cluster run in this JVM and fork the executor JVMs: they are its descendants.
-      ProcessHandle.current().descendants()
+      // The Workers of local-cluster run in this JVM and fork the executor JVMs: they are its
+      // descendants.
+      ProcessHandle.current()
+          .descendants()
           .filter(p -> executorId(p.pid()).equals(id))
           .findFirst()
-          .ifPresent(p -> {
-            if (killedPid.compareAndSet(0, p.pid())) {
-              killedExecutor.set(id);
-              p.destroyForcibly(); // SIGKILL
-            }
-          });
+          .ifPresent(
+              p -> {
+                if (killedPid.compareAndSet(0, p.pid())) {
+                  killedExecutor.set(id);
+                  p.destroyForcibly(); // SIGKILL
+                }
+              });
     }
 
-    /** The --executor-id of an executor JVM, from its full command line in /proc (ProcessHandle.Info may truncate it); "" for other processes. */
+    /**
+     * The --executor-id of an executor JVM, from its full command line in /proc (ProcessHandle.Info
+     * may truncate it); "" for other processes.
+     */
     private static String executorId(long pid) {
       try {
-        String[] args = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline")),
-            java.nio.charset.StandardCharsets.UTF_8).split("\0");
+        String[] args =
+            new String(
+                    java.nio.file.Files.readAllBytes(
+                        java.nio.file.Path.of("/proc", Long.toString(pid), "cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8)
+                .split("\0");
         for (int i = 0; i + 1 < args.length; i++) {
           if (args[i].equals("--executor-id")) {
             return args[i + 1];

@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 
-/** The train split exported once as minibatch files, dealt out anew each epoch, and removed. Local Spark. */
+/**
+ * The train split exported once as minibatch files, dealt out anew each epoch, and removed. Local
+ * Spark.
+ */
 class ExportedMinibatchesTest {
   @TempDir Path tmp;
 
@@ -36,13 +39,17 @@ class ExportedMinibatchesTest {
     for (int i = 0; i < n; i++) {
       rows.add(RowFactory.create(new float[] {i, -i, 0.5f * i}, (double) i));
     }
-    StructType schema = new StructType().add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
-        .add("label", DataTypes.DoubleType, false);
+    StructType schema =
+        new StructType()
+            .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+            .add("label", DataTypes.DoubleType, false);
     return spark.createDataFrame(rows, schema).repartition(partitions);
   }
 
   private static List<List<String>> names(List<List<String>> dealt) {
-    return dealt.stream().map(part -> part.stream().map(p -> Path.of(p).getFileName().toString()).toList()).toList();
+    return dealt.stream()
+        .map(part -> part.stream().map(p -> Path.of(p).getFileName().toString()).toList())
+        .toList();
   }
 
   @Test
@@ -50,7 +57,15 @@ class ExportedMinibatchesTest {
     SparkSession spark = TestSpark.get();
     LongAccumulator converted = spark.sparkContext().longAccumulator();
     Path userFile = Files.writeString(tmp.resolve("keep.txt"), "the user's");
-    ExportedMinibatches ex = ExportedMinibatches.write(rows(spark, 103, 3), tmp.toString(), 3, 10, new RegressionHead(TrainConfig.TargetTransform.NONE, 0, 1), null, converted);
+    ExportedMinibatches ex =
+        ExportedMinibatches.write(
+            rows(spark, 103, 3),
+            tmp.toString(),
+            3,
+            10,
+            new RegressionHead(TrainConfig.TargetTransform.NONE, 0, 1),
+            null,
+            converted);
 
     assertEquals(103, converted.value());
     List<String> paths = ex.paths().collect();
@@ -87,7 +102,15 @@ class ExportedMinibatchesTest {
     }
 
     // A second export of the same rows (another folder, as every run has) deals them the same way.
-    ExportedMinibatches again = ExportedMinibatches.write(rows(spark, 103, 3), tmp.toString(), 3, 10, new RegressionHead(TrainConfig.TargetTransform.NONE, 0, 1), null, null);
+    ExportedMinibatches again =
+        ExportedMinibatches.write(
+            rows(spark, 103, 3),
+            tmp.toString(),
+            3,
+            10,
+            new RegressionHead(TrainConfig.TargetTransform.NONE, 0, 1),
+            null,
+            null);
     assertEquals(names(epoch1), names(again.dealt(1, 2, 12345).glom().collect()));
     again.delete();
 

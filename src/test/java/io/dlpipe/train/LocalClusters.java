@@ -41,14 +41,17 @@ public final class LocalClusters {
     conf.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
     conf.putAll(extra);
     String master = "local-cluster[" + EXECUTORS + ",1,1536]";
-    SparkSession spark = SparkSessions.getOrCreate(master, new SparkSettings(master, "dlpipe-train-cluster-test", conf, ""));
+    SparkSession spark =
+        SparkSessions.getOrCreate(
+            master, new SparkSettings(master, "dlpipe-train-cluster-test", conf, ""));
     spark.sparkContext().setLogLevel("WARN");
     long deadline = System.nanoTime() + 120_000_000_000L;
     // the driver is listed too
     while (spark.sparkContext().statusTracker().getExecutorInfos().length < EXECUTORS + 1) {
       if (System.nanoTime() > deadline) {
         spark.stop();
-        throw new IllegalStateException("the executors of " + master + " did not register within 120 s");
+        throw new IllegalStateException(
+            "the executors of " + master + " did not register within 120 s");
       }
       try {
         Thread.sleep(200);

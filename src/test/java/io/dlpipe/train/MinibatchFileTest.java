@@ -11,11 +11,15 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 
-/** The exported minibatch format: exact round trip of a partial minibatch, and refusals. No Spark. */
+/**
+ * The exported minibatch format: exact round trip of a partial minibatch, and refusals. No Spark.
+ */
 class MinibatchFileTest {
-  private static byte[] write(float[] features, float[] labels, int rows, int featureCount, int width) throws IOException {
+  private static byte[] write(
+      float[] features, float[] labels, int rows, int featureCount, int width) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[MinibatchFile.size(4, featureCount, width)]; // sized for a full minibatch of 4
+    byte[] buffer =
+        new byte[MinibatchFile.size(4, featureCount, width)]; // sized for a full minibatch of 4
     MinibatchFile.write(out, buffer, features, labels, rows, featureCount, width);
     return out.toByteArray();
   }
@@ -37,12 +41,23 @@ class MinibatchFileTest {
   @Test
   void refusesATruncatedFileAndAForeignOneNamingThePath() throws IOException {
     byte[] bytes = write(new float[] {1f, 2f}, new float[] {3f}, 1, 2, 1);
-    IOException cut = assertThrows(IOException.class,
-        () -> MinibatchFile.read(new ByteArrayInputStream(Arrays.copyOf(bytes, bytes.length - 1)), "/x/part-00000-0000001.mb"));
-    assertEquals("/x/part-00000-0000001.mb ends early: a truncated minibatch file", cut.getMessage());
+    IOException cut =
+        assertThrows(
+            IOException.class,
+            () ->
+                MinibatchFile.read(
+                    new ByteArrayInputStream(Arrays.copyOf(bytes, bytes.length - 1)),
+                    "/x/part-00000-0000001.mb"));
+    assertEquals(
+        "/x/part-00000-0000001.mb ends early: a truncated minibatch file", cut.getMessage());
     byte[] foreign = bytes.clone();
     foreign[0] = 'P';
-    IOException other = assertThrows(IOException.class, () -> MinibatchFile.read(new ByteArrayInputStream(foreign), "/x/a.bin"));
-    assertEquals("/x/a.bin is not a dlpipe minibatch file of version 1 (magic 504c4d42, version 1)", other.getMessage());
+    IOException other =
+        assertThrows(
+            IOException.class,
+            () -> MinibatchFile.read(new ByteArrayInputStream(foreign), "/x/a.bin"));
+    assertEquals(
+        "/x/a.bin is not a dlpipe minibatch file of version 1 (magic 504c4d42, version 1)",
+        other.getMessage());
   }
 }

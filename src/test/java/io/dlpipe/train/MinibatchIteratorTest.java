@@ -1,17 +1,16 @@
 package io.dlpipe.train;
 
-import io.dlpipe.config.TrainConfig;
-import io.dlpipe.head.BinaryHead;
-import io.dlpipe.head.MulticlassHead;
-import io.dlpipe.head.OutputHead;
-import io.dlpipe.head.RegressionHead;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.dlpipe.DataException;
+import io.dlpipe.config.TrainConfig;
+import io.dlpipe.head.BinaryHead;
+import io.dlpipe.head.MulticlassHead;
+import io.dlpipe.head.OutputHead;
+import io.dlpipe.head.RegressionHead;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -23,7 +22,8 @@ import org.nd4j.linalg.dataset.DataSet;
 /** Rows to DL4J minibatches: shapes, values, label encodings, streaming, and refusals. No Spark. */
 class MinibatchIteratorTest {
   private static InternalRow row(double label, float... features) {
-    return new GenericInternalRow(new Object[] {UnsafeArrayData.fromPrimitiveArray(features), label});
+    return new GenericInternalRow(
+        new Object[] {UnsafeArrayData.fromPrimitiveArray(features), label});
   }
 
   /** An endless source of rows that counts what was taken from it. */
@@ -52,7 +52,10 @@ class MinibatchIteratorTest {
     assertFalse(it.hasNext());
     assertArrayEquals(new float[][] {{1, 2}, {3, 4}}, first.getFeatures().toFloatMatrix());
     assertArrayEquals(new float[][] {{0}, {1}}, first.getLabels().toFloatMatrix());
-    assertArrayEquals(new float[][] {{5, 6}}, second.getFeatures().toFloatMatrix(), "the reused buffer did not leak into the first batch");
+    assertArrayEquals(
+        new float[][] {{5, 6}},
+        second.getFeatures().toFloatMatrix(),
+        "the reused buffer did not leak into the first batch");
     assertArrayEquals(new float[][] {{-2}}, second.getLabels().toFloatMatrix());
     assertEquals(26.0, codec.inverse(8.0));
   }
@@ -61,15 +64,27 @@ class MinibatchIteratorTest {
   void classesBecomeOneHotForSoftmaxAndZeroOneForSigmoid() {
     List<InternalRow> rows = List.of(row(2, 0), row(0, 1));
     OutputHead softmax = new MulticlassHead(List.of("a", "b", "c"), new double[] {1, 1, 1});
-    assertArrayEquals(new float[][] {{0, 0, 1}, {1, 0, 0}}, new MinibatchIterator(rows.iterator(), 1, 8, softmax, null, null).next().getLabels().toFloatMatrix());
+    assertArrayEquals(
+        new float[][] {{0, 0, 1}, {1, 0, 0}},
+        new MinibatchIterator(rows.iterator(), 1, 8, softmax, null, null)
+            .next()
+            .getLabels()
+            .toFloatMatrix());
     OutputHead sigmoid = new BinaryHead(List.of("a", "b"), new double[] {1, 1}, true, 0.5, null);
-    assertArrayEquals(new float[][] {{1}, {0}}, new MinibatchIterator(List.of(row(1, 0), row(0, 1)).iterator(), 1, 8, sigmoid, null, null).next().getLabels().toFloatMatrix());
+    assertArrayEquals(
+        new float[][] {{1}, {0}},
+        new MinibatchIterator(List.of(row(1, 0), row(0, 1)).iterator(), 1, 8, sigmoid, null, null)
+            .next()
+            .getLabels()
+            .toFloatMatrix());
   }
 
   @Test
   void streamsOneMinibatchAtATimeFromAnEndlessPartition() {
     Counting source = new Counting();
-    MinibatchIterator it = new MinibatchIterator(source, 2, 64, new RegressionHead(TrainConfig.TargetTransform.NONE, 0, 1), null, null);
+    MinibatchIterator it =
+        new MinibatchIterator(
+            source, 2, 64, new RegressionHead(TrainConfig.TargetTransform.NONE, 0, 1), null, null);
     it.next();
     assertEquals(64, source.taken);
     DataSet second = it.next();
@@ -80,9 +95,21 @@ class MinibatchIteratorTest {
   @Test
   void refusesVectorsOfTheWrongLengthAndUnknownClasses() {
     OutputHead codec = new BinaryHead(List.of("a", "b"), new double[] {1, 1}, false, 0.5, null);
-    assertEquals("A prepared feature vector has 1 values, but transform.json declares 2; the prepared data and transform disagree, rerun etl",
-        assertThrows(DataException.class, () -> new MinibatchIterator(List.of(row(0, 1)).iterator(), 2, 4, codec, null, null).next()).getMessage());
-    assertEquals("Prepared label 2.0 is not a class index in [0, 1] of transform.json; the prepared data and transform disagree, rerun etl",
-        assertThrows(DataException.class, () -> new MinibatchIterator(List.of(row(2, 1, 1)).iterator(), 2, 4, codec, null, null).next()).getMessage());
+    assertEquals(
+        "A prepared feature vector has 1 values, but transform.json declares 2; the prepared data and transform disagree, rerun etl",
+        assertThrows(
+                DataException.class,
+                () ->
+                    new MinibatchIterator(List.of(row(0, 1)).iterator(), 2, 4, codec, null, null)
+                        .next())
+            .getMessage());
+    assertEquals(
+        "Prepared label 2.0 is not a class index in [0, 1] of transform.json; the prepared data and transform disagree, rerun etl",
+        assertThrows(
+                DataException.class,
+                () ->
+                    new MinibatchIterator(List.of(row(2, 1, 1)).iterator(), 2, 4, codec, null, null)
+                        .next())
+            .getMessage());
   }
 }

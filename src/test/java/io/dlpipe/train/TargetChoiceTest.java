@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.etl.EtlJob;
-import io.dlpipe.io.Json;
 import io.dlpipe.head.OutputLoss;
+import io.dlpipe.io.Json;
 import io.dlpipe.testing.TestData;
 import io.dlpipe.testing.TestSpark;
 import java.nio.file.Files;
@@ -61,7 +61,8 @@ class TargetChoiceTest {
     Map<String, Double> close = new java.util.LinkedHashMap<>();
     close.put("standardize", 0.8839);
     close.put("log1p", 0.8884);
-    assertEquals("standardize", TargetTrial.choice(close), "0.0045 is within a short trial's noise");
+    assertEquals(
+        "standardize", TargetTrial.choice(close), "0.0045 is within a short trial's noise");
     close.put("poisson", 0.8940);
     assertEquals("poisson", TargetTrial.choice(close));
     Map<String, Double> diverged = new java.util.LinkedHashMap<>();
@@ -75,30 +76,71 @@ class TargetChoiceTest {
   @Test
   void aCountTargetTriesStandardizeLog1pAndPoissonAndTrainsTheBestOnValidation() throws Exception {
     Path ws = tmp.resolve("ws");
-    DlpipeConfig cfg = TestData.config(counts(tmp, 3000).toString(), "csv", "visits", "regression", ws, "spark.master=local[2]",
-        "train.epochs=3", "train.target-trial.epochs=2", "train.target-trial.rows=1000", "evaluate.baselines=[]");
+    DlpipeConfig cfg =
+        TestData.config(
+            counts(tmp, 3000).toString(),
+            "csv",
+            "visits",
+            "regression",
+            ws,
+            "spark.master=local[2]",
+            "train.epochs=3",
+            "train.target-trial.epochs=2",
+            "train.target-trial.rows=1000",
+            "evaluate.baselines=[]");
     new EtlJob(TestSpark.get(), cfg).run();
     TrainResult r = new TrainJob(TestSpark.get(), cfg).run(true);
     TargetChoice choice = r.provenance().decoding().targetChoice();
-    assertEquals(List.of("standardize", "log1p", "poisson"), List.copyOf(choice.validationR2().keySet()));
-    assertEquals(Map.of("standardize", 0.0773, "log1p", 0.1324, "poisson", 0.1261), round(choice.validationR2()));
-    // log1p scores 0.0551 above standardize on validation, more than the 0.01 margin: it is trained.
+    assertEquals(
+        List.of("standardize", "log1p", "poisson"), List.copyOf(choice.validationR2().keySet()));
+    assertEquals(
+        Map.of("standardize", 0.0773, "log1p", 0.1324, "poisson", 0.1261),
+        round(choice.validationR2()));
+    // log1p scores 0.0551 above standardize on validation, more than the 0.01 margin: it is
+    // trained.
     String best = "log1p";
     assertEquals(best, choice.chosen());
     assertEquals(2, choice.trialEpochs());
     assertEquals(1000, choice.trialRows());
     assertEquals("train minimum 0.0, skewness 5.963, a count with 49.3% zeros", choice.target());
-    Map<String, OutputLoss> outputs = Map.of("standardize", OutputLoss.LINEAR_MSE, "log1p", OutputLoss.LINEAR_MSE, "poisson", OutputLoss.SOFTPLUS_POISSON);
+    Map<String, OutputLoss> outputs =
+        Map.of(
+            "standardize",
+            OutputLoss.LINEAR_MSE,
+            "log1p",
+            OutputLoss.LINEAR_MSE,
+            "poisson",
+            OutputLoss.SOFTPLUS_POISSON);
     assertEquals(outputs.get(best), r.provenance().head().output());
-    Map<String, TrainConfig.TargetTransform> transforms = Map.of("standardize", TrainConfig.TargetTransform.STANDARDIZE, "log1p",
-        TrainConfig.TargetTransform.LOG1P, "poisson", TrainConfig.TargetTransform.NONE);
+    Map<String, TrainConfig.TargetTransform> transforms =
+        Map.of(
+            "standardize",
+            TrainConfig.TargetTransform.STANDARDIZE,
+            "log1p",
+            TrainConfig.TargetTransform.LOG1P,
+            "poisson",
+            TrainConfig.TargetTransform.NONE);
     assertEquals(transforms.get(best), r.provenance().head().targetTransform());
     String modelJson = Files.readString(ws.resolve("model/model.json"));
-    assertEquals(Json.MAPPER.readTree(Json.write(choice)), Json.MAPPER.readTree(modelJson).get("target_choice"));
+    assertEquals(
+        Json.MAPPER.readTree(Json.write(choice)),
+        Json.MAPPER.readTree(modelJson).get("target_choice"));
 
     // The same prepared data with the choice made by hand: nothing to try, nothing recorded.
-    TrainResult fixed = new TrainJob(TestSpark.get(), TestData.config(tmp.resolve("counts.csv").toString(), "csv", "visits", "regression", ws,
-        "spark.master=local[2]", "train.epochs=1", "train.loss=poisson", "evaluate.baselines=[]")).run(true);
+    TrainResult fixed =
+        new TrainJob(
+                TestSpark.get(),
+                TestData.config(
+                    tmp.resolve("counts.csv").toString(),
+                    "csv",
+                    "visits",
+                    "regression",
+                    ws,
+                    "spark.master=local[2]",
+                    "train.epochs=1",
+                    "train.loss=poisson",
+                    "evaluate.baselines=[]"))
+            .run(true);
     assertNull(fixed.provenance().decoding().targetChoice());
     assertEquals(OutputLoss.SOFTPLUS_POISSON, fixed.provenance().head().output());
   }

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Prepared data of the bundled datasets for training tests: etl runs once per dataset and JVM
- * (on the shared local session), and each test gets its own workspace with a copy of
- * {@code prepared/}, so models and checkpoints of different tests never meet.
+ * Prepared data of the bundled datasets for training tests: etl runs once per dataset and JVM (on
+ * the shared local session), and each test gets its own workspace with a copy of {@code prepared/},
+ * so models and checkpoints of different tests never meet.
  */
 final class TrainFixtures {
   private static final Map<String, Path> PREPARED = new HashMap<>();
@@ -26,7 +26,10 @@ final class TrainFixtures {
 
   /** A config over the Ames workspace {@code ws}, with overrides. */
   static DlpipeConfig ames(Path ws, String... extra) {
-    return TestConfig.ames(ws).set("etl.normalize.log=auto", "etl.clip.enabled=true", "spark.master=local[2]").set(extra).load();
+    return TestConfig.ames(ws)
+        .set("etl.normalize.log=auto", "etl.clip.enabled=true", "spark.master=local[2]")
+        .set(extra)
+        .load();
   }
 
   /** A config over the credit workspace {@code ws}, with overrides. */

@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The written settings and the resolved plan are two types; the plan never holds an automatic value. No Spark. */
+/**
+ * The written settings and the resolved plan are two types; the plan never holds an automatic
+ * value. No Spark.
+ */
 class TrainPlanTest {
   private static TrainConfig train(String... sets) {
     return TestData.config("x.csv", "csv", "y", "regression", Path.of("ws"), sets).train();
@@ -29,9 +32,13 @@ class TrainPlanTest {
     assertEquals(32, plan.train().master().averagingFrequency());
     assertEquals(0.5, plan.train().master().averaging().blockMomentum());
     assertEquals(written, plan.requested());
-    assertEquals(TrainingMasters.resolveAuto(written, 2, 158_034), plan.train(), "the rules are resolveAuto's");
+    assertEquals(
+        TrainingMasters.resolveAuto(written, 2, 158_034),
+        plan.train(),
+        "the rules are resolveAuto's");
 
-    TrainPlan set = TrainPlan.resolve(train("train.workers=3", "train.batch-size-per-worker=64"), 2, 158_034);
+    TrainPlan set =
+        TrainPlan.resolve(train("train.workers=3", "train.batch-size-per-worker=64"), 2, 158_034);
     assertEquals(3, set.workers());
     assertEquals(64, set.batchSize());
   }
@@ -39,15 +46,22 @@ class TrainPlanTest {
   @Test
   void aPlanOfUnresolvedSettingsIsRefused() {
     TrainConfig written = train();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainPlan(written, written, 2, 1000));
-    assertEquals("a training plan needs every automatic setting resolved (TrainPlan.resolve), found workers 0, batch-size-per-worker 0, "
-        + "averaging-frequency 0, block-momentum NaN, block-learning-rate NaN", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> new TrainPlan(written, written, 2, 1000));
+    assertEquals(
+        "a training plan needs every automatic setting resolved (TrainPlan.resolve), found workers 0, batch-size-per-worker 0, "
+            + "averaging-frequency 0, block-momentum NaN, block-learning-rate NaN",
+        e.getMessage());
   }
 
   @Test
   void model_jsonRecordsWhatThePlanResolvedToAndWhatTheHeadChose() throws Exception {
     TrainPlan plan = TrainPlan.resolve(train("train.averaging.method=simple"), 2, 10_000);
-    HeadSpec head = HeadSpec.builder(HeadSpec.REGRESSION, OutputLoss.LINEAR_MSE).target(TrainConfig.TargetTransform.STANDARDIZE, 3.0, 2.0).build();
+    HeadSpec head =
+        HeadSpec.builder(HeadSpec.REGRESSION, OutputLoss.LINEAR_MSE)
+            .target(TrainConfig.TargetTransform.STANDARDIZE, 3.0, 2.0)
+            .build();
     TrainPlan.Recorded r = plan.recorded(TrainConfig.Approach.DIRECT, head);
     assertEquals(1, r.workers(), "10,000 rows: one worker");
     assertEquals(128, r.batchSizePerWorker());
@@ -59,8 +73,19 @@ class TrainPlanTest {
     assertNull(r.thresholdRule());
     List<String> fields = new java.util.ArrayList<>();
     Json.MAPPER.readTree(Json.write(r)).fieldNames().forEachRemaining(fields::add);
-    assertEquals(List.of("master", "workers", "batch_size_per_worker", "averaging_frequency", "averaging", "learning_rate", "epochs", "approach",
-        "target_transform", "output"), fields);
+    assertEquals(
+        List.of(
+            "master",
+            "workers",
+            "batch_size_per_worker",
+            "averaging_frequency",
+            "averaging",
+            "learning_rate",
+            "epochs",
+            "approach",
+            "target_transform",
+            "output"),
+        fields);
     assertEquals(r, Json.MAPPER.readValue(Json.write(r), TrainPlan.Recorded.class));
   }
 }

@@ -36,16 +36,23 @@ class TrainResumeTest {
   void aSecondRunResumesFromTheLastCheckpointAndFreshStartsOver() {
     Path ws = tmp.resolve("ws");
     TrainFixtures.prepare("credit", ws);
-    TrainResult two = new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=2")).run(false);
+    TrainResult two =
+        new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=2")).run(false);
     assertNull(two.provenance().training().resumedFromEpoch());
     assertEquals(2, two.history().epoch());
 
-    TrainResult three = new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=3")).run(false);
+    TrainResult three =
+        new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=3")).run(false);
     assertEquals(2, three.provenance().training().resumedFromEpoch());
-    assertEquals(List.of(1, 2, 3), three.history().history().stream().map(EpochRecord::epoch).toList());
-    assertEquals(two.history().history(), three.history().history().subList(0, 2), "the first two epochs come from the checkpoint");
+    assertEquals(
+        List.of(1, 2, 3), three.history().history().stream().map(EpochRecord::epoch).toList());
+    assertEquals(
+        two.history().history(),
+        three.history().history().subList(0, 2),
+        "the first two epochs come from the checkpoint");
 
-    TrainResult fresh = new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=1")).run(true);
+    TrainResult fresh =
+        new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=1")).run(true);
     assertNull(fresh.provenance().training().resumedFromEpoch());
     assertEquals(1, fresh.history().epoch());
     assertEquals(List.of("_dlpipe.json", "epoch-000001"), list(ws.resolve("checkpoints")));
@@ -56,9 +63,17 @@ class TrainResumeTest {
     Path ws = tmp.resolve("ws");
     TrainFixtures.prepare("credit", ws);
     Path conf = tmp.resolve("credit.conf");
-    Files.writeString(conf, "include file(\"" + Path.of(System.getProperty("dlpipe.project.dir"), "conf/examples/credit.conf") + "\")\n"
-        + "input.path = \"" + io.dlpipe.testing.TestData.credit() + "\"\noutput.dir = \"" + ws + "\"\nspark.master = \"local[2]\"\n"
-        + "train { epochs = 6, early-stopping.patience = 0 }\n");
+    Files.writeString(
+        conf,
+        "include file(\""
+            + Path.of(System.getProperty("dlpipe.project.dir"), "conf/examples/credit.conf")
+            + "\")\n"
+            + "input.path = \""
+            + io.dlpipe.testing.TestData.credit()
+            + "\"\noutput.dir = \""
+            + ws
+            + "\"\nspark.master = \"local[2]\"\n"
+            + "train { epochs = 6, early-stopping.patience = 0 }\n");
     Path checkpoint2 = ws.resolve("checkpoints/epoch-000002/_SUCCESS");
 
     Process first = driver(conf, tmp.resolve("first.log"));
@@ -66,9 +81,15 @@ class TrainResumeTest {
     while (!Files.exists(checkpoint2) && first.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
-    assertTrue(first.isAlive(), "the driver must still be training when it is killed:\n" + Files.readString(tmp.resolve("first.log")));
+    assertTrue(
+        first.isAlive(),
+        "the driver must still be training when it is killed:\n"
+            + Files.readString(tmp.resolve("first.log")));
     first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no cleanup
-    Checkpoints.Checkpoint last = new Checkpoints(new Configuration(), ws.resolve("checkpoints").toString()).latest().orElseThrow();
+    Checkpoints.Checkpoint last =
+        new Checkpoints(new Configuration(), ws.resolve("checkpoints").toString())
+            .latest()
+            .orElseThrow();
     assertTrue(last.epoch() >= 2 && last.epoch() < 6, "killed after epoch " + last.epoch());
     assertTrue(!Files.exists(ws.resolve("model/_SUCCESS")));
 
@@ -89,35 +110,122 @@ class TrainResumeTest {
   void unusableInputExitsWithCodeThreeAndSaysWhatToDo() throws Exception {
     Path ws = tmp.resolve("ws");
     String set = "output.dir=" + ws;
-    CliRun.Outcome missing = CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "spark.master=local[2]");
+    CliRun.Outcome missing =
+        CliRun.run(
+            "train",
+            "--conf",
+            example("credit.conf"),
+            "--set",
+            set,
+            "--set",
+            "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, missing.code(), missing.err());
-    assertEquals("dlpipe: No finished etl output in " + ws + "/prepared: _SUCCESS is missing (etl never ran there, failed, or is "
-        + "still running); run `dlpipe etl` with this config first\n", missing.err());
+    assertEquals(
+        "dlpipe: No finished etl output in "
+            + ws
+            + "/prepared: _SUCCESS is missing (etl never ran there, failed, or is "
+            + "still running); run `dlpipe etl` with this config first\n",
+        missing.err());
 
     TrainFixtures.prepare("credit", ws);
-    CliRun.Outcome contradiction = CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "target.task=regression",
-        "--set", "target.classes=[]", "--set", "target.positive-class=null", "--set", "spark.master=local[2]");
+    CliRun.Outcome contradiction =
+        CliRun.run(
+            "train",
+            "--conf",
+            example("credit.conf"),
+            "--set",
+            set,
+            "--set",
+            "target.task=regression",
+            "--set",
+            "target.classes=[]",
+            "--set",
+            "target.positive-class=null",
+            "--set",
+            "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, contradiction.code(), contradiction.err());
-    assertEquals("dlpipe: The config says target.task = regression, but the prepared data in " + ws + "/prepared was made for "
-        + "classification; rerun etl with this config, or fix target.task\n", contradiction.err());
+    assertEquals(
+        "dlpipe: The config says target.task = regression, but the prepared data in "
+            + ws
+            + "/prepared was made for "
+            + "classification; rerun etl with this config, or fix target.task\n",
+        contradiction.err());
 
     Path transform = ws.resolve("prepared/transform.json");
     String original = Files.readString(transform);
-    Files.writeString(transform, original.replace("\"format_version\" : " + FittedTransform.FORMAT_VERSION, "\"format_version\" : 99"));
-    CliRun.Outcome version = CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "spark.master=local[2]");
+    Files.writeString(
+        transform,
+        original.replace(
+            "\"format_version\" : " + FittedTransform.FORMAT_VERSION, "\"format_version\" : 99"));
+    CliRun.Outcome version =
+        CliRun.run(
+            "train",
+            "--conf",
+            example("credit.conf"),
+            "--set",
+            set,
+            "--set",
+            "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, version.code(), version.err());
-    assertEquals("dlpipe: Transform " + transform + " has format_version 99, but this dlpipe reads versions 1 to " + FittedTransform.FORMAT_VERSION + "; rerun etl with this version\n", version.err());
+    assertEquals(
+        "dlpipe: Transform "
+            + transform
+            + " has format_version 99, but this dlpipe reads versions 1 to "
+            + FittedTransform.FORMAT_VERSION
+            + "; rerun etl with this version\n",
+        version.err());
     Files.writeString(transform, original);
 
-    assertEquals(ExitCodes.OK, CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=1", "--set", "spark.master=local[2]").code());
-    CliRun.Outcome changed = CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=2", "--set", "train.model.hidden-layers=[16]",
-        "--set", "spark.master=local[2]");
+    assertEquals(
+        ExitCodes.OK,
+        CliRun.run(
+                "train",
+                "--conf",
+                example("credit.conf"),
+                "--set",
+                set,
+                "--set",
+                "train.epochs=1",
+                "--set",
+                "spark.master=local[2]")
+            .code());
+    CliRun.Outcome changed =
+        CliRun.run(
+            "train",
+            "--conf",
+            example("credit.conf"),
+            "--set",
+            set,
+            "--set",
+            "train.epochs=2",
+            "--set",
+            "train.model.hidden-layers=[16]",
+            "--set",
+            "spark.master=local[2]");
     assertEquals(ExitCodes.DATA, changed.code(), changed.err());
-    assertEquals("dlpipe: The checkpoints in " + ws + "/checkpoints were trained for another network or other prepared data "
-        + "(train.model, train.updater, train.class-weights, train.target-transform or transform.json changed since); run train with --fresh to start over, or restore the "
-        + "settings they were made with\n", changed.err());
-    assertEquals(ExitCodes.OK, CliRun.run("train", "--conf", example("credit.conf"), "--set", set, "--set", "train.epochs=1", "--set", "train.model.hidden-layers=[16]",
-        "--set", "spark.master=local[2]", "--fresh").code());
+    assertEquals(
+        "dlpipe: The checkpoints in "
+            + ws
+            + "/checkpoints were trained for another network or other prepared data "
+            + "(train.model, train.updater, train.class-weights, train.target-transform or transform.json changed since); run train with --fresh to start over, or restore the "
+            + "settings they were made with\n",
+        changed.err());
+    assertEquals(
+        ExitCodes.OK,
+        CliRun.run(
+                "train",
+                "--conf",
+                example("credit.conf"),
+                "--set",
+                set,
+                "--set",
+                "train.epochs=1",
+                "--set",
+                "train.model.hidden-layers=[16]",
+                "--set",
+                "spark.master=local[2]",
+                "--fresh")
+            .code());
   }
 
   private static String example(String name) {
@@ -134,14 +242,24 @@ class TrainResumeTest {
 
   /** {@code dlpipe train} in a JVM of its own, as a scheduler would start it. */
   private static Process driver(Path conf, Path log) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("--add-opens")) {
         cmd.add(arg);
       }
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.dlpipe.cli.Main", "train", "--conf", conf.toString()));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.dlpipe.cli.Main",
+            "train",
+            "--conf",
+            conf.toString()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return pb.start();
   }

@@ -19,7 +19,8 @@ class TrainStateTest {
     TrainState byAuc = TrainState.initial("f");
     double[][] epochs = {{0.50, 0.80}, {0.45, 0.82}, {0.44, 0.81}, {0.46, 0.79}};
     for (int i = 0; i < epochs.length; i++) {
-      byLoss = byLoss.after(epoch(i + 1, epochs[i][0], epochs[i][1]), 0, 2, EarlyStoppingMetric.LOSS);
+      byLoss =
+          byLoss.after(epoch(i + 1, epochs[i][0], epochs[i][1]), 0, 2, EarlyStoppingMetric.LOSS);
       byAuc = byAuc.after(epoch(i + 1, epochs[i][0], epochs[i][1]), 0, 2, EarlyStoppingMetric.MAIN);
     }
     assertEquals(3, byLoss.bestEpoch());
@@ -33,12 +34,17 @@ class TrainStateTest {
   @Test
   void theBestEpochsToAverageAreRankedByTheWatchedValueEarlierFirstAmongEquals() {
     TrainState state = TrainState.initial("f");
-    double[][] epochs = {{0.50, 0.80}, {0.45, 0.82}, {0.44, 0.81}, {0.46, 0.82}, {0.47, Double.NaN}};
+    double[][] epochs = {
+      {0.50, 0.80}, {0.45, 0.82}, {0.44, 0.81}, {0.46, 0.82}, {0.47, Double.NaN}
+    };
     for (int i = 0; i < epochs.length; i++) {
       state = state.after(epoch(i + 1, epochs[i][0], epochs[i][1]), 0, 0, EarlyStoppingMetric.LOSS);
     }
     assertEquals(java.util.List.of(3, 2, 4), Checkpoints.best(state, 3, EarlyStoppingMetric.LOSS));
-    assertEquals(java.util.List.of(2, 4, 3, 1), Checkpoints.best(state, 10, EarlyStoppingMetric.MAIN), "epoch 5's NaN AUC ranks nowhere");
+    assertEquals(
+        java.util.List.of(2, 4, 3, 1),
+        Checkpoints.best(state, 10, EarlyStoppingMetric.MAIN),
+        "epoch 5's NaN AUC ranks nowhere");
     assertEquals(java.util.List.of(3), Checkpoints.best(state, 1, EarlyStoppingMetric.LOSS));
   }
 }

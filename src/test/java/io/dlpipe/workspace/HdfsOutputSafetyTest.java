@@ -1,6 +1,5 @@
 package io.dlpipe.workspace;
 
-import io.dlpipe.io.HadoopFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.dlpipe.ConfigException;
 import io.dlpipe.DataException;
+import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.testing.MiniHdfs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,24 +52,41 @@ class HdfsOutputSafetyTest {
   @Test
   void theLockIsExclusiveOnHdfsAndAStaleOneIsTakenOver() throws Exception {
     String ws = root + "/ws/lock";
-    org.apache.hadoop.fs.Path lockPath = new org.apache.hadoop.fs.Path(ws + "/" + WorkspaceLock.FILE);
+    org.apache.hadoop.fs.Path lockPath =
+        new org.apache.hadoop.fs.Path(ws + "/" + WorkspaceLock.FILE);
     try (WorkspaceLock lock = WorkspaceLock.acquire(conf, ws, "run", Duration.ofSeconds(60))) {
       assertEquals(ws + "/" + WorkspaceLock.FILE, lock.path());
-      DataException busy = assertThrows(DataException.class, () -> WorkspaceLock.acquire(conf, ws, "etl", Duration.ofSeconds(60)));
-      assertTrue(busy.getMessage().startsWith("Workspace " + ws + " is in use by another dlpipe command (" + lockPath + "): host "), busy.getMessage());
-      assertTrue(busy.getMessage().contains(", run " + RunId.current() + ", command run, started "), busy.getMessage());
+      DataException busy =
+          assertThrows(
+              DataException.class,
+              () -> WorkspaceLock.acquire(conf, ws, "etl", Duration.ofSeconds(60)));
+      assertTrue(
+          busy.getMessage()
+              .startsWith(
+                  "Workspace "
+                      + ws
+                      + " is in use by another dlpipe command ("
+                      + lockPath
+                      + "): host "),
+          busy.getMessage());
+      assertTrue(
+          busy.getMessage().contains(", run " + RunId.current() + ", command run, started "),
+          busy.getMessage());
     }
     assertFalse(fs.exists(lockPath));
 
     try (FSDataOutputStream out = fs.create(lockPath, false)) {
-      out.write("{\"host\":\"gone-host\",\"pid\":7,\"run_id\":\"old\",\"command\":\"train\",\"started_at\":\"2026-01-01T00:00:00Z\"}".getBytes(StandardCharsets.UTF_8));
+      out.write(
+          "{\"host\":\"gone-host\",\"pid\":7,\"run_id\":\"old\",\"command\":\"train\",\"started_at\":\"2026-01-01T00:00:00Z\"}"
+              .getBytes(StandardCharsets.UTF_8));
     }
     fs.setTimes(lockPath, System.currentTimeMillis() - 600_000, -1);
     try (WorkspaceLock lock = WorkspaceLock.acquire(conf, ws, "run", Duration.ofSeconds(60))) {
       String holder = new String(fs.open(lockPath).readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(holder.contains("\"run_id\" : \"" + RunId.current() + "\""), holder);
     }
-    assertEquals(List.of(), new HadoopFiles(conf).list(ws), "the stale lock moved aside is deleted too");
+    assertEquals(
+        List.of(), new HadoopFiles(conf).list(ws), "the stale lock moved aside is deleted too");
   }
 
   @Test
@@ -77,9 +94,14 @@ class HdfsOutputSafetyTest {
     HadoopFiles files = new HadoopFiles(conf);
     String target = root + "/ws/stage/evaluation";
     for (int round = 1; round <= 2; round++) {
-      StagedOutput out = StagedOutput.begin(files, target, OutputKind.EVALUATION, "the evaluation folder");
+      StagedOutput out =
+          StagedOutput.begin(files, target, OutputKind.EVALUATION, "the evaluation folder");
       files.writeText(HadoopFiles.join(out.path(), "metrics.json"), "round " + round);
-      assertEquals(round == 1 ? null : "round 1", files.status(target + "/metrics.json") == null ? null : files.readText(target + "/metrics.json"),
+      assertEquals(
+          round == 1 ? null : "round 1",
+          files.status(target + "/metrics.json") == null
+              ? null
+              : files.readText(target + "/metrics.json"),
           "the old result is visible until the commit");
       out.commit();
       assertEquals("round " + round, files.readText(target + "/metrics.json"));
@@ -88,9 +110,16 @@ class HdfsOutputSafetyTest {
 
     String foreign = root + "/ws/stage/mine";
     files.writeText(foreign + "/data.csv", "a,b\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> StagedOutput.begin(files, foreign, OutputKind.PREDICTIONS, "--output"));
-    assertEquals("Refusing to write --output " + foreign + ": the folder exists and was not written by dlpipe (no _dlpipe.json); dlpipe only replaces "
-        + "folders it wrote itself (they carry a _dlpipe.json marker). Move it away or choose another path", e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> StagedOutput.begin(files, foreign, OutputKind.PREDICTIONS, "--output"));
+    assertEquals(
+        "Refusing to write --output "
+            + foreign
+            + ": the folder exists and was not written by dlpipe (no _dlpipe.json); dlpipe only replaces "
+            + "folders it wrote itself (they carry a _dlpipe.json marker). Move it away or choose another path",
+        e.getMessage());
     assertEquals("a,b\n", files.readText(foreign + "/data.csv"));
   }
 }

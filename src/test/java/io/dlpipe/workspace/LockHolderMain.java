@@ -12,7 +12,12 @@ public final class LockHolderMain {
   private LockHolderMain() {}
 
   public static void main(String[] args) throws Exception {
-    try (WorkspaceLock lock = WorkspaceLock.acquire(new Configuration(), args[0], "test-holder", Duration.ofSeconds(Long.parseLong(args[1])))) {
+    try (WorkspaceLock lock =
+        WorkspaceLock.acquire(
+            new Configuration(),
+            args[0],
+            "test-holder",
+            Duration.ofSeconds(Long.parseLong(args[1])))) {
       System.out.println("locked " + RunId.current());
       System.out.flush();
       if (args[2].equals("hold")) {

@@ -580,7 +580,14 @@ class SparkSubmitPlanTest {
             new ProcessBuilder("kill", "-" + signal, Long.toString(dlpipe.pid()))
                 .start()
                 .waitFor());
-        int code = dlpipe.waitFor();
+        // Bounded: a shell that starts the suite in the background without job control makes its
+        // children ignore SIGINT, and the JVM keeps an ignored signal ignored.
+        assertTrue(
+            dlpipe.waitFor(120, java.util.concurrent.TimeUnit.SECONDS),
+            "dlpipe still runs 120 s after SIG"
+                + signal
+                + " (was the suite started with the signal ignored?)");
+        int code = dlpipe.exitValue();
         assertEquals(
             signal.equals("TERM") ? 143 : 130,
             code,

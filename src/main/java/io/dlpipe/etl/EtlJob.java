@@ -552,11 +552,15 @@ public final class EtlJob {
         .partitionBy(Columns.SPLIT)
         .parquet(all);
     Map<String, Long> written = new LinkedHashMap<>();
+    // The committer's own _SUCCESS (an S3A committer's is a JSON manifest naming it) is the one
+    // job's record for all three splits; each split keeps a copy, as its own write left before.
+    String jobSuccess = HadoopFiles.join(all, "_SUCCESS");
+    String success = files.exists(jobSuccess) ? files.readText(jobSuccess) : "";
     for (String name : SPLITS) {
       String dir = HadoopFiles.join(all, Columns.SPLIT + "=" + name);
       if (files.exists(dir)) {
         files.rename(dir, out.split(name));
-        files.writeText(HadoopFiles.join(out.split(name), "_SUCCESS"), "");
+        files.writeText(HadoopFiles.join(out.split(name), "_SUCCESS"), success);
       } else {
         // No row in this split: an empty table with the schema, as a write of no rows leaves.
         spark

@@ -79,9 +79,11 @@ public final class TransformFitter {
 
   private static FitStatistics measure(
       Dataset<Row> rows, RowMeasure measure, List<ColumnSpec> specs) {
-    return rows.select(RowMeasure.columns(rows, specs).toArray(new Column[0]))
-        .javaRDD()
-        .treeAggregate(measure.zero(), measure::add, FitStatistics::merge);
+    return OrderedAggregate.aggregate(
+        rows.select(RowMeasure.columns(rows, specs).toArray(new Column[0])).javaRDD(),
+        measure.zero(),
+        measure::add,
+        FitStatistics::merge);
   }
 
   /**
@@ -387,23 +389,21 @@ public final class TransformFitter {
     FeatureEncoder encoder = new FeatureEncoder(unscaled, List.of(), List.of(), parsing);
     List<Column> cols = new ArrayList<>();
     unscaled.forEach(f -> cols.add(Columns.col(f.name())));
-    return train
-        .select(cols.toArray(new Column[0]))
-        .javaRDD()
-        .treeAggregate(
-            zero,
-            (acc, r) -> {
-              for (int i = 0; i < n; i++) {
-                acc[i].add(encoder.unscaled(i, parsing.number(r.getString(i))));
-              }
-              return acc;
-            },
-            (a, b) -> {
-              for (int i = 0; i < n; i++) {
-                a[i].merge(b[i]);
-              }
-              return a;
-            });
+    return OrderedAggregate.aggregate(
+        train.select(cols.toArray(new Column[0])).javaRDD(),
+        zero,
+        (acc, r) -> {
+          for (int i = 0; i < n; i++) {
+            acc[i].add(encoder.unscaled(i, parsing.number(r.getString(i))));
+          }
+          return acc;
+        },
+        (a, b) -> {
+          for (int i = 0; i < n; i++) {
+            a[i].merge(b[i]);
+          }
+          return a;
+        });
   }
 
   /** Center and scale, measured on the imputed, clipped and logged train values. */

@@ -18,9 +18,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Plain averaging of W workers moves the model about as far per round as one worker moves it,
  * having used W times the data; at steady state the buffer multiplies each step by ζ / (1 - η),
- * which BMUF's η = 1 - 1/W makes the width. The buffer is the only state: it is checkpointed with
- * the network, so a resumed run carries on with the same momentum. The model between rounds is
- * {@code W(t)} (what is evaluated and checkpointed), never the look-ahead point.
+ * which BMUF's η = 1 - 1/W makes the width (dlpipe's automatic η = 1 - 1/√W makes it √W: {@code
+ * TrainingMasters.autoBlockMomentum}). The buffer is the only state: it is checkpointed with the
+ * network, so a resumed run carries on with the same momentum. The model between rounds is {@code
+ * W(t)} (what is evaluated and checkpointed), never the look-ahead point.
  */
 public final class BlockMomentum {
   private final double momentum;

@@ -117,35 +117,33 @@ class BlockMomentumTest {
     return TestConfig.of("x.csv", "y", "regression", "ws").set(sets).load().train();
   }
 
+  private static double autoMomentum(int workers) {
+    return TrainingMasters.resolveAuto(
+            train("train.averaging.method=block-momentum", "train.workers=" + workers),
+            2,
+            1_000_000)
+        .master()
+        .averaging()
+        .blockMomentum();
+  }
+
   @Test
-  void autoBlockMomentumIsOneMinusOneOverTheWidthCappedAtOneHalfAndTheRateOne() {
+  void autoBlockMomentumIsOneMinusOneOverTheRootOfTheWidthBetweenOneHalfAndNineTenths() {
     TrainConfig auto = train("train.averaging.method=block-momentum");
     assertEquals(Double.NaN, auto.master().averaging().blockMomentum());
     assertEquals(
         0.0,
         TrainingMasters.resolveAuto(auto, 2, 10_000).master().averaging().blockMomentum(),
         "one worker: plain averaging");
-    assertEquals(
-        0.5,
-        TrainingMasters.resolveAuto(
-                train("train.averaging.method=block-momentum", "train.workers=2"), 2, 1_000_000)
-            .master()
-            .averaging()
-            .blockMomentum());
-    assertEquals(
-        0.5,
-        TrainingMasters.resolveAuto(
-                train("train.averaging.method=block-momentum", "train.workers=8"), 2, 1_000_000)
-            .master()
-            .averaging()
-            .blockMomentum());
-    assertEquals(
-        0.5,
-        TrainingMasters.resolveAuto(
-                train("train.averaging.method=block-momentum", "train.workers=64"), 2, 1_000_000)
-            .master()
-            .averaging()
-            .blockMomentum());
+    assertEquals(0.5, autoMomentum(2), "1 - 1/√2 = 0.29, raised to 0.5");
+    assertEquals(0.5, autoMomentum(4));
+    assertEquals(1 - 1 / Math.sqrt(8), autoMomentum(8));
+    assertEquals(0.6464, autoMomentum(8), 5e-5);
+    assertEquals(0.75, autoMomentum(16));
+    assertEquals(0.8232, autoMomentum(32), 5e-5);
+    assertEquals(0.875, autoMomentum(64));
+    assertEquals(0.9, autoMomentum(100));
+    assertEquals(0.9, autoMomentum(1_000), "capped at 0.9");
     assertEquals(
         1.0, TrainingMasters.resolveAuto(auto, 2, 10_000).master().averaging().blockLearningRate());
     TrainConfig set =

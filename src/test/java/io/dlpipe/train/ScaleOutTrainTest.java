@@ -96,8 +96,7 @@ class ScaleOutTrainTest {
                 "train.averaging.method=block-momentum"));
     TrainResult sixteen = job.run(true);
     assertEquals(16, sixteen.provenance().training().workers());
-    assertEquals(
-        0.5, job.resolved().master().averaging().blockMomentum(), "auto: 1 - 1/16, capped at 0.5");
+    assertEquals(0.75, job.resolved().master().averaging().blockMomentum(), "auto: 1 - 1/√16");
     assertEquals(EPOCHS, sixteen.history().epoch());
     double b1 = best(one);
     double b16 = best(sixteen);

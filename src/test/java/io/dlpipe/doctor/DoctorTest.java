@@ -66,7 +66,7 @@ class DoctorTest {
     assertEquals(
         "WARN  width    train would use 4 workers (train.workers = 4 as set); 893 train rows per worker, minibatches of 8 "
             + "(auto at width: 111 updates of the averaged model per epoch, aiming at 256 with minibatches of at least 8), averaging every 32, "
-            + "about 3 rounds per epoch, block momentum 0.5000, block learning rate 1.000, Nesterov on local[2]; only 893 train rows per worker at 4 workers: below 20,000, the scale-out suite "
+            + "about 3 rounds per epoch, block momentum 0.5000, block learning rate 1.000, Nesterov on local[2]; only 893 train rows per worker at 4 workers: below 2,500, the scale-out suite "
             + "measured a loss of validation quality from averaging (BENCHMARKS.md, \"Scale-out\")\n"
             + "               fix: set train.workers lower (0 chooses from the data), or train on more rows",
         line(findings, "width"));

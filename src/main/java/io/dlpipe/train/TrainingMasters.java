@@ -282,9 +282,10 @@ public final class TrainingMasters {
    * averaging aims at {@value #AUTO_ROUNDS_AT_WIDTH} rounds an epoch, taking at least {@value
    * #AUTO_MIN_AVERAGING_AT_WIDTH} minibatches a round where the period was longer. On the scale-out
    * suite's Ames at 32 workers (5,000 rows each) this gave minibatches of 16, 312 updates an epoch
-   * and validation R² 0.8587, 0.8645, 0.8659 in three epochs, where the rule before it (minibatches
-   * of 64, 77 updates) started at 0.826 and one worker reached 0.8590, 0.8691, 0.8711
-   * (BENCHMARKS.md, "Scale-out").
+   * and validation R² 0.8587, 0.8645, 0.8659 in three epochs at block momentum 0.5 (0.8613, 0.8699,
+   * 0.8711 at {@link #autoBlockMomentum}'s 0.82), where the rule before it (minibatches of 64, 77
+   * updates) started at 0.826 and one worker reached 0.8590, 0.8691, 0.8711 (BENCHMARKS.md,
+   * "Scale-out").
    *
    * <p>{@code train.averaging-frequency = 0}: enough minibatches that each round fits {@value
    * #AUTO_ROUND_ROWS} rows per worker, but at least {@value #AUTO_MIN_AVERAGING} and, where the

@@ -32,17 +32,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class ScaleOutTrainTest {
   /**
    * Raw rows of the fixture: about 80,000 train rows, 5,000 per worker at 16 workers, where the
-   * scale-out suite measured 32 workers 0.005 below one worker's best R² in three epochs. (At 1,000
-   * rows per worker, 16 workers ended at 0.695 against 0.856: too few rows per worker to average,
-   * which train warns about.)
+   * scale-out suite measured 32 workers level with one worker's best R² in three epochs. (At 1,000
+   * rows per worker, 16 workers ended at 0.695 against 0.856 with the earlier rules: too few rows
+   * per worker to average, which train warns about.)
    */
   static final int ROWS = 100_000;
 
   /** Epochs both widths train. */
   static final int EPOCHS = 3;
 
-  /** How far below the one-worker best validation R² the 16-worker best may end. */
-  static final double MARGIN = 0.01;
+  /**
+   * How far below the one-worker best validation R² the 16-worker best may end: at block momentum 1
+   * - 1/√16 the 16 workers ended 0.0001 below (0.8705 against 0.8706), at 0.5 the margin was 0.01;
+   * this leaves room for the order in which the workers' results are summed.
+   */
+  static final double MARGIN = 0.005;
 
   @TempDir static Path shared;
   static Path prepared;

@@ -138,7 +138,7 @@ final class StatisticsPass {
     // speculation do).
     rows.foreachPartition(
         (org.apache.spark.api.java.function.ForeachPartitionFunction<Row>) it -> {});
-    FitStatistics stats = acc.value() == null ? measure.zero() : acc.value();
+    FitStatistics stats = acc.complete() == null ? measure.zero() : acc.complete();
     return new Result(stats, rows);
   }
 
@@ -202,9 +202,17 @@ final class StatisticsPass {
       }
     }
 
-    /** The statistics of partitions 0 to n - 1, once all n have been merged. */
+    /**
+     * The statistics merged so far: those of partitions 0 to {@code next - 1}. Spark reads it after
+     * every task's update (for the UI), so it must not fail while tasks are still running.
+     */
     @Override
     public FitStatistics value() {
+      return merged;
+    }
+
+    /** The statistics of every partition, once the job has finished. */
+    FitStatistics complete() {
       if (!pending.isEmpty()) {
         throw new IllegalStateException(
             "the statistics of partition "

@@ -4,6 +4,8 @@ import io.dlpipe.spark.Columns;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.TreeMap;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -136,48 +138,90 @@ final class StatisticsPass {
     // speculation do).
     rows.foreachPartition(
         (org.apache.spark.api.java.function.ForeachPartitionFunction<Row>) it -> {});
-    FitStatistics stats = acc.value() == null ? measure.zero() : acc.value();
+    FitStatistics stats = acc.complete() == null ? measure.zero() : acc.complete();
     return new Result(stats, rows);
   }
 
-  /** Merges the statistics of every partition of the pass. */
+  /**
+   * Merges the statistics of every partition of the pass in partition order, not in the order tasks
+   * finish: floating-point sums and quantile sketches depend on the order they are merged in, and
+   * transform.json is promised to be byte-identical across reruns of the same input. A task's copy
+   * holds its own partition's partial; the driver merges each partial as soon as every partition
+   * before it has been merged, and holds the others until then. Spark launches tasks in partition
+   * order, so those held are about as many as there are task slots, not as many as partitions.
+   */
   static final class Accumulator extends AccumulatorV2<FitStatistics, FitStatistics> {
     private static final long serialVersionUID = 1L;
-    private FitStatistics value;
+    private TreeMap<Integer, FitStatistics> pending = new TreeMap<>();
+    private FitStatistics merged;
+    private int next;
 
     @Override
     public boolean isZero() {
-      return value == null;
+      return merged == null && pending.isEmpty();
     }
 
     @Override
     public AccumulatorV2<FitStatistics, FitStatistics> copy() {
       Accumulator c = new Accumulator();
-      c.value = value;
+      c.pending = new TreeMap<>(pending);
+      c.merged = merged;
+      c.next = next;
       return c;
     }
 
     @Override
     public void reset() {
-      value = null;
+      pending = new TreeMap<>();
+      merged = null;
+      next = 0;
     }
 
+    /** On a task: the partial statistics of the task's partition. */
     @Override
     public void add(FitStatistics v) {
-      value = value == null ? v : value.merge(v);
+      TaskContext task = TaskContext.get();
+      offer(task == null ? next + pending.size() : task.partitionId(), v);
     }
 
     @Override
     public void merge(AccumulatorV2<FitStatistics, FitStatistics> other) {
-      FitStatistics o = other.value();
-      if (o != null) {
-        add(o);
+      ((Accumulator) other).pending.forEach(this::offer);
+      while (pending.containsKey(next)) {
+        FitStatistics s = pending.remove(next++);
+        merged = merged == null ? s : merged.merge(s);
       }
     }
 
+    /** What a task reports: the statistics of one partition. */
+    void offer(int partition, FitStatistics partial) {
+      // A partition counted already (its cached block recomputed by a later job) is not counted
+      // again.
+      if (partition >= next) {
+        pending.putIfAbsent(partition, partial);
+      }
+    }
+
+    /**
+     * The statistics merged so far: those of partitions 0 to {@code next - 1}. Spark reads it after
+     * every task's update (for the UI), so it must not fail while tasks are still running.
+     */
     @Override
     public FitStatistics value() {
-      return value;
+      return merged;
+    }
+
+    /** The statistics of every partition, once the job has finished. */
+    FitStatistics complete() {
+      if (!pending.isEmpty()) {
+        throw new IllegalStateException(
+            "the statistics of partition "
+                + next
+                + " never arrived, though those of partitions "
+                + pending.keySet()
+                + " did");
+      }
+      return merged;
     }
   }
 }

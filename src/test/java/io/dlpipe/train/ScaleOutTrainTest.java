@@ -44,8 +44,8 @@ class ScaleOutTrainTest {
   /**
    * How far below the one-worker best validation R² the 16-worker best may end. At block momentum 1
    * - 1/√16 the 16 workers ended 0.0001 and 0.0003 below in two runs (0.8705 against 0.8706, 0.8702
-   * against 0.8705); at 0.5 the margin was 0.01. Runs differ with the order in which Spark sums the
-   * workers' results (one worker's second epoch: 0.8489 in one run, 0.8614 in the other).
+   * against 0.8705); at 0.5 the margin was 0.01. Runs of the same seed differ (one worker's second
+   * epoch: 0.8489 in one run, 0.8614 in the other), so the margin is not the target's 0.003.
    */
   static final double MARGIN = 0.005;
 

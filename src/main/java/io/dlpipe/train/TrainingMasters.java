@@ -163,9 +163,9 @@ public final class TrainingMasters {
 
   /**
    * The driver's address in {@code mask}, which it announces to the executors as the mesh's
-   * controller. DL4J would otherwise take SPARK_PUBLIC_DNS, and where that is unset it resolves a
-   * null host name to loopback and announces 127.0.0.1, which no executor on another host (or
-   * namespace) reaches: training then hangs or learns nothing.
+   * controller. DL4J itself would take SPARK_PUBLIC_DNS first (a name set for Spark's web UI links,
+   * not necessarily one the executors' network routes), and where the mask matches no address of
+   * the driver it fails inside the first epoch; this says so before training.
    */
   static String controllerAddress(String mask) {
     try {
@@ -173,10 +173,8 @@ public final class TrainingMasters {
     } catch (RuntimeException e) {
       throw new ConfigException(
           "train.master.gradient-sharing-network-mask: expected a network that contains an address of the driver, found "
-              + mask
-              + " ("
-              + e.getMessage()
-              + ")");
+              + mask,
+          e);
     }
   }
 

@@ -9,17 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.io.Json;
 import io.dlpipe.testing.NetnsSparkCluster;
 import io.dlpipe.testing.Processes;
-import io.dlpipe.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * where network namespaces cannot be made: not root, or no {@code ip}.
  */
 class GradientSharingNetnsIT {
-  private static final Path ROOT = TestData.projectDir();
+  private static final Path ROOT = NamespacedRuns.ROOT;
+  private static final Path LOGS = ROOT.resolve("target/netns-it");
   private static final int EPOCHS = 3;
 
   /**
@@ -52,24 +50,30 @@ class GradientSharingNetnsIT {
   static void start() throws Exception {
     String why = NetnsSparkCluster.unavailable();
     assumeTrue(why == null, "no network namespaces here: " + why);
+    // The ETL runs once, locally (fast), while the cluster starts; each training run gets a copy
+    // of its workspace.
+    prepared = tmp.resolve("prepared-ws");
+    CompletableFuture<Processes.Result> etl =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return NamespacedRuns.local(
+                    "1g",
+                    List.of(
+                        "etl",
+                        "--conf",
+                        "conf/examples/credit.conf",
+                        "--set",
+                        "output.dir=" + prepared));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     // Two cores per Worker: one executor of 2 cores per namespace for training, and room for the
     // refusal test to place two 1-core executors on one address.
-    cluster = NetnsSparkCluster.start(2, 2, "2g", ROOT.resolve("target/netns-it"));
-    // The ETL runs once, locally (fast); each training run gets a copy of its workspace.
-    prepared = tmp.resolve("prepared-ws");
-    Processes.Result etl =
-        Processes.run(
-            ROOT,
-            Map.of("DLPIPE_NO_BUILD", "1", "DLPIPE_DRIVER_MEMORY", "1g"),
-            600,
-            List.of(
-                "jobs/dlpipe",
-                "etl",
-                "--conf",
-                "conf/examples/credit.conf",
-                "--set",
-                "output.dir=" + prepared));
-    assertEquals(0, etl.code(), etl.output());
+    cluster = NetnsSparkCluster.start(2, 2, "2g", LOGS);
+    Processes.Result done = etl.join();
+    assertEquals(0, done.code(), done.output());
   }
 
   @AfterAll
@@ -81,18 +85,11 @@ class GradientSharingNetnsIT {
 
   /** {@code train} on the namespaced cluster, in a fresh copy of the prepared workspace. */
   private static Processes.Result train(Path ws, String... settings) throws Exception {
-    copy(prepared, ws);
-    List<String> cmd =
+    List<String> args =
         new ArrayList<>(
             List.of(
-                "jobs/dlpipe",
-                "train",
                 "--conf",
                 "conf/examples/credit.conf",
-                "--master",
-                cluster.masterUrl(),
-                "--set",
-                "output.dir=" + ws,
                 "--set",
                 "train.epochs=" + EPOCHS,
                 "--set",
@@ -102,44 +99,18 @@ class GradientSharingNetnsIT {
                 "--set",
                 "spark.conf.\"spark.executor.memory\"=768m",
                 "--set",
-                "spark.executor-offheap=512m",
-                // Training starts only once every requested executor has registered, so the
-                // address check sees them all.
-                "--set",
-                "spark.conf.\"spark.scheduler.minRegisteredResourcesRatio\"=1.0"));
+                "spark.executor-offheap=512m"));
     for (String s : settings) {
-      cmd.add("--set");
-      cmd.add(s);
+      args.add("--set");
+      args.add(s);
     }
-    Map<String, String> env = new HashMap<>();
-    env.put("DLPIPE_NO_BUILD", "1");
-    env.put("DLPIPE_DRIVER_MEMORY", "1g");
-    // The driver must be reachable from the namespaces: it binds the bridge address.
-    env.put("SPARK_LOCAL_IP", cluster.driverAddress());
-    return Processes.run(ROOT, env, 600, cmd);
+    Processes.Result r = NamespacedRuns.train(cluster, prepared, ws, "1g", args);
+    Files.writeString(LOGS.resolve(ws.getFileName() + ".log"), r.output());
+    return r;
   }
 
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
-  /** The stderr of every executor JVM this cluster's Worker {@code w} has run. */
   private static List<Path> executorLogs(int w) throws IOException {
-    if (!Files.isDirectory(cluster.workDir(w))) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.walk(cluster.workDir(w), 3)) {
-      return s.filter(p -> p.getFileName().toString().equals("stderr")).sorted().toList();
-    }
+    return NamespacedRuns.executorLogs(cluster, w);
   }
 
   private static JsonNode model(Path ws) throws IOException {

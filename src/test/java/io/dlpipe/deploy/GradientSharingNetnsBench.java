@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * </pre>
  *
  * Results go to target/netns-bench/gradient-sharing.json, the {@code gradient_sharing} block of
- * bench/scale-out.json.
+ * bench/scale-out.json. {@code -Ddlpipe.netns-bench.gs-settings=train.batch-size-per-worker=32}
+ * (settings separated by ';') adds gradient-sharing runs with those settings.
  */
 class GradientSharingNetnsBench {
   private static final Path WORK = NamespacedRuns.ROOT.resolve("target/netns-bench");
@@ -89,7 +90,7 @@ class GradientSharingNetnsBench {
             + "per Worker (spark.executor.memory 640m, executor-offheap 512m), the driver on the bridge address; "
             + "every training setting at its default, train.workers = W, approach direct");
     ArrayNode runs = result.withArray("runs");
-    if (!has(runs, "parameter-averaging", 1)) {
+    if (!has(runs, "parameter-averaging", 1, List.of())) {
       Path ws = WORK.resolve("w1-parameter-averaging");
       NamespacedRuns.copy(prepared, ws);
       List<String> args =
@@ -99,17 +100,25 @@ class GradientSharingNetnsBench {
       runs.add(run("parameter-averaging", 1, ws, check(NamespacedRuns.local("2g", args))));
       save(out, result);
     }
+    String gsSettings = System.getProperty("dlpipe.netns-bench.gs-settings", "");
+    List<String> extra = gsSettings.isEmpty() ? List.of() : List.of(gsSettings.split(";"));
+    List<String> types =
+        extra.isEmpty()
+            ? List.of("gradient-sharing", "parameter-averaging")
+            : List.of("gradient-sharing");
     for (int w : Arrays.stream(widths.split(",")).mapToInt(Integer::parseInt).toArray()) {
-      if (has(runs, "gradient-sharing", w) && has(runs, "parameter-averaging", w)) {
+      if (types.stream().allMatch(t -> has(runs, t, w, extra))) {
         continue;
       }
       try (NetnsSparkCluster c =
           NetnsSparkCluster.start(w, 1, "1g", WORK.resolve("cluster-" + w))) {
-        for (String type : List.of("gradient-sharing", "parameter-averaging")) {
-          if (has(runs, type, w)) {
+        for (String type : types) {
+          if (has(runs, type, w, extra)) {
             continue;
           }
-          Path ws = WORK.resolve("w" + w + "-" + type);
+          Path ws =
+              WORK.resolve(
+                  "w" + w + "-" + type + (extra.isEmpty() ? "" : "-" + Math.abs(extra.hashCode())));
           List<String> args = new ArrayList<>(data);
           args.addAll(
               List.of(
@@ -120,7 +129,15 @@ class GradientSharingNetnsBench {
                   "--set", "spark.conf.\"spark.executor.memory\"=640m",
                   "--set", "spark.conf.\"spark.executor.cores\"=1",
                   "--set", "spark.executor-offheap=512m"));
-          runs.add(run(type, w, ws, check(NamespacedRuns.train(c, prepared, ws, "2g", args))));
+          for (String e : extra) {
+            args.add("--set");
+            args.add(e);
+          }
+          ObjectNode r = run(type, w, ws, check(NamespacedRuns.train(c, prepared, ws, "2g", args)));
+          if (!extra.isEmpty()) {
+            r.putPOJO("settings", extra);
+          }
+          runs.add(r);
           result.put("finished", Instant.now().toString());
           save(out, result);
         }
@@ -128,9 +145,15 @@ class GradientSharingNetnsBench {
     }
   }
 
-  private static boolean has(ArrayNode runs, String type, int workers) {
+  private static boolean has(ArrayNode runs, String type, int workers, List<String> settings) {
     for (JsonNode r : runs) {
-      if (r.get("master").asText().equals(type) && r.get("workers").asInt() == workers) {
+      List<String> s = new ArrayList<>();
+      if (r.has("settings")) {
+        r.get("settings").forEach(n -> s.add(n.asText()));
+      }
+      if (r.get("master").asText().equals(type)
+          && r.get("workers").asInt() == workers
+          && s.equals(settings)) {
         return true;
       }
     }

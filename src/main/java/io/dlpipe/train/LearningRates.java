@@ -99,8 +99,13 @@ public final class LearningRates {
     double rate = rate(train, epochIndex);
     int warmup = train.master().lrWarmupIterations();
     // The warm-up protects the first steps from a rate raised for large minibatches; at the base
-    // size there is nothing to protect.
-    if (warmup <= 1 || batchFactor(train) <= 1) {
+    // size there is nothing to protect. Gradient sharing's workers never advance the network's
+    // iteration count (DL4J's encoding handler logs "iter 0" throughout), so a ramp would hold the
+    // rate at its first step, 1/warmup of the rate, for the whole run: on synthetic Ames it learned
+    // nothing (BENCHMARKS.md, "Gradient sharing at width").
+    if (warmup <= 1
+        || batchFactor(train) <= 1
+        || train.master().type() == TrainConfig.MasterType.GRADIENT_SHARING) {
       return new FixedSchedule(rate);
     }
     int stride = (warmup + MAX_RAMP_STEPS - 1) / MAX_RAMP_STEPS;

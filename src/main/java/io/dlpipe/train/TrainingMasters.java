@@ -4,12 +4,17 @@ import io.dlpipe.ConfigException;
 import io.dlpipe.config.TrainConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.BlockManagerId;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
@@ -20,6 +25,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.nd4j.parameterserver.distributed.util.NetworkOrganizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,21 +110,71 @@ public final class TrainingMasters {
 
   /**
    * Refuses gradient sharing where it cannot learn. On {@code local-cluster} every executor JVM
-   * runs on one host with one address (127.0.0.1), so their Aeron transports announce the same
-   * address and port to the mesh; DL4J then trains nothing and says nothing (BENCHMARKS.md,
-   * "Trainer"). Found before any epoch, with what to do instead.
+   * runs on one host with one address (127.0.0.1), and so do two executors a cluster places on one
+   * host: their Aeron transports announce the same address and UDP port to the mesh, and DL4J then
+   * trains nothing and says nothing (BENCHMARKS.md, "Trainer"). Found before any epoch, with what
+   * to do instead. Executors on distinct addresses (one per host, or per network namespace as in
+   * {@code GradientSharingNetnsIT}) pass; executors not registered yet cannot be checked.
    */
   public static void checkGradientSharing(JavaSparkContext jsc, TrainConfig.Master m) {
-    if (m.type() == TrainConfig.MasterType.GRADIENT_SHARING
-        && jsc.master().startsWith("local-cluster")) {
+    if (m.type() != TrainConfig.MasterType.GRADIENT_SHARING) {
+      return;
+    }
+    if (jsc.master().startsWith("local-cluster")) {
       throw new ConfigException(
           "train.master.type = gradient-sharing cannot train on "
               + jsc.master()
               + ": its executor JVMs share one "
-              + "host and address, so their Aeron transports announce the same address and port (train.master.gradient-sharing-port) and "
-              + "DL4J's gradient-sharing mesh never forms; training would silently learn nothing. Use train.master.type = "
+              + "host and address, so their Aeron transports announce the same address and port (UDP "
+              + GRADIENT_SHARING_PORT
+              + ") and DL4J's gradient-sharing mesh never forms; training would silently learn nothing. Use train.master.type = "
               + "parameter-averaging here, or a cluster with one executor per host and DL4J_VOID_IP or "
               + "train.master.gradient-sharing-network-mask set");
+    }
+    String shared = sharedExecutorHost(jsc);
+    if (shared != null) {
+      throw new ConfigException(
+          "train.master.type = gradient-sharing cannot train on "
+              + jsc.master()
+              + ": two executors run on "
+              + shared
+              + ", so their Aeron transports would announce the same address and port (UDP "
+              + GRADIENT_SHARING_PORT
+              + ") and DL4J's gradient-sharing mesh would never form. Use train.master.type = parameter-averaging, "
+              + "or one executor per host (spark.executor.cores = the host's cores)");
+    }
+  }
+
+  /** DL4J's UDP port for the gradient-sharing mesh, on the driver and on every executor. */
+  static final int GRADIENT_SHARING_PORT = 49876;
+
+  /** A host two registered executors share, or null; the driver's own entry is left out. */
+  static String sharedExecutorHost(JavaSparkContext jsc) {
+    BlockManagerId self = SparkEnv.get().blockManager().blockManagerId();
+    String driver = self.host() + ":" + self.port();
+    Set<String> hosts = new HashSet<>();
+    for (SparkExecutorInfo e : jsc.sc().statusTracker().getExecutorInfos()) {
+      if (!(e.host() + ":" + e.port()).equals(driver) && !hosts.add(e.host())) {
+        return e.host();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The driver's address in {@code mask}, which it announces to the executors as the mesh's
+   * controller. DL4J itself would take SPARK_PUBLIC_DNS first (a name set for Spark's web UI links,
+   * not necessarily one the executors' network routes), and where the mask matches no address of
+   * the driver it fails inside the first epoch; this says so before training.
+   */
+  static String controllerAddress(String mask) {
+    try {
+      return new NetworkOrganizer(mask).getMatchingAddress();
+    } catch (RuntimeException e) {
+      throw new ConfigException(
+          "train.master.gradient-sharing-network-mask: expected a network that contains an address of the driver, found "
+              + mask,
+          e);
     }
   }
 
@@ -178,6 +234,7 @@ public final class TrainingMasters {
     VoidConfiguration voidConf = VoidConfiguration.builder().build();
     if (!m.gradientSharingNetworkMask().isEmpty()) {
       voidConf.setNetworkMask(m.gradientSharingNetworkMask());
+      voidConf.setControllerAddress(controllerAddress(m.gradientSharingNetworkMask()));
     }
     SharedTrainingMaster master =
         new SharedTrainingMaster.Builder(

@@ -73,7 +73,7 @@ class GradientSharingClusterTest {
         assertThrows(ConfigException.class, () -> new TrainJob(spark, cfg).run(true));
     assertEquals(
         "train.master.type = gradient-sharing cannot train on local-cluster[2,1,1536]: its executor JVMs share one host and "
-            + "address, so their Aeron transports announce the same address and port (train.master.gradient-sharing-port) and DL4J's "
+            + "address, so their Aeron transports announce the same address and port (UDP 49876) and DL4J's "
             + "gradient-sharing mesh never forms; training would silently learn nothing. Use train.master.type = parameter-averaging here, "
             + "or a cluster with one executor per host and DL4J_VOID_IP or train.master.gradient-sharing-network-mask set",
         e.getMessage());

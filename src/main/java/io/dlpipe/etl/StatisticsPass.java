@@ -63,7 +63,7 @@ final class StatisticsPass {
       RowMeasure measure,
       List<String> inputColumns,
       List<String> identity) {
-    List<Column> cols = RowMeasure.columns(checked, specs);
+    List<Column> cols = measure.columns(checked, specs);
     int measured = cols.size();
     Column[] rowHash = Deduplicator.fingerprint(identity);
     cols.add(functions.col(Columns.DETAIL));
@@ -138,7 +138,7 @@ final class StatisticsPass {
     // speculation do).
     rows.foreachPartition(
         (org.apache.spark.api.java.function.ForeachPartitionFunction<Row>) it -> {});
-    FitStatistics stats = acc.value() == null ? measure.zero() : acc.value();
+    FitStatistics stats = acc.complete() == null ? measure.zero() : acc.complete();
     return new Result(stats, rows);
   }
 
@@ -202,9 +202,18 @@ final class StatisticsPass {
       }
     }
 
-    /** The statistics of partitions 0 to n - 1, once all n have been merged. */
+    /**
+     * The statistics merged so far (null before partition 0's). Spark reads every copy's value for
+     * its UI, a task's copy included (its partition not yet merged): this must not throw, so the
+     * check that every partition arrived is {@link #complete}.
+     */
     @Override
     public FitStatistics value() {
+      return merged;
+    }
+
+    /** The statistics of partitions 0 to n - 1, once all n have been merged. */
+    FitStatistics complete() {
       if (!pending.isEmpty()) {
         throw new IllegalStateException(
             "the statistics of partition "

@@ -39,7 +39,7 @@ class StatisticsPassOrderTest {
       task.offer(p, partial(p));
       driver.merge(task);
     }
-    return driver.value();
+    return driver.complete();
   }
 
   private static double[] summary(FitStatistics s) {
@@ -95,13 +95,13 @@ class StatisticsPassOrderTest {
       task.offer(p, partial(p));
       driver.merge(task);
     }
-    IllegalStateException e = assertThrows(IllegalStateException.class, driver::value);
+    IllegalStateException e = assertThrows(IllegalStateException.class, driver::complete);
     assertEquals(
         "the statistics of partition 2 never arrived, though those of partitions [3] did",
         e.getMessage());
     StatisticsPass.Accumulator two = new StatisticsPass.Accumulator();
     two.offer(2, partial(2));
     driver.merge(two);
-    assertEquals(20000, driver.value().trainRows);
+    assertEquals(20000, driver.complete().trainRows);
   }
 }

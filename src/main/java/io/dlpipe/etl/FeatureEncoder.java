@@ -219,29 +219,12 @@ final class FeatureEncoder implements Serializable {
    * order), then the raw date cells, then the raw categorical cells.
    */
   float[] encode(Row cells) {
-    return encode(cells, false);
-  }
-
-  /**
-   * The feature vector of a row given as a struct of the numeric cells parsed ({@link
-   * CellExpressions#number}, double, null when missing), then the date and categorical cells
-   * stripped ({@link CellExpressions#text}): what {@link #encode(Row)} gives for the raw cells.
-   */
-  float[] encodeParsed(Row cells) {
-    return encode(cells, true);
-  }
-
-  private float[] encode(Row cells, boolean parsed) {
     float[] out = new float[width];
     int n = impute.length;
     int d = yearCenter.length;
     int pos = 0;
     for (int i = 0; i < n; i++) {
-      Double number =
-          !parsed
-              ? parsing.number(cells.getString(i))
-              : cells.isNullAt(i) ? null : cells.getDouble(i);
-      pos = encodeNumeric(i, number, out, pos);
+      pos = encodeNumeric(i, parsing.number(cells.getString(i)), out, pos);
     }
     for (int j = 0; j < d; j++) {
       pos = encodeDate(j, cells.getString(n + j), out, pos);

@@ -11,8 +11,10 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * What identifies a row without its target, and what the data's repeated feature rows imply.
@@ -80,15 +82,32 @@ public final class FeatureRows {
    */
   public static Dataset<Row> fingerprint(
       Dataset<Row> rows, List<ColumnSpec> specs, List<String> nullValues) {
-    CellExpressions e = new CellExpressions(nullValues);
-    List<Column> parts = new ArrayList<>();
-    for (String n : featureColumns(specs)) {
-      boolean numeric = specs.stream().anyMatch(s -> s.name().equals(n) && s.isNumeric());
-      parts.add(e.keyPart(Columns.col(n), numeric, MISSING));
+    List<String> names = featureColumns(specs);
+    boolean[] numeric = new boolean[names.size()];
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      numeric[i] = specs.stream().anyMatch(s -> s.name().equals(n) && s.isNumeric());
     }
-    // The key is computed once: Spark does not collapse the projections when that would repeat it.
+    RawParsing parsing = new RawParsing(nullValues);
+    int width = names.size();
+    UDF1<Row, String[]> key =
+        row -> {
+          String[] out = new String[width];
+          for (int i = 0; i < width; i++) {
+            String cell = row.getString(i);
+            Object v = numeric[i] ? parsing.number(cell) : parsing.text(cell);
+            out[i] = v == null ? MISSING : v.toString();
+          }
+          return out;
+        };
     Column k = functions.col(KEY);
-    return rows.withColumn(KEY, functions.array(parts.toArray(new Column[0])))
+    // The key is computed once: Spark does not collapse the projections when that would repeat a
+    // UDF.
+    return rows.withColumn(
+            KEY,
+            functions
+                .udf(key, DataTypes.createArrayType(DataTypes.StringType, false))
+                .apply(ParsedCells.struct(names)))
         .withColumn(Columns.FEATURE_HASH64, functions.xxhash64(k))
         .withColumn(Columns.FEATURE_HASH32, functions.hash(k))
         .drop(KEY);

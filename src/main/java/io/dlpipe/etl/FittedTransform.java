@@ -439,26 +439,10 @@ public record FittedTransform(
     UserDefinedFunction udf =
         functions
             .udf(
-                (UDF1<Row, float[]>) encoder::encodeParsed,
+                (UDF1<Row, float[]>) encoder::encode,
                 DataTypes.createArrayType(DataTypes.FloatType, false))
             .asNonNullable();
     return udf.apply(parsedCells());
-  }
-
-  /**
-   * A struct of the numeric cells parsed, then the date and categorical cells stripped: parsed by
-   * Catalyst expressions in the stage's generated code, not once more inside the encoder.
-   */
-  private Column parsedCells() {
-    CellExpressions e = new CellExpressions(nullValues);
-    List<Column> cells = new ArrayList<>();
-    numeric.forEach(f -> cells.add(e.number(Columns.col(f.name()))));
-    dates.forEach(f -> cells.add(e.text(Columns.col(f.name()))));
-    categorical.forEach(f -> cells.add(e.text(Columns.col(f.name()))));
-    if (cells.isEmpty()) {
-      cells.add(functions.lit(null).cast(DataTypes.StringType));
-    }
-    return functions.struct(cells.toArray(new Column[0]));
   }
 
   /**
@@ -470,6 +454,15 @@ public record FittedTransform(
     FeatureEncoder encoder =
         new FeatureEncoder(numeric, dates, categorical, new RawParsing(nullValues));
     return encoder::encode;
+  }
+
+  /** A struct of the raw numeric cells, then the raw date cells, then the raw categorical cells. */
+  private Column parsedCells() {
+    List<String> names = new ArrayList<>();
+    numeric.forEach(f -> names.add(f.name()));
+    dates.forEach(f -> names.add(f.name()));
+    categorical.forEach(f -> names.add(f.name()));
+    return ParsedCells.struct(names);
   }
 
   /**

@@ -17,10 +17,10 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * What the statistics pass does with one validated row, as a function of a row laid out by {@link
- * #columns}: {@code reason, split, target, lines}, then the numeric cells parsed, the date and
- * categorical cells stripped (null when missing). Rows are counted by reason and split; good train
- * rows are measured ({@link FitStatistics}). Shared by {@link TransformFitter#measure} and the
- * single pass of {@link EtlJob}, so both measure the same way.
+ * #columns}: {@code reason, split, target, lines}, then the numeric, date and categorical cells.
+ * Rows are counted by reason and split; good train rows are measured ({@link FitStatistics}).
+ * Shared by {@link TransformFitter#measure} and the single pass of {@link EtlJob}, so both measure
+ * the same way.
  */
 final class RowMeasure implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -32,7 +32,7 @@ final class RowMeasure implements Serializable {
   private final int dates;
   private final int categorical;
   private final boolean regression;
-  private final List<String> nullValues;
+  private final RawParsing parsing;
   private final DateParsing dateParsing = new DateParsing();
   private final String missingLevel;
   private final int levelCap;
@@ -50,7 +50,7 @@ final class RowMeasure implements Serializable {
     this.dates = (int) specs.stream().filter(ColumnSpec::isDate).count();
     this.categorical = (int) specs.stream().filter(ColumnSpec::isCategorical).count();
     this.regression = target.task() == Task.REGRESSION;
-    this.nullValues = List.copyOf(nullValues);
+    this.parsing = new RawParsing(nullValues);
     this.missingLevel = missingLevel;
     this.levelCap = levelCap;
     this.relativeError = relativeError;
@@ -82,8 +82,7 @@ final class RowMeasure implements Serializable {
    * The row layout this measures, from validated rows: rows without {@link Columns#REASON} count as
    * good, without {@link Columns#SPLIT} as train, without {@link Columns#LINES} as one line.
    */
-  List<Column> columns(Dataset<Row> rows, List<ColumnSpec> specs) {
-    CellExpressions e = new CellExpressions(nullValues);
+  static List<Column> columns(Dataset<Row> rows, List<ColumnSpec> specs) {
     List<String> present = Arrays.asList(rows.columns());
     List<Column> cols = new ArrayList<>();
     cols.add(
@@ -96,14 +95,9 @@ final class RowMeasure implements Serializable {
             : functions.lit(Columns.TRAIN));
     cols.add(functions.col(Columns.TARGET));
     cols.add(present.contains(Columns.LINES) ? functions.col(Columns.LINES) : functions.lit(1));
-    // Parsed here, by Catalyst expressions that give what RawParsing gives: each cell once.
-    specs.stream()
-        .filter(ColumnSpec::isNumeric)
-        .forEach(s -> cols.add(e.number(Columns.col(s.name()))));
-    specs.stream().filter(ColumnSpec::isDate).forEach(s -> cols.add(e.text(Columns.col(s.name()))));
-    specs.stream()
-        .filter(ColumnSpec::isCategorical)
-        .forEach(s -> cols.add(e.text(Columns.col(s.name()))));
+    specs.stream().filter(ColumnSpec::isNumeric).forEach(s -> cols.add(Columns.col(s.name())));
+    specs.stream().filter(ColumnSpec::isDate).forEach(s -> cols.add(Columns.col(s.name())));
+    specs.stream().filter(ColumnSpec::isCategorical).forEach(s -> cols.add(Columns.col(s.name())));
     return cols;
   }
 
@@ -132,19 +126,18 @@ final class RowMeasure implements Serializable {
     int at = CELLS_FROM;
     Double[] numbers = new Double[numeric];
     for (int i = 0; i < numeric; i++) {
-      numbers[i] = r.isNullAt(at) ? null : r.getDouble(at);
-      at++;
+      numbers[i] = parsing.number(r.getString(at++));
     }
     LocalDateTime[] parsedDates = new LocalDateTime[dates];
     boolean[] hasTime = new boolean[dates];
     for (int j = 0; j < dates; j++) {
-      String text = r.getString(at++);
+      String text = parsing.text(r.getString(at++));
       parsedDates[j] = dateParsing.parse(text);
       hasTime[j] = parsedDates[j] != null && DateParsing.hasTime(text);
     }
     String[] texts = new String[categorical];
     for (int j = 0; j < categorical; j++) {
-      String t = r.getString(at++);
+      String t = parsing.text(r.getString(at++));
       texts[j] = t == null ? missingLevel : t;
     }
     acc.measure(

@@ -80,21 +80,11 @@ public final class RowValidator {
             targetRequired,
             new RawParsing(nullValues),
             maxRecordLines);
-    Column checked =
+    Column result =
         functions
             .udf(check, RESULT)
             .asNonNullable()
             .apply(functions.struct(cells.toArray(new Column[0])));
-    // Rows that pass every check by the expressions below (nearly all of them, in most data) never
-    // reach the row-at-a-time function: it runs only to name a bad row's reason and detail.
-    Column result =
-        maxRecordLines < 1
-            ? checked
-            : functions
-                .when(
-                    passes(specs, task, declaredClasses, targetRequired, nullValues),
-                    good(specs, task, nullValues))
-                .otherwise(checked);
     return raw.withColumn(CHECK, result)
         .withColumn(Columns.REASON, functions.col(CHECK + ".reason"))
         .withColumn(Columns.DETAIL, functions.col(CHECK + ".detail"))
@@ -102,62 +92,6 @@ public final class RowValidator {
             Columns.TARGET, functions.col(CHECK + (task == Task.REGRESSION ? ".number" : ".text")))
         .withColumn(Columns.LINES, functions.col(CHECK + ".lines"))
         .drop(CHECK);
-  }
-
-  /**
-   * True for a row that passes every check of {@link Check} on one line: well-formed, no line
-   * break, replacement or control character in any cell, a valid target, and every numeric cell
-   * missing or a finite decimal. A Catalyst expression, so Spark compiles it into the stage's code;
-   * for such a row {@link Check} gives {@link #good}, and it decides every other row.
-   */
-  private static Column passes(
-      List<ColumnSpec> specs,
-      Task task,
-      List<String> declaredClasses,
-      boolean targetRequired,
-      List<String> nullValues) {
-    CellExpressions e = new CellExpressions(nullValues);
-    List<Column> cells = new ArrayList<>();
-    Column ok = functions.col(Columns.CORRUPT).isNull();
-    for (ColumnSpec s : specs) {
-      Column cell = Columns.col(s.name());
-      cells.add(cell);
-      if (s.isNumeric()) {
-        ok = ok.and(e.isMissing(cell).or(e.number(cell).isNotNull()));
-      } else if (s.role().equals(ColumnSpec.TARGET)) {
-        Column valid =
-            task == Task.REGRESSION
-                ? e.number(cell).isNotNull()
-                : declaredClasses.isEmpty()
-                    ? functions.lit(true)
-                    : e.text(cell).isin(declaredClasses.toArray());
-        ok = ok.and(functions.when(e.isMissing(cell), !targetRequired).otherwise(valid));
-      }
-    }
-    // Line breaks (a record over several lines), control characters and U+FFFD, in any cell.
-    Column special =
-        functions
-            .concat_ws("", cells.toArray(new Column[0]))
-            .rlike("[\\x00-\\x08\\x0A-\\x1F\\x7F\\x{FFFD}]");
-    return ok.and(functions.not(special));
-  }
-
-  /** What {@link Check} gives for a row that {@link #passes}: its parsed target, on one line. */
-  private static Column good(List<ColumnSpec> specs, Task task, List<String> nullValues) {
-    CellExpressions e = new CellExpressions(nullValues);
-    Column cell =
-        specs.stream()
-            .filter(s -> s.role().equals(ColumnSpec.TARGET))
-            .map(s -> Columns.col(s.name()))
-            .findFirst()
-            .orElse(functions.lit(null).cast(DataTypes.StringType));
-    boolean regression = task == Task.REGRESSION;
-    return functions.struct(
-        functions.lit(null).cast(DataTypes.StringType).as("reason"),
-        functions.lit(null).cast(DataTypes.StringType).as("detail"),
-        (regression ? e.number(cell) : functions.lit(null).cast(DataTypes.DoubleType)).as("number"),
-        (regression ? functions.lit(null).cast(DataTypes.StringType) : e.text(cell)).as("text"),
-        functions.lit(1).as("lines"));
   }
 
   /**

@@ -63,7 +63,7 @@ final class StatisticsPass {
       RowMeasure measure,
       List<String> inputColumns,
       List<String> identity) {
-    List<Column> cols = measure.columns(checked, specs);
+    List<Column> cols = RowMeasure.columns(checked, specs);
     int measured = cols.size();
     Column[] rowHash = Deduplicator.fingerprint(identity);
     cols.add(functions.col(Columns.DETAIL));

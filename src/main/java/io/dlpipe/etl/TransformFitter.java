@@ -80,7 +80,7 @@ public final class TransformFitter {
   private static FitStatistics measure(
       Dataset<Row> rows, RowMeasure measure, List<ColumnSpec> specs) {
     return OrderedAggregate.aggregate(
-        rows.select(measure.columns(rows, specs).toArray(new Column[0])).javaRDD(),
+        rows.select(RowMeasure.columns(rows, specs).toArray(new Column[0])).javaRDD(),
         measure.zero(),
         measure::add,
         FitStatistics::merge);

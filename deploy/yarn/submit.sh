@@ -33,6 +33,7 @@ exec "$SPARK_HOME/bin/spark-submit" \
   --conf spark.yarn.queue=nightly \
   --conf spark.yarn.tags=dlpipe,credit \
   --conf spark.yarn.maxAppAttempts=1 \
+  --conf spark.driver.memoryOverhead=640m \
   --conf spark.executor.instances=2 \
   --conf spark.executor.cores=1 \
   --conf spark.dynamicAllocation.enabled=false \

@@ -10,11 +10,12 @@ import java.nio.file.Path;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * The driver's peak memory over a scale run, sampled by a daemon thread: the live heap after
- * garbage collection (what the driver really holds; the heap before collection only says how lazy
- * the collector was), the heap in use at any time, ND4J's off-heap bytes (JavaCPP's count), and the
- * process's peak resident set (VmHWM), which is everything at once. In local mode the executors
- * live in the driver's JVM, so these are the executors' peaks too.
+ * The driver's peak memory over one phase of a scale run (the ETL, or the epoch), sampled by a
+ * daemon thread: the live heap after garbage collection (what the driver really holds; the heap
+ * before collection only says how lazy the collector was), the heap in use at any time, ND4J's
+ * off-heap bytes (JavaCPP's count), and the process's peak resident set (VmHWM), which is
+ * everything at once. In local mode the executors live in the driver's JVM, so these are the
+ * executors' peaks too.
  */
 public final class PeakMemory implements AutoCloseable {
   private final Thread sampler;
@@ -33,7 +34,14 @@ public final class PeakMemory implements AutoCloseable {
   public record Peaks(
       double liveHeapMib, double heapUsedMib, double offHeapMib, double residentMib) {}
 
+  /**
+   * Starts measuring. A full collection first, so that the live-heap figures the pools report
+   * describe this phase and not what an earlier phase left, and the resident high-water mark is
+   * reset where Linux allows it ({@code /proc/self/clear_refs}).
+   */
   public PeakMemory() {
+    System.gc();
+    resetResidentPeak();
     sampler = new Thread(this::sample, "bench-peak-memory");
     sampler.setDaemon(true);
     sampler.start();
@@ -76,6 +84,14 @@ public final class PeakMemory implements AutoCloseable {
       // not Linux
     }
     return -1;
+  }
+
+  private static void resetResidentPeak() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or not allowed: the resident peak is then the process's since it started
+    }
   }
 
   private static double mib(long bytes) {

@@ -42,7 +42,10 @@ public final class ScaleBench {
    * @param epochSeconds the epoch's wall clock (fit and validation), null when skipped
    * @param epochMicrosPerRow per train row, null when skipped
    * @param samplesPerS the epoch's fit rate, null when skipped
-   * @param peaks the driver's peaks over the whole run
+   * @param etlPeaks the driver's peaks over the ETL alone (null in entries written before they were
+   *     measured apart)
+   * @param peaks the driver's peaks over the epoch (over the whole run in entries without {@code
+   *     etlPeaks})
    * @param settings the memory settings the run had (driver heap, ND4J caps, Spark settings)
    * @param completed what finished: etl, or etl+epoch
    */
@@ -56,6 +59,7 @@ public final class ScaleBench {
       Double epochSeconds,
       Double epochMicrosPerRow,
       Double samplesPerS,
+      PeakMemory.Peaks etlPeaks,
       PeakMemory.Peaks peaks,
       Map<String, String> settings,
       String completed) {}
@@ -67,18 +71,23 @@ public final class ScaleBench {
       boolean train,
       List<String> extraSettings,
       int files) {
+    BenchWorkspace ws = BenchWorkspace.under(work, BenchShape.AMES, rows, 0, extraSettings);
+    LOG.info("bench scale: generating {} rows", rows);
+    ws.generate(spark, files);
+    long start = System.nanoTime();
+    EtlResult etl;
+    PeakMemory.Peaks etlPeaks;
     try (PeakMemory memory = new PeakMemory()) {
-      BenchWorkspace ws = BenchWorkspace.under(work, BenchShape.AMES, rows, 0, extraSettings);
-      LOG.info("bench scale: generating {} rows", rows);
-      ws.generate(spark, files);
-      long start = System.nanoTime();
-      EtlResult etl = new EtlJob(spark, ws.config()).run();
-      double etlSeconds = Timing.since(start);
-      long read = etl.summary().rowsRead();
-      LOG.info("bench scale: etl of {} rows in {} s", read, etlSeconds);
-      Double epochSeconds = null;
-      Double samples = null;
-      long trainRows = 0;
+      etl = new EtlJob(spark, ws.config()).run();
+      etlPeaks = memory.peaks();
+    }
+    double etlSeconds = Timing.since(start);
+    long read = etl.summary().rowsRead();
+    LOG.info("bench scale: etl of {} rows in {} s, peaks {}", read, etlSeconds, etlPeaks);
+    Double epochSeconds = null;
+    Double samples = null;
+    long trainRows = 0;
+    try (PeakMemory memory = new PeakMemory()) {
       if (train) {
         TrainResult r =
             new TrainJob(spark, ws.config("train.epochs=1", "train.early-stopping.patience=0"))
@@ -97,7 +106,8 @@ public final class ScaleBench {
           epochSeconds,
           epochSeconds == null ? null : epochSeconds * 1e6 / trainRows,
           samples,
-          memory.peaks(),
+          etlPeaks,
+          train ? memory.peaks() : null,
           settings(spark),
           train ? "etl+epoch" : "etl");
     }
@@ -150,33 +160,41 @@ public final class ScaleBench {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "%12s %10s %12s %12s %12s %12s %12s %12s  %s%n",
+                "%12s %10s %12s %12s %12s %12s %12s %12s %12s  %s%n",
                 "rows",
                 "etl s",
                 "etl us/row",
+                "etl live MiB",
                 "epoch s",
                 "epoch us/row",
-                "heap used MiB",
-                "off-heap MiB",
-                "peak RSS MiB",
+                "epoch heap",
+                "epoch offheap",
+                "epoch RSS",
                 "completed"));
     for (Entry e : entries) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%,12d %10.1f %12.2f %12s %12s %12.0f %12.0f %12.0f  %s%n",
+              "%,12d %10.1f %12.2f %12s %12s %12s %12s %12s %12s  %s%n",
               e.rows(),
               e.etlSeconds(),
               e.etlMicrosPerRow(),
+              e.etlPeaks() == null
+                  ? "-"
+                  : String.format(Locale.ROOT, "%.0f", e.etlPeaks().liveHeapMib()),
               e.epochSeconds() == null ? "-" : String.format(Locale.ROOT, "%.1f", e.epochSeconds()),
               e.epochMicrosPerRow() == null
                   ? "-"
                   : String.format(Locale.ROOT, "%.2f", e.epochMicrosPerRow()),
-              e.peaks().heapUsedMib(),
-              e.peaks().offHeapMib(),
-              e.peaks().residentMib(),
+              mib(e.peaks() == null ? null : e.peaks().heapUsedMib()),
+              mib(e.peaks() == null ? null : e.peaks().offHeapMib()),
+              mib(e.peaks() == null ? null : e.peaks().residentMib()),
               e.completed()));
     }
     return b.toString();
+  }
+
+  private static String mib(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.0f", v);
   }
 }

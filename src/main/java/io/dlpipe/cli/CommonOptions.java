@@ -53,19 +53,28 @@ public final class CommonOptions {
   CommandSpec command;
 
   /**
-   * This process's environment; in a YARN cluster-mode driver, whose container does not have the
-   * submitting shell's environment, with the PII salt the launcher passed in its secret settings.
+   * This process's environment; in a YARN or Kubernetes cluster-mode driver, whose container does
+   * not have the submitting shell's environment, with the PII salt the launcher passed in its
+   * secret settings.
    */
   static Map<String, String> environment() {
     String salt = System.getProperty(SparkSubmitPlan.PII_SALT_CONF);
     if (salt == null
-        || !Main.isYarnClusterDriver()
+        || !(Main.isYarnClusterDriver() || isKubernetesDriver())
         || System.getenv(PrivacyConfig.SALT_ENV) != null) {
       return System.getenv();
     }
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put(PrivacyConfig.SALT_ENV, salt);
     return env;
+  }
+
+  /**
+   * True in a Kubernetes cluster-mode driver: its pod runs spark-submit in client mode again, with
+   * this setting, which Spark's Kubernetes client adds for the driver.
+   */
+  static boolean isKubernetesDriver() {
+    return "true".equals(System.getProperty("spark.kubernetes.submitInDriver"));
   }
 
   /** The whole command line as given, for handing it on to spark-submit. */

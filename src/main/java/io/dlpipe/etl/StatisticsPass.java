@@ -203,16 +203,15 @@ final class StatisticsPass {
     }
 
     /**
-     * The statistics merged so far (null before partition 0's). Spark reads every copy's value for
-     * its UI, a task's copy included (its partition not yet merged): this must not throw, so the
-     * check that every partition arrived is {@link #complete}.
+     * The statistics merged so far: those of partitions 0 to {@code next - 1}. Spark reads it after
+     * every task's update (for the UI), so it must not fail while tasks are still running.
      */
     @Override
     public FitStatistics value() {
       return merged;
     }
 
-    /** The statistics of partitions 0 to n - 1, once all n have been merged. */
+    /** The statistics of every partition, once the job has finished. */
     FitStatistics complete() {
       if (!pending.isEmpty()) {
         throw new IllegalStateException(

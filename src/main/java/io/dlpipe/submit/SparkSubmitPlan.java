@@ -44,11 +44,23 @@ public record SparkSubmitPlan(
     String resolvedConf) {
 
   /**
-   * The setting that carries {@code DLPIPE_PII_SALT} to a YARN cluster-mode driver: in the secret
-   * properties file, never in a container's environment; "secret" in its name keeps it out of
-   * Spark's UI and event log (spark.redaction.regex).
+   * The setting that carries {@code DLPIPE_PII_SALT} to a YARN or Kubernetes cluster-mode driver:
+   * in the secret properties file, never in a container's environment; "secret" in its name keeps
+   * it out of Spark's UI and event log (spark.redaction.regex).
    */
   public static final String PII_SALT_CONF = "spark.dlpipe.secret.pii-salt";
+
+  /**
+   * Whether a cluster-mode driver on this master gets the secret settings without showing them:
+   * YARN ships them in the application's own staging folder, Kubernetes in the driver pod's
+   * properties file (a ConfigMap of the application), and each driver reads them into its system
+   * properties. A standalone master starts its driver with every setting as a {@code -D} option on
+   * the command line, where {@code ps} shows it; Spark's standalone client hands the driver the
+   * submitting environment instead, {@code DLPIPE_PII_SALT} with it, readable by its user only.
+   */
+  static boolean carriesSecretSettings(String master) {
+    return master.equals("yarn") || master.toLowerCase(Locale.ROOT).startsWith("k8s://");
+  }
 
   /** The driver class spark-submit starts. */
   public static final String MAIN_CLASS = "io.dlpipe.cli.Main";
@@ -154,7 +166,7 @@ public record SparkSubmitPlan(
     sparkConf(cfg)
         .forEach((k, v) -> (masker.isSecret(k) || masker.holdsSecret(v) ? secret : open).put(k, v));
     boolean cluster = deployMode.equals("cluster");
-    if (cluster && !cfg.privacy().salt().isEmpty() && master.equals("yarn")) {
+    if (cluster && !cfg.privacy().salt().isEmpty() && carriesSecretSettings(master)) {
       secret.put(PII_SALT_CONF, cfg.privacy().salt());
     }
     // The driver in a cluster container does not have this shell's environment: ${?ENV}

@@ -63,7 +63,8 @@ public final class SparkSubmitter {
         SparkSubmitPlan.of(
             sparkSubmit(env, home), master, deployMode, appJar, confFile, originalArgs, cfg);
     Map<String, String> conf = new java.util.LinkedHashMap<>(plan.sparkConf());
-    launcherSettings(cfg.spark().conf(), deployMode, env).forEach(conf::putIfAbsent);
+    // launcherSettings already defers to the config's own settings, or joins them (java options).
+    conf.putAll(launcherSettings(cfg.spark().conf(), deployMode, env));
     List<String> s3a = s3aJars(env, home, cfg, originalArgs);
     if (!s3a.isEmpty()) {
       String user = conf.getOrDefault("spark.jars", "");
@@ -87,29 +88,114 @@ public final class SparkSubmitter {
   /** The launcher's driver heap when {@value #DRIVER_MEMORY_ENV} is unset. */
   static final String LAUNCHER_DRIVER_MEMORY = "4g";
 
+  /** The environment variable with extra JVM options for the driver (jobs/dlpipe's own JVM). */
+  public static final String JAVA_OPTS_ENV = "DLPIPE_JAVA_OPTS";
+
   /**
-   * The Spark settings that stand for the launcher's own ({@value #DRIVER_MEMORY_ENV}): a driver
-   * that spark-submit starts elsewhere (cluster mode: in a container; client mode with a Spark
-   * distribution: in a JVM bin/spark-submit sizes) gets its heap only from spark.driver.memory. In
-   * client mode that is the launcher's default too; in cluster mode only a value the user set, so
-   * that the cluster's spark-defaults.conf applies otherwise. The config's own
-   * spark.conf."spark.driver.memory" wins over both.
+   * The Spark settings that stand for the launcher's own ({@value #DRIVER_MEMORY_ENV}, {@value
+   * #JAVA_OPTS_ENV}) and the driver's ND4J budget, for a driver that spark-submit starts elsewhere
+   * (cluster mode: in a container; client mode with a Spark distribution: in a JVM bin/spark-submit
+   * sizes).
+   *
+   * <p>{@code spark.driver.memory}: {@value #DRIVER_MEMORY_ENV}; in client mode the launcher's
+   * default too, in cluster mode only a value the user set, so that the cluster's
+   * spark-defaults.conf applies otherwise. The config's own spark.conf."spark.driver.memory" wins
+   * over both.
+   *
+   * <p>{@code spark.driver.extraJavaOptions}: {@value #JAVA_OPTS_ENV}, before the config's own
+   * (which thus wins where they set the same option), and in cluster mode ND4J's caps first.
+   *
+   * <p>{@code spark.driver.memoryOverhead}, cluster mode only: the driver's container holds ND4J's
+   * arrays too (the averaged network, the block-momentum step), which Spark's default overhead (10%
+   * of the heap) does not budget, so the container manager would kill it. As for an executor
+   * ({@link ExecutorMemory}), ND4J is capped at its budget and the overhead holds it plus 384 MiB
+   * for the JVM: the heap's size (ND4J's own default cap) unless the user set the overhead, and
+   * then what it holds beyond those 384 MiB.
    */
   public static Map<String, String> launcherSettings(
       Map<String, String> userConf, String deployMode, Map<String, String> env) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    boolean cluster = deployMode.equals("cluster");
     String memory = env.get(DRIVER_MEMORY_ENV);
-    if (userConf.containsKey("spark.driver.memory")
-        || memory == null && deployMode.equals("cluster")) {
-      return Map.of();
+    if (!userConf.containsKey("spark.driver.memory") && (memory != null || !cluster)) {
+      String value = memory == null ? LAUNCHER_DRIVER_MEMORY : memory.trim();
+      try {
+        org.apache.spark.network.util.JavaUtils.byteStringAsMb(value);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(
+            DRIVER_MEMORY_ENV + ": expected a size such as 4g or 1536m, found '" + memory + "'", e);
+      }
+      out.put("spark.driver.memory", value);
     }
-    String value = memory == null ? LAUNCHER_DRIVER_MEMORY : memory.trim();
-    try {
-      org.apache.spark.network.util.JavaUtils.byteStringAsMb(value);
-    } catch (NumberFormatException e) {
-      throw new ConfigException(
-          DRIVER_MEMORY_ENV + ": expected a size such as 4g or 1536m, found '" + memory + "'", e);
+    String javaOpts = env.getOrDefault(JAVA_OPTS_ENV, "").trim();
+    if (cluster) {
+      long heapMb =
+          org.apache.spark.network.util.JavaUtils.byteStringAsMb(
+              userConf.getOrDefault(
+                  "spark.driver.memory",
+                  out.getOrDefault(
+                      "spark.driver.memory",
+                      sparkDefaults(env)
+                          .getOrDefault(
+                              "spark.driver.memory", ExecutorMemory.SPARK_DEFAULT_HEAP))));
+      String userOverhead = userConf.get("spark.driver.memoryOverhead");
+      long overheadMb =
+          userOverhead == null
+              ? heapMb + ExecutorMemory.JVM_OVERHEAD_MB
+              : org.apache.spark.network.util.JavaUtils.byteStringAsMb(userOverhead);
+      if (userOverhead == null) {
+        out.put("spark.driver.memoryOverhead", overheadMb + "m");
+      }
+      // ND4J gets what the overhead holds beyond the JVM's own needs; none left: no cap, as before.
+      long nd4jMb = overheadMb - ExecutorMemory.JVM_OVERHEAD_MB;
+      if (nd4jMb > 0) {
+        javaOpts =
+            String.format(
+                    java.util.Locale.ROOT,
+                    "-Dorg.bytedeco.javacpp.maxbytes=%dm -Dorg.bytedeco.javacpp.maxphysicalbytes=%dm",
+                    nd4jMb,
+                    heapMb + overheadMb)
+                + " "
+                + javaOpts;
+      }
     }
-    return Map.of("spark.driver.memory", value);
+    String driverOpts =
+        (javaOpts + " " + userConf.getOrDefault("spark.driver.extraJavaOptions", "")).trim();
+    if (!driverOpts.isEmpty()) {
+      out.put("spark.driver.extraJavaOptions", driverOpts);
+    }
+    return out;
+  }
+
+  /**
+   * The settings of Spark's spark-defaults.conf that spark-submit would read ({@code
+   * SPARK_CONF_DIR}, else {@code SPARK_HOME/conf}); empty when there is none.
+   */
+  static java.util.Properties sparkDefaultsFile(Map<String, String> env) {
+    java.util.Properties props = new java.util.Properties();
+    String confDir =
+        env.getOrDefault(
+            "SPARK_CONF_DIR",
+            env.containsKey("SPARK_HOME")
+                ? Path.of(env.get("SPARK_HOME"), "conf").toString()
+                : null);
+    if (confDir != null && Files.isRegularFile(Path.of(confDir, "spark-defaults.conf"))) {
+      try (java.io.Reader in =
+          Files.newBufferedReader(
+              Path.of(confDir, "spark-defaults.conf"), java.nio.charset.StandardCharsets.UTF_8)) {
+        props.load(in);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(
+            "cannot read " + Path.of(confDir, "spark-defaults.conf"), e);
+      }
+    }
+    return props;
+  }
+
+  private static Map<String, String> sparkDefaults(Map<String, String> env) {
+    Map<String, String> out = new java.util.HashMap<>();
+    sparkDefaultsFile(env).forEach((k, v) -> out.put(k.toString(), v.toString().trim()));
+    return out;
   }
 
   /**
@@ -119,7 +205,7 @@ public final class SparkSubmitter {
   public static Map<String, String> submittedConf(
       Map<String, String> userConf, String deployMode, Map<String, String> env) {
     Map<String, String> conf = new java.util.LinkedHashMap<>(userConf);
-    launcherSettings(userConf, deployMode, env).forEach(conf::putIfAbsent);
+    conf.putAll(launcherSettings(userConf, deployMode, env));
     return conf;
   }
 
@@ -192,6 +278,13 @@ public final class SparkSubmitter {
     if (Files.isRegularFile(logging)) {
       // dlpipe's quiet console logging for the driver, as in local runs.
       cmd.add("-Dlog4j2.configurationFile=" + logging.toAbsolutePath());
+    }
+    // This JVM is the client-mode driver, which spark.driver.extraJavaOptions comes too late for;
+    // split on blanks as jobs/dlpipe's unquoted ${DLPIPE_JAVA_OPTS} is.
+    for (String option : env.getOrDefault(JAVA_OPTS_ENV, "").trim().split("\\s+")) {
+      if (!option.isEmpty()) {
+        cmd.add(option);
+      }
     }
     // As bin/spark-class does: the Hadoop client configuration (core-site.xml, yarn-site.xml) is
     // found on the class path, which is how --master yarn finds the ResourceManager and HDFS.
@@ -404,21 +497,8 @@ public final class SparkSubmitter {
    * 3.5, so its settings are carried over), then the secret settings.
    */
   static Path writeProperties(SparkSubmitPlan plan, Map<String, String> env) {
-    java.util.Properties props = new java.util.Properties();
-    String confDir =
-        env.getOrDefault(
-            "SPARK_CONF_DIR",
-            env.containsKey("SPARK_HOME")
-                ? Path.of(env.get("SPARK_HOME"), "conf").toString()
-                : null);
+    java.util.Properties props = sparkDefaultsFile(env);
     try {
-      if (confDir != null && Files.isRegularFile(Path.of(confDir, "spark-defaults.conf"))) {
-        try (java.io.Reader in =
-            Files.newBufferedReader(
-                Path.of(confDir, "spark-defaults.conf"), java.nio.charset.StandardCharsets.UTF_8)) {
-          props.load(in);
-        }
-      }
       props.putAll(plan.secretConf());
       Path file =
           Files.createTempFile(

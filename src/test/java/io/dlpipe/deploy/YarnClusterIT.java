@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.io.Json;
+import io.dlpipe.testing.LogFollower;
 import io.dlpipe.testing.MiniYarn;
 import io.dlpipe.testing.Processes;
 import io.dlpipe.testing.TestData;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,7 +28,6 @@ import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,14 +95,61 @@ class YarnClusterIT {
     return env;
   }
 
-  private static Processes.Result dlpipe(Map<String, String> env, List<String> args)
+  /**
+   * Runs {@code jobs/dlpipe args} with its output kept in {@link #log}({@code name}) for
+   * inspection: failure messages name that file rather than holding the whole log.
+   */
+  private static Processes.Result dlpipe(String name, Map<String, String> env, List<String> args)
       throws Exception {
     List<String> cmd = new ArrayList<>(List.of("jobs/dlpipe"));
     cmd.addAll(args);
-    Processes.Result r = Processes.run(ROOT, env, 900, cmd);
+    Processes.Result r = Processes.run(ROOT, env, 900, cmd, log(name));
     System.err.println(
-        "YarnClusterIT: " + String.join(" ", args) + " -> " + r.code() + "\n" + r.output());
+        "YarnClusterIT: "
+            + String.join(" ", args)
+            + " -> "
+            + r.code()
+            + " (log: "
+            + log(name)
+            + ")");
     return r;
+  }
+
+  /** Where {@link #dlpipe} keeps the output of the command called {@code name}. */
+  private static Path log(String name) {
+    return STATE.resolve("logs").resolve(name + ".log");
+  }
+
+  /** Fails, when {@code ok} is false, with {@code what} went wrong and the command's log file. */
+  private static void check(boolean ok, String name, String what) {
+    assertTrue(ok, () -> what + " (log: " + log(name) + ")");
+  }
+
+  /** The command's output holds {@code text}; else a one-line message quoting its first line. */
+  private static void checkContains(Processes.Result r, String name, String text) {
+    check(
+        r.output().contains(text),
+        name,
+        "the output lacks: " + text.strip().lines().findFirst().orElse(""));
+  }
+
+  /** The command's exit code is {@code expected}, or a one-line message with its last error. */
+  private static void checkExit(int expected, Processes.Result r, String name) {
+    check(
+        r.code() == expected,
+        name,
+        "exit code " + r.code() + ", expected " + expected + "; last error: " + lastError(r));
+  }
+
+  /** The last line of a command's output that says what went wrong (dlpipe's or an ERROR). */
+  private static String lastError(Processes.Result r) {
+    List<String> lines = r.output().lines().toList();
+    for (int i = lines.size() - 1; i >= 0; i--) {
+      if (lines.get(i).startsWith("dlpipe: ") || lines.get(i).contains(" ERROR ")) {
+        return lines.get(i);
+      }
+    }
+    return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
   }
 
   private static String read(String hdfsPath) throws IOException {
@@ -145,9 +193,6 @@ class YarnClusterIT {
   private static final String SECRET = "yarnItSecret9f31c7";
 
   @Test
-  @Disabled(
-      "issue 20: failed once on the merged main (the client-mode run with dynamic allocation and"
-          + " an executor killed mid-epoch); passed on its branch. Re-enable after finding why.")
   void clientModeRunsEtlTrainEvaluatePredictOnYarn() throws Exception {
     endToEnd("client");
   }
@@ -165,11 +210,11 @@ class YarnClusterIT {
 
   private void endToEnd(String deployMode) throws Exception {
     String ws = "/dlpipe/credit-" + deployMode;
+    String name = deployMode + "-run";
     Map<String, String> env = env(deployMode);
     // yarn.conf's output.dir = ${?DLPIPE_OUTPUT}: in cluster mode the driver runs in the
-    // application
-    // master, whose environment is not the launcher's; the launcher resolves the config and ships
-    // that.
+    // application master, whose environment is not the launcher's; the launcher resolves the
+    // config and ships that.
     env.put("DLPIPE_OUTPUT", "hdfs://" + ws);
     boolean cluster = deployMode.equals("cluster");
     if (cluster) {
@@ -196,6 +241,14 @@ class YarnClusterIT {
                 // Two workers, one per executor: on data this small the automatic choice is one.
                 "--set",
                 "train.workers=2",
+                // The epoch's shape is set here, not left to the automatic width rules (which
+                // change with what the scale-out suite measures): minibatches of 32 rows, so the
+                // export's size is known exactly, and an averaging round every 4 of them, 14
+                // rounds an epoch, so that a killed executor lands among the rounds.
+                "--set",
+                "train.batch-size-per-worker=" + BATCH_ROWS,
+                "--set",
+                "train.averaging-frequency=4",
                 "--set",
                 "spark.conf.\"spark.hadoop.fs.s3a.secret.key\"=" + SECRET));
     if (cluster) {
@@ -221,19 +274,24 @@ class YarnClusterIT {
               "--set",
               "spark.conf.\"spark.dynamicAllocation.maxExecutors\"=2"));
     }
-    // In client mode one executor's container is killed (SIGKILL, as when its node is lost) while
-    // the first epoch trains, under dynamic allocation: Spark reruns the lost tasks on the executor
-    // left or on a new container, and the run ends with every row trained.
-    java.util.concurrent.atomic.AtomicReference<String> killed =
-        new java.util.concurrent.atomic.AtomicReference<>();
-    Thread killer = cluster ? null : killOneExecutorWhenTrainingStarts(ws, killed);
-    Processes.Result run = dlpipe(env, args);
+    // In client mode one executor's container is killed (SIGKILL, as when its node is lost) as
+    // the averaging rounds begin, under dynamic allocation: Spark reruns the lost tasks on the
+    // executor left or on a new container, and the run ends with every row trained.
+    AtomicReference<String> killed = new AtomicReference<>();
+    Files.deleteIfExists(log(name));
+    Thread killer = cluster ? null : killAnExecutorWhenTheRoundsBegin(log(name), killed);
+    Processes.Result run = dlpipe(name, env, args);
     if (killer != null) {
       killer.interrupt();
+      killer.join(10_000);
     }
-    assertEquals(0, run.code(), run.output());
-    assertTrue(!run.output().contains(SECRET), run.output());
-    assertTrue(run.output().contains("Submitting to yarn (" + deployMode + " mode)"), run.output());
+    String out = run.output();
+    checkExit(0, run, name);
+    check(!out.contains(SECRET), name, "the secret is in the run's output");
+    check(
+        out.contains("Submitting to yarn (" + deployMode + " mode)"),
+        name,
+        "no 'Submitting to yarn (" + deployMode + " mode)' line");
     // The workspace is where the environment variable put it, not yarn.conf's default.
     assertTrue(
         !YarnClusterIT.cluster.fileSystem().exists(new org.apache.hadoop.fs.Path("/dlpipe/credit")),
@@ -251,8 +309,8 @@ class YarnClusterIT {
     double auc = metrics.get("model.auc").asDouble();
     assertTrue(auc > AUC_FLOOR, "model.auc " + auc + " after two epochs");
 
-    List<String> apps = applicationIds(run.output());
-    assertEquals(1, apps.size(), run.output());
+    List<String> apps = applicationIds(out);
+    assertEquals(1, apps.size(), "applications named in the log: " + apps);
     ApplicationReport app = report(apps.get(0));
     assertEquals("dlpipe-credit", app.getName());
     assertEquals("nightly", app.getQueue());
@@ -270,7 +328,6 @@ class YarnClusterIT {
     assertEquals(
         org.apache.hadoop.yarn.api.records.FinalApplicationStatus.SUCCEEDED,
         app.getFinalApplicationStatus());
-    // The application master and two executors, each in its own container.
     List<Path> containers = containers(apps.get(0));
     if (cluster) {
       // The application master and two executors, each in its own container, the executors on
@@ -295,28 +352,23 @@ class YarnClusterIT {
       String am = Files.readString(amContainer.resolve("launch_container.sh"));
       assertTrue(
           am.contains("org.apache.spark.deploy.yarn.ApplicationMaster"), amContainer.toString());
-      assertTrue(am.contains(" -Xmx" + CLUSTER_DRIVER_MB + "m "), am);
-    } else {
-      assertTrue(killed.get() != null, "no executor was killed: training was not seen starting");
-      Matcher lost = Pattern.compile("Lost executor \\d+ on").matcher(run.output());
-      assertTrue(lost.find(), run.output());
-      // The executor died while epoch 1 exported its minibatches (one task per worker, one worker
-      // per
-      // executor): its task was rerun and the export still holds every minibatch of both workers,
-      // 2 x ceil(1786 / 32) of the 3572 train rows.
-      int exported =
-          run.output().indexOf("Exported the train split as 112 minibatch files of up to 32 rows");
-      assertTrue(exported > lost.start(), run.output());
-      // The launcher says what dynamic allocation does to the fit before submitting.
       assertTrue(
-          run.output()
-              .contains(
-                  "spark.dynamicAllocation.enabled: executors may leave or join mid-epoch; the fit keeps its width, 2 worker(s) (train.workers) "
-                      + "per averaging round whatever the executors, and a lost executor's tasks are rerun on the others or a new one"),
-          run.output());
-      // The application master, two executors and at least the one started when the lost tasks were
-      // pending again.
-      assertTrue(containers.size() >= 4, containers.toString());
+          am.contains(" -Xmx" + CLUSTER_DRIVER_MB + "m "),
+          amContainer + "/launch_container.sh has no -Xmx" + CLUSTER_DRIVER_MB + "m");
+      // Its ND4J caps: yarn.conf's spark.driver.memoryOverhead of 640 MiB holds 256 MiB of ND4J
+      // arrays beside the JVM's 384, and the whole container is 1280 + 640 MiB.
+      // (YARN's launch script quotes each of spark.driver.extraJavaOptions.)
+      String caps =
+          " '-Dorg.bytedeco.javacpp.maxbytes=256m' '-Dorg.bytedeco.javacpp.maxphysicalbytes=1920m' ";
+      assertTrue(am.contains(caps), amContainer + "/launch_container.sh has no" + caps);
+    } else {
+      checkTheKilledExecutorWasLostAmongTheRounds(out, name, killed.get());
+      // The application master and the two executors at least (dynamic allocation starts a new
+      // one only if the lost task waits long enough for the executor left).
+      assertTrue(containers.size() >= 3, containers.toString());
+      assertTrue(
+          containers.stream().anyMatch(c -> c.getFileName().toString().equals(killed.get())),
+          killed.get() + " is not among " + containers);
     }
     for (Path c : containers) {
       // launch_container.sh holds the container's whole environment and command line.
@@ -325,8 +377,10 @@ class YarnClusterIT {
       assertTrue(!launch.contains(SECRET), c + " holds the secret");
     }
 
+    String predictName = deployMode + "-predict";
     Processes.Result predict =
         dlpipe(
+            predictName,
             env,
             List.of(
                 "predict",
@@ -338,9 +392,72 @@ class YarnClusterIT {
                 "hdfs:///data/credit/raw",
                 "--output",
                 "hdfs://" + ws + "-scored"));
-    assertEquals(0, predict.code(), predict.output());
+    checkExit(0, predict, predictName);
     JsonNode scored = Json.MAPPER.readTree(read(ws + "-scored/_dlpipe-predict-summary.json"));
     assertEquals(CREDIT_ROWS, scored.get("rows_scored").asLong(), scored.toString());
+  }
+
+  /** Rows per worker minibatch the end-to-end runs set (train.batch-size-per-worker). */
+  private static final int BATCH_ROWS = 32;
+
+  /**
+   * The client-mode run lost the executor the test killed while it trained (after the first epoch's
+   * minibatch export, before training ended), and still trained and evaluated every row: the lost
+   * tasks were rerun.
+   */
+  private static void checkTheKilledExecutorWasLostAmongTheRounds(
+      String out, String name, String container) {
+    check(
+        container != null,
+        name,
+        "no executor was killed: the driver never logged the minibatch export, or no executor"
+            + " of the application was found");
+    // One file per minibatch of the 3572 train rows: ceil(3572 / 32) = 112.
+    String exportLine = "Exported the train split as 112 minibatch files of up to 32 rows";
+    int exported = out.indexOf(exportLine);
+    check(exported >= 0, name, "no '" + exportLine + "' line");
+    // The driver names the container and its exit status (137: SIGKILL) when it loses the
+    // executor.
+    Matcher lost =
+        Pattern.compile(
+                "Lost executor \\d+ on [^:]+: .*" + Pattern.quote(container) + ".*Exit status: 137")
+            .matcher(out);
+    check(lost.find(), name, "the driver never said it lost the killed executor's " + container);
+    check(
+        lost.start() > exported,
+        name,
+        "the killed executor (" + container + ") was lost before the minibatch export ended");
+    int trained = out.indexOf("TrainJob: Train done: best epoch ");
+    check(
+        trained > lost.start(),
+        name,
+        "training ended before the killed executor (" + container + ") was lost, or never did");
+    check(
+        out.contains("(all epochs run)"),
+        name,
+        "training stopped before its 2 epochs after the executor was lost");
+    int epoch1 = out.indexOf("TrainJob: epoch 1/2: train_loss");
+    System.err.println(
+        "YarnClusterIT: "
+            + container
+            + " lost during epoch "
+            + (epoch1 < 0 || lost.start() < epoch1 ? 1 : 2)
+            + "'s averaging rounds");
+    // Every row was trained and scored: the exact split and the test rows evaluated.
+    String etlLine =
+        "ETL done: read 4454, written 4454 (train 3572, validation 410, test 472), quarantined 0";
+    check(out.contains(etlLine), name, "no '" + etlLine + "' line");
+    check(
+        out.contains("Evaluation on 472 test rows: auc = "),
+        name,
+        "no 'Evaluation on 472 test rows' line");
+    // The launcher says what dynamic allocation does to the fit before submitting.
+    check(
+        out.contains(
+            "spark.dynamicAllocation.enabled: executors may leave or join mid-epoch; the fit keeps its width, 2 worker(s) (train.workers) "
+                + "per averaging round whatever the executors, and a lost executor's tasks are rerun on the others or a new one"),
+        name,
+        "no warning about dynamic allocation before submitting");
   }
 
   @Test
@@ -349,8 +466,10 @@ class YarnClusterIT {
     // application exists (its probe of the executors is the same as on any cluster manager).
     Map<String, String> env = env("client");
     env.put("DLPIPE_SUBMIT_DRY_RUN", "1");
+    String name = "doctor";
     Processes.Result r =
         dlpipe(
+            name,
             env,
             List.of(
                 "doctor",
@@ -360,8 +479,8 @@ class YarnClusterIT {
                 "yarn",
                 "--set",
                 "output.dir=hdfs:///dlpipe/doctor"));
-    assertEquals(0, r.code(), r.output());
-    assertTrue(
+    checkExit(0, r, name);
+    check(
         Pattern.compile(
                 "(?m)^OK +yarn +ResourceManager localhost:\\d+ \\(HADOOP_CONF_DIR="
                     + Pattern.quote(cluster.confDir().toString())
@@ -370,43 +489,41 @@ class YarnClusterIT {
                     + " MiB, 4 vcores$")
             .matcher(r.output())
             .find(),
-        r.output());
-    assertTrue(
-        r.output()
-            .contains(
-                "\nOK    queue    queue nightly: capacity "
-                    + MiniYarn.NIGHTLY_PERCENT
-                    + "% of the cluster (at most 100%), 0% of it in use, running\n"),
-        r.output());
-    assertTrue(
-        r.output()
-            .contains(
-                "\nOK    memory   executor container 1920 MiB (spark.executor.memory 1024 MiB + memoryOverhead 896 MiB, which holds ND4J's off-heap cap of 512 MiB) fits the largest container, 3072 MiB\n"),
-        r.output());
-    assertTrue(
-        r.output()
-            .contains(
-                "\nOK    memory   application master container 896 MiB (spark.yarn.am.memory 512 MiB + 384 MiB overhead) fits\n"),
-        r.output());
+        name,
+        "no 'OK yarn ResourceManager ... largest container' line");
+    checkContains(
+        r,
+        name,
+        "\nOK    queue    queue nightly: capacity "
+            + MiniYarn.NIGHTLY_PERCENT
+            + "% of the cluster (at most 100%), 0% of it in use, running\n");
+    checkContains(
+        r,
+        name,
+        "\nOK    memory   executor container 1920 MiB (spark.executor.memory 1024 MiB + memoryOverhead 896 MiB, which holds ND4J's off-heap cap of 512 MiB) fits the largest container, 3072 MiB\n");
+    checkContains(
+        r,
+        name,
+        "\nOK    memory   application master container 896 MiB (spark.yarn.am.memory 512 MiB + 384 MiB overhead) fits\n");
     // 896 + 2 x 1920 MiB against 40% of 2 x 4096 MiB.
-    assertTrue(
-        r.output()
-            .contains(
-                "\nWARN  queue    this run asks for 4736 MiB (application master 896 + 2 executors x 1920), more than queue nightly's guaranteed 3277 MiB of 8192 MiB; "
-                    + "the rest comes only from idle capacity, and not at all if the queue's user-limit-factor is 1\n"),
-        r.output());
-    assertTrue(
-        r.output()
-            .contains(
-                "org.apache.spark.deploy.SparkSubmit \\\n  --master yarn \\\n  --deploy-mode client \\\n"),
-        r.output());
+    checkContains(
+        r,
+        name,
+        "\nWARN  queue    this run asks for 4736 MiB (application master 896 + 2 executors x 1920), more than queue nightly's guaranteed 3277 MiB of 8192 MiB; "
+            + "the rest comes only from idle capacity, and not at all if the queue's user-limit-factor is 1\n");
+    checkContains(
+        r,
+        name,
+        "org.apache.spark.deploy.SparkSubmit \\\n  --master yarn \\\n  --deploy-mode client \\\n");
   }
 
   @Test
   void doctorRefusesAnExecutorNoContainerCanHoldBeforeSubmitting() throws Exception {
     int before = yarn.getApplications().size();
+    String name = "doctor-refuses";
     Processes.Result r =
         dlpipe(
+            name,
             env("client"),
             List.of(
                 "doctor",
@@ -418,25 +535,24 @@ class YarnClusterIT {
                 "spark.conf.\"spark.executor.memory\"=2g",
                 "--set",
                 "spark.executor-offheap=2g"));
-    assertEquals(1, r.code(), r.output());
-    assertTrue(
-        r.output()
-            .contains(
-                "ERROR memory   executor container 4480 MiB (spark.executor.memory 2048 MiB + memoryOverhead 2432 MiB, which holds ND4J's off-heap cap of 2048 MiB) "
-                    + "exceeds the largest container YARN grants, 3072 MiB (yarn.scheduler.maximum-allocation-mb)\n"
-                    + "               fix: lower spark.conf.\"spark.executor.memory\" or spark.executor-offheap so that they add up to at most 3072 MiB with 384 MiB for the JVM\n"),
-        r.output());
-    assertTrue(
-        r.output().contains("doctor: 1 problem(s) would stop the run; nothing was submitted"),
-        r.output());
+    checkExit(1, r, name);
+    checkContains(
+        r,
+        name,
+        "ERROR memory   executor container 4480 MiB (spark.executor.memory 2048 MiB + memoryOverhead 2432 MiB, which holds ND4J's off-heap cap of 2048 MiB) "
+            + "exceeds the largest container YARN grants, 3072 MiB (yarn.scheduler.maximum-allocation-mb)\n"
+            + "               fix: lower spark.conf.\"spark.executor.memory\" or spark.executor-offheap so that they add up to at most 3072 MiB with 384 MiB for the JVM\n");
+    checkContains(r, name, "doctor: 1 problem(s) would stop the run; nothing was submitted");
     assertEquals(before, yarn.getApplications().size(), "an application was submitted");
   }
 
   @Test
   void aQueueTheResourceManagerLacksIsAConfigurationErrorBeforeSubmission() throws Exception {
     int before = yarn.getApplications().size();
+    String name = "bad-queue";
     Processes.Result r =
         dlpipe(
+            name,
             env("cluster"),
             List.of(
                 "etl",
@@ -446,12 +562,13 @@ class YarnClusterIT {
                 "yarn",
                 "--set",
                 "spark.conf.\"spark.yarn.queue\"=adhoc"));
-    assertEquals(2, r.code(), r.output());
-    assertTrue(
+    checkExit(2, r, name);
+    check(
         r.output()
             .endsWith(
                 "dlpipe: YARN would refuse this run: spark.yarn.queue: the ResourceManager has no queue 'adhoc'; set spark.conf.\"spark.yarn.queue\" to one of [default, nightly]\n"),
-        r.output());
+        name,
+        "the output does not end with the refusal: " + lastError(r));
     assertEquals(before, yarn.getApplications().size(), "an application was submitted");
   }
 
@@ -459,8 +576,10 @@ class YarnClusterIT {
   void aDataErrorInsideTheApplicationMasterIsExitCode3WithItsLineAndTheApplicationId()
       throws Exception {
     // Its own workspace: the end-to-end runs check that nothing was written to yarn.conf's default.
+    String name = "data-error";
     Processes.Result r =
         dlpipe(
+            name,
             env("cluster"),
             List.of(
                 "etl",
@@ -472,9 +591,9 @@ class YarnClusterIT {
                 "input.path=hdfs:///data/credit/missing",
                 "--set",
                 "output.dir=hdfs:///dlpipe/data-error"));
-    assertEquals(3, r.code(), r.output());
+    checkExit(3, r, name);
     List<String> apps = applicationIds(r.output());
-    assertEquals(1, apps.size(), r.output());
+    assertEquals(1, apps.size(), "applications named in the log: " + apps);
     Matcher line =
         Pattern.compile(
                 "(?m)^dlpipe: (.*) \\(YARN application "
@@ -483,7 +602,7 @@ class YarnClusterIT {
                     + apps.get(0)
                     + "\\)$")
             .matcher(r.output());
-    assertTrue(line.find(), r.output());
+    check(line.find(), name, "no 'dlpipe: ... (YARN application ...)' line; last: " + lastError(r));
     assertTrue(
         line.group(1).startsWith("Input not found: hdfs:///data/credit/missing"), line.group(1));
     ApplicationReport app = report(apps.get(0));
@@ -505,48 +624,28 @@ class YarnClusterIT {
   }
 
   /**
-   * Kills one executor JVM of this test's YARN (its container's process, by pid) as soon as the
-   * training of workspace {@code ws} has begun exporting its minibatches; records its command line.
+   * Kills one executor JVM of the client-mode run whose output goes to {@code log} (its container's
+   * process, by pid, with SIGKILL) the moment that log says the first epoch's minibatches are
+   * exported, when the averaging rounds begin; records the killed container's id in {@code killed}.
+   * It acts on the driver's own lines as they are written, not after a guessed delay, and picks its
+   * executor by the application's id, so no other run's is touched.
    */
-  private static Thread killOneExecutorWhenTrainingStarts(
-      String ws, java.util.concurrent.atomic.AtomicReference<String> killed) {
+  private static Thread killAnExecutorWhenTheRoundsBegin(Path log, AtomicReference<String> killed) {
     Thread t =
         new Thread(
             () -> {
-              try {
-                FileSystem fs = cluster.fileSystem();
-                while (!Thread.currentThread().isInterrupted()) {
-                  org.apache.hadoop.fs.FileStatus[] export =
-                      fs.globStatus(
-                          new org.apache.hadoop.fs.Path(ws + "/_model.staging-*/_export"));
-                  if (export != null && export.length > 0) {
-                    java.util.Optional<ProcessHandle> executor =
-                        ProcessHandle.allProcesses()
-                            // The executor's JVM itself, not the shell of the container's launch
-                            // script.
-                            .filter(
-                                p ->
-                                    p.info().command().orElse("").endsWith("/java")
-                                        && p.info()
-                                            .commandLine()
-                                            .orElse("")
-                                            .contains("YarnCoarseGrainedExecutorBackend"))
-                            .filter(
-                                p ->
-                                    p.info()
-                                        .commandLine()
-                                        .orElse("")
-                                        .contains(
-                                            ROOT.resolve("target/test/data/dlpipe-yarn-it")
-                                                .toString()))
-                            .findFirst();
-                    if (executor.isPresent()) {
-                      killed.set(executor.get().info().commandLine().orElse(""));
-                      executor.get().destroyForcibly();
-                      return;
-                    }
-                  }
-                  Thread.sleep(200);
+              try (LogFollower driver = new LogFollower(log)) {
+                String app =
+                    driver
+                        .await(Pattern.compile("Spark application (application_\\d+_\\d+) on yarn"))
+                        .group(1);
+                driver.await(Pattern.compile("Exported the train split as \\d+ minibatch files"));
+                ProcessHandle executor = awaitExecutor(app);
+                Matcher container =
+                    Pattern.compile("container_\\d+_\\d+_\\d+_\\d+")
+                        .matcher(executor.info().commandLine().orElse(""));
+                if (container.find() && executor.destroyForcibly()) {
+                  killed.set(container.group());
                 }
               } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -554,10 +653,35 @@ class YarnClusterIT {
                 Thread.currentThread().interrupt();
               }
             },
-            "kill-one-executor");
+            "kill-an-executor");
     t.setDaemon(true);
     t.start();
     return t;
+  }
+
+  /**
+   * An executor JVM of YARN application {@code app}, as soon as one runs (its container's java
+   * process, not the shell of the launch script). The rounds need executors, so one exists or
+   * dynamic allocation is starting one; the process table has no change events to wait on, so it is
+   * looked at every 100 ms.
+   */
+  private static ProcessHandle awaitExecutor(String app) throws InterruptedException {
+    while (true) {
+      java.util.Optional<ProcessHandle> executor =
+          ProcessHandle.allProcesses()
+              .filter(
+                  p -> {
+                    String cmd = p.info().commandLine().orElse("");
+                    return p.info().command().orElse("").endsWith("/java")
+                        && cmd.contains("YarnCoarseGrainedExecutorBackend")
+                        && cmd.contains(" --app-id " + app + " ");
+                  })
+              .findFirst();
+      if (executor.isPresent()) {
+        return executor.get();
+      }
+      Thread.sleep(100);
+    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

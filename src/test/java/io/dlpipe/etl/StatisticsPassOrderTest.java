@@ -95,6 +95,8 @@ class StatisticsPassOrderTest {
       task.offer(p, partial(p));
       driver.merge(task);
     }
+    assertEquals(
+        10000, driver.value().trainRows, "what Spark's UI reads mid-job: partitions 0 and 1");
     IllegalStateException e = assertThrows(IllegalStateException.class, driver::complete);
     assertEquals(
         "the statistics of partition 2 never arrived, though those of partitions [3] did",

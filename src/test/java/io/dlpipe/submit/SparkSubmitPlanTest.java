@@ -399,26 +399,47 @@ class SparkSubmitPlanTest {
         "a client-mode driver reads the file in this environment itself");
   }
 
+  /** The JVM options that cap ND4J at {@code nd4jMb} in a process of {@code processMb}. */
+  private static String caps(int nd4jMb, int processMb) {
+    return "-Dorg.bytedeco.javacpp.maxbytes="
+        + nd4jMb
+        + "m -Dorg.bytedeco.javacpp.maxphysicalbytes="
+        + processMb
+        + "m";
+  }
+
   /**
    * Issue 20: DLPIPE_DRIVER_MEMORY sizes a driver that spark-submit starts, as spark.driver.memory;
-   * the config's own setting wins.
+   * the config's own setting wins. In cluster mode the driver's container also budgets ND4J's
+   * arrays: as much as the heap, beside the JVM's 384 MiB.
    */
   @Test
   void theLaunchersDriverMemoryBecomesSparkDriverMemory() {
     assertEquals(
-        Map.of("spark.driver.memory", "1280m"),
+        Map.of(
+            "spark.driver.memory", "1280m",
+            "spark.driver.memoryOverhead", "1664m",
+            "spark.driver.extraJavaOptions", caps(1280, 2944)),
         SparkSubmitter.launcherSettings(
             Map.of(), "cluster", Map.of("DLPIPE_DRIVER_MEMORY", "1280m")));
     assertEquals(
-        Map.of(),
+        Map.of(
+            "spark.driver.memoryOverhead",
+            "1408m",
+            "spark.driver.extraJavaOptions",
+            caps(1024, 2432)),
         SparkSubmitter.launcherSettings(Map.of(), "cluster", Map.of()),
-        "cluster mode: the cluster's spark-defaults.conf decides");
+        "cluster mode: the cluster's spark-defaults.conf decides the heap (here none: Spark's 1g)");
     assertEquals(
         Map.of("spark.driver.memory", "4g"),
         SparkSubmitter.launcherSettings(Map.of(), "client", Map.of()),
-        "client mode: the launcher's default");
+        "client mode: the launcher's default, and the launcher's JVM holds ND4J");
     assertEquals(
-        Map.of(),
+        Map.of(
+            "spark.driver.memoryOverhead",
+            "2432m",
+            "spark.driver.extraJavaOptions",
+            caps(2048, 4480)),
         SparkSubmitter.launcherSettings(
             Map.of("spark.driver.memory", "2g"),
             "cluster",
@@ -441,11 +462,74 @@ class SparkSubmitPlanTest {
   }
 
   /**
-   * Issue 20: the PII salt reaches a YARN cluster-mode driver as a secret setting, never the
-   * command line.
+   * Issue 20: a cluster-mode driver's ND4J cap is what the user's spark.driver.memoryOverhead holds
+   * beyond the JVM's 384 MiB (none left: no cap); a heap from spark-defaults.conf is budgeted too.
    */
   @Test
-  void thePiiSaltTravelsInTheSecretSettingsToAYarnClusterDriver() {
+  void theClusterDriversNd4jOffHeapIsBudgetedInItsMemoryOverhead() throws Exception {
+    assertEquals(
+        Map.of("spark.driver.memory", "1280m", "spark.driver.extraJavaOptions", caps(256, 1920)),
+        SparkSubmitter.launcherSettings(
+            Map.of("spark.driver.memoryOverhead", "640m"),
+            "cluster",
+            Map.of("DLPIPE_DRIVER_MEMORY", "1280m")),
+        "yarn.conf's overhead: 256 MiB of ND4J arrays beside the JVM's 384");
+    assertEquals(
+        Map.of("spark.driver.memory", "1280m"),
+        SparkSubmitter.launcherSettings(
+            Map.of("spark.driver.memoryOverhead", "384m"),
+            "cluster",
+            Map.of("DLPIPE_DRIVER_MEMORY", "1280m")));
+    Path conf = Files.createDirectories(tmp.resolve("spark-conf"));
+    Files.writeString(
+        conf.resolve("spark-defaults.conf"),
+        "spark.yarn.jars local:/opt/spark/jars/*\nspark.driver.memory   3g\n");
+    assertEquals(
+        Map.of(
+            "spark.driver.memoryOverhead",
+            "3456m",
+            "spark.driver.extraJavaOptions",
+            caps(3072, 6528)),
+        SparkSubmitter.launcherSettings(
+            Map.of(), "cluster", Map.of("SPARK_CONF_DIR", conf.toString())));
+  }
+
+  /**
+   * Issue 20: DLPIPE_JAVA_OPTS reaches the driver wherever it runs: as
+   * spark.driver.extraJavaOptions (before the config's own, which win), and on the command line of
+   * the JVM that is the client-mode driver when dlpipe runs SparkSubmit itself.
+   */
+  @Test
+  void theLaunchersJavaOptionsReachTheDriver() throws Exception {
+    Map<String, String> env =
+        Map.of("DLPIPE_JAVA_OPTS", " -Dsun.net.inetaddr.ttl=30  -XX:+UseG1GC ");
+    assertEquals(
+        Map.of(
+            "spark.driver.memory",
+            "4g",
+            "spark.driver.extraJavaOptions",
+            "-Dsun.net.inetaddr.ttl=30  -XX:+UseG1GC -XX:MaxGCPauseMillis=100"),
+        SparkSubmitter.launcherSettings(
+            Map.of("spark.driver.extraJavaOptions", "-XX:MaxGCPauseMillis=100"), "client", env));
+    assertEquals(
+        caps(1024, 2432) + " -Dsun.net.inetaddr.ttl=30  -XX:+UseG1GC",
+        SparkSubmitter.launcherSettings(Map.of(), "cluster", env)
+            .get("spark.driver.extraJavaOptions"));
+    Files.createDirectories(tmp.resolve("home/target/spark-home/jars"));
+    List<String> java = SparkSubmitter.sparkSubmit(env, tmp.resolve("home").toString());
+    int main = java.indexOf("org.apache.spark.deploy.SparkSubmit");
+    assertEquals(
+        List.of("-Dsun.net.inetaddr.ttl=30", "-XX:+UseG1GC"),
+        java.subList(java.indexOf("-cp") - 2, java.indexOf("-cp")));
+    assertTrue(main > java.indexOf("-XX:+UseG1GC"), java.toString());
+  }
+
+  /**
+   * Issue 20: the PII salt reaches a YARN or Kubernetes cluster-mode driver as a secret setting,
+   * never the command line.
+   */
+  @Test
+  void thePiiSaltTravelsInTheSecretSettingsToAYarnOrKubernetesClusterDriver() {
     String salt = "a-salt-of-twenty-chars";
     DlpipeConfig c =
         ConfigLoader.load(
@@ -468,6 +552,30 @@ class SparkSubmitPlanTest {
                 List.of("spark-submit"), "yarn", "client", "/app.jar", null, List.of("etl"), c)
             .secretConf(),
         "a client-mode driver has the environment");
+    SparkSubmitPlan kubernetes =
+        SparkSubmitPlan.of(
+            List.of("spark-submit"),
+            "k8s://https://10.0.0.1:6443",
+            "cluster",
+            "local:///opt/dlpipe/dlpipe-spark.jar",
+            null,
+            List.of("etl"),
+            c);
+    assertEquals(Map.of(SparkSubmitPlan.PII_SALT_CONF, salt), kubernetes.secretConf());
+    assertFalse(String.join(" ", kubernetes.command(Path.of("/tmp/p.properties"))).contains(salt));
+    assertEquals(
+        Map.of(),
+        SparkSubmitPlan.of(
+                List.of("spark-submit"),
+                "spark://10.0.0.1:7077",
+                "cluster",
+                "/app.jar",
+                null,
+                List.of("etl"),
+                c)
+            .secretConf(),
+        "a standalone master would put it on the driver's command line; its client hands the"
+            + " driver the submitting environment instead");
   }
 
   @Test

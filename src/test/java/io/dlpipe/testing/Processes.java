@@ -19,6 +19,42 @@ public final class Processes {
       Path workDir, Map<String, String> env, long timeoutSeconds, List<String> command)
       throws IOException, InterruptedException {
     Path log = Files.createTempFile("dlpipe-process", ".log");
+    Integer code = runTo(workDir, env, timeoutSeconds, command, log);
+    if (code == null) {
+      throw new IllegalStateException(
+          "timed out after "
+              + timeoutSeconds
+              + " s: "
+              + command
+              + "\n"
+              + Files.readString(log, StandardCharsets.UTF_8));
+    }
+    Result r = new Result(code, Files.readString(log, StandardCharsets.UTF_8));
+    Files.deleteIfExists(log);
+    return r;
+  }
+
+  /**
+   * Like {@link #run(Path, Map, long, List)}, but the output goes to {@code log}, which is kept for
+   * inspection and can be followed while the process runs (a test acting on what it logs); a
+   * timeout's message names the file instead of holding its text.
+   */
+  public static Result run(
+      Path workDir, Map<String, String> env, long timeoutSeconds, List<String> command, Path log)
+      throws IOException, InterruptedException {
+    Files.createDirectories(log.toAbsolutePath().getParent());
+    Integer code = runTo(workDir, env, timeoutSeconds, command, log);
+    if (code == null) {
+      throw new IllegalStateException(
+          "timed out after " + timeoutSeconds + " s: " + command + " (its output: " + log + ")");
+    }
+    return new Result(code, Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  /** Runs {@code command} with its output in {@code log}: its exit code, null if it timed out. */
+  private static Integer runTo(
+      Path workDir, Map<String, String> env, long timeoutSeconds, List<String> command, Path log)
+      throws IOException, InterruptedException {
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .directory(workDir.toFile())
@@ -29,16 +65,8 @@ public final class Processes {
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      throw new IllegalStateException(
-          "timed out after "
-              + timeoutSeconds
-              + " s: "
-              + command
-              + "\n"
-              + Files.readString(log, StandardCharsets.UTF_8));
+      return null;
     }
-    String out = Files.readString(log, StandardCharsets.UTF_8);
-    Files.deleteIfExists(log);
-    return new Result(p.exitValue(), out);
+    return p.exitValue();
   }
 }

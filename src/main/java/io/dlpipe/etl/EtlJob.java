@@ -50,6 +50,9 @@ public final class EtlJob {
 
   private static final long QUARANTINE_ROWS_PER_FILE = 1_000_000;
 
+  /** Rows of fingerprints per shuffle partition in the duplicate count and feature-row facts. */
+  private static final long ROWS_PER_SHUFFLE_PARTITION = 500_000;
+
   private final SparkSession spark;
   private final DlpipeConfig cfg;
   private final HadoopFiles files;
@@ -346,7 +349,12 @@ public final class EtlJob {
       if (report) {
         duplicates =
             Deduplicator.countDuplicates(
-                goodFacts, StatisticsPass.ROW_HASH64, StatisticsPass.ROW_HASH32);
+                goodFacts.repartition(
+                    shufflePartitions(rowsRead),
+                    functions.col(StatisticsPass.ROW_HASH64),
+                    functions.col(StatisticsPass.ROW_HASH32)),
+                StatisticsPass.ROW_HASH64,
+                StatisticsPass.ROW_HASH32);
       } else {
         // Removal changes what the fit sees: measure the remaining rows again, and count what went.
         good =
@@ -400,7 +408,10 @@ public final class EtlJob {
       // The positive class of a binary task is the last one, as the output head decides.
       featureRows =
           FeatureRows.measure(
-              goodFacts,
+              goodFacts.repartition(
+                  shufflePartitions(rowsRead),
+                  functions.col(Columns.FEATURE_HASH64),
+                  functions.col(Columns.FEATURE_HASH32)),
               cfg.target().task(),
               classes.size() == 2 ? classes.get(1) : null,
               splitRule,
@@ -500,7 +511,8 @@ public final class EtlJob {
    * a deterministic shuffle, so training never sees the input's order (often sorted by date or id).
    * Every file holds rows of one split; the layout is the one a separate write per split made
    * ({@code repartition(files, order)}), so reruns and earlier releases give the same files.
-   * Returns the rows actually written per split, counted from the Parquet footers.
+   * Returns the rows actually written per split, as the writing tasks counted them ({@link
+   * WrittenRows}).
    */
   private Map<String, Long> writeSplits(
       Dataset<Row> good,
@@ -545,12 +557,16 @@ public final class EtlJob {
             .sortWithinPartitions(split, functions.col(order))
             .select(functions.col(Columns.FEATURES), functions.col(Columns.LABEL), split);
     String all = HadoopFiles.join(staged.path(), "_splits");
-    prepared
-        .write()
-        .mode(SaveMode.Overwrite)
-        .option("compression", cfg.etl().write().compression())
-        .partitionBy(Columns.SPLIT)
-        .parquet(all);
+    Map<Integer, Long> byPartition;
+    try (WrittenRows counter = new WrittenRows(spark.sparkContext())) {
+      prepared
+          .write()
+          .mode(SaveMode.Overwrite)
+          .option("compression", cfg.etl().write().compression())
+          .partitionBy(Columns.SPLIT)
+          .parquet(all);
+      byPartition = counter.byPartition();
+    }
     Map<String, Long> written = new LinkedHashMap<>();
     // The committer's own _SUCCESS (an S3A committer's is a JSON manifest naming it) is the one
     // job's record for all three splits; each split keeps a copy, as its own write left before.
@@ -569,10 +585,32 @@ public final class EtlJob {
             .mode(SaveMode.Overwrite)
             .parquet(out.split(name));
       }
-      written.put(name, spark.read().parquet(out.split(name)).count());
+    }
+    // Partition t holds file t, and the files of split i are offset[i] to offset[i] + filesOf[i] -
+    // 1.
+    for (int i = 0; i < SPLITS.size(); i++) {
+      long rows = 0;
+      for (int t = offset[i]; t < offset[i] + filesOf[i]; t++) {
+        rows += byPartition.getOrDefault(t, 0L);
+      }
+      written.put(SPLITS.get(i), rows);
     }
     files.deleteRecursively(all);
     return written;
+  }
+
+  /**
+   * The partitions of a shuffle of {@code rows} small rows (fingerprints, a split and a label): one
+   * per {@value #ROWS_PER_SHUFFLE_PARTITION} rows, at most spark.sql.shuffle.partitions. The
+   * default 200 cost several seconds of task overhead per group-by on inputs of a few thousand
+   * rows, and the group-bys that follow a shuffle by the fingerprint need no shuffle of their own.
+   */
+  private int shufflePartitions(long rows) {
+    int most = spark.sessionState().conf().numShufflePartitions();
+    return (int)
+        Math.max(
+            1,
+            Math.min(most, (rows + ROWS_PER_SHUFFLE_PARTITION - 1) / ROWS_PER_SHUFFLE_PARTITION));
   }
 
   /**

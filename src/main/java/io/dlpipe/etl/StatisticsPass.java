@@ -95,7 +95,11 @@ final class StatisticsPass {
     int[] kept = keep.stream().mapToInt(Integer::intValue).toArray();
 
     Accumulator acc = new Accumulator();
-    spark.sparkContext().register(acc, "etl statistics");
+    // Unnamed: Spark's UI keeps a named accumulator's value as text after every task, and this one
+    // has none until partition 0's statistics arrive (its UI listener failed on the null, logging
+    // an
+    // error per task); the statistics are no figure for the UI anyway.
+    spark.sparkContext().register(acc);
     JavaRDD<Row> compact =
         selected
             .javaRDD()

@@ -714,6 +714,7 @@ public final class ConfigLoader {
             r.get(Settings.TRAIN_MODEL_CLASSIFICATION_OUTPUT),
             new TrainConfig.SmallData(
                 r.get(Settings.TRAIN_MODEL_SMALL_DATA_ROWS),
+                r.get(Settings.TRAIN_MODEL_SMALL_DATA_TYPE),
                 r.get(Settings.TRAIN_MODEL_SMALL_DATA_DROPOUT),
                 r.get(Settings.TRAIN_MODEL_SMALL_DATA_L2)));
     if (model.weightDecay() > 0 && model.l2() > 0) {

@@ -215,6 +215,8 @@ public final class Settings {
       Setting.number("train.model.l2", 0, 1, true, true);
   public static final Setting<Long> TRAIN_MODEL_SMALL_DATA_ROWS =
       Setting.longInteger("train.model.small-data.rows", 0, Long.MAX_VALUE / 2);
+  public static final Setting<TrainConfig.ModelType> TRAIN_MODEL_SMALL_DATA_TYPE =
+      Setting.choice("train.model.small-data.type", TrainConfig.ModelType.class);
   public static final Setting<Double> TRAIN_MODEL_SMALL_DATA_DROPOUT =
       Setting.number("train.model.small-data.dropout", 0, 1, true, false);
   public static final Setting<Double> TRAIN_MODEL_SMALL_DATA_L2 =

@@ -200,6 +200,21 @@ public record TrainConfig(
       hiddenLayers = List.copyOf(hiddenLayers);
     }
 
+    /** This network as another family (see {@code train.model.small-data}). */
+    public Model withType(ModelType family) {
+      return new Model(
+          family,
+          hiddenLayers,
+          activation,
+          weightInit,
+          dropout,
+          l2,
+          weightDecay,
+          batchNormalization,
+          classificationOutput,
+          smallData);
+    }
+
     /** This network with other dropout and L2 (see {@code train.model.small-data}). */
     public Model withRegularization(double dropoutRate, double l2Penalty) {
       return new Model(
@@ -217,14 +232,15 @@ public record TrainConfig(
   }
 
   /**
-   * The regularization of a network trained on a small train split: below {@code rows} train rows,
-   * dropout and L2 are raised to at least these values.
+   * The network trained on a small train split: below {@code rows} train rows, an MLP becomes the
+   * family {@code type}, and dropout and L2 are raised to at least these values.
    *
    * @param rows train rows below which the rule applies; 0 never
+   * @param type the family an MLP becomes below {@code rows} ({@code mlp}: stays an MLP)
    * @param dropout the least dropout below {@code rows}
    * @param l2 the least L2 penalty below {@code rows} (not with weight decay, which replaces L2)
    */
-  public record SmallData(long rows, double dropout, double l2) {}
+  public record SmallData(long rows, ModelType type, double dropout, double l2) {}
 
   /** Network families ({@code train.model.type}); each is one {@code io.dlpipe.net.NetworkSpec}. */
   public enum ModelType {

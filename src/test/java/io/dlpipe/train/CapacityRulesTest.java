@@ -10,8 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * train.model.small-data: the regularization resolveAuto gives a network for its train rows. No
- * Spark.
+ * train.model.small-data: the family and regularization resolveAuto gives a network for its train
+ * rows. No Spark.
  */
 class CapacityRulesTest {
   private static TrainConfig train(String... sets) {
@@ -28,16 +28,57 @@ class CapacityRulesTest {
     return List.of(m.dropout(), m.l2());
   }
 
+  private static TrainConfig.ModelType family(TrainConfig train, long rows) {
+    return TrainingMasters.resolveAuto(train, 2, rows).model().type();
+  }
+
   @Test
-  void theRuleIsOffByDefault() {
+  void byDefaultAnMlpBelow10000TrainRowsTrainsAsWideAndDeepWithItsOwnRegularization() {
     TrainConfig defaults = train();
-    assertEquals(new TrainConfig.SmallData(0, 0.3, 0.001), defaults.model().smallData());
-    assertSame(defaults.model(), TrainingMasters.resolveAuto(defaults, 2, 1_920).model());
+    assertEquals(
+        new TrainConfig.SmallData(10_000, TrainConfig.ModelType.WIDE_DEEP, 0.0, 0.0),
+        defaults.model().smallData());
+    assertEquals(TrainConfig.ModelType.MLP, defaults.model().type());
+    TrainConfig.Model hmda = TrainingMasters.resolveAuto(defaults, 2, 1_920).model();
+    assertEquals(defaults.model().withType(TrainConfig.ModelType.WIDE_DEEP), hmda);
+    assertEquals(List.of(0.0, 0.0001), List.of(hmda.dropout(), hmda.l2()));
+    assertEquals(List.of(128, 64), hmda.hiddenLayers());
+    assertEquals(TrainConfig.ModelType.WIDE_DEEP, family(defaults, 9_999));
+    assertSame(defaults.model(), TrainingMasters.resolveAuto(defaults, 2, 10_000).model());
+    assertSame(defaults.model(), TrainingMasters.resolveAuto(defaults, 2, 50_000).model());
+    // Another family set on purpose, or the rule's own family set to mlp, keeps the MLP's place.
+    assertEquals(
+        TrainConfig.ModelType.MLP, family(train("train.model.small-data.type=mlp"), 1_920));
+    TrainConfig off = train("train.model.small-data.rows=0");
+    assertSame(off.model(), TrainingMasters.resolveAuto(off, 2, 1_920).model(), "rows = 0: never");
+    assertEquals(
+        TrainConfig.ModelType.WIDE_DEEP,
+        family(train("train.model.type=wide-deep", "train.model.small-data.rows=0"), 1_920));
+  }
+
+  @Test
+  void theLogSaysWhatTheRuleChanged() {
+    TrainConfig.Model set =
+        train("train.model.small-data.dropout=0.3", "train.model.small-data.l2=0.001").model();
+    TrainConfig.Model resolved =
+        TrainingMasters.resolveAuto(
+                train("train.model.small-data.dropout=0.3", "train.model.small-data.l2=0.001"),
+                2,
+                1_920)
+            .model();
+    assertEquals(
+        "Small data: 1,920 train rows, below train.model.small-data.rows = 10,000: "
+            + "train.model.type wide-deep (set mlp), dropout 0.3 (set 0.0), l2 0.001 (set 1.0E-4)",
+        CapacityRules.changes(set, resolved, 1_920));
   }
 
   @Test
   void belowTheSmallDataRowsTheNetworkTrainsWithTheRulesDropoutAndL2() {
-    TrainConfig defaults = train("train.model.small-data.rows=10000");
+    TrainConfig defaults =
+        train(
+            "train.model.small-data.type=mlp",
+            "train.model.small-data.dropout=0.3",
+            "train.model.small-data.l2=0.001");
     assertEquals(List.of(0.3, 0.001), regularization(defaults, 1_920), "hmda's train split");
     assertEquals(List.of(0.3, 0.001), regularization(defaults, 9_999));
     assertEquals(
@@ -51,15 +92,18 @@ class CapacityRulesTest {
 
   @Test
   void setValuesAboveTheRuleStayAndWeightDecayOrALinearNetworkKeepTheirOwn() {
-    String on = "train.model.small-data.rows=10000";
+    String on = "train.model.small-data.dropout=0.3";
+    String onL2 = "train.model.small-data.l2=0.001";
     assertEquals(
         List.of(0.5, 0.01),
-        regularization(train(on, "train.model.dropout=0.5", "train.model.l2=0.01"), 1_000));
+        regularization(train(on, onL2, "train.model.dropout=0.5", "train.model.l2=0.01"), 1_000));
     assertEquals(
         List.of(0.3, 0.0),
-        regularization(train(on, "train.model.l2=0", "train.model.weight-decay=0.01"), 1_000));
+        regularization(
+            train(on, onL2, "train.model.l2=0", "train.model.weight-decay=0.01"), 1_000));
     assertEquals(
-        List.of(0.0, 0.001), regularization(train(on, "train.model.hidden-layers=[]"), 1_000));
+        List.of(0.0, 0.001),
+        regularization(train(on, onL2, "train.model.hidden-layers=[]"), 1_000));
     assertEquals(
         List.of(0.2, 0.0001),
         regularization(train("train.model.small-data.rows=0", "train.model.dropout=0.2"), 1_000),

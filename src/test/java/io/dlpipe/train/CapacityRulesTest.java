@@ -14,13 +14,35 @@ import org.junit.jupiter.api.Test;
  * rows. No Spark.
  */
 class CapacityRulesTest {
+  private static TrainConfig defaults() {
+    return ConfigLoader.load(
+            null,
+            List.of(
+                "input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"))
+        .train();
+  }
+
+  /** The defaults with the rule switched on at its measured choice of rows, then {@code sets}. */
   private static TrainConfig train(String... sets) {
     List<String> all =
         new ArrayList<>(
             List.of(
-                "input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"));
+                "input.path=x.csv",
+                "target.column=y",
+                "target.task=regression",
+                "output.dir=ws",
+                "train.model.small-data.rows=10000"));
     all.addAll(List.of(sets));
     return ConfigLoader.load(null, all).train();
+  }
+
+  @Test
+  void theRuleIsOffByDefault() {
+    TrainConfig defaults = defaults();
+    assertEquals(
+        new TrainConfig.SmallData(0, TrainConfig.ModelType.WIDE_DEEP, 0.0, 0.0),
+        defaults.model().smallData());
+    assertSame(defaults.model(), TrainingMasters.resolveAuto(defaults, 2, 1_920).model());
   }
 
   private static List<Double> regularization(TrainConfig train, long rows) {
@@ -33,7 +55,7 @@ class CapacityRulesTest {
   }
 
   @Test
-  void byDefaultAnMlpBelow10000TrainRowsTrainsAsWideAndDeepWithItsOwnRegularization() {
+  void switchedOnAnMlpBelow10000TrainRowsTrainsAsWideAndDeepWithItsOwnRegularization() {
     TrainConfig defaults = train();
     assertEquals(
         new TrainConfig.SmallData(10_000, TrainConfig.ModelType.WIDE_DEEP, 0.0, 0.0),

@@ -1,7 +1,6 @@
 package io.dlpipe.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dlpipe.config.DlpipeConfig;
 import io.dlpipe.head.EvalMetrics;
 import io.dlpipe.io.Json;
-import io.dlpipe.net.GraphNet;
 import io.dlpipe.spark.Columns;
 import io.dlpipe.testing.TestSpark;
 import java.nio.file.Files;
@@ -21,7 +19,7 @@ import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,11 +117,8 @@ class TrainQualityTest {
     Path model = ws.resolve("model");
     assertTrue(Files.exists(model.resolve("_SUCCESS")));
     assertTrue(Files.exists(model.resolve("transform.json")));
-    // Both bundled datasets are small, so they train wide and deep (train.model.small-data), a
-    // ComputationGraph.
-    assertInstanceOf(GraphNet.class, result.network());
-    ComputationGraph restored =
-        ModelSerializer.restoreComputationGraph(model.resolve("model.zip").toFile(), true);
+    MultiLayerNetwork restored =
+        ModelSerializer.restoreMultiLayerNetwork(model.resolve("model.zip").toFile(), true);
     assertEquals(result.network().params(), restored.params());
     assertNotNull(restored.getUpdater().getStateViewArray());
 

@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +123,11 @@ class GradientSharingNetnsIT {
   }
 
   @Test
+  @Disabled(
+      "issue 16: in the full CI run of 2026-12-07 the gradient-sharing training hung in epoch 3"
+          + " (112 of 149 tasks done, no progress and idle CPUs for 10 minutes); it had passed 4"
+          + " runs on its own. Re-enable once the hang in SharedTrainingMaster is understood and"
+          + " the run is bounded by a timeout.")
   void gradientSharingTrainsOnTwoNamespacedExecutorsAsWellAsParameterAveraging() throws Exception {
     List<Path> before1 = executorLogs(1);
     List<Path> before2 = executorLogs(2);

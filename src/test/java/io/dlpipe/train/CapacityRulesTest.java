@@ -14,26 +14,24 @@ import org.junit.jupiter.api.Test;
  * rows. No Spark.
  */
 class CapacityRulesTest {
-  private static TrainConfig defaults() {
-    return ConfigLoader.load(
-            null,
+  private static TrainConfig load(List<String> sets) {
+    List<String> all =
+        new ArrayList<>(
             List.of(
-                "input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"))
-        .train();
+                "input.path=x.csv", "target.column=y", "target.task=regression", "output.dir=ws"));
+    all.addAll(sets);
+    return ConfigLoader.load(null, all).train();
+  }
+
+  private static TrainConfig defaults() {
+    return load(List.of());
   }
 
   /** The defaults with the rule switched on at its measured choice of rows, then {@code sets}. */
   private static TrainConfig train(String... sets) {
-    List<String> all =
-        new ArrayList<>(
-            List.of(
-                "input.path=x.csv",
-                "target.column=y",
-                "target.task=regression",
-                "output.dir=ws",
-                "train.model.small-data.rows=10000"));
+    List<String> all = new ArrayList<>(List.of("train.model.small-data.rows=10000"));
     all.addAll(List.of(sets));
-    return ConfigLoader.load(null, all).train();
+    return load(all);
   }
 
   @Test

@@ -184,6 +184,8 @@ public record TrainConfig(
    * @param type the network family ({@code io.dlpipe.net.NetworkSpec}) built from these settings
    * @param smallData the regularization a small train split trains with ({@code
    *     io.dlpipe.train.CapacityRules})
+   * @param linearStart whether a network with a linear path starts as the linear model fitted on
+   *     the train split ({@code io.dlpipe.train.LinearStart})
    */
   public record Model(
       ModelType type,
@@ -195,7 +197,8 @@ public record TrainConfig(
       double weightDecay,
       boolean batchNormalization,
       ClassificationOutput classificationOutput,
-      SmallData smallData) {
+      SmallData smallData,
+      boolean linearStart) {
     public Model {
       hiddenLayers = List.copyOf(hiddenLayers);
     }
@@ -212,7 +215,8 @@ public record TrainConfig(
           weightDecay,
           batchNormalization,
           classificationOutput,
-          smallData);
+          smallData,
+          linearStart);
     }
 
     /** This network with other dropout and L2 (see {@code train.model.small-data}). */
@@ -227,7 +231,8 @@ public record TrainConfig(
           weightDecay,
           batchNormalization,
           classificationOutput,
-          smallData);
+          smallData,
+          linearStart);
     }
   }
 

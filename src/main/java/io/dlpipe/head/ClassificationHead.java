@@ -65,6 +65,11 @@ abstract class ClassificationHead implements OutputHead {
     return (int) label;
   }
 
+  @Override
+  public double labelWeight(double label) {
+    return weights[classIndex(label)];
+  }
+
   boolean weighted() {
     for (double w : weights) {
       if (w != 1.0) {

@@ -143,6 +143,14 @@ public interface OutputHead extends Serializable {
   }
 
   /**
+   * The weight the loss gives a row with this prepared label (a class weight; 1 for regression and
+   * unweighted classes), for a model fitted outside the network on the same loss.
+   */
+  default double labelWeight(double label) {
+    return 1.0;
+  }
+
+  /**
    * This head with what it estimates from validation statistics after training besides a threshold
    * (log1p regression: the smearing factor of its back-transform). Others return themselves.
    */

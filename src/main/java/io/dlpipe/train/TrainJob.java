@@ -172,7 +172,7 @@ public final class TrainJob {
     Optional<Checkpoints.Checkpoint> last = checkpoints.latest();
 
     Planned planned = plan(in, trainRows, validationRows, checkpoints, last.isPresent());
-    Start start = start(planned, in.transform().featureCount(), checkpoints, last);
+    Start start = start(planned, in.transform().featureCount(), trainRows, checkpoints, last);
     staged = StagedOutput.begin(files, layout.root(), OutputKind.MODEL, "the model folder");
     ModelLayout out = layout.at(staged.path());
     TrainState from = start.state();
@@ -278,11 +278,18 @@ public final class TrainJob {
 
   /** A fresh network, or the newest checkpoint's when it was trained for this plan. */
   private Start start(
-      Planned p, int featureCount, Checkpoints checkpoints, Optional<Checkpoints.Checkpoint> last) {
+      Planned p,
+      int featureCount,
+      Dataset<Row> trainRows,
+      Checkpoints checkpoints,
+      Optional<Checkpoints.Checkpoint> last) {
     if (last.isEmpty()) {
       TrainConfig train = p.plan().train();
-      return new Start(
-          Network.create(train, featureCount, p.head()), TrainState.initial(p.fingerprint()), null);
+      Network net = Network.create(train, featureCount, p.head());
+      if (train.model().linearStart()) {
+        LinearStart.apply(net, trainRows, p.head());
+      }
+      return new Start(net, TrainState.initial(p.fingerprint()), null);
     }
     Checkpoints.Checkpoint c = last.get();
     if (!c.state().fingerprint().equals(p.fingerprint())) {

@@ -1,5 +1,6 @@
 package io.dlpipe.train;
 
+import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.OutputHead;
 import io.dlpipe.head.RegressionHead;
 import io.dlpipe.net.Network;
@@ -58,6 +59,20 @@ public final class LinearStart {
   public record Coefficients(double[][] weights, double[] intercepts) {}
 
   private LinearStart() {}
+
+  /**
+   * A fresh network of the family {@code train.model.type} names, started as the linear model of
+   * its output layer on {@code rows} when {@code train.model.linear-start} is on: what every
+   * training starts from (the real one, tuning and target trials, cross-validation folds).
+   */
+  public static Network network(
+      TrainConfig train, int featureCount, OutputHead head, Dataset<Row> rows) {
+    Network net = Network.create(train, featureCount, head);
+    if (train.model().linearStart()) {
+      apply(net, rows, head);
+    }
+    return net;
+  }
 
   /**
    * Fits the linear model of {@code head}'s output layer on {@code train} (prepared rows: features

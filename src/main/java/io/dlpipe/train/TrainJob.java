@@ -285,11 +285,10 @@ public final class TrainJob {
       Optional<Checkpoints.Checkpoint> last) {
     if (last.isEmpty()) {
       TrainConfig train = p.plan().train();
-      Network net = Network.create(train, featureCount, p.head());
-      if (train.model().linearStart()) {
-        LinearStart.apply(net, trainRows, p.head());
-      }
-      return new Start(net, TrainState.initial(p.fingerprint()), null);
+      return new Start(
+          LinearStart.network(train, featureCount, p.head(), trainRows),
+          TrainState.initial(p.fingerprint()),
+          null);
     }
     Checkpoints.Checkpoint c = last.get();
     if (!c.state().fingerprint().equals(p.fingerprint())) {

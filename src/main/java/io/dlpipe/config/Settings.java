@@ -223,6 +223,8 @@ public final class Settings {
       Setting.number("train.model.small-data.l2", 0, 1, true, true);
   public static final Setting<Boolean> TRAIN_MODEL_LINEAR_START =
       Setting.bool("train.model.linear-start");
+  public static final Setting<Double> TRAIN_MODEL_LINEAR_START_MARGIN =
+      Setting.number("train.model.linear-start-margin", 0, 100, true, true);
   public static final Setting<Double> TRAIN_MODEL_WEIGHT_DECAY =
       Setting.number("train.model.weight-decay", 0, 1, true, true);
   public static final Setting<Boolean> TRAIN_MODEL_BATCH_NORMALIZATION =

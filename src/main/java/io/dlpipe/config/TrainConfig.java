@@ -186,6 +186,8 @@ public record TrainConfig(
    *     io.dlpipe.train.CapacityRules})
    * @param linearStart whether a network with a linear path starts as the linear model fitted on
    *     the train split ({@code io.dlpipe.train.LinearStart})
+   * @param linearStartMargin standard errors by which the trained network's paired validation loss
+   *     must beat its linear start for training to be kept instead of the start; 0: always kept
    */
   public record Model(
       ModelType type,
@@ -198,7 +200,8 @@ public record TrainConfig(
       boolean batchNormalization,
       ClassificationOutput classificationOutput,
       SmallData smallData,
-      boolean linearStart) {
+      boolean linearStart,
+      double linearStartMargin) {
     public Model {
       hiddenLayers = List.copyOf(hiddenLayers);
     }
@@ -216,7 +219,8 @@ public record TrainConfig(
           batchNormalization,
           classificationOutput,
           smallData,
-          linearStart);
+          linearStart,
+          linearStartMargin);
     }
 
     /** This network with other dropout and L2 (see {@code train.model.small-data}). */
@@ -232,7 +236,8 @@ public record TrainConfig(
           batchNormalization,
           classificationOutput,
           smallData,
-          linearStart);
+          linearStart,
+          linearStartMargin);
     }
   }
 

@@ -113,6 +113,17 @@ public interface OutputHead extends Serializable {
    */
   void add(HeadStats s, double prediction, double[] probabilities, double label);
 
+  /**
+   * One row's training loss (unweighted, in the units the network fits), as {@link #add} sums it
+   * into the statistics' loss.
+   */
+  double rowLoss(double prediction, double[] probabilities, double label);
+
+  /** One network output row's training loss ({@link #rowLoss}). */
+  default double outputLoss(float[] out, double label) {
+    return rowLoss(prediction(out), probabilities(out), label);
+  }
+
   /** Adds one network output row. */
   default void addOutput(HeadStats s, float[] out, double label) {
     add(s, prediction(out), probabilities(out), label);

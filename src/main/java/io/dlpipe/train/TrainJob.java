@@ -285,10 +285,13 @@ public final class TrainJob {
       Optional<Checkpoints.Checkpoint> last) {
     if (last.isEmpty()) {
       TrainConfig train = p.plan().train();
-      return new Start(
-          LinearStart.network(train, featureCount, p.head(), trainRows),
-          TrainState.initial(p.fingerprint()),
-          null);
+      Network net = Network.create(train, featureCount, p.head());
+      if (train.model().linearStart() && LinearStart.apply(net, trainRows, p.head())) {
+        checkpoints.writeStart(net);
+      } else {
+        checkpoints.clearStart();
+      }
+      return new Start(net, TrainState.initial(p.fingerprint()), null);
     }
     Checkpoints.Checkpoint c = last.get();
     if (!c.state().fingerprint().equals(p.fingerprint())) {
@@ -435,6 +438,54 @@ public final class TrainJob {
   }
 
   /**
+   * The trained network, unless it does not beat its linear start on validation by more than {@code
+   * train.model.linear-start-margin} standard errors of the paired per-row loss difference: then
+   * the start. The best of many epochs on a small validation split beats the start by chance alone,
+   * and the start is the linear model the ladder would have given.
+   */
+  private TrainingLoop.Selection againstStart(
+      TrainConfig train,
+      TrainingLoop.Selection kept,
+      Checkpoints checkpoints,
+      Dataset<Row> validationRows,
+      OutputHead head,
+      int featureCount) {
+    double margin = train.model().linearStartMargin();
+    if (margin == 0) {
+      return kept;
+    }
+    Optional<Network> start = checkpoints.start();
+    if (start.isEmpty()) {
+      return kept;
+    }
+    Evaluator.Paired d =
+        Evaluator.paired(
+            validationRows, start.get(), kept.network(), head, featureCount, train.evalBatchSize());
+    boolean trained = d.meanDifference() < -margin * d.standardError();
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "Against the linear start on %,d validation rows: loss %.4f trained, %.4f at the start, difference %+.4f (standard error %.4f); keeping %s (train.model.linear-start-margin = %s)",
+            d.rows(),
+            d.lossB(),
+            d.lossA(),
+            d.meanDifference(),
+            d.standardError(),
+            trained
+                ? "the trained network"
+                : "the linear start: training did not beat it by more than "
+                    + fmtMargin(margin)
+                    + " standard error"
+                    + (margin == 1 ? "" : "s"),
+            fmtMargin(margin)));
+    return trained ? kept : new TrainingLoop.Selection(start.get(), null);
+  }
+
+  private static String fmtMargin(double margin) {
+    return margin == Math.rint(margin) ? String.valueOf((long) margin) : String.valueOf(margin);
+  }
+
+  /**
    * The network to keep (the best epoch's, or the average of the best few: {@link
    * TrainingLoop#select}), calibrated, with the decision threshold chosen on validation.
    */
@@ -453,10 +504,11 @@ public final class TrainJob {
                 train.averageEpochs(),
                 p.head().mainMetric(),
                 net -> Evaluator.evaluate(validationRows, net, p.head(), featureCount, evalBatch));
+    kept = againstStart(train, kept, checkpoints, validationRows, p.head(), featureCount);
+    Network network = kept.network();
     Evaluator.Calibrated calibrated =
         Evaluator.calibrated(
-            p.head(),
-            h -> Evaluator.stats(validationRows, kept.network(), h, featureCount, evalBatch));
+            p.head(), h -> Evaluator.stats(validationRows, network, h, featureCount, evalBatch));
     HeadStats validation = calibrated.stats();
     if (calibrated.note() != null) {
       LOG.info("{}", calibrated.note());

@@ -149,6 +149,34 @@ class LinearStartTest {
   }
 
   @Test
+  void pairedLossesAreTheExactPerRowDifferencesWithTheirStandardError() {
+    // x = (k, 0, 0), y = k for k = 1..4: a predicts k (loss 0), b predicts 1.5 k (loss k^2 / 4).
+    List<Row> rows = new ArrayList<>();
+    for (int k = 1; k <= 4; k++) {
+      rows.add(RowFactory.create(new float[] {k, 0, 0}, (double) k));
+    }
+    StructType schema =
+        new StructType()
+            .add(Columns.FEATURES, DataTypes.createArrayType(DataTypes.FloatType, false), false)
+            .add(Columns.LABEL, DataTypes.DoubleType, false);
+    Dataset<Row> df = TestSpark.get().createDataFrame(rows, schema).repartition(2);
+    RegressionHead head = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1);
+    Network a = Network.create(train("mlp", "[]"), 3, head);
+    Network b = Network.create(train("mlp", "[]"), 3, head);
+    a.startAsLinear(new double[][] {{1, 0, 0}}, new double[] {0});
+    b.startAsLinear(new double[][] {{1.5, 0, 0}}, new double[] {0});
+    Evaluator.Paired p = Evaluator.paired(df, a, b, head, 3, 1);
+    assertEquals(4, p.rows());
+    assertEquals(0.0, p.lossA());
+    // Losses 0.25, 1, 2.25, 4: mean 1.875, sample variance 8.0625 / 3.
+    assertEquals(1.875, p.lossB(), 1e-12);
+    assertEquals(1.875, p.meanDifference(), 1e-12);
+    assertEquals(Math.sqrt(8.0625 / 3 / 4), p.standardError(), 1e-12);
+    assertEquals(
+        -1.875, Evaluator.paired(df, b, a, head, 3, 3).meanDifference(), 1e-12, "b against a");
+  }
+
+  @Test
   void thePoissonHeadAndAnMlpWithHiddenLayersStartAsInitialized() {
     Dataset<Row> df = rows((x, e) -> (double) Math.max(0, Math.round(1 + x[0] + e)));
     OutputHead poisson = RegressionHead.poisson(1.2);

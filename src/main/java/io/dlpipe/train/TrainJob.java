@@ -150,7 +150,14 @@ public final class TrainJob {
    * figures.
    */
   private record Selected(
-      Network network, List<Integer> averagedEpochs, OutputHead head, HeadStats validation) {}
+      Network network,
+      List<Integer> averagedEpochs,
+      OutputHead head,
+      HeadStats validation,
+      ModelProvenance.StartCheck startCheck) {}
+
+  /** The selection after the comparison with the linear start, and that comparison (or null). */
+  private record AgainstStart(TrainingLoop.Selection selection, ModelProvenance.StartCheck check) {}
 
   /** Plan, fit, select, publish. */
   private TrainResult execute(boolean fresh) {
@@ -443,7 +450,7 @@ public final class TrainJob {
    * the start. The best of many epochs on a small validation split beats the start by chance alone,
    * and the start is the linear model the ladder would have given.
    */
-  private TrainingLoop.Selection againstStart(
+  private AgainstStart againstStart(
       TrainConfig train,
       TrainingLoop.Selection kept,
       Checkpoints checkpoints,
@@ -452,11 +459,11 @@ public final class TrainJob {
       int featureCount) {
     double margin = train.model().linearStartMargin();
     if (margin == 0) {
-      return kept;
+      return new AgainstStart(kept, null);
     }
     Optional<Network> start = checkpoints.start();
     if (start.isEmpty()) {
-      return kept;
+      return new AgainstStart(kept, null);
     }
     Evaluator.Paired d =
         Evaluator.paired(
@@ -478,7 +485,16 @@ public final class TrainJob {
                     + " standard error"
                     + (margin == 1 ? "" : "s"),
             fmtMargin(margin)));
-    return trained ? kept : new TrainingLoop.Selection(start.get(), null);
+    ModelProvenance.StartCheck check =
+        new ModelProvenance.StartCheck(
+            trained ? "trained" : "start",
+            d.rows(),
+            d.lossA(),
+            d.lossB(),
+            d.meanDifference(),
+            d.standardError(),
+            margin);
+    return new AgainstStart(trained ? kept : new TrainingLoop.Selection(start.get(), null), check);
   }
 
   private static String fmtMargin(double margin) {
@@ -504,7 +520,9 @@ public final class TrainJob {
                 train.averageEpochs(),
                 p.head().mainMetric(),
                 net -> Evaluator.evaluate(validationRows, net, p.head(), featureCount, evalBatch));
-    kept = againstStart(train, kept, checkpoints, validationRows, p.head(), featureCount);
+    AgainstStart checked =
+        againstStart(train, kept, checkpoints, validationRows, p.head(), featureCount);
+    kept = checked.selection();
     Network network = kept.network();
     Evaluator.Calibrated calibrated =
         Evaluator.calibrated(
@@ -525,7 +543,7 @@ public final class TrainJob {
           EnumNames.kebab(head.spec().thresholdRule()),
           validation.rows());
     }
-    return new Selected(kept.network(), kept.averagedEpochs(), head, validation);
+    return new Selected(kept.network(), kept.averagedEpochs(), head, validation, checked.check());
   }
 
   /** The bundle into the staging folder, {@code _SUCCESS} last, then in place of {@code model/}. */
@@ -570,7 +588,8 @@ public final class TrainJob {
             executors,
             p.plan().workers(),
             f.approach(),
-            p.plan().recorded(f.approach(), s.head().spec()));
+            p.plan().recorded(f.approach(), s.head().spec()),
+            s.startCheck());
     ModelProvenance provenance =
         new ModelProvenance(
             ModelProvenance.FORMAT_VERSION,

@@ -199,6 +199,15 @@ class WideDeepTrainTest {
         start.params(),
         Network.fromBytes(Files.readAllBytes(ws.resolve("model/model.zip")), false).params(),
         "the bundle holds the linear start");
+    com.fasterxml.jackson.databind.JsonNode check =
+        Json.MAPPER.readTree(ws.resolve("model/model.json").toFile()).get("linear_start");
+    assertEquals("start", check.get("kept").asText());
+    assertEquals(410, check.get("rows").asLong());
+    assertEquals(100.0, check.get("margin").asDouble());
+    assertEquals(
+        check.get("trained_loss").asDouble() - check.get("start_loss").asDouble(),
+        check.get("difference").asDouble(),
+        1e-9);
 
     TrainResult trained =
         new TrainJob(
@@ -213,6 +222,10 @@ class WideDeepTrainTest {
             .params(),
         "the same start again: the linear fit is deterministic");
     assertNotEquals(start.params(), trained.network().params());
+    assertEquals(
+        null,
+        Json.MAPPER.readTree(ws.resolve("model/model.json").toFile()).get("linear_start"),
+        "margin 0: no comparison");
   }
 
   @Test

@@ -221,8 +221,8 @@ public final class Settings {
       Setting.number("train.model.small-data.dropout", 0, 1, true, false);
   public static final Setting<Double> TRAIN_MODEL_SMALL_DATA_L2 =
       Setting.number("train.model.small-data.l2", 0, 1, true, true);
-  public static final Setting<Boolean> TRAIN_MODEL_LINEAR_START =
-      Setting.bool("train.model.linear-start");
+  public static final Setting<TrainConfig.LinearStartMode> TRAIN_MODEL_LINEAR_START =
+      Setting.choice("train.model.linear-start", TrainConfig.LinearStartMode.class);
   public static final Setting<Double> TRAIN_MODEL_LINEAR_START_MARGIN =
       Setting.number("train.model.linear-start-margin", 0, 100, true, true);
   public static final Setting<Double> TRAIN_MODEL_WEIGHT_DECAY =

@@ -184,8 +184,8 @@ public record TrainConfig(
    * @param type the network family ({@code io.dlpipe.net.NetworkSpec}) built from these settings
    * @param smallData the regularization a small train split trains with ({@code
    *     io.dlpipe.train.CapacityRules})
-   * @param linearStart whether a network with a linear path starts as the linear model fitted on
-   *     the train split ({@code io.dlpipe.train.LinearStart})
+   * @param linearStart when a network with a linear path starts as the linear model fitted on the
+   *     train split ({@code io.dlpipe.train.LinearStart})
    * @param linearStartMargin standard errors by which the trained network's paired validation loss
    *     must beat its linear start for training to be kept instead of the start; 0: always kept
    */
@@ -200,7 +200,7 @@ public record TrainConfig(
       boolean batchNormalization,
       ClassificationOutput classificationOutput,
       SmallData smallData,
-      boolean linearStart,
+      LinearStartMode linearStart,
       double linearStartMargin) {
     public Model {
       hiddenLayers = List.copyOf(hiddenLayers);
@@ -251,6 +251,16 @@ public record TrainConfig(
    * @param l2 the least L2 penalty below {@code rows} (not with weight decay, which replaces L2)
    */
   public record SmallData(long rows, ModelType type, double dropout, double l2) {}
+
+  /** When a network starts as the linear model of its loss ({@code train.model.linear-start}). */
+  public enum LinearStartMode {
+    /** For regression and two classes; a network over more classes starts as initialized. */
+    AUTO,
+    /** Whatever the head (but Poisson, which has no such model). */
+    ON,
+    /** Never: a random start. */
+    OFF
+  }
 
   /** Network families ({@code train.model.type}); each is one {@code io.dlpipe.net.NetworkSpec}. */
   public enum ModelType {

@@ -149,6 +149,33 @@ class LinearStartTest {
   }
 
   @Test
+  void autoStartsRegressionAndTwoClassesAsTheLinearModelAndMoreClassesAtRandom() {
+    OutputHead regression = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 0, 1);
+    OutputHead binary = new BinaryHead(List.of("no", "yes"), new double[] {1, 1}, false, 0.5, null);
+    OutputHead three = new MulticlassHead(List.of("a", "b", "c"), new double[] {1, 1, 1});
+    TrainConfig auto = train("wide-deep", "[8]");
+    assertEquals(TrainConfig.LinearStartMode.AUTO, auto.model().linearStart());
+    assertEquals(
+        List.of(true, true, false),
+        List.of(
+            LinearStart.wanted(auto, regression),
+            LinearStart.wanted(auto, binary),
+            LinearStart.wanted(auto, three)));
+    TrainConfig on =
+        TestConfig.of("x.csv", "y", "regression", "ws")
+            .set("train.model.linear-start=on")
+            .load()
+            .train();
+    assertEquals(true, LinearStart.wanted(on, three));
+    TrainConfig off =
+        TestConfig.of("x.csv", "y", "regression", "ws")
+            .set("train.model.linear-start=off")
+            .load()
+            .train();
+    assertEquals(false, LinearStart.wanted(off, regression));
+  }
+
+  @Test
   void pairedLossesAreTheExactPerRowDifferencesWithTheirStandardError() {
     // x = (k, 0, 0), y = k for k = 1..4: a predicts k (loss 0), b predicts 1.5 k (loss k^2 / 4).
     List<Row> rows = new ArrayList<>();

@@ -716,7 +716,9 @@ public final class ConfigLoader {
                 r.get(Settings.TRAIN_MODEL_SMALL_DATA_ROWS),
                 r.get(Settings.TRAIN_MODEL_SMALL_DATA_TYPE),
                 r.get(Settings.TRAIN_MODEL_SMALL_DATA_DROPOUT),
-                r.get(Settings.TRAIN_MODEL_SMALL_DATA_L2)));
+                r.get(Settings.TRAIN_MODEL_SMALL_DATA_L2)),
+            r.get(Settings.TRAIN_MODEL_LINEAR_START),
+            r.get(Settings.TRAIN_MODEL_LINEAR_START_MARGIN));
     if (model.weightDecay() > 0 && model.l2() > 0) {
       // DL4J drops L2 with a warning when weight decay is set: one must be chosen.
       throw invalid(

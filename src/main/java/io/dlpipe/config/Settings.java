@@ -221,6 +221,10 @@ public final class Settings {
       Setting.number("train.model.small-data.dropout", 0, 1, true, false);
   public static final Setting<Double> TRAIN_MODEL_SMALL_DATA_L2 =
       Setting.number("train.model.small-data.l2", 0, 1, true, true);
+  public static final Setting<TrainConfig.LinearStartMode> TRAIN_MODEL_LINEAR_START =
+      Setting.choice("train.model.linear-start", TrainConfig.LinearStartMode.class);
+  public static final Setting<Double> TRAIN_MODEL_LINEAR_START_MARGIN =
+      Setting.number("train.model.linear-start-margin", 0, 100, true, true);
   public static final Setting<Double> TRAIN_MODEL_WEIGHT_DECAY =
       Setting.number("train.model.weight-decay", 0, 1, true, true);
   public static final Setting<Boolean> TRAIN_MODEL_BATCH_NORMALIZATION =

@@ -184,6 +184,10 @@ public record TrainConfig(
    * @param type the network family ({@code io.dlpipe.net.NetworkSpec}) built from these settings
    * @param smallData the regularization a small train split trains with ({@code
    *     io.dlpipe.train.CapacityRules})
+   * @param linearStart when a network with a linear path starts as the linear model fitted on the
+   *     train split ({@code io.dlpipe.train.LinearStart})
+   * @param linearStartMargin standard errors by which the trained network's paired validation loss
+   *     must beat its linear start for training to be kept instead of the start; 0: always kept
    */
   public record Model(
       ModelType type,
@@ -195,7 +199,9 @@ public record TrainConfig(
       double weightDecay,
       boolean batchNormalization,
       ClassificationOutput classificationOutput,
-      SmallData smallData) {
+      SmallData smallData,
+      LinearStartMode linearStart,
+      double linearStartMargin) {
     public Model {
       hiddenLayers = List.copyOf(hiddenLayers);
     }
@@ -212,7 +218,9 @@ public record TrainConfig(
           weightDecay,
           batchNormalization,
           classificationOutput,
-          smallData);
+          smallData,
+          linearStart,
+          linearStartMargin);
     }
 
     /** This network with other dropout and L2 (see {@code train.model.small-data}). */
@@ -227,7 +235,9 @@ public record TrainConfig(
           weightDecay,
           batchNormalization,
           classificationOutput,
-          smallData);
+          smallData,
+          linearStart,
+          linearStartMargin);
     }
   }
 
@@ -241,6 +251,16 @@ public record TrainConfig(
    * @param l2 the least L2 penalty below {@code rows} (not with weight decay, which replaces L2)
    */
   public record SmallData(long rows, ModelType type, double dropout, double l2) {}
+
+  /** When a network starts as the linear model of its loss ({@code train.model.linear-start}). */
+  public enum LinearStartMode {
+    /** For regression and two classes; a network over more classes starts as initialized. */
+    AUTO,
+    /** Whatever the head (but Poisson, which has no such model). */
+    ON,
+    /** Never: a random start. */
+    OFF
+  }
 
   /** Network families ({@code train.model.type}); each is one {@code io.dlpipe.net.NetworkSpec}. */
   public enum ModelType {

@@ -65,6 +65,11 @@ abstract class ClassificationHead implements OutputHead {
     return (int) label;
   }
 
+  @Override
+  public double labelWeight(double label) {
+    return weights[classIndex(label)];
+  }
+
   boolean weighted() {
     for (double w : weights) {
       if (w != 1.0) {
@@ -151,10 +156,15 @@ abstract class ClassificationHead implements OutputHead {
     return new HeadStats(classes.size(), this instanceof BinaryHead);
   }
 
+  @Override
+  public double rowLoss(double prediction, double[] p, double label) {
+    return -Math.log(Math.min(1 - EPS, Math.max(EPS, p[classIndex(label)])));
+  }
+
   /** Log loss and Brier score, shared; the subclass adds its confusion counts. */
   void addProbabilities(HeadStats s, double[] p, int label) {
     s.rows++;
-    s.lossSum += -Math.log(Math.min(1 - EPS, Math.max(EPS, p[label])));
+    s.lossSum += rowLoss(label, p, label);
     double brier = 0;
     for (int k = 0; k < p.length; k++) {
       double d = p[k] - (k == label ? 1 : 0);

@@ -113,6 +113,17 @@ public interface OutputHead extends Serializable {
    */
   void add(HeadStats s, double prediction, double[] probabilities, double label);
 
+  /**
+   * One row's training loss (unweighted, in the units the network fits), as {@link #add} sums it
+   * into the statistics' loss.
+   */
+  double rowLoss(double prediction, double[] probabilities, double label);
+
+  /** One network output row's training loss ({@link #rowLoss}). */
+  default double outputLoss(float[] out, double label) {
+    return rowLoss(prediction(out), probabilities(out), label);
+  }
+
   /** Adds one network output row. */
   default void addOutput(HeadStats s, float[] out, double label) {
     add(s, prediction(out), probabilities(out), label);
@@ -140,6 +151,14 @@ public interface OutputHead extends Serializable {
   default OutputHead chooseThreshold(
       HeadStats validation, Double fixed, io.dlpipe.config.EvaluateConfig.Costs costs) {
     return this;
+  }
+
+  /**
+   * The weight the loss gives a row with this prepared label (a class weight; 1 for regression and
+   * unweighted classes), for a model fitted outside the network on the same loss.
+   */
+  default double labelWeight(double label) {
+    return 1.0;
   }
 
   /**

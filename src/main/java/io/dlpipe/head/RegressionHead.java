@@ -201,16 +201,20 @@ public final class RegressionHead implements OutputHead {
   }
 
   @Override
-  public void add(HeadStats s, double prediction, double[] probabilities, double y) {
-    s.rows++;
+  public double rowLoss(double prediction, double[] probabilities, double y) {
     if (output == OutputLoss.SOFTPLUS_POISSON) {
       // DL4J's LossPoisson per row: yhat - y log(yhat), in the scaled units the network fits.
       double yhat = Math.max(forward(prediction), 1e-12);
-      s.lossSum += yhat - forward(y) * Math.log(yhat);
-    } else {
-      double d = forward(prediction) - forward(y);
-      s.lossSum += d * d;
+      return yhat - forward(y) * Math.log(yhat);
     }
+    double d = forward(prediction) - forward(y);
+    return d * d;
+  }
+
+  @Override
+  public void add(HeadStats s, double prediction, double[] probabilities, double y) {
+    s.rows++;
+    s.lossSum += rowLoss(prediction, probabilities, y);
     if (transform == TargetTransform.LOG1P) {
       // The residual against the log prediction before smearing, so the estimate does not depend on
       // the factor in use.

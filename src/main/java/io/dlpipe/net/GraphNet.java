@@ -1,10 +1,12 @@
 package io.dlpipe.net;
 
 import java.util.Collection;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.spark.api.TrainingMaster;
@@ -72,6 +74,48 @@ public final class GraphNet implements Network {
   @Override
   public void setParams(INDArray flat) {
     net.setParams(flat);
+  }
+
+  @Override
+  public boolean hasLinearPath() {
+    return linearOffset() >= 0;
+  }
+
+  @Override
+  public boolean startAsLinear(double[][] weights, double[] intercepts) {
+    int offset = linearOffset();
+    if (offset < 0) {
+      return false;
+    }
+    org.deeplearning4j.nn.api.Layer out =
+        net.getLayer(net.getConfiguration().getNetworkOutputs().get(0));
+    LinearPath.set(out.getParam("W"), out.getParam("b"), offset, weights, intercepts);
+    return true;
+  }
+
+  /**
+   * The first row of the output layer's weights that multiplies a raw feature, when it reads them:
+   * 0 when it reads only the features, after the other inputs' rows when it reads a merge whose
+   * last input is the features (wide and deep); -1 otherwise.
+   */
+  private int linearOffset() {
+    ComputationGraphConfiguration c = net.getConfiguration();
+    String input = c.getNetworkInputs().get(0);
+    String output = c.getNetworkOutputs().get(0);
+    List<String> read = c.getVertexInputs().get(output);
+    if (read.size() != 1) {
+      return -1;
+    }
+    if (read.get(0).equals(input)) {
+      return 0;
+    }
+    List<String> merged = c.getVertexInputs().get(read.get(0));
+    if (!(c.getVertices().get(read.get(0)) instanceof MergeVertex)
+        || merged == null
+        || !merged.get(merged.size() - 1).equals(input)) {
+      return -1;
+    }
+    return (int) (net.layerInputSize(output) - inputWidth());
   }
 
   @Override

@@ -56,6 +56,21 @@ public final class MultiLayerNet implements Network {
   }
 
   @Override
+  public boolean hasLinearPath() {
+    return net.getnLayers() == 1; // else the output layer reads the last hidden layer
+  }
+
+  @Override
+  public boolean startAsLinear(double[][] weights, double[] intercepts) {
+    if (!hasLinearPath()) {
+      return false;
+    }
+    org.deeplearning4j.nn.api.Layer out = net.getLayer(0);
+    LinearPath.set(out.getParam("W"), out.getParam("b"), 0, weights, intercepts);
+    return true;
+  }
+
+  @Override
   public void setLearningRate(ISchedule schedule) {
     net.setLearningRate(schedule);
   }

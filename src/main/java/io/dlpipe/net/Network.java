@@ -65,6 +65,21 @@ public interface Network {
    */
   void setLearningRate(ISchedule schedule);
 
+  /** Whether its output layer reads the raw features, so it can {@link #startAsLinear}. */
+  boolean hasLinearPath();
+
+  /**
+   * Starts the network as a given linear model of the features, where it has a path for one: the
+   * output layer's weights from the raw features become {@code weights}, its biases {@code
+   * intercepts}, and its weights from hidden layers zero, so its outputs are exactly that linear
+   * model's until training moves them (a wide-and-deep network, or one without hidden layers).
+   *
+   * @param weights one row per output unit, one column per feature
+   * @param intercepts one per output unit
+   * @return false, changing nothing, when the output layer does not read the raw features
+   */
+  boolean startAsLinear(double[][] weights, double[] intercepts);
+
   /** Zeroes the updater state (Adam's moments), if it has any yet. */
   void resetUpdaterState();
 

@@ -46,6 +46,12 @@ final class Checkpoints {
   private static final String STATE = "state.json";
 
   /**
+   * The network training started from (its linear start), beside the epochs. Written before the
+   * first epoch, so a complete checkpoint implies a complete start.
+   */
+  private static final String START = "start.zip";
+
+  /**
    * The block-momentum buffer ({@link BlockMomentum}), in ND4J's binary format; absent under plain
    * averaging.
    */
@@ -202,6 +208,28 @@ final class Checkpoints {
               + "; run train with --fresh to start over",
           e);
     }
+  }
+
+  /**
+   * Keeps the network training started from (its linear start), for the comparison after training
+   * ({@code train.model.linear-start-margin}), also when the training resumes.
+   */
+  void writeStart(Network net) {
+    mark();
+    ModelStore.write(conf, HadoopFiles.join(dir, START), net.bytes(false));
+  }
+
+  /** Removes a start an earlier, unfinished training left (this one starts otherwise). */
+  void clearStart() {
+    files.deleteRecursively(HadoopFiles.join(dir, START));
+  }
+
+  /** The network training started from, when {@link #writeStart} kept one. */
+  Optional<Network> start() {
+    String file = HadoopFiles.join(dir, START);
+    return files.exists(file)
+        ? Optional.of(Network.fromBytes(ModelStore.readBytes(conf, file), false))
+        : Optional.empty();
   }
 
   /** The network of a kept checkpoint, with its updater state when asked. */

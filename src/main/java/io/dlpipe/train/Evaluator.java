@@ -45,6 +45,98 @@ public final class Evaluator {
     }
   }
 
+  /**
+   * Two networks' losses on the same rows, paired: each row's loss under {@code a} and {@code b}
+   * (the head's training loss), and the mean of their difference with its standard error.
+   *
+   * @param meanDifference mean of (b's loss - a's loss) per row; below 0 when b fits better
+   * @param standardError the standard error of that mean (sample deviation / sqrt(rows))
+   */
+  public record Paired(
+      long rows, double lossA, double lossB, double meanDifference, double standardError) {}
+
+  /** {@code a} and {@code b} scored on {@code split} row by row ({@link Paired}). */
+  public static Paired paired(
+      Dataset<Row> split, Network a, Network b, OutputHead head, int featureCount, int batchSize) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(split.sparkSession().sparkContext());
+    Broadcast<byte[]> first = jsc.broadcast(a.bytes(false));
+    Broadcast<byte[]> second = jsc.broadcast(b.bytes(false));
+    try {
+      JavaRDD<InternalRow> rows = split.queryExecution().toRdd().toJavaRDD();
+      FlatMapFunction<Iterator<InternalRow>, double[]> perPartition =
+          it ->
+              List.of(
+                      pairedRows(
+                          it,
+                          Network.fromBytes(first.value(), false),
+                          Network.fromBytes(second.value(), false),
+                          head,
+                          featureCount,
+                          batchSize))
+                  .iterator();
+      // n, sum of a's loss, of b's, of the difference, of its square: merged in a fixed tree.
+      double[] sums =
+          rows.getNumPartitions() == 0
+              ? new double[5]
+              : rows.mapPartitions(perPartition)
+                  .treeReduce(
+                      (x, y) -> {
+                        double[] z = new double[5];
+                        for (int i = 0; i < 5; i++) {
+                          z[i] = x[i] + y[i];
+                        }
+                        return z;
+                      });
+      long n = (long) sums[0];
+      if (n == 0) {
+        return new Paired(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      }
+      double mean = sums[3] / n;
+      double variance = n > 1 ? Math.max(0, (sums[4] - n * mean * mean) / (n - 1)) : 0;
+      return new Paired(n, sums[1] / n, sums[2] / n, mean, Math.sqrt(variance / n));
+    } finally {
+      first.destroy();
+      second.destroy();
+    }
+  }
+
+  /** One partition's paired sums ({@link #paired}), a minibatch at a time. */
+  static double[] pairedRows(
+      Iterator<InternalRow> rows,
+      Network a,
+      Network b,
+      OutputHead head,
+      int featureCount,
+      int batchSize) {
+    double[] sums = new double[5];
+    List<float[]> x = new java.util.ArrayList<>(batchSize);
+    List<Double> labels = new java.util.ArrayList<>(batchSize);
+    while (rows.hasNext() || !x.isEmpty()) {
+      if (rows.hasNext() && x.size() < batchSize) {
+        InternalRow r = rows.next();
+        x.add(features(r, featureCount));
+        labels.add(r.getDouble(1));
+        continue;
+      }
+      float[][] batch = x.toArray(new float[0][]);
+      float[][] outA = a.output(batch);
+      float[][] outB = b.output(batch);
+      for (int i = 0; i < batch.length; i++) {
+        double la = head.outputLoss(outA[i], labels.get(i));
+        double lb = head.outputLoss(outB[i], labels.get(i));
+        double d = lb - la;
+        sums[0]++;
+        sums[1] += la;
+        sums[2] += lb;
+        sums[3] += d;
+        sums[4] += d * d;
+      }
+      x.clear();
+      labels.clear();
+    }
+    return sums;
+  }
+
   /** Loss and metrics of {@code net} on {@code split}. */
   public static EvalMetrics evaluate(
       Dataset<Row> split, Network net, OutputHead head, int featureCount, int batchSize) {

@@ -25,7 +25,7 @@ public final class FoldTrainer {
     TrainPlan plan =
         TrainPlan.resolve(
             train, rows.sparkSession().sparkContext().defaultParallelism(), rows.count());
-    Network net = Network.create(plan.train(), featureCount, head);
+    Network net = LinearStart.network(plan.train(), featureCount, head, rows);
     try (EpochRunner runner = EpochRunner.direct(net, plan, rows, featureCount, head)) {
       TrainingLoop.fixed(epochs)
           .run(

@@ -159,6 +159,8 @@ public record ModelProvenance(
    * @param approach the DL4J training approach used (export or direct)
    * @param plan the settings this run trained with, every automatic one resolved ({@link
    *     TrainPlan#recorded}); absent from bundles written before it was recorded
+   * @param linearStart the trained network against its linear start on validation; null when it had
+   *     none or the comparison is off
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Training(
@@ -174,7 +176,28 @@ public record ModelProvenance(
       int executors,
       int workers,
       TrainConfig.Approach approach,
-      TrainPlan.Recorded plan) {}
+      TrainPlan.Recorded plan,
+      StartCheck linearStart) {}
+
+  /**
+   * The trained network against its linear start ({@code train.model.linear-start-margin}).
+   *
+   * @param kept what model.zip holds: {@code trained} or {@code start}
+   * @param rows validation rows compared
+   * @param startLoss the linear start's validation loss
+   * @param trainedLoss the trained network's validation loss
+   * @param difference the mean paired per-row difference, trained minus start
+   * @param standardError the standard error of that difference
+   * @param margin the standard errors the trained network had to win by
+   */
+  public record StartCheck(
+      String kept,
+      long rows,
+      double startLoss,
+      double trainedLoss,
+      double difference,
+      double standardError,
+      double margin) {}
 
   /**
    * How long training took.

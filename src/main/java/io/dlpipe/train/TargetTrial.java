@@ -60,7 +60,8 @@ final class TargetTrial {
     List<String> names = new ArrayList<>(candidates.keySet());
     for (int i = 0; i < names.size(); i++) {
       plans.add(
-          TrialTask.of(i + 1, short_, in.transform().featureCount(), candidates.get(names.get(i))));
+          TrialTask.of(
+              i + 1, short_, in.transform().featureCount(), candidates.get(names.get(i)), t));
     }
     List<TrialTask.Result> results =
         Tuner.runTasks(

@@ -150,7 +150,14 @@ public final class TrainJob {
    * figures.
    */
   private record Selected(
-      Network network, List<Integer> averagedEpochs, OutputHead head, HeadStats validation) {}
+      Network network,
+      List<Integer> averagedEpochs,
+      OutputHead head,
+      HeadStats validation,
+      ModelProvenance.StartCheck startCheck) {}
+
+  /** The selection after the comparison with the linear start, and that comparison (or null). */
+  private record AgainstStart(TrainingLoop.Selection selection, ModelProvenance.StartCheck check) {}
 
   /** Plan, fit, select, publish. */
   private TrainResult execute(boolean fresh) {
@@ -172,7 +179,7 @@ public final class TrainJob {
     Optional<Checkpoints.Checkpoint> last = checkpoints.latest();
 
     Planned planned = plan(in, trainRows, validationRows, checkpoints, last.isPresent());
-    Start start = start(planned, in.transform().featureCount(), checkpoints, last);
+    Start start = start(planned, in.transform().featureCount(), trainRows, checkpoints, last);
     staged = StagedOutput.begin(files, layout.root(), OutputKind.MODEL, "the model folder");
     ModelLayout out = layout.at(staged.path());
     TrainState from = start.state();
@@ -278,11 +285,20 @@ public final class TrainJob {
 
   /** A fresh network, or the newest checkpoint's when it was trained for this plan. */
   private Start start(
-      Planned p, int featureCount, Checkpoints checkpoints, Optional<Checkpoints.Checkpoint> last) {
+      Planned p,
+      int featureCount,
+      Dataset<Row> trainRows,
+      Checkpoints checkpoints,
+      Optional<Checkpoints.Checkpoint> last) {
     if (last.isEmpty()) {
       TrainConfig train = p.plan().train();
-      return new Start(
-          Network.create(train, featureCount, p.head()), TrainState.initial(p.fingerprint()), null);
+      Network net = Network.create(train, featureCount, p.head());
+      if (LinearStart.wanted(train, p.head()) && LinearStart.apply(net, trainRows, p.head())) {
+        checkpoints.writeStart(net);
+      } else {
+        checkpoints.clearStart();
+      }
+      return new Start(net, TrainState.initial(p.fingerprint()), null);
     }
     Checkpoints.Checkpoint c = last.get();
     if (!c.state().fingerprint().equals(p.fingerprint())) {
@@ -429,6 +445,63 @@ public final class TrainJob {
   }
 
   /**
+   * The trained network, unless it does not beat its linear start on validation by more than {@code
+   * train.model.linear-start-margin} standard errors of the paired per-row loss difference: then
+   * the start. The best of many epochs on a small validation split beats the start by chance alone,
+   * and the start is the linear model the ladder would have given.
+   */
+  private AgainstStart againstStart(
+      TrainConfig train,
+      TrainingLoop.Selection kept,
+      Checkpoints checkpoints,
+      Dataset<Row> validationRows,
+      OutputHead head,
+      int featureCount) {
+    double margin = train.model().linearStartMargin();
+    if (margin == 0) {
+      return new AgainstStart(kept, null);
+    }
+    Optional<Network> start = checkpoints.start();
+    if (start.isEmpty()) {
+      return new AgainstStart(kept, null);
+    }
+    Evaluator.Paired d =
+        Evaluator.paired(
+            validationRows, start.get(), kept.network(), head, featureCount, train.evalBatchSize());
+    boolean trained = d.meanDifference() < -margin * d.standardError();
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "Against the linear start on %,d validation rows: loss %.4f trained, %.4f at the start, difference %+.4f (standard error %.4f); keeping %s (train.model.linear-start-margin = %s)",
+            d.rows(),
+            d.lossB(),
+            d.lossA(),
+            d.meanDifference(),
+            d.standardError(),
+            trained
+                ? "the trained network"
+                : "the linear start: training did not beat it by more than "
+                    + fmtMargin(margin)
+                    + " standard error"
+                    + (margin == 1 ? "" : "s"),
+            fmtMargin(margin)));
+    ModelProvenance.StartCheck check =
+        new ModelProvenance.StartCheck(
+            trained ? "trained" : "start",
+            d.rows(),
+            d.lossA(),
+            d.lossB(),
+            d.meanDifference(),
+            d.standardError(),
+            margin);
+    return new AgainstStart(trained ? kept : new TrainingLoop.Selection(start.get(), null), check);
+  }
+
+  private static String fmtMargin(double margin) {
+    return margin == Math.rint(margin) ? String.valueOf((long) margin) : String.valueOf(margin);
+  }
+
+  /**
    * The network to keep (the best epoch's, or the average of the best few: {@link
    * TrainingLoop#select}), calibrated, with the decision threshold chosen on validation.
    */
@@ -447,10 +520,13 @@ public final class TrainJob {
                 train.averageEpochs(),
                 p.head().mainMetric(),
                 net -> Evaluator.evaluate(validationRows, net, p.head(), featureCount, evalBatch));
+    AgainstStart checked =
+        againstStart(train, kept, checkpoints, validationRows, p.head(), featureCount);
+    kept = checked.selection();
+    Network network = kept.network();
     Evaluator.Calibrated calibrated =
         Evaluator.calibrated(
-            p.head(),
-            h -> Evaluator.stats(validationRows, kept.network(), h, featureCount, evalBatch));
+            p.head(), h -> Evaluator.stats(validationRows, network, h, featureCount, evalBatch));
     HeadStats validation = calibrated.stats();
     if (calibrated.note() != null) {
       LOG.info("{}", calibrated.note());
@@ -467,7 +543,7 @@ public final class TrainJob {
           EnumNames.kebab(head.spec().thresholdRule()),
           validation.rows());
     }
-    return new Selected(kept.network(), kept.averagedEpochs(), head, validation);
+    return new Selected(kept.network(), kept.averagedEpochs(), head, validation, checked.check());
   }
 
   /** The bundle into the staging folder, {@code _SUCCESS} last, then in place of {@code model/}. */
@@ -512,7 +588,8 @@ public final class TrainJob {
             executors,
             p.plan().workers(),
             f.approach(),
-            p.plan().recorded(f.approach(), s.head().spec()));
+            p.plan().recorded(f.approach(), s.head().spec()),
+            s.startCheck());
     ModelProvenance provenance =
         new ModelProvenance(
             ModelProvenance.FORMAT_VERSION,

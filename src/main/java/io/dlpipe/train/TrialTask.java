@@ -8,6 +8,8 @@ import io.dlpipe.net.Network;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -69,10 +71,14 @@ record TrialTask(
     }
   }
 
-  /** The task of a trial planned as {@code plan} (for one worker). */
-  static TrialTask of(int number, TrainPlan plan, int featureCount, OutputHead head) {
+  /**
+   * The task of a trial planned as {@code plan} (for one worker), its network started from {@code
+   * train}, the rows it will train on ({@link LinearStart}).
+   */
+  static TrialTask of(
+      int number, TrainPlan plan, int featureCount, OutputHead head, Dataset<Row> rows) {
     TrainConfig train = plan.train();
-    byte[] network = Network.create(train, featureCount, head).bytes(false);
+    byte[] network = LinearStart.network(train, featureCount, head, rows).bytes(false);
     List<ISchedule> schedules = new ArrayList<>();
     for (int e = 0; e < train.epochs(); e++) {
       schedules.add(LearningRates.schedule(train, e));

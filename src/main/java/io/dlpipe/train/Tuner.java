@@ -134,7 +134,8 @@ public final class Tuner {
       OutputHead head =
           OutputHeads.forTraining(in.transform(), trial, train, in.layout().transform());
       plans.add(
-          TrialTask.of(t, TrainPlan.resolve(trial, 1, in.rows(Columns.TRAIN)), featureCount, head));
+          TrialTask.of(
+              t, TrainPlan.resolve(trial, 1, in.rows(Columns.TRAIN)), featureCount, head, train));
       drawn.add(values);
     }
     List<TrialTask.Result> results =
@@ -242,7 +243,7 @@ public final class Tuner {
     TrainPlan plan =
         TrainPlan.resolve(
             train, rows.sparkSession().sparkContext().defaultParallelism(), in.rows(Columns.TRAIN));
-    Network net = Network.create(plan.train(), featureCount, head);
+    Network net = LinearStart.network(plan.train(), featureCount, head, rows);
     TrainState state;
     try (EpochRunner runner = EpochRunner.direct(net, plan, rows, featureCount, head)) {
       state =

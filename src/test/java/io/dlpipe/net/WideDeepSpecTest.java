@@ -110,6 +110,43 @@ class WideDeepSpecTest {
   }
 
   @Test
+  void startingAsALinearModelWritesItsFeatureRowsAndZeroesTheHiddenOnes() {
+    Network net = Network.create(train("train.model.hidden-layers=[8, 4]"), 3, REGRESSION);
+    assertEquals(true, net.hasLinearPath());
+    assertEquals(true, net.startAsLinear(new double[][] {{1, -2, 0.5}}, new double[] {0.25}));
+    float[][] out = net.output(new float[][] {{1, 0, 0}, {0, 1, 0}, {2, 1, 4}});
+    assertArrayEquals(new float[] {1.25f}, out[0]);
+    assertArrayEquals(new float[] {-1.75f}, out[1]);
+    assertArrayEquals(new float[] {2.25f}, out[2]);
+
+    Network linear = Network.create(train("train.model.hidden-layers=[]"), 3, REGRESSION);
+    assertEquals(true, linear.startAsLinear(new double[][] {{1, -2, 0.5}}, new double[] {0.25}));
+    assertArrayEquals(new float[] {2.25f}, linear.output(new float[][] {{2, 1, 4}})[0]);
+
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> net.startAsLinear(new double[][] {{1, 2}}, new double[] {0}));
+    assertEquals(
+        "a linear model of 2 features for an output layer reading 3 features", e.getMessage());
+  }
+
+  @Test
+  void anMlpWithHiddenLayersHasNoLinearPathAndIsLeftAsItWas() {
+    Network mlp = Network.create(train("train.model.type=mlp"), 3, REGRESSION);
+    org.nd4j.linalg.api.ndarray.INDArray before = mlp.params().dup();
+    assertEquals(false, mlp.hasLinearPath());
+    assertEquals(false, mlp.startAsLinear(new double[][] {{1, -2, 0.5}}, new double[] {0.25}));
+    assertEquals(before, mlp.params());
+
+    Network linear =
+        Network.create(
+            train("train.model.type=mlp", "train.model.hidden-layers=[]"), 3, REGRESSION);
+    assertEquals(true, linear.startAsLinear(new double[][] {{1, -2, 0.5}}, new double[] {0.25}));
+    assertArrayEquals(new float[] {-1.75f}, linear.output(new float[][] {{0, 1, 0}})[0]);
+  }
+
+  @Test
   void itsBytesRestoreTheSameNetworkWithIdenticalOutputsAndAnMlpsStayAnMlp() {
     OutputHead binary = new BinaryHead(List.of("a", "b"), new double[] {1, 1}, false, 0.5, null);
     Network net =

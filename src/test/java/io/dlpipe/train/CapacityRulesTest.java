@@ -27,9 +27,13 @@ class CapacityRulesTest {
     return load(List.of());
   }
 
-  /** The defaults with the rule switched on at its measured choice of rows, then {@code sets}. */
+  /**
+   * An MLP (the family the rule reaches; the default is wide-deep) with the rule switched on at its
+   * measured choice of rows, then {@code sets}.
+   */
   private static TrainConfig train(String... sets) {
-    List<String> all = new ArrayList<>(List.of("train.model.small-data.rows=10000"));
+    List<String> all =
+        new ArrayList<>(List.of("train.model.type=mlp", "train.model.small-data.rows=10000"));
     all.addAll(List.of(sets));
     return load(all);
   }

@@ -79,7 +79,8 @@ class ModelProvenanceTest {
             1,
             1,
             TrainConfig.Approach.DIRECT,
-            plan),
+            plan,
+            new ModelProvenance.StartCheck("start", 410, 0.45, 0.44, -0.01, 0.02, 1.0)),
         new ModelProvenance.Timing(
             12.5, 10.0, 3000.0, 18.0, 1.5, "2026-12-07T12:00:00Z", "2026-12-07T12:00:12.500Z"));
   }
@@ -120,6 +121,7 @@ class ModelProvenanceTest {
             "workers",
             "approach",
             "plan",
+            "linear_start",
             "wall_seconds",
             "training_seconds",
             "samples_per_s",

@@ -153,7 +153,7 @@ class TunerTest {
     TrainConfig t = ConfigLoader.withValues(cfg, drawn).train();
     OutputHead head = OutputHeads.forTraining(in.transform(), t, train, in.layout().transform());
     TrialTask.Result local =
-        TrialTask.of(2, TrainPlan.resolve(t, 1, in.rows(Columns.TRAIN)), features, head)
+        TrialTask.of(2, TrainPlan.resolve(t, 1, in.rows(Columns.TRAIN)), features, head, train)
             .run(rows(train), rows(validation));
     Tuner.Trial second = trials.get(1);
     assertEquals(drawn, second.values());

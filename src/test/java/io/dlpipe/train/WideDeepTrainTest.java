@@ -182,6 +182,53 @@ class WideDeepTrainTest {
   }
 
   @Test
+  void theLinearStartIsKeptUnlessTrainingBeatsItByTheMargin() throws Exception {
+    Path ws = tmp.resolve("margin");
+    TrainFixtures.prepare("credit", ws);
+    TrainResult kept =
+        new TrainJob(
+                spark,
+                TrainFixtures.credit(ws, "train.epochs=2", "train.model.linear-start-margin=100"))
+            .run(false);
+    Network start =
+        new Checkpoints(new Configuration(), ws.resolve("checkpoints").toString())
+            .start()
+            .orElseThrow();
+    assertEquals(start.params(), kept.network().params());
+    assertEquals(
+        start.params(),
+        Network.fromBytes(Files.readAllBytes(ws.resolve("model/model.zip")), false).params(),
+        "the bundle holds the linear start");
+    com.fasterxml.jackson.databind.JsonNode check =
+        Json.MAPPER.readTree(ws.resolve("model/model.json").toFile()).get("linear_start");
+    assertEquals("start", check.get("kept").asText());
+    assertEquals(410, check.get("rows").asLong());
+    assertEquals(100.0, check.get("margin").asDouble());
+    assertEquals(
+        check.get("trained_loss").asDouble() - check.get("start_loss").asDouble(),
+        check.get("difference").asDouble(),
+        1e-9);
+
+    TrainResult trained =
+        new TrainJob(
+                spark,
+                TrainFixtures.credit(ws, "train.epochs=2", "train.model.linear-start-margin=0"))
+            .run(true);
+    assertEquals(
+        start.params(),
+        new Checkpoints(new Configuration(), ws.resolve("checkpoints").toString())
+            .start()
+            .orElseThrow()
+            .params(),
+        "the same start again: the linear fit is deterministic");
+    assertNotEquals(start.params(), trained.network().params());
+    assertEquals(
+        null,
+        Json.MAPPER.readTree(ws.resolve("model/model.json").toFile()).get("linear_start"),
+        "margin 0: no comparison");
+  }
+
+  @Test
   void theSparkMlModelAndTheSqlFunctionScoreAWideAndDeepNetworkAlike() throws Exception {
     Dataset<Row> credit =
         spark

@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * data where a linear model is hard to beat it stopped below it.
  *
  * <p>The fitted model matches the output layer exactly: MSE on the head's transformed target for
- * regression, a logistic regression (binomial for one sigmoid unit, multinomial for softmax) with
- * the head's class weights as row weights for classification. The Poisson head (a softplus unit)
- * has no MLlib counterpart with that link, so it starts as initialized.
+ * regression, a logistic regression (binomial for two classes, as the ladder's logistic rung, under
+ * sigmoid or softmax; multinomial for more) with the head's class weights as row weights for
+ * classification. The Poisson head (a softplus unit) has no MLlib counterpart with that link, so it
+ * starts as initialized.
  */
 public final class LinearStart {
   private static final Logger LOG = LoggerFactory.getLogger(LinearStart.class);
@@ -147,6 +148,9 @@ public final class LinearStart {
                 new double[][] {m.coefficients().toArray()}, new double[] {m.intercept()}));
       }
       case SIGMOID_XENT, SOFTMAX_MCXENT -> {
+        // Two classes are the binomial fit, also under softmax: softmax(0, z) is sigmoid(z), so
+        // the start is the very model the ladder's logistic rung fits (MLlib's binomial family).
+        boolean binomial = head.classes().size() == 2;
         boolean sigmoid = head.output() == io.dlpipe.head.OutputLoss.SIGMOID_XENT;
         UDF1<Double, Double> weight = head::labelWeight;
         LogisticRegressionModel m =
@@ -154,7 +158,7 @@ public final class LinearStart {
                 .setFeaturesCol(VECTOR)
                 .setLabelCol(Columns.LABEL)
                 .setWeightCol(WEIGHT)
-                .setFamily(sigmoid ? "binomial" : "multinomial")
+                .setFamily(binomial ? "binomial" : "multinomial")
                 .setRegParam(REG_PARAM)
                 .setMaxIter(MAX_ITER)
                 .fit(
@@ -167,6 +171,12 @@ public final class LinearStart {
           return Optional.of(
               new Coefficients(
                   new double[][] {m.coefficients().toArray()}, new double[] {m.intercept()}));
+        }
+        if (binomial) {
+          double[] w = m.coefficients().toArray();
+          return Optional.of(
+              new Coefficients(
+                  new double[][] {new double[w.length], w}, new double[] {0, m.intercept()}));
         }
         Matrix c = m.coefficientMatrix();
         double[][] w = new double[c.numRows()][c.numCols()];

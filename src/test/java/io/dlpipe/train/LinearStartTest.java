@@ -132,6 +132,31 @@ class LinearStartTest {
   }
 
   @Test
+  void aTwoClassSoftmaxNetworkStartsAsTheLaddersBinomialLogisticRegression() {
+    Dataset<Row> df = rows((x, e) -> x[0] - x[1] + e > 0 ? 1.0 : 0.0);
+    OutputHead head = new BinaryHead(List.of("no", "yes"), new double[] {1, 1}, false, 0.5, null);
+    Network net = Network.create(train("wide-deep", "[8]"), 3, head);
+    assertEquals(true, LinearStart.apply(net, df, head));
+    LogisticRegressionModel rung =
+        new LogisticRegression()
+            .setFeaturesCol("v")
+            .setLabelCol(Columns.LABEL)
+            .setRegParam(LinearStart.REG_PARAM)
+            .setMaxIter(LinearStart.MAX_ITER)
+            .fit(
+                df.withColumn(
+                    "v",
+                    org.apache.spark.ml.functions.array_to_vector(
+                        org.apache.spark.sql.functions.col(Columns.FEATURES))));
+    float[][] x = features(df.limit(5));
+    float[][] out = net.output(x);
+    for (int i = 0; i < x.length; i++) {
+      double[] p = rung.predictProbability(Vectors.dense(x[i][0], x[i][1], x[i][2])).toArray();
+      assertArrayEquals(new float[] {(float) p[0], (float) p[1]}, out[i], 1e-5f, "row " + i);
+    }
+  }
+
+  @Test
   void aSigmoidNetworkStartsAsTheBinomialLogisticRegression() {
     Dataset<Row> df = rows((x, e) -> x[0] - x[1] + e > 0 ? 1.0 : 0.0);
     OutputHead head = new BinaryHead(List.of("no", "yes"), new double[] {1, 1}, true, 0.5, null);

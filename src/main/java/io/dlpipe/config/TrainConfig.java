@@ -264,6 +264,11 @@ public record TrainConfig(
 
   /** Network families ({@code train.model.type}); each is one {@code io.dlpipe.net.NetworkSpec}. */
   public enum ModelType {
+    /**
+     * Wide and deep for regression and two classes, an MLP for more classes (resolved with the
+     * output head, {@code io.dlpipe.net.NetworkSpec#of}).
+     */
+    AUTO,
     /** A multilayer perceptron: dense hidden layers, optionally batch-normalized, with dropout. */
     MLP,
     /**

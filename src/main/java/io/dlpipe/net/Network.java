@@ -19,7 +19,7 @@ import org.nd4j.linalg.schedule.ISchedule;
 public interface Network {
   /** A freshly initialized network of the family {@code train.model.type} names. */
   static Network create(TrainConfig train, int featureCount, OutputHead head) {
-    return NetworkSpec.of(train).create(train, featureCount, head);
+    return NetworkSpec.of(train, head).create(train, featureCount, head);
   }
 
   /**

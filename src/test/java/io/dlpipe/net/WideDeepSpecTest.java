@@ -183,10 +183,27 @@ class WideDeepSpecTest {
   }
 
   @Test
+  void autoIsWideAndDeepForRegressionAndTwoClassesAndAnMlpForMore() {
+    TrainConfig auto = TestConfig.of("x.csv", "y", "regression", "ws").load().train();
+    assertEquals(TrainConfig.ModelType.AUTO, auto.model().type());
+    assertInstanceOf(GraphNet.class, Network.create(auto, 4, REGRESSION));
+    assertInstanceOf(
+        GraphNet.class,
+        Network.create(
+            auto, 4, new BinaryHead(List.of("a", "b"), new double[] {1, 1}, false, 0.5, null)));
+    assertInstanceOf(
+        MultiLayerNet.class,
+        Network.create(
+            auto,
+            4,
+            new io.dlpipe.head.MulticlassHead(List.of("a", "b", "c"), new double[] {1, 1, 1})));
+  }
+
+  @Test
   void anUnknownModelTypeIsRefusedNamingTheChoices() {
     ConfigException e = assertThrows(ConfigException.class, () -> train("train.model.type=resnet"));
     assertEquals(
-        "Invalid configuration: train.model.type: expected one of mlp | wide-deep, found string \"resnet\" (--set train.model.type=resnet)",
+        "Invalid configuration: train.model.type: expected one of auto | mlp | wide-deep, found string \"resnet\" (--set train.model.type=resnet)",
         e.getMessage());
   }
 }

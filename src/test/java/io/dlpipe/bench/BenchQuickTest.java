@@ -147,7 +147,8 @@ class BenchQuickTest {
 
     // the Spark trainer and the single-JVM reference train the same network
     JsonNode train = r.get("train");
-    long defaultParams = (long) features * 128 + 128 + 128 * 64 + 64 + 64 + 1;
+    // The default family for regression is wide and deep: the output also reads every feature.
+    long defaultParams = (long) features * 128 + 128 + 128 * 64 + 64 + (64 + features) + 1;
     assertEquals(defaultParams, train.get("spark").get("params").asLong());
     assertEquals(defaultParams, train.get("single_jvm").get("params").asLong());
     assertEquals(2, train.get("spark").get("epoch_samples_per_s").size());
@@ -172,7 +173,7 @@ class BenchQuickTest {
 
     // compute efficiency of the 2x512 MLP
     JsonNode compute = r.get("compute");
-    long bigParams = (long) features * 512 + 512 + 512 * 512 + 512 + 512 + 1;
+    long bigParams = (long) features * 512 + 512 + 512 * 512 + 512 + (512 + features) + 1;
     assertEquals(bigParams, compute.get("params").asLong());
     assertEquals(bigParams, compute.get("single_jvm").get("params").asLong());
     assertEquals(500, compute.get("single_jvm").get("rows").asLong());

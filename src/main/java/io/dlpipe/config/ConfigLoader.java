@@ -781,7 +781,8 @@ public final class ConfigLoader {
                 r.get(Settings.TRAIN_AVERAGING_BLOCK_LEARNING_RATE),
                 r.get(Settings.TRAIN_AVERAGING_NESTEROV),
                 r.get(Settings.TRAIN_AVERAGING_UPDATER_STATE),
-                r.get(Settings.TRAIN_AVERAGING_SCALE_LEARNING_RATE)));
+                r.get(Settings.TRAIN_AVERAGING_SCALE_LEARNING_RATE)),
+            r.get(Settings.TRAIN_MASTER_STALL_TIMEOUT));
 
     TrainConfig.TargetTransform targetTransform = r.get(Settings.TRAIN_TARGET_TRANSFORM);
     TrainConfig.Loss loss = r.get(Settings.TRAIN_LOSS);

@@ -257,6 +257,8 @@ public final class Settings {
           .check(
               m -> m.isEmpty() || m.matches("^(\\d{1,3}\\.){3}\\d{1,3}/\\d{1,2}$"),
               "an IPv4 network in CIDR notation such as 10.1.0.0/16, or empty");
+  public static final Setting<Duration> TRAIN_MASTER_STALL_TIMEOUT =
+      Setting.duration("train.master.stall-timeout", Duration.ofSeconds(1), Duration.ofDays(7));
   public static final Setting<Integer> TRAIN_BATCH_SIZE_PER_WORKER =
       Setting.integer("train.batch-size-per-worker", 0, 1_000_000);
   public static final Setting<Integer> TRAIN_AVERAGING_FREQUENCY =

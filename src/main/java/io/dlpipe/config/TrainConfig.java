@@ -406,6 +406,8 @@ public record TrainConfig(
    *     uses; empty means the environment variable DL4J_VOID_IP on every node
    * @param averaging parameter averaging: how the driver turns each round's average into the next
    *     global model (plain averaging, or block momentum over rounds)
+   * @param stallTimeout how long a training epoch's Spark jobs may go without a task finishing
+   *     before dlpipe cancels them and fails ({@code StallWatchdog})
    */
   public record Master(
       MasterType type,
@@ -424,7 +426,8 @@ public record TrainConfig(
       int lrBaseBatchSize,
       int lrWarmupIterations,
       String gradientSharingNetworkMask,
-      Averaging averaging) {
+      Averaging averaging,
+      java.time.Duration stallTimeout) {
 
     /** These options with the worker count resolved (see {@code train.workers = 0}). */
     public Master withWorkers(int count) {
@@ -445,7 +448,8 @@ public record TrainConfig(
           lrBaseBatchSize,
           lrWarmupIterations,
           gradientSharingNetworkMask,
-          averaging);
+          averaging,
+          stallTimeout);
     }
 
     /**
@@ -470,7 +474,8 @@ public record TrainConfig(
           lrBaseBatchSize,
           lrWarmupIterations,
           gradientSharingNetworkMask,
-          averaging);
+          averaging,
+          stallTimeout);
     }
 
     /** These options with the averaging settings resolved (see {@code train.averaging}). */
@@ -492,7 +497,8 @@ public record TrainConfig(
           lrBaseBatchSize,
           lrWarmupIterations,
           gradientSharingNetworkMask,
-          a);
+          a,
+          stallTimeout);
     }
 
     /**
@@ -516,7 +522,8 @@ public record TrainConfig(
           lrBaseBatchSize,
           lrWarmupIterations,
           gradientSharingNetworkMask,
-          averaging);
+          averaging,
+          stallTimeout);
     }
   }
 

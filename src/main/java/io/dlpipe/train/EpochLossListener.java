@@ -1,10 +1,15 @@
 package io.dlpipe.train;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.TaskCompletionListener;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,8 +22,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>The loss is what the optimizer minimized on each minibatch: with dropout active and the L2
  * penalty included, as Keras reports its training loss.
+ *
+ * <p>Gradient sharing keeps one network per executor JVM for the whole run, with the listener the
+ * first task shipped: that copy's accumulators belong to a task long finished, and what is added to
+ * them never reaches the driver (every epoch after the first logged train_loss NaN). So each copy
+ * adds to the copy the running task itself deserialized, whose accumulators Spark reports with it.
  */
 final class EpochLossListener implements TrainingListener, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The copy each running task deserialized, by task attempt id; removed when the task ends. */
+  private static final Map<Long, EpochLossListener> BY_TASK = new ConcurrentHashMap<>();
+
   private final DoubleAccumulator lossSum;
   private final LongAccumulator examples;
 
@@ -27,12 +42,25 @@ final class EpochLossListener implements TrainingListener, Serializable {
     this.examples = examples;
   }
 
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      long id = task.taskAttemptId();
+      BY_TASK.put(id, this);
+      task.addTaskCompletionListener((TaskCompletionListener) t -> BY_TASK.remove(id));
+    }
+  }
+
   @Override
   public void iterationDone(Model model, int iteration, int epoch) {
     int n = model.batchSize();
     if (n > 0 && Double.isFinite(model.score())) {
-      lossSum.add(model.score() * n);
-      examples.add(n);
+      TaskContext task = TaskContext.get();
+      EpochLossListener current =
+          task == null ? this : BY_TASK.getOrDefault(task.taskAttemptId(), this);
+      current.lossSum.add(model.score() * n);
+      current.examples.add(n);
     }
   }
 

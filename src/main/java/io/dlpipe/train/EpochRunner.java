@@ -158,43 +158,64 @@ public final class EpochRunner implements AutoCloseable {
       fitStartNanos = System.nanoTime();
       JavaRDD<String> previous = dealt;
       dealt = exported.dealt(epoch, workers, train.seed());
-      if (blocks == null) {
-        sparkNet.fitPaths(dealt, new MinibatchFileLoader());
-        roundsRun += Math.max(1, exported.count() / perRound);
-      } else {
-        // Persisted here, not by DL4J: every round's split reads it.
-        dealt.persist(StorageLevel.MEMORY_ONLY());
-        for (JavaRDD<String> round :
-            SparkUtils.balancedRandomSplit(
-                (int) exported.count(), perRound, dealt, train.seed() + epoch)) {
-          step(() -> sparkNet.fitPaths(round, new MinibatchFileLoader()));
-          round.unpersist(false);
-        }
-      }
+      JavaRDD<String> paths = dealt;
+      watched(
+          paths,
+          epoch,
+          () -> {
+            if (blocks == null) {
+              sparkNet.fitPaths(paths, new MinibatchFileLoader());
+              roundsRun += Math.max(1, exported.count() / perRound);
+            } else {
+              // Persisted here, not by DL4J: every round's split reads it.
+              paths.persist(StorageLevel.MEMORY_ONLY());
+              for (JavaRDD<String> round :
+                  SparkUtils.balancedRandomSplit(
+                      (int) exported.count(), perRound, paths, train.seed() + epoch)) {
+                step(() -> sparkNet.fitPaths(round, new MinibatchFileLoader()));
+                round.unpersist(false);
+              }
+            }
+          });
       if (previous != null) {
         previous.unpersist(false);
       }
     } else {
       fitStartNanos = System.nanoTime();
-      if (blocks == null) {
-        sparkNet.fit(minibatches);
-      } else {
-        if (directCount < 0) {
-          minibatches.persist(
-              TrainingMasters.storageLevel(train.master().storageLevel()) == null
-                  ? StorageLevel.MEMORY_ONLY_SER()
-                  : TrainingMasters.storageLevel(train.master().storageLevel()));
-          directCount = minibatches.count();
-        }
-        for (JavaRDD<DataSet> round :
-            SparkUtils.balancedRandomSplit(
-                (int) directCount, perRound, minibatches, train.seed() + epoch)) {
-          step(() -> sparkNet.fit(round));
-          round.unpersist(false);
-        }
-      }
+      watched(
+          minibatches,
+          epoch,
+          () -> {
+            if (blocks == null) {
+              sparkNet.fit(minibatches);
+            } else {
+              if (directCount < 0) {
+                minibatches.persist(
+                    TrainingMasters.storageLevel(train.master().storageLevel()) == null
+                        ? StorageLevel.MEMORY_ONLY_SER()
+                        : TrainingMasters.storageLevel(train.master().storageLevel()));
+                directCount = minibatches.count();
+              }
+              for (JavaRDD<DataSet> round :
+                  SparkUtils.balancedRandomSplit(
+                      (int) directCount, perRound, minibatches, train.seed() + epoch)) {
+                step(() -> sparkNet.fit(round));
+                round.unpersist(false);
+              }
+            }
+          });
     }
     return lr;
+  }
+
+  /**
+   * Runs one epoch's fit under the stall watchdog: its Spark jobs are cancelled, and the epoch
+   * fails, when none of their tasks finishes for {@code train.master.stall-timeout}. The export of
+   * the first epoch is not watched: one task per worker streams its whole share of the data.
+   */
+  private void watched(JavaRDD<?> data, int epoch, Runnable fit) {
+    StallWatchdog.run(
+        data.context(), train.master().stallTimeout(), "training epoch " + epoch, fit);
   }
 
   /** One averaging round fitted by {@code fit}, with the block-momentum step around it. */

@@ -245,6 +245,9 @@ public final class TrainingMasters {
             .exportDirectory(exportDir)
             .repartitionData(repartition(m.repartition()))
             .repartitionStrategy(strategy(m.repartitionStrategy()))
+            // DL4J's own split, but one task at a time per executor JVM into its training wrapper,
+            // whose hand-over between concurrent tasks can lose a task and hang the epoch.
+            .repartitioner(new SharedTrainingGate())
             .storageLevel(storageLevel(m.storageLevel()))
             .collectTrainingStats(m.collectStats())
             .rngSeed(train.seed())

@@ -75,7 +75,8 @@ class TrainConfigTest {
                 Double.NaN,
                 true,
                 TrainConfig.UpdaterState.AVERAGED,
-                true)),
+                true),
+            java.time.Duration.ofMinutes(10)),
         m);
   }
 
@@ -163,6 +164,19 @@ class TrainConfigTest {
             .train()
             .updater();
     assertEquals(0.0005, exp.learningRate(2), 1e-15);
+  }
+
+  @Test
+  void theStallTimeoutIsADurationOfOneSecondToAWeek() {
+    assertEquals(
+        java.time.Duration.ofMinutes(3),
+        load("train.master.stall-timeout=3m").train().master().stallTimeout());
+    assertEquals(
+        "Invalid configuration: train.master.stall-timeout: expected a duration such as 120s or 2m, between 1000 ms and 604800 s, found string \"0s\" (--set train.master.stall-timeout=0s)",
+        error("train.master.stall-timeout=0s"));
+    assertEquals(
+        "Invalid configuration: train.master.stall-timeout: expected a duration such as 120s or 2m, between 1000 ms and 604800 s, found string \"never\" (--set train.master.stall-timeout=never)",
+        error("train.master.stall-timeout=never"));
   }
 
   @Test

@@ -35,6 +35,9 @@ final class FeatureRowFacts implements Serializable {
   final long[] severalRows;
   long straddling;
 
+  /** Rows equal to an earlier row of their feature row (counted only when row hashes are given). */
+  long duplicates;
+
   /** Classification: the rows of each group's most frequent label, summed. */
   final long[] top;
 
@@ -84,8 +87,14 @@ final class FeatureRowFacts implements Serializable {
     }
   }
 
-  /** One row of the current group: its split's index and its target (a double or a label). */
-  void add(int split, Object y) {
+  /**
+   * One row of the current group: its split's index, its target (a double or a label), and whether
+   * it repeats the row before it (the same row fingerprint).
+   */
+  void add(int split, Object y, boolean repeated) {
+    if (repeated) {
+      duplicates++;
+    }
     groupRows[split]++;
     groupRows[all]++;
     if (regression) {
@@ -175,6 +184,7 @@ final class FeatureRowFacts implements Serializable {
       }
     }
     straddling += o.straddling;
+    duplicates += o.duplicates;
     return this;
   }
 

@@ -114,6 +114,12 @@ public final class FeatureRows {
   }
 
   /**
+   * What {@link #measure} found: the facts, and the duplicate rows when it was given row
+   * fingerprints (else 0).
+   */
+  public record Measured(FeatureRowStats facts, long duplicates) {}
+
+  /**
    * The facts of good, split rows: per split and over {@value #ALL}, the rows, the distinct feature
    * rows, those carrying more than one label and the rows in them, and the best score any function
    * of the features can reach on those rows (see {@link FeatureRowStats.Part}).
@@ -123,51 +129,82 @@ public final class FeatureRows {
    * not a hash table of every distinct feature row; only one small partial per partition reaches
    * the driver, merged in partition order.
    *
+   * <p>Given the fingerprint of whole rows ({@code rowHash64}, {@code rowHash32}) over columns that
+   * include every feature column, the same pass counts duplicate rows: equal rows have equal
+   * features, so they meet inside one feature row, next to each other once sorted by the row
+   * fingerprint too. The count is the one a group-by of the row fingerprint gives ({@link
+   * Deduplicator#countDuplicates}), without its shuffle and hash table.
+   *
    * @param rows good rows with {@link Columns#SPLIT}, {@link Columns#TARGET} and the fingerprint,
    *     partitioned by the fingerprint (every row of a feature row in one partition)
    * @param positiveClass binary classification: the positive label; else null
    * @param splitRule how the rows were split, recorded beside the facts
+   * @param rowHash64 the column of the rows' 64-bit fingerprint, or null not to count duplicates
+   * @param rowHash32 the column of the rows' 32-bit fingerprint, or null
    */
-  public static FeatureRowStats measure(
+  public static Measured measure(
       Dataset<Row> rows,
       Task task,
       String positiveClass,
       String splitRule,
-      List<String> splitOrder) {
+      List<String> splitOrder,
+      String rowHash64,
+      String rowHash32) {
     boolean regression = task == Task.REGRESSION;
     List<String> splits = List.copyOf(splitOrder);
+    boolean counting = rowHash64 != null;
     FlatMapFunction<Iterator<Row>, FeatureRowFacts> facts =
         it -> {
           FeatureRowFacts f = new FeatureRowFacts(splits.size(), regression, positiveClass);
           boolean first = true;
           long h64 = 0;
           int h32 = 0;
+          long r64 = 0;
+          int r32 = 0;
           while (it.hasNext()) {
             Row r = it.next();
+            boolean repeated = false;
             if (first || r.getLong(0) != h64 || r.getInt(1) != h32) {
               f.endGroup();
               f.startGroup();
               h64 = r.getLong(0);
               h32 = r.getInt(1);
               first = false;
+            } else if (counting) {
+              repeated = r.getLong(4) == r64 && r.getInt(5) == r32;
+            }
+            if (counting) {
+              r64 = r.getLong(4);
+              r32 = r.getInt(5);
             }
             int split = splits.indexOf(r.getString(2));
             if (split < 0) {
               throw new IllegalStateException(
                   "Row of split " + r.getString(2) + ", expected one of " + splits);
             }
-            f.add(split, r.get(3));
+            f.add(split, r.get(3), repeated);
           }
           f.endGroup();
           return List.of(f).iterator();
         };
-    Column h64 = functions.col(Columns.FEATURE_HASH64);
-    Column h32 = functions.col(Columns.FEATURE_HASH32);
+    List<Column> cols =
+        new ArrayList<>(
+            List.of(
+                functions.col(Columns.FEATURE_HASH64),
+                functions.col(Columns.FEATURE_HASH32),
+                functions.col(Columns.SPLIT),
+                functions.col(Columns.TARGET)));
+    List<Column> order = new ArrayList<>(cols.subList(0, 2));
+    if (counting) {
+      cols.add(functions.col(rowHash64));
+      cols.add(functions.col(rowHash32));
+      order.addAll(cols.subList(4, 6));
+    }
     FeatureRowFacts merged = null;
     // Bounded: one partial per partition, each a few counters per split.
     for (FeatureRowFacts f :
-        rows.select(h64, h32, functions.col(Columns.SPLIT), functions.col(Columns.TARGET))
-            .sortWithinPartitions(h64, h32)
+        rows.select(cols.toArray(new Column[0]))
+            .sortWithinPartitions(order.toArray(new Column[0]))
             .javaRDD()
             .mapPartitions(facts)
             .collect()) {
@@ -178,12 +215,12 @@ public final class FeatureRows {
     }
 
     Map<String, FeatureRowStats.Part> parts = new LinkedHashMap<>();
-    List<String> order = new ArrayList<>(splits);
-    order.add(ALL);
-    for (int p = 0; p < order.size(); p++) {
+    List<String> names = new ArrayList<>(splits);
+    names.add(ALL);
+    for (int p = 0; p < names.size(); p++) {
       long n = merged.rows[p];
       if (n == 0) {
-        parts.put(order.get(p), new FeatureRowStats.Part(0, 0, 0, 0, null, null, null));
+        parts.put(names.get(p), new FeatureRowStats.Part(0, 0, 0, 0, null, null, null));
         continue;
       }
       Double accuracy = regression ? null : round((double) merged.top[p] / n);
@@ -194,7 +231,7 @@ public final class FeatureRows {
         r2 = total > 0 ? round(1 - merged.within[p] / total) : null;
       }
       parts.put(
-          order.get(p),
+          names.get(p),
           new FeatureRowStats.Part(
               n,
               merged.distinct[p],
@@ -204,8 +241,9 @@ public final class FeatureRows {
               auc == null ? null : round(auc),
               r2));
     }
-    return new FeatureRowStats(
-        splitRule, merged.straddling, parts, warnings(parts.get(Columns.TEST)));
+    return new Measured(
+        new FeatureRowStats(splitRule, merged.straddling, parts, warnings(parts.get(Columns.TEST))),
+        merged.duplicates);
   }
 
   /** The warnings a reader of the metrics must see: a test split of few distinct feature rows. */

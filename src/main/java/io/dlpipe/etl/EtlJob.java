@@ -420,8 +420,8 @@ public final class EtlJob {
                 : "count distinct feature rows and conflicting labels")) {
       if (featureRows == null) {
         featureRows = measureFeatureRows(goodFacts, stats, rowsRead, splitRule, null, null).facts();
+        s.rows(rowsRead - quarantined - removed);
       }
-      s.rows(rowsRead - quarantined - removed);
       logFeatureRows(featureRows);
     }
 

@@ -106,15 +106,17 @@ class DeduplicatorTest {
             .withColumn("rh32", rowHash[1])
             .repartition(
                 3, functions.col(Columns.FEATURE_HASH64), functions.col(Columns.FEATURE_HASH32));
-    FeatureRows.Measured m =
-        FeatureRows.measure(
-            facts,
-            Task.CLASSIFICATION,
-            "p",
-            "test",
-            List.of(Columns.TRAIN, Columns.VALIDATION, Columns.TEST),
-            "rh64",
-            "rh32");
+    java.util.function.BiFunction<String, String, FeatureRows.Measured> measure =
+        (h64, h32) ->
+            FeatureRows.measure(
+                facts,
+                Task.CLASSIFICATION,
+                "p",
+                "test",
+                List.of(Columns.TRAIN, Columns.VALIDATION, Columns.TEST),
+                h64,
+                h32);
+    FeatureRows.Measured m = measure.apply("rh64", "rh32");
     assertEquals(4, Deduplicator.countDuplicates(raw, all));
     assertEquals(4, m.duplicates());
     // Feature rows: (1, a) with 5 rows, 4 p and 1 q; (missing, a); (missing, missing) twice ("a" is
@@ -122,15 +124,7 @@ class DeduplicatorTest {
     FeatureRowStats.Part train = m.facts().bySplit().get(Columns.TRAIN);
     assertEquals(new FeatureRowStats.Part(10, 4, 1, 5, 0.9, 0.904762, null), train);
     // Without row fingerprints no duplicate is counted, and the facts are the same.
-    FeatureRows.Measured without =
-        FeatureRows.measure(
-            facts,
-            Task.CLASSIFICATION,
-            "p",
-            "test",
-            List.of(Columns.TRAIN, Columns.VALIDATION, Columns.TEST),
-            null,
-            null);
+    FeatureRows.Measured without = measure.apply(null, null);
     assertEquals(0, without.duplicates());
     assertEquals(m.facts(), without.facts());
   }

@@ -32,8 +32,9 @@ public final class Deduplicator {
    * aggregation on a 96-bit fingerprint of the values (xxHash64 and Murmur3, two unrelated
    * functions): the shuffle moves 12 bytes and a partial count per distinct row, never the rows.
    * Two different rows share a fingerprint with probability about n^2 / 2^97 (below 1e-13 at 50
-   * million rows); such a collision would add one to the count. Only the report uses this count:
-   * removal ({@link #remove}) compares the values themselves.
+   * million rows); such a collision would add one to the count. Removal ({@link #remove}) compares
+   * the values themselves. etl's report mode counts the same in its feature-row pass ({@link
+   * FeatureRows#measure}, without this shuffle); this is the reference it is tested against.
    */
   public static long countDuplicates(Dataset<Row> rows, List<String> identity) {
     Column[] fp = fingerprint(identity);

@@ -344,17 +344,28 @@ public final class EtlJob {
     Dataset<Row> good = checked.where(functions.col(Columns.REASON).isNull());
     Dataset<Row> goodFacts = compact.where(functions.col(Columns.REASON).isNull());
     long duplicates;
+    String splitRule = Splitter.rule(etl.split());
+    // Report mode: the duplicate count and the feature-row facts come out of one pass over the
+    // fingerprints (FeatureRows.measure), run here; the rows it reads do not change after this
+    // stage, nor do the classes.
+    FeatureRowStats featureRows = null;
     try (StageTimer.Stage s =
-        timer.start("dedup", report ? "count duplicate rows" : "remove duplicate rows")) {
+        timer.start(
+            "dedup",
+            report
+                ? "count duplicate rows, distinct feature rows and conflicting labels"
+                : "remove duplicate rows")) {
       if (report) {
-        duplicates =
-            Deduplicator.countDuplicates(
-                goodFacts.repartition(
-                    shufflePartitions(rowsRead),
-                    functions.col(StatisticsPass.ROW_HASH64),
-                    functions.col(StatisticsPass.ROW_HASH32)),
+        FeatureRows.Measured m =
+            measureFeatureRows(
+                goodFacts,
+                stats,
+                rowsRead,
+                splitRule,
                 StatisticsPass.ROW_HASH64,
                 StatisticsPass.ROW_HASH32);
+        duplicates = m.duplicates();
+        featureRows = m.facts();
       } else {
         // Removal changes what the fit sees: measure the remaining rows again, and count what went.
         good =
@@ -382,7 +393,6 @@ public final class EtlJob {
     for (String name : SPLITS) {
       splitCounts.put(name, stats.splits.getOrDefault(name, 0L));
     }
-    String splitRule = Splitter.rule(etl.split());
     LOG.info(
         "Split by {} ({}): {}",
         etl.split().idColumn().isEmpty()
@@ -402,21 +412,16 @@ public final class EtlJob {
         cfg.target().task() == io.dlpipe.config.Task.CLASSIFICATION
             ? TransformFitter.classes(stats, cfg.target())
             : List.of();
-    FeatureRowStats featureRows;
     try (StageTimer.Stage s =
-        timer.start("feature-rows", "count distinct feature rows and conflicting labels")) {
-      // The positive class of a binary task is the last one, as the output head decides.
-      featureRows =
-          FeatureRows.measure(
-              goodFacts.repartition(
-                  shufflePartitions(rowsRead),
-                  functions.col(Columns.FEATURE_HASH64),
-                  functions.col(Columns.FEATURE_HASH32)),
-              cfg.target().task(),
-              classes.size() == 2 ? classes.get(1) : null,
-              splitRule,
-              SPLITS);
-      s.rows(rowsRead - quarantined - removed);
+        timer.start(
+            "feature-rows",
+            featureRows != null
+                ? "distinct feature rows and conflicting labels (counted with the duplicates)"
+                : "count distinct feature rows and conflicting labels")) {
+      if (featureRows == null) {
+        featureRows = measureFeatureRows(goodFacts, stats, rowsRead, splitRule, null, null).facts();
+        s.rows(rowsRead - quarantined - removed);
+      }
       logFeatureRows(featureRows);
     }
 
@@ -597,6 +602,35 @@ public final class EtlJob {
     }
     files.deleteRecursively(all);
     return written;
+  }
+
+  /**
+   * The feature-row facts of the good rows (and their duplicate count, given row fingerprints): one
+   * Spark job over the fingerprints, shuffled by the feature fingerprint.
+   */
+  private FeatureRows.Measured measureFeatureRows(
+      Dataset<Row> goodFacts,
+      FitStatistics stats,
+      long rowsRead,
+      String splitRule,
+      String rowHash64,
+      String rowHash32) {
+    List<String> classes =
+        cfg.target().task() == io.dlpipe.config.Task.CLASSIFICATION
+            ? TransformFitter.classes(stats, cfg.target())
+            : List.of();
+    // The positive class of a binary task is the last one, as the output head decides.
+    return FeatureRows.measure(
+        goodFacts.repartition(
+            shufflePartitions(rowsRead),
+            functions.col(Columns.FEATURE_HASH64),
+            functions.col(Columns.FEATURE_HASH32)),
+        cfg.target().task(),
+        classes.size() == 2 ? classes.get(1) : null,
+        splitRule,
+        SPLITS,
+        rowHash64,
+        rowHash32);
   }
 
   /**

@@ -4,15 +4,16 @@ import io.dlpipe.DataException;
 import io.dlpipe.config.Task;
 import io.dlpipe.spark.Columns;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -27,8 +28,8 @@ import org.apache.spark.sql.types.DataTypes;
  *
  * <p>Tabular data with few, coarse columns often repeats feature rows with different labels. No
  * model can tell such rows apart, so the share of conflicting labels bounds every metric: {@link
- * #measure} reports that bound with a few aggregations over fingerprints (12 bytes, the split and
- * the label per row in the shuffle; only per-split aggregates reach the driver).
+ * #measure} reports that bound from one sorted pass over fingerprints (12 bytes, the split and the
+ * label per row in the shuffle; only per-split aggregates reach the driver).
  */
 public final class FeatureRows {
   /**
@@ -48,7 +49,6 @@ public final class FeatureRows {
   private static final String MISSING = "\u0000";
 
   private static final String KEY = Columns.INTERNAL_PREFIX + "feature_key";
-  private static final String PART = "part";
 
   /** The name of the facts over all splits together. */
   public static final String ALL = "all";
@@ -114,211 +114,136 @@ public final class FeatureRows {
   }
 
   /**
+   * What {@link #measure} found: the facts, and the duplicate rows when it was given row
+   * fingerprints (else 0).
+   */
+  public record Measured(FeatureRowStats facts, long duplicates) {}
+
+  /**
    * The facts of good, split rows: per split and over {@value #ALL}, the rows, the distinct feature
    * rows, those carrying more than one label and the rows in them, and the best score any function
    * of the features can reach on those rows (see {@link FeatureRowStats.Part}).
    *
-   * @param rows good rows with {@link Columns#SPLIT}, {@link Columns#TARGET} and the fingerprint
+   * <p>One Spark job: each partition is sorted by the fingerprint and read as a stream of groups
+   * ({@link FeatureRowFacts}), so what a task holds is its sort buffer (Spark's, spilling to disk),
+   * not a hash table of every distinct feature row; only one small partial per partition reaches
+   * the driver, merged in partition order.
+   *
+   * <p>Given the fingerprint of whole rows ({@code rowHash64}, {@code rowHash32}) over columns that
+   * include every feature column, the same pass counts duplicate rows: equal rows have equal
+   * features, so they meet inside one feature row, next to each other once sorted by the row
+   * fingerprint too. The count is the one a group-by of the row fingerprint gives ({@link
+   * Deduplicator#countDuplicates}), without its shuffle and hash table.
+   *
+   * @param rows good rows with {@link Columns#SPLIT}, {@link Columns#TARGET} and the fingerprint,
+   *     partitioned by the fingerprint (every row of a feature row in one partition)
    * @param positiveClass binary classification: the positive label; else null
    * @param splitRule how the rows were split, recorded beside the facts
+   * @param rowHash64 the column of the rows' 64-bit fingerprint, or null not to count duplicates
+   * @param rowHash32 the column of the rows' 32-bit fingerprint, or null
    */
-  public static FeatureRowStats measure(
+  public static Measured measure(
       Dataset<Row> rows,
       Task task,
       String positiveClass,
       String splitRule,
-      List<String> splitOrder) {
-    Column h64 = functions.col(Columns.FEATURE_HASH64);
-    Column h32 = functions.col(Columns.FEATURE_HASH32);
-    Column split = functions.col(Columns.SPLIT);
-    Column y = functions.col(Columns.TARGET);
+      List<String> splitOrder,
+      String rowHash64,
+      String rowHash32) {
     boolean regression = task == Task.REGRESSION;
-    Dataset<Row> perSplit;
-    Dataset<Row> pooled;
-    if (regression) {
-      // Within-group sum of squares: what the group mean, the best function of the features, leaves
-      // unexplained.
-      perSplit =
-          rows.groupBy(h64, h32, split)
-              .agg(
-                  functions.count(functions.lit(1)).as("n"),
-                  functions.avg(y).as("mean"),
-                  functions.var_pop(y).multiply(functions.count(functions.lit(1))).as("m2"),
-                  functions
-                      .when(functions.min(y).lt(functions.max(y)), 2)
-                      .otherwise(1)
-                      .as("labels"));
-      // Pooled over the splits by the parallel-variance formula, from the per-split groups (no
-      // second pass over the rows).
-      pooled =
-          perSplit
-              .groupBy(h64, h32)
-              .agg(
-                  functions.sum("n").as("n"),
-                  functions.sum(functions.col("n").multiply(functions.col("mean"))).as("s"),
-                  functions
-                      .sum(
-                          functions
-                              .col("m2")
-                              .plus(
-                                  functions
-                                      .col("n")
-                                      .multiply(functions.col("mean"))
-                                      .multiply(functions.col("mean"))))
-                      .as("q"),
-                  functions.max("labels").as("labels"),
-                  functions.count(functions.lit(1)).as("splits"),
-                  functions.countDistinct(functions.col("mean")).as("means"))
-              .select(
-                  functions.lit(ALL).as(PART),
-                  functions.col("n"),
-                  functions
-                      .greatest(
-                          functions.lit(0.0),
-                          functions
-                              .col("q")
-                              .minus(
-                                  functions
-                                      .col("s")
-                                      .multiply(functions.col("s"))
-                                      .divide(functions.col("n"))))
-                      .as("m2"),
-                  functions
-                      .when(functions.col("means").gt(1), 2)
-                      .otherwise(functions.col("labels"))
-                      .as("labels"),
-                  functions.col("splits"));
-      perSplit =
-          perSplit.select(
-              split.as(PART),
-              functions.col("n"),
-              functions.col("m2"),
-              functions.col("labels"),
-              functions.lit(1L).as("splits"));
-    } else {
-      Column positive =
-          positiveClass == null
-              ? functions.lit(0L)
-              : functions.when(y.equalTo(positiveClass), functions.col("n")).otherwise(0L);
-      Dataset<Row> byLabel =
-          rows.groupBy(h64, h32, split, y).agg(functions.count(functions.lit(1)).as("n"));
-      perSplit =
-          byLabel
-              .groupBy(h64, h32, split)
-              .agg(
-                  functions.sum("n").as("n"),
-                  functions.max("n").as("top"),
-                  functions.count(functions.lit(1)).as("labels"),
-                  functions.sum(positive).as("pos"))
-              .select(
-                  split.as(PART),
-                  functions.col("n"),
-                  functions.col("top"),
-                  functions.col("labels"),
-                  functions.col("pos"),
-                  functions.lit(1L).as("splits"));
-      pooled =
-          byLabel
-              .groupBy(h64, h32, y)
-              .agg(
-                  functions.sum("n").as("n"),
-                  functions.min(split).as("first"),
-                  functions.max(split).as("last"))
-              .groupBy(h64, h32)
-              .agg(
-                  functions.sum("n").as("n"),
-                  functions.max("n").as("top"),
-                  functions.count(functions.lit(1)).as("labels"),
-                  functions.sum(positive).as("pos"),
-                  functions
-                      .when(functions.min("first").lt(functions.max("last")), 2L)
-                      .otherwise(1L)
-                      .as("splits"))
-              .select(
-                  functions.lit(ALL).as(PART),
-                  functions.col("n"),
-                  functions.col("top"),
-                  functions.col("labels"),
-                  functions.col("pos"),
-                  functions.col("splits"));
-    }
-    // Read twice (the facts, and the AUC bound) and computed twice: a cached plan keeps its
-    // shuffles'
-    // 200 partitions (adaptive execution may not coalesce them), which cost 50 s on Ames' 2,930
-    // rows
-    // on a busy machine, far more than reading the cached rows again.
-    return facts(
-        perSplit.unionByName(pooled),
-        rows,
-        regression,
-        positiveClass != null,
-        splitRule,
-        splitOrder);
-  }
-
-  /**
-   * The per-split and overall facts from the per-group rows ({@code part, n, labels, splits} and
-   * {@code top, pos} or {@code m2}).
-   */
-  private static FeatureRowStats facts(
-      Dataset<Row> groups,
-      Dataset<Row> rows,
-      boolean regression,
-      boolean binary,
-      String splitRule,
-      List<String> splitOrder) {
-    Column several = functions.col("labels").gt(1);
-    List<Column> aggs =
+    List<String> splits = List.copyOf(splitOrder);
+    boolean counting = rowHash64 != null;
+    FlatMapFunction<Iterator<Row>, FeatureRowFacts> facts =
+        it -> {
+          FeatureRowFacts f = new FeatureRowFacts(splits.size(), regression, positiveClass);
+          boolean first = true;
+          long h64 = 0;
+          int h32 = 0;
+          long r64 = 0;
+          int r32 = 0;
+          while (it.hasNext()) {
+            Row r = it.next();
+            boolean repeated = false;
+            if (first || r.getLong(0) != h64 || r.getInt(1) != h32) {
+              f.endGroup();
+              f.startGroup();
+              h64 = r.getLong(0);
+              h32 = r.getInt(1);
+              first = false;
+            } else if (counting) {
+              repeated = r.getLong(4) == r64 && r.getInt(5) == r32;
+            }
+            if (counting) {
+              r64 = r.getLong(4);
+              r32 = r.getInt(5);
+            }
+            int split = splits.indexOf(r.getString(2));
+            if (split < 0) {
+              throw new IllegalStateException(
+                  "Row of split " + r.getString(2) + ", expected one of " + splits);
+            }
+            f.add(split, r.get(3), repeated);
+          }
+          f.endGroup();
+          return List.of(f).iterator();
+        };
+    List<Column> cols =
         new ArrayList<>(
             List.of(
-                functions.sum("n").as("rows"),
-                functions.count(functions.lit(1)).as("distinct"),
-                functions.sum(functions.when(several, 1L).otherwise(0L)).as("several"),
-                functions
-                    .sum(functions.when(several, functions.col("n")).otherwise(0L))
-                    .as("several_rows"),
-                functions
-                    .sum(functions.when(functions.col("splits").gt(1), 1L).otherwise(0L))
-                    .as("straddling"),
-                regression ? functions.sum("m2").as("within") : functions.sum("top").as("top")));
-    Map<String, Row> facts = new LinkedHashMap<>();
-    // Bounded: one row per split, and one for all.
-    for (Row r :
-        groups
-            .groupBy(PART)
-            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]))
-            .collectAsList()) {
-      facts.put(r.getString(0), r);
+                functions.col(Columns.FEATURE_HASH64),
+                functions.col(Columns.FEATURE_HASH32),
+                functions.col(Columns.SPLIT),
+                functions.col(Columns.TARGET)));
+    List<Column> order = new ArrayList<>(cols.subList(0, 2));
+    if (counting) {
+      cols.add(functions.col(rowHash64));
+      cols.add(functions.col(rowHash32));
+      order.addAll(cols.subList(4, 6));
     }
-    Map<String, Double> totals = regression ? sumsOfSquares(rows) : Map.of();
-    Map<String, Double> aucs = binary ? bestAuc(groups) : Map.of();
+    FeatureRowFacts merged = null;
+    // Bounded: one partial per partition, each a few counters per split.
+    for (FeatureRowFacts f :
+        rows.select(cols.toArray(new Column[0]))
+            .sortWithinPartitions(order.toArray(new Column[0]))
+            .javaRDD()
+            .mapPartitions(facts)
+            .collect()) {
+      merged = merged == null ? f : merged.merge(f);
+    }
+    if (merged == null) {
+      merged = new FeatureRowFacts(splits.size(), regression, positiveClass);
+    }
 
     Map<String, FeatureRowStats.Part> parts = new LinkedHashMap<>();
-    long straddling = 0;
-    List<String> order = new ArrayList<>(splitOrder);
-    order.add(ALL);
-    for (String name : order) {
-      Row r = facts.get(name);
-      if (r == null) {
-        parts.put(name, new FeatureRowStats.Part(0, 0, 0, 0, null, null, null));
+    List<String> names = new ArrayList<>(splits);
+    names.add(ALL);
+    for (int p = 0; p < names.size(); p++) {
+      long n = merged.rows[p];
+      if (n == 0) {
+        parts.put(names.get(p), new FeatureRowStats.Part(0, 0, 0, 0, null, null, null));
         continue;
       }
-      long n = r.getLong(1);
-      if (name.equals(ALL)) {
-        straddling = r.getLong(5);
-      }
-      Double accuracy = regression ? null : round((double) r.getLong(6) / n);
+      Double accuracy = regression ? null : round((double) merged.top[p] / n);
+      Double auc = positiveClass == null ? null : merged.bestAuc(p);
       Double r2 = null;
       if (regression) {
-        double total = totals.getOrDefault(name, 0.0);
-        r2 = total > 0 ? round(1 - r.getDouble(6) / total) : null;
+        double total = merged.target[p].m2;
+        r2 = total > 0 ? round(1 - merged.within[p] / total) : null;
       }
       parts.put(
-          name,
+          names.get(p),
           new FeatureRowStats.Part(
-              n, r.getLong(2), r.getLong(3), r.getLong(4), accuracy, aucs.get(name), r2));
+              n,
+              merged.distinct[p],
+              merged.several[p],
+              merged.severalRows[p],
+              accuracy,
+              auc == null ? null : round(auc),
+              r2));
     }
-    return new FeatureRowStats(splitRule, straddling, parts, warnings(parts.get(Columns.TEST)));
+    return new Measured(
+        new FeatureRowStats(splitRule, merged.straddling, parts, warnings(parts.get(Columns.TEST))),
+        merged.duplicates);
   }
 
   /** The warnings a reader of the metrics must see: a test split of few distinct feature rows. */
@@ -338,64 +263,6 @@ public final class FeatureRows {
               test.rows(),
               test.distinct(),
               test.distinct()));
-    }
-    return out;
-  }
-
-  /** Total sum of squares of the target per split and over all: the denominator of R². */
-  private static Map<String, Double> sumsOfSquares(Dataset<Row> rows) {
-    Column y = functions.col(Columns.TARGET);
-    Column ss = functions.var_pop(y).multiply(functions.count(functions.lit(1)));
-    Map<String, Double> out = new LinkedHashMap<>();
-    // The rollup's grand total (split null) is the sum of squares over all rows.
-    for (Row r : rows.rollup(Columns.SPLIT).agg(ss).collectAsList()) {
-      out.put(r.isNullAt(0) ? ALL : r.getString(0), r.isNullAt(1) ? 0.0 : r.getDouble(1));
-    }
-    return out;
-  }
-
-  /**
-   * The highest ROC AUC any score of the features can reach: each feature row scored by its own
-   * positive rate, rows of equal rate tied. The groups are summed by rate first, so the ordered
-   * window runs over distinct rates, not rows.
-   */
-  private static Map<String, Double> bestAuc(Dataset<Row> groups) {
-    Column rate = functions.col("pos").divide(functions.col("n"));
-    Dataset<Row> byRate =
-        groups
-            .groupBy(functions.col(PART), rate.as("rate"))
-            .agg(
-                functions.sum("pos").as("p"),
-                functions.sum(functions.col("n").minus(functions.col("pos"))).as("q"));
-    Column negativesBelow =
-        functions.coalesce(
-            functions
-                .sum("q")
-                .over(
-                    Window.partitionBy(PART)
-                        .orderBy("rate")
-                        .rowsBetween(Window.unboundedPreceding(), -1)),
-            functions.lit(0L));
-    Dataset<Row> auc =
-        byRate
-            .withColumn("below", negativesBelow)
-            .groupBy(PART)
-            .agg(
-                functions
-                    .sum(
-                        functions
-                            .col("p")
-                            .multiply(
-                                functions.col("below").plus(functions.col("q").multiply(0.5))))
-                    .as("wins"),
-                functions.sum("p").as("p"),
-                functions.sum("q").as("q"));
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (Row r : auc.collectAsList()) {
-      double pairs = (double) r.getLong(2) * r.getLong(3);
-      if (pairs > 0) {
-        out.put(r.getString(0), round(r.getDouble(1) / pairs));
-      }
     }
     return out;
   }

@@ -116,6 +116,12 @@ public final class LinearStart {
     return true;
   }
 
+  /** {@code rows} with a column {@code name} computed from each row's label by {@code f}. */
+  private static Dataset<Row> ofLabel(Dataset<Row> rows, String name, UDF1<Double, Double> f) {
+    return rows.withColumn(
+        name, functions.udf(f, DataTypes.DoubleType).apply(functions.col(Columns.LABEL)));
+  }
+
   /** The linear model of {@code head}'s output layer on {@code train}; empty for Poisson. */
   public static Optional<Coefficients> fit(Dataset<Row> train, OutputHead head) {
     Dataset<Row> rows =
@@ -137,12 +143,7 @@ public final class LinearStart {
                 .setLabelCol(TARGET)
                 .setRegParam(REG_PARAM)
                 .setMaxIter(MAX_ITER)
-                .fit(
-                    rows.withColumn(
-                        TARGET,
-                        functions
-                            .udf(forward, DataTypes.DoubleType)
-                            .apply(functions.col(Columns.LABEL))));
+                .fit(ofLabel(rows, TARGET, forward));
         return Optional.of(
             new Coefficients(
                 new double[][] {m.coefficients().toArray()}, new double[] {m.intercept()}));
@@ -161,12 +162,7 @@ public final class LinearStart {
                 .setFamily(binomial ? "binomial" : "multinomial")
                 .setRegParam(REG_PARAM)
                 .setMaxIter(MAX_ITER)
-                .fit(
-                    rows.withColumn(
-                        WEIGHT,
-                        functions
-                            .udf(weight, DataTypes.DoubleType)
-                            .apply(functions.col(Columns.LABEL))));
+                .fit(ofLabel(rows, WEIGHT, weight));
         if (sigmoid) {
           return Optional.of(
               new Coefficients(

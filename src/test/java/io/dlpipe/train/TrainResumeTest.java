@@ -55,7 +55,9 @@ class TrainResumeTest {
         new TrainJob(TestSpark.get(), TrainFixtures.credit(ws, "train.epochs=1")).run(true);
     assertNull(fresh.provenance().training().resumedFromEpoch());
     assertEquals(1, fresh.history().epoch());
-    assertEquals(List.of("_dlpipe.json", "epoch-000001"), list(ws.resolve("checkpoints")));
+    // The newest epoch, and the linear start the trained network is compared with at the end.
+    assertEquals(
+        List.of("_dlpipe.json", "epoch-000001", "start.zip"), list(ws.resolve("checkpoints")));
   }
 
   @Test

@@ -229,6 +229,33 @@ class WideDeepTrainTest {
   }
 
   @Test
+  void aUsersFolderAtTheCheckpointsPathIsRefusedAndItsStartZipLeftAsItWas() throws Exception {
+    Path ws = tmp.resolve("users");
+    TrainFixtures.prepare("credit", ws);
+    // Not dlpipe's: no marker. train keeps its linear start as start.zip in that folder, and must
+    // neither replace nor delete a user's file of that name.
+    Path mine = Files.createDirectories(ws.resolve("checkpoints"));
+    Files.writeString(mine.resolve("start.zip"), "my start");
+    Files.writeString(mine.resolve("notes.txt"), "mine");
+    io.dlpipe.ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.dlpipe.ConfigException.class,
+            () -> new TrainJob(spark, TrainFixtures.credit(ws, "train.epochs=1")).run(false));
+    assertEquals(
+        "Refusing to write the checkpoint folder "
+            + mine
+            + ": the folder exists and was not written by dlpipe (no _dlpipe.json); dlpipe only"
+            + " replaces folders it wrote itself (they carry a _dlpipe.json marker). Move it away or"
+            + " choose another path",
+        e.getMessage());
+    assertEquals("my start", Files.readString(mine.resolve("start.zip")));
+    assertEquals("mine", Files.readString(mine.resolve("notes.txt")));
+    try (java.util.stream.Stream<Path> left = Files.list(mine)) {
+      assertEquals(2, left.count());
+    }
+  }
+
+  @Test
   void theSparkMlModelAndTheSqlFunctionScoreAWideAndDeepNetworkAlike() throws Exception {
     Dataset<Row> credit =
         spark

@@ -69,10 +69,17 @@ public final class LinearStart {
   public static Network network(
       TrainConfig train, int featureCount, OutputHead head, Dataset<Row> rows) {
     Network net = Network.create(train, featureCount, head);
-    if (wanted(train, head)) {
-      apply(net, rows, head);
-    }
+    start(net, train, head, rows);
     return net;
+  }
+
+  /**
+   * Starts {@code net} as the linear model of its output layer on {@code rows} when {@code
+   * train.model.linear-start} asks for it with this head ({@link #wanted}) and it can ({@link
+   * #apply}). Returns whether it did.
+   */
+  static boolean start(Network net, TrainConfig train, OutputHead head, Dataset<Row> rows) {
+    return wanted(train, head) && apply(net, rows, head);
   }
 
   /**

@@ -293,7 +293,7 @@ public final class TrainJob {
     if (last.isEmpty()) {
       TrainConfig train = p.plan().train();
       Network net = Network.create(train, featureCount, p.head());
-      if (LinearStart.wanted(train, p.head()) && LinearStart.apply(net, trainRows, p.head())) {
+      if (LinearStart.start(net, train, p.head(), trainRows)) {
         checkpoints.writeStart(net);
       } else {
         checkpoints.clearStart();

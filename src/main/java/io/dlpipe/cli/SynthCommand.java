@@ -2,6 +2,7 @@ package io.dlpipe.cli;
 
 import io.dlpipe.config.SparkSettings;
 import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.spark.RunningTasks;
 import io.dlpipe.spark.SparkSessions;
 import io.dlpipe.synth.Shape;
 import io.dlpipe.synth.SyntheticData;
@@ -94,6 +95,7 @@ final class SynthCommand implements Callable<Integer> {
             .write(spark, staged.path(), rows, files);
         staged.commit();
       } catch (RuntimeException e) {
+        RunningTasks.awaitNone(spark.sparkContext(), RunningTasks.DRAIN_TIMEOUT);
         throw staged.failed(e);
       }
       System.out.println(out);

@@ -109,32 +109,67 @@ public final class Evaluator {
       int featureCount,
       int batchSize) {
     double[] sums = new double[5];
+    forEachBatch(
+        rows,
+        featureCount,
+        batchSize,
+        (batch, labels) -> {
+          float[][] outA = a.output(batch);
+          float[][] outB = b.output(batch);
+          for (int i = 0; i < batch.length; i++) {
+            double la = head.outputLoss(outA[i], labels[i]);
+            double lb = head.outputLoss(outB[i], labels[i]);
+            double d = lb - la;
+            sums[0]++;
+            sums[1] += la;
+            sums[2] += lb;
+            sums[3] += d;
+            sums[4] += d * d;
+          }
+        });
+    return sums;
+  }
+
+  /**
+   * Each row's squared error in the target's units under {@code head} (its prediction, with any
+   * back-transform and smearing, against the label), in the rows' order: what a paired comparison
+   * of two regression models on the same rows needs.
+   */
+  static double[] squaredErrors(
+      Iterator<InternalRow> rows, Network net, OutputHead head, int featureCount, int batchSize) {
+    java.util.ArrayList<Double> out = new java.util.ArrayList<>();
+    forEachBatch(
+        rows,
+        featureCount,
+        batchSize,
+        (batch, labels) -> {
+          float[][] outputs = net.output(batch);
+          for (int i = 0; i < batch.length; i++) {
+            double err = head.prediction(outputs[i]) - labels[i];
+            out.add(err * err);
+          }
+        });
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** Hands {@code rows} to {@code batch} as minibatches of features and labels, in order. */
+  private static void forEachBatch(
+      Iterator<InternalRow> rows,
+      int featureCount,
+      int batchSize,
+      java.util.function.BiConsumer<float[][], double[]> batch) {
     List<float[]> x = new java.util.ArrayList<>(batchSize);
-    List<Double> labels = new java.util.ArrayList<>(batchSize);
+    double[] labels = new double[batchSize];
     while (rows.hasNext() || !x.isEmpty()) {
       if (rows.hasNext() && x.size() < batchSize) {
         InternalRow r = rows.next();
+        labels[x.size()] = r.getDouble(1);
         x.add(features(r, featureCount));
-        labels.add(r.getDouble(1));
         continue;
       }
-      float[][] batch = x.toArray(new float[0][]);
-      float[][] outA = a.output(batch);
-      float[][] outB = b.output(batch);
-      for (int i = 0; i < batch.length; i++) {
-        double la = head.outputLoss(outA[i], labels.get(i));
-        double lb = head.outputLoss(outB[i], labels.get(i));
-        double d = lb - la;
-        sums[0]++;
-        sums[1] += la;
-        sums[2] += lb;
-        sums[3] += d;
-        sums[4] += d * d;
-      }
+      batch.accept(x.toArray(new float[0][]), java.util.Arrays.copyOf(labels, x.size()));
       x.clear();
-      labels.clear();
     }
-    return sums;
   }
 
   /** Loss and metrics of {@code net} on {@code split}. */

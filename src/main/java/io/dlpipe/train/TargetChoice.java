@@ -15,6 +15,9 @@ import java.util.Map;
  * @param trialRows the most train rows a trial saw (train.target-trial.rows, or the whole split
  *     when smaller)
  * @param target what train showed of the target: minimum, skewness, whether it is a count
+ * @param comparison each other candidate against standardize on the same validation rows: the mean
+ *     per-row difference in squared error and its standard error, and whether it beat standardize
+ *     by more than one standard error (null in model.json files written before it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetChoice(
@@ -22,7 +25,8 @@ public record TargetChoice(
     Map<String, Double> validationR2,
     int trialEpochs,
     long trialRows,
-    String target) {
+    String target,
+    String comparison) {
   public TargetChoice {
     validationR2 =
         java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(validationR2));

@@ -31,6 +31,9 @@ import org.nd4j.linalg.schedule.ISchedule;
  * @param metric what early stopping watches
  * @param featureCount the width of the feature vector
  * @param evalBatchSize rows per forward pass on validation
+ * @param threads the worker's math threads
+ * @param rowErrors whether the result carries each validation row's squared error in the target's
+ *     units at the best epoch (regression), for a paired comparison of trials on the same rows
  */
 record TrialTask(
     int number,
@@ -43,12 +46,25 @@ record TrialTask(
     EarlyStoppingMetric metric,
     int featureCount,
     int evalBatchSize,
-    int threads)
+    int threads,
+    boolean rowErrors)
     implements Serializable {
 
-  /** What a trial task sends back: a few numbers, never rows. */
+  /**
+   * What a trial task sends back: a few numbers, never rows of data.
+   *
+   * @param rowErrors each validation row's squared error in the target's units at the best epoch,
+   *     in the rows' order (null unless asked for, or when the trial diverged); the validation
+   *     sample a trial sees is bounded ({@code train.target-trial.rows}), so this is too
+   */
   record Result(
-      int number, int epochs, int bestEpoch, EvalMetrics validation, double main, double seconds)
+      int number,
+      int epochs,
+      int bestEpoch,
+      EvalMetrics validation,
+      double main,
+      double seconds,
+      double[] rowErrors)
       implements Serializable {}
 
   /** A result as Java-serialized bytes, the form a task sends it back in. */
@@ -94,7 +110,25 @@ record TrialTask(
         train.earlyStopping().metric(),
         featureCount,
         train.evalBatchSize(),
-        train.master().threadsPerWorker());
+        train.master().threadsPerWorker(),
+        false);
+  }
+
+  /** This task, its result carrying each validation row's squared error ({@link Result}). */
+  TrialTask withRowErrors() {
+    return new TrialTask(
+        number,
+        network,
+        head,
+        schedules,
+        batchSize,
+        patience,
+        minDelta,
+        metric,
+        featureCount,
+        evalBatchSize,
+        threads,
+        true);
   }
 
   /**
@@ -114,6 +148,7 @@ record TrialTask(
             schedules.size(),
             new TrainConfig.EarlyStopping(patience, minDelta, metric),
             TrainingLoop.OnDivergence.STOP);
+    List<double[]> errors = new ArrayList<>();
     TrainState state =
         loop.run(
             TrainState.initial("tune"),
@@ -122,24 +157,30 @@ record TrialTask(
               for (DataSet b : batches) {
                 net.fit(b);
               }
-              EvalMetrics val =
+              Evaluator.Calibrated scored =
                   Evaluator.calibrated(
-                          head,
-                          h ->
-                              Evaluator.evaluateRows(
-                                  validation.iterator(), net, h, featureCount, evalBatchSize))
-                      .metrics();
+                      head,
+                      h ->
+                          Evaluator.evaluateRows(
+                              validation.iterator(), net, h, featureCount, evalBatchSize));
+              if (rowErrors) {
+                errors.add(
+                    Evaluator.squaredErrors(
+                        validation.iterator(), net, scored.head(), featureCount, evalBatchSize));
+              }
+              EvalMetrics val = scored.metrics();
               return EpochRecord.validated(epoch, head.mainMetric(), val);
             });
     double seconds = (System.nanoTime() - start) / 1e9;
     return state.bestEpoch() == 0
-        ? new Result(number, state.epoch(), 0, null, Double.NaN, seconds)
+        ? new Result(number, state.epoch(), 0, null, Double.NaN, seconds, null)
         : new Result(
             number,
             state.epoch(),
             state.bestEpoch(),
             state.best().validation(),
             state.best().metric(),
-            seconds);
+            seconds,
+            rowErrors ? errors.get(state.bestEpoch() - 1) : null);
   }
 }

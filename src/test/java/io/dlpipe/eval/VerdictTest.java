@@ -39,6 +39,24 @@ class VerdictTest {
   }
 
   @Test
+  void aDifferenceInvisibleAtFourDecimalsIsATieNotALoss() {
+    // doctorvisits: the network kept as its linear start, against the linear rung.
+    assertEquals(
+        "The network ties linear on R² (at 54.7× its training time) and beats gbt by +0.1315 R² (at 14.0× its training time).",
+        Verdict.sentence(
+            MainMetric.R2,
+            0.19756558604507457,
+            14.708,
+            List.of(
+                new Verdict.Rung("linear", 0.19758507055582453, 0.269),
+                new Verdict.Rung("gbt", 0.06605478750256999, 1.05))));
+    assertEquals(
+        "The network loses to linear: R² 0.1977 against the network's 0.1976. The network trails linear by 0.0001 R² (at 2.0× its training time).",
+        Verdict.sentence(
+            MainMetric.R2, 0.1976, 2.0, List.of(new Verdict.Rung("linear", 0.1977, 1.0))));
+  }
+
+  @Test
   void aBinaryMetricBelowChanceIsAFindingNamingEachModelBelowIt() {
     List<Verdict.Finding> f =
         Verdict.findings(

@@ -74,6 +74,34 @@ class TargetChoiceTest {
   }
 
   @Test
+  void anotherCandidateReplacesStandardizeOnlyWhenItBeatsItByMoreThanOneStandardError() {
+    Map<String, Double> scores = new java.util.LinkedHashMap<>();
+    scores.put("standardize", 0.10);
+    scores.put("log1p", 0.15);
+    Map<String, double[]> errors = new java.util.LinkedHashMap<>();
+    errors.put("standardize", new double[] {1, 2, 3, 4});
+    // Differences -1, 0, -1, 0: mean -0.5, sample deviation 0.57735, standard error 0.288675.
+    errors.put("log1p", new double[] {0, 2, 2, 4});
+    assertEquals(
+        new TargetTrial.Choice(
+            "log1p",
+            "log1p against standardize: squared error -0.5000 per row (standard error 0.2887)"),
+        TargetTrial.choice(scores, errors));
+    // Differences -4, 0, 2, 0: mean -0.5, standard error 1.25831: within the noise, although
+    // log1p's R² is 0.05 higher.
+    errors.put("log1p", new double[] {-3, 2, 5, 4});
+    assertEquals(
+        new TargetTrial.Choice(
+            "standardize",
+            "log1p against standardize: squared error -0.5000 per row (standard error 1.258), within the noise"),
+        TargetTrial.choice(scores, errors));
+    // A diverged standardize: the best other candidate, by R².
+    scores.put("standardize", null);
+    errors.put("standardize", null);
+    assertEquals("log1p", TargetTrial.choice(scores, errors).chosen());
+  }
+
+  @Test
   void aCountTargetTriesStandardizeLog1pAndPoissonAndTrainsTheBestOnValidation() throws Exception {
     Path ws = tmp.resolve("ws");
     DlpipeConfig cfg =
@@ -99,10 +127,14 @@ class TargetChoiceTest {
     assertEquals(
         Map.of("standardize", 0.0773, "log1p", 0.1324, "poisson", 0.1261),
         round(choice.validationR2()));
-    // log1p scores 0.0551 above standardize on validation, more than the 0.01 margin: it is
-    // trained.
+    // log1p and poisson both beat standardize on the same validation rows by more than one
+    // standard error; log1p has the higher R²: it is trained.
     String best = "log1p";
     assertEquals(best, choice.chosen());
+    assertEquals(
+        "log1p against standardize: squared error -0.4475 per row (standard error 0.3458); "
+            + "poisson against standardize: squared error -0.3967 per row (standard error 0.1374)",
+        choice.comparison());
     assertEquals(2, choice.trialEpochs());
     assertEquals(1000, choice.trialRows());
     assertEquals("train minimum 0.0, skewness 5.963, a count with 49.3% zeros", choice.target());

@@ -279,14 +279,19 @@ public final class EtlJob {
                   Math.min(
                       compact.rdd().getNumPartitions(),
                       quarantined / QUARANTINE_ROWS_PER_FILE + 1));
-      compact
-          .where(functions.col(Columns.REASON).isNotNull())
-          .select(
-              functions.col(Columns.Q_RAW),
-              functions.col(Columns.REASON).as(Columns.Q_REASON),
-              functions.col(Columns.DETAIL).as(Columns.Q_DETAIL),
-              functions.col(Columns.SOURCE).as(Columns.Q_SOURCE))
-          .coalesce(qFiles)
+      Dataset<Row> bad =
+          compact
+              .where(functions.col(Columns.REASON).isNotNull())
+              .select(
+                  functions.col(Columns.Q_RAW),
+                  functions.col(Columns.REASON).as(Columns.Q_REASON),
+                  functions.col(Columns.DETAIL).as(Columns.Q_DETAIL),
+                  functions.col(Columns.SOURCE).as(Columns.Q_SOURCE));
+      // Nothing quarantined (the counts already say so): an empty frame of the same schema writes
+      // the same empty quarantine without scanning the input once more to find no row.
+      (quarantined == 0
+              ? spark.createDataFrame(java.util.List.<Row>of(), bad.schema())
+              : bad.coalesce(qFiles))
           .write()
           .mode(SaveMode.Overwrite)
           .parquet(out.quarantine());

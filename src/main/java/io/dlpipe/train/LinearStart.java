@@ -68,8 +68,15 @@ public final class LinearStart {
    */
   public static Network network(
       TrainConfig train, int featureCount, OutputHead head, Dataset<Row> rows) {
+    return network(train, featureCount, head, LinearFits.of(rows));
+  }
+
+  /** {@link #network}, with the linear model taken from {@code fits} (one fit per head). */
+  static Network network(TrainConfig train, int featureCount, OutputHead head, LinearFits fits) {
     Network net = Network.create(train, featureCount, head);
-    start(net, train, head, rows);
+    if (wanted(train, head)) {
+      apply(net, fits, head);
+    }
     return net;
   }
 
@@ -79,7 +86,7 @@ public final class LinearStart {
    * #apply}). Returns whether it did.
    */
   static boolean start(Network net, TrainConfig train, OutputHead head, Dataset<Row> rows) {
-    return wanted(train, head) && apply(net, rows, head);
+    return wanted(train, head) && apply(net, LinearFits.of(rows), head);
   }
 
   /**
@@ -102,11 +109,15 @@ public final class LinearStart {
    * and label) and starts {@code net} as it, when it has a linear path. Returns whether it did.
    */
   public static boolean apply(Network net, Dataset<Row> train, OutputHead head) {
+    return apply(net, LinearFits.of(train), head);
+  }
+
+  private static boolean apply(Network net, LinearFits fits, OutputHead head) {
     if (!net.hasLinearPath()) {
       return false; // an MLP with hidden layers: nothing to start
     }
     long start = System.nanoTime();
-    Optional<Coefficients> fitted = fit(train, head);
+    Optional<Coefficients> fitted = fits.fit(head);
     if (fitted.isEmpty()) {
       LOG.info(
           "Linear start: none for the {} output (no linear model of its link); the network starts as initialized",

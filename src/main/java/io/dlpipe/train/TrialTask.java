@@ -93,8 +93,14 @@ record TrialTask(
    */
   static TrialTask of(
       int number, TrainPlan plan, int featureCount, OutputHead head, Dataset<Row> rows) {
+    return of(number, plan, featureCount, head, LinearFits.of(rows));
+  }
+
+  /** {@link #of}, the linear start taken from {@code fits} (one MLlib fit per head per search). */
+  static TrialTask of(
+      int number, TrainPlan plan, int featureCount, OutputHead head, LinearFits fits) {
     TrainConfig train = plan.train();
-    byte[] network = LinearStart.network(train, featureCount, head, rows).bytes(false);
+    byte[] network = LinearStart.network(train, featureCount, head, fits).bytes(false);
     List<ISchedule> schedules = new ArrayList<>();
     for (int e = 0; e < train.epochs(); e++) {
       schedules.add(LearningRates.schedule(train, e));

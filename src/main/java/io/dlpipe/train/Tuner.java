@@ -98,11 +98,12 @@ public final class Tuner {
       return runParallel(cfg, in, train, validation);
     }
     List<Trial> trials = new ArrayList<>();
+    LinearFits fits = LinearFits.of(train);
     for (int t = 1; t <= cfg.tune().trials(); t++) {
       Map<String, Object> values = draw(cfg.tune(), t);
       DlpipeConfig trialCfg = ConfigLoader.withValues(cfg, values);
       long start = System.nanoTime();
-      Trial trial = train(t, values, trialCfg.train(), in, train, validation, start);
+      Trial trial = train(t, values, trialCfg.train(), in, fits, validation, start);
       trials.add(trial);
       LOG.info(
           String.format(
@@ -128,6 +129,7 @@ public final class Tuner {
     int featureCount = in.transform().featureCount();
     List<TrialTask> plans = new ArrayList<>();
     List<Map<String, Object>> drawn = new ArrayList<>();
+    LinearFits fits = LinearFits.of(train);
     for (int t = 1; t <= cfg.tune().trials(); t++) {
       Map<String, Object> values = draw(cfg.tune(), t);
       TrainConfig trial = ConfigLoader.withValues(cfg, values).train();
@@ -135,7 +137,7 @@ public final class Tuner {
           OutputHeads.forTraining(in.transform(), trial, train, in.layout().transform());
       plans.add(
           TrialTask.of(
-              t, TrainPlan.resolve(trial, 1, in.rows(Columns.TRAIN)), featureCount, head, train));
+              t, TrainPlan.resolve(trial, 1, in.rows(Columns.TRAIN)), featureCount, head, fits));
       drawn.add(values);
     }
     List<TrialTask.Result> results =
@@ -235,15 +237,16 @@ public final class Tuner {
       Map<String, Object> values,
       TrainConfig train,
       PreparedInput in,
-      Dataset<Row> rows,
+      LinearFits fits,
       Dataset<Row> validation,
       long start) {
+    Dataset<Row> rows = fits.rows();
     int featureCount = in.transform().featureCount();
     OutputHead head = OutputHeads.forTraining(in.transform(), train, rows, in.layout().transform());
     TrainPlan plan =
         TrainPlan.resolve(
             train, rows.sparkSession().sparkContext().defaultParallelism(), in.rows(Columns.TRAIN));
-    Network net = LinearStart.network(plan.train(), featureCount, head, rows);
+    Network net = LinearStart.network(plan.train(), featureCount, head, fits);
     TrainState state;
     try (EpochRunner runner = EpochRunner.direct(net, plan, rows, featureCount, head)) {
       state =

@@ -2,6 +2,8 @@ package io.dlpipe.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.dlpipe.config.TrainConfig;
 import io.dlpipe.head.BinaryHead;
@@ -87,6 +89,31 @@ class LinearStartTest {
         expected += c.weights()[0][j] * x[i][j];
       }
       assertEquals(expected, out[i][0], 1e-5, "row " + i);
+    }
+  }
+
+  @Test
+  void aSearchFitsEachHeadsLinearModelOnce() {
+    Dataset<Row> df = rows((x, e) -> 100 + 30 * x[0] - 10 * x[1] + 5 * x[2] + 2 * e);
+    LinearFits fits = LinearFits.of(df);
+    RegressionHead head = new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 100, 30);
+    Optional<LinearStart.Coefficients> first = fits.fit(head);
+    // Another head object of the same spec (the next trial's): the same fit, not a new one.
+    assertSame(
+        first, fits.fit(new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 100, 30)));
+    // Another target scaling is another linear model.
+    Optional<LinearStart.Coefficients> other =
+        fits.fit(new RegressionHead(TrainConfig.TargetTransform.STANDARDIZE, 100, 10));
+    assertNotSame(first, other);
+    assertEquals(
+        first.orElseThrow().weights()[0][0] * 3, other.orElseThrow().weights()[0][0], 5e-3);
+    // Two trial networks from the same fits start identical.
+    TrainConfig t = train("wide-deep", "[8, 4]");
+    float[][] x = features(df.limit(3));
+    float[][] a = LinearStart.network(t, 3, head, fits).output(x);
+    float[][] b = LinearStart.network(t, 3, head, fits).output(x);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(a[i][0], b[i][0], 0.0, "row " + i);
     }
   }
 

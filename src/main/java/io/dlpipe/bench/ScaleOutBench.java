@@ -91,7 +91,23 @@ public final class ScaleOutBench {
       long rows,
       List<String> settings,
       List<Run> runs,
-      List<ScaleOutRounds.RoundCost> roundCosts) {}
+      List<ScaleOutRounds.RoundCost> roundCosts,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          com.fasterxml.jackson.databind.JsonNode gradientSharing) {
+
+    /**
+     * These results with {@code old}'s gradient-sharing block, which this suite does not measure
+     * ({@code GradientSharingNetnsBench} writes it into the same file) and must not drop when it
+     * rewrites the file.
+     */
+    Results keeping(Results old) {
+      return old == null
+          ? this
+          : new Results(
+              finished, machine, epochs, rows, settings, runs, roundCosts, old.gradientSharing());
+    }
+  }
 
   /** What to run. */
   public record Plan(
@@ -144,13 +160,13 @@ public final class ScaleOutBench {
               BenchWorkspace ws = BenchWorkspace.under(work, shape, rows, 0, plan.settings());
               prepare(spark, ws);
               runs.add(train(spark, ws, shape, network, averaging, mode, w, plan.epochs()));
-              files.writeText(path, Json.write(summarize(plan, runs, costs)));
+              files.writeText(path, Json.write(summarize(plan, runs, costs).keeping(old)));
             }
           }
         }
       }
     }
-    Results r = summarize(plan, runs, costs);
+    Results r = summarize(plan, runs, costs).keeping(old);
     files.writeText(path, Json.write(r));
     return r;
   }
@@ -182,7 +198,8 @@ public final class ScaleOutBench {
                 0,
                 List.of(),
                 List.of(),
-                costs)
+                costs,
+                null)
             : new Results(
                 old.finished(),
                 old.machine(),
@@ -190,13 +207,14 @@ public final class ScaleOutBench {
                 old.rows(),
                 old.settings(),
                 old.runs(),
-                costs);
+                costs,
+                old.gradientSharing());
     files.writeText(path, Json.write(r));
     return r;
   }
 
   /** The suite's file as an earlier (perhaps interrupted) suite left it, or null. */
-  private static Results read(HadoopFiles files, String path) {
+  static Results read(HadoopFiles files, String path) {
     if (!files.exists(path)) {
       return null;
     }
@@ -337,7 +355,8 @@ public final class ScaleOutBench {
         plan.rows(),
         plan.settings(),
         done,
-        roundCosts);
+        roundCosts,
+        null);
   }
 
   private static Integer firstReaching(Run r, double target) {

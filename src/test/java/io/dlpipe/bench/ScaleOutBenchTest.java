@@ -99,4 +99,41 @@ class ScaleOutBenchTest {
     assertTrue(svg.contains(">32 workers</text>"), svg);
     assertTrue(svg.contains(">1 worker</text>"), svg);
   }
+
+  @Test
+  void theCommittedResultsFileIsReadAndItsGradientSharingBlockSurvivesARewrite() throws Exception {
+    // The file a later suite adds its runs to: it also holds GradientSharingNetnsBench's block.
+    java.nio.file.Path committed = java.nio.file.Path.of("bench/scale-out.json");
+    ScaleOutBench.Results old =
+        ScaleOutBench.read(
+            new io.dlpipe.io.HadoopFiles(new org.apache.hadoop.conf.Configuration()),
+            committed.toAbsolutePath().toString());
+    com.fasterxml.jackson.databind.JsonNode block =
+        io.dlpipe.io.Json.MAPPER
+            .readTree(java.nio.file.Files.readString(committed))
+            .get("gradient_sharing");
+    assertTrue(block != null && block.isObject(), "the committed file has the block");
+    assertEquals(block, old.gradientSharing());
+    ScaleOutBench.Plan plan =
+        new ScaleOutBench.Plan(
+            List.of(BenchShape.CREDIT),
+            List.of(1),
+            old.rows(),
+            old.epochs(),
+            List.of("default"),
+            List.of("block-momentum"),
+            List.of("fixed"),
+            4096,
+            old.settings());
+    String rewritten =
+        io.dlpipe.io.Json.write(
+            ScaleOutBench.summarize(plan, old.runs(), old.roundCosts()).keeping(old));
+    assertEquals(block, io.dlpipe.io.Json.MAPPER.readTree(rewritten).get("gradient_sharing"));
+    assertEquals(
+        old.runs().size(), io.dlpipe.io.Json.MAPPER.readTree(rewritten).get("runs").size());
+    // A file without the block gets none, not a null.
+    String fresh =
+        io.dlpipe.io.Json.write(ScaleOutBench.summarize(plan, List.of(), List.of()).keeping(null));
+    assertNull(io.dlpipe.io.Json.MAPPER.readTree(fresh).get("gradient_sharing"));
+  }
 }

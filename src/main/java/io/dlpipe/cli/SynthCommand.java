@@ -2,7 +2,6 @@ package io.dlpipe.cli;
 
 import io.dlpipe.config.SparkSettings;
 import io.dlpipe.io.HadoopFiles;
-import io.dlpipe.spark.RunningTasks;
 import io.dlpipe.spark.SparkSessions;
 import io.dlpipe.synth.Shape;
 import io.dlpipe.synth.SyntheticData;
@@ -95,7 +94,6 @@ final class SynthCommand implements Callable<Integer> {
             .write(spark, staged.path(), rows, files);
         staged.commit();
       } catch (RuntimeException e) {
-        RunningTasks.awaitNone(spark.sparkContext(), RunningTasks.DRAIN_TIMEOUT);
         throw staged.failed(e);
       }
       System.out.println(out);

@@ -7,7 +7,6 @@ import io.dlpipe.input.InputReader;
 import io.dlpipe.io.HadoopFiles;
 import io.dlpipe.io.Json;
 import io.dlpipe.spark.Columns;
-import io.dlpipe.spark.RunningTasks;
 import io.dlpipe.spark.StageTimer;
 import io.dlpipe.workspace.OutputGuard;
 import io.dlpipe.workspace.OutputKind;
@@ -86,9 +85,6 @@ public final class EtlJob {
     try {
       return execute();
     } catch (Exception e) {
-      if (staged != null) {
-        RunningTasks.awaitNone(spark.sparkContext(), RunningTasks.DRAIN_TIMEOUT);
-      }
       Exception failure = staged == null ? e : staged.failed(e);
       if (failure instanceof io.dlpipe.DlpipeException d) {
         throw d;

@@ -4,15 +4,17 @@ import java.time.Duration;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkExecutorInfo;
 import org.apache.spark.scheduler.TaskSchedulerImpl;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * Waits for the tasks a failed job leaves behind. When a Spark job fails, the driver marks its
  * stage done and kills the stage's other tasks asynchronously: they can keep writing for a moment
  * after the job's exception reached us. A stage that deletes its staging folder on failure must
  * wait for them first, or a late task recreates part of the folder (and holds on to the space a
- * full disk needs back).
+ * full disk needs back); {@link io.dlpipe.workspace.StagedOutput#failed} does, for every stage.
  */
 public final class RunningTasks {
   private static final Logger LOG = LoggerFactory.getLogger(RunningTasks.class);
@@ -23,6 +25,18 @@ public final class RunningTasks {
   private static final long POLL_MILLIS = 50;
 
   private RunningTasks() {}
+
+  /**
+   * {@link #awaitNone(SparkContext, Duration)} on this JVM's Spark (the thread's active session,
+   * else the default one); returns true at once when none runs.
+   */
+  public static boolean awaitNone(Duration timeout) {
+    Option<SparkSession> session = SparkSession.getActiveSession();
+    if (session.isEmpty()) {
+      session = SparkSession.getDefaultSession();
+    }
+    return session.isEmpty() || awaitNone(session.get().sparkContext(), timeout);
+  }
 
   /**
    * Blocks until no executor of {@code sc} runs a task, or {@code timeout} has passed. Returns

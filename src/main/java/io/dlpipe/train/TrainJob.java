@@ -19,7 +19,6 @@ import io.dlpipe.io.ModelStore;
 import io.dlpipe.net.Network;
 import io.dlpipe.net.SparkNetwork;
 import io.dlpipe.spark.Columns;
-import io.dlpipe.spark.RunningTasks;
 import io.dlpipe.spark.StageTimer;
 import io.dlpipe.workspace.ModelLayout;
 import io.dlpipe.workspace.OutputGuard;
@@ -104,9 +103,6 @@ public final class TrainJob {
     try {
       return execute(fresh);
     } catch (Exception e) {
-      if (staged != null) {
-        RunningTasks.awaitNone(spark.sparkContext(), RunningTasks.DRAIN_TIMEOUT);
-      }
       throw staged == null
           ? StagedOutput.noSpace(e, layout.root(), layout.root())
           : staged.failed(e);

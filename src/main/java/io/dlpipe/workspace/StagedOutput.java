@@ -3,6 +3,7 @@ package io.dlpipe.workspace;
 import io.dlpipe.DlpipeException;
 import io.dlpipe.ExitCodes;
 import io.dlpipe.io.HadoopFiles;
+import io.dlpipe.spark.RunningTasks;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
@@ -147,10 +148,13 @@ public final class StagedOutput {
 
   /**
    * Cleans up after a failure and returns what to throw: the staging folder is deleted (unless kept
-   * for inspection), and a full disk becomes one message that says so and names the path.
+   * for inspection), and a full disk becomes one message that says so and names the path. Tasks of
+   * a failed Spark job may still be writing into the folder: the deletion waits for them first
+   * ({@link RunningTasks}).
    */
   public RuntimeException failed(Exception e) {
     if (!committed && !keep) {
+      RunningTasks.awaitNone(RunningTasks.DRAIN_TIMEOUT);
       try {
         files.deleteRecursively(staging);
       } catch (RuntimeException cleanup) {

@@ -54,7 +54,8 @@ class RunningTasksTest {
                       }
                     }));
     assertFalse(slowEnded.get(), "the job failed before the slow task ended");
-    assertTrue(RunningTasks.awaitNone(sc, Duration.ofSeconds(30)));
+    // The form StagedOutput.failed calls: this JVM's Spark, found from its default session.
+    assertTrue(RunningTasks.awaitNone(Duration.ofSeconds(30)));
     assertTrue(slowEnded.get(), "awaitNone returned only after the slow task ended");
     assertEquals(0, RunningTasks.running(sc));
   }

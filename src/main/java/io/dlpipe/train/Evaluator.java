@@ -91,13 +91,25 @@ public final class Evaluator {
       if (n == 0) {
         return new Paired(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
       }
-      double mean = sums[3] / n;
-      double variance = n > 1 ? Math.max(0, (sums[4] - n * mean * mean) / (n - 1)) : 0;
-      return new Paired(n, sums[1] / n, sums[2] / n, mean, Math.sqrt(variance / n));
+      double[] difference = meanAndStandardError(n, sums[3], sums[4]);
+      return new Paired(n, sums[1] / n, sums[2] / n, difference[0], difference[1]);
     } finally {
       first.destroy();
       second.destroy();
     }
+  }
+
+  /**
+   * The mean of {@code n} values given their sum and sum of squares, and its standard error (sample
+   * deviation / sqrt(n)); 0 for both when {@code n} is 0.
+   */
+  static double[] meanAndStandardError(long n, double sum, double sumOfSquares) {
+    if (n == 0) {
+      return new double[] {0, 0};
+    }
+    double mean = sum / n;
+    double variance = n > 1 ? Math.max(0, (sumOfSquares - n * mean * mean) / (n - 1)) : 0;
+    return new double[] {mean, Math.sqrt(variance / n)};
   }
 
   /** One partition's paired sums ({@link #paired}), a minibatch at a time. */

@@ -148,24 +148,22 @@ final class TargetTrial {
   }
 
   /**
-   * Standard errors by which another candidate must beat standardize, the same one-standard-error
-   * rule as {@code train.model.linear-start-margin}'s default.
+   * Standard errors by which another candidate must beat standardize: the one-standard-error rule.
+   * One, not {@code train.model.linear-start-margin}'s two: each trial's best epoch is chosen on
+   * these rows, so both sides of this comparison carry the same optimism.
    */
   static final double STANDARD_ERRORS = 1.0;
 
   /** Mean of {@code b - a} per row and its standard error. */
   static double[] pairedDifference(double[] a, double[] b) {
-    int n = a.length;
     double sum = 0;
     double sumSq = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < a.length; i++) {
       double d = b[i] - a[i];
       sum += d;
       sumSq += d * d;
     }
-    double mean = n == 0 ? 0 : sum / n;
-    double variance = n > 1 ? Math.max(0, (sumSq - n * mean * mean) / (n - 1)) : 0;
-    return new double[] {mean, n == 0 ? 0 : Math.sqrt(variance / n)};
+    return Evaluator.meanAndStandardError(a.length, sum, sumSq);
   }
 
   /**
